@@ -1,0 +1,221 @@
+//! Typed reads and writes of items inside a document. A write reconciles only the one item it
+//! touches (a few operations), never the whole document: reconciling a five-year journal on
+//! every edit costs ~78 ms, one entry ~0.1 ms.
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use autosurgeon::{hydrate_prop, reconcile_prop};
+
+use crate::docs::sections::{Item, Section, SectionId};
+use crate::error::{Error, Result};
+use crate::model::ids::ItemId;
+
+const POS: &str = "pos";
+/// Below this gap between neighbours, a section's positions are renumbered.
+const MIN_GAP: f64 = 1e-9;
+
+/// The map object holding a section.
+pub fn section_obj(doc: &AutoCommit, section: SectionId) -> Result<ObjId> {
+    match doc.get(ROOT, section.key())? {
+        Some((Value::Object(ObjType::Map), id)) => Ok(id),
+        _ => Err(Error::Hydrate(autosurgeon::HydrateError::unexpected(
+            "a section map",
+            format!("no map for section {}", section.key()),
+        ))),
+    }
+}
+
+fn item_obj(doc: &AutoCommit, section_obj: &ObjId, id: &str) -> Result<Option<ObjId>> {
+    match doc.get(section_obj, id)? {
+        Some((Value::Object(ObjType::Map), obj)) => Ok(Some(obj)),
+        _ => Ok(None),
+    }
+}
+
+fn pos_of(doc: &AutoCommit, item: &ObjId) -> f64 {
+    match doc.get(item, POS) {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::F64(f) => *f,
+            ScalarValue::Int(i) => *i as f64,
+            ScalarValue::Uint(u) => *u as f64,
+            _ => 0.0,
+        },
+        _ => 0.0,
+    }
+}
+
+/// Ids of a section in display order.
+pub fn ids(doc: &AutoCommit, section: SectionId) -> Result<Vec<ItemId>> {
+    let obj = section_obj(doc, section)?;
+    let mut keyed: Vec<(f64, String)> = doc
+        .map_range(&obj, ..)
+        .filter_map(|item| match item.value {
+            automerge::ValueRef::Object(ObjType::Map) => {
+                let pos = if section.ordered() {
+                    pos_of(doc, &item.id())
+                } else {
+                    0.0
+                };
+                Some((pos, item.key.into_owned()))
+            }
+            _ => None,
+        })
+        .collect();
+    if section.ordered() {
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    }
+    Ok(keyed
+        .into_iter()
+        .map(|(_, k)| ItemId::from_trusted(k))
+        .collect())
+}
+
+pub fn contains(doc: &AutoCommit, section: SectionId, id: &ItemId) -> Result<bool> {
+    let obj = section_obj(doc, section)?;
+    Ok(item_obj(doc, &obj, id.as_str())?.is_some())
+}
+
+pub fn get<T: Item>(doc: &AutoCommit, section: Section<T>, id: &ItemId) -> Result<Option<T>> {
+    let obj = section_obj(doc, section.id)?;
+    if item_obj(doc, &obj, id.as_str())?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(hydrate_prop(doc, &obj, id.as_str())?))
+}
+
+pub fn list<T: Item>(doc: &AutoCommit, section: Section<T>) -> Result<Vec<T>> {
+    let obj = section_obj(doc, section.id)?;
+    ids(doc, section.id)?
+        .iter()
+        .map(|id| Ok(hydrate_prop(doc, &obj, id.as_str())?))
+        .collect()
+}
+
+/// Items whose keys fall in `from..to` (keys of time-keyed sections sort by time).
+pub fn range<T: Item>(
+    doc: &AutoCommit,
+    section: Section<T>,
+    from: &str,
+    to: &str,
+) -> Result<Vec<T>> {
+    let obj = section_obj(doc, section.id)?;
+    let keys: Vec<String> = doc
+        .map_range(&obj, from.to_string()..to.to_string())
+        .map(|item| item.key.into_owned())
+        .collect();
+    keys.iter()
+        .map(|k| Ok(hydrate_prop(doc, &obj, k.as_str())?))
+        .collect()
+}
+
+pub fn count(doc: &AutoCommit, section: SectionId) -> Result<usize> {
+    let obj = section_obj(doc, section)?;
+    Ok(doc.length(&obj))
+}
+
+/// Inserts or updates one item; returns whether it was new. New items of ordered sections go
+/// last.
+pub fn put<T: Item>(doc: &mut AutoCommit, section: Section<T>, item: &T) -> Result<bool> {
+    let obj = section_obj(doc, section.id)?;
+    let key = item.id().as_str().to_string();
+    let existed = item_obj(doc, &obj, &key)?.is_some();
+    let new_pos = if !existed && section.id.ordered() {
+        Some(last_pos(doc, &obj) + 1.0)
+    } else {
+        None
+    };
+    reconcile_prop(doc, &obj, key.as_str(), item)?;
+    if let Some(pos) = new_pos {
+        let item_obj =
+            item_obj(doc, &obj, &key)?.ok_or_else(|| Error::not_found("item", key.clone()))?;
+        doc.put(&item_obj, POS, pos)?;
+    }
+    Ok(!existed)
+}
+
+fn last_pos(doc: &AutoCommit, obj: &ObjId) -> f64 {
+    doc.map_range(obj, ..)
+        .map(|item| pos_of(doc, &item.id()))
+        .fold(0.0, f64::max)
+}
+
+pub fn remove(doc: &mut AutoCommit, section: SectionId, id: &ItemId) -> Result<()> {
+    let obj = section_obj(doc, section)?;
+    if item_obj(doc, &obj, id.as_str())?.is_none() {
+        return Err(Error::not_found("item", id.as_str()));
+    }
+    doc.delete(&obj, id.as_str())?;
+    Ok(())
+}
+
+/// Moves `id` just before `before` (or to the end when `before` is `None`).
+pub fn move_before(
+    doc: &mut AutoCommit,
+    section: SectionId,
+    id: &ItemId,
+    before: Option<&ItemId>,
+) -> Result<()> {
+    if !section.ordered() {
+        return Err(Error::invalid(
+            "section",
+            "is ordered by time and cannot be reordered",
+        ));
+    }
+    let obj = section_obj(doc, section)?;
+    let item =
+        item_obj(doc, &obj, id.as_str())?.ok_or_else(|| Error::not_found("item", id.as_str()))?;
+    if before == Some(id) {
+        return Ok(());
+    }
+    let order: Vec<ItemId> = ids(doc, section)?.into_iter().filter(|i| i != id).collect();
+    let index = match before {
+        None => order.len(),
+        Some(b) => order
+            .iter()
+            .position(|i| i == b)
+            .ok_or_else(|| Error::not_found("item", b.as_str()))?,
+    };
+    let pos_at = |doc: &AutoCommit, i: usize| -> Result<f64> {
+        let o = item_obj(doc, &obj, order[i].as_str())?
+            .ok_or_else(|| Error::not_found("item", order[i].as_str()))?;
+        Ok(pos_of(doc, &o))
+    };
+    let prev = if index == 0 {
+        None
+    } else {
+        Some(pos_at(doc, index - 1)?)
+    };
+    let next = if index == order.len() {
+        None
+    } else {
+        Some(pos_at(doc, index)?)
+    };
+    let new_pos = match (prev, next) {
+        (None, None) => 1.0,
+        (Some(p), None) => p + 1.0,
+        (None, Some(n)) => n - 1.0,
+        (Some(p), Some(n)) if n - p > MIN_GAP => (p + n) / 2.0,
+        _ => {
+            // Out of room between neighbours: renumber the whole section once.
+            let mut renumbered = order.clone();
+            renumbered.insert(index, id.clone());
+            for (i, rid) in renumbered.iter().enumerate() {
+                if let Some(o) = item_obj(doc, &obj, rid.as_str())? {
+                    doc.put(&o, POS, (i + 1) as f64)?;
+                }
+            }
+            return Ok(());
+        }
+    };
+    doc.put(&item, POS, new_pos)?;
+    Ok(())
+}
+
+pub fn get_text(doc: &AutoCommit, key: &str) -> Result<String> {
+    Ok(hydrate_prop::<_, Option<String>, _, _>(doc, ROOT, key)?.unwrap_or_default())
+}
+
+pub fn put_text(doc: &mut AutoCommit, key: &str, value: &str) -> Result<()> {
+    reconcile_prop(doc, ROOT, key, value)?;
+    Ok(())
+}

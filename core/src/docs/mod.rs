@@ -1,0 +1,12 @@
+//! The Automerge documents: one per audience (plan, contacts, schedule, journal). Their shape
+//! (sections of items keyed by stable id), the deterministic genesis that lets copies of a
+//! document from different devices merge, typed reads and writes that touch only what
+//! changed, whole-document snapshots for export, and the guarded loader for untrusted bytes.
+
+pub mod conflicts;
+pub mod genesis;
+pub mod guarded_load;
+pub mod items;
+pub mod kind;
+pub mod sections;
+pub mod snapshot;

@@ -1,0 +1,113 @@
+//! The core's one rich error type.
+//!
+//! Messages name a field, a reason or an id, never a person's words: errors end up in logs and
+//! crash reports, and a plan or a check-in must never travel there.
+
+use std::path::PathBuf;
+
+/// Why an input was refused. The reason is fixed text chosen by the core, not user data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid {}: {}", .0.field, .0.reason)]
+    Invalid(Invalid),
+
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: String },
+
+    /// The key does not open this database. Nothing was changed or deleted.
+    #[error("the key does not open this store")]
+    WrongKey,
+
+    /// The database file is damaged; it was moved aside (not deleted) to `moved_to`.
+    #[error("the store file is damaged and was moved aside to {}", .moved_to.display())]
+    Corrupt { moved_to: PathBuf },
+
+    /// The database was written by a newer version of Twofold; it is left untouched.
+    #[error("the store has schema version {found}, newer than the supported {supported}")]
+    SchemaTooNew { found: i64, supported: i64 },
+
+    /// Bytes from outside (an import) were refused before anything was written.
+    #[error("import refused: {reason}")]
+    ImportRefused { reason: String },
+
+    #[error("the store is closed")]
+    Closed,
+
+    // The wrapped library errors below can carry document values in their text, so their
+    // Display is generic; the source is kept for debugging on the device only.
+    #[error("storage error ({})", sqlite_code(.0))]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("document error")]
+    Automerge(#[source] automerge::AutomergeError),
+
+    #[error("document shape error")]
+    Hydrate(#[source] autosurgeon::HydrateError),
+
+    #[error("document write error")]
+    Reconcile(#[source] autosurgeon::ReconcileError),
+
+    #[error("file system error ({})", .0.kind())]
+    Io(#[from] std::io::Error),
+
+    /// A panic inside a library (Automerge's loader is known to have some) was contained.
+    #[error("internal failure contained in {context}")]
+    Contained { context: &'static str },
+}
+
+fn sqlite_code(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => format!("{:?}", f.code),
+        other => {
+            // Variant names only: some variants carry column values.
+            let debug = format!("{other:?}");
+            debug
+                .split(['(', ' ', '{'])
+                .next()
+                .unwrap_or("unknown")
+                .to_string()
+        }
+    }
+}
+
+impl From<automerge::AutomergeError> for Error {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Error::Automerge(e)
+    }
+}
+
+impl From<autosurgeon::HydrateError> for Error {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        Error::Hydrate(e)
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for Error {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Error::Reconcile(e)
+    }
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid(Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        })
+    }
+
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            what,
+            id: id.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

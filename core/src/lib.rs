@@ -1,0 +1,30 @@
+//! Twofold's core: the support plan, contacts, meeting schedule and journal of a person in
+//! recovery from a dual diagnosis, kept as Automerge documents in an encrypted SQLite store.
+//!
+//! Start at [`Twofold`]: open a store with a path and a 32-byte key; everything hangs off it.
+//! Where is a check-in stored? [`Twofold::record_check_in`] → `docs` (the journal document) →
+//! `store::chunks` (its bytes in SQLite).
+
+pub mod docs;
+pub mod error;
+pub mod model;
+pub mod store;
+mod twofold;
+
+pub use docs::conflicts::FieldConflict;
+pub use docs::guarded_load::LoadLimits;
+pub use docs::kind::DocKind;
+pub use docs::sections::{self, Item, Section, SectionId};
+pub use docs::snapshot::{DocumentSnapshot, JsonExport};
+pub use error::{Error, Invalid, Result};
+pub use model::contacts::*;
+pub use model::ids::ItemId;
+pub use model::journal::*;
+pub use model::plan::*;
+pub use model::schedule::*;
+pub use model::time::{Day, LocalDateTime};
+pub use store::database::KEY_LEN;
+pub use twofold::{
+    ChangeOrigin, DocChanged, HomeScreen, LadderRung, LapseRecorded, NewCheckIn, OpenOptions,
+    Streak, Subscription, Twofold,
+};

@@ -1,0 +1,10 @@
+//! Plain domain types and their validation: what a plan, a contact, a meeting and a check-in
+//! are, independent of how they are stored or synced.
+
+pub mod contacts;
+pub mod ids;
+pub mod journal;
+pub mod plan;
+pub mod schedule;
+pub mod time;
+pub mod validate;

@@ -1,0 +1,198 @@
+//! Meetings and appointments, and the attendance log per occurrence.
+//!
+//! Recurrence is stored as an RFC 5545 RRULE string plus the meeting's IANA zone, so that a
+//! 19:00 meeting stays at 19:00 local time across daylight-saving changes.
+
+use autosurgeon::{Hydrate, Reconcile};
+use chrono::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::ids::ItemId;
+use crate::model::time::{parse_zone, LocalDateTime};
+use crate::model::validate::{self, optional, required, Validate, MAX_LONG, MAX_SHORT};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    PeerSupportGroup,
+    TwelveStep,
+    Smart,
+    DualRecoveryAnonymous,
+    Therapy,
+    Psychiatry,
+    MentorSession,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingFormat {
+    InPerson,
+    Online,
+    Phone,
+    Hybrid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceStatus {
+    Attended,
+    Missed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Meeting {
+    pub id: ItemId,
+    pub name: String,
+    pub kind: MeetingKind,
+    pub format: MeetingFormat,
+    pub address: String,
+    pub location_notes: String,
+    pub conference_url: Option<String>,
+    pub conference_phone: Option<String>,
+    /// First occurrence, wall-clock time in `time_zone`.
+    pub start: LocalDateTime,
+    pub time_zone: String,
+    pub duration_minutes: u32,
+    /// RFC 5545 RRULE value without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=TU`.
+    /// `None` for a one-off appointment.
+    pub rrule: Option<String>,
+    /// Occurrences that do not take place (wall-clock start times in `time_zone`).
+    pub exdates: Vec<LocalDateTime>,
+    /// Meeting Guide type codes, e.g. `DD` (dual diagnosis), `O` (open), `ONL` (online).
+    pub type_codes: Vec<String>,
+    pub accessibility: String,
+    pub language: String,
+    pub cost: String,
+    /// Minutes before the start at which to remind.
+    pub reminder_offsets_minutes: Vec<u32>,
+    /// The Meeting Guide feed slug this came from; `None` when entered by hand.
+    pub source_slug: Option<String>,
+    pub notes: String,
+}
+
+/// What happened at one occurrence of a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Attendance {
+    pub id: ItemId,
+    pub meeting_id: ItemId,
+    /// The occurrence's wall-clock start in the meeting's zone.
+    pub occurrence: LocalDateTime,
+    pub status: AttendanceStatus,
+    pub note: String,
+    /// A mentor's note about this meeting, when they added one.
+    pub mentor_note: String,
+}
+
+impl Attendance {
+    /// One attendance record per occurrence: the id is derived from meeting and start.
+    pub fn id_for(meeting_id: &ItemId, occurrence: &LocalDateTime) -> ItemId {
+        ItemId::from_trusted(format!(
+            "{}@{}",
+            meeting_id,
+            occurrence.0.format("%Y%m%dT%H%M")
+        ))
+    }
+}
+
+pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
+pub const MAX_REMINDER_MINUTES: u32 = 14 * 24 * 60;
+
+/// Checks an RRULE value against RFC 5545 with the `rrule` crate, anchored at the meeting's
+/// start in its zone.
+pub fn check_rrule(field: &str, rrule: &str, start: &LocalDateTime, zone: &str) -> Result<()> {
+    required(field, rrule, 500)?;
+    if rrule.contains('\n')
+        || rrule.contains('\r')
+        || rrule.to_ascii_uppercase().starts_with("RRULE:")
+    {
+        return Err(Error::invalid(
+            field,
+            "must be a single RRULE value without the RRULE: prefix",
+        ));
+    }
+    let dtstart = format!("DTSTART;TZID={zone}:{}", start.0.format("%Y%m%dT%H%M%S"));
+    let text = format!("{dtstart}\nRRULE:{rrule}");
+    let set: rrule::RRuleSet = text
+        .parse()
+        .map_err(|_| Error::invalid(field, "is not a valid RFC 5545 recurrence rule"))?;
+    // A rule that parses but can never produce an occurrence is a mistake worth reporting.
+    if set.all(1).dates.is_empty() {
+        return Err(Error::invalid(field, "produces no occurrences"));
+    }
+    Ok(())
+}
+
+impl Validate for Meeting {
+    fn validate(&self) -> Result<()> {
+        required("name", &self.name, MAX_SHORT)?;
+        optional("address", &self.address, MAX_LONG)?;
+        optional("location_notes", &self.location_notes, MAX_LONG)?;
+        if let Some(url) = &self.conference_url {
+            validate::url("conference_url", url)?;
+        }
+        if let Some(phone) = &self.conference_phone {
+            validate::phone("conference_phone", phone)?;
+        }
+        let zone = parse_zone("time_zone", &self.time_zone)?;
+        if zone.from_local_datetime(&self.start.0).earliest().is_none() {
+            return Err(Error::invalid(
+                "start",
+                "does not exist in this time zone (skipped by a daylight-saving change)",
+            ));
+        }
+        if self.duration_minutes == 0 || self.duration_minutes > MAX_DURATION_MINUTES {
+            return Err(Error::invalid(
+                "duration_minutes",
+                "must be between 1 and 1440",
+            ));
+        }
+        if let Some(rrule) = &self.rrule {
+            check_rrule("rrule", rrule, &self.start, &self.time_zone)?;
+        }
+        validate::list_len("exdates", &self.exdates)?;
+        validate::list_len("type_codes", &self.type_codes)?;
+        for code in &self.type_codes {
+            required("type_codes", code, 16)?;
+            if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(Error::invalid(
+                    "type_codes",
+                    "codes use letters, digits and -",
+                ));
+            }
+        }
+        optional("accessibility", &self.accessibility, MAX_LONG)?;
+        optional("language", &self.language, MAX_SHORT)?;
+        optional("cost", &self.cost, MAX_SHORT)?;
+        validate::list_len("reminder_offsets_minutes", &self.reminder_offsets_minutes)?;
+        if self
+            .reminder_offsets_minutes
+            .iter()
+            .any(|m| *m > MAX_REMINDER_MINUTES)
+        {
+            return Err(Error::invalid(
+                "reminder_offsets_minutes",
+                "must be at most 14 days",
+            ));
+        }
+        if let Some(slug) = &self.source_slug {
+            required("source_slug", slug, MAX_SHORT)?;
+        }
+        optional("notes", &self.notes, MAX_LONG)
+    }
+}
+
+impl Validate for Attendance {
+    fn validate(&self) -> Result<()> {
+        if self.id != Attendance::id_for(&self.meeting_id, &self.occurrence) {
+            return Err(Error::invalid(
+                "id",
+                "must be derived from meeting_id and occurrence",
+            ));
+        }
+        optional("note", &self.note, MAX_LONG)?;
+        optional("mentor_note", &self.mentor_note, MAX_LONG)
+    }
+}

@@ -1,0 +1,206 @@
+//! The encrypted database file: opening it with the app's key, telling a wrong key from a
+//! damaged file, and the one-writer-plus-reader connection discipline.
+//!
+//! The key is 32 random bytes that the app keeps in the Android Keystore / iOS Keychain. It is
+//! passed to SQLCipher as a raw key, so no password KDF runs at open. SQLCipher answers a wrong
+//! key and a damaged first page with the same "file is not a database"; to tell them apart a
+//! small `<db>.keycheck` file holds SHA-256 of a fixed label and the key (a one-way function of
+//! a 256-bit random key reveals nothing usable). When the check matches, the file is damaged
+//! and is moved aside; when it does not, or is missing, the answer is "wrong key" and nothing
+//! is touched — we never risk a person's data on a guess.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::store::migrations;
+
+pub const KEY_LEN: usize = 32;
+const KEYCHECK_LABEL: &[u8] = b"twofold keycheck v1";
+
+/// The store's database: one writer connection (opened first; it migrates) and one reader.
+#[derive(Debug)]
+pub struct Database {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock dropped its transaction, which rolled back: the
+    // connection is still consistent.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn keycheck_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".keycheck");
+    PathBuf::from(p)
+}
+
+fn keycheck_of(key: &[u8; KEY_LEN]) -> String {
+    let mut h = Sha256::new();
+    h.update(KEYCHECK_LABEL);
+    h.update(key);
+    hex::encode(h.finalize())
+}
+
+fn apply_key(conn: &Connection, key: &[u8; KEY_LEN]) -> Result<()> {
+    // SQLCipher's raw-key syntax: x'<64 hex digits>'.
+    conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))?;
+    Ok(())
+}
+
+fn is_not_a_database(e: &Error) -> bool {
+    matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+        if f.code == ErrorCode::NotADatabase || f.code == ErrorCode::DatabaseCorrupt)
+}
+
+fn write_file_durably(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = std::fs::File::open(dir) {
+            // Makes the rename durable; not every platform allows syncing a directory.
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Moves a damaged database (and its WAL and shared-memory files) aside; never deletes.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+    let mut target = path.as_os_str().to_owned();
+    target.push(format!(".damaged-{stamp}"));
+    let target = PathBuf::from(target);
+    std::fs::rename(path, &target)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let side = PathBuf::from(side);
+        if side.exists() {
+            let mut side_target = target.as_os_str().to_owned();
+            side_target.push(suffix);
+            std::fs::rename(&side, PathBuf::from(side_target))?;
+        }
+    }
+    tracing::warn!("a damaged store file was moved aside");
+    Ok(target)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Database {
+    /// Opens (or creates) the database at `path` with `key`, and migrates it.
+    pub fn open(path: &Path, key: &[u8; KEY_LEN]) -> Result<Self> {
+        let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+        let keycheck = keycheck_path(path);
+        let mut writer = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        apply_key(&writer, key)?;
+        // The first read decrypts page 1: this is where a wrong key or a damaged file shows.
+        let probe = writer
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(Error::from);
+        if let Err(e) = probe {
+            if existed && is_not_a_database(&e) {
+                drop(writer);
+                let key_matches = std::fs::read_to_string(&keycheck)
+                    .map(|stored| stored.trim() == keycheck_of(key))
+                    .unwrap_or(false);
+                if key_matches {
+                    return Err(Error::Corrupt {
+                        moved_to: move_aside(path)?,
+                    });
+                }
+                return Err(Error::WrongKey);
+            }
+            return Err(e);
+        }
+        migrations::refuse_newer(&writer)?;
+        if !keycheck.exists() {
+            write_file_durably(&keycheck, keycheck_of(key).as_bytes())?;
+        }
+        configure(&writer)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "WAL mode unavailable");
+        }
+        // Every acknowledged write is on disk before the call returns.
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        migrations::migrate(&mut writer)?;
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        apply_key(&reader, key)?;
+        configure(&reader)?;
+        Ok(Database {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer and commits it.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on the reader connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&lock(&self.reader))
+    }
+
+    /// `PRAGMA integrity_check`, for tests and for a support screen.
+    pub fn integrity_check(&self) -> Result<bool> {
+        let conn = lock(&self.writer);
+        let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(result == "ok")
+    }
+
+    /// Treats a "corrupt" error met after open like one met at open: closes and moves aside.
+    pub fn into_corrupt(self) -> Error {
+        let path = self.path.clone();
+        drop(self);
+        match move_aside(&path) {
+            Ok(moved_to) => Error::Corrupt { moved_to },
+            Err(e) => e,
+        }
+    }
+}
+
+/// Whether an error means the file's contents are damaged.
+pub fn is_corruption(e: &Error) -> bool {
+    matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == ErrorCode::DatabaseCorrupt)
+}

@@ -1,0 +1,111 @@
+//! Numbered migrations and `PRAGMA user_version`.
+//!
+//! A new database runs every migration in order inside one transaction; an old one runs the
+//! ones it lacks. A database newer than this code is refused and left untouched: downgrading
+//! would silently lose what the newer version wrote.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_base.sql"),
+    include_str!("migrations/0002_settings.sql"),
+];
+
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Fails with [`Error::SchemaTooNew`] without writing anything.
+pub fn refuse_newer(conn: &Connection) -> Result<i64> {
+    let found = user_version(conn)?;
+    if found > CURRENT_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: CURRENT_VERSION,
+        });
+    }
+    Ok(found)
+}
+
+/// Brings the schema up to `target` (normally [`CURRENT_VERSION`]).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = refuse_newer(&tx)?;
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found as usize)
+    {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, CURRENT_VERSION)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(conn: &Connection) -> Vec<(String, String, String)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+            .expect("prepare");
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            ))
+        })
+        .expect("query")
+        .collect::<std::result::Result<_, _>>()
+        .expect("rows")
+    }
+
+    #[test]
+    fn every_old_version_migrates_to_the_fresh_schema_and_keeps_its_rows() {
+        let mut fresh = Connection::open_in_memory().expect("open");
+        migrate(&mut fresh).expect("fresh");
+        for start in 1..CURRENT_VERSION {
+            let mut old = Connection::open_in_memory().expect("open");
+            migrate_to(&mut old, start).expect("old schema");
+            old.execute_batch(
+                "INSERT INTO documents VALUES ('d1', 'plan', x'01', 1);
+                 INSERT INTO doc_chunks (doc_id, is_snapshot, bytes) VALUES ('d1', 1, x'0102');",
+            )
+            .expect("old rows");
+            migrate(&mut old).expect("upgrade");
+            assert_eq!(user_version(&old).expect("v"), CURRENT_VERSION);
+            assert_eq!(schema(&old), schema(&fresh), "from version {start}");
+            let n: i64 = old
+                .query_row(
+                    "SELECT count(*) FROM doc_chunks WHERE doc_id = 'd1'",
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("count");
+            assert_eq!(n, 1);
+        }
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.pragma_update(None, "user_version", CURRENT_VERSION + 1)
+            .expect("set");
+        let err = migrate(&mut conn).expect_err("refused");
+        assert!(matches!(err, Error::SchemaTooNew { .. }));
+        assert!(schema(&conn).is_empty());
+    }
+}

@@ -1,0 +1,131 @@
+//! The home screen in one call: the crisis ladder, today's check-in, the meetings, the last
+//! seven check-ins and the recovery streaks — what a person needs within a second of opening
+//! the app.
+
+use serde::Serialize;
+
+use super::Twofold;
+use crate::docs::items;
+use crate::docs::kind::DocKind;
+use crate::docs::sections as s;
+use crate::error::Result;
+use crate::model::contacts::{Contact, Phone};
+use crate::model::ids::ItemId;
+use crate::model::journal::CheckIn;
+use crate::model::schedule::Meeting;
+use crate::model::time::Day;
+
+/// One person to contact in a crisis, in the plan's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LadderRung {
+    pub contact_id: ItemId,
+    pub name: String,
+    pub phones: Vec<Phone>,
+    pub will_do: String,
+}
+
+/// Days since a recovery started or since its last lapse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Streak {
+    pub recovery_id: ItemId,
+    pub substance: String,
+    pub since: Day,
+    pub days: i64,
+    pub lapses: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HomeScreen {
+    pub today: Day,
+    pub crisis_ladder: Vec<LadderRung>,
+    pub checked_in_today: bool,
+    pub meetings: Vec<Meeting>,
+    /// Newest first.
+    pub last_check_ins: Vec<CheckIn>,
+    pub streaks: Vec<Streak>,
+}
+
+const RECENT: usize = 7;
+
+impl Twofold {
+    pub fn home_screen(&self, today: Day) -> Result<HomeScreen> {
+        self.read(|docs| {
+            let plan = docs.get(DocKind::Plan)?;
+            let contacts_doc = docs.get(DocKind::Contacts)?;
+            let journal = docs.get(DocKind::Journal)?;
+            let rung = |c: Contact, will_do: String| LadderRung {
+                contact_id: c.id,
+                name: c.name,
+                phones: c.phones,
+                will_do,
+            };
+            let mut crisis_ladder = Vec::new();
+            for entry in items::list(plan, s::CRISIS_CONTACTS)? {
+                if let Some(c) = items::get(contacts_doc, s::CONTACTS, &entry.contact_id)? {
+                    crisis_ladder.push(rung(c, entry.will_do));
+                }
+            }
+            if crisis_ladder.is_empty() {
+                // No ladder in the plan yet: fall back to the order set on the contacts.
+                let mut ranked: Vec<Contact> = items::list(contacts_doc, s::CONTACTS)?
+                    .into_iter()
+                    .filter(|c| c.crisis_order.is_some() && !c.do_not_involve)
+                    .collect();
+                ranked.sort_by_key(|c| c.crisis_order);
+                crisis_ladder = ranked.into_iter().map(|c| rung(c, String::new())).collect();
+            }
+
+            // Recent keys first; only a long silence needs the whole journal.
+            let since = today.0 - chrono::Duration::days(31);
+            let mut recent = items::range(
+                journal,
+                s::CHECK_INS,
+                &since.format("%Y%m%d").to_string(),
+                "~",
+            )?;
+            if recent.len() < RECENT {
+                recent = items::list(journal, s::CHECK_INS)?;
+            }
+            recent.retain(|c| c.day <= today);
+            recent.sort_by_key(|c| std::cmp::Reverse((c.day, c.at_ms)));
+            recent.truncate(RECENT);
+            let checked_in_today = recent.first().is_some_and(|c| c.day == today);
+
+            let lapses = items::list(journal, s::LAPSES)?;
+            let streaks = items::list(journal, s::RECOVERIES)?
+                .into_iter()
+                .map(|r| {
+                    let own: Vec<_> = lapses
+                        .iter()
+                        .filter(|l| l.recovery_id == r.id && l.day <= today)
+                        .collect();
+                    let since = own
+                        .iter()
+                        .map(|l| Day(l.day.0.succ_opt().unwrap_or(l.day.0)))
+                        .chain(std::iter::once(r.started))
+                        .max()
+                        .unwrap_or(r.started);
+                    Streak {
+                        days: (today.0 - since.0).num_days().max(0),
+                        recovery_id: r.id,
+                        substance: r.substance,
+                        since,
+                        lapses: own.len(),
+                    }
+                })
+                .collect();
+
+            let mut meetings = items::list(docs.get(DocKind::Schedule)?, s::MEETINGS)?;
+            meetings.sort_by(|a, b| (a.start.0.time(), &a.name).cmp(&(b.start.0.time(), &b.name)));
+
+            Ok(HomeScreen {
+                today,
+                crisis_ladder,
+                checked_in_today,
+                meetings,
+                last_check_ins: recent,
+                streaks,
+            })
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! The journal's own operations: recording a check-in in one call, reading recent ones,
+//! recovery start dates and lapses.
+
+use serde::{Deserialize, Serialize};
+
+use super::items::check_references;
+use super::{ChangeOrigin, Twofold};
+use crate::docs::items;
+use crate::docs::kind::DocKind;
+use crate::docs::sections::{self as s, Item};
+use crate::docs::snapshot::prefix;
+use crate::error::Result;
+use crate::model::ids::ItemId;
+use crate::model::journal::{CheckIn, Lapse};
+use crate::model::plan::PlanNote;
+use crate::model::time::Day;
+use crate::model::validate::Validate;
+
+/// A check-in as the person enters it; the store adds the id and the time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCheckIn {
+    pub day: Day,
+    pub mood: u8,
+    pub craving: u8,
+    pub sleep_hours: Option<f64>,
+    pub medication_taken: Option<bool>,
+    pub used_substance: bool,
+    pub triggers_met: Vec<ItemId>,
+    pub coping_used: Vec<ItemId>,
+    pub warning_signs: Vec<ItemId>,
+    pub note: String,
+}
+
+/// A recorded lapse, with the person's own "if a lapse happens" plan to show right away.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LapseRecorded {
+    pub lapse: Lapse,
+    pub lapse_plan: Vec<PlanNote>,
+}
+
+impl Twofold {
+    /// Records a check-in durably and returns it. More than one a day is fine; all are kept.
+    pub fn record_check_in(&self, new: NewCheckIn, at_ms: i64) -> Result<CheckIn> {
+        let check_in = CheckIn {
+            id: CheckIn::new_id(at_ms),
+            day: new.day,
+            at_ms,
+            mood: new.mood,
+            craving: new.craving,
+            sleep_hours: new.sleep_hours,
+            medication_taken: new.medication_taken,
+            used_substance: new.used_substance,
+            triggers_met: new.triggers_met,
+            coping_used: new.coping_used,
+            warning_signs: new.warning_signs,
+            note: new.note,
+        };
+        check_in
+            .validate()
+            .map_err(|e| prefix(s::CHECK_INS.id, e))?;
+        let refs = check_in.references();
+        self.change(DocKind::Journal, ChangeOrigin::Local, |docs, am| {
+            check_references(docs, DocKind::Journal, am, s::CHECK_INS.id, &refs)?;
+            items::put(am, s::CHECK_INS, &check_in)?;
+            Ok(())
+        })?;
+        Ok(check_in)
+    }
+
+    /// Check-ins whose day lies in `from..=to`, oldest first.
+    pub fn check_ins_between(&self, from: Day, to: Day) -> Result<Vec<CheckIn>> {
+        // Keys sort by UTC time; a local day can start up to 14 h before or end 12 h after
+        // its UTC date, so read one day of margin each side and filter on the local day.
+        let lo = from
+            .0
+            .pred_opt()
+            .unwrap_or(from.0)
+            .format("%Y%m%d")
+            .to_string();
+        let hi =
+            to.0.succ_opt()
+                .and_then(|d| d.succ_opt())
+                .unwrap_or(to.0)
+                .format("%Y%m%d")
+                .to_string();
+        self.read(|docs| {
+            let all = items::range(docs.get(DocKind::Journal)?, s::CHECK_INS, &lo, &hi)?;
+            let mut in_range: Vec<CheckIn> = all
+                .into_iter()
+                .filter(|c| c.day >= from && c.day <= to)
+                .collect();
+            in_range.sort_by_key(|c| (c.day, c.at_ms));
+            Ok(in_range)
+        })
+    }
+
+    /// Records a lapse of one recovery. The counter restarts; the history stays.
+    pub fn record_lapse(
+        &self,
+        recovery_id: &ItemId,
+        day: Day,
+        note: &str,
+    ) -> Result<LapseRecorded> {
+        let lapse = Lapse {
+            id: ItemId::random(),
+            recovery_id: recovery_id.clone(),
+            day,
+            note: note.to_string(),
+        };
+        self.put(s::LAPSES, lapse.clone())?;
+        let lapse_plan = self.list(s::LAPSE_PLAN)?;
+        Ok(LapseRecorded { lapse, lapse_plan })
+    }
+}
