@@ -49,6 +49,9 @@ fn keycheck_of(key: &[u8; KEY_LEN]) -> String {
 }
 
 fn apply_key(conn: &Connection, key: &[u8; KEY_LEN]) -> Result<()> {
+    // SQLCipher logs a failed page check to stderr (logcat on Android); a wrong key is our
+    // own typed error, so the log line adds only noise.
+    let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
     // SQLCipher's raw-key syntax: x'<64 hex digits>'.
     conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))?;
     Ok(())

@@ -1,0 +1,4 @@
+//! Shared pieces of the cross-crate tests, the walkthrough and the benchmarks.
+
+pub mod dataset;
+pub mod keys;
