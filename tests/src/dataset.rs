@@ -53,8 +53,8 @@ pub struct Summary {
 }
 
 const NAMES: &[&str] = &[
-    "Sam", "Alex", "Jordan", "Rosa", "Mehmet", "Aiko", "Lena", "Tomás", "Priya", "Kofi", "Ines", "Noah", "Dana",
-    "Yusuf", "Mara", "Eli", "Zoe", "Ravi",
+    "Sam", "Alex", "Jordan", "Rosa", "Mehmet", "Aiko", "Lena", "Tomás", "Priya", "Kofi", "Ines",
+    "Noah", "Dana", "Yusuf", "Mara", "Eli", "Zoe", "Ravi",
 ];
 const NOTES: &[&str] = &[
     "Slept badly, long day at work.",
@@ -67,7 +67,8 @@ const NOTES: &[&str] = &[
 ];
 
 fn id(rng: &mut ChaCha8Rng, prefix: &str) -> ItemId {
-    ItemId::parse("id", &format!("{prefix}{:016x}", rng.random::<u64>())).expect("generated ids are valid")
+    ItemId::parse("id", &format!("{prefix}{:016x}", rng.random::<u64>()))
+        .expect("generated ids are valid")
 }
 
 /// Fills `store` with a data set. Same seed, same content.
@@ -84,9 +85,14 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
             1 => vec![ContactRole::Sponsor, ContactRole::Peer],
             2 => vec![ContactRole::Therapist],
             3 => vec![ContactRole::CrisisLine],
-            _ => vec![*[ContactRole::Peer, ContactRole::Family, ContactRole::Friend, ContactRole::Doctor]
-                .choose(&mut rng)
-                .expect("non-empty")],
+            _ => vec![*[
+                ContactRole::Peer,
+                ContactRole::Family,
+                ContactRole::Friend,
+                ContactRole::Doctor,
+            ]
+            .choose(&mut rng)
+            .expect("non-empty")],
         };
         let contact = Contact {
             id: id(&mut rng, "c"),
@@ -94,10 +100,19 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
             roles,
             phones: vec![Phone {
                 label: "mobile".into(),
-                number: format!("+34 6{:02} {:03} {:03}", i, rng.random_range(0..1000), rng.random_range(0..1000)),
+                number: format!(
+                    "+34 6{:02} {:03} {:03}",
+                    i,
+                    rng.random_range(0..1000),
+                    rng.random_range(0..1000)
+                ),
             }],
             email: (i % 3 == 0).then(|| format!("person{i}@example.org")),
-            availability: if i == 3 { "24/7".into() } else { "evenings".into() },
+            availability: if i == 3 {
+                "24/7".into()
+            } else {
+                "evenings".into()
+            },
             notes: String::new(),
             crisis_order: (i < 3).then_some(i as u32 + 1),
             do_not_involve: false,
@@ -138,7 +153,11 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
                 WarningSign {
                     id: id(&mut rng, "w"),
                     description: format!("Sign {edit}: skipping meals, not answering the phone"),
-                    stage: [WarningStage::Early, WarningStage::BreakingDown, WarningStage::Crisis][edit % 3],
+                    stage: [
+                        WarningStage::Early,
+                        WarningStage::BreakingDown,
+                        WarningStage::Crisis,
+                    ][edit % 3],
                     domain: Domain::Both,
                     action_plan: "Tell my mentor, double up on meetings.".into(),
                 },
@@ -191,7 +210,9 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
                     reason: "Works without making me drowsy".into(),
                 },
             )?,
-            _ => store.set_when_well(&format!("Version {edit}: I get up early, I laugh, I cook for friends."))?,
+            _ => store.set_when_well(&format!(
+                "Version {edit}: I get up early, I laugh, I cook for friends."
+            ))?,
         }
         sum.writes += 1;
     }
@@ -219,7 +240,9 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
         location_notes: "Side door, second floor".into(),
         conference_url: Some("https://meet.example.org/dra-tuesday".into()),
         conference_phone: None,
-        start: LocalDateTime(first_tuesday.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("valid time"))),
+        start: LocalDateTime(
+            first_tuesday.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("valid time")),
+        ),
         time_zone: "Europe/Madrid".into(),
         duration_minutes: 90,
         rrule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
@@ -235,17 +258,22 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
     store.put(s::MEETINGS, meeting.clone())?;
     sum.writes += 1;
     let weeks = (spec.days / 7) as usize;
-    let attended: Vec<usize> = rand::seq::index::sample(&mut rng, weeks.max(1), spec.attended_meetings.min(weeks))
-        .into_iter()
-        .collect();
+    let attended: Vec<usize> =
+        rand::seq::index::sample(&mut rng, weeks.max(1), spec.attended_meetings.min(weeks))
+            .into_iter()
+            .collect();
     let mut attended_sorted = attended;
     attended_sorted.sort_unstable();
 
     // Check-ins: `check_ins` of the `days`, interleaved in time with the attendance log.
-    let mut days: Vec<i64> = rand::seq::index::sample(&mut rng, spec.days as usize, spec.check_ins.min(spec.days as usize))
-        .into_iter()
-        .map(|d| d as i64)
-        .collect();
+    let mut days: Vec<i64> = rand::seq::index::sample(
+        &mut rng,
+        spec.days as usize,
+        spec.check_ins.min(spec.days as usize),
+    )
+    .into_iter()
+    .map(|d| d as i64)
+    .collect();
     days.sort_unstable();
     let mut next_meeting = attended_sorted.into_iter().peekable();
     for d in days {
@@ -255,7 +283,9 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
             if meeting_day > day {
                 break;
             }
-            let occurrence = LocalDateTime(meeting_day.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("valid")));
+            let occurrence = LocalDateTime(
+                meeting_day.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("valid")),
+            );
             store.put(
                 s::ATTENDANCE,
                 Attendance {
@@ -272,12 +302,18 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
             next_meeting.next();
         }
         if d > 0 && d % 400 == 0 {
-            store.record_lapse(&recovery.id, Day(day), "Drank at a wedding. Told my sponsor the next day.")?;
+            store.record_lapse(
+                &recovery.id,
+                Day(day),
+                "Drank at a wedding. Told my sponsor the next day.",
+            )?;
             sum.writes += 1;
         }
         let mood: u8 = rng.random_range(2..=9);
         let craving: u8 = rng.random_range(0..=7);
-        let at = day.and_time(NaiveTime::from_hms_opt(19, rng.random_range(0..60), 0).expect("valid")).and_utc();
+        let at = day
+            .and_time(NaiveTime::from_hms_opt(19, rng.random_range(0..60), 0).expect("valid"))
+            .and_utc();
         store.record_check_in(
             NewCheckIn {
                 day: Day(day),
@@ -286,7 +322,11 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
                 sleep_hours: Some(f64::from(rng.random_range(10..=18u8)) / 2.0),
                 medication_taken: Some(rng.random_bool(0.9)),
                 used_substance: false,
-                triggers_met: if craving > 5 { trigger_ids.choose(&mut rng).cloned().into_iter().collect() } else { vec![] },
+                triggers_met: if craving > 5 {
+                    trigger_ids.choose(&mut rng).cloned().into_iter().collect()
+                } else {
+                    vec![]
+                },
                 coping_used: coping_ids.choose(&mut rng).cloned().into_iter().collect(),
                 warning_signs: vec![],
                 note: NOTES.choose(&mut rng).expect("non-empty").to_string(),

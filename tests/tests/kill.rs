@@ -1,0 +1,126 @@
+//! A write the API acknowledged survives a killed process: a child writes through the API and
+//! is killed with SIGKILL at a random moment, at least 200 times; after each kill the store
+//! opens, `integrity_check` passes, and every acknowledged write is there.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng};
+use twofold_core::sections as s;
+use twofold_core::*;
+use twofold_tests::keys::random_key;
+
+fn iterations() -> usize {
+    std::env::var("TWOFOLD_KILL_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = random_key();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x6b696c6c);
+    let mut path = dir.path().join("store-0.twofold");
+    let mut acked_total = 0usize;
+    let mut last_when_well: Option<u64> = None;
+    let mut acked_check_ins: Vec<String> = Vec::new();
+    let mut acked_contacts: Vec<String> = Vec::new();
+    let runs = iterations();
+    for i in 0..runs {
+        if i % 40 == 0 {
+            // A fresh file now and then keeps each run's open fast.
+            path = dir.path().join(format!("store-{i}.twofold"));
+            acked_check_ins.clear();
+            acked_contacts.clear();
+            last_when_well = None;
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kill-writer"))
+            .arg(&path)
+            .arg(hex::encode(key))
+            .arg(i.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn writer");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        // Most runs are killed while writing; every eighth while still opening (creating the
+        // file, migrating, making the documents).
+        let during_open = i % 8 == 7;
+        if during_open {
+            std::thread::sleep(Duration::from_micros(rng.random_range(0..3_000)));
+        } else {
+            let mut first = String::new();
+            stdout.read_line(&mut first).expect("read");
+            assert_eq!(
+                first.trim_end(),
+                "ready",
+                "run {i}: the writer opened the store"
+            );
+        }
+        let reader = std::thread::spawn(move || {
+            stdout
+                .lines()
+                .map_while(std::result::Result::ok)
+                .filter(|l| l != "ready")
+                .collect::<Vec<String>>()
+        });
+        if !during_open {
+            std::thread::sleep(Duration::from_millis(rng.random_range(1..60)));
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let lines = reader.join().expect("reader thread");
+        for line in lines.iter().filter_map(|l| l.strip_prefix("ack ")) {
+            let mut parts = line.splitn(2, ' ');
+            match (parts.next(), parts.next()) {
+                (Some("check_in"), Some(id)) => acked_check_ins.push(id.to_string()),
+                (Some("contact"), Some(id)) => acked_contacts.push(id.to_string()),
+                (Some("when_well"), Some(v)) => {
+                    last_when_well =
+                        Some(v.split(' ').nth(1).and_then(|n| n.parse().ok()).expect("n"));
+                    assert_eq!(v.split(' ').next(), Some(i.to_string().as_str()));
+                }
+                other => panic!("unexpected line {other:?}"),
+            }
+            acked_total += 1;
+        }
+
+        let store = Twofold::open(&path, &key).expect("the store opens after a kill");
+        assert!(
+            store.integrity_check().expect("integrity_check runs"),
+            "run {i}: integrity"
+        );
+        for id in &acked_check_ins {
+            let id = ItemId::parse("id", id).expect("id");
+            store
+                .get(s::CHECK_INS, &id)
+                .unwrap_or_else(|e| panic!("run {i}: acknowledged check-in {id} lost: {e}"));
+        }
+        for id in &acked_contacts {
+            let id = ItemId::parse("id", id).expect("id");
+            store
+                .get(s::CONTACTS, &id)
+                .unwrap_or_else(|e| panic!("run {i}: acknowledged contact {id} lost: {e}"));
+        }
+        if let Some(acked) = last_when_well {
+            let text = store.when_well().expect("when_well");
+            let stored: Option<(u64, u64)> = text
+                .split_once(' ')
+                .and_then(|(run, n)| Some((run.parse().ok()?, n.parse().ok()?)));
+            let (run, n) = stored.expect("a value written by the writer");
+            // The value is the last acknowledged one, or a later one whose ack was cut off.
+            assert!(
+                run == i as u64 && n >= acked,
+                "run {i}: when_well went back from {acked} to {run} {n}"
+            );
+        }
+        // The next run starts a new writer; older acks of earlier runs still count.
+        last_when_well = None;
+        store.close();
+    }
+    eprintln!("kill test: {runs} kills, {acked_total} acknowledged writes checked");
+    assert!(acked_total > runs, "the writer made progress");
+}
