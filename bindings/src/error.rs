@@ -12,8 +12,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
 /// What went wrong, by what the caller can do about it.
+/// Not a flat error: each variant carries its fields to the foreign side.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error = false)]
 pub enum TwofoldError {
     /// An argument or a field of a record was refused; nothing was written. `field` names it
     /// the way the record does (`triggers.description`, `meetings.rrule`, `key`).

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::docs::items;
 use crate::docs::kind::DocKind;
-use crate::docs::sections::{self as s, Item, Section, SectionId, WHEN_WELL};
+use std::collections::{HashMap, HashSet};
+
+use crate::docs::sections::{self as s, Item, Reference, Section, SectionId, WHEN_WELL};
 use crate::error::{Error, Result};
 use crate::model::contacts::Contact;
 use crate::model::ids::ItemId;
@@ -174,12 +176,13 @@ impl DocumentSnapshot {
         }
     }
 
-    /// Every item valid, ids unique per section, and references inside this document resolve.
-    /// References to other documents are checked by the store against its own documents.
-    pub fn validate(&self) -> Result<Vec<(SectionId, crate::docs::sections::Reference)>> {
+    /// Every item valid and ids unique per section. Returns every reference the items make;
+    /// whether they resolve is the caller's question (a merge may legitimately leave one
+    /// dangling — one device removed what another pointed at — a JSON import may not).
+    pub fn validate(&self) -> Result<Vec<(SectionId, Reference)>> {
         struct Check {
-            ids: std::collections::HashMap<SectionId, std::collections::HashSet<ItemId>>,
-            refs: Vec<(SectionId, crate::docs::sections::Reference)>,
+            ids: HashMap<SectionId, HashSet<ItemId>>,
+            refs: Vec<(SectionId, Reference)>,
         }
         impl SectionVisitor for Check {
             fn visit<T: Item>(&mut self, section: Section<T>, items: &[T]) -> Result<()> {
@@ -188,42 +191,39 @@ impl DocumentSnapshot {
                     ItemId::parse(&format!("{}.id", section.id.key()), item.id().as_str())?;
                     item.validate().map_err(|e| prefix(section.id, e))?;
                     if !seen.insert(item.id().clone()) {
-                        return Err(Error::invalid(
-                            format!("{}.id", section.id.key()),
-                            "appears twice",
-                        ));
+                        return Err(Error::invalid(format!("{}.id", section.id.key()), "appears twice"));
                     }
-                    self.refs
-                        .extend(item.references().into_iter().map(|r| (section.id, r)));
+                    self.refs.extend(item.references().into_iter().map(|r| (section.id, r)));
                 }
                 Ok(())
             }
         }
         if let DocumentSnapshot::Plan(p) = self {
-            crate::model::validate::optional(
-                WHEN_WELL,
-                &p.when_well,
-                crate::model::validate::MAX_LONG,
-            )?;
+            crate::model::validate::optional(WHEN_WELL, &p.when_well, crate::model::validate::MAX_LONG)?;
         }
         let mut check = Check {
-            ids: Default::default(),
+            ids: HashMap::new(),
             refs: Vec::new(),
         };
         self.visit(&mut check)?;
-        let kind = self.kind();
-        let mut outside = Vec::new();
-        for (from, r) in check.refs {
-            if r.target.doc() != kind {
-                outside.push((from, r));
-            } else if r.strong && !check.ids.get(&r.target).is_some_and(|s| s.contains(&r.id)) {
-                return Err(Error::invalid(
-                    format!("{}.{}", from.key(), r.field),
-                    "refers to an item that does not exist",
-                ));
+        Ok(check.refs)
+    }
+
+    /// Whether this snapshot holds `id` in `section`.
+    pub fn contains(&self, section: SectionId, id: &ItemId) -> bool {
+        struct Find<'a>(SectionId, &'a ItemId, bool);
+        impl SectionVisitor for Find<'_> {
+            fn visit<T: Item>(&mut self, section: Section<T>, items: &[T]) -> Result<()> {
+                if section.id == self.0 {
+                    self.2 |= items.iter().any(|i| i.id() == self.1);
+                }
+                Ok(())
             }
         }
-        Ok(outside)
+        let mut find = Find(section, id, false);
+        // The visitor above never fails.
+        let _ = self.visit(&mut find);
+        find.2
     }
 
     /// Writes every item of the snapshot into `doc` (inserting or updating by id).

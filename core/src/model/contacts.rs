@@ -43,7 +43,8 @@ pub struct Contact {
     /// Who to try first when the plan has no crisis ladder (1 = first). The plan's ladder,
     /// when present, is the order that counts in a crisis.
     pub crisis_order: Option<u32>,
-    /// Never contact this person on my behalf.
+    /// Never contact this person on my behalf. Wins over `crisis_order` (the two can meet
+    /// when two devices edit at once, so this is a reading rule, not a write check).
     pub do_not_involve: bool,
 }
 
@@ -63,12 +64,6 @@ impl Validate for Contact {
         optional("notes", &self.notes, MAX_LONG)?;
         if self.crisis_order == Some(0) {
             return Err(Error::invalid("crisis_order", "starts at 1"));
-        }
-        if self.do_not_involve && self.crisis_order.is_some() {
-            return Err(Error::invalid(
-                "crisis_order",
-                "cannot be set for a person marked do-not-involve",
-            ));
         }
         Ok(())
     }

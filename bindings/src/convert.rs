@@ -1,0 +1,233 @@
+//! Conversions between the core's types and their FFI mirrors.
+//!
+//! Foreign code sees plain values: ids, days and wall-clock times cross as strings, and are
+//! checked with the core's own parsers on the way in, so a malformed one is an
+//! `InvalidInput` naming the field the same way the core names it (`meetings.start`,
+//! `check_ins.triggers_met`). The way out cannot fail.
+//!
+//! [`mirror_enum!`] and [`mirror_record!`] write a mirror type and both conversions from one
+//! field list; each field names the conversion it needs (one of the modules below).
+
+use twofold_core::{Day, ItemId, LocalDateTime};
+
+use crate::error::Result;
+
+/// Into the core, checking what the core's types guarantee. `at` is where the value sits
+/// (`triggers`, `contacts.phones`), for error field names.
+pub(crate) trait ToCore {
+    type Core;
+    fn to_core(self, at: &str) -> Result<Self::Core>;
+}
+
+fn path(at: &str, field: &str) -> String {
+    if at.is_empty() {
+        field.to_string()
+    } else {
+        format!("{at}.{field}")
+    }
+}
+
+/// Fields that convert with `From` both ways (numbers, strings, bools, mirrored enums).
+pub(crate) mod plain {
+    use super::*;
+    pub(crate) fn to_core<A: Into<B>, B>(v: A, _at: &str, _field: &str) -> Result<B> {
+        Ok(v.into())
+    }
+    pub(crate) fn from_core<A: Into<B>, B>(v: A) -> B {
+        v.into()
+    }
+}
+
+/// Lists of values that convert with `From` both ways (roles).
+pub(crate) mod each {
+    use super::*;
+    pub(crate) fn to_core<A: Into<B>, B>(v: Vec<A>, _at: &str, _field: &str) -> Result<Vec<B>> {
+        Ok(v.into_iter().map(Into::into).collect())
+    }
+    pub(crate) fn from_core<A: Into<B>, B>(v: Vec<A>) -> Vec<B> {
+        v.into_iter().map(Into::into).collect()
+    }
+}
+
+/// Optional values that convert with `From` both ways.
+pub(crate) mod opt {
+    use super::*;
+    pub(crate) fn to_core<A: Into<B>, B>(v: Option<A>, _at: &str, _field: &str) -> Result<Option<B>> {
+        Ok(v.map(Into::into))
+    }
+    pub(crate) fn from_core<A: Into<B>, B>(v: Option<A>) -> Option<B> {
+        v.map(Into::into)
+    }
+}
+
+/// Lists of nested mirrored records (a contact's phones).
+pub(crate) mod records {
+    use super::*;
+    pub(crate) fn to_core<A: ToCore>(v: Vec<A>, at: &str, field: &str) -> Result<Vec<A::Core>> {
+        let at = path(at, field);
+        v.into_iter().map(|r| r.to_core(&at)).collect()
+    }
+    pub(crate) fn from_core<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
+        v.into_iter().map(B::from).collect()
+    }
+}
+
+/// Counts (`usize` in the core, `u64` across the FFI).
+pub(crate) mod count {
+    use super::*;
+    pub(crate) fn to_core(v: u64, at: &str, field: &str) -> Result<usize> {
+        usize::try_from(v).map_err(|_| {
+            crate::error::TwofoldError::invalid(&path(at, field), "is too large for this device")
+        })
+    }
+    pub(crate) fn from_core(v: usize) -> u64 {
+        u64::try_from(v).unwrap_or(u64::MAX)
+    }
+}
+
+/// An item id, as a string.
+pub(crate) mod id {
+    use super::*;
+    pub(crate) fn to_core(v: String, at: &str, field: &str) -> Result<ItemId> {
+        Ok(ItemId::parse(&path(at, field), &v)?)
+    }
+    pub(crate) fn from_core(v: ItemId) -> String {
+        v.as_str().to_string()
+    }
+}
+
+pub(crate) mod opt_id {
+    use super::*;
+    pub(crate) fn to_core(v: Option<String>, at: &str, field: &str) -> Result<Option<ItemId>> {
+        v.map(|s| id::to_core(s, at, field)).transpose()
+    }
+    pub(crate) fn from_core(v: Option<ItemId>) -> Option<String> {
+        v.map(id::from_core)
+    }
+}
+
+pub(crate) mod ids {
+    use super::*;
+    pub(crate) fn to_core(v: Vec<String>, at: &str, field: &str) -> Result<Vec<ItemId>> {
+        v.into_iter().map(|s| id::to_core(s, at, field)).collect()
+    }
+    pub(crate) fn from_core(v: Vec<ItemId>) -> Vec<String> {
+        v.into_iter().map(id::from_core).collect()
+    }
+}
+
+/// A calendar day, `YYYY-MM-DD`.
+pub(crate) mod day {
+    use super::*;
+    pub(crate) fn to_core(v: String, at: &str, field: &str) -> Result<Day> {
+        Ok(Day::parse(&path(at, field), &v)?)
+    }
+    pub(crate) fn from_core(v: Day) -> String {
+        v.to_string()
+    }
+}
+
+pub(crate) mod opt_day {
+    use super::*;
+    pub(crate) fn to_core(v: Option<String>, at: &str, field: &str) -> Result<Option<Day>> {
+        v.map(|s| day::to_core(s, at, field)).transpose()
+    }
+    pub(crate) fn from_core(v: Option<Day>) -> Option<String> {
+        v.map(day::from_core)
+    }
+}
+
+/// A wall-clock date and time, `YYYY-MM-DDTHH:MM[:SS]` in; `YYYY-MM-DDTHH:MM:SS` out.
+pub(crate) mod time {
+    use super::*;
+    pub(crate) fn to_core(v: String, at: &str, field: &str) -> Result<LocalDateTime> {
+        Ok(LocalDateTime::parse(&path(at, field), &v)?)
+    }
+    pub(crate) fn from_core(v: LocalDateTime) -> String {
+        v.to_string()
+    }
+}
+
+pub(crate) mod times {
+    use super::*;
+    pub(crate) fn to_core(v: Vec<String>, at: &str, field: &str) -> Result<Vec<LocalDateTime>> {
+        v.into_iter().map(|s| time::to_core(s, at, field)).collect()
+    }
+    pub(crate) fn from_core(v: Vec<LocalDateTime>) -> Vec<String> {
+        v.into_iter().map(time::from_core).collect()
+    }
+}
+
+/// A uniffi enum mirroring a fieldless core enum of the same shape, with `From` both ways.
+/// `$core` is the path of the core type (`tc::Domain`).
+macro_rules! mirror_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident => $core:path { $( $(#[$vmeta:meta])* $variant:ident ),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $name { $( $(#[$vmeta])* $variant ),+ }
+
+        impl From<$core> for $name {
+            fn from(c: $core) -> Self {
+                type Core = $core;
+                match c { $( Core::$variant => $name::$variant ),+ }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(f: $name) -> Self {
+                type Core = $core;
+                match f { $( $name::$variant => Core::$variant ),+ }
+            }
+        }
+    };
+}
+
+/// A uniffi record mirroring a core struct field by field. Each field names its conversion
+/// (a module of `convert`). Generates `From<core>` and [`ToCore`]; with `out` first, only
+/// `From<core>` (for values the core computes: the home screen, a document snapshot).
+macro_rules! mirror_record {
+    (
+        $(#[$meta:meta])*
+        $name:ident => $core:path {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty => $conv:ident ),+ $(,)?
+        }
+    ) => {
+        mirror_record! {
+            out
+            $(#[$meta])*
+            $name => $core { $( $(#[$fmeta])* $field : $ty => $conv ),+ }
+        }
+
+        impl $crate::convert::ToCore for $name {
+            type Core = $core;
+            fn to_core(self, at: &str) -> $crate::error::Result<$core> {
+                type CoreType = $core;
+                Ok(CoreType {
+                    $( $field: $crate::convert::$conv::to_core(self.$field, at, stringify!($field))? ),+
+                })
+            }
+        }
+    };
+    (
+        out
+        $(#[$meta:meta])*
+        $name:ident => $core:path {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty => $conv:ident ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $name { $( $(#[$fmeta])* pub $field: $ty ),+ }
+
+        impl From<$core> for $name {
+            fn from(c: $core) -> Self {
+                $name { $( $field: $crate::convert::$conv::from_core(c.$field) ),+ }
+            }
+        }
+    };
+}
+
+pub(crate) use {mirror_enum, mirror_record};

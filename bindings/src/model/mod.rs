@@ -1,0 +1,11 @@
+//! The core's domain types as plain uniffi records and enums, one file per document, plus the
+//! values the store computes (home screen, document snapshots, conflicts).
+//!
+//! Ids, days (`YYYY-MM-DD`) and wall-clock times (`YYYY-MM-DDTHH:MM[:SS]`) are strings; the
+//! store checks them on the way in (see `convert`).
+
+pub mod contacts;
+pub mod documents;
+pub mod journal;
+pub mod plan;
+pub mod schedule;

@@ -1,0 +1,68 @@
+//! Meetings, appointments and attendance: mirrors of `twofold_core::model::schedule`.
+
+use twofold_core as tc;
+
+use crate::convert::{mirror_enum, mirror_record};
+
+mirror_enum! {
+    MeetingKind => tc::MeetingKind {
+        PeerSupportGroup, TwelveStep, Smart, DualRecoveryAnonymous, Therapy, Psychiatry,
+        MentorSession, Other,
+    }
+}
+
+mirror_enum! {
+    MeetingFormat => tc::MeetingFormat { InPerson, Online, Phone, Hybrid }
+}
+
+mirror_enum! {
+    AttendanceStatus => tc::AttendanceStatus { Attended, Missed, Cancelled }
+}
+
+mirror_record! {
+    /// A meeting or appointment, one-off or recurring (RFC 5545 RRULE in an IANA zone).
+    Meeting => tc::Meeting {
+        id: String => id,
+        name: String => plain,
+        kind: MeetingKind => plain,
+        format: MeetingFormat => plain,
+        address: String => plain,
+        location_notes: String => plain,
+        conference_url: Option<String> => plain,
+        conference_phone: Option<String> => plain,
+        /// First occurrence, wall-clock `YYYY-MM-DDTHH:MM[:SS]` in `time_zone`.
+        start: String => time,
+        /// IANA zone name, e.g. `Europe/Madrid`.
+        time_zone: String => plain,
+        duration_minutes: u32 => plain,
+        /// RRULE value without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=TU`; `None` for a
+        /// one-off appointment.
+        rrule: Option<String> => plain,
+        /// Occurrences that do not take place (wall-clock starts in `time_zone`).
+        exdates: Vec<String> => times,
+        /// Meeting Guide type codes, e.g. `DD`, `O`, `ONL`.
+        type_codes: Vec<String> => plain,
+        accessibility: String => plain,
+        language: String => plain,
+        cost: String => plain,
+        /// Minutes before the start at which to remind.
+        reminder_offsets_minutes: Vec<u32> => plain,
+        /// The Meeting Guide feed slug this came from; `None` when entered by hand.
+        source_slug: Option<String> => plain,
+        notes: String => plain,
+    }
+}
+
+mirror_record! {
+    /// What happened at one occurrence of a meeting. Its id must be
+    /// `attendance_id(meeting_id, occurrence)`.
+    Attendance => tc::Attendance {
+        id: String => id,
+        meeting_id: String => id,
+        /// The occurrence's wall-clock start in the meeting's zone.
+        occurrence: String => time,
+        status: AttendanceStatus => plain,
+        note: String => plain,
+        mentor_note: String => plain,
+    }
+}
