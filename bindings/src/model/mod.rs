@@ -6,6 +6,7 @@
 
 pub mod contacts;
 pub mod documents;
+pub mod home;
 pub mod journal;
 pub mod plan;
 pub mod schedule;

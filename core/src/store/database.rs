@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
@@ -25,8 +26,10 @@ const KEYCHECK_LABEL: &[u8] = b"twofold keycheck v1";
 #[derive(Debug)]
 pub struct Database {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // Declared before the writer so it closes first: the writer, closing last, checkpoints
+    // the WAL into the main file (a read-only connection cannot).
     reader: Mutex<Connection>,
+    writer: Mutex<Connection>,
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -121,6 +124,9 @@ impl Database {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         apply_key(&writer, key)?;
+        // Until the key is known to be right, closing this connection must not checkpoint a
+        // WAL left by an earlier run into the main file: a wrong key touches nothing.
+        writer.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         // The first read decrypts page 1: this is where a wrong key or a damaged file shows.
         let probe = writer
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -143,6 +149,7 @@ impl Database {
             return Err(e);
         }
         migrations::refuse_newer(&writer)?;
+        writer.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         if !keycheck.exists() {
             write_file_durably(&keycheck, keycheck_of(key).as_bytes())?;
         }
@@ -162,8 +169,8 @@ impl Database {
         configure(&reader)?;
         Ok(Database {
             path: path.to_path_buf(),
-            writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            writer: Mutex::new(writer),
         })
     }
 
