@@ -1,6 +1,77 @@
+//! Twofold's FFI surface: a thin uniffi façade over `twofold-core` for the Kotlin, Swift and
+//! Python apps and tests. It holds no logic of its own — it converts types and forwards.
+//!
+//! - [`TwofoldStore`] (`store`, `sections`): the one object foreign code holds; open it with
+//!   a path and the app's 32-byte key.
+//! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
+//!   the FFI.
+//! - `model`: the core's records and enums mirrored as uniffi types (`convert` checks ids,
+//!   days and times on the way in).
+//! - `listeners`: foreign listeners that get the current value first, then every change.
+//! - `runtime`: the tokio runtime async calls run on.
+//!
+//! Bindings are generated from the built library: `scripts/bindgen.sh`.
+
+mod convert;
+pub mod error;
+pub mod listeners;
+pub mod model;
+mod runtime;
+pub mod sections;
+pub mod store;
+
+pub use error::TwofoldError;
+pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
+pub use model::contacts::*;
+pub use model::documents::*;
+pub use model::home::*;
+pub use model::journal::*;
+pub use model::plan::*;
+pub use model::schedule::*;
+pub use store::{StoreOptions, TwofoldStore};
+
+use crate::convert::id;
+use crate::error::{guard, Result};
+
 uniffi::setup_scaffolding!();
 
+/// The version of the Twofold core library.
 #[uniffi::export]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A fresh random item id for a new item of any section.
+#[uniffi::export]
+pub fn new_item_id() -> String {
+    twofold_core::ItemId::random().as_str().to_string()
+}
+
+/// The id an attendance record must have: one record per meeting occurrence.
+#[uniffi::export]
+pub fn attendance_id(meeting_id: String, occurrence: String) -> Result<String> {
+    guard(|| {
+        let meeting_id = id::to_core(meeting_id, "attendance", "meeting_id")?;
+        let occurrence = convert::time::to_core(occurrence, "attendance", "occurrence")?;
+        Ok(twofold_core::Attendance::id_for(&meeting_id, &occurrence)
+            .as_str()
+            .to_string())
+    })
+}
+
+/// Checks a recurrence rule (RRULE value, e.g. `FREQ=WEEKLY;BYDAY=TU`) as `put_meeting` will,
+/// anchored at `start` (`YYYY-MM-DDTHH:MM`) in `time_zone` (IANA name). For forms that check
+/// as the person types.
+#[uniffi::export]
+pub fn validate_rrule(rrule: String, start: String, time_zone: String) -> Result<()> {
+    guard(|| {
+        let start = convert::time::to_core(start, "meetings", "start")?;
+        twofold_core::model::time::parse_zone("meetings.time_zone", &time_zone)?;
+        Ok(twofold_core::check_rrule(
+            "meetings.rrule",
+            &rrule,
+            &start,
+            &time_zone,
+        )?)
+    })
 }

@@ -10,7 +10,8 @@ use crate::model::validate::{self, optional, required, scale_0_10, Validate, MAX
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct CheckIn {
-    /// Sortable by time: `YYYYMMDDTHHMMSS-…`, so the newest check-ins are the last map keys.
+    /// Sortable: `YYYYMMDD` of `day`, then the recording time — so a day's check-ins are one
+    /// key range even when entered later ("I forgot yesterday's").
     pub id: ItemId,
     /// The day as the person lived it (their local date).
     pub day: Day,
@@ -33,12 +34,17 @@ pub struct CheckIn {
 }
 
 impl CheckIn {
-    /// A new id for a check-in recorded at `at_ms`.
-    pub fn new_id(at_ms: i64) -> ItemId {
-        let stamp = chrono::DateTime::from_timestamp_millis(at_ms)
-            .map(|t| t.format("%Y%m%dT%H%M%S").to_string())
-            .unwrap_or_else(|| "00000000T000000".to_string());
-        ItemId::with_prefix(&stamp)
+    /// A new id for a check-in about `day`, recorded at `at_ms`.
+    pub fn new_id(day: Day, at_ms: i64) -> ItemId {
+        let time = chrono::DateTime::from_timestamp_millis(at_ms)
+            .map(|t| t.format("%H%M%S%3f").to_string())
+            .unwrap_or_else(|| "000000000".to_string());
+        ItemId::with_prefix(&format!("{}T{time}", day.0.format("%Y%m%d")))
+    }
+
+    /// The first key of `day`'s range in the check-in map.
+    pub fn key_of_day(day: Day) -> String {
+        day.0.format("%Y%m%d").to_string()
     }
 }
 

@@ -42,7 +42,7 @@ impl Twofold {
     /// Records a check-in durably and returns it. More than one a day is fine; all are kept.
     pub fn record_check_in(&self, new: NewCheckIn, at_ms: i64) -> Result<CheckIn> {
         let check_in = CheckIn {
-            id: CheckIn::new_id(at_ms),
+            id: CheckIn::new_id(new.day, at_ms),
             day: new.day,
             at_ms,
             mood: new.mood,
