@@ -49,17 +49,6 @@ pub(crate) mod each {
     }
 }
 
-/// Optional values that convert with `From` both ways.
-pub(crate) mod opt {
-    use super::*;
-    pub(crate) fn to_core<A: Into<B>, B>(v: Option<A>, _at: &str, _field: &str) -> Result<Option<B>> {
-        Ok(v.map(Into::into))
-    }
-    pub(crate) fn from_core<A: Into<B>, B>(v: Option<A>) -> Option<B> {
-        v.map(Into::into)
-    }
-}
-
 /// Lists of nested mirrored records (a contact's phones).
 pub(crate) mod records {
     use super::*;

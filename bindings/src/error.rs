@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
 /// What went wrong, by what the caller can do about it.
-/// Not a flat error: each variant carries its fields to the foreign side.
+// Not a flat error (uniffi's default for variants with fields): the fields cross the FFI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum TwofoldError {
     /// An argument or a field of a record was refused; nothing was written. `field` names it

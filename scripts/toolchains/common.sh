@@ -110,8 +110,10 @@ safe_rm() {
 # /dev/pts and /dev/shm come along), a read-only /sys and a fresh tmpfs /tmp; if BIND_DIR is
 # not empty, bind-mounts that host directory at the same absolute path inside ROOT.
 # CMD runs with a clean environment (HOME=/root, a standard PATH, LANG=C.UTF-8).
-# With TWOFOLD_NS_EXEC=1 the calling shell is replaced (exec) by unshare, so a signal to it
-# kills the whole namespace (--kill-child), not just the shell.
+# Note: unshare ignores SIGTERM/SIGINT sent to it alone (it does not forward them); killing it
+# with SIGKILL kills the namespace's PID 1 (--kill-child) and so everything inside. With
+# TWOFOLD_NS_EXEC=1 the (sub)shell calling this is replaced by unshare (exec), so `$!` of a
+# backgrounded call is unshare's pid.
 ns_chroot() {
     local root=$1 bind=$2 ex=
     shift 2
@@ -128,8 +130,12 @@ ns_chroot() {
             mkdir -p -- "$root$bind"
             mount --bind -- "$bind" "$root$bind"
         fi
-        exec chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
-            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+        # Not exec: this shell stays the namespace'"'"'s PID 1 (which the kernel shields from
+        # signals it has no handler for), so the command itself still gets SIGTERM/SIGINT.
+        rc=0
+        chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@" || rc=$?
+        exit "$rc"
     ' ns_chroot "$root" "$bind" "$@"
 }
 

@@ -43,6 +43,21 @@ else
     script=$(printf '%q ' "$@")
 fi
 
-# exec: this script's pid becomes unshare's, so signalling it ends everything inside.
-trap - EXIT HUP INT TERM
-TWOFOLD_NS_EXEC=1 ns_chroot "$root" "$dir" /bin/bash -c "cd -- $(printf '%q' "$dir") || exit 1"$'\n'"$script"
+# unshare ignores SIGTERM/SIGINT aimed at it alone, so run it in the background and turn a
+# signal to this script into SIGKILL for unshare: --kill-child then kills the namespace's
+# PID 1, and with it every process inside, and the mounts go with the namespace.
+# (<&0: a background job would otherwise get /dev/null as its stdin.)
+TWOFOLD_NS_EXEC=1 ns_chroot "$root" "$dir" /bin/bash -c "cd -- $(printf '%q' "$dir") || exit 1"$'\n'"$script" <&0 &
+ns_pid=$!
+stop() {
+    kill -KILL "$ns_pid" 2>/dev/null || true
+    wait "$ns_pid" 2>/dev/null || true
+    exit "$1"
+}
+trap - EXIT
+trap 'stop 129' HUP
+trap 'stop 130' INT
+trap 'stop 143' TERM
+rc=0
+wait "$ns_pid" || rc=$?
+exit "$rc"

@@ -1,1 +1,234 @@
-fn main() {}
+//! Store benchmarks on the design's five-year data set. Each figure is printed beside a
+//! baseline measured in the same run, as a ratio; the targets are the design's. These are
+//! benchmarks, not tests: they report, they do not fail.
+//!
+//! `cargo bench -p twofold-tests --bench store` (add `-- --quick` for fewer rounds).
+#![allow(clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use automerge::AutoCommit;
+use rusqlite::{Connection, TransactionBehavior};
+use twofold_core::store::{chunks, database::Database};
+use twofold_core::*;
+use twofold_tests::dataset::{end_day, populate, DatasetSpec};
+use twofold_tests::keys::random_key;
+
+const CHILD: &str = "TWOFOLD_BENCH_CHILD";
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// In a fresh process: open the store and answer the home screen; print time and peak memory.
+fn child(mode: &str, path: &str, key_hex: &str) {
+    let key: [u8; 32] = hex::decode(key_hex).expect("hex").try_into().expect("32 bytes");
+    let start = Instant::now();
+    if mode == "home" {
+        let store = Twofold::open(path, &key).expect("open");
+        let home = store.home_screen(end_day()).expect("home");
+        assert!(!home.crisis_ladder.is_empty() && home.last_check_ins.len() == 7);
+    }
+    let elapsed = start.elapsed();
+    println!("{} {}", elapsed.as_micros(), peak_rss_kib());
+}
+
+fn run_child(mode: &str, path: &Path, key: &[u8; 32]) -> (Duration, u64) {
+    let out = Command::new(std::env::current_exe().expect("exe"))
+        .env(CHILD, mode)
+        .arg(path)
+        .arg(hex::encode(key))
+        .output()
+        .expect("child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let us: u64 = parts.next().and_then(|v| v.parse().ok()).expect("child time");
+    let kib: u64 = parts.next().and_then(|v| v.parse().ok()).expect("child memory");
+    (Duration::from_micros(us), kib)
+}
+
+fn report(name: &str, value: Duration, baseline_name: &str, baseline: Duration, target: &str) {
+    println!(
+        "{name:<44} {:>9.3} ms | {baseline_name:<34} {:>9.3} ms | ratio {:>5.2} | target {target}",
+        ms(value),
+        ms(baseline),
+        value.as_secs_f64() / baseline.as_secs_f64()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Ok(mode) = std::env::var(CHILD) {
+        child(&mode, &args[1], &args[2]);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let rounds = if quick { 5 } else { 15 };
+    let writes = if quick { 60 } else { 300 };
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("five-years.twofold");
+    let key = random_key();
+    let started = Instant::now();
+    let summary = {
+        let store = Twofold::open(&path, &key).expect("open");
+        populate(&store, 2026, DatasetSpec::FIVE_YEARS).expect("populate")
+    };
+    let size: u64 = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "five-year data set: {} writes ({} check-ins, {} attended meetings, {} contacts) in {:.1} s; file {} KiB",
+        summary.writes,
+        summary.check_ins,
+        summary.attendance,
+        summary.contacts,
+        started.elapsed().as_secs_f64(),
+        size / 1024
+    );
+
+    // 1. Loading documents vs Automerge::load of the same bytes.
+    let db = Database::open(&path, &key).expect("db");
+    let rows = db.read(chunks::documents).expect("rows");
+    let mut ours = Vec::new();
+    let mut plain = Vec::new();
+    let mut journal_bytes = 0;
+    for _ in 0..rounds {
+        for row in &rows {
+            let t = Instant::now();
+            let stored = db.read(|c| chunks::load(c, &row.doc_id)).expect("chunks");
+            let mut doc = AutoCommit::load(&stored.bytes).expect("load");
+            doc.set_actor(automerge::ActorId::from(row.actor.clone()));
+            ours.push((row.kind, t.elapsed()));
+            let t = Instant::now();
+            let _doc = automerge::Automerge::load(&stored.bytes).expect("load");
+            plain.push((row.kind, t.elapsed()));
+            if row.kind == DocKind::Journal {
+                journal_bytes = stored.bytes.len();
+            }
+        }
+    }
+    drop(db);
+    let pick = |v: &[(DocKind, Duration)], k: DocKind| median(v.iter().filter(|(kk, _)| *kk == k).map(|(_, d)| *d).collect());
+    println!("\n-- loading a document (journal: {journal_bytes} bytes) --");
+    for kind in DocKind::ALL {
+        report(
+            &format!("load {kind} from the store"),
+            pick(&ours, kind),
+            "Automerge::load, same bytes",
+            pick(&plain, kind),
+            "<= 1.2x",
+        );
+    }
+
+    // 2. Cold open + home screen, in fresh processes, against a process that does nothing.
+    println!("\n-- open the store and answer the home screen (fresh process each round) --");
+    let mut home = Vec::new();
+    let mut home_kib = 0;
+    let mut idle_kib = 0;
+    for _ in 0..rounds {
+        let (d, kib) = run_child("home", &path, &key);
+        home.push(d);
+        home_kib = home_kib.max(kib);
+        idle_kib = idle_kib.max(run_child("idle", &path, &key).1);
+    }
+    let plain_all: Duration = DocKind::ALL.iter().map(|k| pick(&plain, *k)).sum();
+    report(
+        "open + home screen (cold process)",
+        median(home),
+        "Automerge::load of all 4 documents",
+        plain_all,
+        "well under 50 ms",
+    );
+    println!(
+        "peak memory: {:.1} MiB for open + home screen; {:.1} MiB for an idle process of the same binary; difference {:.1} MiB (target < 30 MB)",
+        home_kib as f64 / 1024.0,
+        idle_kib as f64 / 1024.0,
+        (home_kib.saturating_sub(idle_kib)) as f64 / 1024.0
+    );
+
+    // 3. One durable check-in vs a bare SQLite insert of the same bytes, same durability.
+    println!("\n-- one check-in, durably committed ({writes} of each) --");
+    let store = Twofold::open(&path, &key).expect("open");
+    let mut change_sizes = Vec::new();
+    let mut ours = Vec::new();
+    for i in 0..writes {
+        let before = std::fs::metadata(path.with_extension("twofold-wal")).map(|m| m.len()).unwrap_or(0);
+        let t = Instant::now();
+        store
+            .record_check_in(
+                NewCheckIn {
+                    day: end_day(),
+                    mood: (i % 11) as u8,
+                    craving: 3,
+                    sleep_hours: Some(7.0),
+                    medication_taken: Some(true),
+                    used_substance: false,
+                    triggers_met: vec![],
+                    coping_used: vec![],
+                    warning_signs: vec![],
+                    note: "Went for a walk with Sam, felt better after.".into(),
+                },
+                1_790_000_000_000 + i as i64,
+            )
+            .expect("check-in");
+        ours.push(t.elapsed());
+        let _ = before;
+    }
+    // The size of one such change, to insert the same number of bytes below.
+    let bytes = store.export_bytes(DocKind::Journal).expect("bytes").len();
+    change_sizes.push(bytes);
+    drop(store);
+    let change_len = {
+        let mut doc = AutoCommit::new();
+        let heads = doc.get_heads();
+        use automerge::transaction::Transactable;
+        let m = doc.put_object(automerge::ROOT, "x", automerge::ObjType::Map).expect("map");
+        for f in ["day", "note", "id"] {
+            doc.put(&m, f, "Went for a walk with Sam, felt better after.").expect("put");
+        }
+        for f in ["mood", "craving", "at_ms", "pos"] {
+            doc.put(&m, f, 7).expect("put");
+        }
+        doc.save_after(&heads).len()
+    };
+    let bare_path = dir.path().join("bare.db");
+    let mut conn = Connection::open(&bare_path).expect("bare");
+    conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key))).expect("key");
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).expect("wal");
+    conn.pragma_update(None, "synchronous", "FULL").expect("sync");
+    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, doc_id TEXT, is_snapshot INTEGER, bytes BLOB)").expect("table");
+    let payload = vec![0x5au8; change_len];
+    let mut bare = Vec::new();
+    for _ in 0..writes {
+        let t = Instant::now();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).expect("tx");
+        tx.execute("INSERT INTO t (doc_id, is_snapshot, bytes) VALUES ('journal', 0, ?1)", [&payload]).expect("insert");
+        tx.commit().expect("commit");
+        bare.push(t.elapsed());
+    }
+    report(
+        "record_check_in on the five-year store",
+        median(ours),
+        &format!("bare SQLCipher insert of {change_len} B"),
+        median(bare),
+        "<= 1.5x",
+    );
+}

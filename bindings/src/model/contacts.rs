@@ -14,7 +14,7 @@ mirror_enum! {
 mirror_record! {
     Phone => tc::Phone {
         /// "mobile", "work", "text only"…
-        label: String => plain,
+        #[uniffi(default)] label: String => plain,
         number: String => plain,
     }
 }
@@ -23,15 +23,15 @@ mirror_record! {
     Contact => tc::Contact {
         id: String => id,
         name: String => plain,
-        roles: Vec<ContactRole> => each,
-        phones: Vec<Phone> => records,
-        email: Option<String> => plain,
+        #[uniffi(default)] roles: Vec<ContactRole> => each,
+        #[uniffi(default)] phones: Vec<Phone> => records,
+        #[uniffi(default)] email: Option<String> => plain,
         /// When they can be reached, in the person's words ("evenings", "24/7").
-        availability: String => plain,
-        notes: String => plain,
+        #[uniffi(default)] availability: String => plain,
+        #[uniffi(default)] notes: String => plain,
         /// Who to try first when the plan has no crisis ladder (1 = first).
-        crisis_order: Option<u32> => plain,
+        #[uniffi(default)] crisis_order: Option<u32> => plain,
         /// Never contact this person on my behalf.
-        do_not_involve: bool => plain,
+        #[uniffi(default)] do_not_involve: bool => plain,
     }
 }

@@ -39,13 +39,13 @@ mirror_record! {
         day: String => day,
         mood: u8 => plain,
         craving: u8 => plain,
-        sleep_hours: Option<f64> => plain,
-        medication_taken: Option<bool> => plain,
-        used_substance: bool => plain,
-        triggers_met: Vec<String> => ids,
-        coping_used: Vec<String> => ids,
-        warning_signs: Vec<String> => ids,
-        note: String => plain,
+        #[uniffi(default)] sleep_hours: Option<f64> => plain,
+        #[uniffi(default)] medication_taken: Option<bool> => plain,
+        #[uniffi(default)] used_substance: bool => plain,
+        #[uniffi(default)] triggers_met: Vec<String> => ids,
+        #[uniffi(default)] coping_used: Vec<String> => ids,
+        #[uniffi(default)] warning_signs: Vec<String> => ids,
+        #[uniffi(default)] note: String => plain,
     }
 }
 
@@ -66,7 +66,7 @@ mirror_record! {
         id: String => id,
         recovery_id: String => id,
         day: String => day,
-        note: String => plain,
+        #[uniffi(default)] note: String => plain,
     }
 }
 

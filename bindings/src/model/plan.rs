@@ -66,7 +66,7 @@ mirror_record! {
         description: String => plain,
         kind: TriggerKind => plain,
         domain: Domain => plain,
-        action_plan: String => plain,
+        #[uniffi(default)] action_plan: String => plain,
     }
 }
 
@@ -76,7 +76,7 @@ mirror_record! {
         description: String => plain,
         stage: WarningStage => plain,
         domain: Domain => plain,
-        action_plan: String => plain,
+        #[uniffi(default)] action_plan: String => plain,
     }
 }
 
@@ -96,8 +96,8 @@ mirror_record! {
         kind: DistractionKind => plain,
         name: String => plain,
         /// For a person who is also in the contacts.
-        contact_id: Option<String> => opt_id,
-        notes: String => plain,
+        #[uniffi(default)] contact_id: Option<String> => opt_id,
+        #[uniffi(default)] notes: String => plain,
     }
 }
 
@@ -115,8 +115,8 @@ mirror_record! {
         id: String => id,
         title: String => plain,
         /// `YYYY-MM-DD`.
-        target_date: Option<String> => opt_day,
-        done: bool => plain,
+        #[uniffi(default)] target_date: Option<String> => opt_day,
+        #[uniffi(default)] done: bool => plain,
     }
 }
 
@@ -126,7 +126,7 @@ mirror_record! {
         id: String => id,
         goal_id: String => id,
         text: String => plain,
-        done: bool => plain,
+        #[uniffi(default)] done: bool => plain,
     }
 }
 
@@ -135,7 +135,7 @@ mirror_record! {
     CrisisContact => tc::CrisisContact {
         id: String => id,
         contact_id: String => id,
-        will_do: String => plain,
+        #[uniffi(default)] will_do: String => plain,
     }
 }
 
@@ -143,9 +143,9 @@ mirror_record! {
     /// Someone not to involve in a crisis.
     DoNotInvolve => tc::DoNotInvolve {
         id: String => id,
-        contact_id: Option<String> => opt_id,
+        #[uniffi(default)] contact_id: Option<String> => opt_id,
         name: String => plain,
-        reason: String => plain,
+        #[uniffi(default)] reason: String => plain,
     }
 }
 
@@ -154,7 +154,7 @@ mirror_record! {
     Professional => tc::Professional {
         id: String => id,
         contact_id: String => id,
-        role_note: String => plain,
+        #[uniffi(default)] role_note: String => plain,
     }
 }
 
@@ -163,7 +163,7 @@ mirror_record! {
         id: String => id,
         name: String => plain,
         preference: MedicationPreference => plain,
-        reason: String => plain,
+        #[uniffi(default)] reason: String => plain,
     }
 }
 
@@ -173,7 +173,7 @@ mirror_record! {
         name: String => plain,
         kind: TreatmentKind => plain,
         preference: TreatmentPreference => plain,
-        reason: String => plain,
+        #[uniffi(default)] reason: String => plain,
     }
 }
 
@@ -182,6 +182,6 @@ mirror_record! {
     SafetyStep => tc::SafetyStep {
         id: String => id,
         description: String => plain,
-        done: bool => plain,
+        #[uniffi(default)] done: bool => plain,
     }
 }

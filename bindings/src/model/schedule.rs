@@ -26,10 +26,10 @@ mirror_record! {
         name: String => plain,
         kind: MeetingKind => plain,
         format: MeetingFormat => plain,
-        address: String => plain,
-        location_notes: String => plain,
-        conference_url: Option<String> => plain,
-        conference_phone: Option<String> => plain,
+        #[uniffi(default)] address: String => plain,
+        #[uniffi(default)] location_notes: String => plain,
+        #[uniffi(default)] conference_url: Option<String> => plain,
+        #[uniffi(default)] conference_phone: Option<String> => plain,
         /// First occurrence, wall-clock `YYYY-MM-DDTHH:MM[:SS]` in `time_zone`.
         start: String => time,
         /// IANA zone name, e.g. `Europe/Madrid`.
@@ -37,19 +37,19 @@ mirror_record! {
         duration_minutes: u32 => plain,
         /// RRULE value without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=TU`; `None` for a
         /// one-off appointment.
-        rrule: Option<String> => plain,
+        #[uniffi(default)] rrule: Option<String> => plain,
         /// Occurrences that do not take place (wall-clock starts in `time_zone`).
-        exdates: Vec<String> => times,
+        #[uniffi(default)] exdates: Vec<String> => times,
         /// Meeting Guide type codes, e.g. `DD`, `O`, `ONL`.
-        type_codes: Vec<String> => plain,
-        accessibility: String => plain,
-        language: String => plain,
-        cost: String => plain,
+        #[uniffi(default)] type_codes: Vec<String> => plain,
+        #[uniffi(default)] accessibility: String => plain,
+        #[uniffi(default)] language: String => plain,
+        #[uniffi(default)] cost: String => plain,
         /// Minutes before the start at which to remind.
-        reminder_offsets_minutes: Vec<u32> => plain,
+        #[uniffi(default)] reminder_offsets_minutes: Vec<u32> => plain,
         /// The Meeting Guide feed slug this came from; `None` when entered by hand.
-        source_slug: Option<String> => plain,
-        notes: String => plain,
+        #[uniffi(default)] source_slug: Option<String> => plain,
+        #[uniffi(default)] notes: String => plain,
     }
 }
 
@@ -62,7 +62,7 @@ mirror_record! {
         /// The occurrence's wall-clock start in the meeting's zone.
         occurrence: String => time,
         status: AttendanceStatus => plain,
-        note: String => plain,
-        mentor_note: String => plain,
+        #[uniffi(default)] note: String => plain,
+        #[uniffi(default)] mentor_note: String => plain,
     }
 }

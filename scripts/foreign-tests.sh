@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Runs the Kotlin, Swift and Python suites of tests/foreign against freshly generated bindings.
+#
+#   scripts/foreign-tests.sh                  # all three suites, debug library
+#   scripts/foreign-tests.sh --release        # ... against the release library
+#   scripts/foreign-tests.sh kotlin python    # only some suites
+#
+# Steps: install (or reuse) the toolchains with scripts/toolchains/{kotlin,swift,python}.sh —
+# in the background, while scripts/bindgen.sh builds the library and generates the bindings —
+# then run each suite: Kotlin (JUnit 4 on the JVM, compiled with npm's kotlinc), Swift
+# (`swift test --disable-swift-testing` in the Debian 13 chroot, through swift-run.sh) and
+# Python (pytest in the toolchain venv). Each suite's own closing line is printed (JUnit's
+# `OK (N tests)`, XCTest's `Executed N tests, with 0 failures …`, pytest's `N passed in …`),
+# with its time; a failing suite's whole log is printed too. Logs: build/foreign/logs/.
+#
+# The last line is always `foreign: N passed, M failed`, counting SUITES (at most 3). A suite
+# whose toolchain could not be installed, or that could not be built, counts as failed: none is
+# ever skipped silently. Exits 0 only when every requested suite passed.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+bindgen_flags=()
+suites=()
+for arg in "$@"; do
+    case "$arg" in
+        --release) bindgen_flags+=(--release) ;;
+        kotlin|swift|python) suites+=("$arg") ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        *) echo "foreign-tests.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+[[ ${#suites[@]} -gt 0 ]] || suites=(kotlin swift python)
+
+work=$root/build/foreign
+logs=$work/logs
+mkdir -p "$logs"
+rm -f "$logs"/*.log
+passed=0
+failed=0
+declare -A toolchain_pid=()
+
+say() { printf 'foreign: %s\n' "$*"; }
+
+finish() {
+    local pid
+    for pid in "${toolchain_pid[@]}"; do
+        kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
+    done
+    printf 'foreign: %d passed, %d failed\n' "$passed" "$failed"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() { # fail SUITE WHY [LOG]
+    say "$1 FAILED: $2"
+    if [[ -n "${3:-}" && -f "$3" ]]; then
+        echo "----- $3 -----"
+        cat "$3"
+        echo "----- end of $3 -----"
+    fi
+    failed=$((failed + 1))
+}
+
+# --- toolchains (background) and bindings (foreground) ----------------------------------------
+for suite in "${suites[@]}"; do
+    scripts/toolchains/"$suite".sh >"$work/$suite.env" 2>"$logs/toolchain-$suite.log" &
+    toolchain_pid[$suite]=$!
+done
+
+t0=$SECONDS
+if ! scripts/bindgen.sh "${bindgen_flags[@]}" >"$logs/bindgen.log" 2>&1; then
+    echo "----- $logs/bindgen.log -----"
+    cat "$logs/bindgen.log"
+    for suite in "${suites[@]}"; do
+        fail "$suite" "building the library or generating the bindings failed"
+    done
+    exit 1
+fi
+say "library built and bindings generated in $((SECONDS - t0))s"
+bindings=$root/build/bindings
+libdir=$bindings/lib
+
+toolchain_ready() { # toolchain_ready SUITE: waits for its installer; loads its exports
+    local rc=0
+    wait "${toolchain_pid[$1]}" || rc=$?
+    unset "toolchain_pid[$1]"
+    if [[ $rc -ne 0 ]]; then
+        fail "$1" "its toolchain could not be installed (scripts/toolchains/$1.sh exit $rc)" \
+            "$logs/toolchain-$1.log"
+        return 1
+    fi
+    # shellcheck disable=SC1090
+    source "$work/$1.env"
+}
+
+closing_line() { # closing_line LOG REGEX: the last line of LOG matching REGEX
+    grep -E "$2" "$1" | tail -n 1
+}
+
+# --- Kotlin ------------------------------------------------------------------------------------
+run_kotlin() {
+    toolchain_ready kotlin || return 0
+    local log=$logs/kotlin.log out=$work/kotlin t0=$SECONDS rc=0
+    local cp="$JNA_JAR:$JUNIT_JAR:$HAMCREST_JAR:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar:$KOTLIN_LIB/kotlin-test.jar:$KOTLIN_LIB/kotlin-test-junit.jar"
+    local generated=$bindings/kotlin/org/twofold/core/twofold_ffi.kt
+    mkdir -p "$out"
+    # The generated file takes ~30 s to compile: reuse its classes while it is unchanged.
+    local stamp
+    stamp=$(sha256sum "$generated" | cut -d' ' -f1)
+    if [[ "$(cat "$out/bindings.stamp" 2>/dev/null)" != "$stamp" ]]; then
+        rm -rf "$out/bindings-classes" "$out/bindings.stamp"
+        if ! "$KOTLINC" -nowarn -cp "$cp" "$generated" -d "$out/bindings-classes" >"$log" 2>&1; then
+            fail kotlin "the generated Kotlin did not compile" "$log"
+            return 0
+        fi
+        echo "$stamp" >"$out/bindings.stamp"
+    fi
+    rm -rf "$out/test-classes"
+    if ! "$KOTLINC" -nowarn -cp "$cp:$out/bindings-classes" tests/foreign/kotlin/src/*.kt \
+        -d "$out/test-classes" >>"$log" 2>&1; then
+        fail kotlin "the Kotlin suite did not compile" "$log"
+        return 0
+    fi
+    local t1=$SECONDS
+    java -Djna.library.path="$libdir" \
+        -cp "$out/test-classes:$out/bindings-classes:$cp:$KOTLIN_LIB/kotlin-stdlib.jar" \
+        org.junit.runner.JUnitCore org.twofold.core.test.TwofoldStoreTest >>"$log" 2>&1 || rc=$?
+    local line
+    line=$(closing_line "$log" '^(OK \(|Tests run:)')
+    if [[ $rc -eq 0 && "$line" == OK* ]]; then
+        say "kotlin: $line — compiled in $((t1 - t0))s, ran in $((SECONDS - t1))s"
+        passed=$((passed + 1))
+    else
+        fail kotlin "${line:-JUnit exit $rc}" "$log"
+    fi
+}
+
+# --- Swift -------------------------------------------------------------------------------------
+run_swift() {
+    toolchain_ready swift || return 0
+    local log=$logs/swift.log stage=$work/swift t0=$SECONDS rc=0
+    # Stage the package with the generated sources and the library (kept: .build, for speed).
+    mkdir -p "$stage/Sources/TwofoldCore" "$stage/lib"
+    rm -rf "$stage/Tests" "$stage/bench" "$stage/Sources/TwofoldCoreFFI"
+    cp -r tests/foreign/swift/. "$stage/"
+    cp "$bindings/swift/TwofoldCore.swift" "$stage/Sources/TwofoldCore/"
+    cp "$bindings/swift/TwofoldCoreFFI.h" "$stage/Sources/TwofoldCoreFFI/"
+    rm -f "$stage/lib/libtwofold_ffi.so"
+    ln "$libdir/libtwofold_ffi.so" "$stage/lib/" 2>/dev/null || cp "$libdir/libtwofold_ffi.so" "$stage/lib/"
+    SWIFT_CHROOT=$SWIFT_CHROOT scripts/toolchains/swift-run.sh "$stage" \
+        swift test --disable-swift-testing >"$log" 2>&1 || rc=$?
+    local line
+    line=$(closing_line "$log" '^[[:space:]]*Executed [0-9]+ tests?, with')
+    if [[ $rc -eq 0 && "$line" =~ with\ 0\ failures ]]; then
+        say "swift: $(echo "$line" | sed 's/^[[:space:]]*//') — built and ran in $((SECONDS - t0))s"
+        passed=$((passed + 1))
+    else
+        fail swift "${line:-swift test exit $rc}" "$log"
+    fi
+}
+
+# --- Python ------------------------------------------------------------------------------------
+run_python() {
+    toolchain_ready python || return 0
+    local log=$logs/python.log t0=$SECONDS rc=0
+    (cd tests/foreign/python && TWOFOLD_PY_BINDINGS=$bindings/python "$TWOFOLD_PY" -m pytest -q) \
+        >"$log" 2>&1 || rc=$?
+    local line
+    line=$(closing_line "$log" '(passed|failed|error|no tests ran)')
+    if [[ $rc -eq 0 ]]; then
+        say "python: $line — ran in $((SECONDS - t0))s"
+        passed=$((passed + 1))
+    else
+        fail python "${line:-pytest exit $rc}" "$log"
+    fi
+}
+
+for suite in "${suites[@]}"; do
+    "run_$suite"
+done
+[[ $failed -eq 0 ]]
