@@ -117,7 +117,8 @@ safe_rm() {
 ns_chroot() {
     local root=$1 bind=$2 ex=
     shift 2
-    [[ "${TWOFOLD_NS_EXEC:-}" != 1 ]] || ex=exec
+    [[ "${TWOFOLD_NS_EXEC:-}" != 1 ]] || ex='exec'
+    # shellcheck disable=SC2016  # the inner script is single-quoted on purpose
     $ex unshare --mount --propagation private --pid --fork --kill-child /bin/bash -c '
         set -euo pipefail
         root=$1 bind=$2
@@ -145,7 +146,9 @@ TWOFOLD_CLEANUP=()
 _twofold_cleanup() {
     local p
     for p in "${TWOFOLD_CLEANUP[@]}"; do
-        [[ -n "$p" && -e "$p" ]] && (safe_rm "$p") || true
+        if [[ -n "$p" && -e "$p" ]]; then
+            (safe_rm "$p") || true
+        fi
     done
 }
 trap _twofold_cleanup EXIT

@@ -49,6 +49,7 @@ fi
 # (<&0: a background job would otherwise get /dev/null as its stdin.)
 TWOFOLD_NS_EXEC=1 ns_chroot "$root" "$dir" /bin/bash -c "cd -- $(printf '%q' "$dir") || exit 1"$'\n'"$script" <&0 &
 ns_pid=$!
+# shellcheck disable=SC2317  # called from the traps below
 stop() {
     kill -KILL "$ns_pid" 2>/dev/null || true
     wait "$ns_pid" 2>/dev/null || true

@@ -125,6 +125,20 @@ fn main() {
             }
         }
     }
+    // What compaction costs, and what it buys at the next load.
+    let journal = rows.iter().find(|r| r.kind == DocKind::Journal).expect("journal");
+    let stored = db.read(|c| chunks::load(c, &journal.doc_id)).expect("chunks");
+    let mut doc = AutoCommit::load(&stored.bytes).expect("load");
+    let t = Instant::now();
+    let snapshot = doc.save();
+    let save_time = t.elapsed();
+    let compacted: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            let _ = AutoCommit::load(&snapshot).expect("load");
+            t.elapsed()
+        })
+        .collect();
     drop(db);
     let pick = |v: &[(DocKind, Duration)], k: DocKind| median(v.iter().filter(|(kk, _)| *kk == k).map(|(_, d)| *d).collect());
     println!("\n-- loading a document (journal: {journal_bytes} bytes) --");
@@ -137,6 +151,14 @@ fn main() {
             "<= 1.2x",
         );
     }
+
+    println!(
+        "journal: {} chunks as stored; compacting them into one snapshot takes {:.2} ms and loads in {:.2} ms ({} bytes)",
+        stored.chunks,
+        ms(save_time),
+        ms(median(compacted)),
+        snapshot.len()
+    );
 
     // 2. Cold open + home screen, in fresh processes, against a process that does nothing.
     println!("\n-- open the store and answer the home screen (fresh process each round) --");
@@ -167,10 +189,8 @@ fn main() {
     // 3. One durable check-in vs a bare SQLite insert of the same bytes, same durability.
     println!("\n-- one check-in, durably committed ({writes} of each) --");
     let store = Twofold::open(&path, &key).expect("open");
-    let mut change_sizes = Vec::new();
     let mut ours = Vec::new();
     for i in 0..writes {
-        let before = std::fs::metadata(path.with_extension("twofold-wal")).map(|m| m.len()).unwrap_or(0);
         let t = Instant::now();
         store
             .record_check_in(
@@ -190,25 +210,21 @@ fn main() {
             )
             .expect("check-in");
         ours.push(t.elapsed());
-        let _ = before;
     }
-    // The size of one such change, to insert the same number of bytes below.
-    let bytes = store.export_bytes(DocKind::Journal).expect("bytes").len();
-    change_sizes.push(bytes);
     drop(store);
-    let change_len = {
-        let mut doc = AutoCommit::new();
-        let heads = doc.get_heads();
-        use automerge::transaction::Transactable;
-        let m = doc.put_object(automerge::ROOT, "x", automerge::ObjType::Map).expect("map");
-        for f in ["day", "note", "id"] {
-            doc.put(&m, f, "Went for a walk with Sam, felt better after.").expect("put");
-        }
-        for f in ["mood", "craving", "at_ms", "pos"] {
-            doc.put(&m, f, 7).expect("put");
-        }
-        doc.save_after(&heads).len()
-    };
+    // The size of the last check-in's change as stored, to insert the same bytes below.
+    let db = Database::open(&path, &key).expect("db");
+    let change_len: usize = db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT length(c.bytes) FROM doc_chunks c JOIN documents d USING (doc_id)
+                 WHERE d.kind = 'journal' AND c.is_snapshot = 0 ORDER BY c.seq DESC LIMIT 1",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
+        .expect("last change") as usize;
+    drop(db);
     let bare_path = dir.path().join("bare.db");
     let mut conn = Connection::open(&bare_path).expect("bare");
     conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key))).expect("key");

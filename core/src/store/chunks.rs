@@ -14,11 +14,13 @@ pub struct DocumentRow {
     pub actor: Vec<u8>,
 }
 
-/// A document's stored bytes, ready for `Automerge::load`, and how many chunks they came from.
+/// A document's stored bytes, ready for `Automerge::load`, how many chunks they came from,
+/// and the last chunk's sequence number.
 #[derive(Debug, Default)]
 pub struct StoredDoc {
     pub bytes: Vec<u8>,
     pub chunks: usize,
+    pub last_seq: i64,
 }
 
 pub fn insert_document(tx: &Transaction<'_>, row: &DocumentRow, created_at_ms: i64) -> Result<()> {
@@ -51,49 +53,36 @@ pub fn documents(conn: &Connection) -> Result<Vec<DocumentRow>> {
     Ok(out)
 }
 
-pub fn append(tx: &Transaction<'_>, doc_id: &str, bytes: &[u8], is_snapshot: bool) -> Result<()> {
-    tx.prepare_cached("INSERT INTO doc_chunks (doc_id, is_snapshot, bytes) VALUES (?1, ?2, ?3)")?
-        .execute(params![doc_id, is_snapshot, bytes])?;
+pub fn append(tx: &Transaction<'_>, doc_id: &str, seq: i64, bytes: &[u8], is_snapshot: bool) -> Result<()> {
+    tx.prepare_cached("INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![doc_id, seq, is_snapshot, bytes])?;
     Ok(())
 }
 
 pub fn load(conn: &Connection, doc_id: &str) -> Result<StoredDoc> {
-    let mut stmt =
-        conn.prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY chunk_id")?;
+    let mut stmt = conn.prepare_cached("SELECT seq, bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([doc_id])?;
     let mut out = StoredDoc::default();
     while let Some(row) = rows.next()? {
-        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        out.last_seq = row.get(0)?;
+        let bytes = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
         out.bytes.extend_from_slice(bytes);
         out.chunks += 1;
     }
     Ok(out)
 }
 
-pub fn chunk_count(conn: &Connection, doc_id: &str) -> Result<usize> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM doc_chunks WHERE doc_id = ?1")?
-        .query_row([doc_id], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(usize::MAX))
-}
-
-/// Replaces every chunk of the document with one snapshot of the same state.
-pub fn compact(tx: &Transaction<'_>, doc_id: &str, snapshot: &[u8]) -> Result<()> {
+/// Replaces every chunk of the document before `seq` with one snapshot of the same state,
+/// stored at `seq`.
+pub fn compact(tx: &Transaction<'_>, doc_id: &str, seq: i64, snapshot: &[u8]) -> Result<()> {
     let last: Option<i64> = tx
-        .query_row(
-            "SELECT max(chunk_id) FROM doc_chunks WHERE doc_id = ?1",
-            [doc_id],
-            |r| r.get(0),
-        )
+        .query_row("SELECT max(seq) FROM doc_chunks WHERE doc_id = ?1", [doc_id], |r| r.get(0))
         .optional()?
         .flatten();
-    let Some(last) = last else {
-        return Err(Error::not_found("document", doc_id));
-    };
-    append(tx, doc_id, snapshot, true)?;
-    tx.execute(
-        "DELETE FROM doc_chunks WHERE doc_id = ?1 AND chunk_id <= ?2",
-        params![doc_id, last],
-    )?;
+    if last.is_none_or(|l| l >= seq) {
+        return Err(Error::not_found("document chunks before", seq.to_string()));
+    }
+    append(tx, doc_id, seq, snapshot, true)?;
+    tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1 AND seq < ?2", params![doc_id, seq])?;
     Ok(())
 }

@@ -82,7 +82,7 @@ mod tests {
             migrate_to(&mut old, start).expect("old schema");
             old.execute_batch(
                 "INSERT INTO documents VALUES ('d1', 'plan', x'01', 1);
-                 INSERT INTO doc_chunks (doc_id, is_snapshot, bytes) VALUES ('d1', 1, x'0102');",
+                 INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES ('d1', 1, 1, x'0102');",
             )
             .expect("old rows");
             migrate(&mut old).expect("upgrade");

@@ -53,6 +53,7 @@ pub(crate) struct LoadedDoc {
     pub doc_id: String,
     pub am: AutoCommit,
     pub chunks: usize,
+    pub last_seq: i64,
 }
 
 #[derive(Debug, Default)]
@@ -142,6 +143,7 @@ impl Twofold {
                     doc_id: row.doc_id,
                     am,
                     chunks: stored.chunks,
+                    last_seq: stored.last_seq,
                 },
             );
         }
@@ -161,7 +163,7 @@ impl Twofold {
                 let bytes = am.save();
                 db.write(|tx| {
                     chunks::insert_document(tx, &row, now_ms())?;
-                    chunks::append(tx, &row.doc_id, &bytes, true)
+                    chunks::append(tx, &row.doc_id, 1, &bytes, true)
                 })?;
                 docs.owner.insert(
                     kind,
@@ -169,6 +171,7 @@ impl Twofold {
                         doc_id: row.doc_id,
                         am,
                         chunks: 1,
+                        last_seq: 1,
                     },
                 );
             }
@@ -223,7 +226,7 @@ impl Twofold {
             .owner
             .remove(&kind)
             .ok_or_else(|| Error::not_found("document", kind.as_str()))?;
-        let result = self.change_loaded(&docs, &mut target, f);
+        let result = self.change_loaded(&docs, &mut target, origin, f);
         docs.owner.insert(kind, target);
         drop(docs);
         let (out, changed) = result?;
@@ -237,6 +240,7 @@ impl Twofold {
         &self,
         docs: &Docs,
         target: &mut LoadedDoc,
+        origin: ChangeOrigin,
         f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
     ) -> Result<(R, bool)> {
         let heads_before = target.am.get_heads();
@@ -253,27 +257,40 @@ impl Twofold {
         if target.am.get_heads() == heads_before {
             return Ok((out, false));
         }
-        let bytes = target.am.save_after(&heads_before);
+        let bytes = match origin {
+            // A local edit is exactly one new change: take its bytes directly rather than
+            // asking the change graph what came after `heads_before`.
+            ChangeOrigin::Local => target
+                .am
+                .get_last_local_change()
+                .map(|c| c.raw_bytes().to_vec())
+                .unwrap_or_else(|| target.am.save_after(&heads_before)),
+            ChangeOrigin::Import => target.am.save_after(&heads_before),
+        };
         let doc_id = target.doc_id.clone();
-        if let Err(e) = self
-            .db
-            .write(|tx| chunks::append(tx, &doc_id, &bytes, false))
-        {
+        let seq = target.last_seq + 1;
+        if let Err(e) = self.db.write(|tx| chunks::append(tx, &doc_id, seq, &bytes, false)) {
             // The change is in memory but not on disk: go back to what the disk holds.
             let stored = self.db.read(|c| chunks::load(c, &doc_id))?;
             let actor = target.am.get_actor().clone();
             target.am = load_trusted(&stored.bytes)?;
             target.am.set_actor(actor);
             target.chunks = stored.chunks;
+            target.last_seq = stored.last_seq;
             return Err(e);
         }
         target.chunks += 1;
+        target.last_seq = seq;
         if target.chunks > self.options.compact_after_chunks {
             // Compaction is housekeeping: the change above is already durable, so a failure
             // here is logged and retried after the next write.
             let snapshot = target.am.save();
-            match self.db.write(|tx| chunks::compact(tx, &doc_id, &snapshot)) {
-                Ok(()) => target.chunks = 1,
+            let seq = target.last_seq + 1;
+            match self.db.write(|tx| chunks::compact(tx, &doc_id, seq, &snapshot)) {
+                Ok(()) => {
+                    target.chunks = 1;
+                    target.last_seq = seq;
+                }
                 Err(e) => tracing::warn!(error = %e, "compaction failed"),
             }
         }

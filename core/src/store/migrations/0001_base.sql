@@ -6,11 +6,12 @@ CREATE TABLE documents (
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- A document is a snapshot plus the incremental changes appended after it, in chunk_id order.
+-- A document is a snapshot plus the incremental changes appended after it, in seq order.
+-- One B-tree keyed by (doc_id, seq): appending a change writes one row and nothing else.
 CREATE TABLE doc_chunks (
-    chunk_id    INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id      TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
     is_snapshot INTEGER NOT NULL CHECK (is_snapshot IN (0, 1)),
-    bytes       BLOB NOT NULL
-);
-CREATE INDEX doc_chunks_by_doc ON doc_chunks(doc_id, chunk_id);
+    bytes       BLOB NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+) WITHOUT ROWID;
