@@ -80,7 +80,8 @@ if ! scripts/bindgen.sh "${bindgen_flags[@]}" >"$logs/bindgen.log" 2>&1; then
     exit 1
 fi
 say "library built and bindings generated in $((SECONDS - t0))s"
-bindings=$root/build/bindings
+# shellcheck source=../tests/foreign/lib.sh
+source tests/foreign/lib.sh
 libdir=$bindings/lib
 
 toolchain_ready() { # toolchain_ready SUITE: waits for its installer; loads its exports
@@ -103,20 +104,12 @@ closing_line() { # closing_line LOG REGEX: the last line of LOG matching REGEX
 # --- Kotlin ------------------------------------------------------------------------------------
 run_kotlin() {
     toolchain_ready kotlin || return 0
-    local log=$logs/kotlin.log out=$work/kotlin t0=$SECONDS rc=0
-    local cp="$JNA_JAR:$JUNIT_JAR:$HAMCREST_JAR:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar:$KOTLIN_LIB/kotlin-test.jar:$KOTLIN_LIB/kotlin-test-junit.jar"
-    local generated=$bindings/kotlin/org/twofold/core/twofold_ffi.kt
-    mkdir -p "$out"
-    # The generated file takes ~30 s to compile: reuse its classes while it is unchanged.
-    local stamp
-    stamp=$(sha256sum "$generated" | cut -d' ' -f1)
-    if [[ "$(cat "$out/bindings.stamp" 2>/dev/null)" != "$stamp" ]]; then
-        rm -rf "$out/bindings-classes" "$out/bindings.stamp"
-        if ! "$KOTLINC" -nowarn -cp "$cp" "$generated" -d "$out/bindings-classes" >"$log" 2>&1; then
-            fail kotlin "the generated Kotlin did not compile" "$log"
-            return 0
-        fi
-        echo "$stamp" >"$out/bindings.stamp"
+    local log=$logs/kotlin.log out=$work/kotlin t0=$SECONDS rc=0 cp
+    cp=$(kotlin_classpath)
+    : >"$log"
+    if ! kotlin_bindings_classes "$out" "$log"; then
+        fail kotlin "the generated Kotlin did not compile" "$log"
+        return 0
     fi
     rm -rf "$out/test-classes"
     if ! "$KOTLINC" -nowarn -cp "$cp:$out/bindings-classes" tests/foreign/kotlin/src/*.kt \
@@ -142,14 +135,7 @@ run_kotlin() {
 run_swift() {
     toolchain_ready swift || return 0
     local log=$logs/swift.log stage=$work/swift t0=$SECONDS rc=0
-    # Stage the package with the generated sources and the library (kept: .build, for speed).
-    mkdir -p "$stage/Sources/TwofoldCore" "$stage/lib"
-    rm -rf "$stage/Tests" "$stage/bench" "$stage/Sources/TwofoldCoreFFI"
-    cp -r tests/foreign/swift/. "$stage/"
-    cp "$bindings/swift/TwofoldCore.swift" "$stage/Sources/TwofoldCore/"
-    cp "$bindings/swift/TwofoldCoreFFI.h" "$stage/Sources/TwofoldCoreFFI/"
-    rm -f "$stage/lib/libtwofold_ffi.so"
-    ln "$libdir/libtwofold_ffi.so" "$stage/lib/" 2>/dev/null || cp "$libdir/libtwofold_ffi.so" "$stage/lib/"
+    swift_stage "$stage"
     SWIFT_CHROOT=$SWIFT_CHROOT scripts/toolchains/swift-run.sh "$stage" \
         swift test --disable-swift-testing >"$log" 2>&1 || rc=$?
     local line
