@@ -10,13 +10,22 @@ use twofold_core::Error;
 
 fn seed_documents() -> Vec<Vec<u8>> {
     let mut doc = AutoCommit::new();
-    let map = doc.put_object(ROOT, "check_ins", ObjType::Map).expect("map");
+    let map = doc
+        .put_object(ROOT, "check_ins", ObjType::Map)
+        .expect("map");
     let mut chunks = doc.save();
     for i in 0..40 {
         let heads = doc.get_heads();
-        let item = doc.put_object(&map, format!("k{i:03}"), ObjType::Map).expect("item");
+        let item = doc
+            .put_object(&map, format!("k{i:03}"), ObjType::Map)
+            .expect("item");
         doc.put(&item, "mood", i % 11).expect("put");
-        doc.put(&item, "note", "a note that repeats a note that repeats a note").expect("put");
+        doc.put(
+            &item,
+            "note",
+            "a note that repeats a note that repeats a note",
+        )
+        .expect("put");
         chunks.extend(doc.save_after(&heads));
     }
     // A compacted document (with DEFLATE-compressed columns) and the chunked form.
@@ -36,14 +45,22 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 1u8..).prop_map(|(at, mask)| Mutation::Flip { at, mask }),
         any::<usize>().prop_map(|at| Mutation::Truncate { at }),
-        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..12)).prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
+        (
+            any::<usize>(),
+            proptest::collection::vec(any::<u8>(), 1..12)
+        )
+            .prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
         // Long LEB128 runs: huge declared lengths and counts.
-        (any::<usize>(), proptest::collection::vec(0x80u8..=0xff, 1..10))
+        (
+            any::<usize>(),
+            proptest::collection::vec(0x80u8..=0xff, 1..10)
+        )
             .prop_map(|(at, mut bytes)| {
                 bytes.push(0x7f);
                 Mutation::Overwrite { at, bytes }
             }),
-        (any::<usize>(), 1usize..200, any::<usize>()).prop_map(|(from, len, to)| Mutation::Duplicate { from, len, to }),
+        (any::<usize>(), 1usize..200, any::<usize>())
+            .prop_map(|(from, len, to)| Mutation::Duplicate { from, len, to }),
     ]
 }
 
@@ -89,7 +106,10 @@ fn limits() -> LoadLimits {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(3_000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(3_000)
 }
 
 proptest! {

@@ -41,7 +41,10 @@ fn peak_rss_kib() -> u64 {
 
 /// In a fresh process: open the store and answer the home screen; print time and peak memory.
 fn child(mode: &str, path: &str, key_hex: &str) {
-    let key: [u8; 32] = hex::decode(key_hex).expect("hex").try_into().expect("32 bytes");
+    let key: [u8; 32] = hex::decode(key_hex)
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes");
     let start = Instant::now();
     if mode == "home" {
         let store = Twofold::open(path, &key).expect("open");
@@ -61,8 +64,14 @@ fn run_child(mode: &str, path: &Path, key: &[u8; 32]) -> (Duration, u64) {
         .expect("child");
     let text = String::from_utf8_lossy(&out.stdout);
     let mut parts = text.split_whitespace();
-    let us: u64 = parts.next().and_then(|v| v.parse().ok()).expect("child time");
-    let kib: u64 = parts.next().and_then(|v| v.parse().ok()).expect("child memory");
+    let us: u64 = parts
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("child time");
+    let kib: u64 = parts
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("child memory");
     (Duration::from_micros(us), kib)
 }
 
@@ -126,8 +135,13 @@ fn main() {
         }
     }
     // What compaction costs, and what it buys at the next load.
-    let journal = rows.iter().find(|r| r.kind == DocKind::Journal).expect("journal");
-    let stored = db.read(|c| chunks::load(c, &journal.doc_id)).expect("chunks");
+    let journal = rows
+        .iter()
+        .find(|r| r.kind == DocKind::Journal)
+        .expect("journal");
+    let stored = db
+        .read(|c| chunks::load(c, &journal.doc_id))
+        .expect("chunks");
     let mut doc = AutoCommit::load(&stored.bytes).expect("load");
     let t = Instant::now();
     let snapshot = doc.save();
@@ -140,7 +154,14 @@ fn main() {
         })
         .collect();
     drop(db);
-    let pick = |v: &[(DocKind, Duration)], k: DocKind| median(v.iter().filter(|(kk, _)| *kk == k).map(|(_, d)| *d).collect());
+    let pick = |v: &[(DocKind, Duration)], k: DocKind| {
+        median(
+            v.iter()
+                .filter(|(kk, _)| *kk == k)
+                .map(|(_, d)| *d)
+                .collect(),
+        )
+    };
     println!("\n-- loading a document (journal: {journal_bytes} bytes) --");
     for kind in DocKind::ALL {
         report(
@@ -227,16 +248,28 @@ fn main() {
     drop(db);
     let bare_path = dir.path().join("bare.db");
     let mut conn = Connection::open(&bare_path).expect("bare");
-    conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key))).expect("key");
-    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).expect("wal");
-    conn.pragma_update(None, "synchronous", "FULL").expect("sync");
-    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, doc_id TEXT, is_snapshot INTEGER, bytes BLOB)").expect("table");
+    conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
+        .expect("key");
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .expect("wal");
+    conn.pragma_update(None, "synchronous", "FULL")
+        .expect("sync");
+    conn.execute_batch(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, doc_id TEXT, is_snapshot INTEGER, bytes BLOB)",
+    )
+    .expect("table");
     let payload = vec![0x5au8; change_len];
     let mut bare = Vec::new();
     for _ in 0..writes {
         let t = Instant::now();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).expect("tx");
-        tx.execute("INSERT INTO t (doc_id, is_snapshot, bytes) VALUES ('journal', 0, ?1)", [&payload]).expect("insert");
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .expect("tx");
+        tx.execute(
+            "INSERT INTO t (doc_id, is_snapshot, bytes) VALUES ('journal', 0, ?1)",
+            [&payload],
+        )
+        .expect("insert");
         tx.commit().expect("commit");
         bare.push(t.elapsed());
     }

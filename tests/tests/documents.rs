@@ -23,7 +23,10 @@ fn contact(cid: &str, name: &str) -> Contact {
         id: id(cid),
         name: name.into(),
         roles: vec![ContactRole::Peer],
-        phones: vec![Phone { label: "mobile".into(), number: "+44 7700 900123".into() }],
+        phones: vec![Phone {
+            label: "mobile".into(),
+            number: "+44 7700 900123".into(),
+        }],
         email: Some("sam@example.org".into()),
         availability: "evenings".into(),
         notes: String::new(),
@@ -82,13 +85,22 @@ fn field_of(e: Error) -> String {
 #[test]
 fn every_document_refuses_bad_input_by_field_and_writes_nothing() {
     let (_dir, store) = open();
-    let before: Vec<String> = DocKind::ALL.iter().map(|k| store.export_json(*k).expect("json")).collect();
+    let before: Vec<String> = DocKind::ALL
+        .iter()
+        .map(|k| store.export_json(*k).expect("json"))
+        .collect();
 
     let mut c = contact("c1", "");
-    assert_eq!(field_of(store.put(s::CONTACTS, c.clone()).expect_err("empty name")), "contacts.name");
+    assert_eq!(
+        field_of(store.put(s::CONTACTS, c.clone()).expect_err("empty name")),
+        "contacts.name"
+    );
     c.name = "Sam".into();
     c.phones[0].number = "call me".into();
-    assert_eq!(field_of(store.put(s::CONTACTS, c).expect_err("bad phone")), "contacts.phones.number");
+    assert_eq!(
+        field_of(store.put(s::CONTACTS, c).expect_err("bad phone")),
+        "contacts.phones.number"
+    );
 
     let mut t = Trigger {
         id: id("t1"),
@@ -97,55 +109,142 @@ fn every_document_refuses_bad_input_by_field_and_writes_nothing() {
         domain: Domain::MentalHealth,
         action_plan: String::new(),
     };
-    assert_eq!(field_of(store.put(s::TRIGGERS, t.clone()).expect_err("blank")), "triggers.description");
+    assert_eq!(
+        field_of(store.put(s::TRIGGERS, t.clone()).expect_err("blank")),
+        "triggers.description"
+    );
     t.description = "Loneliness".into();
     t.id = ItemId::parse("id", "ok").expect("id");
-    let rung = CrisisContact { id: id("l1"), contact_id: id("nobody"), will_do: String::new() };
-    assert_eq!(field_of(store.put(s::CRISIS_CONTACTS, rung).expect_err("unknown contact")), "crisis_contacts.contact_id");
+    let rung = CrisisContact {
+        id: id("l1"),
+        contact_id: id("nobody"),
+        will_do: String::new(),
+    };
+    assert_eq!(
+        field_of(
+            store
+                .put(s::CRISIS_CONTACTS, rung)
+                .expect_err("unknown contact")
+        ),
+        "crisis_contacts.contact_id"
+    );
 
     let mut m = meeting("m1");
     m.rrule = Some("FREQ=WEEKLY;BYDAY=XX".into());
-    assert_eq!(field_of(store.put(s::MEETINGS, m.clone()).expect_err("rrule")), "meetings.rrule");
+    assert_eq!(
+        field_of(store.put(s::MEETINGS, m.clone()).expect_err("rrule")),
+        "meetings.rrule"
+    );
     m.rrule = None;
     m.time_zone = "Mars/Olympus".into();
-    assert_eq!(field_of(store.put(s::MEETINGS, m.clone()).expect_err("zone")), "meetings.time_zone");
+    assert_eq!(
+        field_of(store.put(s::MEETINGS, m.clone()).expect_err("zone")),
+        "meetings.time_zone"
+    );
     m.time_zone = "America/New_York".into();
     // 02:30 on 8 March 2026 does not exist in New York (clocks jump from 02:00 to 03:00).
     m.start = LocalDateTime::parse("start", "2026-03-08T02:30").expect("parses");
-    assert_eq!(field_of(store.put(s::MEETINGS, m).expect_err("DST gap")), "meetings.start");
+    assert_eq!(
+        field_of(store.put(s::MEETINGS, m).expect_err("DST gap")),
+        "meetings.start"
+    );
 
-    assert_eq!(field_of(store.record_check_in(check_in("2026-11-25", 11), 1).expect_err("mood 11")), "check_ins.mood");
+    assert_eq!(
+        field_of(
+            store
+                .record_check_in(check_in("2026-11-25", 11), 1)
+                .expect_err("mood 11")
+        ),
+        "check_ins.mood"
+    );
     let mut bad_ref = check_in("2026-11-25", 5);
     bad_ref.triggers_met = vec![id("no-such-trigger")];
-    assert_eq!(field_of(store.record_check_in(bad_ref, 1).expect_err("unknown trigger")), "check_ins.triggers_met");
-    assert_eq!(field_of(Day::parse("day", "2026-02-30").expect_err("no 30 February")), "day");
-    assert_eq!(field_of(ItemId::parse("id", "has space").expect_err("bad id")), "id");
+    assert_eq!(
+        field_of(
+            store
+                .record_check_in(bad_ref, 1)
+                .expect_err("unknown trigger")
+        ),
+        "check_ins.triggers_met"
+    );
+    assert_eq!(
+        field_of(Day::parse("day", "2026-02-30").expect_err("no 30 February")),
+        "day"
+    );
+    assert_eq!(
+        field_of(ItemId::parse("id", "has space").expect_err("bad id")),
+        "id"
+    );
 
-    let after: Vec<String> = DocKind::ALL.iter().map(|k| store.export_json(*k).expect("json")).collect();
+    let after: Vec<String> = DocKind::ALL
+        .iter()
+        .map(|k| store.export_json(*k).expect("json"))
+        .collect();
     assert_eq!(before, after, "nothing was written");
 }
 
 #[test]
 fn references_keep_the_crisis_plan_whole() {
     let (_dir, store) = open();
-    store.put(s::CONTACTS, contact("c1", "Rosa")).expect("contact");
     store
-        .put(s::CRISIS_CONTACTS, CrisisContact { id: id("l1"), contact_id: id("c1"), will_do: "Come over".into() })
+        .put(s::CONTACTS, contact("c1", "Rosa"))
+        .expect("contact");
+    store
+        .put(
+            s::CRISIS_CONTACTS,
+            CrisisContact {
+                id: id("l1"),
+                contact_id: id("c1"),
+                will_do: "Come over".into(),
+            },
+        )
         .expect("rung");
-    let err = store.remove(SectionId::Contacts, &id("c1")).expect_err("still on the ladder");
+    let err = store
+        .remove(SectionId::Contacts, &id("c1"))
+        .expect_err("still on the ladder");
     assert!(err.to_string().contains("crisis_contacts"), "{err}");
-    store.remove(SectionId::CrisisContacts, &id("l1")).expect("remove rung");
-    store.remove(SectionId::Contacts, &id("c1")).expect("now it can go");
+    store
+        .remove(SectionId::CrisisContacts, &id("l1"))
+        .expect("remove rung");
+    store
+        .remove(SectionId::Contacts, &id("c1"))
+        .expect("now it can go");
 
-    store.put(s::GOALS, Goal { id: id("g1"), title: "Walk daily".into(), target_date: None, done: false }).expect("goal");
+    store
+        .put(
+            s::GOALS,
+            Goal {
+                id: id("g1"),
+                title: "Walk daily".into(),
+                target_date: None,
+                done: false,
+            },
+        )
+        .expect("goal");
     for n in 0..3 {
         store
-            .put(s::GOAL_STEPS, GoalStep { id: id(&format!("s{n}")), goal_id: id("g1"), text: "step".into(), done: false })
+            .put(
+                s::GOAL_STEPS,
+                GoalStep {
+                    id: id(&format!("s{n}")),
+                    goal_id: id("g1"),
+                    text: "step".into(),
+                    done: false,
+                },
+            )
             .expect("step");
     }
-    store.remove(SectionId::Goals, &id("g1")).expect("remove goal");
-    assert!(store.list(s::GOAL_STEPS).expect("steps").is_empty(), "steps go with their goal");
-    assert!(matches!(store.remove(SectionId::Goals, &id("g1")), Err(Error::NotFound { .. })));
+    store
+        .remove(SectionId::Goals, &id("g1"))
+        .expect("remove goal");
+    assert!(
+        store.list(s::GOAL_STEPS).expect("steps").is_empty(),
+        "steps go with their goal"
+    );
+    assert!(matches!(
+        store.remove(SectionId::Goals, &id("g1")),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[test]
@@ -153,23 +252,45 @@ fn items_keep_the_order_the_person_gives_them() {
     let (_dir, store) = open();
     for n in ["a", "b", "c", "d"] {
         store
-            .put(s::REASONS, Reason { id: id(n), kind: ReasonKind::Recovery, text: n.into() })
+            .put(
+                s::REASONS,
+                Reason {
+                    id: id(n),
+                    kind: ReasonKind::Recovery,
+                    text: n.into(),
+                },
+            )
             .expect("reason");
     }
     let order = |store: &Twofold| -> Vec<String> {
-        store.list(s::REASONS).expect("list").into_iter().map(|r| r.text).collect()
+        store
+            .list(s::REASONS)
+            .expect("list")
+            .into_iter()
+            .map(|r| r.text)
+            .collect()
     };
-    store.move_item(SectionId::Reasons, &id("d"), Some(&id("a"))).expect("move");
+    store
+        .move_item(SectionId::Reasons, &id("d"), Some(&id("a")))
+        .expect("move");
     assert_eq!(order(&store), ["d", "a", "b", "c"]);
-    store.move_item(SectionId::Reasons, &id("d"), None).expect("to the end");
+    store
+        .move_item(SectionId::Reasons, &id("d"), None)
+        .expect("to the end");
     assert_eq!(order(&store), ["a", "b", "c", "d"]);
     // Many moves into the same gap exhaust the floating-point room and renumber.
     for _ in 0..80 {
-        store.move_item(SectionId::Reasons, &id("c"), Some(&id("b"))).expect("move");
-        store.move_item(SectionId::Reasons, &id("b"), Some(&id("c"))).expect("move");
+        store
+            .move_item(SectionId::Reasons, &id("c"), Some(&id("b")))
+            .expect("move");
+        store
+            .move_item(SectionId::Reasons, &id("b"), Some(&id("c")))
+            .expect("move");
     }
     assert_eq!(order(&store), ["a", "b", "c", "d"]);
-    let err = store.move_item(SectionId::CheckIns, &id("a"), None).expect_err("time-ordered");
+    let err = store
+        .move_item(SectionId::CheckIns, &id("a"), None)
+        .expect_err("time-ordered");
     assert_eq!(field_of(err), "section");
 }
 
@@ -179,11 +300,20 @@ fn concurrent_edits_merge_and_a_same_field_conflict_is_visible() {
     let owner = Twofold::open(dir.path().join("owner.twofold"), &random_key()).expect("owner");
     let mentor = Twofold::open(dir.path().join("mentor.twofold"), &random_key()).expect("mentor");
     owner.put(s::CONTACTS, contact("c1", "Sam")).expect("put");
-    mentor.import_bytes(DocKind::Contacts, &owner.export_bytes(DocKind::Contacts).expect("x")).expect("copy");
+    mentor
+        .import_bytes(
+            DocKind::Contacts,
+            &owner.export_bytes(DocKind::Contacts).expect("x"),
+        )
+        .expect("copy");
 
     // Offline on both sides: different items, and the same field of one item.
-    owner.put(s::CONTACTS, contact("c2", "Rosa")).expect("owner adds");
-    mentor.put(s::CONTACTS, contact("c3", "Dr. Tanaka")).expect("mentor adds");
+    owner
+        .put(s::CONTACTS, contact("c2", "Rosa"))
+        .expect("owner adds");
+    mentor
+        .put(s::CONTACTS, contact("c3", "Dr. Tanaka"))
+        .expect("mentor adds");
     let mut a = contact("c1", "Sam");
     a.availability = "weekends".into();
     owner.put(s::CONTACTS, a).expect("owner edits");
@@ -193,25 +323,46 @@ fn concurrent_edits_merge_and_a_same_field_conflict_is_visible() {
 
     let from_owner = owner.export_bytes(DocKind::Contacts).expect("x");
     let from_mentor = mentor.export_bytes(DocKind::Contacts).expect("x");
-    owner.import_bytes(DocKind::Contacts, &from_mentor).expect("merge");
-    mentor.import_bytes(DocKind::Contacts, &from_owner).expect("merge");
+    owner
+        .import_bytes(DocKind::Contacts, &from_mentor)
+        .expect("merge");
+    mentor
+        .import_bytes(DocKind::Contacts, &from_owner)
+        .expect("merge");
 
     let names = |s: &Twofold| -> Vec<String> {
-        let mut n: Vec<String> = s.list(s::CONTACTS).expect("list").into_iter().map(|c| c.name).collect();
+        let mut n: Vec<String> = s
+            .list(s::CONTACTS)
+            .expect("list")
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         n.sort();
         n
     };
     assert_eq!(names(&owner), ["Dr. Tanaka", "Rosa", "Sam"]);
-    assert_eq!(owner.export_json(DocKind::Contacts).expect("x"), mentor.export_json(DocKind::Contacts).expect("x"));
-    let conflicts = owner.conflicts(SectionId::Contacts, &id("c1")).expect("conflicts");
+    assert_eq!(
+        owner.export_json(DocKind::Contacts).expect("x"),
+        mentor.export_json(DocKind::Contacts).expect("x")
+    );
+    let conflicts = owner
+        .conflicts(SectionId::Contacts, &id("c1"))
+        .expect("conflicts");
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!(conflicts[0].field, "availability");
     let shown = owner.get(s::CONTACTS, &id("c1")).expect("c1").availability;
-    assert_eq!(conflicts[0].values[0], serde_json::to_string(&shown).expect("json"), "the shown value comes first");
+    assert_eq!(
+        conflicts[0].values[0],
+        serde_json::to_string(&shown).expect("json"),
+        "the shown value comes first"
+    );
     let mut values = conflicts[0].values.clone();
     values.sort();
     assert_eq!(values, ["\"mornings\"", "\"weekends\""]);
-    assert!(owner.conflicts(SectionId::Contacts, &id("c2")).expect("none").is_empty());
+    assert!(owner
+        .conflicts(SectionId::Contacts, &id("c2"))
+        .expect("none")
+        .is_empty());
 }
 
 #[test]
@@ -223,8 +374,12 @@ fn listeners_hear_their_document_after_it_is_durable_and_stop_when_dropped() {
     let chunks_on_disk = move || -> usize {
         // A second, independent connection: what is committed to the file.
         let conn = rusqlite::Connection::open(&path).expect("open raw");
-        conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key))).expect("key");
-        conn.query_row("SELECT count(*) FROM doc_chunks", [], |r| r.get::<_, i64>(0)).expect("count") as usize
+        conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
+            .expect("key");
+        conn.query_row("SELECT count(*) FROM doc_chunks", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .expect("count") as usize
     };
     let chunks_before = chunks_on_disk();
     let journal_events = Arc::new(AtomicUsize::new(0));
@@ -237,7 +392,11 @@ fn listeners_hear_their_document_after_it_is_durable_and_stop_when_dropped() {
     });
     let writer = {
         let store = store.clone();
-        std::thread::spawn(move || store.record_check_in(check_in("2026-11-25", 6), 1_764_000_000_000).expect("write"))
+        std::thread::spawn(move || {
+            store
+                .record_check_in(check_in("2026-11-25", 6), 1_764_000_000_000)
+                .expect("write")
+        })
     };
     writer.join().expect("thread");
     assert_eq!(
@@ -245,13 +404,31 @@ fn listeners_hear_their_document_after_it_is_durable_and_stop_when_dropped() {
         chunks_before + 1,
         "the change was on disk before the listener ran"
     );
-    store.put(s::CONTACTS, contact("c1", "Rosa")).expect("another document");
-    assert_eq!(journal_events.load(Ordering::SeqCst), 1, "only its own document");
-    let _ = store.record_check_in(check_in("2026-11-25", 11), 2).expect_err("refused");
-    assert_eq!(journal_events.load(Ordering::SeqCst), 1, "a refused write is not a change");
+    store
+        .put(s::CONTACTS, contact("c1", "Rosa"))
+        .expect("another document");
+    assert_eq!(
+        journal_events.load(Ordering::SeqCst),
+        1,
+        "only its own document"
+    );
+    let _ = store
+        .record_check_in(check_in("2026-11-25", 11), 2)
+        .expect_err("refused");
+    assert_eq!(
+        journal_events.load(Ordering::SeqCst),
+        1,
+        "a refused write is not a change"
+    );
     drop(sub);
-    store.record_check_in(check_in("2026-11-25", 7), 3).expect("write");
-    assert_eq!(journal_events.load(Ordering::SeqCst), 1, "dropped subscriptions hear nothing");
+    store
+        .record_check_in(check_in("2026-11-25", 7), 3)
+        .expect("write");
+    assert_eq!(
+        journal_events.load(Ordering::SeqCst),
+        1,
+        "dropped subscriptions hear nothing"
+    );
 }
 
 #[test]
@@ -259,20 +436,51 @@ fn two_check_ins_a_day_are_both_kept_and_the_home_screen_sees_today() {
     let (_dir, store) = open();
     let today = Day::parse("day", "2026-11-25").expect("day");
     assert!(!store.home_screen(today).expect("home").checked_in_today);
-    store.record_check_in(check_in("2026-11-25", 4), 1_764_050_000_000).expect("morning");
-    store.record_check_in(check_in("2026-11-25", 7), 1_764_090_000_000).expect("evening");
+    store
+        .record_check_in(check_in("2026-11-25", 4), 1_764_050_000_000)
+        .expect("morning");
+    store
+        .record_check_in(check_in("2026-11-25", 7), 1_764_090_000_000)
+        .expect("evening");
     let home = store.home_screen(today).expect("home");
     assert!(home.checked_in_today);
     assert_eq!(home.last_check_ins.len(), 2);
     assert_eq!(home.last_check_ins[0].mood, 7, "newest first");
-    assert_eq!(store.check_ins_between(today, today).expect("range").len(), 2);
+    assert_eq!(
+        store.check_ins_between(today, today).expect("range").len(),
+        2
+    );
 
     store
-        .put(s::RECOVERIES, Recovery { id: id("v1"), substance: "alcohol".into(), started: Day::parse("d", "2026-01-01").expect("d") })
+        .put(
+            s::RECOVERIES,
+            Recovery {
+                id: id("v1"),
+                substance: "alcohol".into(),
+                started: Day::parse("d", "2026-01-01").expect("d"),
+            },
+        )
         .expect("recovery");
-    store.put(s::LAPSE_PLAN, PlanNote { id: id("lp"), text: "Call Sam today".into() }).expect("plan");
-    let lapse = store.record_lapse(&id("v1"), Day::parse("d", "2026-11-20").expect("d"), "").expect("lapse");
-    assert_eq!(lapse.lapse_plan[0].text, "Call Sam today", "the lapse plan comes back with the lapse");
+    store
+        .put(
+            s::LAPSE_PLAN,
+            PlanNote {
+                id: id("lp"),
+                text: "Call Sam today".into(),
+            },
+        )
+        .expect("plan");
+    let lapse = store
+        .record_lapse(&id("v1"), Day::parse("d", "2026-11-20").expect("d"), "")
+        .expect("lapse");
+    assert_eq!(
+        lapse.lapse_plan[0].text, "Call Sam today",
+        "the lapse plan comes back with the lapse"
+    );
     let streak = &store.home_screen(today).expect("home").streaks[0];
-    assert_eq!((streak.days, streak.lapses), (4, 1), "the counter restarts the day after; history kept");
+    assert_eq!(
+        (streak.days, streak.lapses),
+        (4, 1),
+        "the counter restarts the day after; history kept"
+    );
 }

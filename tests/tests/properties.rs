@@ -12,21 +12,67 @@ use twofold_tests::keys::random_key;
 
 #[derive(Debug, Clone)]
 enum Op {
-    PutContact { slot: u8, name: String, do_not_involve: bool, order: Option<u32> },
-    RemoveContact { slot: u8 },
-    PutTrigger { slot: u8, description: String, domain: u8 },
-    RemoveTrigger { slot: u8 },
-    MoveTrigger { slot: u8, before: Option<u8> },
-    PutLadder { slot: u8, contact: u8, will_do: String },
-    RemoveLadder { slot: u8 },
-    PutGoal { slot: u8, title: String },
-    PutStep { slot: u8, goal: u8, done: bool },
-    RemoveGoal { slot: u8 },
-    CheckIn { mood: u8, craving: u8, trigger: Option<u8>, note: String },
-    PutMeeting { slot: u8, name: String, hour: u32, rrule: Option<&'static str> },
+    PutContact {
+        slot: u8,
+        name: String,
+        do_not_involve: bool,
+        order: Option<u32>,
+    },
+    RemoveContact {
+        slot: u8,
+    },
+    PutTrigger {
+        slot: u8,
+        description: String,
+        domain: u8,
+    },
+    RemoveTrigger {
+        slot: u8,
+    },
+    MoveTrigger {
+        slot: u8,
+        before: Option<u8>,
+    },
+    PutLadder {
+        slot: u8,
+        contact: u8,
+        will_do: String,
+    },
+    RemoveLadder {
+        slot: u8,
+    },
+    PutGoal {
+        slot: u8,
+        title: String,
+    },
+    PutStep {
+        slot: u8,
+        goal: u8,
+        done: bool,
+    },
+    RemoveGoal {
+        slot: u8,
+    },
+    CheckIn {
+        mood: u8,
+        craving: u8,
+        trigger: Option<u8>,
+        note: String,
+    },
+    PutMeeting {
+        slot: u8,
+        name: String,
+        hour: u32,
+        rrule: Option<&'static str>,
+    },
     WhenWell(String),
-    PutRecovery { slot: u8 },
-    Lapse { slot: u8, day: u32 },
+    PutRecovery {
+        slot: u8,
+    },
+    Lapse {
+        slot: u8,
+        day: u32,
+    },
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -40,19 +86,48 @@ fn text() -> impl Strategy<Value = String> {
 fn op() -> impl Strategy<Value = Op> {
     let slot = 0u8..5;
     prop_oneof![
-        (slot.clone(), text(), any::<bool>(), proptest::option::of(0u32..4))
-            .prop_map(|(slot, name, do_not_involve, order)| Op::PutContact { slot, name, do_not_involve, order }),
+        (
+            slot.clone(),
+            text(),
+            any::<bool>(),
+            proptest::option::of(0u32..4)
+        )
+            .prop_map(|(slot, name, do_not_involve, order)| Op::PutContact {
+                slot,
+                name,
+                do_not_involve,
+                order
+            }),
         slot.clone().prop_map(|slot| Op::RemoveContact { slot }),
-        (slot.clone(), text(), 0u8..3).prop_map(|(slot, description, domain)| Op::PutTrigger { slot, description, domain }),
+        (slot.clone(), text(), 0u8..3).prop_map(|(slot, description, domain)| Op::PutTrigger {
+            slot,
+            description,
+            domain
+        }),
         slot.clone().prop_map(|slot| Op::RemoveTrigger { slot }),
-        (slot.clone(), proptest::option::of(0u8..5)).prop_map(|(slot, before)| Op::MoveTrigger { slot, before }),
-        (slot.clone(), 0u8..5, text()).prop_map(|(slot, contact, will_do)| Op::PutLadder { slot, contact, will_do }),
+        (slot.clone(), proptest::option::of(0u8..5))
+            .prop_map(|(slot, before)| Op::MoveTrigger { slot, before }),
+        (slot.clone(), 0u8..5, text()).prop_map(|(slot, contact, will_do)| Op::PutLadder {
+            slot,
+            contact,
+            will_do
+        }),
         slot.clone().prop_map(|slot| Op::RemoveLadder { slot }),
         (slot.clone(), text()).prop_map(|(slot, title)| Op::PutGoal { slot, title }),
-        (slot.clone(), 0u8..5, any::<bool>()).prop_map(|(slot, goal, done)| Op::PutStep { slot, goal, done }),
+        (slot.clone(), 0u8..5, any::<bool>()).prop_map(|(slot, goal, done)| Op::PutStep {
+            slot,
+            goal,
+            done
+        }),
         slot.clone().prop_map(|slot| Op::RemoveGoal { slot }),
-        (0u8..12, 0u8..12, proptest::option::of(0u8..5), text())
-            .prop_map(|(mood, craving, trigger, note)| Op::CheckIn { mood, craving, trigger, note }),
+        (0u8..12, 0u8..12, proptest::option::of(0u8..5), text()).prop_map(
+            |(mood, craving, trigger, note)| Op::CheckIn {
+                mood,
+                craving,
+                trigger,
+                note
+            }
+        ),
         (
             slot.clone(),
             text(),
@@ -64,7 +139,12 @@ fn op() -> impl Strategy<Value = Op> {
                 Just("FREQ=NEVER"),
             ])
         )
-            .prop_map(|(slot, name, hour, rrule)| Op::PutMeeting { slot, name, hour, rrule }),
+            .prop_map(|(slot, name, hour, rrule)| Op::PutMeeting {
+                slot,
+                name,
+                hour,
+                rrule
+            }),
         text().prop_map(Op::WhenWell),
         slot.clone().prop_map(|slot| Op::PutRecovery { slot }),
         (slot, 0u32..400).prop_map(|(slot, day)| Op::Lapse { slot, day }),
@@ -76,19 +156,28 @@ fn id(prefix: &str, slot: u8) -> ItemId {
 }
 
 fn day(offset: u32) -> Day {
-    Day(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + chrono::Duration::days(offset.into()))
+    Day(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date")
+        + chrono::Duration::days(offset.into()))
 }
 
 /// Applies one operation; errors are part of the game (a removal of nothing, mood 11…).
 fn apply(store: &Twofold, op: &Op, clock: &mut i64) -> Result<()> {
     match op {
-        Op::PutContact { slot, name, do_not_involve, order } => store.put(
+        Op::PutContact {
+            slot,
+            name,
+            do_not_involve,
+            order,
+        } => store.put(
             s::CONTACTS,
             Contact {
                 id: id("c", *slot),
                 name: name.clone(),
                 roles: vec![ContactRole::Peer],
-                phones: vec![Phone { label: "mobile".into(), number: format!("+1 555 01{slot:02}") }],
+                phones: vec![Phone {
+                    label: "mobile".into(),
+                    number: format!("+1 555 01{slot:02}"),
+                }],
                 email: None,
                 availability: String::new(),
                 notes: String::new(),
@@ -97,7 +186,11 @@ fn apply(store: &Twofold, op: &Op, clock: &mut i64) -> Result<()> {
             },
         ),
         Op::RemoveContact { slot } => store.remove(SectionId::Contacts, &id("c", *slot)),
-        Op::PutTrigger { slot, description, domain } => store.put(
+        Op::PutTrigger {
+            slot,
+            description,
+            domain,
+        } => store.put(
             s::TRIGGERS,
             Trigger {
                 id: id("t", *slot),
@@ -108,24 +201,49 @@ fn apply(store: &Twofold, op: &Op, clock: &mut i64) -> Result<()> {
             },
         ),
         Op::RemoveTrigger { slot } => store.remove(SectionId::Triggers, &id("t", *slot)),
-        Op::MoveTrigger { slot, before } => {
-            store.move_item(SectionId::Triggers, &id("t", *slot), before.map(|b| id("t", b)).as_ref())
-        }
-        Op::PutLadder { slot, contact, will_do } => store.put(
+        Op::MoveTrigger { slot, before } => store.move_item(
+            SectionId::Triggers,
+            &id("t", *slot),
+            before.map(|b| id("t", b)).as_ref(),
+        ),
+        Op::PutLadder {
+            slot,
+            contact,
+            will_do,
+        } => store.put(
             s::CRISIS_CONTACTS,
-            CrisisContact { id: id("l", *slot), contact_id: id("c", *contact), will_do: will_do.clone() },
+            CrisisContact {
+                id: id("l", *slot),
+                contact_id: id("c", *contact),
+                will_do: will_do.clone(),
+            },
         ),
         Op::RemoveLadder { slot } => store.remove(SectionId::CrisisContacts, &id("l", *slot)),
         Op::PutGoal { slot, title } => store.put(
             s::GOALS,
-            Goal { id: id("g", *slot), title: title.clone(), target_date: None, done: false },
+            Goal {
+                id: id("g", *slot),
+                title: title.clone(),
+                target_date: None,
+                done: false,
+            },
         ),
         Op::PutStep { slot, goal, done } => store.put(
             s::GOAL_STEPS,
-            GoalStep { id: id("gs", *slot), goal_id: id("g", *goal), text: "a step".into(), done: *done },
+            GoalStep {
+                id: id("gs", *slot),
+                goal_id: id("g", *goal),
+                text: "a step".into(),
+                done: *done,
+            },
         ),
         Op::RemoveGoal { slot } => store.remove(SectionId::Goals, &id("g", *slot)),
-        Op::CheckIn { mood, craving, trigger, note } => {
+        Op::CheckIn {
+            mood,
+            craving,
+            trigger,
+            note,
+        } => {
             *clock += 3_600_000;
             store
                 .record_check_in(
@@ -145,7 +263,12 @@ fn apply(store: &Twofold, op: &Op, clock: &mut i64) -> Result<()> {
                 )
                 .map(|_| ())
         }
-        Op::PutMeeting { slot, name, hour, rrule } => store.put(
+        Op::PutMeeting {
+            slot,
+            name,
+            hour,
+            rrule,
+        } => store.put(
             s::MEETINGS,
             Meeting {
                 id: id("m", *slot),
@@ -179,7 +302,11 @@ fn apply(store: &Twofold, op: &Op, clock: &mut i64) -> Result<()> {
         Op::WhenWell(t) => store.set_when_well(t),
         Op::PutRecovery { slot } => store.put(
             s::RECOVERIES,
-            Recovery { id: id("v", *slot), substance: "alcohol".into(), started: day(0) },
+            Recovery {
+                id: id("v", *slot),
+                substance: "alcohol".into(),
+                started: day(0),
+            },
         ),
         Op::Lapse { slot, day: d } => store.record_lapse(&id("v", *slot), day(*d), "").map(|_| ()),
     }
@@ -195,12 +322,18 @@ fn op_doc(op: &Op) -> DocKind {
 }
 
 fn state(store: &Twofold) -> Vec<String> {
-    DocKind::ALL.iter().map(|k| store.export_json(*k).expect("export")).collect()
+    DocKind::ALL
+        .iter()
+        .map(|k| store.export_json(*k).expect("export"))
+        .collect()
 }
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(24),
         ..ProptestConfig::default()
     }
 }

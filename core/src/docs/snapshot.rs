@@ -191,15 +191,23 @@ impl DocumentSnapshot {
                     ItemId::parse(&format!("{}.id", section.id.key()), item.id().as_str())?;
                     item.validate().map_err(|e| prefix(section.id, e))?;
                     if !seen.insert(item.id().clone()) {
-                        return Err(Error::invalid(format!("{}.id", section.id.key()), "appears twice"));
+                        return Err(Error::invalid(
+                            format!("{}.id", section.id.key()),
+                            "appears twice",
+                        ));
                     }
-                    self.refs.extend(item.references().into_iter().map(|r| (section.id, r)));
+                    self.refs
+                        .extend(item.references().into_iter().map(|r| (section.id, r)));
                 }
                 Ok(())
             }
         }
         if let DocumentSnapshot::Plan(p) = self {
-            crate::model::validate::optional(WHEN_WELL, &p.when_well, crate::model::validate::MAX_LONG)?;
+            crate::model::validate::optional(
+                WHEN_WELL,
+                &p.when_well,
+                crate::model::validate::MAX_LONG,
+            )?;
         }
         let mut check = Check {
             ids: HashMap::new(),

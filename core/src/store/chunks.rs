@@ -53,14 +53,23 @@ pub fn documents(conn: &Connection) -> Result<Vec<DocumentRow>> {
     Ok(out)
 }
 
-pub fn append(tx: &Transaction<'_>, doc_id: &str, seq: i64, bytes: &[u8], is_snapshot: bool) -> Result<()> {
-    tx.prepare_cached("INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![doc_id, seq, is_snapshot, bytes])?;
+pub fn append(
+    tx: &Transaction<'_>,
+    doc_id: &str,
+    seq: i64,
+    bytes: &[u8],
+    is_snapshot: bool,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![doc_id, seq, is_snapshot, bytes])?;
     Ok(())
 }
 
 pub fn load(conn: &Connection, doc_id: &str) -> Result<StoredDoc> {
-    let mut stmt = conn.prepare_cached("SELECT seq, bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([doc_id])?;
     let mut out = StoredDoc::default();
     while let Some(row) = rows.next()? {
@@ -76,13 +85,20 @@ pub fn load(conn: &Connection, doc_id: &str) -> Result<StoredDoc> {
 /// stored at `seq`.
 pub fn compact(tx: &Transaction<'_>, doc_id: &str, seq: i64, snapshot: &[u8]) -> Result<()> {
     let last: Option<i64> = tx
-        .query_row("SELECT max(seq) FROM doc_chunks WHERE doc_id = ?1", [doc_id], |r| r.get(0))
+        .query_row(
+            "SELECT max(seq) FROM doc_chunks WHERE doc_id = ?1",
+            [doc_id],
+            |r| r.get(0),
+        )
         .optional()?
         .flatten();
     if last.is_none_or(|l| l >= seq) {
         return Err(Error::not_found("document chunks before", seq.to_string()));
     }
     append(tx, doc_id, seq, snapshot, true)?;
-    tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1 AND seq < ?2", params![doc_id, seq])?;
+    tx.execute(
+        "DELETE FROM doc_chunks WHERE doc_id = ?1 AND seq < ?2",
+        params![doc_id, seq],
+    )?;
     Ok(())
 }

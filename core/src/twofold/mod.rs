@@ -269,7 +269,10 @@ impl Twofold {
         };
         let doc_id = target.doc_id.clone();
         let seq = target.last_seq + 1;
-        if let Err(e) = self.db.write(|tx| chunks::append(tx, &doc_id, seq, &bytes, false)) {
+        if let Err(e) = self
+            .db
+            .write(|tx| chunks::append(tx, &doc_id, seq, &bytes, false))
+        {
             // The change is in memory but not on disk: go back to what the disk holds.
             let stored = self.db.read(|c| chunks::load(c, &doc_id))?;
             let actor = target.am.get_actor().clone();
@@ -286,7 +289,10 @@ impl Twofold {
             // here is logged and retried after the next write.
             let snapshot = target.am.save();
             let seq = target.last_seq + 1;
-            match self.db.write(|tx| chunks::compact(tx, &doc_id, seq, &snapshot)) {
+            match self
+                .db
+                .write(|tx| chunks::compact(tx, &doc_id, seq, &snapshot))
+            {
                 Ok(()) => {
                     target.chunks = 1;
                     target.last_seq = seq;
