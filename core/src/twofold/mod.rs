@@ -226,7 +226,19 @@ impl Twofold {
             .owner
             .remove(&kind)
             .ok_or_else(|| Error::not_found("document", kind.as_str()))?;
-        let result = self.change_loaded(&docs, &mut target, origin, f);
+        // A panic inside Automerge or autosurgeon must not leave the document out of the map
+        // or half-changed in memory: contain it and go back to what the disk holds.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.change_loaded(&docs, &mut target, origin, f)
+        }))
+        .unwrap_or_else(|_| {
+            if let Err(e) = self.reload(&mut target) {
+                tracing::error!(error = %e, "reloading a document after a contained panic failed");
+            }
+            Err(Error::Contained {
+                context: "a document change",
+            })
+        });
         docs.owner.insert(kind, target);
         drop(docs);
         let (out, changed) = result?;
@@ -234,6 +246,17 @@ impl Twofold {
             self.listeners.notify(DocChanged { kind, origin });
         }
         Ok(out)
+    }
+
+    /// Replaces the in-memory document with what the database holds.
+    fn reload(&self, target: &mut LoadedDoc) -> Result<()> {
+        let stored = self.db.read(|c| chunks::load(c, &target.doc_id))?;
+        let actor = target.am.get_actor().clone();
+        target.am = load_trusted(&stored.bytes)?;
+        target.am.set_actor(actor);
+        target.chunks = stored.chunks;
+        target.last_seq = stored.last_seq;
+        Ok(())
     }
 
     fn change_loaded<R>(
@@ -301,5 +324,40 @@ impl Twofold {
             }
         }
         Ok((out, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+
+    #[test]
+    fn a_panic_inside_a_change_is_contained_and_the_document_stays_usable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+        store.set_when_well("steady").expect("write");
+        let result: Result<()> = store.change(DocKind::Plan, ChangeOrigin::Local, |_, am| {
+            am.put(automerge::ROOT, "half_done", 1)?;
+            panic!("a bug in a library");
+        });
+        assert!(matches!(result, Err(Error::Contained { .. })), "{result:?}");
+        assert_eq!(store.when_well().expect("read"), "steady");
+        store
+            .read(|docs| {
+                assert!(docs
+                    .get(DocKind::Plan)?
+                    .get(automerge::ROOT, "half_done")?
+                    .is_none());
+                Ok(())
+            })
+            .expect("read");
+        store
+            .set_when_well("still writable")
+            .expect("write after the panic");
+        drop(store);
+        let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("reopen");
+        assert_eq!(store.when_well().expect("read"), "still writable");
     }
 }
