@@ -40,18 +40,19 @@ pub enum Error {
     Closed,
 
     // The wrapped library errors below can carry document values in their text, so their
-    // Display is generic; the source is kept for debugging on the device only.
+    // Display is generic; the source is kept for debugging on the device only. They are boxed
+    // so that every `Result` of the core stays small.
     #[error("storage error ({})", sqlite_code(.0))]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] Box<rusqlite::Error>),
 
     #[error("document error")]
-    Automerge(#[source] automerge::AutomergeError),
+    Automerge(#[source] Box<automerge::AutomergeError>),
 
     #[error("document shape error")]
-    Hydrate(#[source] autosurgeon::HydrateError),
+    Hydrate(#[source] Box<autosurgeon::HydrateError>),
 
     #[error("document write error")]
-    Reconcile(#[source] autosurgeon::ReconcileError),
+    Reconcile(#[source] Box<autosurgeon::ReconcileError>),
 
     #[error("file system error ({})", .0.kind())]
     Io(#[from] std::io::Error),
@@ -76,21 +77,40 @@ fn sqlite_code(e: &rusqlite::Error) -> String {
     }
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sqlite(Box::new(e))
+    }
+}
+
 impl From<automerge::AutomergeError> for Error {
     fn from(e: automerge::AutomergeError) -> Self {
-        Error::Automerge(e)
+        Error::Automerge(Box::new(e))
     }
 }
 
 impl From<autosurgeon::HydrateError> for Error {
     fn from(e: autosurgeon::HydrateError) -> Self {
-        Error::Hydrate(e)
+        Error::Hydrate(Box::new(e))
     }
 }
 
 impl From<autosurgeon::ReconcileError> for Error {
     fn from(e: autosurgeon::ReconcileError) -> Self {
-        Error::Reconcile(e)
+        Error::Reconcile(Box::new(e))
+    }
+}
+
+impl Error {
+    /// The SQLite result code, when this is a storage error that has one.
+    pub fn sqlite_code(&self) -> Option<rusqlite::ErrorCode> {
+        match self {
+            Error::Sqlite(e) => match e.as_ref() {
+                rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }
 

@@ -5,9 +5,13 @@
 //! Where is a check-in stored? [`Twofold::record_check_in`] → `docs` (the journal document) →
 //! `store::chunks` (its bytes in SQLite).
 
+pub mod crypto;
 pub mod docs;
 pub mod error;
+pub mod formats;
+pub mod insights;
 pub mod model;
+pub mod schedule;
 pub mod store;
 mod twofold;
 
@@ -17,12 +21,25 @@ pub use docs::kind::DocKind;
 pub use docs::sections::{self, Item, Section, SectionId};
 pub use docs::snapshot::{DocumentSnapshot, JsonExport};
 pub use error::{Error, Invalid, Result};
+pub use formats::{
+    ImportEntry, ImportOutcome, ImportReport, MeetingGuideFilter, MeetingGuideImport,
+};
+pub use insights::crisis::{CrisisScreen, LocalCrisisLine};
+pub use insights::help::{HelpDefaults, HelpDraft, HelpMessage, HelpRecipient};
+pub use insights::i18n::{Lang, Phrase};
+pub use insights::milestones::{LapseHistory, Milestone, RecoveryProgress};
+pub use insights::patterns::{Direction, Patterns};
+pub use insights::review::PlanReview;
+pub use insights::rules::{Alert, CheckInOutcome, NextStep, Rule};
+pub use insights::summary::{Summary, SummaryOptions, SummaryPart};
+pub use insights::thresholds::{ThresholdSettings, ThresholdSuggestion, Thresholds};
 pub use model::contacts::*;
 pub use model::ids::ItemId;
 pub use model::journal::*;
 pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::time::{Day, LocalDateTime};
+pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
 pub use store::database::KEY_LEN;
 pub use twofold::{
     ChangeOrigin, DocChanged, HomeScreen, LadderRung, LapseRecorded, NewCheckIn, OpenOptions,

@@ -18,7 +18,7 @@ const MIN_GAP: f64 = 1e-9;
 pub fn section_obj(doc: &AutoCommit, section: SectionId) -> Result<ObjId> {
     match doc.get(ROOT, section.key())? {
         Some((Value::Object(ObjType::Map), id)) => Ok(id),
-        _ => Err(Error::Hydrate(autosurgeon::HydrateError::unexpected(
+        _ => Err(Error::from(autosurgeon::HydrateError::unexpected(
             "a section map",
             format!("no map for section {}", section.key()),
         ))),

@@ -61,8 +61,10 @@ fn apply_key(conn: &Connection, key: &[u8; KEY_LEN]) -> Result<()> {
 }
 
 fn is_not_a_database(e: &Error) -> bool {
-    matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-        if f.code == ErrorCode::NotADatabase || f.code == ErrorCode::DatabaseCorrupt)
+    matches!(
+        e.sqlite_code(),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+    )
 }
 
 fn write_file_durably(path: &Path, contents: &[u8]) -> Result<()> {
@@ -212,5 +214,5 @@ impl Database {
 
 /// Whether an error means the file's contents are damaged.
 pub fn is_corruption(e: &Error) -> bool {
-    matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == ErrorCode::DatabaseCorrupt)
+    e.sqlite_code() == Some(ErrorCode::DatabaseCorrupt)
 }

@@ -14,6 +14,7 @@ use crate::model::ids::ItemId;
 use crate::model::journal::CheckIn;
 use crate::model::schedule::Meeting;
 use crate::model::time::Day;
+use crate::schedule::occurrences::{self, Occurrence};
 
 /// One person to contact in a crisis, in the plan's order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,12 +41,31 @@ pub struct HomeScreen {
     pub crisis_ladder: Vec<LadderRung>,
     pub checked_in_today: bool,
     pub meetings: Vec<Meeting>,
+    /// The next few occurrences from now (or from the start of `today` when it is not the
+    /// current UTC day), times shown in the first meeting's zone; for the phone's own zone
+    /// use `Twofold::next_occurrences`.
+    pub next_meetings: Vec<Occurrence>,
     /// Newest first.
     pub last_check_ins: Vec<CheckIn>,
     pub streaks: Vec<Streak>,
 }
 
 const RECENT: usize = 7;
+const NEXT_MEETINGS: usize = 3;
+
+fn next_meetings(meetings: &[Meeting], today: Day) -> Vec<Occurrence> {
+    let now = chrono::Utc::now();
+    let from = if now.date_naive() == today.0 {
+        now
+    } else {
+        today.0.and_time(chrono::NaiveTime::MIN).and_utc()
+    };
+    let viewer = meetings
+        .first()
+        .and_then(|m| m.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    occurrences::next(meetings, from, NEXT_MEETINGS, viewer)
+}
 
 impl Twofold {
     pub fn home_screen(&self, today: Day) -> Result<HomeScreen> {
@@ -116,6 +136,7 @@ impl Twofold {
                 .collect();
 
             let mut meetings = items::list(docs.get(DocKind::Schedule)?, s::MEETINGS)?;
+            let next_meetings = next_meetings(&meetings, today);
             meetings.sort_by(|a, b| (a.start.0.time(), &a.name).cmp(&(b.start.0.time(), &b.name)));
 
             Ok(HomeScreen {
@@ -123,6 +144,7 @@ impl Twofold {
                 crisis_ladder,
                 checked_in_today,
                 meetings,
+                next_meetings,
                 last_check_ins: recent,
                 streaks,
             })

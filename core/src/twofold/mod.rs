@@ -6,11 +6,14 @@
 //! transaction with `synchronous=FULL` → tell the listeners. A write the call acknowledged is
 //! on disk.
 
+mod formats;
 mod home;
+mod insights;
 mod items;
 mod journal;
 pub mod listeners;
 mod portability;
+mod schedule;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,0 +1,246 @@
+//! The pairing invite the owner shows as a QR code or sends as a link:
+//! `twofold:1:<base64url, no padding>`, carrying the relay address, a one-time invite id and
+//! secret, the owner's public keys and an expiry.
+//!
+//! Decoding is strict and bounded: a length cap before any work, the exact scheme and version,
+//! canonical base64url, exact field lengths, no trailing bytes. Errors are typed and never quote
+//! the input. Whoever holds the string can send a join request, so it is a secret until used;
+//! the join request ([`super::join`]) and the verification code ([`super::verification`]) do
+//! the rest of the pairing.
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::identity::{DevicePublicKeys, KeyError};
+use super::{random_bytes, RngUnavailable};
+
+const SCHEME: &str = "twofold:";
+const VERSION: u8 = 1;
+/// invite id ‖ secret ‖ owner keys ‖ expiry ‖ relay length.
+const FIXED_LEN: usize = 16 + 32 + DevicePublicKeys::LEN + 8 + 1;
+pub const MAX_RELAY_LEN: usize = 255;
+/// The longest string a valid invite can be; anything longer is refused before decoding.
+pub const MAX_INVITE_LEN: usize = SCHEME.len() + 2 + (4 * (FIXED_LEN + MAX_RELAY_LEN)).div_ceil(3);
+
+/// Why an invite string (or a join request, see [`super::join`]) was refused. Never carries the
+/// input, a name or a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum InviteError {
+    #[error("input longer than any valid invite")]
+    TooLong,
+    #[error("not a Twofold invite")]
+    NotAnInvite,
+    #[error("invite format version {0} is not supported")]
+    UnsupportedVersion(u8),
+    #[error("invite is not valid base64url")]
+    BadEncoding,
+    #[error("invite fields have the wrong length")]
+    WrongLength,
+    #[error("relay address is empty, too long or not printable ASCII")]
+    BadRelayAddress,
+    #[error("owner keys in the invite are invalid")]
+    BadOwnerKeys,
+    #[error("invite has expired")]
+    Expired,
+    #[error("join request is for another invite")]
+    WrongInvite,
+    #[error("join request does not open with this invite and identity")]
+    OpenFailed,
+    #[error("mentor keys in the join request are invalid")]
+    BadMentorKeys,
+    #[error("display name is empty, too long or has control characters")]
+    BadDisplayName,
+    #[error("join request signature does not verify")]
+    BadSignature,
+    #[error(transparent)]
+    Rng(#[from] RngUnavailable),
+}
+
+impl InviteError {
+    /// A stable name for counting refusals by reason.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            InviteError::TooLong => "too_long",
+            InviteError::NotAnInvite => "not_an_invite",
+            InviteError::UnsupportedVersion(_) => "unsupported_version",
+            InviteError::BadEncoding => "bad_encoding",
+            InviteError::WrongLength => "wrong_length",
+            InviteError::BadRelayAddress => "bad_relay_address",
+            InviteError::BadOwnerKeys => "bad_owner_keys",
+            InviteError::Expired => "expired",
+            InviteError::WrongInvite => "wrong_invite",
+            InviteError::OpenFailed => "open_failed",
+            InviteError::BadMentorKeys => "bad_mentor_keys",
+            InviteError::BadDisplayName => "bad_display_name",
+            InviteError::BadSignature => "bad_signature",
+            InviteError::Rng(_) => "rng_unavailable",
+        }
+    }
+}
+
+/// The invite's one-time secret: only holders of the invite can make a join request that opens.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct InviteSecret(pub [u8; 32]);
+
+impl fmt::Debug for InviteSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InviteSecret(..)")
+    }
+}
+
+/// A decoded (or freshly created) invite. The owner keeps it, secret included, until a join
+/// request uses it or it expires; the engine makes sure it is used once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    /// Where the mentor's device sends the join request (a URL; the network layer parses it).
+    pub relay: String,
+    pub invite_id: [u8; 16],
+    pub secret: InviteSecret,
+    pub owner: DevicePublicKeys,
+    /// Seconds since the Unix epoch; the invite is refused from this instant on.
+    pub expires_at: u64,
+}
+
+impl Invite {
+    /// A new invite with a random id and secret.
+    pub fn create(
+        relay: &str,
+        owner: &DevicePublicKeys,
+        expires_at: u64,
+    ) -> Result<Self, InviteError> {
+        check_relay(relay.as_bytes())?;
+        owner.validate().map_err(|_| InviteError::BadOwnerKeys)?;
+        Ok(Invite {
+            relay: relay.to_owned(),
+            invite_id: random_bytes()?,
+            secret: InviteSecret(random_bytes()?),
+            owner: *owner,
+            expires_at,
+        })
+    }
+
+    pub fn is_expired(&self, now_unix_secs: u64) -> bool {
+        now_unix_secs >= self.expires_at
+    }
+
+    /// `twofold:1:<base64url>` — URL-safe, no padding, fits a QR code (≤ [`MAX_INVITE_LEN`]).
+    pub fn encode(&self) -> String {
+        let mut bytes = Vec::with_capacity(FIXED_LEN + self.relay.len());
+        bytes.extend_from_slice(&self.invite_id);
+        bytes.extend_from_slice(&self.secret.0);
+        bytes.extend_from_slice(&self.owner.to_bytes());
+        bytes.extend_from_slice(&self.expires_at.to_be_bytes());
+        // `create` and `decode` bound the relay to 255 bytes; a longer one set by hand is cut
+        // here and then fails to decode, rather than producing a different valid invite.
+        bytes.push(u8::try_from(self.relay.len()).unwrap_or(u8::MAX));
+        bytes.extend_from_slice(self.relay.as_bytes());
+        let out = format!("{SCHEME}{VERSION}:{}", URL_SAFE_NO_PAD.encode(&bytes));
+        bytes.zeroize();
+        out
+    }
+
+    /// Parses an invite and refuses an expired one. Surrounding whitespace (from copying a
+    /// link) is ignored; nothing else is forgiven.
+    pub fn decode(text: &str, now_unix_secs: u64) -> Result<Self, InviteError> {
+        let invite = Self::decode_ignoring_expiry(text)?;
+        if invite.is_expired(now_unix_secs) {
+            return Err(InviteError::Expired);
+        }
+        Ok(invite)
+    }
+
+    fn decode_ignoring_expiry(text: &str) -> Result<Self, InviteError> {
+        let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+        if text.len() > MAX_INVITE_LEN {
+            return Err(InviteError::TooLong);
+        }
+        let rest = text.strip_prefix(SCHEME).ok_or(InviteError::NotAnInvite)?;
+        let (version, body) = rest.split_once(':').ok_or(InviteError::NotAnInvite)?;
+        let version = parse_version(version)?;
+        if version != VERSION {
+            return Err(InviteError::UnsupportedVersion(version));
+        }
+        let mut bytes = zeroize::Zeroizing::new(
+            URL_SAFE_NO_PAD
+                .decode(body)
+                .map_err(|_| InviteError::BadEncoding)?,
+        );
+        parse_body(&mut bytes)
+    }
+}
+
+fn parse_version(text: &str) -> Result<u8, InviteError> {
+    // Digits only, at most three: "+1", " 1" or "0001" are not versions.
+    if text.is_empty() || text.len() > 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(InviteError::NotAnInvite);
+    }
+    text.parse::<u8>().map_err(|_| InviteError::NotAnInvite)
+}
+
+fn parse_body(bytes: &mut [u8]) -> Result<Invite, InviteError> {
+    if bytes.len() < FIXED_LEN {
+        return Err(InviteError::WrongLength);
+    }
+    let (fixed, relay) = bytes.split_at(FIXED_LEN);
+    if relay.len() != usize::from(fixed[FIXED_LEN - 1]) {
+        return Err(InviteError::WrongLength);
+    }
+    check_relay(relay)?;
+    let owner = DevicePublicKeys::from_bytes(&fixed[48..112]).map_err(|e| match e {
+        KeyError::WrongLength => InviteError::WrongLength,
+        _ => InviteError::BadOwnerKeys,
+    })?;
+    let field = "fixed-length fields inside a FIXED_LEN slice";
+    Ok(Invite {
+        relay: String::from_utf8(relay.to_vec()).map_err(|_| InviteError::BadRelayAddress)?,
+        invite_id: fixed[..16].try_into().expect(field),
+        secret: InviteSecret(fixed[16..48].try_into().expect(field)),
+        owner,
+        expires_at: u64::from_be_bytes(fixed[112..120].try_into().expect(field)),
+    })
+}
+
+fn check_relay(relay: &[u8]) -> Result<(), InviteError> {
+    let printable = relay.iter().all(|b| (0x21..=0x7e).contains(b));
+    if relay.is_empty() || relay.len() > MAX_RELAY_LEN || !printable {
+        return Err(InviteError::BadRelayAddress);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::DeviceIdentity;
+
+    fn invite() -> Invite {
+        let owner = DeviceIdentity::generate().expect("rng");
+        Invite::create("https://relay.example.org", &owner.public_keys(), 1000).expect("valid")
+    }
+
+    #[test]
+    fn the_length_cap_matches_the_longest_valid_invite() {
+        let mut longest = invite();
+        longest.relay = "r".repeat(MAX_RELAY_LEN);
+        let text = longest.encode();
+        assert_eq!(text.len(), MAX_INVITE_LEN);
+        assert_eq!(Invite::decode(&text, 0).expect("valid"), longest);
+    }
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let invite = invite();
+        assert!(!format!("{invite:?}").contains(&format!("{:?}", invite.secret.0)));
+    }
+
+    #[test]
+    fn versions_are_digits_only() {
+        for bad in ["", "+1", " 1", "0001", "x", "256"] {
+            assert_eq!(parse_version(bad), Err(InviteError::NotAnInvite), "{bad:?}");
+        }
+        assert_eq!(parse_version("2"), Ok(2));
+    }
+}

@@ -1,0 +1,262 @@
+//! Document keys: one random 32-byte key per shared document per epoch, wrapped for each device
+//! allowed to read it, and the relay capability tokens derived from it.
+//!
+//! Nothing uses the raw key directly: HKDF-SHA256 derives the envelope key and each token under
+//! its own label, so knowing a token (which the relay sees) says nothing about the envelope key.
+
+use std::fmt;
+
+use chacha20poly1305::aead::KeyInit;
+use chacha20poly1305::XChaCha20Poly1305;
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::envelope::StreamId;
+use super::identity::{verify, DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
+use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
+use super::{label, random_bytes, RngUnavailable};
+
+const WRAP_VERSION: u8 = 1;
+/// version ‖ epoch ‖ sender.
+const WRAP_HEADER_LEN: usize = 1 + 4 + 16;
+/// A wrapped key's length on the wire: header, sealed box of the 32-byte key, signature (165).
+pub const WRAPPED_KEY_LEN: usize = WRAP_HEADER_LEN + SEAL_OVERHEAD + 32 + 64;
+
+/// A document's symmetric key for one epoch. Zeroed on drop; `Debug` shows only the epoch.
+#[derive(Clone)]
+pub struct DocKey {
+    epoch: u32,
+    secret: Zeroizing<[u8; 32]>,
+    // Derived once: every seal and open needs it. The cipher zeroizes its key on drop.
+    envelope: XChaCha20Poly1305,
+}
+
+impl DocKey {
+    /// A fresh random key for `epoch` (0 for a new share; each revocation increments it).
+    pub fn generate(epoch: u32) -> Result<Self, RngUnavailable> {
+        let secret = Zeroizing::new(random_bytes::<32>()?);
+        Ok(Self::from_secret_bytes(epoch, &secret))
+    }
+
+    /// Rebuilds a key stored in the encrypted database.
+    pub fn from_secret_bytes(epoch: u32, secret: &[u8; 32]) -> Self {
+        let envelope_key = expand(secret, &[label::ENVELOPE_KEY]);
+        let envelope = XChaCha20Poly1305::new_from_slice(envelope_key.as_ref())
+            .expect("the derived key is exactly 32 bytes, XChaCha20-Poly1305's key length");
+        DocKey {
+            epoch,
+            secret: Zeroizing::new(*secret),
+            envelope,
+        }
+    }
+
+    /// The raw key, to store inside the encrypted database. Never send it anywhere unwrapped.
+    pub fn secret_bytes(&self) -> &[u8; 32] {
+        &self.secret
+    }
+
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// The token that lets a device read `stream` from the relay.
+    pub fn read_token(&self, stream: &StreamId) -> CapabilityToken {
+        CapabilityToken(*expand(&self.secret, &[label::READ_TOKEN, &stream.0[..]]))
+    }
+
+    /// The token that lets a device append to `stream` on the relay. Every holder of the
+    /// document key can derive it, read-only peers included: the relay only keeps outsiders
+    /// out, and receivers enforce write permission by signature (ADR 0003).
+    pub fn append_token(&self, stream: &StreamId) -> CapabilityToken {
+        CapabilityToken(*expand(&self.secret, &[label::APPEND_TOKEN, &stream.0[..]]))
+    }
+
+    pub(crate) fn envelope_cipher(&self) -> &XChaCha20Poly1305 {
+        &self.envelope
+    }
+}
+
+impl fmt::Debug for DocKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DocKey")
+            .field("epoch", &self.epoch)
+            .finish_non_exhaustive()
+    }
+}
+
+fn expand(doc_key: &[u8; 32], info: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(Some(label::DOC_KEY_SALT), doc_key)
+        .expand_multi_info(info, &mut out[..])
+        .expect("32 bytes is far below HKDF-SHA256's 8160-byte output limit");
+    out
+}
+
+/// A bearer token presented to the relay. The relay stores only [`token_hash`] of it.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct CapabilityToken(pub [u8; 32]);
+
+impl CapabilityToken {
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    pub fn hash(&self) -> [u8; 32] {
+        token_hash(&self.0)
+    }
+}
+
+impl fmt::Debug for CapabilityToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CapabilityToken(..)")
+    }
+}
+
+/// What the relay stores and compares: a domain-separated SHA-256 of the presented token. A
+/// stolen relay database then holds nothing that can be presented back to it. Tokens are 256
+/// random-looking bits, so a fast hash is enough (no password hashing needed).
+pub fn token_hash(token: &[u8]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(label::TOKEN_HASH)
+        .chain_update(token)
+        .finalize()
+        .into()
+}
+
+/// What a wrapped key is for, bound into it so it cannot be replayed for another document or
+/// stream. The epoch travels in the wrapped bytes and is bound too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrapContext {
+    /// The document's id (the store's UUID as 16 bytes).
+    pub doc_id: [u8; 16],
+    pub stream: StreamId,
+}
+
+/// Wraps `doc_key` for `recipient`: sealed to its X25519 key (ephemeral-static X25519, HKDF,
+/// XChaCha20-Poly1305) and signed by `sender`, so the recipient knows who handed it the key.
+pub fn wrap_doc_key(
+    doc_key: &DocKey,
+    ctx: &WrapContext,
+    sender: &DeviceIdentity,
+    recipient: &DevicePublicKeys,
+) -> Result<Vec<u8>, KeyError> {
+    let mut out = Vec::with_capacity(WRAPPED_KEY_LEN);
+    out.push(WRAP_VERSION);
+    out.extend_from_slice(&doc_key.epoch().to_be_bytes());
+    out.extend_from_slice(sender.key_id().as_bytes());
+    let aad = wrap_aad(&out, ctx, &recipient.key_id());
+    let sealed = seal_to(
+        &recipient.agreement,
+        &SealContext {
+            salt: &[],
+            label: label::WRAP_KEY,
+            aad: &aad,
+        },
+        doc_key.secret_bytes(),
+    )
+    .map_err(|e| match e {
+        SealToError::Rng => KeyError::Rng(RngUnavailable),
+        SealToError::WeakRecipientKey | SealToError::TooLarge => KeyError::WeakAgreementKey,
+    })?;
+    out.extend_from_slice(&sealed);
+    let signature = sender.sign(&[label::WRAP_SIG, &aad[..], &sealed[..]]);
+    out.extend_from_slice(&signature);
+    Ok(out)
+}
+
+/// Opens a wrapped key addressed to `recipient`. Checks, in order: length and version, that
+/// `lookup` knows the sender, the sender's signature, then decryption. Returns the key and who
+/// wrapped it, so the engine can insist that only the document's owner hands out keys.
+pub fn unwrap_doc_key(
+    wrapped: &[u8],
+    ctx: &WrapContext,
+    recipient: &DeviceIdentity,
+    lookup: impl FnOnce(&KeyId) -> Option<DevicePublicKeys>,
+) -> Result<(DocKey, KeyId), KeyError> {
+    if wrapped.len() != WRAPPED_KEY_LEN {
+        return Err(KeyError::WrongLength);
+    }
+    if wrapped[0] != WRAP_VERSION {
+        return Err(KeyError::UnsupportedVersion(wrapped[0]));
+    }
+    let (header, rest) = wrapped.split_at(WRAP_HEADER_LEN);
+    let (sealed, signature) = rest.split_at(rest.len() - 64);
+    let epoch = u32::from_be_bytes(
+        header[1..5]
+            .try_into()
+            .expect("the header is WRAP_HEADER_LEN bytes, checked above"),
+    );
+    let sender = KeyId(
+        header[5..21]
+            .try_into()
+            .expect("the header is WRAP_HEADER_LEN bytes, checked above"),
+    );
+    let sender_keys = lookup(&sender).ok_or(KeyError::UnknownSender)?;
+    if sender_keys.key_id() != sender {
+        return Err(KeyError::UnknownSender);
+    }
+    let aad = wrap_aad(header, ctx, &recipient.key_id());
+    let signature: &[u8; 64] = signature
+        .try_into()
+        .expect("the split leaves exactly 64 bytes");
+    if !verify(
+        &sender_keys,
+        &[label::WRAP_SIG, &aad[..], sealed],
+        signature,
+    ) {
+        return Err(KeyError::BadSignature);
+    }
+    let plain = open_from(
+        recipient.agreement_secret(),
+        &SealContext {
+            salt: &[],
+            label: label::WRAP_KEY,
+            aad: &aad,
+        },
+        sealed,
+    )
+    .ok_or(KeyError::UnwrapFailed)?;
+    let secret: &[u8; 32] = plain
+        .as_slice()
+        .try_into()
+        .map_err(|_| KeyError::UnwrapFailed)?;
+    Ok((DocKey::from_secret_bytes(epoch, secret), sender))
+}
+
+fn wrap_aad(header: &[u8], ctx: &WrapContext, recipient: &KeyId) -> Vec<u8> {
+    [
+        header,
+        &ctx.doc_id[..],
+        &ctx.stream.0[..],
+        &recipient.as_bytes()[..],
+    ]
+    .concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_differ_by_kind_stream_and_key_and_hash_stably() {
+        let key = DocKey::generate(0).expect("rng");
+        let other = DocKey::generate(0).expect("rng");
+        let (s1, s2) = (StreamId([1; 16]), StreamId([2; 16]));
+        assert_ne!(key.read_token(&s1), key.append_token(&s1));
+        assert_ne!(key.read_token(&s1), key.read_token(&s2));
+        assert_ne!(key.read_token(&s1), other.read_token(&s1));
+        assert_eq!(key.read_token(&s1), key.clone().read_token(&s1));
+        let token = key.append_token(&s1);
+        assert_eq!(token.hash(), token_hash(token.as_bytes()));
+        assert_ne!(token.hash(), *token.as_bytes());
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let key = DocKey::generate(9).expect("rng");
+        let shown = format!("{key:?} {:?}", key.read_token(&StreamId([0; 16])));
+        assert!(!shown.contains(&hex::encode(key.secret_bytes())));
+        assert!(shown.contains('9'));
+    }
+}

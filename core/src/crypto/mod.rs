@@ -1,0 +1,70 @@
+//! End-to-end encryption for sync: device identities, document keys, signed and encrypted
+//! envelopes, and the pairing invite. The relay only ever sees what this module produces.
+//!
+//! Everything here is pure computation on bytes — no clock, no I/O — so the sans-IO sync engine
+//! can call it from its event handlers and tests can drive it deterministically (except for the
+//! randomness, which always comes from the operating system).
+//!
+//! The pieces, in the order a pairing and a sync use them:
+//! - [`identity`]: a device's Ed25519 + X25519 keys and its short [`KeyId`];
+//! - [`invite`], [`join`], [`verification`]: the owner's invite string, the mentor's sealed join
+//!   request, the short code both screens show;
+//! - [`keys`]: a document's random key per epoch, wrapped for each allowed device, and the relay
+//!   capability tokens derived from it;
+//! - [`envelope`]: one batch of changes, encrypted with the document key and signed by the
+//!   sender, opened in the checked order `decode → verify → (engine checks) → decrypt`.
+//!
+//! Wire formats are specified byte by byte in `docs/protocol.md`; the choices are argued in
+//! `docs/adr/0003-envelopes-keys-and-pairing.md`. Only audited RustCrypto and dalek crates
+//! provide primitives; this module only composes them.
+
+pub mod envelope;
+pub mod identity;
+pub mod invite;
+pub mod join;
+pub mod keys;
+mod seal;
+pub mod verification;
+
+pub use envelope::{
+    seal, DecodedEnvelope, EnvelopeError, EnvelopeHeader, SealError, StreamId, VerifiedEnvelope,
+    ENVELOPE_OVERHEAD, MAX_ENVELOPE_LEN,
+};
+pub use identity::{DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
+pub use invite::{Invite, InviteError, InviteSecret, MAX_INVITE_LEN};
+pub use join::{JoinRequest, MAX_JOIN_REQUEST_LEN};
+pub use keys::{
+    token_hash, unwrap_doc_key, wrap_doc_key, CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN,
+};
+pub use verification::{verification_code, VerificationCode};
+
+/// The operating system's random number generator failed. On a booted Android or iOS device
+/// this does not happen in practice, but it is reported rather than panicking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("the system random number generator is unavailable")]
+pub struct RngUnavailable;
+
+/// Fresh random bytes from the OS. The dalek 2.x crates want a rand_core 0.6 RNG while the
+/// workspace is on rand 0.9, so keys are built from these bytes instead of from an RNG object.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], RngUnavailable> {
+    let mut out = [0u8; N];
+    getrandom::fill(&mut out).map_err(|_| RngUnavailable)?;
+    Ok(out)
+}
+
+/// Domain-separation labels. Each use of a key or hash gets its own, so no output of one step
+/// can be replayed as the input of another.
+pub(crate) mod label {
+    pub const KEY_ID: &[u8] = b"twofold/v1/key-id";
+    pub const ENVELOPE_SIG: &[u8] = b"twofold/v1/envelope-signature";
+    pub const DOC_KEY_SALT: &[u8] = b"twofold/v1/doc-key";
+    pub const ENVELOPE_KEY: &[u8] = b"twofold/v1/envelope-key";
+    pub const READ_TOKEN: &[u8] = b"twofold/v1/read-token";
+    pub const APPEND_TOKEN: &[u8] = b"twofold/v1/append-token";
+    pub const TOKEN_HASH: &[u8] = b"twofold/v1/token-hash";
+    pub const WRAP_KEY: &[u8] = b"twofold/v1/wrap-doc-key";
+    pub const WRAP_SIG: &[u8] = b"twofold/v1/wrap-signature";
+    pub const JOIN_KEY: &[u8] = b"twofold/v1/join-request";
+    pub const JOIN_SIG: &[u8] = b"twofold/v1/join-signature";
+    pub const VERIFICATION_CODE: &[u8] = b"twofold/v1/verification-code";
+}

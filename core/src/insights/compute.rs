@@ -1,0 +1,167 @@
+//! From documents to insights: reads what each insight needs — and no more — from the loaded
+//! Automerge documents. Any document but the plan may be missing (a store that has only a
+//! plan, or a mentor's copy); a missing one reads as empty.
+
+use std::collections::BTreeMap;
+
+use automerge::AutoCommit;
+
+use crate::docs::items;
+use crate::docs::sections::{self as s, SectionId};
+use crate::error::Result;
+use crate::insights::daily::{self, DayStats};
+use crate::insights::ladder::Network;
+use crate::insights::milestones::{self, RecoveryProgress};
+use crate::insights::patterns::{self, Patterns};
+use crate::insights::rules::{self, Acknowledged, Alert, Evidence};
+use crate::insights::thresholds::Thresholds;
+use crate::model::journal::CheckIn;
+use crate::model::schedule::Attendance;
+use crate::model::time::Day;
+
+/// The person's documents, as far as this device has them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub plan: &'a AutoCommit,
+    pub contacts: Option<&'a AutoCommit>,
+    pub schedule: Option<&'a AutoCommit>,
+    pub journal: Option<&'a AutoCommit>,
+}
+
+/// Check-ins about `from..=to`. Check-in keys start with their day, so this is one key range.
+pub fn check_ins(src: &Sources<'_>, from: Day, to: Day) -> Result<Vec<CheckIn>> {
+    let Some(journal) = src.journal else {
+        return Ok(Vec::new());
+    };
+    let lo = CheckIn::key_of_day(from);
+    let hi = CheckIn::key_of_day(daily::plus(to, 1));
+    let mut found = items::range(journal, s::CHECK_INS, &lo, &hi)?;
+    found.retain(|c| c.day >= from && c.day <= to);
+    Ok(found)
+}
+
+pub fn days(src: &Sources<'_>, from: Day, to: Day) -> Result<BTreeMap<Day, DayStats>> {
+    Ok(daily::by_day(&check_ins(src, from, to)?))
+}
+
+/// The last day up to `today` with a check-in, from the keys alone (nothing is hydrated).
+pub fn last_check_in(src: &Sources<'_>, today: Day) -> Result<Option<Day>> {
+    let Some(journal) = src.journal else {
+        return Ok(None);
+    };
+    let ids = items::ids(journal, SectionId::CheckIns)?;
+    Ok(ids
+        .iter()
+        .rev()
+        .filter_map(|id| {
+            id.as_str()
+                .get(..8)
+                .and_then(|k| chrono::NaiveDate::parse_from_str(k, "%Y%m%d").ok())
+        })
+        .map(Day)
+        .find(|d| *d <= today))
+}
+
+/// Attendance records of occurrences on or after `from`. Their ids end in the occurrence's
+/// start (`<meeting>@YYYYMMDDTHHMM`), so older records are skipped without being hydrated —
+/// five years of weekly meetings would otherwise dominate every evaluation.
+fn attendance(src: &Sources<'_>, from: Day) -> Result<Vec<Attendance>> {
+    let Some(doc) = src.schedule else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for id in items::ids(doc, SectionId::Attendance)? {
+        let occurred = id
+            .as_str()
+            .rsplit_once('@')
+            .and_then(|(_, when)| when.get(..8))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok());
+        // An id of another shape (an import) is read rather than guessed about.
+        if occurred.is_some_and(|d| d < from.0) {
+            continue;
+        }
+        if let Some(a) = items::get(doc, s::ATTENDANCE, &id)? {
+            if a.occurrence.0.date() >= from.0 {
+                out.push(a);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every rule that fires on `today`, with next steps and the acknowledged flag.
+pub fn alerts(
+    src: &Sources<'_>,
+    thresholds: &Thresholds,
+    acknowledged: &Acknowledged,
+    today: Day,
+) -> Result<Vec<Alert>> {
+    let days = days(src, daily::minus(today, rules::HISTORY_DAYS), today)?;
+    let attendance = attendance(src, daily::minus(today, rules::MEETINGS_HISTORY_DAYS))?;
+    let signs = items::list(src.plan, s::WARNING_SIGNS)?;
+    let evidence = Evidence {
+        days: &days,
+        last_check_in: last_check_in(src, today)?,
+        attendance: &attendance,
+        warning_signs: &signs,
+    };
+    let findings = rules::evaluate(&evidence, thresholds, today);
+    if findings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let coping = items::list(src.plan, s::COPING_STRATEGIES)?;
+    let ladder = Network::load(src.plan, src.contacts)?.ladder(src.plan)?;
+    Ok(rules::alerts(
+        findings,
+        acknowledged,
+        &signs,
+        &coping,
+        &ladder,
+    ))
+}
+
+/// The 7/30/90-day patterns ending on `today`.
+pub fn patterns(src: &Sources<'_>, today: Day) -> Result<Patterns> {
+    let longest = i64::from(patterns::WINDOWS.iter().copied().max().unwrap_or(90));
+    // The window before the longest one too, for its direction; and the day after `today`
+    // is never needed.
+    let from = daily::minus(today, 2 * longest);
+    let days = days(src, from, today)?;
+    Ok(patterns::compute(
+        &days,
+        &attendance(src, from)?,
+        &items::list(src.plan, s::TRIGGERS)?,
+        &items::list(src.plan, s::COPING_STRATEGIES)?,
+        today,
+    ))
+}
+
+/// One 30-day window (for the summary).
+pub fn month(
+    src: &Sources<'_>,
+    today: Day,
+) -> Result<(patterns::WindowPatterns, BTreeMap<Day, DayStats>)> {
+    let from = daily::minus(today, 60);
+    let days = days(src, from, today)?;
+    let window = patterns::window(
+        &days,
+        &attendance(src, from)?,
+        &items::list(src.plan, s::TRIGGERS)?,
+        &items::list(src.plan, s::COPING_STRATEGIES)?,
+        today,
+        30,
+    );
+    Ok((window, days))
+}
+
+/// Every recovery's day count, milestones and lapse history on `today`.
+pub fn progress(src: &Sources<'_>, today: Day) -> Result<Vec<RecoveryProgress>> {
+    let Some(journal) = src.journal else {
+        return Ok(Vec::new());
+    };
+    let lapses = items::list(journal, s::LAPSES)?;
+    Ok(items::list(journal, s::RECOVERIES)?
+        .iter()
+        .map(|r| milestones::progress(r, &lapses, today))
+        .collect())
+}

@@ -1,0 +1,251 @@
+//! The insights API: milestones, patterns, early-warning alerts and their acknowledgement,
+//! thresholds (and a mentor's suggested thresholds), the crisis screen, the help message, plan
+//! review and the summary. The work is in `crate::insights`; this file takes the locks and
+//! keeps the device-local settings, which never sync.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::journal::NewCheckIn;
+use super::{Docs, Twofold};
+use crate::docs::kind::DocKind;
+use crate::error::{Error, Result};
+use crate::insights::compute::{self, Sources};
+use crate::insights::crisis::{self, CrisisScreen, LocalCrisisLine};
+use crate::insights::help::{self, HelpDefaults, HelpDraft, HelpMessage};
+use crate::insights::i18n::Lang;
+use crate::insights::ladder::{Network, PersonToCall};
+use crate::insights::milestones::RecoveryProgress;
+use crate::insights::patterns::Patterns;
+use crate::insights::review::{self, PlanReview, ReviewSettings};
+use crate::insights::rules::{Acknowledged, Alert, CheckInOutcome, Rule};
+use crate::insights::summary::{self, Extras, Summary, SummaryOptions, SummaryPart};
+use crate::insights::thresholds::{ThresholdSettings, ThresholdSuggestion, Thresholds};
+use crate::model::ids::ItemId;
+use crate::model::time::Day;
+use crate::model::validate::required;
+use crate::store::settings;
+
+const THRESHOLDS: &str = "insights.thresholds";
+const ACKNOWLEDGED: &str = "insights.acknowledged";
+const CRISIS_LINE: &str = "insights.local_crisis_line";
+const HELP: &str = "insights.help";
+const REVIEW: &str = "insights.review";
+
+fn sources(docs: &Docs) -> Result<Sources<'_>> {
+    let get = |kind| docs.owner.get(&kind).map(|d| &d.am);
+    Ok(Sources {
+        plan: docs.get(DocKind::Plan)?,
+        contacts: get(DocKind::Contacts),
+        schedule: get(DocKind::Schedule),
+        journal: get(DocKind::Journal),
+    })
+}
+
+impl Twofold {
+    fn load_setting<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
+        let raw = self.db.read(|c| settings::get(c, key))?;
+        Ok(match raw {
+            None => T::default(),
+            Some(raw) => serde_json::from_str(&raw).unwrap_or_else(|_| {
+                // A setting written by a later version, or damaged: the defaults are safe, and
+                // the next save replaces it. The key is ours; the value is not logged.
+                tracing::warn!(key, "unreadable insights setting, using defaults");
+                T::default()
+            }),
+        })
+    }
+
+    fn save_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let json = serde_json::to_string(value)
+            .map_err(|_| Error::invalid(key, "could not be encoded"))?;
+        self.db.write(|tx| settings::set(tx, key, &json))
+    }
+
+    fn ladder(&self) -> Result<Vec<PersonToCall>> {
+        self.read(|docs| {
+            let src = sources(docs)?;
+            Network::load(src.plan, src.contacts)?.ladder(src.plan)
+        })
+    }
+
+    /// Day counts, milestones and lapse history of every recovery on `today` (the person's
+    /// local day: see [`crate::insights::milestones::local_day`]).
+    pub fn recovery_progress(&self, today: Day) -> Result<Vec<RecoveryProgress>> {
+        self.read(|docs| compute::progress(&sources(docs)?, today))
+    }
+
+    /// Mood, craving, triggers, coping and attendance over 7, 30 and 90 days.
+    pub fn patterns(&self, today: Day) -> Result<Patterns> {
+        self.read(|docs| compute::patterns(&sources(docs)?, today))
+    }
+
+    /// Every early-warning rule that fires on `today`, acknowledged or not.
+    pub fn alerts(&self, today: Day) -> Result<Vec<Alert>> {
+        let mut thresholds: ThresholdSettings = self.load_setting(THRESHOLDS)?;
+        if thresholds.active.validate().is_err() {
+            // Only a damaged setting gets here (writes are validated); warn with defaults
+            // rather than not at all.
+            thresholds.active = Thresholds::default();
+        }
+        let acknowledged: Acknowledged = self.load_setting(ACKNOWLEDGED)?;
+        self.read(|docs| compute::alerts(&sources(docs)?, &thresholds.active, &acknowledged, today))
+    }
+
+    /// The alerts to show: those not acknowledged in their current situation.
+    pub fn open_alerts(&self, today: Day) -> Result<Vec<Alert>> {
+        Ok(self
+            .alerts(today)?
+            .into_iter()
+            .filter(|a| !a.acknowledged)
+            .collect())
+    }
+
+    /// Acknowledges an alert: it stays quiet until its situation changes.
+    pub fn acknowledge_alert(&self, rule: Rule, situation: &str) -> Result<()> {
+        required("situation", situation, 200)?;
+        let mut acknowledged: Acknowledged = self.load_setting(ACKNOWLEDGED)?;
+        acknowledged.insert(rule.code().to_string(), situation.to_string());
+        self.save_setting(ACKNOWLEDGED, &acknowledged)
+    }
+
+    /// Records a check-in and evaluates the rules on `today` in the same call.
+    pub fn record_check_in_and_evaluate(
+        &self,
+        new: NewCheckIn,
+        at_ms: i64,
+        today: Day,
+    ) -> Result<CheckInOutcome> {
+        let check_in = self.record_check_in(new, at_ms)?;
+        Ok(CheckInOutcome {
+            check_in,
+            alerts: self.open_alerts(today)?,
+        })
+    }
+
+    pub fn thresholds(&self) -> Result<ThresholdSettings> {
+        self.load_setting(THRESHOLDS)
+    }
+
+    /// The owner's own thresholds. A pending suggestion stays pending.
+    pub fn set_thresholds(&self, thresholds: Thresholds) -> Result<()> {
+        thresholds.validate()?;
+        let mut current: ThresholdSettings = self.load_setting(THRESHOLDS)?;
+        current.active = thresholds;
+        self.save_setting(THRESHOLDS, &current)
+    }
+
+    /// Keeps a suggested set (from a mentor) for the owner to accept or dismiss; it changes
+    /// nothing until accepted. A newer suggestion replaces an older one.
+    pub fn store_threshold_suggestion(&self, suggestion: ThresholdSuggestion) -> Result<()> {
+        suggestion.validate()?;
+        let mut current: ThresholdSettings = self.load_setting(THRESHOLDS)?;
+        current.suggestion = Some(suggestion);
+        self.save_setting(THRESHOLDS, &current)
+    }
+
+    /// Makes the pending suggestion the active thresholds.
+    pub fn accept_threshold_suggestion(&self) -> Result<Thresholds> {
+        let mut current: ThresholdSettings = self.load_setting(THRESHOLDS)?;
+        let suggestion = current
+            .suggestion
+            .take()
+            .ok_or_else(|| Error::not_found("threshold suggestion", "pending"))?;
+        current.active = suggestion.thresholds;
+        self.save_setting(THRESHOLDS, &current)?;
+        Ok(current.active)
+    }
+
+    pub fn dismiss_threshold_suggestion(&self) -> Result<()> {
+        let mut current: ThresholdSettings = self.load_setting(THRESHOLDS)?;
+        current.suggestion = None;
+        self.save_setting(THRESHOLDS, &current)
+    }
+
+    /// The crisis screen, in the plan's order. Needs nothing but the plan; no network.
+    pub fn crisis_screen(&self) -> Result<CrisisScreen> {
+        let local = self.local_crisis_line()?;
+        self.read(|docs| {
+            let src = sources(docs)?;
+            crisis::screen(src.plan, src.contacts, local.as_ref())
+        })
+    }
+
+    pub fn local_crisis_line(&self) -> Result<Option<LocalCrisisLine>> {
+        self.load_setting(CRISIS_LINE)
+    }
+
+    /// Sets (or with `None` clears) the local crisis line shown on the crisis screen.
+    pub fn set_local_crisis_line(&self, line: Option<LocalCrisisLine>) -> Result<()> {
+        if let Some(line) = &line {
+            line.validate()?;
+        }
+        self.save_setting(CRISIS_LINE, &line)
+    }
+
+    /// The help screen: ladder candidates with a number to text, who is selected, the text.
+    pub fn help_draft(&self, lang: Lang) -> Result<HelpDraft> {
+        let saved: HelpDefaults = self.load_setting(HELP)?;
+        Ok(help::draft(&self.ladder()?, &saved, lang))
+    }
+
+    /// Saves the person's own help text and preselected recipients for next time.
+    pub fn set_help_defaults(&self, defaults: HelpDefaults) -> Result<()> {
+        defaults.validate()?;
+        self.save_setting(HELP, &defaults)
+    }
+
+    /// The message to hand to the SMS composer, checked against the current ladder.
+    pub fn prepare_help_message(&self, recipients: &[ItemId], text: &str) -> Result<HelpMessage> {
+        help::prepare(&self.ladder()?, recipients, text)
+    }
+
+    /// Whether the plan is due for review at `now_ms`, and its parts oldest first.
+    pub fn plan_review(&self, now_ms: i64) -> Result<PlanReview> {
+        let settings: ReviewSettings = self.load_setting(REVIEW)?;
+        // Walking the change history needs the document mutably (Automerge closes its open
+        // transaction first); the plan has a few dozen changes a year, so the lock is short.
+        let mut docs = self.docs_write();
+        let plan = docs
+            .owner
+            .get_mut(&DocKind::Plan)
+            .ok_or_else(|| Error::not_found("document", DocKind::Plan.as_str()))?;
+        review::review(&mut plan.am, &settings, now_ms)
+    }
+
+    /// Review every `days` days (30–90).
+    pub fn set_review_interval(&self, days: u32) -> Result<()> {
+        review::check_interval(days)?;
+        let mut settings: ReviewSettings = self.load_setting(REVIEW)?;
+        settings.interval_days = days;
+        self.save_setting(REVIEW, &settings)
+    }
+
+    /// The owner went through the plan at `at_ms`; the next reminder counts from here.
+    pub fn mark_plan_reviewed(&self, at_ms: i64) -> Result<()> {
+        let mut settings: ReviewSettings = self.load_setting(REVIEW)?;
+        settings.last_reviewed_ms = Some(at_ms);
+        self.save_setting(REVIEW, &settings)
+    }
+
+    /// The one-page summary (Markdown and HTML) with only the parts in `options`.
+    pub fn summary(&self, options: &SummaryOptions) -> Result<Summary> {
+        let local = if options.parts.contains(&SummaryPart::Professionals) {
+            self.local_crisis_line()?
+        } else {
+            None
+        };
+        let alerts = if options.parts.contains(&SummaryPart::Alerts) {
+            self.open_alerts(options.today)?
+        } else {
+            Vec::new()
+        };
+        self.read(|docs| {
+            let extras = Extras {
+                local_line: local.as_ref(),
+                alerts: &alerts,
+            };
+            summary::summary(&sources(docs)?, &extras, options)
+        })
+    }
+}
