@@ -86,17 +86,20 @@ fn main() -> Result<(), TwofoldError> {
     }
     let today = twofold_core::Day::parse("today", "2026-06-15")?;
 
-    // Warm-up.
+    // Reads first (on 15 contacts, no check-ins yet), each after a warm-up; then writes.
     mean_nanos(20_000, |_| drop(version()));
     mean_nanos(2_000, |_| drop(store.list_contacts()));
-    mean_nanos(20, |i| drop(rt.block_on(store.record_check_in(check_in(10_000 + i), None))));
-
     let baseline = mean_nanos(10_000, |_| drop(version()));
     let list = mean_nanos(1_000, |_| drop(store.list_contacts()));
     let core_list = mean_nanos(1_000, |_| drop(core.list(twofold_core::sections::CONTACTS)));
     let home = mean_nanos(1_000, |_| drop(store.home_screen("2026-06-15".into())));
     let core_home = mean_nanos(1_000, |_| drop(core.home_screen(today)));
-    let check_ins = mean_nanos(200, |i| drop(rt.block_on(store.record_check_in(check_in(i), None))));
+    mean_nanos(20, |i| {
+        drop(rt.block_on(store.record_check_in(check_in(10_000 + i), None)))
+    });
+    let check_ins = mean_nanos(200, |i| {
+        drop(rt.block_on(store.record_check_in(check_in(i), None)))
+    });
 
     println!("rust bench (no FFI): 15 contacts; record_check_in is durable (synchronous=FULL)");
     row("version() [baseline]", 10_000, baseline, baseline);

@@ -49,6 +49,51 @@ pub(crate) mod each {
     }
 }
 
+/// An optional nested record, out of the core (only computed values have one so far).
+pub(crate) mod opt {
+    pub(crate) fn from_core<A, B: From<A>>(v: Option<A>) -> Option<B> {
+        v.map(B::from)
+    }
+}
+
+/// One nested mirrored record (a filter inside import options).
+pub(crate) mod record {
+    use super::*;
+    pub(crate) fn to_core<A: ToCore>(v: A, at: &str, field: &str) -> Result<A::Core> {
+        v.to_core(&path(at, field))
+    }
+    pub(crate) fn from_core<A, B: From<A>>(v: A) -> B {
+        B::from(v)
+    }
+}
+
+/// A string map, out of the core (`BTreeMap` there; uniffi maps are hash maps).
+pub(crate) mod map {
+    use std::collections::{BTreeMap, HashMap};
+
+    pub(crate) fn from_core(v: BTreeMap<String, String>) -> HashMap<String, String> {
+        v.into_iter().collect()
+    }
+}
+
+/// Small numbers (days of the week) that the core keeps as `u8`: `u32` across the FFI, since
+/// uniffi carries a `Vec<u8>` as bytes.
+pub(crate) mod small_ints {
+    use super::*;
+    pub(crate) fn to_core(v: Vec<u32>, at: &str, field: &str) -> Result<Vec<u8>> {
+        v.into_iter()
+            .map(|n| {
+                u8::try_from(n).map_err(|_| {
+                    crate::error::TwofoldError::invalid(&path(at, field), "has a value above 255")
+                })
+            })
+            .collect()
+    }
+    pub(crate) fn from_core(v: Vec<u8>) -> Vec<u32> {
+        v.into_iter().map(u32::from).collect()
+    }
+}
+
 /// Lists of nested mirrored records (a contact's phones).
 pub(crate) mod records {
     use super::*;
@@ -174,9 +219,10 @@ macro_rules! mirror_enum {
     };
 }
 
-/// A uniffi record mirroring a core struct field by field. Each field names its conversion
-/// (a module of `convert`). Generates `From<core>` and [`ToCore`]; with `out` first, only
-/// `From<core>` (for values the core computes: the home screen, a document snapshot).
+/// A uniffi record mirroring a core struct field by field (all of them: the conversion
+/// destructures the core value exhaustively). Each field names its conversion (a module of
+/// `convert`). Generates `From<core>` and [`ToCore`]; with `out` first, only `From<core>` (for
+/// values the core computes: the home screen, a document snapshot).
 macro_rules! mirror_record {
     (
         $(#[$meta:meta])*
@@ -213,7 +259,11 @@ macro_rules! mirror_record {
 
         impl From<$core> for $name {
             fn from(c: $core) -> Self {
-                $name { $( $field: $crate::convert::$conv::from_core(c.$field) ),+ }
+                type CoreType = $core;
+                // Exhaustive on purpose: a field added to the core type fails to compile here
+                // until it is mirrored.
+                let CoreType { $( $field ),+ } = c;
+                $name { $( $field: $crate::convert::$conv::from_core($field) ),+ }
             }
         }
     };

@@ -1,8 +1,8 @@
 //! Twofold's FFI surface: a thin uniffi façade over `twofold-core` for the Kotlin, Swift and
 //! Python apps and tests. It holds no logic of its own — it converts types and forwards.
 //!
-//! - [`TwofoldStore`] (`store`, `sections`): the one object foreign code holds; open it with
-//!   a path and the app's 32-byte key.
+//! - [`TwofoldStore`] (`store`, `sections`, `schedule`, `insights`): the one object foreign
+//!   code holds; open it with a path and the app's 32-byte key.
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
 //!   the FFI.
 //! - `model`: the core's records and enums mirrored as uniffi types (`convert` checks ids,
@@ -14,9 +14,11 @@
 
 mod convert;
 pub mod error;
+pub mod insights;
 pub mod listeners;
 pub mod model;
 mod runtime;
+pub mod schedule;
 pub mod sections;
 pub mod store;
 
@@ -24,7 +26,9 @@ pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
 pub use model::contacts::*;
 pub use model::documents::*;
+pub use model::formats::*;
 pub use model::home::*;
+pub use model::insights::*;
 pub use model::journal::*;
 pub use model::plan::*;
 pub use model::schedule::*;

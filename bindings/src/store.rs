@@ -84,10 +84,9 @@ fn item_id(field: &str, raw: &str) -> Result<ItemId> {
 /// so this goes through its JSON export (one read lock) and back.
 pub(crate) fn read_snapshot(core: &Twofold, kind: DocKind) -> Result<DocumentSnapshot> {
     let json = core.export_json(kind)?;
-    let export: JsonExport =
-        serde_json::from_str(&json).map_err(|_| TwofoldError::Internal {
-            reason: "could not read the document back".to_string(),
-        })?;
+    let export: JsonExport = serde_json::from_str(&json).map_err(|_| TwofoldError::Internal {
+        reason: "could not read the document back".to_string(),
+    })?;
     Ok(export.document.into())
 }
 
@@ -165,7 +164,10 @@ impl TwofoldStore {
     }
 
     pub fn is_closed(&self) -> bool {
-        self.core.lock().unwrap_or_else(|p| p.into_inner()).is_none()
+        self.core
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
     }
 
     /// The database file's path.
@@ -367,7 +369,8 @@ impl TwofoldStore {
     }
 }
 
-fn now_ms() -> i64 {
+/// Now, in milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

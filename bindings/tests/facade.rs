@@ -90,7 +90,10 @@ fn after_close_every_call_fails_with_closed() {
     store.close();
     assert!(store.is_closed());
     assert_eq!(store.list_contacts(), Err(TwofoldError::Closed));
-    assert_eq!(block_on(store.put_contact(contact("Sam"))), Err(TwofoldError::Closed));
+    assert_eq!(
+        block_on(store.put_contact(contact("Sam"))),
+        Err(TwofoldError::Closed)
+    );
     assert_eq!(
         store
             .subscribe_home_screen("2026-03-03".into(), Arc::new(NoHome))
@@ -141,7 +144,10 @@ fn an_import_reaches_the_listener_too() {
     let _handle = other
         .subscribe_document(DocumentKind::Contacts, Arc::new(Contacts(tx)))
         .expect("subscribe");
-    assert_eq!(rx.recv_timeout(WAIT).expect("current"), Vec::<String>::new());
+    assert_eq!(
+        rx.recv_timeout(WAIT).expect("current"),
+        Vec::<String>::new()
+    );
     block_on(other.import_json(DocumentKind::Contacts, json)).expect("import");
     assert_eq!(rx.recv_timeout(WAIT).expect("imported"), vec!["Alex"]);
 }
@@ -217,7 +223,11 @@ fn malformed_days_ids_and_times_name_their_field() {
         "today"
     );
     assert_eq!(
-        field(store.get_contact("no spaces please".into()).expect_err("id")),
+        field(
+            store
+                .get_contact("no spaces please".into())
+                .expect_err("id")
+        ),
         "contacts.id"
     );
     assert_eq!(

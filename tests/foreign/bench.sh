@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of the FFI (programs, not timed tests): the stripped size of the release library,
 # and the per-call time of typical calls from Kotlin (JVM) and Swift (Linux), each printed
-# beside a no-op FFI call (`version()`) measured in the same run, as a ratio.
+# beside a no-op FFI call (`version()`) measured in the same run, as a ratio. The same calls
+# from Rust (bindings/examples/facade_bench.rs: through the façade without the FFI, and on the
+# core) come first, to tell the FFI's cost from the core's.
 #
 #   tests/foreign/bench.sh            # release library (what ships)
 #   tests/foreign/bench.sh --debug    # debug library
@@ -16,7 +18,7 @@ profile_flag=--release
 for arg in "$@"; do
     case "$arg" in
         --debug) profile_flag= ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -38,6 +40,11 @@ echo "library: $(basename "$lib") ${profile_flag:---debug}: $(stat -c %s "$lib")
 tmp=$work/bench-tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
+
+# --- Rust (the same calls without the FFI, and straight on the core) ----------------------------
+# shellcheck disable=SC2086
+cargo run -q $profile_flag -p twofold-ffi --example facade_bench -- "$tmp" 2>"$work/logs/bench-rust.log" \
+    || { cat "$work/logs/bench-rust.log"; exit 1; }
 
 # --- Kotlin -------------------------------------------------------------------------------------
 log=$work/logs/bench-kotlin.log

@@ -101,12 +101,8 @@ impl From<tc::DocumentSnapshot> for DocumentSnapshot {
     fn from(s: tc::DocumentSnapshot) -> Self {
         match s {
             tc::DocumentSnapshot::Plan(plan) => DocumentSnapshot::Plan { plan: plan.into() },
-            tc::DocumentSnapshot::Contacts(c) => DocumentSnapshot::Contacts {
-                contacts: c.into(),
-            },
-            tc::DocumentSnapshot::Schedule(s) => DocumentSnapshot::Schedule {
-                schedule: s.into(),
-            },
+            tc::DocumentSnapshot::Contacts(c) => DocumentSnapshot::Contacts { contacts: c.into() },
+            tc::DocumentSnapshot::Schedule(s) => DocumentSnapshot::Schedule { schedule: s.into() },
             tc::DocumentSnapshot::Journal(j) => DocumentSnapshot::Journal { journal: j.into() },
         }
     }

@@ -5,7 +5,7 @@ use twofold_core as tc;
 use crate::convert::mirror_record;
 use crate::model::contacts::Phone;
 use crate::model::journal::CheckIn;
-use crate::model::schedule::Meeting;
+use crate::model::schedule::{Meeting, Occurrence};
 
 mirror_record! {
     out
@@ -40,6 +40,10 @@ mirror_record! {
         crisis_ladder: Vec<LadderRung> => records,
         checked_in_today: bool => plain,
         meetings: Vec<Meeting> => records,
+        /// The next few occurrences from now (or from the start of `today` when it is not the
+        /// current UTC day), times shown in the first meeting's zone; for the phone's own zone
+        /// use `next_occurrences`.
+        next_meetings: Vec<Occurrence> => records,
         /// Newest first.
         last_check_ins: Vec<CheckIn> => records,
         streaks: Vec<Streak> => records,

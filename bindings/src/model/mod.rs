@@ -6,7 +6,9 @@
 
 pub mod contacts;
 pub mod documents;
+pub mod formats;
 pub mod home;
+pub mod insights;
 pub mod journal;
 pub mod plan;
 pub mod schedule;

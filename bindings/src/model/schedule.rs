@@ -1,5 +1,7 @@
 //! Meetings, appointments and attendance: mirrors of `twofold_core::model::schedule`.
 
+use std::collections::HashMap;
+
 use twofold_core as tc;
 
 use crate::convert::{mirror_enum, mirror_record};
@@ -64,5 +66,70 @@ mirror_record! {
         status: AttendanceStatus => plain,
         #[uniffi(default)] note: String => plain,
         #[uniffi(default)] mentor_note: String => plain,
+    }
+}
+
+mirror_record! {
+    out
+    /// One occurrence of a meeting, with its times in the meeting's zone and the viewer's.
+    Occurrence => tc::Occurrence {
+        meeting_id: String => id,
+        /// The item that holds it: the series, or the moved occurrence's own meeting item.
+        item_id: String => id,
+        name: String => plain,
+        kind: MeetingKind => plain,
+        format: MeetingFormat => plain,
+        address: String => plain,
+        conference_url: Option<String> => plain,
+        conference_phone: Option<String> => plain,
+        time_zone: String => plain,
+        /// The series' start of this occurrence (what `cancel_occurrence` and friends take).
+        original_start: String => time,
+        start: String => time,
+        moved: bool => plain,
+        start_utc_ms: i64 => plain,
+        end_utc_ms: i64 => plain,
+        viewer_start: String => time,
+        viewer_end: String => time,
+        duration_minutes: u32 => plain,
+        reminder_offsets_minutes: Vec<u32> => plain,
+    }
+}
+
+mirror_enum! {
+    /// Whether a reminder names the meeting (`Detailed`) or stays discreet (`Private`).
+    ReminderCode => tc::ReminderCode { Private, Detailed }
+}
+
+mirror_record! {
+    out
+    /// A notification to schedule.
+    Reminder => tc::Reminder {
+        id: String => plain,
+        notification_id: i32 => plain,
+        meeting_id: String => id,
+        original_start: String => time,
+        offset_minutes: u32 => plain,
+        fire_at_utc_ms: i64 => plain,
+        start_utc_ms: i64 => plain,
+        code: ReminderCode => plain,
+        params: HashMap<String, String> => map,
+    }
+}
+
+mirror_enum! {
+    CountPeriod => tc::CountPeriod { Week, Month }
+}
+
+mirror_record! {
+    out
+    /// Attendance in one week or month.
+    AttendanceCount => tc::AttendanceCount {
+        label: String => plain,
+        /// `YYYY-MM-DD`.
+        first_day: String => day,
+        attended: u32 => plain,
+        missed: u32 => plain,
+        cancelled: u32 => plain,
     }
 }

@@ -46,14 +46,14 @@ fun main(args: Array<String>) = runBlocking {
         val store = TwofoldStore.open(File(dir, "bench.db").path, key)
         for (n in 1..15) store.putContact(contact(n))
 
-        // Warm-up: JIT, JNA's first calls, the library's lazy runtime.
+        // Reads first (on 15 contacts, no check-ins yet), then writes; each after a warm-up
+        // (JIT, JNA's first calls, the library's lazy runtime).
         meanNanos(20_000) { version() }
         meanNanos(2_000) { store.listContacts() }
-        meanNanos(20) { store.recordCheckIn(checkIn(10_000 + it)) }
-
         val baseline = meanNanos(10_000) { version() }
         val list = meanNanos(1_000) { store.listContacts() }
         val home = meanNanos(1_000) { store.homeScreen("2026-06-15") }
+        meanNanos(20) { store.recordCheckIn(checkIn(10_000 + it)) }
         val checkIns = meanNanos(200) { store.recordCheckIn(checkIn(it)) }
 
         println("kotlin bench: 15 contacts; record_check_in is durable (synchronous=FULL)")

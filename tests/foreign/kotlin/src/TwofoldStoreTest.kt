@@ -357,4 +357,28 @@ class TwofoldStoreTest {
         assertEquals(ids["trigger"], reopened.listTriggers().single().id)
         reopened.closeStore()
     }
+
+    @Test
+    fun theScheduleInTimeAndTheCrisisScreen() = runBlocking {
+        val store = openStore()
+        putFullPlan(store)
+        val meeting = weeklyMeeting().also { store.putMeeting(it) }
+        val from = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli()
+        val next = store.nextOccurrences(from, 2u, "Europe/Madrid")
+        assertEquals(listOf("2026-03-03T19:00:00", "2026-03-10T19:00:00"), next.map { it.start })
+        assertEquals(Instant.parse("2026-03-03T18:00:00Z").toEpochMilli(), next.first().startUtcMs)
+        store.cancelOccurrence(meeting.id, "2026-03-03T19:00", "Holiday")
+        assertEquals("2026-03-10T19:00:00", store.nextOccurrences(from, 1u, "Europe/Madrid").single().start)
+        store.markAttendance(meeting.id, "2026-03-10T19:00", AttendanceStatus.ATTENDED, "")
+        assertEquals(1u, store.attendanceCounts(CountPeriod.MONTH, "2026-03-01", "2026-03-31").single().attended)
+        assertTrue(store.exportIcalendar().contains("RRULE:FREQ=WEEKLY;BYDAY=TU"))
+
+        val screen = store.crisisScreen()
+        assertEquals(listOf(mentor.id), screen.peopleToCall.map { it.contactId })
+        val help = store.prepareHelpMessage(listOf(mentor.id), "Please call me")
+        assertEquals("Alex (mentor)", help.recipients.single().name)
+        val outcome = store.recordCheckInAndEvaluate(checkIn("2026-03-03", 6), "2026-03-03")
+        assertEquals("2026-03-03", outcome.checkIn.day)
+        store.closeStore()
+    }
 }

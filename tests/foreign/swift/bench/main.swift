@@ -49,14 +49,13 @@ let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) 
 let store = try await TwofoldStore.open(path: dir.appendingPathComponent("bench.db").path, key: key)
 for n in 1...15 { try await store.putContact(item: contact(n)) }
 
-// Warm-up: the library's lazy runtime, first allocations.
+// Reads first (on 15 contacts, no check-ins yet), then writes; each after a warm-up.
 _ = meanNanos(20_000) { _ in _ = version() }
 _ = try meanNanos(2_000) { _ in _ = try store.listContacts() }
-_ = try await meanNanosAsync(20) { _ = try await store.recordCheckIn(checkIn: checkIn(10_000 + $0)) }
-
 let baseline = meanNanos(10_000) { _ in _ = version() }
 let list = try meanNanos(1_000) { _ in _ = try store.listContacts() }
 let home = try meanNanos(1_000) { _ in _ = try store.homeScreen(today: "2026-06-15") }
+_ = try await meanNanosAsync(20) { _ = try await store.recordCheckIn(checkIn: checkIn(10_000 + $0)) }
 let checkIns = try await meanNanosAsync(200) { _ = try await store.recordCheckIn(checkIn: checkIn($0)) }
 
 print("swift bench: 15 contacts; record_check_in is durable (synchronous=FULL)")

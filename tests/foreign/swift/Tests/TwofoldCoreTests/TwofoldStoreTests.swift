@@ -398,4 +398,30 @@ final class TwofoldStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.listTriggers().map(\.id), [ids["trigger"]!])
         reopened.close()
     }
+
+    func testTheScheduleInTimeAndTheCrisisScreen() async throws {
+        let store = try await openStore()
+        try await putFullPlan(store)
+        let meeting = weeklyMeeting()
+        try await store.putMeeting(item: meeting)
+        let from: Int64 = 1_772_323_200_000 // 2026-03-01T00:00:00Z
+        let next = try store.nextOccurrences(nowMs: from, count: 2, viewerZone: "Europe/Madrid")
+        XCTAssertEqual(next.map(\.start), ["2026-03-03T19:00:00", "2026-03-10T19:00:00"])
+        XCTAssertEqual(next.first?.startUtcMs, 1_772_560_800_000) // 2026-03-03T18:00:00Z
+        try await store.cancelOccurrence(meetingId: meeting.id, original: "2026-03-03T19:00", note: "Holiday")
+        XCTAssertEqual(try store.nextOccurrences(nowMs: from, count: 1, viewerZone: "Europe/Madrid").map(\.start),
+                       ["2026-03-10T19:00:00"])
+        try await store.markAttendance(meetingId: meeting.id, occurrence: "2026-03-10T19:00", status: .attended, note: "")
+        XCTAssertEqual(try store.attendanceCounts(period: .month, fromDay: "2026-03-01", toDay: "2026-03-31").map(\.attended), [1])
+        let ics = try await store.exportIcalendar()
+        XCTAssertTrue(ics.contains("RRULE:FREQ=WEEKLY;BYDAY=TU"))
+
+        let screen = try store.crisisScreen()
+        XCTAssertEqual(screen.peopleToCall.map(\.contactId), [mentor.id])
+        let help = try store.prepareHelpMessage(recipients: [mentor.id], text: "Please call me")
+        XCTAssertEqual(help.recipients.map(\.name), ["Alex (mentor)"])
+        let outcome = try await store.recordCheckInAndEvaluate(checkIn: checkIn("2026-03-03", mood: 6), today: "2026-03-03")
+        XCTAssertEqual(outcome.checkIn.day, "2026-03-03")
+        store.close()
+    }
 }
