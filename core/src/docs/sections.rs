@@ -180,98 +180,35 @@ plain_items!(
     Recovery
 );
 
-impl Item for Distraction {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        self.contact_id
-            .iter()
-            .map(|c| strong("contact_id", SectionId::Contacts, c))
-            .collect()
-    }
+/// Items that point at other items: `Type => |item| references;`.
+macro_rules! referencing_items {
+    ($($t:ty => |$item:ident| $refs:expr;)+) => {
+        $(impl Item for $t {
+            fn id(&self) -> &ItemId {
+                &self.id
+            }
+            fn references(&self) -> Vec<Reference> {
+                let $item = self;
+                $refs
+            }
+        })+
+    };
 }
 
-impl Item for GoalStep {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        vec![strong("goal_id", SectionId::Goals, &self.goal_id)]
-    }
-}
-
-impl Item for CrisisContact {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        vec![strong("contact_id", SectionId::Contacts, &self.contact_id)]
-    }
-}
-
-impl Item for DoNotInvolve {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        self.contact_id
-            .iter()
-            .map(|c| strong("contact_id", SectionId::Contacts, c))
-            .collect()
-    }
-}
-
-impl Item for Professional {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        vec![strong("contact_id", SectionId::Contacts, &self.contact_id)]
-    }
-}
-
-impl Item for Attendance {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        vec![weak("meeting_id", SectionId::Meetings, &self.meeting_id)]
-    }
-}
-
-impl Item for Lapse {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        vec![strong(
-            "recovery_id",
-            SectionId::Recoveries,
-            &self.recovery_id,
-        )]
-    }
-}
-
-impl Item for CheckIn {
-    fn id(&self) -> &ItemId {
-        &self.id
-    }
-    fn references(&self) -> Vec<Reference> {
-        let t = self
-            .triggers_met
-            .iter()
-            .map(|id| weak("triggers_met", SectionId::Triggers, id));
-        let c = self
-            .coping_used
-            .iter()
-            .map(|id| weak("coping_used", SectionId::CopingStrategies, id));
-        let w = self
-            .warning_signs
-            .iter()
-            .map(|id| weak("warning_signs", SectionId::WarningSigns, id));
-        t.chain(c).chain(w).collect()
-    }
+referencing_items! {
+    Distraction => |d| d.contact_id.iter().map(|c| strong("contact_id", SectionId::Contacts, c)).collect();
+    DoNotInvolve => |d| d.contact_id.iter().map(|c| strong("contact_id", SectionId::Contacts, c)).collect();
+    GoalStep => |g| vec![strong("goal_id", SectionId::Goals, &g.goal_id)];
+    CrisisContact => |c| vec![strong("contact_id", SectionId::Contacts, &c.contact_id)];
+    Professional => |p| vec![strong("contact_id", SectionId::Contacts, &p.contact_id)];
+    Attendance => |a| vec![weak("meeting_id", SectionId::Meetings, &a.meeting_id)];
+    Lapse => |l| vec![strong("recovery_id", SectionId::Recoveries, &l.recovery_id)];
+    CheckIn => |c| {
+        let triggers = c.triggers_met.iter().map(|id| weak("triggers_met", SectionId::Triggers, id));
+        let coping = c.coping_used.iter().map(|id| weak("coping_used", SectionId::CopingStrategies, id));
+        let signs = c.warning_signs.iter().map(|id| weak("warning_signs", SectionId::WarningSigns, id));
+        triggers.chain(coping).chain(signs).collect()
+    };
 }
 
 pub const DAILY_MAINTENANCE: Section<MaintenanceItem> = Section::new(SectionId::DailyMaintenance);
