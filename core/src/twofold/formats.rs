@@ -4,8 +4,7 @@
 
 use super::{ChangeOrigin, Twofold};
 use crate::docs::items;
-use crate::docs::kind::DocKind;
-use crate::docs::sections as s;
+use crate::docs::sections::{self as s, Item, Section};
 use crate::error::Result;
 use crate::formats::{icalendar, meeting_guide, vcard, ImportReport, MeetingGuideImport};
 use crate::model::time::parse_zone;
@@ -23,13 +22,8 @@ impl Twofold {
         let entries = meeting_guide::parse(json)?;
         let existing = self.list(s::MEETINGS)?;
         let (report, meetings) = meeting_guide::plan(&entries, options, &existing);
-        if !options.dry_run && !meetings.is_empty() {
-            self.change(DocKind::Schedule, ChangeOrigin::Import, |_, am| {
-                for m in &meetings {
-                    items::put(am, s::MEETINGS, m)?;
-                }
-                Ok(())
-            })?;
+        if !options.dry_run {
+            self.write_imported(s::MEETINGS, &meetings)?;
         }
         Ok(report)
     }
@@ -47,14 +41,7 @@ impl Twofold {
         let events = icalendar::parse(ics)?;
         let existing = self.list(s::MEETINGS)?;
         let (report, meetings) = icalendar::plan(&events, default_time_zone, &existing);
-        if !meetings.is_empty() {
-            self.change(DocKind::Schedule, ChangeOrigin::Import, |_, am| {
-                for m in &meetings {
-                    items::put(am, s::MEETINGS, m)?;
-                }
-                Ok(())
-            })?;
-        }
+        self.write_imported(s::MEETINGS, &meetings)?;
         Ok(report)
     }
 
@@ -69,14 +56,20 @@ impl Twofold {
         let cards = vcard::parse(vcf)?;
         let existing = self.list(s::CONTACTS)?;
         let (report, contacts) = vcard::plan(&cards, &existing);
-        if !contacts.is_empty() {
-            self.change(DocKind::Contacts, ChangeOrigin::Import, |_, am| {
-                for c in &contacts {
-                    items::put(am, s::CONTACTS, c)?;
-                }
-                Ok(())
-            })?;
-        }
+        self.write_imported(s::CONTACTS, &contacts)?;
         Ok(report)
+    }
+
+    /// Writes everything an import took, in one transaction (nothing when it took nothing).
+    fn write_imported<T: Item>(&self, section: Section<T>, taken: &[T]) -> Result<()> {
+        if taken.is_empty() {
+            return Ok(());
+        }
+        self.change(section.id.doc(), ChangeOrigin::Import, |_, am| {
+            for item in taken {
+                items::put(am, section, item)?;
+            }
+            Ok(())
+        })
     }
 }
