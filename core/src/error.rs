@@ -39,6 +39,14 @@ pub enum Error {
     #[error("the store is closed")]
     Closed,
 
+    /// The document is shared with this device read-only (or its share ended).
+    #[error("the {document} document is read-only on this device")]
+    ReadOnly { document: &'static str },
+
+    /// The peer is not paired with this device (or the pairing is not finished).
+    #[error("that device is not paired")]
+    NotPaired,
+
     // The wrapped library errors below can carry document values in their text, so their
     // Display is generic; the source is kept for debugging on the device only. They are boxed
     // so that every `Result` of the core stays small.

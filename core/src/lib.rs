@@ -13,6 +13,7 @@ pub mod insights;
 pub mod model;
 pub mod schedule;
 pub mod store;
+pub mod sync;
 mod twofold;
 
 pub use docs::conflicts::FieldConflict;
@@ -41,7 +42,11 @@ pub use model::schedule::*;
 pub use model::time::{Day, LocalDateTime};
 pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
 pub use store::database::KEY_LEN;
+pub use crypto::KeyId;
+pub use model::sharing::*;
+pub use sync::{Access, Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope, Received, RejectReason};
 pub use twofold::{
-    ChangeOrigin, DocChanged, HomeScreen, LadderRung, LapseRecorded, NewCheckIn, OpenOptions,
-    Streak, Subscription, Twofold,
+    Author, Authorship, ChangeOrigin, Disclosure, DocChanged, HomeScreen, LadderRung,
+    LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote, ReceivedSuggestion,
+    Share, SharedDocument, Streak, Subscription, Twofold,
 };

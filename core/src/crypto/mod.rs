@@ -23,6 +23,7 @@ pub mod identity;
 pub mod invite;
 pub mod join;
 pub mod keys;
+pub mod pairing_reply;
 mod seal;
 pub mod verification;
 
@@ -36,6 +37,7 @@ pub use join::{JoinRequest, MAX_JOIN_REQUEST_LEN};
 pub use keys::{
     token_hash, unwrap_doc_key, wrap_doc_key, CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN,
 };
+pub use pairing_reply::{open_reply, seal_reply, PairingDecision, MAX_PAIRING_REPLY_LEN};
 pub use verification::{verification_code, VerificationCode};
 
 /// The operating system's random number generator failed. On a booted Android or iOS device
@@ -67,4 +69,6 @@ pub(crate) mod label {
     pub const JOIN_KEY: &[u8] = b"twofold/v1/join-request";
     pub const JOIN_SIG: &[u8] = b"twofold/v1/join-signature";
     pub const VERIFICATION_CODE: &[u8] = b"twofold/v1/verification-code";
+    pub const PAIRING_REPLY_KEY: &[u8] = b"twofold/v1/pairing-reply";
+    pub const PAIRING_REPLY_SIG: &[u8] = b"twofold/v1/pairing-reply-signature";
 }

@@ -62,6 +62,22 @@ pub fn load_untrusted(bytes: &[u8], limits: LoadLimits) -> Result<AutoCommit> {
 
 /// Walks the chunk framing without trusting any length in it.
 pub fn precheck(bytes: &[u8], limits: LoadLimits) -> Result<()> {
+    chunk_spans(bytes, limits).map(|_| ())
+}
+
+/// Whether a chunk is a whole document (a snapshot) or one change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkKind {
+    Document,
+    Change,
+}
+
+/// The same walk as [`precheck`], returning each chunk's kind and byte range, so a caller can
+/// hand Automerge one change at a time.
+pub fn chunk_spans(
+    bytes: &[u8],
+    limits: LoadLimits,
+) -> Result<Vec<(ChunkKind, std::ops::Range<usize>)>> {
     if bytes.is_empty() {
         return Err(refuse("empty input"));
     }
@@ -70,12 +86,12 @@ pub fn precheck(bytes: &[u8], limits: LoadLimits) -> Result<()> {
     }
     let mut budget = limits.max_inflated;
     let mut rest = bytes;
-    let mut chunks = 0usize;
+    let mut spans = Vec::new();
     while !rest.is_empty() {
-        chunks += 1;
-        if chunks > MAX_CHUNKS {
+        if spans.len() >= MAX_CHUNKS {
             return Err(refuse("too many chunks"));
         }
+        let start = bytes.len() - rest.len();
         let mut r = Reader(rest);
         if r.take(4).ok_or_else(|| refuse("truncated chunk header"))? != MAGIC {
             return Err(refuse("not an Automerge document"));
@@ -87,15 +103,22 @@ pub fn precheck(bytes: &[u8], limits: LoadLimits) -> Result<()> {
         let body = r
             .take(len)
             .ok_or_else(|| refuse("chunk longer than the input"))?;
-        match kind {
-            CHUNK_DOCUMENT => check_document(body, &mut budget)?,
-            CHUNK_CHANGE => {}
-            CHUNK_COMPRESSED_CHANGE => inflate_within(body, &mut budget)?,
+        let kind = match kind {
+            CHUNK_DOCUMENT => {
+                check_document(body, &mut budget)?;
+                ChunkKind::Document
+            }
+            CHUNK_CHANGE => ChunkKind::Change,
+            CHUNK_COMPRESSED_CHANGE => {
+                inflate_within(body, &mut budget)?;
+                ChunkKind::Change
+            }
             _ => return Err(refuse("unsupported chunk type")),
-        }
+        };
         rest = r.0;
+        spans.push((kind, start..bytes.len() - rest.len()));
     }
-    Ok(())
+    Ok(spans)
 }
 
 fn check_document(body: &[u8], budget: &mut u64) -> Result<()> {

@@ -11,14 +11,29 @@ pub enum DocKind {
     Contacts,
     Schedule,
     Journal,
+    /// The wellbeing summary derived from the journal, to share instead of it.
+    Summary,
+    /// A mentor's notes and suggestions for one person; owned by the mentor.
+    Notes,
 }
 
 impl DocKind {
+    /// The person's own four documents, made at first open.
     pub const ALL: [DocKind; 4] = [
         DocKind::Plan,
         DocKind::Contacts,
         DocKind::Schedule,
         DocKind::Journal,
+    ];
+
+    /// Every kind, including the two that exist for sharing.
+    pub const EVERY: [DocKind; 6] = [
+        DocKind::Plan,
+        DocKind::Contacts,
+        DocKind::Schedule,
+        DocKind::Journal,
+        DocKind::Summary,
+        DocKind::Notes,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -27,14 +42,21 @@ impl DocKind {
             DocKind::Contacts => "contacts",
             DocKind::Schedule => "schedule",
             DocKind::Journal => "journal",
+            DocKind::Summary => "summary",
+            DocKind::Notes => "notes",
         }
     }
 
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
-        DocKind::ALL
+        DocKind::EVERY
             .into_iter()
             .find(|k| k.as_str() == raw)
-            .ok_or_else(|| Error::invalid(field, "is not one of plan, contacts, schedule, journal"))
+            .ok_or_else(|| {
+                Error::invalid(
+                    field,
+                    "is not one of plan, contacts, schedule, journal, summary, notes",
+                )
+            })
     }
 }
 

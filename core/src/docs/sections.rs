@@ -15,6 +15,7 @@ use crate::model::ids::ItemId;
 use crate::model::journal::{CheckIn, Lapse, Recovery};
 use crate::model::plan::*;
 use crate::model::schedule::{Attendance, Meeting};
+use crate::model::sharing::{MentorNote, SharedAlert, SharedMilestone, Suggestion, WeekSummary};
 use crate::model::validate::Validate;
 
 macro_rules! sections {
@@ -69,6 +70,11 @@ sections! {
     CheckIns => ("check_ins", Journal, false),
     Recoveries => ("recoveries", Journal, false),
     Lapses => ("lapses", Journal, false),
+    Weeks => ("weeks", Summary, false),
+    Milestones => ("milestones", Summary, false),
+    OpenAlerts => ("open_alerts", Summary, false),
+    MentorNotes => ("mentor_notes", Notes, false),
+    Suggestions => ("suggestions", Notes, false),
 }
 
 impl SectionId {
@@ -177,7 +183,12 @@ plain_items!(
     SafetyStep,
     Contact,
     Meeting,
-    Recovery
+    Recovery,
+    WeekSummary,
+    SharedMilestone,
+    SharedAlert,
+    MentorNote,
+    Suggestion
 );
 
 /// Items that point at other items: `Type => |item| references;`.
@@ -236,6 +247,11 @@ pub const ATTENDANCE: Section<Attendance> = Section::new(SectionId::Attendance);
 pub const CHECK_INS: Section<CheckIn> = Section::new(SectionId::CheckIns);
 pub const RECOVERIES: Section<Recovery> = Section::new(SectionId::Recoveries);
 pub const LAPSES: Section<Lapse> = Section::new(SectionId::Lapses);
+pub const WEEKS: Section<WeekSummary> = Section::new(SectionId::Weeks);
+pub const MILESTONES: Section<SharedMilestone> = Section::new(SectionId::Milestones);
+pub const OPEN_ALERTS: Section<SharedAlert> = Section::new(SectionId::OpenAlerts);
+pub const MENTOR_NOTES: Section<MentorNote> = Section::new(SectionId::MentorNotes);
+pub const SUGGESTIONS: Section<Suggestion> = Section::new(SectionId::Suggestions);
 
 /// Root-level text fields that are not lists (the plan's "when I'm well").
 pub const WHEN_WELL: &str = "when_well";

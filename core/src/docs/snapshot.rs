@@ -15,6 +15,7 @@ use crate::model::ids::ItemId;
 use crate::model::journal::{CheckIn, Lapse, Recovery};
 use crate::model::plan::*;
 use crate::model::schedule::{Attendance, Meeting};
+use crate::model::sharing::{MentorNote, SharedAlert, SharedMilestone, Suggestion, WeekSummary};
 
 /// The name and version of the JSON export format.
 pub const JSON_FORMAT: &str = "twofold-document";
@@ -66,6 +67,21 @@ pub struct JournalDocument {
     pub lapses: Vec<Lapse>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SummaryDocument {
+    pub weeks: Vec<WeekSummary>,
+    pub milestones: Vec<SharedMilestone>,
+    pub open_alerts: Vec<SharedAlert>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotesDocument {
+    pub mentor_notes: Vec<MentorNote>,
+    pub suggestions: Vec<Suggestion>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // one per export; boxing buys nothing
@@ -74,6 +90,8 @@ pub enum DocumentSnapshot {
     Contacts(ContactsDocument),
     Schedule(ScheduleDocument),
     Journal(JournalDocument),
+    Summary(SummaryDocument),
+    Notes(NotesDocument),
 }
 
 /// The JSON export file: format marker, version, then the tagged document.
@@ -97,6 +115,8 @@ impl DocumentSnapshot {
             DocumentSnapshot::Contacts(_) => DocKind::Contacts,
             DocumentSnapshot::Schedule(_) => DocKind::Schedule,
             DocumentSnapshot::Journal(_) => DocKind::Journal,
+            DocumentSnapshot::Summary(_) => DocKind::Summary,
+            DocumentSnapshot::Notes(_) => DocKind::Notes,
         }
     }
 
@@ -137,6 +157,15 @@ impl DocumentSnapshot {
                 recoveries: items::list(doc, s::RECOVERIES)?,
                 lapses: items::list(doc, s::LAPSES)?,
             }),
+            DocKind::Summary => DocumentSnapshot::Summary(SummaryDocument {
+                weeks: items::list(doc, s::WEEKS)?,
+                milestones: items::list(doc, s::MILESTONES)?,
+                open_alerts: items::list(doc, s::OPEN_ALERTS)?,
+            }),
+            DocKind::Notes => DocumentSnapshot::Notes(NotesDocument {
+                mentor_notes: items::list(doc, s::MENTOR_NOTES)?,
+                suggestions: items::list(doc, s::SUGGESTIONS)?,
+            }),
         })
     }
 
@@ -172,6 +201,15 @@ impl DocumentSnapshot {
                 v.visit(s::CHECK_INS, &j.check_ins)?;
                 v.visit(s::RECOVERIES, &j.recoveries)?;
                 v.visit(s::LAPSES, &j.lapses)
+            }
+            DocumentSnapshot::Summary(su) => {
+                v.visit(s::WEEKS, &su.weeks)?;
+                v.visit(s::MILESTONES, &su.milestones)?;
+                v.visit(s::OPEN_ALERTS, &su.open_alerts)
+            }
+            DocumentSnapshot::Notes(n) => {
+                v.visit(s::MENTOR_NOTES, &n.mentor_notes)?;
+                v.visit(s::SUGGESTIONS, &n.suggestions)
             }
         }
     }

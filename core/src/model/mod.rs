@@ -6,5 +6,6 @@ pub mod ids;
 pub mod journal;
 pub mod plan;
 pub mod schedule;
+pub mod sharing;
 pub mod time;
 pub mod validate;

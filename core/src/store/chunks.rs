@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::crypto::KeyId;
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 
@@ -12,6 +13,12 @@ pub struct DocumentRow {
     pub doc_id: String,
     pub kind: DocKind,
     pub actor: Vec<u8>,
+    /// The owner's key id; `None` for this device's own documents.
+    pub owner: Option<KeyId>,
+    /// `owner`, `read`, `write` or `ended`.
+    pub access: String,
+    /// For a mentor's notes document: the person it is for.
+    pub peer: Option<KeyId>,
 }
 
 /// A document's stored bytes, ready for `Automerge::load`, how many chunks they came from,
@@ -25,29 +32,44 @@ pub struct StoredDoc {
 
 pub fn insert_document(tx: &Transaction<'_>, row: &DocumentRow, created_at_ms: i64) -> Result<()> {
     tx.execute(
-        "INSERT INTO documents (doc_id, kind, actor, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![row.doc_id, row.kind.as_str(), row.actor, created_at_ms],
+        "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access, peer) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            row.doc_id,
+            row.kind.as_str(),
+            row.actor,
+            created_at_ms,
+            row.owner.as_ref().map(|o| &o.0[..]),
+            row.access,
+            row.peer.as_ref().map(|p| &p.0[..])
+        ],
     )?;
     Ok(())
 }
 
 pub fn documents(conn: &Connection) -> Result<Vec<DocumentRow>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT doc_id, kind, actor FROM documents ORDER BY created_at, doc_id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT doc_id, kind, actor, owner, access, peer FROM documents ORDER BY created_at, doc_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let key_id = |raw: Option<Vec<u8>>, field: &str| -> Result<Option<KeyId>> {
+        raw.map(|b| {
+            b.try_into()
+                .map(KeyId)
+                .map_err(|_| Error::invalid(field, "has the wrong length"))
+        })
+        .transpose()
+    };
     let mut out = Vec::new();
-    for row in rows {
-        let (doc_id, kind, actor) = row?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(1)?;
         out.push(DocumentRow {
-            doc_id,
+            doc_id: r.get(0)?,
             kind: DocKind::parse("documents.kind", &kind)?,
-            actor,
+            actor: r.get(2)?,
+            owner: key_id(r.get(3)?, "documents.owner")?,
+            access: r.get(4)?,
+            peer: key_id(r.get(5)?, "documents.peer")?,
         });
     }
     Ok(out)
@@ -101,4 +123,29 @@ pub fn compact(tx: &Transaction<'_>, doc_id: &str, seq: i64, snapshot: &[u8]) ->
         params![doc_id, seq],
     )?;
     Ok(())
+}
+
+pub fn set_access(tx: &Transaction<'_>, doc_id: &str, access: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE documents SET access = ?2 WHERE doc_id = ?1",
+        params![doc_id, access],
+    )?;
+    Ok(())
+}
+
+/// Deletes a document and everything stored for it on this device.
+pub fn delete_document(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
+    tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [doc_id])?;
+    tx.execute("DELETE FROM outbox_changes WHERE doc_id = ?1", [doc_id])?;
+    tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [doc_id])?;
+    tx.execute("DELETE FROM doc_writers WHERE doc_id = ?1", [doc_id])?;
+    tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id])?;
+    Ok(())
+}
+
+/// Replaces every chunk of a document with one snapshot at `seq` (after a peer's snapshot
+/// was merged in, or to store a document received whole).
+pub fn replace_with_snapshot(tx: &Transaction<'_>, doc_id: &str, seq: i64, snapshot: &[u8]) -> Result<()> {
+    tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [doc_id])?;
+    append(tx, doc_id, seq, snapshot, true)
 }

@@ -1,7 +1,13 @@
 //! SQLite (SQLCipher) storage: the encrypted database file, its migrations, the chunks that
-//! make up each Automerge document, and device-local settings.
+//! make up each Automerge document, device-local settings, and the sync engine's local state
+//! (identity, peers, streams, outbox, consent records). None of the latter is ever synced.
 
 pub mod chunks;
 pub mod database;
+pub mod identity;
 pub mod migrations;
+pub mod outbox;
+pub mod peers;
 pub mod settings;
+pub mod shares;
+pub mod streams;

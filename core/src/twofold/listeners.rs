@@ -13,6 +13,8 @@ use crate::docs::kind::DocKind;
 pub enum ChangeOrigin {
     Local,
     Import,
+    /// Changes from a paired device, through sync.
+    Peer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

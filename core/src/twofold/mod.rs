@@ -12,8 +12,15 @@ mod insights;
 mod items;
 mod journal;
 pub mod listeners;
+mod pairing;
 mod portability;
 mod schedule;
+mod shared_docs;
+mod sharing;
+mod suggestions;
+mod sync_control;
+mod sync_engine;
+mod wellbeing;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,15 +31,20 @@ use automerge::{ActorId, AutoCommit};
 
 use crate::docs::genesis;
 use crate::docs::guarded_load::LoadLimits;
+use crate::crypto::{DeviceIdentity, KeyId};
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::database::{self, Database, KEY_LEN};
-use crate::store::settings;
+use crate::store::{identity, outbox, streams};
 
 pub use home::{HomeScreen, LadderRung, Streak};
 pub use journal::{LapseRecorded, NewCheckIn};
 pub use listeners::{ChangeOrigin, DocChanged, Subscription};
+pub use pairing::{Peer, PeerStatus};
+pub use shared_docs::{Author, Authorship, SharedDocument};
+pub use sharing::{Disclosure, Share};
+pub use suggestions::{ReceivedNote, ReceivedSuggestion};
 
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -51,17 +63,60 @@ impl Default for OpenOptions {
     }
 }
 
+/// What this device may do with a loaded document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DocAccess {
+    /// This device's own document (the person's, or a mentor's notes for someone).
+    Owner,
+    Read,
+    Write,
+    /// Shared with this device once; the share ended. What arrived is kept.
+    Ended,
+}
+
+impl DocAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocAccess::Owner => "owner",
+            DocAccess::Read => "read",
+            DocAccess::Write => "write",
+            DocAccess::Ended => "ended",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "read" => DocAccess::Read,
+            "write" => DocAccess::Write,
+            "ended" => DocAccess::Ended,
+            _ => DocAccess::Owner,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct LoadedDoc {
     pub doc_id: String,
+    pub kind: DocKind,
+    /// `None`: this device owns it.
+    pub owner: Option<KeyId>,
+    /// For a mentor's notes document: the person it is for.
+    pub peer: Option<KeyId>,
+    pub access: DocAccess,
     pub am: AutoCommit,
     pub chunks: usize,
     pub last_seq: i64,
+    /// Local changes go to the outbox: the document has a live stream this device writes.
+    pub outbox: bool,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Docs {
+    /// The person's own documents, one per kind (the four, and the wellbeing summary).
     pub owner: BTreeMap<DocKind, LoadedDoc>,
+    /// Everything else, by document id: documents shared with this device, and notes
+    /// documents this device keeps for the people it mentors.
+    pub others: BTreeMap<String, LoadedDoc>,
 }
 
 impl Docs {
@@ -71,17 +126,51 @@ impl Docs {
             .map(|d| &d.am)
             .ok_or_else(|| Error::not_found("document", kind.as_str()))
     }
+
+    pub fn by_id(&self, doc_id: &str) -> Option<&LoadedDoc> {
+        self.owner
+            .values()
+            .find(|d| d.doc_id == doc_id)
+            .or_else(|| self.others.get(doc_id))
+    }
+
+    fn take(&mut self, sel: &DocSel<'_>) -> Option<LoadedDoc> {
+        match sel {
+            DocSel::Own(kind) => self.owner.remove(kind),
+            DocSel::Id(id) => match self.owner.iter().find(|(_, d)| d.doc_id == *id) {
+                Some((kind, _)) => {
+                    let kind = *kind;
+                    self.owner.remove(&kind)
+                }
+                None => self.others.remove(*id),
+            },
+        }
+    }
+
+    fn put_back(&mut self, doc: LoadedDoc) {
+        if doc.owner.is_none() && doc.peer.is_none() {
+            self.owner.insert(doc.kind, doc);
+        } else {
+            self.others.insert(doc.doc_id.clone(), doc);
+        }
+    }
+}
+
+/// Which document a change is for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DocSel<'a> {
+    Own(DocKind),
+    Id(&'a str),
 }
 
 #[derive(Debug)]
 pub struct Twofold {
     db: Database,
+    identity: DeviceIdentity,
     docs: RwLock<Docs>,
     listeners: Arc<listeners::Listeners>,
     options: OpenOptions,
 }
-
-const DEVICE_ACTOR: &str = "device_actor";
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -96,6 +185,11 @@ fn load_trusted(bytes: &[u8]) -> Result<AutoCommit> {
         .map_err(Error::from)
 }
 
+/// The kind a document says it is; a document without one is not ours.
+pub(crate) fn genesis_kind(am: &AutoCommit) -> Result<DocKind> {
+    genesis::kind_of(am).ok_or_else(|| Error::invalid("document", "has no kind"))
+}
+
 impl Twofold {
     pub fn open(path: impl AsRef<Path>, key: &[u8; KEY_LEN]) -> Result<Self> {
         Self::open_with(path, key, OpenOptions::default())
@@ -107,79 +201,96 @@ impl Twofold {
         options: OpenOptions,
     ) -> Result<Self> {
         let db = Database::open(path.as_ref(), key)?;
-        let docs = match Self::load_docs(&db) {
+        let identity = match db.read(identity::load)? {
+            Some(identity) => identity,
+            None => db.write(|tx| identity::create(tx, now_ms()))?,
+        };
+        let docs = match Self::load_docs(&db, &identity) {
             Ok(docs) => docs,
             Err(e) if database::is_corruption(&e) => return Err(db.into_corrupt()),
             Err(e) => return Err(e),
         };
         Ok(Twofold {
             db,
+            identity,
             docs: RwLock::new(docs),
             listeners: Arc::default(),
             options,
         })
     }
 
-    fn device_actor(db: &Database) -> Result<ActorId> {
-        db.write(|tx| {
-            if let Some(hex_actor) = settings::get(tx, DEVICE_ACTOR)? {
-                if let Ok(bytes) = hex::decode(hex_actor) {
-                    return Ok(ActorId::from(bytes));
-                }
-            }
-            let actor = ActorId::random();
-            settings::set(tx, DEVICE_ACTOR, &hex::encode(actor.to_bytes()))?;
-            Ok(actor)
-        })
+    /// Every change this device makes carries its key id as the Automerge actor, so a
+    /// receiver can check that an envelope's changes are its sender's own.
+    fn actor_of(identity: &DeviceIdentity) -> ActorId {
+        ActorId::from(&identity.key_id().0[..])
     }
 
-    fn load_docs(db: &Database) -> Result<Docs> {
+    fn load_docs(db: &Database, identity: &DeviceIdentity) -> Result<Docs> {
+        let actor = Self::actor_of(identity);
         let rows = db.read(chunks::documents)?;
         let mut docs = Docs::default();
         for row in rows {
             let stored = db.read(|c| chunks::load(c, &row.doc_id))?;
             let mut am = load_trusted(&stored.bytes)?;
-            am.set_actor(ActorId::from(row.actor.clone()));
-            docs.owner.insert(
-                row.kind,
-                LoadedDoc {
-                    doc_id: row.doc_id,
-                    am,
-                    chunks: stored.chunks,
-                    last_seq: stored.last_seq,
-                },
-            );
+            am.set_actor(actor.clone());
+            let live = db.read(|c| streams::active_for_doc(c, &row.doc_id))?.is_some();
+            let access = DocAccess::parse(&row.access);
+            docs.put_back(LoadedDoc {
+                outbox: live && matches!(access, DocAccess::Owner | DocAccess::Write),
+                doc_id: row.doc_id,
+                kind: row.kind,
+                owner: row.owner,
+                peer: row.peer,
+                access,
+                am,
+                chunks: stored.chunks,
+                last_seq: stored.last_seq,
+            });
         }
         let missing: Vec<DocKind> = DocKind::ALL
             .into_iter()
+            .chain([DocKind::Summary])
             .filter(|k| !docs.owner.contains_key(k))
             .collect();
-        if !missing.is_empty() {
-            let actor = Self::device_actor(db)?;
-            for kind in missing {
-                let mut am = genesis::genesis(kind, &actor)?;
-                let row = DocumentRow {
-                    doc_id: uuid::Uuid::new_v4().simple().to_string(),
-                    kind,
-                    actor: actor.to_bytes().to_vec(),
-                };
-                let bytes = am.save();
-                db.write(|tx| {
-                    chunks::insert_document(tx, &row, now_ms())?;
-                    chunks::append(tx, &row.doc_id, 1, &bytes, true)
-                })?;
-                docs.owner.insert(
-                    kind,
-                    LoadedDoc {
-                        doc_id: row.doc_id,
-                        am,
-                        chunks: 1,
-                        last_seq: 1,
-                    },
-                );
-            }
+        for kind in missing {
+            let doc = Self::create_doc(db, &actor, kind, None)?;
+            docs.owner.insert(kind, doc);
         }
         Ok(docs)
+    }
+
+    /// A new document of this device's, from the deterministic genesis, stored.
+    fn create_doc(
+        db: &Database,
+        actor: &ActorId,
+        kind: DocKind,
+        peer: Option<KeyId>,
+    ) -> Result<LoadedDoc> {
+        let mut am = genesis::genesis(kind, actor)?;
+        let row = DocumentRow {
+            doc_id: uuid::Uuid::new_v4().simple().to_string(),
+            kind,
+            actor: actor.to_bytes().to_vec(),
+            owner: None,
+            access: DocAccess::Owner.as_str().to_string(),
+            peer,
+        };
+        let bytes = am.save();
+        db.write(|tx| {
+            chunks::insert_document(tx, &row, now_ms())?;
+            chunks::append(tx, &row.doc_id, 1, &bytes, true)
+        })?;
+        Ok(LoadedDoc {
+            doc_id: row.doc_id,
+            kind,
+            owner: None,
+            peer,
+            access: DocAccess::Owner,
+            am,
+            chunks: 1,
+            last_seq: 1,
+            outbox: false,
+        })
     }
 
     /// Closes the store. Everything acknowledged is already on disk; this only releases the
@@ -224,31 +335,56 @@ impl Twofold {
         origin: ChangeOrigin,
         f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
     ) -> Result<R> {
-        let mut docs = self.docs_write();
-        let mut target = docs
-            .owner
-            .remove(&kind)
-            .ok_or_else(|| Error::not_found("document", kind.as_str()))?;
-        // A panic inside Automerge or autosurgeon must not leave the document out of the map
-        // or half-changed in memory: contain it and go back to what the disk holds.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.change_loaded(&docs, &mut target, origin, f)
-        }))
-        .unwrap_or_else(|_| {
-            if let Err(e) = self.reload(&mut target) {
-                tracing::error!(error = %e, "reloading a document after a contained panic failed");
+        self.change_doc(DocSel::Own(kind), origin, f)
+    }
+
+    /// [`Twofold::change`] for any document this device holds, checked against its access.
+    pub(crate) fn change_doc<R>(
+        &self,
+        sel: DocSel<'_>,
+        origin: ChangeOrigin,
+        f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
+    ) -> Result<R> {
+        let (out, changed, kind, shared) = self.with_doc(sel, |docs, target| {
+            if matches!(target.access, DocAccess::Read | DocAccess::Ended) {
+                return Err(Error::ReadOnly {
+                    document: target.kind.as_str(),
+                });
             }
-            Err(Error::Contained {
-                context: "a document change",
-            })
-        });
-        docs.owner.insert(kind, target);
-        drop(docs);
-        let (out, changed) = result?;
-        if changed {
+            let (out, changed) = self.change_loaded(docs, target, origin, f)?;
+            Ok((out, changed, target.kind, target.owner.is_some() || target.peer.is_some()))
+        })?;
+        if changed && !shared {
             self.listeners.notify(DocChanged { kind, origin });
         }
         Ok(out)
+    }
+
+    /// Runs `f` on one document taken out of the map, with a panic inside contained and the
+    /// document reloaded from disk if that happens.
+    pub(crate) fn with_doc<R>(
+        &self,
+        sel: DocSel<'_>,
+        f: impl FnOnce(&Docs, &mut LoadedDoc) -> Result<R>,
+    ) -> Result<R> {
+        let mut docs = self.docs_write();
+        let mut target = docs.take(&sel).ok_or_else(|| match sel {
+            DocSel::Own(kind) => Error::not_found("document", kind.as_str()),
+            DocSel::Id(id) => Error::not_found("document", id.to_string()),
+        })?;
+        // A panic inside Automerge or autosurgeon must not leave the document out of the map
+        // or half-changed in memory: contain it and go back to what the disk holds.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&docs, &mut target)))
+            .unwrap_or_else(|_| {
+                if let Err(e) = self.reload(&mut target) {
+                    tracing::error!(error = %e, "reloading a document after a contained panic failed");
+                }
+                Err(Error::Contained {
+                    context: "a document change",
+                })
+            });
+        docs.put_back(target);
+        result
     }
 
     /// Replaces the in-memory document with what the database holds.
@@ -291,14 +427,19 @@ impl Twofold {
                 .get_last_local_change()
                 .map(|c| c.raw_bytes().to_vec())
                 .unwrap_or_else(|| target.am.save_after(&heads_before)),
-            ChangeOrigin::Import => target.am.save_after(&heads_before),
+            ChangeOrigin::Import | ChangeOrigin::Peer => target.am.save_after(&heads_before),
         };
         let doc_id = target.doc_id.clone();
         let seq = target.last_seq + 1;
-        if let Err(e) = self
-            .db
-            .write(|tx| chunks::append(tx, &doc_id, seq, &bytes, false))
-        {
+        let to_outbox = target.outbox;
+        if let Err(e) = self.db.write(|tx| {
+            chunks::append(tx, &doc_id, seq, &bytes, false)?;
+            // Same transaction: a change on disk is a change on its way to the peers.
+            if to_outbox {
+                outbox::add_change(tx, &doc_id, &bytes)?;
+            }
+            Ok(())
+        }) {
             // The change is in memory but not on disk: go back to what the disk holds.
             let stored = self.db.read(|c| chunks::load(c, &doc_id))?;
             let actor = target.am.get_actor().clone();
@@ -310,9 +451,15 @@ impl Twofold {
         }
         target.chunks += 1;
         target.last_seq = seq;
+        self.compact_if_due(target);
+        Ok((out, true))
+    }
+
+    /// Compaction is housekeeping: the changes are already durable, so a failure here is
+    /// logged and retried after the next write.
+    pub(crate) fn compact_if_due(&self, target: &mut LoadedDoc) {
+        let doc_id = target.doc_id.clone();
         if target.chunks > self.options.compact_after_chunks {
-            // Compaction is housekeeping: the change above is already durable, so a failure
-            // here is logged and retried after the next write.
             let snapshot = target.am.save();
             let seq = target.last_seq + 1;
             match self
@@ -326,7 +473,6 @@ impl Twofold {
                 Err(e) => tracing::warn!(error = %e, "compaction failed"),
             }
         }
-        Ok((out, true))
     }
 }
 

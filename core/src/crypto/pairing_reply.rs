@@ -1,0 +1,224 @@
+//! The owner's answer to a join request: approved (with the pairwise channel's key and stream,
+//! and the owner's display name) or declined. Sealed to the mentor's X25519 key with the invite
+//! secret mixed in, and signed by the owner, so the relay that carries it learns nothing and
+//! cannot forge one: the mentor already holds the owner's keys from the invite.
+
+use zeroize::Zeroizing;
+
+use super::envelope::StreamId;
+use super::identity::{verify, DeviceIdentity, DevicePublicKeys};
+use super::invite::{Invite, InviteError};
+use super::join::MAX_DISPLAY_NAME_LEN;
+use super::label;
+use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
+
+const VERSION: u8 = 1;
+const HEADER_LEN: usize = 1 + 16;
+const APPROVED: u8 = 1;
+const DECLINED: u8 = 2;
+/// decision ‖ channel key ‖ channel stream ‖ name length ‖ name ‖ signature.
+const FIXED_PLAIN: usize = 1 + 32 + 16 + 1 + 64;
+pub const MAX_PAIRING_REPLY_LEN: usize =
+    HEADER_LEN + SEAL_OVERHEAD + FIXED_PLAIN + MAX_DISPLAY_NAME_LEN;
+
+/// What the owner decided.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PairingDecision {
+    Approved {
+        channel_key: Zeroizing<[u8; 32]>,
+        channel_stream: StreamId,
+        owner_name: String,
+    },
+    Declined,
+}
+
+impl std::fmt::Debug for PairingDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PairingDecision::Approved { channel_stream, .. } => f
+                .debug_struct("Approved")
+                .field("channel_stream", channel_stream)
+                .finish_non_exhaustive(),
+            PairingDecision::Declined => f.write_str("Declined"),
+        }
+    }
+}
+
+/// Owner side: the reply to `mentor` for `invite`.
+pub fn seal_reply(
+    invite: &Invite,
+    owner: &DeviceIdentity,
+    mentor: &DevicePublicKeys,
+    decision: &PairingDecision,
+) -> Result<Vec<u8>, InviteError> {
+    let header = header(&invite.invite_id);
+    let aad = aad(&header, &owner.public_keys(), mentor);
+    let mut body = Vec::with_capacity(FIXED_PLAIN + MAX_DISPLAY_NAME_LEN);
+    match decision {
+        PairingDecision::Approved {
+            channel_key,
+            channel_stream,
+            owner_name,
+        } => {
+            check_name(owner_name)?;
+            body.push(APPROVED);
+            body.extend_from_slice(&channel_key[..]);
+            body.extend_from_slice(&channel_stream.0);
+            body.push(u8::try_from(owner_name.len()).map_err(|_| InviteError::BadDisplayName)?);
+            body.extend_from_slice(owner_name.as_bytes());
+        }
+        PairingDecision::Declined => {
+            body.push(DECLINED);
+            body.extend_from_slice(&[0u8; 48]);
+            body.push(0);
+        }
+    }
+    let signature = owner.sign(&[label::PAIRING_REPLY_SIG, &aad[..], &body[..]]);
+    body.extend_from_slice(&signature);
+    let plain = Zeroizing::new(body);
+    let sealed = seal_to(&mentor.agreement, &context(invite, &aad), &plain).map_err(|e| match e {
+        SealToError::Rng => InviteError::Rng(super::RngUnavailable),
+        SealToError::WeakRecipientKey | SealToError::TooLarge => InviteError::BadMentorKeys,
+    })?;
+    Ok([&header[..], &sealed[..]].concat())
+}
+
+/// Mentor side: opens the owner's reply with the invite it answers. Checks, in order: length
+/// bound, version, invite id, decryption, lengths, the owner's signature, the name.
+pub fn open_reply(
+    bytes: &[u8],
+    invite: &Invite,
+    mentor: &DeviceIdentity,
+) -> Result<PairingDecision, InviteError> {
+    if bytes.len() > MAX_PAIRING_REPLY_LEN {
+        return Err(InviteError::TooLong);
+    }
+    let version = *bytes.first().ok_or(InviteError::WrongLength)?;
+    if version != VERSION {
+        return Err(InviteError::UnsupportedVersion(version));
+    }
+    if bytes.len() < HEADER_LEN + SEAL_OVERHEAD + FIXED_PLAIN {
+        return Err(InviteError::WrongLength);
+    }
+    let (header, sealed) = bytes.split_at(HEADER_LEN);
+    if header[1..] != invite.invite_id {
+        return Err(InviteError::WrongInvite);
+    }
+    let aad = aad(header, &invite.owner, &mentor.public_keys());
+    let plain = open_from(mentor.agreement_secret(), &context(invite, &aad), sealed)
+        .ok_or(InviteError::OpenFailed)?;
+    if plain.len() < FIXED_PLAIN {
+        return Err(InviteError::WrongLength);
+    }
+    let name_len = usize::from(plain[1 + 32 + 16]);
+    if plain.len() != FIXED_PLAIN + name_len {
+        return Err(InviteError::WrongLength);
+    }
+    let (body, signature) = plain.split_at(plain.len() - 64);
+    let signature: &[u8; 64] = signature
+        .try_into()
+        .expect("the split leaves exactly 64 bytes");
+    if !verify(
+        &invite.owner,
+        &[label::PAIRING_REPLY_SIG, &aad[..], body],
+        signature,
+    ) {
+        return Err(InviteError::BadSignature);
+    }
+    match body[0] {
+        APPROVED => {
+            let mut channel_key = Zeroizing::new([0u8; 32]);
+            channel_key.copy_from_slice(&body[1..33]);
+            let channel_stream = StreamId(
+                body[33..49]
+                    .try_into()
+                    .expect("the length check above covers the stream id"),
+            );
+            let name = std::str::from_utf8(&body[50..]).map_err(|_| InviteError::BadDisplayName)?;
+            check_name(name)?;
+            Ok(PairingDecision::Approved {
+                channel_key,
+                channel_stream,
+                owner_name: name.to_owned(),
+            })
+        }
+        DECLINED => Ok(PairingDecision::Declined),
+        _ => Err(InviteError::WrongLength),
+    }
+}
+
+fn header(invite_id: &[u8; 16]) -> [u8; HEADER_LEN] {
+    let mut header = [0u8; HEADER_LEN];
+    header[0] = VERSION;
+    header[1..].copy_from_slice(invite_id);
+    header
+}
+
+/// Binds the reply to this invite, this owner and this mentor.
+fn aad(header: &[u8], owner: &DevicePublicKeys, mentor: &DevicePublicKeys) -> Vec<u8> {
+    [
+        header,
+        &owner.key_id().as_bytes()[..],
+        &mentor.key_id().as_bytes()[..],
+    ]
+    .concat()
+}
+
+fn context<'a>(invite: &'a Invite, aad: &'a [u8]) -> SealContext<'a> {
+    SealContext {
+        salt: &invite.secret.0,
+        label: label::PAIRING_REPLY_KEY,
+        aad,
+    }
+}
+
+fn check_name(name: &str) -> Result<(), InviteError> {
+    if name.trim().is_empty()
+        || name.len() > MAX_DISPLAY_NAME_LEN
+        || name.chars().any(char::is_control)
+    {
+        return Err(InviteError::BadDisplayName);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (Invite, DeviceIdentity, DeviceIdentity) {
+        let owner = DeviceIdentity::generate().expect("rng");
+        let mentor = DeviceIdentity::generate().expect("rng");
+        let invite =
+            Invite::create("https://relay.example", &owner.public_keys(), u64::MAX).expect("invite");
+        (invite, owner, mentor)
+    }
+
+    #[test]
+    fn an_approval_opens_for_the_mentor_only_and_every_bit_flip_fails() {
+        let (invite, owner, mentor) = setup();
+        let decision = PairingDecision::Approved {
+            channel_key: Zeroizing::new([7; 32]),
+            channel_stream: StreamId([9; 16]),
+            owner_name: "Sam".into(),
+        };
+        let bytes = seal_reply(&invite, &owner, &mentor.public_keys(), &decision).expect("seal");
+        assert_eq!(open_reply(&bytes, &invite, &mentor).expect("open"), decision);
+        let stranger = DeviceIdentity::generate().expect("rng");
+        assert!(open_reply(&bytes, &invite, &stranger).is_err());
+        for i in 0..bytes.len() * 8 {
+            let mut bad = bytes.clone();
+            bad[i / 8] ^= 1 << (i % 8);
+            assert!(open_reply(&bad, &invite, &mentor).is_err(), "bit {i}");
+        }
+    }
+
+    #[test]
+    fn a_reply_signed_by_someone_else_is_refused() {
+        let (invite, _owner, mentor) = setup();
+        let impostor = DeviceIdentity::generate().expect("rng");
+        let bytes = seal_reply(&invite, &impostor, &mentor.public_keys(), &PairingDecision::Declined)
+            .expect("seal");
+        assert!(open_reply(&bytes, &invite, &mentor).is_err());
+    }
+}

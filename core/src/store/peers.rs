@@ -1,0 +1,145 @@
+//! Devices this one knows: paired peers, pairings under way, and writers of shared documents.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::crypto::{DevicePublicKeys, KeyId, StreamId};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerState {
+    /// Mentor side: the join request is sent, the owner has not answered.
+    AwaitingReply,
+    /// Owner side: a join request arrived; the owner has not decided.
+    PendingApproval,
+    Paired,
+    Declined,
+    /// Not paired with this device: a writer of a document someone shared with it.
+    Writer,
+}
+
+impl PeerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeerState::AwaitingReply => "awaiting_reply",
+            PeerState::PendingApproval => "pending_approval",
+            PeerState::Paired => "paired",
+            PeerState::Declined => "declined",
+            PeerState::Writer => "writer",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self> {
+        Ok(match raw {
+            "awaiting_reply" => PeerState::AwaitingReply,
+            "pending_approval" => PeerState::PendingApproval,
+            "paired" => PeerState::Paired,
+            "declined" => PeerState::Declined,
+            "writer" => PeerState::Writer,
+            _ => return Err(Error::invalid("peers.state", "is not a known state")),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PeerRow {
+    pub peer_id: KeyId,
+    pub keys: DevicePublicKeys,
+    pub display_name: String,
+    pub state: PeerState,
+    pub invite_id: Option<[u8; 16]>,
+    pub invite_secret: Option<[u8; 32]>,
+    pub relay: Option<String>,
+    pub channel_stream: Option<StreamId>,
+    pub created_at: i64,
+    pub paired_at: Option<i64>,
+}
+
+fn fixed<const N: usize>(raw: Option<Vec<u8>>, field: &str) -> Result<Option<[u8; N]>> {
+    raw.map(|v| {
+        v.try_into()
+            .map_err(|_| Error::invalid(field, "has the wrong length"))
+    })
+    .transpose()
+}
+
+fn from_row(r: &Row<'_>) -> Result<PeerRow> {
+    let keys: Vec<u8> = r.get(1)?;
+    let state: String = r.get(3)?;
+    Ok(PeerRow {
+        peer_id: KeyId(fixed::<16>(Some(r.get(0)?), "peers.peer_id")?.unwrap_or_default()),
+        keys: DevicePublicKeys::from_bytes(&keys)
+            .map_err(|_| Error::invalid("peers.public_keys", "are invalid"))?,
+        display_name: r.get(2)?,
+        state: PeerState::parse(&state)?,
+        invite_id: fixed(r.get(4)?, "peers.invite_id")?,
+        invite_secret: fixed(r.get(5)?, "peers.invite_secret")?,
+        relay: r.get(6)?,
+        channel_stream: fixed(r.get(7)?, "peers.channel_stream")?.map(StreamId),
+        created_at: r.get(8)?,
+        paired_at: r.get(9)?,
+    })
+}
+
+const COLUMNS: &str = "peer_id, public_keys, display_name, state, invite_id, invite_secret, \
+                       relay, channel_stream, created_at, paired_at";
+
+pub fn get(conn: &Connection, peer: &KeyId) -> Result<Option<PeerRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM peers WHERE peer_id = ?1"))?;
+    let mut rows = stmt.query([&peer.0[..]])?;
+    rows.next()?.map(from_row).transpose()
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<PeerRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM peers ORDER BY created_at, peer_id"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(from_row(r)?);
+    }
+    Ok(out)
+}
+
+pub fn keys(conn: &Connection, peer: &KeyId) -> Result<Option<DevicePublicKeys>> {
+    let raw: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT public_keys FROM peers WHERE peer_id = ?1")?
+        .query_row([&peer.0[..]], |r| r.get(0))
+        .optional()?;
+    Ok(raw.and_then(|k| DevicePublicKeys::from_bytes(&k).ok()))
+}
+
+pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
+    tx.execute(
+        &format!(
+            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+             ON CONFLICT (peer_id) DO UPDATE SET public_keys = excluded.public_keys, \
+             display_name = excluded.display_name, state = excluded.state, \
+             invite_id = excluded.invite_id, invite_secret = excluded.invite_secret, \
+             relay = excluded.relay, channel_stream = excluded.channel_stream, \
+             paired_at = excluded.paired_at"
+        ),
+        params![
+            &p.peer_id.0[..],
+            &p.keys.to_bytes()[..],
+            p.display_name,
+            p.state.as_str(),
+            p.invite_id.as_ref().map(|i| &i[..]),
+            p.invite_secret.as_ref().map(|i| &i[..]),
+            p.relay,
+            p.channel_stream.as_ref().map(|s| &s.0[..]),
+            p.created_at,
+            p.paired_at,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records a writer met through a grant, without touching a paired peer's row.
+pub fn remember_writer(tx: &Transaction<'_>, keys: &DevicePublicKeys, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO peers (peer_id, public_keys, display_name, state, created_at) \
+         VALUES (?1, ?2, '', 'writer', ?3)",
+        params![&keys.key_id().0[..], &keys.to_bytes()[..], now_ms],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! The streams this device reads and writes, their keys and cursors, and the next sequence
+//! number expected from each sender.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::crypto::{DocKey, KeyId, StreamId};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct StreamRow {
+    pub stream: StreamId,
+    /// The document this stream carries, or `None` for a peer channel.
+    pub doc_id: Option<String>,
+    /// The peer of a channel.
+    pub peer_id: Option<KeyId>,
+    pub key: DocKey,
+    pub active: bool,
+    pub cursor: u64,
+    /// This device's next sequence number on the stream.
+    pub next_seq: u64,
+}
+
+const COLUMNS: &str = "stream_id, doc_id, peer_id, epoch, key, active, cursor, next_seq";
+
+fn from_row(r: &Row<'_>) -> Result<StreamRow> {
+    let stream: Vec<u8> = r.get(0)?;
+    let peer: Option<Vec<u8>> = r.get(2)?;
+    let epoch: u32 = r.get(3)?;
+    let key: Vec<u8> = r.get(4)?;
+    let bad = |f: &str| Error::invalid(f, "has the wrong length");
+    let key: [u8; 32] = key.try_into().map_err(|_| bad("streams.key"))?;
+    Ok(StreamRow {
+        stream: StreamId(stream.try_into().map_err(|_| bad("streams.stream_id"))?),
+        doc_id: r.get(1)?,
+        peer_id: peer
+            .map(|p| p.try_into().map(KeyId).map_err(|_| bad("streams.peer_id")))
+            .transpose()?,
+        key: DocKey::from_secret_bytes(epoch, &key),
+        active: r.get(5)?,
+        cursor: r.get::<_, i64>(6)?.try_into().unwrap_or(0),
+        next_seq: r.get::<_, i64>(7)?.try_into().unwrap_or(1),
+    })
+}
+
+fn query(conn: &Connection, filter: &str, p: impl rusqlite::Params) -> Result<Vec<StreamRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM streams {filter}"))?;
+    let mut rows = stmt.query(p)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(from_row(r)?);
+    }
+    Ok(out)
+}
+
+pub fn get(conn: &Connection, stream: &StreamId) -> Result<Option<StreamRow>> {
+    Ok(query(conn, "WHERE stream_id = ?1", [&stream.0[..]])?.pop())
+}
+
+/// The document's current stream, if it is shared (or shared with this device) right now.
+pub fn active_for_doc(conn: &Connection, doc_id: &str) -> Result<Option<StreamRow>> {
+    Ok(query(conn, "WHERE doc_id = ?1 AND active = 1", [doc_id])?.pop())
+}
+
+/// The highest epoch the document has had, active or not.
+pub fn last_epoch(conn: &Connection, doc_id: &str) -> Result<Option<u32>> {
+    Ok(conn
+        .query_row(
+            "SELECT max(epoch) FROM streams WHERE doc_id = ?1",
+            [doc_id],
+            |r| r.get::<_, Option<u32>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
+    Ok(query(conn, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])?.pop())
+}
+
+pub fn active(conn: &Connection) -> Result<Vec<StreamRow>> {
+    query(conn, "WHERE active = 1 ORDER BY doc_id IS NOT NULL, stream_id", [])
+}
+
+pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
+    tx.execute(
+        &format!("INSERT INTO streams ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        params![
+            &row.stream.0[..],
+            row.doc_id,
+            row.peer_id.as_ref().map(|p| &p.0[..]),
+            row.key.epoch(),
+            &row.key.secret_bytes()[..],
+            row.active,
+            row.cursor as i64,
+            row.next_seq as i64,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Ends a stream: nothing more is read or written on it, and its key is destroyed.
+pub fn retire(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET active = 0, key = zeroblob(32) WHERE stream_id = ?1",
+        [&stream.0[..]],
+    )?;
+    tx.execute("DELETE FROM stream_senders WHERE stream_id = ?1", [&stream.0[..]])?;
+    tx.execute("DELETE FROM outbox WHERE stream_id = ?1", [&stream.0[..]])?;
+    Ok(())
+}
+
+pub fn retire_doc(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
+    let streams: Vec<Vec<u8>> = tx
+        .prepare_cached("SELECT stream_id FROM streams WHERE doc_id = ?1 AND active = 1")?
+        .query_map([doc_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for s in streams {
+        let id: [u8; 16] = s
+            .try_into()
+            .map_err(|_| Error::invalid("streams.stream_id", "has the wrong length"))?;
+        retire(tx, &StreamId(id))?;
+    }
+    Ok(())
+}
+
+/// Takes this device's next sequence number on `stream`.
+pub fn take_seq(tx: &Transaction<'_>, stream: &StreamId) -> Result<u64> {
+    let seq: i64 = tx.query_row(
+        "UPDATE streams SET next_seq = next_seq + 1 WHERE stream_id = ?1 RETURNING next_seq - 1",
+        [&stream.0[..]],
+        |r| r.get(0),
+    )?;
+    Ok(seq as u64)
+}
+
+/// Advances the cursor only over a contiguous position: the relay's positions are dense, so
+/// every position up to the cursor has been processed.
+pub fn advance_cursor(tx: &Transaction<'_>, stream: &StreamId, position: u64) -> Result<()> {
+    tx.prepare_cached("UPDATE streams SET cursor = ?2 WHERE stream_id = ?1 AND cursor = ?2 - 1")?
+        .execute(params![&stream.0[..], position as i64])?;
+    Ok(())
+}
+
+pub fn set_cursor(tx: &Transaction<'_>, stream: &StreamId, cursor: u64) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET cursor = max(cursor, ?2) WHERE stream_id = ?1",
+        params![&stream.0[..], cursor as i64],
+    )?;
+    Ok(())
+}
+
+pub fn sender_next(conn: &Connection, stream: &StreamId, sender: &KeyId) -> Result<u64> {
+    let next: Option<i64> = conn
+        .prepare_cached("SELECT next_seq FROM stream_senders WHERE stream_id = ?1 AND sender = ?2")?
+        .query_row(params![&stream.0[..], &sender.0[..]], |r| r.get(0))
+        .optional()?;
+    Ok(next.map_or(1, |n| n as u64))
+}
+
+pub fn set_sender_next(tx: &Transaction<'_>, stream: &StreamId, sender: &KeyId, next: u64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO stream_senders (stream_id, sender, next_seq) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (stream_id, sender) DO UPDATE SET next_seq = excluded.next_seq",
+    )?
+    .execute(params![&stream.0[..], &sender.0[..], next as i64])?;
+    Ok(())
+}
+
+pub fn writers(conn: &Connection, doc_id: &str) -> Result<Vec<KeyId>> {
+    let rows: Vec<Vec<u8>> = conn
+        .prepare_cached("SELECT writer FROM doc_writers WHERE doc_id = ?1")?
+        .query_map([doc_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|w| w.try_into().ok().map(KeyId))
+        .collect())
+}
+
+pub fn set_writers(tx: &Transaction<'_>, doc_id: &str, writers: &[KeyId]) -> Result<()> {
+    tx.execute("DELETE FROM doc_writers WHERE doc_id = ?1", [doc_id])?;
+    for w in writers {
+        tx.execute(
+            "INSERT OR IGNORE INTO doc_writers (doc_id, writer) VALUES (?1, ?2)",
+            params![doc_id, &w.0[..]],
+        )?;
+    }
+    Ok(())
+}

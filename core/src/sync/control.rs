@@ -1,0 +1,99 @@
+//! Messages between two paired devices on their private channel: grants of a document (its key
+//! wrapped for the recipient, its stream, who may write it, and a snapshot to start from),
+//! writer-list updates, revocations. They travel inside envelopes on the channel stream, so
+//! they are encrypted and signed like everything else; this is only their inner format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{DevicePublicKeys, StreamId};
+use crate::docs::kind::DocKind;
+use crate::sync::types::Access;
+
+/// Longest JSON part of a control message.
+pub const MAX_CONTROL_JSON: usize = 64 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ControlMessage {
+    /// The sender shares one of its documents with the recipient. The payload's tail is an
+    /// Automerge snapshot of the document as the sender has it.
+    Grant(Grant),
+    /// Who may write the document in this epoch changed (besides its owner).
+    Writers {
+        doc_id: String,
+        epoch: u32,
+        writers: Vec<String>,
+    },
+    /// The recipient gets nothing more of this document; what it has, it keeps.
+    Revoked { doc_id: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    /// 32 hex characters.
+    pub doc_id: String,
+    pub kind: DocKind,
+    pub access: String,
+    pub epoch: u32,
+    /// The document's stream in this epoch, 32 hex characters.
+    pub stream: String,
+    /// The document key wrapped for the recipient (`docs/protocol.md`), hex.
+    pub wrapped_key: String,
+    /// Envelopes up to this stream position are in the snapshot: start reading after it.
+    pub read_from: u64,
+    /// Public keys (hex, 64 bytes) of the devices besides the owner that may write.
+    pub writers: Vec<String>,
+    pub purpose: String,
+    pub expires_at_ms: Option<i64>,
+    /// A document this one re-creates ("forget"): the recipient drops its copy of it.
+    pub replaces: Option<String>,
+}
+
+/// Why a control message was refused (typed, never echoing the input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadControl;
+
+impl Grant {
+    pub fn access(&self) -> Result<Access, BadControl> {
+        Access::parse(&self.access).ok_or(BadControl)
+    }
+
+    pub fn stream(&self) -> Result<StreamId, BadControl> {
+        parse_id(&self.stream).map(StreamId)
+    }
+
+    pub fn doc_id_bytes(&self) -> Result<[u8; 16], BadControl> {
+        parse_id(&self.doc_id)
+    }
+
+    pub fn wrapped_key(&self) -> Result<Vec<u8>, BadControl> {
+        hex::decode(&self.wrapped_key).map_err(|_| BadControl)
+    }
+}
+
+/// A 16-byte id written as 32 lowercase hex characters.
+pub fn parse_id(raw: &str) -> Result<[u8; 16], BadControl> {
+    if raw.len() != 32 || !raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(BadControl);
+    }
+    let mut out = [0u8; 16];
+    hex::decode_to_slice(raw, &mut out).map_err(|_| BadControl)?;
+    Ok(out)
+}
+
+pub fn parse_writers(raw: &[String]) -> Result<Vec<DevicePublicKeys>, BadControl> {
+    if raw.len() > 64 {
+        return Err(BadControl);
+    }
+    raw.iter()
+        .map(|w| {
+            let bytes = hex::decode(w).map_err(|_| BadControl)?;
+            DevicePublicKeys::from_bytes(&bytes).map_err(|_| BadControl)
+        })
+        .collect()
+}
+
+pub fn encode_writers(writers: &[DevicePublicKeys]) -> Vec<String> {
+    writers.iter().map(|w| hex::encode(w.to_bytes())).collect()
+}

@@ -1,0 +1,147 @@
+//! Engine inputs and outputs.
+
+use crate::crypto::{CapabilityToken, KeyId, StreamId};
+use crate::docs::kind::DocKind;
+
+/// One sealed envelope waiting for the relay. The transport creates the stream with the two
+/// hashes if the relay does not know it yet (idempotent), appends the bytes with the append
+/// token, and reports the relay's acknowledgement with [`crate::Twofold::sync_acked`].
+#[derive(Debug, Clone)]
+pub struct OutgoingEnvelope {
+    pub id: i64,
+    pub stream: StreamId,
+    pub append_token: CapabilityToken,
+    pub read_token_hash: [u8; 32],
+    pub append_token_hash: [u8; 32],
+    pub envelope: Vec<u8>,
+}
+
+/// A pairing message for a relay mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxPost {
+    pub id: i64,
+    pub mailbox: [u8; 16],
+    pub bytes: Vec<u8>,
+}
+
+/// Everything waiting to go out, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct Outgoing {
+    pub envelopes: Vec<OutgoingEnvelope>,
+    pub mailbox: Vec<MailboxPost>,
+}
+
+impl Outgoing {
+    pub fn is_empty(&self) -> bool {
+        self.envelopes.is_empty() && self.mailbox.is_empty()
+    }
+}
+
+/// A stream to read after `after` (every position up to it is processed).
+#[derive(Debug, Clone)]
+pub struct Follow {
+    pub stream: StreamId,
+    pub read_token: CapabilityToken,
+    pub after: u64,
+}
+
+/// A mailbox to read after `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailboxFollow {
+    pub mailbox: [u8; 16],
+    pub after: u64,
+}
+
+/// Why an envelope or a mailbox message was refused. Nothing was changed but a counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RejectReason {
+    TooLarge,
+    Truncated,
+    UnsupportedVersion,
+    UnknownStream,
+    WrongStream,
+    UnknownSender,
+    BadSignature,
+    NotAllowed,
+    StaleEpoch,
+    DecryptFailed,
+    MalformedPayload,
+    WrongAuthor,
+    BadControl,
+    BadPairingMessage,
+    InviteUsed,
+}
+
+impl RejectReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::TooLarge => "too_large",
+            RejectReason::Truncated => "truncated",
+            RejectReason::UnsupportedVersion => "unsupported_version",
+            RejectReason::UnknownStream => "unknown_stream",
+            RejectReason::WrongStream => "wrong_stream",
+            RejectReason::UnknownSender => "unknown_sender",
+            RejectReason::BadSignature => "bad_signature",
+            RejectReason::NotAllowed => "not_allowed",
+            RejectReason::StaleEpoch => "stale_epoch",
+            RejectReason::DecryptFailed => "decrypt_failed",
+            RejectReason::MalformedPayload => "malformed_payload",
+            RejectReason::WrongAuthor => "wrong_author",
+            RejectReason::BadControl => "bad_control",
+            RejectReason::BadPairingMessage => "bad_pairing_message",
+            RejectReason::InviteUsed => "invite_used",
+        }
+    }
+
+    /// A retryable refusal leaves the stream's cursor where it was so the envelope is read
+    /// again: the key or writer list it needs may still be on its way on another stream.
+    pub fn retryable(self) -> bool {
+        matches!(self, RejectReason::UnknownSender)
+    }
+}
+
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What became of one received envelope or mailbox message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// Changes applied to a document (some may wait in Automerge's queue for their
+    /// dependencies; they are stored and apply when those arrive).
+    Applied { kind: DocKind, changes: usize },
+    /// A pairing or sharing message was processed.
+    Control,
+    /// Already had it (a replay or a retry): ignored.
+    Duplicate,
+    /// An earlier envelope of this sender is missing: nothing applied, the cursor stays, the
+    /// transport reads the stream again from the cursor.
+    Gap { sender: KeyId, expected: u64, got: u64 },
+    Rejected(RejectReason),
+}
+
+/// What a device may do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Access> {
+        match raw {
+            "read" => Some(Access::Read),
+            "write" => Some(Access::Write),
+            _ => None,
+        }
+    }
+}

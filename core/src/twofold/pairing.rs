@@ -1,0 +1,356 @@
+//! Pairing: the owner shows an invite, the other device answers it with a sealed join request
+//! through a relay mailbox, both screens show the same verification code, and the owner
+//! approves (or declines). An approval opens a private channel between the two devices; it
+//! shares nothing by itself.
+
+use zeroize::Zeroizing;
+
+use super::{now_ms, Twofold};
+use crate::crypto::{
+    open_reply, seal_reply, verification_code, DevicePublicKeys, DocKey, Invite, InviteError,
+    InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
+};
+use crate::error::{Error, Result};
+use crate::store::outbox::{self, MailboxRole};
+use crate::store::peers::{self, PeerRow, PeerState};
+use crate::store::streams::{self, StreamRow};
+use crate::store::identity;
+use crate::sync::mailbox::{join_mailbox, reply_mailbox};
+use crate::sync::{Received, RejectReason};
+
+/// Where a pairing stands, as the app shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerStatus {
+    /// This device answered an invite; the owner has not decided yet.
+    AwaitingApproval,
+    /// Someone answered this device's invite; approve or decline.
+    NeedsDecision,
+    Paired,
+    Declined,
+}
+
+/// Another device, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    pub id: KeyId,
+    pub display_name: String,
+    pub status: PeerStatus,
+    /// The six digits both screens show ("123 456"); compare them before approving.
+    pub verification_code: String,
+    pub paired_at_ms: Option<i64>,
+}
+
+fn invite_error(e: InviteError) -> Error {
+    Error::invalid("invite", e.to_string())
+}
+
+impl Twofold {
+    /// This device's key id: what peers call it.
+    pub fn device_id(&self) -> KeyId {
+        self.identity.key_id()
+    }
+
+    pub fn device_keys(&self) -> DevicePublicKeys {
+        self.identity.public_keys()
+    }
+
+    /// The name this device's person shows to peers when pairing.
+    pub fn set_display_name(&self, name: &str) -> Result<()> {
+        crate::model::validate::required("display_name", name, 128)?;
+        self.db.write(|tx| identity::set_display_name(tx, name))
+    }
+
+    pub fn display_name(&self) -> Result<String> {
+        self.db.read(identity::display_name)
+    }
+
+    /// Owner side: a new invite for a QR code or a link, valid until `expires_at_ms`.
+    pub fn create_invite(&self, relay: &str, expires_at_ms: i64) -> Result<String> {
+        if expires_at_ms <= now_ms() {
+            return Err(Error::invalid("expires_at", "must be in the future"));
+        }
+        let expires_at = u64::try_from(expires_at_ms / 1000).unwrap_or(0);
+        let invite =
+            Invite::create(relay, &self.identity.public_keys(), expires_at).map_err(invite_error)?;
+        self.db.write(|tx| {
+            tx.execute(
+                "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    &invite.invite_id[..],
+                    &invite.secret.0[..],
+                    relay,
+                    expires_at as i64,
+                    now_ms()
+                ],
+            )?;
+            outbox::watch_mailbox(
+                tx,
+                &join_mailbox(&invite.secret),
+                &invite.invite_id,
+                MailboxRole::Join,
+            )
+        })?;
+        Ok(invite.encode())
+    }
+
+    /// The other side: answers an invite under `display_name`. Returns the peer to show,
+    /// with the verification code to compare with the owner's screen.
+    pub fn accept_invite(&self, invite: &str, display_name: &str, now_ms: i64) -> Result<Peer> {
+        let now = u64::try_from(now_ms / 1000).unwrap_or(0);
+        let invite = Invite::decode(invite, now).map_err(invite_error)?;
+        if invite.owner.key_id() == self.identity.key_id() {
+            return Err(Error::invalid("invite", "is this device's own invite"));
+        }
+        let request =
+            JoinRequest::seal(&invite, &self.identity, display_name).map_err(invite_error)?;
+        let row = PeerRow {
+            peer_id: invite.owner.key_id(),
+            keys: invite.owner,
+            display_name: String::new(),
+            state: PeerState::AwaitingReply,
+            invite_id: Some(invite.invite_id),
+            invite_secret: Some(invite.secret.0),
+            relay: Some(invite.relay.clone()),
+            channel_stream: None,
+            created_at: now_ms,
+            paired_at: None,
+        };
+        self.db.write(|tx| {
+            if let Some(existing) = peers::get(tx, &row.peer_id)? {
+                if existing.state == PeerState::Paired {
+                    return Err(Error::invalid("invite", "comes from a device already paired"));
+                }
+            }
+            peers::upsert(tx, &row)?;
+            outbox::add_mailbox_post(tx, &join_mailbox(&invite.secret), &request)?;
+            outbox::watch_mailbox(
+                tx,
+                &reply_mailbox(&invite.secret),
+                &invite.invite_id,
+                MailboxRole::Reply,
+            )
+        })?;
+        Ok(self.peer_view(&row))
+    }
+
+    /// Every device this one is paired with or pairing with.
+    pub fn peers(&self) -> Result<Vec<Peer>> {
+        let rows = self.db.read(peers::list)?;
+        Ok(rows
+            .iter()
+            .filter(|r| r.state != PeerState::Writer)
+            .map(|r| self.peer_view(r))
+            .collect())
+    }
+
+    fn peer_view(&self, row: &PeerRow) -> Peer {
+        Peer {
+            id: row.peer_id,
+            display_name: row.display_name.clone(),
+            status: match row.state {
+                PeerState::AwaitingReply => PeerStatus::AwaitingApproval,
+                PeerState::PendingApproval => PeerStatus::NeedsDecision,
+                PeerState::Paired | PeerState::Writer => PeerStatus::Paired,
+                PeerState::Declined => PeerStatus::Declined,
+            },
+            verification_code: verification_code(&self.identity.public_keys(), &row.keys).digits(),
+            paired_at_ms: row.paired_at,
+        }
+    }
+
+    /// Owner side: approves a pending pairing after comparing the codes. Opens the channel.
+    pub fn approve_pairing(&self, peer: &KeyId) -> Result<Peer> {
+        self.decide_pairing(peer, true)
+    }
+
+    pub fn decline_pairing(&self, peer: &KeyId) -> Result<Peer> {
+        self.decide_pairing(peer, false)
+    }
+
+    fn decide_pairing(&self, peer: &KeyId, approve: bool) -> Result<Peer> {
+        let owner_name = self.display_name()?;
+        let row = self.db.write(|tx| {
+            let mut row = peers::get(tx, peer)?
+                .filter(|r| r.state == PeerState::PendingApproval)
+                .ok_or_else(|| Error::not_found("pending pairing", hex::encode(peer.0)))?;
+            let invite_id = row
+                .invite_id
+                .ok_or_else(|| Error::invalid("peers.invite_id", "is missing"))?;
+            let (secret, relay, expires_at, _) = outbox::invite_secret(tx, &invite_id)?
+                .ok_or_else(|| Error::not_found("invite", hex::encode(invite_id)))?;
+            let invite = Invite {
+                relay,
+                invite_id,
+                secret: InviteSecret(secret),
+                owner: self.identity.public_keys(),
+                expires_at: expires_at as u64,
+            };
+            let decision = if approve {
+                let key = DocKey::generate(0)
+                    .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
+                let stream = StreamId::random()
+                    .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
+                streams::insert(
+                    tx,
+                    &StreamRow {
+                        stream,
+                        doc_id: None,
+                        peer_id: Some(*peer),
+                        key: key.clone(),
+                        active: true,
+                        cursor: 0,
+                        next_seq: 1,
+                    },
+                )?;
+                row.state = PeerState::Paired;
+                row.paired_at = Some(now_ms());
+                row.channel_stream = Some(stream);
+                PairingDecision::Approved {
+                    channel_key: Zeroizing::new(*key.secret_bytes()),
+                    channel_stream: stream,
+                    owner_name: if owner_name.trim().is_empty() {
+                        "Twofold".to_string()
+                    } else {
+                        owner_name.clone()
+                    },
+                }
+            } else {
+                row.state = PeerState::Declined;
+                PairingDecision::Declined
+            };
+            let reply =
+                seal_reply(&invite, &self.identity, &row.keys, &decision).map_err(invite_error)?;
+            outbox::add_mailbox_post(tx, &reply_mailbox(&invite.secret), &reply)?;
+            peers::upsert(tx, &row)?;
+            Ok(row)
+        })?;
+        Ok(self.peer_view(&row))
+    }
+
+    /// A message from a watched mailbox: a join request (owner side) or the owner's decision.
+    pub fn sync_receive_mailbox(
+        &self,
+        mailbox: &[u8; 16],
+        position: u64,
+        bytes: &[u8],
+        now_ms: i64,
+    ) -> Result<Received> {
+        let watched = self.db.read(outbox::watched)?;
+        let Some(&(_, invite_id, role, _)) = watched.iter().find(|w| &w.0 == mailbox) else {
+            return Ok(Received::Rejected(RejectReason::UnknownStream));
+        };
+        let outcome = match role {
+            MailboxRole::Join => self.receive_join(&invite_id, bytes, now_ms),
+            MailboxRole::Reply => self.receive_reply(&invite_id, bytes, now_ms),
+        }?;
+        self.db.write(|tx| {
+            if let Received::Rejected(reason) = outcome {
+                outbox::count_rejection(tx, reason.as_str())?;
+            }
+            outbox::advance_mailbox(tx, mailbox, position)
+        })?;
+        Ok(outcome)
+    }
+
+    fn receive_join(&self, invite_id: &[u8; 16], bytes: &[u8], now_ms: i64) -> Result<Received> {
+        let Some((secret, relay, expires_at, used_at)) =
+            self.db.read(|c| outbox::invite_secret(c, invite_id))?
+        else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let invite = Invite {
+            relay,
+            invite_id: *invite_id,
+            secret: InviteSecret(secret),
+            owner: self.identity.public_keys(),
+            expires_at: expires_at as u64,
+        };
+        let now = u64::try_from(now_ms / 1000).unwrap_or(0);
+        let Ok(request) = JoinRequest::open(bytes, &invite, &self.identity, now) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        if used_at.is_some() {
+            return Ok(Received::Rejected(RejectReason::InviteUsed));
+        }
+        let row = PeerRow {
+            peer_id: request.mentor.key_id(),
+            keys: request.mentor,
+            display_name: request.display_name,
+            state: PeerState::PendingApproval,
+            invite_id: Some(*invite_id),
+            invite_secret: None,
+            relay: None,
+            channel_stream: None,
+            created_at: now_ms,
+            paired_at: None,
+        };
+        self.db.write(|tx| {
+            if peers::get(tx, &row.peer_id)?.is_some_and(|p| p.state == PeerState::Paired) {
+                return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+            }
+            // An invite works once: the first valid request retires it.
+            tx.execute(
+                "UPDATE invites SET used_at = ?2 WHERE invite_id = ?1",
+                rusqlite::params![&invite_id[..], now_ms],
+            )?;
+            outbox::unwatch_invite(tx, invite_id, MailboxRole::Join)?;
+            peers::upsert(tx, &row)?;
+            Ok(Received::Control)
+        })
+    }
+
+    fn receive_reply(&self, invite_id: &[u8; 16], bytes: &[u8], now_ms: i64) -> Result<Received> {
+        let rows = self.db.read(peers::list)?;
+        let Some(mut row) = rows.into_iter().find(|r| {
+            r.invite_id.as_ref() == Some(invite_id) && r.state == PeerState::AwaitingReply
+        }) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let (Some(secret), Some(relay)) = (row.invite_secret, row.relay.clone()) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let invite = Invite {
+            relay,
+            invite_id: *invite_id,
+            secret: InviteSecret(secret),
+            owner: row.keys,
+            expires_at: u64::MAX,
+        };
+        let Ok(decision) = open_reply(bytes, &invite, &self.identity) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        self.db.write(|tx| {
+            match decision {
+                PairingDecision::Approved {
+                    channel_key,
+                    channel_stream,
+                    owner_name,
+                } => {
+                    streams::insert(
+                        tx,
+                        &StreamRow {
+                            stream: channel_stream,
+                            doc_id: None,
+                            peer_id: Some(row.peer_id),
+                            key: DocKey::from_secret_bytes(0, &channel_key),
+                            active: true,
+                            cursor: 0,
+                            next_seq: 1,
+                        },
+                    )?;
+                    row.state = PeerState::Paired;
+                    row.display_name = owner_name;
+                    row.paired_at = Some(now_ms);
+                    row.channel_stream = Some(channel_stream);
+                }
+                PairingDecision::Declined => row.state = PeerState::Declined,
+            }
+            // The secret has done its job; it is not kept.
+            row.invite_secret = None;
+            outbox::unwatch_invite(tx, invite_id, MailboxRole::Reply)?;
+            peers::upsert(tx, &row)?;
+            Ok(Received::Control)
+        })
+    }
+}

@@ -1,0 +1,260 @@
+//! Control messages from a paired device's channel: grants, writer lists, revocations. Each is
+//! applied in one transaction with the channel's sequence number and cursor.
+
+use super::{DocAccess, LoadedDoc, Twofold};
+use crate::crypto::{unwrap_doc_key, KeyId, WrapContext};
+use crate::docs::genesis;
+use crate::docs::guarded_load::load_untrusted;
+use crate::docs::kind::DocKind;
+use crate::error::Result;
+use crate::store::chunks::{self, DocumentRow};
+use crate::store::outbox;
+use crate::store::peers;
+use crate::store::streams::{self, StreamRow};
+use crate::sync::control::{parse_id, parse_writers, ControlMessage, Grant};
+use crate::sync::payload::{self, Payload};
+use crate::sync::{Access, Received, RejectReason};
+
+/// What a control message changes in memory once its transaction has committed.
+enum Effect {
+    None,
+    Upsert(Box<LoadedDoc>),
+    Access(String, DocAccess, bool),
+}
+
+impl Twofold {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn apply_control(
+        &self,
+        row: &StreamRow,
+        position: u64,
+        sender: KeyId,
+        seq: u64,
+        plain: &[u8],
+        peer: KeyId,
+        now_ms: i64,
+    ) -> Result<Received> {
+        let (message, tail) = match payload::decode(plain) {
+            Ok(Payload::Control { message, tail }) => (message, tail),
+            _ => return self.refused(Some(row), position, RejectReason::BadControl),
+        };
+        let mut docs = self.docs_write();
+        let prepared = match &message {
+            ControlMessage::Grant(grant) => self.prepare_grant(&docs, grant, tail, &peer),
+            ControlMessage::Writers { doc_id, .. } | ControlMessage::Revoked { doc_id, .. }
+                if docs.others.get(doc_id).is_some_and(|d| d.owner == Some(peer)) =>
+            {
+                Ok(None)
+            }
+            _ => Err(RejectReason::BadControl),
+        };
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(reason) => {
+                drop(docs);
+                return self.refused(Some(row), position, reason);
+            }
+        };
+        let effect = self.db.write(|tx| {
+            let effect = match (&message, prepared) {
+                (ControlMessage::Grant(grant), Some(p)) => self.commit_grant(tx, &docs, grant, p, &peer, now_ms)?,
+                (ControlMessage::Writers { doc_id, epoch, writers }, _) => {
+                    let current = streams::active_for_doc(tx, doc_id)?;
+                    if current.is_some_and(|s| s.key.epoch() == *epoch) {
+                        let keys = parse_writers(writers).unwrap_or_default();
+                        for k in &keys {
+                            peers::remember_writer(tx, k, now_ms)?;
+                        }
+                        let ids: Vec<KeyId> = keys.iter().map(|k| k.key_id()).collect();
+                        streams::set_writers(tx, doc_id, &ids)?;
+                    }
+                    Effect::None
+                }
+                (ControlMessage::Revoked { doc_id, .. }, _) => {
+                    streams::retire_doc(tx, doc_id)?;
+                    outbox::drop_doc_changes(tx, doc_id)?;
+                    chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
+                    Effect::Access(doc_id.clone(), DocAccess::Ended, false)
+                }
+                _ => Effect::None,
+            };
+            streams::set_sender_next(tx, &row.stream, &sender, seq + 1)?;
+            streams::advance_cursor(tx, &row.stream, position)?;
+            Ok(effect)
+        })?;
+        match effect {
+            Effect::None => {}
+            Effect::Upsert(doc) => {
+                docs.others.insert(doc.doc_id.clone(), *doc);
+            }
+            Effect::Access(doc_id, access, outbox) => {
+                if let Some(d) = docs.others.get_mut(&doc_id) {
+                    d.access = access;
+                    d.outbox = outbox;
+                }
+            }
+        }
+        if let ControlMessage::Grant(Grant { replaces: Some(old), .. }) = &message {
+            if docs.others.get(old).is_some_and(|d| d.owner == Some(peer)) {
+                docs.others.remove(old);
+            }
+        }
+        Ok(Received::Control)
+    }
+
+    /// Every check of a grant, and the decoded document, before anything is written.
+    fn prepare_grant(
+        &self,
+        docs: &super::Docs,
+        grant: &Grant,
+        tail: &[u8],
+        peer: &KeyId,
+    ) -> std::result::Result<Option<PreparedGrant>, RejectReason> {
+        let bad = |_| RejectReason::BadControl;
+        let access = grant.access().map_err(bad)?;
+        let stream = grant.stream().map_err(bad)?;
+        let doc_id = grant.doc_id_bytes().map_err(bad)?;
+        if grant.kind == DocKind::Notes && access != Access::Write && access != Access::Read {
+            return Err(RejectReason::BadControl);
+        }
+        if let Some(existing) = docs.by_id(&grant.doc_id) {
+            if existing.owner != Some(*peer) {
+                return Err(RejectReason::NotAllowed);
+            }
+        }
+        let peer_keys = self
+            .db
+            .read(|c| peers::keys(c, peer))
+            .ok()
+            .flatten()
+            .ok_or(RejectReason::UnknownSender)?;
+        let wrapped = grant.wrapped_key().map_err(bad)?;
+        let (key, wrapper) = unwrap_doc_key(
+            &wrapped,
+            &WrapContext { doc_id, stream },
+            &self.identity,
+            |id| (id == peer).then_some(peer_keys),
+        )
+        .map_err(|_| RejectReason::BadControl)?;
+        if wrapper != *peer || key.epoch() != grant.epoch {
+            return Err(RejectReason::BadControl);
+        }
+        let writers = parse_writers(&grant.writers).map_err(bad)?;
+        let mut snapshot =
+            load_untrusted(tail, self.options.import_limits).map_err(|_| RejectReason::MalformedPayload)?;
+        if genesis::kind_of(&snapshot) != Some(grant.kind) {
+            return Err(RejectReason::MalformedPayload);
+        }
+        snapshot.set_actor(Self::actor_of(&self.identity));
+        if let Some(replaces) = &grant.replaces {
+            parse_id(replaces).map_err(bad)?;
+        }
+        Ok(Some(PreparedGrant {
+            access,
+            stream,
+            key,
+            writers,
+            snapshot,
+        }))
+    }
+
+    fn commit_grant(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        docs: &super::Docs,
+        grant: &Grant,
+        mut p: PreparedGrant,
+        peer: &KeyId,
+        now_ms: i64,
+    ) -> Result<Effect> {
+        let access = match p.access {
+            Access::Read => DocAccess::Read,
+            Access::Write => DocAccess::Write,
+        };
+        for k in &p.writers {
+            peers::remember_writer(tx, k, now_ms)?;
+        }
+        let writer_ids: Vec<KeyId> = p.writers.iter().map(|k| k.key_id()).collect();
+        let me = Self::actor_of(&self.identity);
+        let (mut am, catch_up, chunks_seq) = match docs.others.get(&grant.doc_id) {
+            Some(existing) => {
+                let mut am = existing.am.clone();
+                // My changes the owner's snapshot lacks (sent in an epoch that just ended)
+                // go out again on the new stream.
+                let heads = p.snapshot.get_heads();
+                let mine: Vec<Vec<u8>> = am
+                    .get_changes(&heads)
+                    .into_iter()
+                    .filter(|c| c.actor_id() == &me)
+                    .map(|c| c.raw_bytes().to_vec())
+                    .collect();
+                am.merge(&mut p.snapshot)?;
+                (am, mine, existing.last_seq + 1)
+            }
+            None => {
+                let row = DocumentRow {
+                    doc_id: grant.doc_id.clone(),
+                    kind: grant.kind,
+                    actor: me.to_bytes().to_vec(),
+                    owner: Some(*peer),
+                    access: access.as_str().to_string(),
+                    peer: None,
+                };
+                chunks::insert_document(tx, &row, now_ms)?;
+                (p.snapshot, Vec::new(), 1)
+            }
+        };
+        am.set_actor(me);
+        let saved = am.save();
+        chunks::replace_with_snapshot(tx, &grant.doc_id, chunks_seq, &saved)?;
+        chunks::set_access(tx, &grant.doc_id, access.as_str())?;
+        streams::retire_doc(tx, &grant.doc_id)?;
+        if streams::get(tx, &p.stream)?.is_none() {
+            streams::insert(
+                tx,
+                &StreamRow {
+                    stream: p.stream,
+                    doc_id: Some(grant.doc_id.clone()),
+                    peer_id: None,
+                    key: p.key,
+                    active: true,
+                    cursor: grant.read_from,
+                    next_seq: 1,
+                },
+            )?;
+        }
+        streams::set_writers(tx, &grant.doc_id, &writer_ids)?;
+        let writes = access == DocAccess::Write;
+        outbox::drop_doc_changes(tx, &grant.doc_id)?;
+        if writes {
+            for change in &catch_up {
+                outbox::add_change(tx, &grant.doc_id, change)?;
+            }
+        }
+        if let Some(old) = &grant.replaces {
+            if docs.others.get(old).is_some_and(|d| d.owner == Some(*peer)) {
+                streams::retire_doc(tx, old)?;
+                chunks::delete_document(tx, old)?;
+            }
+        }
+        Ok(Effect::Upsert(Box::new(LoadedDoc {
+            doc_id: grant.doc_id.clone(),
+            kind: grant.kind,
+            owner: Some(*peer),
+            peer: None,
+            access,
+            am,
+            chunks: 1,
+            last_seq: chunks_seq,
+            outbox: writes,
+        })))
+    }
+}
+
+struct PreparedGrant {
+    access: Access,
+    stream: crate::crypto::StreamId,
+    key: crate::crypto::DocKey,
+    writers: Vec<crate::crypto::DevicePublicKeys>,
+    snapshot: automerge::AutoCommit,
+}
