@@ -2,3 +2,4 @@
 
 pub mod dataset;
 pub mod keys;
+pub mod relay_sim;

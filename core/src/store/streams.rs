@@ -167,8 +167,17 @@ pub fn set_sender_next(tx: &Transaction<'_>, stream: &StreamId, sender: &KeyId, 
 }
 
 pub fn writers(conn: &Connection, doc_id: &str) -> Result<Vec<KeyId>> {
+    writers_where(conn, doc_id, "AND current = 1")
+}
+
+/// Every device that was ever allowed to write the document.
+pub fn writers_ever(conn: &Connection, doc_id: &str) -> Result<Vec<KeyId>> {
+    writers_where(conn, doc_id, "")
+}
+
+fn writers_where(conn: &Connection, doc_id: &str, filter: &str) -> Result<Vec<KeyId>> {
     let rows: Vec<Vec<u8>> = conn
-        .prepare_cached("SELECT writer FROM doc_writers WHERE doc_id = ?1")?
+        .prepare_cached(&format!("SELECT writer FROM doc_writers WHERE doc_id = ?1 {filter}"))?
         .query_map([doc_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows
@@ -178,10 +187,11 @@ pub fn writers(conn: &Connection, doc_id: &str) -> Result<Vec<KeyId>> {
 }
 
 pub fn set_writers(tx: &Transaction<'_>, doc_id: &str, writers: &[KeyId]) -> Result<()> {
-    tx.execute("DELETE FROM doc_writers WHERE doc_id = ?1", [doc_id])?;
+    tx.execute("UPDATE doc_writers SET current = 0 WHERE doc_id = ?1", [doc_id])?;
     for w in writers {
         tx.execute(
-            "INSERT OR IGNORE INTO doc_writers (doc_id, writer) VALUES (?1, ?2)",
+            "INSERT INTO doc_writers (doc_id, writer) VALUES (?1, ?2) \
+             ON CONFLICT (doc_id, writer) DO UPDATE SET current = 1",
             params![doc_id, &w.0[..]],
         )?;
     }

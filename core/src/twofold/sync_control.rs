@@ -179,13 +179,13 @@ impl Twofold {
         let (mut am, catch_up, chunks_seq) = match docs.others.get(&grant.doc_id) {
             Some(existing) => {
                 let mut am = existing.am.clone();
-                // My changes the owner's snapshot lacks (sent in an epoch that just ended)
-                // go out again on the new stream.
+                // Changes the owner's snapshot lacks (sent in an epoch that just ended, by this
+                // device or passed on from another writer) go out again on the new stream;
+                // receivers accept another author's change only from a past or present writer.
                 let heads = p.snapshot.get_heads();
                 let mine: Vec<Vec<u8>> = am
                     .get_changes(&heads)
                     .into_iter()
-                    .filter(|c| c.actor_id() == &me)
                     .map(|c| c.raw_bytes().to_vec())
                     .collect();
                 am.merge(&mut p.snapshot)?;

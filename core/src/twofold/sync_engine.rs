@@ -321,6 +321,25 @@ impl Twofold {
         }
     }
 
+    /// Devices whose changes a writer may pass on: the owner, and every past or present
+    /// writer of the document.
+    fn allowed_authors(&self, doc_id: &str) -> Result<Vec<KeyId>> {
+        let owner = self.read(|docs| Ok(docs.by_id(doc_id).and_then(|d| d.owner)))?;
+        let mut out = vec![owner.unwrap_or_else(|| self.identity.key_id())];
+        if owner.is_some() {
+            out.extend(self.db.read(|c| streams::writers_ever(c, doc_id))?);
+        } else {
+            out.extend(
+                self.db
+                    .read(shares::all)?
+                    .into_iter()
+                    .filter(|s| s.doc_id == doc_id && s.access == Access::Write)
+                    .map(|s| s.peer_id),
+            );
+        }
+        Ok(out)
+    }
+
     fn apply_changes(
         &self,
         row: &StreamRow,
@@ -341,10 +360,17 @@ impl Twofold {
             Err(reason) => return self.refused(Some(row), position, reason),
         };
         let sender_actor = automerge::ActorId::from(&sender.0[..]);
+        let authors = self.allowed_authors(&doc_id)?;
         let outcome = self.with_doc(DocSel::Id(&doc_id), |_, doc| {
-            // Only the owner may pass on changes written by others (an import); everyone
-            // else sends only their own.
-            if doc.owner != Some(sender) && changes.iter().any(|c| c.actor_id() != &sender_actor) {
+            // The owner may pass on anything (an import); a writer its own changes, and after
+            // a new epoch those of other past or present writers the owner lacked.
+            let genesis_actor = automerge::ActorId::from(&b"twofold-genesis1"[..]);
+            let foreign = |c: &automerge::Change| {
+                c.actor_id() != &sender_actor
+                    && c.actor_id() != &genesis_actor
+                    && !authors.iter().any(|a| c.actor_id().to_bytes() == a.0)
+            };
+            if doc.owner != Some(sender) && changes.iter().any(foreign) {
                 return Ok(Err(RejectReason::WrongAuthor));
             }
             let kind = doc.kind;

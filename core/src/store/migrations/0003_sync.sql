@@ -77,10 +77,12 @@ CREATE TABLE stream_senders (
     PRIMARY KEY (stream_id, sender)
 ) WITHOUT ROWID;
 
--- Who may write a document owned by someone else, in its current epoch (from the owner).
+-- Who may write a document owned by someone else (from the owner): `current` in this epoch;
+-- earlier writers are kept, as their changes may still be passed on by others.
 CREATE TABLE doc_writers (
-    doc_id TEXT NOT NULL,
-    writer BLOB NOT NULL,
+    doc_id  TEXT NOT NULL,
+    writer  BLOB NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (doc_id, writer)
 ) WITHOUT ROWID;
 
