@@ -80,6 +80,14 @@ impl From<twofold_core::Error> for TwofoldError {
                 reason: reason.clone(),
             },
             E::Closed => TwofoldError::Closed,
+            E::ReadOnly { document } => TwofoldError::InvalidInput {
+                field: "document".to_string(),
+                reason: format!("the {document} document is shared with this device read-only"),
+            },
+            E::NotPaired => TwofoldError::InvalidInput {
+                field: "peer".to_string(),
+                reason: "is not a paired device".to_string(),
+            },
             E::Sqlite(_) | E::Io(_) => TwofoldError::Storage {
                 reason: e.to_string(),
             },

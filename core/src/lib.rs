@@ -16,6 +16,7 @@ pub mod store;
 pub mod sync;
 mod twofold;
 
+pub use crypto::KeyId;
 pub use docs::conflicts::FieldConflict;
 pub use docs::guarded_load::LoadLimits;
 pub use docs::kind::DocKind;
@@ -39,12 +40,13 @@ pub use model::ids::ItemId;
 pub use model::journal::*;
 pub use model::plan::*;
 pub use model::schedule::*;
+pub use model::sharing::*;
 pub use model::time::{Day, LocalDateTime};
 pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
 pub use store::database::KEY_LEN;
-pub use crypto::KeyId;
-pub use model::sharing::*;
-pub use sync::{Access, Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope, Received, RejectReason};
+pub use sync::{
+    Access, Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope, Received, RejectReason,
+};
 pub use twofold::{
     Author, Authorship, ChangeOrigin, Disclosure, DocChanged, HomeScreen, LadderRung,
     LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote, ReceivedSuggestion,

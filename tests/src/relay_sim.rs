@@ -164,7 +164,11 @@ impl Round {
     }
 }
 
-fn deliver<R: Rng>(rng: &mut R, faults: &Faults, mut records: Vec<(u64, Vec<u8>)>) -> Vec<(u64, Vec<u8>)> {
+fn deliver<R: Rng>(
+    rng: &mut R,
+    faults: &Faults,
+    mut records: Vec<(u64, Vec<u8>)>,
+) -> Vec<(u64, Vec<u8>)> {
     let mut out = Vec::with_capacity(records.len());
     for r in records.drain(..) {
         if rng.random_bool(faults.drop_read) {

@@ -78,12 +78,18 @@ fn pair(owner: &Device, mentor: &Device, relay: &mut MemRelay) -> KeyId {
         .iter()
         .find(|p| p.status == PeerStatus::NeedsDecision)
         .expect("a join request arrived");
-    assert_eq!(request.verification_code, pending.verification_code, "both screens show the same code");
+    assert_eq!(
+        request.verification_code, pending.verification_code,
+        "both screens show the same code"
+    );
     owner.s().approve_pairing(&request.id).expect("approve");
     settle(&[owner.s(), mentor.s()], relay, now()).expect("sync");
     let mentor_view = mentor.s().peers().expect("peers");
     assert_eq!(mentor_view[0].status, PeerStatus::Paired);
-    assert_eq!(mentor_view[0].display_name, owner.s().display_name().expect("name"));
+    assert_eq!(
+        mentor_view[0].display_name,
+        owner.s().display_name().expect("name")
+    );
     request.id
 }
 
@@ -102,51 +108,116 @@ fn pair_share_edit_offline_on_both_sides_and_converge() {
     assert!(mentor.s().shared_with_me().expect("list").is_empty());
 
     let shared = coping("call my sister");
-    owner.s().put(s::COPING_STRATEGIES, shared.clone()).expect("put");
     owner
         .s()
-        .share(DocKind::Plan, &mentor_id, Access::Write, "weekly sessions", None)
+        .put(s::COPING_STRATEGIES, shared.clone())
+        .expect("put");
+    owner
+        .s()
+        .share(
+            DocKind::Plan,
+            &mentor_id,
+            Access::Write,
+            "weekly sessions",
+            None,
+        )
         .expect("share plan");
     owner
         .s()
-        .share(DocKind::Schedule, &mentor_id, Access::Read, "meeting reminders", None)
+        .share(
+            DocKind::Schedule,
+            &mentor_id,
+            Access::Read,
+            "meeting reminders",
+            None,
+        )
         .expect("share schedule");
     settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
 
     let docs = mentor.s().shared_with_me().expect("list");
     assert_eq!(docs.len(), 2);
     assert!(docs.iter().all(|d| d.owner_name == "Sam"));
-    let plan = docs.iter().find(|d| d.kind == DocKind::Plan).expect("plan").doc_id.clone();
-    let schedule = docs.iter().find(|d| d.kind == DocKind::Schedule).expect("schedule");
-    assert_eq!(mentor.s().shared_list(&plan, s::COPING_STRATEGIES).expect("list"), vec![shared.clone()]);
+    let plan = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Plan)
+        .expect("plan")
+        .doc_id
+        .clone();
+    let schedule = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Schedule)
+        .expect("schedule");
+    assert_eq!(
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("list"),
+        vec![shared.clone()]
+    );
 
     // Offline on both sides, including the same item.
     let mut from_owner = shared.clone();
     from_owner.description = "call my sister, or text her".into();
-    owner.s().put(s::COPING_STRATEGIES, from_owner).expect("owner edit");
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, from_owner)
+        .expect("owner edit");
     let mut from_mentor = shared.clone();
     from_mentor.domain = Domain::MentalHealth;
-    mentor.s().shared_put(&plan, s::COPING_STRATEGIES, from_mentor).expect("mentor edit");
+    mentor
+        .s()
+        .shared_put(&plan, s::COPING_STRATEGIES, from_mentor)
+        .expect("mentor edit");
     let mentor_new = coping("box breathing, 4 counts");
-    mentor.s().shared_put(&plan, s::COPING_STRATEGIES, mentor_new.clone()).expect("mentor adds");
+    mentor
+        .s()
+        .shared_put(&plan, s::COPING_STRATEGIES, mentor_new.clone())
+        .expect("mentor adds");
     // Read-only is enforced on the device too.
-    let refused = mentor.s().shared_remove(&schedule.doc_id, SectionId::Meetings, &ItemId::random());
-    assert!(matches!(refused, Err(Error::ReadOnly { .. })), "{refused:?}");
+    let refused =
+        mentor
+            .s()
+            .shared_remove(&schedule.doc_id, SectionId::Meetings, &ItemId::random());
+    assert!(
+        matches!(refused, Err(Error::ReadOnly { .. })),
+        "{refused:?}"
+    );
 
     settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
-    let merged = owner.s().get(s::COPING_STRATEGIES, &shared.id).expect("get");
+    let merged = owner
+        .s()
+        .get(s::COPING_STRATEGIES, &shared.id)
+        .expect("get");
     assert_eq!(merged.description, "call my sister, or text her");
-    assert_eq!(merged.domain, Domain::MentalHealth, "edits of different fields of one item merge");
+    assert_eq!(
+        merged.domain,
+        Domain::MentalHealth,
+        "edits of different fields of one item merge"
+    );
     assert!(owner.s().get(s::COPING_STRATEGIES, &mentor_new.id).is_ok());
-    let who = owner.s().authorship(&plan, SectionId::CopingStrategies, &mentor_new.id).expect("who");
-    assert_eq!(who.created_by, Author::Peer { id: mentor.s().device_id(), name: "Alex".into() });
-    let who = mentor.s().authorship(&plan, SectionId::CopingStrategies, &mentor_new.id).expect("who");
+    let who = owner
+        .s()
+        .authorship(&plan, SectionId::CopingStrategies, &mentor_new.id)
+        .expect("who");
+    assert_eq!(
+        who.created_by,
+        Author::Peer {
+            id: mentor.s().device_id(),
+            name: "Alex".into()
+        }
+    );
+    let who = mentor
+        .s()
+        .authorship(&plan, SectionId::CopingStrategies, &mentor_new.id)
+        .expect("who");
     assert_eq!(who.created_by, Author::ThisDevice);
 
     // Every batch that reached the mentor is in the owner's disclosure log.
     let log = owner.s().disclosure_log().expect("log");
-    assert!(log.iter().any(|d| d.kind == DocKind::Plan && d.what == "snapshot"));
+    assert!(log
+        .iter()
+        .any(|d| d.kind == DocKind::Plan && d.what == "snapshot"));
     assert!(log.iter().all(|d| d.peer_id == mentor_id));
 }
 
@@ -159,36 +230,81 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
     let mentor_id = pair(&owner, &mentor, &mut relay);
     let supporter_id = pair(&owner, &supporter, &mut relay);
     for peer in [&mentor_id, &supporter_id] {
-        owner.s().share(DocKind::Plan, peer, Access::Write, "support", None).expect("share");
+        owner
+            .s()
+            .share(DocKind::Plan, peer, Access::Write, "support", None)
+            .expect("share");
     }
     let before = coping("walk to the river");
-    owner.s().put(s::COPING_STRATEGIES, before.clone()).expect("put");
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, before.clone())
+        .expect("put");
     let all = [owner.s(), mentor.s(), supporter.s()];
     settle(&all, &mut relay, now()).expect("sync");
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
-    assert!(supporter.s().shared_get(&plan, s::COPING_STRATEGIES, &before.id).is_ok());
+    assert!(supporter
+        .s()
+        .shared_get(&plan, s::COPING_STRATEGIES, &before.id)
+        .is_ok());
 
-    let streams_before: Vec<StreamId> = supporter.s().sync_follows().expect("f").iter().map(|f| f.stream).collect();
-    owner.s().revoke_share(DocKind::Plan, &supporter_id).expect("revoke");
+    let streams_before: Vec<StreamId> = supporter
+        .s()
+        .sync_follows()
+        .expect("f")
+        .iter()
+        .map(|f| f.stream)
+        .collect();
+    owner
+        .s()
+        .revoke_share(DocKind::Plan, &supporter_id)
+        .expect("revoke");
     let after = coping("the secret after revocation");
-    owner.s().put(s::COPING_STRATEGIES, after.clone()).expect("put");
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, after.clone())
+        .expect("put");
     let outgoing = owner.s().sync_outgoing(now()).expect("out");
     // Nothing the owner sends from now on is on a stream the revoked device can read, except
     // its channel — and that carries only the notice, no document bytes.
     for e in &outgoing.envelopes {
         if streams_before.contains(&e.stream) {
-            assert!(e.envelope.len() < 400, "only the revocation notice goes to the revoked device");
+            assert!(
+                e.envelope.len() < 400,
+                "only the revocation notice goes to the revoked device"
+            );
         }
     }
     settle(&all, &mut relay, now()).expect("sync");
-    assert!(supporter.s().shared_get(&plan, s::COPING_STRATEGIES, &before.id).is_ok(), "keeps what it had");
-    assert!(supporter.s().shared_get(&plan, s::COPING_STRATEGIES, &after.id).is_err(), "gets nothing new");
-    assert!(mentor.s().shared_get(&plan, s::COPING_STRATEGIES, &after.id).is_ok(), "the mentor still does");
+    assert!(
+        supporter
+            .s()
+            .shared_get(&plan, s::COPING_STRATEGIES, &before.id)
+            .is_ok(),
+        "keeps what it had"
+    );
+    assert!(
+        supporter
+            .s()
+            .shared_get(&plan, s::COPING_STRATEGIES, &after.id)
+            .is_err(),
+        "gets nothing new"
+    );
+    assert!(
+        mentor
+            .s()
+            .shared_get(&plan, s::COPING_STRATEGIES, &after.id)
+            .is_ok(),
+        "the mentor still does"
+    );
     let listed = supporter.s().shared_with_me().expect("list");
     assert_eq!(listed[0].access, None, "the app can say the share ended");
     // A change the revoked device makes is refused by the others.
     let late = coping("written after revocation");
-    assert!(supporter.s().shared_put(&plan, s::COPING_STRATEGIES, late.clone()).is_err());
+    assert!(supporter
+        .s()
+        .shared_put(&plan, s::COPING_STRATEGIES, late.clone())
+        .is_err());
     settle(&all, &mut relay, now()).expect("sync");
     assert!(owner.s().get(s::COPING_STRATEGIES, &late.id).is_err());
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
@@ -201,14 +317,23 @@ fn expired_consent_acts_as_revoked() {
     let clinician = Device::new("Dr K");
     let id = pair(&owner, &clinician, &mut relay);
     let soon = now() + 60_000;
-    owner.s().share(DocKind::Plan, &id, Access::Read, "appointment", Some(soon)).expect("share");
+    owner
+        .s()
+        .share(DocKind::Plan, &id, Access::Read, "appointment", Some(soon))
+        .expect("share");
     settle(&[owner.s(), clinician.s()], &mut relay, now()).expect("sync");
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     let later = coping("after the appointment");
-    owner.s().put(s::COPING_STRATEGIES, later.clone()).expect("put");
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, later.clone())
+        .expect("put");
     // An hour later the consent has run out.
     settle(&[owner.s(), clinician.s()], &mut relay, soon + 3_600_000).expect("sync");
-    assert!(clinician.s().shared_get(&plan, s::COPING_STRATEGIES, &later.id).is_err());
+    assert!(clinician
+        .s()
+        .shared_get(&plan, s::COPING_STRATEGIES, &later.id)
+        .is_err());
     let shares = owner.s().shares().expect("shares");
     assert_eq!(shares[0].end_reason.as_deref(), Some("expired"));
 }
@@ -238,13 +363,25 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
             now(),
         )
         .expect("check-in");
-    owner.s().share(DocKind::Summary, &id, Access::Read, "how I'm doing", None).expect("share");
-    owner.s().share(DocKind::Plan, &id, Access::Read, "my plan", None).expect("share");
+    owner
+        .s()
+        .share(DocKind::Summary, &id, Access::Read, "how I'm doing", None)
+        .expect("share");
+    owner
+        .s()
+        .share(DocKind::Plan, &id, Access::Read, "my plan", None)
+        .expect("share");
     settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
     let docs = mentor.s().shared_with_me().expect("list");
     assert!(docs.iter().all(|d| d.kind != DocKind::Journal));
-    let summary = docs.iter().find(|d| d.kind == DocKind::Summary).expect("summary");
-    let weeks = mentor.s().shared_list(&summary.doc_id, s::WEEKS).expect("weeks");
+    let summary = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Summary)
+        .expect("summary");
+    let weeks = mentor
+        .s()
+        .shared_list(&summary.doc_id, s::WEEKS)
+        .expect("weeks");
     assert_eq!(weeks.iter().map(|w| w.check_ins).sum::<u32>(), 1);
     assert_eq!(weeks.last().and_then(|w| w.craving_avg), Some(7.0));
     assert!(relay.all_bytes().iter().all(|b| !contains(b, b"CANARY")));
@@ -253,8 +390,18 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
     let idea = coping("cold water on the face");
     let json = serde_json::to_string(&idea).expect("json");
     let owner_id = owner.s().device_id();
-    mentor.s().suggest(&owner_id, SectionId::CopingStrategies, &json, "worked for me").expect("suggest");
-    let bad = mentor.s().suggest(&owner_id, SectionId::CopingStrategies, "{\"id\":\"x\"}", "");
+    mentor
+        .s()
+        .suggest(
+            &owner_id,
+            SectionId::CopingStrategies,
+            &json,
+            "worked for me",
+        )
+        .expect("suggest");
+    let bad = mentor
+        .s()
+        .suggest(&owner_id, SectionId::CopingStrategies, "{\"id\":\"x\"}", "");
     assert!(matches!(bad, Err(Error::Invalid(_))), "{bad:?}");
     settle(&[mentor.s(), owner.s()], &mut relay, now()).expect("sync");
     let open = owner.s().suggestions().expect("suggestions");
@@ -264,12 +411,21 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
         .s()
         .accept_suggestion(&open[0].notes_doc_id, &open[0].suggestion.id)
         .expect("accept");
-    assert_eq!(owner.s().get(s::COPING_STRATEGIES, &idea.id).expect("copied"), idea);
+    assert_eq!(
+        owner
+            .s()
+            .get(s::COPING_STRATEGIES, &idea.id)
+            .expect("copied"),
+        idea
+    );
     settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
     let seen = mentor.s().suggestions_for(&owner_id).expect("mentor view");
     assert_eq!(seen[0].status, twofold_core::SuggestionStatus::Accepted);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
-    assert!(mentor.s().shared_get(&plan, s::COPING_STRATEGIES, &idea.id).is_ok());
+    assert!(mentor
+        .s()
+        .shared_get(&plan, s::COPING_STRATEGIES, &idea.id)
+        .is_ok());
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -282,49 +438,85 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let id = pair(&owner, &mentor, &mut relay);
-    owner.s().share(DocKind::Plan, &id, Access::Write, "support", None).expect("share");
+    owner
+        .s()
+        .share(DocKind::Plan, &id, Access::Write, "support", None)
+        .expect("share");
     settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
-    owner.s().put(s::COPING_STRATEGIES, coping("one")).expect("put");
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("one"))
+        .expect("put");
     let out = owner.s().sync_outgoing(now()).expect("out");
     let good = out.envelopes.last().expect("an envelope").clone();
     let before = heads(&mentor, &plan);
     let follows = mentor.s().sync_follows().expect("follows");
     assert!(follows.iter().any(|f| f.stream == good.stream));
-    let try_bytes = |bytes: &[u8]| mentor.s().sync_receive(&good.stream, 1000, bytes, now()).expect("receive");
+    let try_bytes = |bytes: &[u8]| {
+        mentor
+            .s()
+            .sync_receive(&good.stream, 1000, bytes, now())
+            .expect("receive")
+    };
 
     let mut cases: Vec<(&str, Vec<u8>, RejectReason)> = Vec::new();
     for bit in [0usize, 8 * 20, 8 * 40, 8 * 70, good.envelope.len() * 8 - 1] {
         let mut b = good.envelope.clone();
         b[bit / 8] ^= 1 << (bit % 8);
-        let expect = if bit == 0 { RejectReason::UnsupportedVersion } else { RejectReason::BadSignature };
+        let expect = if bit == 0 {
+            RejectReason::UnsupportedVersion
+        } else {
+            RejectReason::BadSignature
+        };
         cases.push(("flipped bit", b, expect));
     }
-    cases.push(("truncated", good.envelope[..100].to_vec(), RejectReason::Truncated));
-    cases.push(("oversized", vec![1u8; 9 * 1024 * 1024], RejectReason::TooLarge));
+    cases.push((
+        "truncated",
+        good.envelope[..100].to_vec(),
+        RejectReason::Truncated,
+    ));
+    cases.push((
+        "oversized",
+        vec![1u8; 9 * 1024 * 1024],
+        RejectReason::TooLarge,
+    ));
     // Re-signed by another device that the mentor does not know.
     let stranger = twofold_core::crypto::DeviceIdentity::generate().expect("rng");
     let key = twofold_core::crypto::DocKey::generate(0).expect("rng");
-    let forged = twofold_core::crypto::seal(&key, &stranger, good.stream, 1, b"\x01").expect("seal");
+    let forged =
+        twofold_core::crypto::seal(&key, &stranger, good.stream, 1, b"\x01").expect("seal");
     cases.push(("wrong signer", forged, RejectReason::UnknownSender));
     for (what, bytes, reason) in cases {
         assert_eq!(try_bytes(&bytes), Received::Rejected(reason), "{what}");
         assert_eq!(heads(&mentor, &plan), before, "{what} changed nothing");
     }
     // The real one applies once; its replay is ignored.
-    assert!(matches!(try_bytes(&good.envelope), Received::Applied { .. }));
+    assert!(matches!(
+        try_bytes(&good.envelope),
+        Received::Applied { .. }
+    ));
     let after = heads(&mentor, &plan);
     assert_eq!(try_bytes(&good.envelope), Received::Duplicate);
     assert_eq!(heads(&mentor, &plan), after);
     // After a revocation, envelopes of the old epoch are refused.
     let old_stream = good.stream;
     owner.s().revoke_share(DocKind::Plan, &id).expect("revoke");
-    owner.s().share(DocKind::Plan, &id, Access::Write, "again", None).expect("share again");
+    owner
+        .s()
+        .share(DocKind::Plan, &id, Access::Write, "again", None)
+        .expect("share again");
     settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
-    let stale = mentor.s().sync_receive(&old_stream, 1001, &good.envelope, now()).expect("receive");
+    let stale = mentor
+        .s()
+        .sync_receive(&old_stream, 1001, &good.envelope, now())
+        .expect("receive");
     assert_eq!(stale, Received::Rejected(RejectReason::StaleEpoch));
     let counted = mentor.s().sync_rejections().expect("counters");
-    assert!(counted.iter().any(|(r, n)| r == "bad_signature" && *n >= 4), "{counted:?}");
+    assert!(
+        counted.iter().any(|(r, n)| r == "bad_signature" && *n >= 4),
+        "{counted:?}"
+    );
 }
 
 #[test]
@@ -345,11 +537,26 @@ fn simulate(seed: u64) {
     let m = pair(&owner, &mentor, &mut relay);
     let sup = pair(&owner, &supporter, &mut relay);
     let c = pair(&owner, &clinician, &mut relay);
-    owner.s().share(DocKind::Plan, &m, Access::Write, "mentor", None).expect("share");
-    owner.s().share(DocKind::Plan, &sup, Access::Write, "supporter", None).expect("share");
-    owner.s().share(DocKind::Plan, &c, Access::Read, "clinician", None).expect("share");
-    owner.s().share(DocKind::Schedule, &m, Access::Read, "mentor", None).expect("share");
-    owner.s().share(DocKind::Summary, &c, Access::Read, "clinician", None).expect("share");
+    owner
+        .s()
+        .share(DocKind::Plan, &m, Access::Write, "mentor", None)
+        .expect("share");
+    owner
+        .s()
+        .share(DocKind::Plan, &sup, Access::Write, "supporter", None)
+        .expect("share");
+    owner
+        .s()
+        .share(DocKind::Plan, &c, Access::Read, "clinician", None)
+        .expect("share");
+    owner
+        .s()
+        .share(DocKind::Schedule, &m, Access::Read, "mentor", None)
+        .expect("share");
+    owner
+        .s()
+        .share(DocKind::Summary, &c, Access::Read, "clinician", None)
+        .expect("share");
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     let mut written = Vec::new();
     let mut revoked_at = None;
@@ -357,11 +564,18 @@ fn simulate(seed: u64) {
         let who = rng.random_range(0..4);
         let item = coping(&format!("s{seed}-{step}"));
         match who {
-            0 => owner.s().put(s::COPING_STRATEGIES, item.clone()).expect("owner put"),
-            1 => mentor.s().shared_put(&plan, s::COPING_STRATEGIES, item.clone()).unwrap_or(()),
-            2 if revoked_at.is_none() => {
-                supporter.s().shared_put(&plan, s::COPING_STRATEGIES, item.clone()).unwrap_or(())
-            }
+            0 => owner
+                .s()
+                .put(s::COPING_STRATEGIES, item.clone())
+                .expect("owner put"),
+            1 => mentor
+                .s()
+                .shared_put(&plan, s::COPING_STRATEGIES, item.clone())
+                .unwrap_or(()),
+            2 if revoked_at.is_none() => supporter
+                .s()
+                .shared_put(&plan, s::COPING_STRATEGIES, item.clone())
+                .unwrap_or(()),
             _ => {}
         }
         written.push(item);
@@ -378,7 +592,10 @@ fn simulate(seed: u64) {
             }
         }
         // Devices come online at random, rarely all at once.
-        for (i, d) in [&owner, &mentor, &supporter, &clinician].into_iter().enumerate() {
+        for (i, d) in [&owner, &mentor, &supporter, &clinician]
+            .into_iter()
+            .enumerate()
+        {
             if rng.random_bool(if i == 0 { 0.3 } else { 0.15 }) {
                 sync_round(d.s(), &mut relay, &mut rng, &Faults::HARSH, now()).expect("round");
             }
@@ -388,18 +605,39 @@ fn simulate(seed: u64) {
     settle(&all, &mut relay, now()).expect("settle");
     let owner_heads = heads(&owner, &plan);
     assert_eq!(heads(&mentor, &plan), owner_heads, "seed {seed}: mentor");
-    assert_eq!(heads(&clinician, &plan), owner_heads, "seed {seed}: clinician");
+    assert_eq!(
+        heads(&clinician, &plan),
+        owner_heads,
+        "seed {seed}: clinician"
+    );
     // No device has a document it may not see.
-    let kinds = |d: &Device| -> Vec<DocKind> { d.s().shared_with_me().expect("list").iter().map(|x| x.kind).collect() };
+    let kinds = |d: &Device| -> Vec<DocKind> {
+        d.s()
+            .shared_with_me()
+            .expect("list")
+            .iter()
+            .map(|x| x.kind)
+            .collect()
+    };
     assert!(!kinds(&mentor).contains(&DocKind::Journal));
-    assert!(!kinds(&clinician).contains(&DocKind::Journal) && !kinds(&clinician).contains(&DocKind::Schedule));
+    assert!(
+        !kinds(&clinician).contains(&DocKind::Journal)
+            && !kinds(&clinician).contains(&DocKind::Schedule)
+    );
     assert!(!kinds(&supporter).contains(&DocKind::Schedule));
     // What the owner has is what the mentor has, item for item.
     assert_eq!(
         owner.s().list(s::COPING_STRATEGIES).expect("list"),
-        mentor.s().shared_list(&plan, s::COPING_STRATEGIES).expect("list"),
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("list"),
         "seed {seed}"
     );
     let owner_items = owner.s().list(s::COPING_STRATEGIES).expect("list");
-    assert!(owner_items.len() > 40, "seed {seed}: only {} items arrived", owner_items.len());
+    assert!(
+        owner_items.len() > 40,
+        "seed {seed}: only {} items arrived",
+        owner_items.len()
+    );
 }

@@ -10,9 +10,10 @@ use crate::model::plan::*;
 use crate::model::schedule::{Attendance, Meeting};
 
 mirror_enum! {
-    /// One of the person's four documents. A document is the unit of sharing, export and
-    /// import.
-    DocumentKind => tc::DocKind { Plan, Contacts, Schedule, Journal }
+    /// A document: the person's four, the wellbeing summary derived from the journal (to
+    /// share instead of it), and a mentor's notes and suggestions. A document is the unit of
+    /// sharing, export and import.
+    DocumentKind => tc::DocKind { Plan, Contacts, Schedule, Journal, Summary, Notes }
 }
 
 mirror_enum! {
@@ -22,7 +23,8 @@ mirror_enum! {
         DailyMaintenance, Triggers, WarningSigns, CopingStrategies, Distractions, Reasons, Goals,
         GoalSteps, TakeoverSigns, CrisisContacts, DoNotInvolve, Professionals, Medications,
         Treatments, WhatHelps, WhatDoesNotHelp, EnvironmentSafety, LapsePlan, PostCrisisPlan,
-        Contacts, Meetings, Attendance, CheckIns, Recoveries, Lapses,
+        Contacts, Meetings, Attendance, CheckIns, Recoveries, Lapses, Weeks, Milestones,
+        OpenAlerts, MentorNotes, Suggestions,
     }
 }
 
@@ -91,10 +93,26 @@ mirror_record! {
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 #[allow(clippy::large_enum_variant)] // one per delivery; boxing buys nothing across the FFI
 pub enum DocumentSnapshot {
-    Plan { plan: PlanDocument },
-    Contacts { contacts: ContactsDocument },
-    Schedule { schedule: ScheduleDocument },
-    Journal { journal: JournalDocument },
+    Plan {
+        plan: PlanDocument,
+    },
+    Contacts {
+        contacts: ContactsDocument,
+    },
+    Schedule {
+        schedule: ScheduleDocument,
+    },
+    Journal {
+        journal: JournalDocument,
+    },
+    /// The wellbeing summary and a mentor's notes travel as their export JSON until their
+    /// records are mirrored here.
+    Summary {
+        json: String,
+    },
+    Notes {
+        json: String,
+    },
 }
 
 impl From<tc::DocumentSnapshot> for DocumentSnapshot {
@@ -104,6 +122,16 @@ impl From<tc::DocumentSnapshot> for DocumentSnapshot {
             tc::DocumentSnapshot::Contacts(c) => DocumentSnapshot::Contacts { contacts: c.into() },
             tc::DocumentSnapshot::Schedule(s) => DocumentSnapshot::Schedule { schedule: s.into() },
             tc::DocumentSnapshot::Journal(j) => DocumentSnapshot::Journal { journal: j.into() },
+            other @ tc::DocumentSnapshot::Summary(_) => DocumentSnapshot::Summary {
+                json: snapshot_json(&other),
+            },
+            other @ tc::DocumentSnapshot::Notes(_) => DocumentSnapshot::Notes {
+                json: snapshot_json(&other),
+            },
         }
     }
+}
+
+fn snapshot_json(s: &tc::DocumentSnapshot) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }

@@ -76,10 +76,11 @@ pub fn seal_reply(
     let signature = owner.sign(&[label::PAIRING_REPLY_SIG, &aad[..], &body[..]]);
     body.extend_from_slice(&signature);
     let plain = Zeroizing::new(body);
-    let sealed = seal_to(&mentor.agreement, &context(invite, &aad), &plain).map_err(|e| match e {
-        SealToError::Rng => InviteError::Rng(super::RngUnavailable),
-        SealToError::WeakRecipientKey | SealToError::TooLarge => InviteError::BadMentorKeys,
-    })?;
+    let sealed =
+        seal_to(&mentor.agreement, &context(invite, &aad), &plain).map_err(|e| match e {
+            SealToError::Rng => InviteError::Rng(super::RngUnavailable),
+            SealToError::WeakRecipientKey | SealToError::TooLarge => InviteError::BadMentorKeys,
+        })?;
     Ok([&header[..], &sealed[..]].concat())
 }
 
@@ -189,8 +190,8 @@ mod tests {
     fn setup() -> (Invite, DeviceIdentity, DeviceIdentity) {
         let owner = DeviceIdentity::generate().expect("rng");
         let mentor = DeviceIdentity::generate().expect("rng");
-        let invite =
-            Invite::create("https://relay.example", &owner.public_keys(), u64::MAX).expect("invite");
+        let invite = Invite::create("https://relay.example", &owner.public_keys(), u64::MAX)
+            .expect("invite");
         (invite, owner, mentor)
     }
 
@@ -203,7 +204,10 @@ mod tests {
             owner_name: "Sam".into(),
         };
         let bytes = seal_reply(&invite, &owner, &mentor.public_keys(), &decision).expect("seal");
-        assert_eq!(open_reply(&bytes, &invite, &mentor).expect("open"), decision);
+        assert_eq!(
+            open_reply(&bytes, &invite, &mentor).expect("open"),
+            decision
+        );
         let stranger = DeviceIdentity::generate().expect("rng");
         assert!(open_reply(&bytes, &invite, &stranger).is_err());
         for i in 0..bytes.len() * 8 {
@@ -217,8 +221,13 @@ mod tests {
     fn a_reply_signed_by_someone_else_is_refused() {
         let (invite, _owner, mentor) = setup();
         let impostor = DeviceIdentity::generate().expect("rng");
-        let bytes = seal_reply(&invite, &impostor, &mentor.public_keys(), &PairingDecision::Declined)
-            .expect("seal");
+        let bytes = seal_reply(
+            &invite,
+            &impostor,
+            &mentor.public_keys(),
+            &PairingDecision::Declined,
+        )
+        .expect("seal");
         assert!(open_reply(&bytes, &invite, &mentor).is_err());
     }
 }

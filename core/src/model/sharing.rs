@@ -84,7 +84,10 @@ pub const MAX_ITEM_JSON: usize = 64 * 1024;
 
 impl Validate for WeekSummary {
     fn validate(&self) -> Result<()> {
-        for (field, value) in [("mood_avg", self.mood_avg), ("craving_avg", self.craving_avg)] {
+        for (field, value) in [
+            ("mood_avg", self.mood_avg),
+            ("craving_avg", self.craving_avg),
+        ] {
             if value.is_some_and(|v| !(0.0..=10.0).contains(&v)) {
                 return Err(Error::invalid(field, "must be between 0 and 10"));
             }

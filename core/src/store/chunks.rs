@@ -145,7 +145,12 @@ pub fn delete_document(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
 
 /// Replaces every chunk of a document with one snapshot at `seq` (after a peer's snapshot
 /// was merged in, or to store a document received whole).
-pub fn replace_with_snapshot(tx: &Transaction<'_>, doc_id: &str, seq: i64, snapshot: &[u8]) -> Result<()> {
+pub fn replace_with_snapshot(
+    tx: &Transaction<'_>,
+    doc_id: &str,
+    seq: i64,
+    snapshot: &[u8],
+) -> Result<()> {
     tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [doc_id])?;
     append(tx, doc_id, seq, snapshot, true)
 }

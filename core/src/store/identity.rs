@@ -11,7 +11,8 @@ pub fn load(conn: &Connection) -> Result<Option<DeviceIdentity>> {
         .optional()?;
     secret
         .map(|s| {
-            DeviceIdentity::from_secret_bytes(&s).map_err(|_| Error::invalid("identity", "is damaged"))
+            DeviceIdentity::from_secret_bytes(&s)
+                .map_err(|_| Error::invalid("identity", "is damaged"))
         })
         .transpose()
 }
@@ -36,9 +37,6 @@ pub fn display_name(conn: &Connection) -> Result<String> {
 }
 
 pub fn set_display_name(tx: &Transaction<'_>, name: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE identity SET display_name = ?1 WHERE id = 1",
-        [name],
-    )?;
+    tx.execute("UPDATE identity SET display_name = ?1 WHERE id = 1", [name])?;
     Ok(())
 }

@@ -15,7 +15,8 @@ pub fn add_change(tx: &Transaction<'_>, doc_id: &str, bytes: &[u8]) -> Result<()
 
 /// Pending local changes, grouped by document in the order they were made.
 pub fn pending_changes(conn: &Connection) -> Result<Vec<(i64, String, Vec<u8>)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, doc_id, bytes FROM outbox_changes ORDER BY doc_id, id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, doc_id, bytes FROM outbox_changes ORDER BY doc_id, id")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -87,8 +88,9 @@ fn envelope_row(r: &rusqlite::Row<'_>) -> Result<EnvelopeRow> {
 const ENVELOPE_COLUMNS: &str = "id, stream_id, doc_id, peer_id, changes, envelope";
 
 pub fn unsent(conn: &Connection) -> Result<Vec<EnvelopeRow>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {ENVELOPE_COLUMNS} FROM outbox ORDER BY id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENVELOPE_COLUMNS} FROM outbox ORDER BY id"
+    ))?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -100,12 +102,14 @@ pub fn unsent(conn: &Connection) -> Result<Vec<EnvelopeRow>> {
 /// Removes an acknowledged envelope; `None` if it was already acknowledged.
 pub fn take_envelope(tx: &Transaction<'_>, id: i64) -> Result<Option<EnvelopeRow>> {
     let row = {
-        let mut stmt =
-            tx.prepare_cached(&format!("SELECT {ENVELOPE_COLUMNS} FROM outbox WHERE id = ?1"))?;
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {ENVELOPE_COLUMNS} FROM outbox WHERE id = ?1"
+        ))?;
         let mut rows = stmt.query([id])?;
         rows.next()?.map(envelope_row).transpose()?
     };
-    tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+        .execute([id])?;
     Ok(row)
 }
 
@@ -117,9 +121,14 @@ pub fn add_mailbox_post(tx: &Transaction<'_>, mailbox: &[u8; 16], bytes: &[u8]) 
     Ok(())
 }
 
-pub fn mailbox_posts(conn: &Connection) -> Result<Vec<(i64, [u8; 16], Vec<u8>)>> {
+/// (row id, mailbox, bytes)
+pub type PendingPost = (i64, [u8; 16], Vec<u8>);
+
+pub fn mailbox_posts(conn: &Connection) -> Result<Vec<PendingPost>> {
     let mut stmt = conn.prepare_cached("SELECT id, mailbox, bytes FROM mailbox_out ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get(2)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, mailbox, bytes) = row?;
@@ -142,7 +151,12 @@ pub enum MailboxRole {
     Reply,
 }
 
-pub fn watch_mailbox(tx: &Transaction<'_>, mailbox: &[u8; 16], invite_id: &[u8; 16], role: MailboxRole) -> Result<()> {
+pub fn watch_mailbox(
+    tx: &Transaction<'_>,
+    mailbox: &[u8; 16],
+    invite_id: &[u8; 16],
+    role: MailboxRole,
+) -> Result<()> {
     let role = match role {
         MailboxRole::Join => "join",
         MailboxRole::Reply => "reply",
@@ -155,7 +169,10 @@ pub fn watch_mailbox(tx: &Transaction<'_>, mailbox: &[u8; 16], invite_id: &[u8; 
 }
 
 pub fn unwatch_mailbox(tx: &Transaction<'_>, mailbox: &[u8; 16]) -> Result<()> {
-    tx.execute("DELETE FROM mailbox_watch WHERE mailbox = ?1", [&mailbox[..]])?;
+    tx.execute(
+        "DELETE FROM mailbox_watch WHERE mailbox = ?1",
+        [&mailbox[..]],
+    )?;
     Ok(())
 }
 
@@ -172,17 +189,35 @@ pub fn unwatch_invite(tx: &Transaction<'_>, invite_id: &[u8; 16], role: MailboxR
 }
 
 /// (mailbox, invite id, role, cursor)
-pub fn watched(conn: &Connection) -> Result<Vec<([u8; 16], [u8; 16], MailboxRole, u64)>> {
-    let mut stmt = conn.prepare_cached("SELECT mailbox, invite_id, role, cursor FROM mailbox_watch ORDER BY mailbox")?;
+pub type Watched = ([u8; 16], [u8; 16], MailboxRole, u64);
+
+pub fn watched(conn: &Connection) -> Result<Vec<Watched>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT mailbox, invite_id, role, cursor FROM mailbox_watch ORDER BY mailbox",
+    )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+        Ok((
+            r.get::<_, Vec<u8>>(0)?,
+            r.get::<_, Vec<u8>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (m, i, role, cursor) = row?;
         let bad = || Error::invalid("mailbox_watch", "has the wrong length");
-        let role = if role == "join" { MailboxRole::Join } else { MailboxRole::Reply };
-        out.push((m.try_into().map_err(|_| bad())?, i.try_into().map_err(|_| bad())?, role, cursor as u64));
+        let role = if role == "join" {
+            MailboxRole::Join
+        } else {
+            MailboxRole::Reply
+        };
+        out.push((
+            m.try_into().map_err(|_| bad())?,
+            i.try_into().map_err(|_| bad())?,
+            role,
+            cursor as u64,
+        ));
     }
     Ok(out)
 }
@@ -206,11 +241,16 @@ pub fn count_rejection(tx: &Transaction<'_>, reason: &str) -> Result<()> {
 
 pub fn rejections(conn: &Connection) -> Result<Vec<(String, u64)>> {
     let mut stmt = conn.prepare_cached("SELECT reason, count FROM rejections ORDER BY reason")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn invite_secret(conn: &Connection, invite_id: &[u8; 16]) -> Result<Option<([u8; 32], String, i64, Option<i64>)>> {
+/// (secret, relay, expires at (s), used at (ms))
+pub type StoredInvite = ([u8; 32], String, i64, Option<i64>);
+
+pub fn invite_secret(conn: &Connection, invite_id: &[u8; 16]) -> Result<Option<StoredInvite>> {
     let row: Option<(Vec<u8>, String, i64, Option<i64>)> = conn
         .query_row(
             "SELECT secret, relay, expires_at, used_at FROM invites WHERE invite_id = ?1",

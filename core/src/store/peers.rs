@@ -84,14 +84,16 @@ const COLUMNS: &str = "peer_id, public_keys, display_name, state, invite_id, inv
                        relay, channel_stream, created_at, paired_at";
 
 pub fn get(conn: &Connection, peer: &KeyId) -> Result<Option<PeerRow>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM peers WHERE peer_id = ?1"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM peers WHERE peer_id = ?1"))?;
     let mut rows = stmt.query([&peer.0[..]])?;
     rows.next()?.map(from_row).transpose()
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<PeerRow>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM peers ORDER BY created_at, peer_id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM peers ORDER BY created_at, peer_id"
+    ))?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {

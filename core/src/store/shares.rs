@@ -58,7 +58,11 @@ fn query(conn: &Connection, filter: &str, p: impl rusqlite::Params) -> Result<Ve
 }
 
 pub fn active_for_doc(conn: &Connection, doc_id: &str) -> Result<Vec<ShareRow>> {
-    query(conn, "WHERE doc_id = ?1 AND ended_at IS NULL ORDER BY share_id", [doc_id])
+    query(
+        conn,
+        "WHERE doc_id = ?1 AND ended_at IS NULL ORDER BY share_id",
+        [doc_id],
+    )
 }
 
 pub fn active(conn: &Connection) -> Result<Vec<ShareRow>> {
@@ -156,8 +160,9 @@ pub fn disclosures(conn: &Connection) -> Result<Vec<Disclosure>> {
             doc_id: r.get(1)?,
             kind: DocKind::parse("disclosure_log.kind", &kind)?,
             peer_id: KeyId(
-                peer.try_into()
-                    .map_err(|_| Error::invalid("disclosure_log.peer_id", "has the wrong length"))?,
+                peer.try_into().map_err(|_| {
+                    Error::invalid("disclosure_log.peer_id", "has the wrong length")
+                })?,
             ),
             changes: r.get(4)?,
             bytes: r.get::<_, i64>(5)? as u64,

@@ -78,7 +78,11 @@ pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
 }
 
 pub fn active(conn: &Connection) -> Result<Vec<StreamRow>> {
-    query(conn, "WHERE active = 1 ORDER BY doc_id IS NOT NULL, stream_id", [])
+    query(
+        conn,
+        "WHERE active = 1 ORDER BY doc_id IS NOT NULL, stream_id",
+        [],
+    )
 }
 
 pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
@@ -104,7 +108,10 @@ pub fn retire(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
         "UPDATE streams SET active = 0, key = zeroblob(32) WHERE stream_id = ?1",
         [&stream.0[..]],
     )?;
-    tx.execute("DELETE FROM stream_senders WHERE stream_id = ?1", [&stream.0[..]])?;
+    tx.execute(
+        "DELETE FROM stream_senders WHERE stream_id = ?1",
+        [&stream.0[..]],
+    )?;
     tx.execute("DELETE FROM outbox WHERE stream_id = ?1", [&stream.0[..]])?;
     Ok(())
 }
@@ -157,7 +164,12 @@ pub fn sender_next(conn: &Connection, stream: &StreamId, sender: &KeyId) -> Resu
     Ok(next.map_or(1, |n| n as u64))
 }
 
-pub fn set_sender_next(tx: &Transaction<'_>, stream: &StreamId, sender: &KeyId, next: u64) -> Result<()> {
+pub fn set_sender_next(
+    tx: &Transaction<'_>,
+    stream: &StreamId,
+    sender: &KeyId,
+    next: u64,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO stream_senders (stream_id, sender, next_seq) VALUES (?1, ?2, ?3) \
          ON CONFLICT (stream_id, sender) DO UPDATE SET next_seq = excluded.next_seq",
@@ -177,7 +189,9 @@ pub fn writers_ever(conn: &Connection, doc_id: &str) -> Result<Vec<KeyId>> {
 
 fn writers_where(conn: &Connection, doc_id: &str, filter: &str) -> Result<Vec<KeyId>> {
     let rows: Vec<Vec<u8>> = conn
-        .prepare_cached(&format!("SELECT writer FROM doc_writers WHERE doc_id = ?1 {filter}"))?
+        .prepare_cached(&format!(
+            "SELECT writer FROM doc_writers WHERE doc_id = ?1 {filter}"
+        ))?
         .query_map([doc_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows
@@ -187,7 +201,10 @@ fn writers_where(conn: &Connection, doc_id: &str, filter: &str) -> Result<Vec<Ke
 }
 
 pub fn set_writers(tx: &Transaction<'_>, doc_id: &str, writers: &[KeyId]) -> Result<()> {
-    tx.execute("UPDATE doc_writers SET current = 0 WHERE doc_id = ?1", [doc_id])?;
+    tx.execute(
+        "UPDATE doc_writers SET current = 0 WHERE doc_id = ?1",
+        [doc_id],
+    )?;
     for w in writers {
         tx.execute(
             "INSERT INTO doc_writers (doc_id, writer) VALUES (?1, ?2) \

@@ -74,7 +74,11 @@ impl Grant {
 
 /// A 16-byte id written as 32 lowercase hex characters.
 pub fn parse_id(raw: &str) -> Result<[u8; 16], BadControl> {
-    if raw.len() != 32 || !raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if raw.len() != 32
+        || !raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return Err(BadControl);
     }
     let mut out = [0u8; 16];

@@ -111,14 +111,21 @@ impl std::fmt::Display for RejectReason {
 pub enum Received {
     /// Changes applied to a document (some may wait in Automerge's queue for their
     /// dependencies; they are stored and apply when those arrive).
-    Applied { kind: DocKind, changes: usize },
+    Applied {
+        kind: DocKind,
+        changes: usize,
+    },
     /// A pairing or sharing message was processed.
     Control,
     /// Already had it (a replay or a retry): ignored.
     Duplicate,
     /// An earlier envelope of this sender is missing: nothing applied, the cursor stays, the
     /// transport reads the stream again from the cursor.
-    Gap { sender: KeyId, expected: u64, got: u64 },
+    Gap {
+        sender: KeyId,
+        expected: u64,
+        got: u64,
+    },
     Rejected(RejectReason),
 }
 

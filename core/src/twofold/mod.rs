@@ -29,9 +29,9 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
 
+use crate::crypto::{DeviceIdentity, KeyId};
 use crate::docs::genesis;
 use crate::docs::guarded_load::LoadLimits;
-use crate::crypto::{DeviceIdentity, KeyId};
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
@@ -233,7 +233,9 @@ impl Twofold {
             let stored = db.read(|c| chunks::load(c, &row.doc_id))?;
             let mut am = load_trusted(&stored.bytes)?;
             am.set_actor(actor.clone());
-            let live = db.read(|c| streams::active_for_doc(c, &row.doc_id))?.is_some();
+            let live = db
+                .read(|c| streams::active_for_doc(c, &row.doc_id))?
+                .is_some();
             let access = DocAccess::parse(&row.access);
             docs.put_back(LoadedDoc {
                 outbox: live && matches!(access, DocAccess::Owner | DocAccess::Write),
@@ -352,7 +354,12 @@ impl Twofold {
                 });
             }
             let (out, changed) = self.change_loaded(docs, target, origin, f)?;
-            Ok((out, changed, target.kind, target.owner.is_some() || target.peer.is_some()))
+            Ok((
+                out,
+                changed,
+                target.kind,
+                target.owner.is_some() || target.peer.is_some(),
+            ))
         })?;
         if changed && !shared {
             self.listeners.notify(DocChanged { kind, origin });
@@ -374,15 +381,17 @@ impl Twofold {
         })?;
         // A panic inside Automerge or autosurgeon must not leave the document out of the map
         // or half-changed in memory: contain it and go back to what the disk holds.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&docs, &mut target)))
-            .unwrap_or_else(|_| {
-                if let Err(e) = self.reload(&mut target) {
-                    tracing::error!(error = %e, "reloading a document after a contained panic failed");
-                }
-                Err(Error::Contained {
-                    context: "a document change",
-                })
-            });
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            f(&docs, &mut target)
+        }))
+        .unwrap_or_else(|_| {
+            if let Err(e) = self.reload(&mut target) {
+                tracing::error!(error = %e, "reloading a document after a contained panic failed");
+            }
+            Err(Error::Contained {
+                context: "a document change",
+            })
+        });
         docs.put_back(target);
         result
     }

@@ -11,10 +11,10 @@ use crate::crypto::{
     InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
 };
 use crate::error::{Error, Result};
+use crate::store::identity;
 use crate::store::outbox::{self, MailboxRole};
 use crate::store::peers::{self, PeerRow, PeerState};
 use crate::store::streams::{self, StreamRow};
-use crate::store::identity;
 use crate::sync::mailbox::{join_mailbox, reply_mailbox};
 use crate::sync::{Received, RejectReason};
 
@@ -70,8 +70,8 @@ impl Twofold {
             return Err(Error::invalid("expires_at", "must be in the future"));
         }
         let expires_at = u64::try_from(expires_at_ms / 1000).unwrap_or(0);
-        let invite =
-            Invite::create(relay, &self.identity.public_keys(), expires_at).map_err(invite_error)?;
+        let invite = Invite::create(relay, &self.identity.public_keys(), expires_at)
+            .map_err(invite_error)?;
         self.db.write(|tx| {
             tx.execute(
                 "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at) \
@@ -119,7 +119,10 @@ impl Twofold {
         self.db.write(|tx| {
             if let Some(existing) = peers::get(tx, &row.peer_id)? {
                 if existing.state == PeerState::Paired {
-                    return Err(Error::invalid("invite", "comes from a device already paired"));
+                    return Err(Error::invalid(
+                        "invite",
+                        "comes from a device already paired",
+                    ));
                 }
             }
             peers::upsert(tx, &row)?;

@@ -30,7 +30,10 @@ pub struct SharedDocument {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Author {
     ThisDevice,
-    Peer { id: KeyId, name: String },
+    Peer {
+        id: KeyId,
+        name: String,
+    },
     /// The document's deterministic start, or a device this one does not know.
     Unknown,
 }
@@ -70,7 +73,9 @@ impl Twofold {
                 })
                 .collect::<Vec<_>>())
         })?;
-        out.sort_by(|a, b| (&a.owner_name, a.owner.0, a.kind).cmp(&(&b.owner_name, b.owner.0, b.kind)));
+        out.sort_by(|a, b| {
+            (&a.owner_name, a.owner.0, a.kind).cmp(&(&b.owner_name, b.owner.0, b.kind))
+        });
         Ok(out)
     }
 
@@ -84,7 +89,12 @@ impl Twofold {
         })
     }
 
-    fn shared_doc<R>(&self, doc_id: &str, section: SectionId, f: impl FnOnce(&automerge::AutoCommit) -> Result<R>) -> Result<R> {
+    fn shared_doc<R>(
+        &self,
+        doc_id: &str,
+        section: SectionId,
+        f: impl FnOnce(&automerge::AutoCommit) -> Result<R>,
+    ) -> Result<R> {
         self.read(|docs| {
             let doc = docs
                 .others
@@ -128,7 +138,10 @@ impl Twofold {
             if section.id.doc() != super::genesis_kind(am)? {
                 return Err(Error::invalid("section", "is not part of this document"));
             }
-            for r in refs.iter().filter(|r| r.strong && r.target.doc() == section.id.doc()) {
+            for r in refs
+                .iter()
+                .filter(|r| r.strong && r.target.doc() == section.id.doc())
+            {
                 if !items::contains(am, r.target, &r.id)? {
                     return Err(Error::invalid(
                         format!("{}.{}", section.id.key(), r.field),

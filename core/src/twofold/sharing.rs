@@ -14,11 +14,11 @@ use crate::docs::kind::DocKind;
 use crate::docs::snapshot::DocumentSnapshot;
 use crate::error::{Error, Result};
 use crate::model::validate::{optional, MAX_SHORT};
+use crate::store::chunks::{self, DocumentRow};
 use crate::store::outbox::{self, NewEnvelope};
 use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, NewShare, ShareRow};
 use crate::store::streams::{self, StreamRow};
-use crate::store::chunks::{self, DocumentRow};
 use crate::sync::control::{encode_writers, ControlMessage, Grant};
 use crate::sync::payload::encode_control;
 use crate::sync::Access;
@@ -64,7 +64,10 @@ impl Twofold {
         expires_at_ms: Option<i64>,
     ) -> Result<()> {
         if kind == DocKind::Notes {
-            return Err(Error::invalid("kind", "notes are shared through suggestions"));
+            return Err(Error::invalid(
+                "kind",
+                "notes are shared through suggestions",
+            ));
         }
         self.share_doc(DocSel::Own(kind), peer, access, purpose, expires_at_ms)
     }
@@ -218,7 +221,10 @@ impl Twofold {
     /// document and are told to drop the old one.
     pub fn forget(&self, kind: DocKind) -> Result<()> {
         if kind == DocKind::Notes {
-            return Err(Error::invalid("kind", "is not one of the person's documents"));
+            return Err(Error::invalid(
+                "kind",
+                "is not one of the person's documents",
+            ));
         }
         let now = now_ms();
         let actor = Self::actor_of(&self.identity);
@@ -251,7 +257,10 @@ impl Twofold {
             doc.chunks = 1;
             doc.last_seq = 1;
             doc.outbox = false;
-            let has_shares = !self.db.read(|c| shares::active_for_doc(c, &doc.doc_id))?.is_empty();
+            let has_shares = !self
+                .db
+                .read(|c| shares::active_for_doc(c, &doc.doc_id))?
+                .is_empty();
             if has_shares {
                 self.db.write(|tx| self.rotate(tx, doc, Some(&old_id)))?;
                 doc.outbox = true;

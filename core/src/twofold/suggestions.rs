@@ -100,10 +100,21 @@ impl Twofold {
         if let Some(id) = existing {
             return Ok(id);
         }
-        let doc = Self::create_doc(&self.db, &Self::actor_of(&self.identity), DocKind::Notes, Some(*peer))?;
+        let doc = Self::create_doc(
+            &self.db,
+            &Self::actor_of(&self.identity),
+            DocKind::Notes,
+            Some(*peer),
+        )?;
         let id = doc.doc_id.clone();
         self.docs_write().others.insert(id.clone(), doc);
-        self.share_doc(DocSel::Id(&id), peer, Access::Write, "notes and suggestions", None)?;
+        self.share_doc(
+            DocSel::Id(&id),
+            peer,
+            Access::Write,
+            "notes and suggestions",
+            None,
+        )?;
         Ok(id)
     }
 
@@ -114,7 +125,8 @@ impl Twofold {
             text: text.to_string(),
             written_at_ms: now_ms(),
         };
-        note.validate().map_err(|e| prefix(SectionId::MentorNotes, e))?;
+        note.validate()
+            .map_err(|e| prefix(SectionId::MentorNotes, e))?;
         let doc_id = self.notes_doc_for(peer)?;
         self.change_doc(DocSel::Id(&doc_id), ChangeOrigin::Local, |_, am| {
             items::put(am, s::MENTOR_NOTES, &note).map(|_| ())
@@ -124,7 +136,13 @@ impl Twofold {
 
     /// Mentor side: suggests an item (as the JSON of its type) for one of the person's
     /// sections. It is validated now, and again when the person accepts it.
-    pub fn suggest(&self, peer: &KeyId, section: SectionId, item_json: &str, message: &str) -> Result<Suggestion> {
+    pub fn suggest(
+        &self,
+        peer: &KeyId,
+        section: SectionId,
+        item_json: &str,
+        message: &str,
+    ) -> Result<Suggestion> {
         dispatch!(section, item_json, self, check)?;
         optional("message", message, MAX_LONG)?;
         let now = now_ms();
@@ -191,7 +209,12 @@ impl Twofold {
                 });
             }
         }
-        out.sort_by_key(|r| (r.suggestion.status != SuggestionStatus::Open, r.suggestion.suggested_at_ms));
+        out.sort_by_key(|r| {
+            (
+                r.suggestion.status != SuggestionStatus::Open,
+                r.suggestion.suggested_at_ms,
+            )
+        });
         Ok(out)
     }
 
@@ -230,7 +253,12 @@ impl Twofold {
         self.decide(notes_doc_id, suggestion, SuggestionStatus::Dismissed)
     }
 
-    fn decide(&self, notes_doc_id: &str, mut suggestion: Suggestion, status: SuggestionStatus) -> Result<()> {
+    fn decide(
+        &self,
+        notes_doc_id: &str,
+        mut suggestion: Suggestion,
+        status: SuggestionStatus,
+    ) -> Result<()> {
         required("section", &suggestion.section, 200)?;
         suggestion.status = status;
         suggestion.decided_at_ms = Some(now_ms());

@@ -42,7 +42,10 @@ impl Twofold {
         let prepared = match &message {
             ControlMessage::Grant(grant) => self.prepare_grant(&docs, grant, tail, &peer),
             ControlMessage::Writers { doc_id, .. } | ControlMessage::Revoked { doc_id, .. }
-                if docs.others.get(doc_id).is_some_and(|d| d.owner == Some(peer)) =>
+                if docs
+                    .others
+                    .get(doc_id)
+                    .is_some_and(|d| d.owner == Some(peer)) =>
             {
                 Ok(None)
             }
@@ -57,8 +60,17 @@ impl Twofold {
         };
         let effect = self.db.write(|tx| {
             let effect = match (&message, prepared) {
-                (ControlMessage::Grant(grant), Some(p)) => self.commit_grant(tx, &docs, grant, p, &peer, now_ms)?,
-                (ControlMessage::Writers { doc_id, epoch, writers }, _) => {
+                (ControlMessage::Grant(grant), Some(p)) => {
+                    self.commit_grant(tx, &docs, grant, p, &peer, now_ms)?
+                }
+                (
+                    ControlMessage::Writers {
+                        doc_id,
+                        epoch,
+                        writers,
+                    },
+                    _,
+                ) => {
                     let current = streams::active_for_doc(tx, doc_id)?;
                     if current.is_some_and(|s| s.key.epoch() == *epoch) {
                         let keys = parse_writers(writers).unwrap_or_default();
@@ -94,7 +106,11 @@ impl Twofold {
                 }
             }
         }
-        if let ControlMessage::Grant(Grant { replaces: Some(old), .. }) = &message {
+        if let ControlMessage::Grant(Grant {
+            replaces: Some(old),
+            ..
+        }) = &message
+        {
             if docs.others.get(old).is_some_and(|d| d.owner == Some(peer)) {
                 docs.others.remove(old);
             }
@@ -140,8 +156,8 @@ impl Twofold {
             return Err(RejectReason::BadControl);
         }
         let writers = parse_writers(&grant.writers).map_err(bad)?;
-        let mut snapshot =
-            load_untrusted(tail, self.options.import_limits).map_err(|_| RejectReason::MalformedPayload)?;
+        let mut snapshot = load_untrusted(tail, self.options.import_limits)
+            .map_err(|_| RejectReason::MalformedPayload)?;
         if genesis::kind_of(&snapshot) != Some(grant.kind) {
             return Err(RejectReason::MalformedPayload);
         }

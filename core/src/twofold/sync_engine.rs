@@ -146,7 +146,12 @@ impl Twofold {
                         peer_id: peer,
                         changes: row.changes,
                         bytes: row.envelope.len() as u64,
-                        what: if row.peer_id.is_some() { "snapshot" } else { "changes" }.to_string(),
+                        what: if row.peer_id.is_some() {
+                            "snapshot"
+                        } else {
+                            "changes"
+                        }
+                        .to_string(),
                     },
                 )?;
             }
@@ -203,7 +208,8 @@ impl Twofold {
             Err(outcome) => match outcome {
                 Received::Rejected(reason) => self.refused(Some(&row), position, reason),
                 Received::Duplicate => {
-                    self.db.write(|tx| streams::advance_cursor(tx, stream, position))?;
+                    self.db
+                        .write(|tx| streams::advance_cursor(tx, stream, position))?;
                     Ok(Received::Duplicate)
                 }
                 other => Ok(other),
@@ -273,7 +279,9 @@ impl Twofold {
         if !self.may_write(row, &sender)? {
             return reject(RejectReason::NotAllowed);
         }
-        let expected = self.db.read(|c| streams::sender_next(c, &row.stream, &sender))?;
+        let expected = self
+            .db
+            .read(|c| streams::sender_next(c, &row.stream, &sender))?;
         if header.seq < expected {
             return Ok(Err(Received::Duplicate));
         }

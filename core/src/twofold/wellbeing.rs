@@ -30,10 +30,19 @@ impl Twofold {
         let monday = today.0 - Duration::days(i64::from(today.0.weekday().num_days_from_monday()));
         let first = monday - Duration::weeks(WEEKS - 1);
         let check_ins = self.check_ins_between(Day(first), today)?;
-        let mut weeks: BTreeMap<chrono::NaiveDate, (u32, u32, u32, u32, std::collections::BTreeSet<chrono::NaiveDate>)> =
-            BTreeMap::new();
+        let mut weeks: BTreeMap<
+            chrono::NaiveDate,
+            (
+                u32,
+                u32,
+                u32,
+                u32,
+                std::collections::BTreeSet<chrono::NaiveDate>,
+            ),
+        > = BTreeMap::new();
         for c in &check_ins {
-            let start = c.day.0 - Duration::days(i64::from(c.day.0.weekday().num_days_from_monday()));
+            let start =
+                c.day.0 - Duration::days(i64::from(c.day.0.weekday().num_days_from_monday()));
             let w = weeks.entry(start).or_default();
             w.0 += 1;
             w.1 += u32::from(c.mood);
@@ -82,7 +91,8 @@ impl Twofold {
 
     /// Before a sync: refresh the summary if it is shared and the journal moved on.
     pub(crate) fn refresh_shared_summary(&self, now_ms: i64) -> Result<()> {
-        let shared = self.read(|docs| Ok(docs.owner.get(&DocKind::Summary).is_some_and(|d| d.outbox)))?;
+        let shared =
+            self.read(|docs| Ok(docs.owner.get(&DocKind::Summary).is_some_and(|d| d.outbox)))?;
         if !shared {
             return Ok(());
         }

@@ -1,0 +1,20 @@
+//! `twofold-relay`: the store-and-forward server. It keeps opaque envelope bytes per stream and
+//! per pairing mailbox, authorises by capability-token hashes, and fans appends out to live
+//! WebSocket followers. It never sees plaintext and knows nothing of documents or people.
+
+mod config;
+mod error;
+pub mod framing;
+mod http;
+mod hub;
+mod ids;
+mod limits;
+mod metrics;
+mod server;
+mod store;
+mod ws;
+
+pub use config::Config;
+pub use error::StartError;
+pub use ids::token_hash;
+pub use server::{serve, RelayHandle};

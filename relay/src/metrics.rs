@@ -1,0 +1,193 @@
+//! Counters for `/metrics`, rendered by hand in the Prometheus text format. A handful of atomics
+//! per server instance needs no metrics framework, and unlike a process-global recorder it keeps
+//! several relays embedded in one test process apart.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::ErrorCode;
+use crate::store::{Kind, StoreStats};
+
+#[derive(Debug, Default)]
+pub struct Metrics {
+    appends: [AtomicU64; 2],
+    duplicates: [AtomicU64; 2],
+    reads: [AtomicU64; 2],
+    streams_created: AtomicU64,
+    rejections: [AtomicU64; ErrorCode::ALL.len()],
+    ws_open: AtomicU64,
+    ws_total: AtomicU64,
+    follows_open: AtomicU64,
+    follows_total: AtomicU64,
+    slow_consumers: AtomicU64,
+}
+
+fn kind_index(kind: Kind) -> usize {
+    match kind {
+        Kind::Stream => 0,
+        Kind::Mailbox => 1,
+    }
+}
+
+const KINDS: [Kind; 2] = [Kind::Stream, Kind::Mailbox];
+
+impl Metrics {
+    pub fn appended(&self, kind: Kind, duplicate: bool) {
+        let counters = if duplicate {
+            &self.duplicates
+        } else {
+            &self.appends
+        };
+        counters[kind_index(kind)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn read(&self, kind: Kind) {
+        self.reads[kind_index(kind)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stream_created(&self) {
+        self.streams_created.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn rejected(&self, code: ErrorCode) {
+        if let Some(index) = ErrorCode::ALL.iter().position(|c| *c == code) {
+            self.rejections[index].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub fn ws_opened(&self) {
+        self.ws_open.fetch_add(1, Ordering::Relaxed);
+        self.ws_total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn ws_closed(&self) {
+        self.ws_open.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn follow_started(&self) {
+        self.follows_open.fetch_add(1, Ordering::Relaxed);
+        self.follows_total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn follow_ended(&self) {
+        self.follows_open.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn slow_consumer(&self) {
+        self.slow_consumers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn render(&self, stats: Option<&StoreStats>) -> String {
+        let mut out = String::new();
+        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            for (labels, value) in samples {
+                let _ = writeln!(out, "{name}{labels} {value}");
+            }
+        };
+        let by_kind = |counters: &[AtomicU64; 2]| -> Vec<(String, u64)> {
+            KINDS
+                .iter()
+                .map(|k| {
+                    (
+                        format!("{{kind=\"{}\"}}", k.label()),
+                        get(&counters[kind_index(*k)]),
+                    )
+                })
+                .collect()
+        };
+        family(
+            "twofold_relay_appends_total",
+            "counter",
+            "Envelopes and mailbox messages stored.",
+            &by_kind(&self.appends),
+        );
+        family(
+            "twofold_relay_duplicate_appends_total",
+            "counter",
+            "Appends of bytes already stored, answered with the existing position.",
+            &by_kind(&self.duplicates),
+        );
+        family(
+            "twofold_relay_reads_total",
+            "counter",
+            "Read requests served.",
+            &by_kind(&self.reads),
+        );
+        family(
+            "twofold_relay_streams_created_total",
+            "counter",
+            "Streams created.",
+            &[(String::new(), get(&self.streams_created))],
+        );
+        let rejections: Vec<(String, u64)> = ErrorCode::ALL
+            .iter()
+            .zip(self.rejections.iter())
+            .map(|(code, n)| (format!("{{reason=\"{}\"}}", code.as_str()), get(n)))
+            .collect();
+        family(
+            "twofold_relay_rejections_total",
+            "counter",
+            "Requests and frames refused, by error code.",
+            &rejections,
+        );
+        family(
+            "twofold_relay_websocket_connections",
+            "gauge",
+            "Open WebSocket connections.",
+            &[(String::new(), get(&self.ws_open))],
+        );
+        family(
+            "twofold_relay_websocket_connections_total",
+            "counter",
+            "WebSocket connections accepted.",
+            &[(String::new(), get(&self.ws_total))],
+        );
+        family(
+            "twofold_relay_follows",
+            "gauge",
+            "Live follows of streams and mailboxes.",
+            &[(String::new(), get(&self.follows_open))],
+        );
+        family(
+            "twofold_relay_follows_total",
+            "counter",
+            "Follows started.",
+            &[(String::new(), get(&self.follows_total))],
+        );
+        family(
+            "twofold_relay_slow_consumers_total",
+            "counter",
+            "WebSocket connections dropped for not reading.",
+            &[(String::new(), get(&self.slow_consumers))],
+        );
+        if let Some(stats) = stats {
+            family(
+                "twofold_relay_stored_envelopes",
+                "gauge",
+                "Envelopes held, all streams.",
+                &[(String::new(), stats.envelopes)],
+            );
+            family(
+                "twofold_relay_stored_bytes",
+                "gauge",
+                "Envelope bytes held, all streams.",
+                &[(String::new(), stats.envelope_bytes)],
+            );
+            family(
+                "twofold_relay_streams",
+                "gauge",
+                "Streams known.",
+                &[(String::new(), stats.streams)],
+            );
+            family(
+                "twofold_relay_mailbox_messages",
+                "gauge",
+                "Unexpired mailbox messages held.",
+                &[(String::new(), stats.mailbox_messages)],
+            );
+        }
+        out
+    }
+}

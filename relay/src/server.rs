@@ -1,0 +1,144 @@
+//! Starting and stopping the relay: the shared state, the listener, and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Config;
+use crate::error::StartError;
+use crate::hub::Hub;
+use crate::ids::TokenHash;
+use crate::limits::{RateLimiter, WindowCounter};
+use crate::metrics::Metrics;
+use crate::store::Store;
+
+/// Everything a request handler or WebSocket session may need.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub metrics: Metrics,
+    pub per_token: RateLimiter<TokenHash>,
+    pub per_ip: RateLimiter<std::net::IpAddr>,
+    pub creates_per_ip: WindowCounter<std::net::IpAddr>,
+    pub shutting_down: AtomicBool,
+    /// Cancelled when shutdown begins; every WebSocket session watches it.
+    pub shutdown: CancellationToken,
+    pub sessions: TaskTracker,
+    pub connections: AtomicUsize,
+}
+
+/// A running relay. Dropping it leaves the relay running until the runtime ends.
+#[derive(Debug)]
+pub struct RelayHandle {
+    local_addr: SocketAddr,
+    state: Arc<AppState>,
+    server: JoinHandle<()>,
+}
+
+impl RelayHandle {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops accepting, lets in-flight requests finish, closes WebSockets, then closes the
+    /// store. Every append acknowledged before this returns is durable.
+    pub async fn shutdown(self) {
+        begin_shutdown(&self.state);
+        if let Err(err) = self.server.await {
+            tracing::error!(error = %err, "server task failed");
+        }
+    }
+}
+
+fn begin_shutdown(state: &AppState) {
+    state
+        .shutting_down
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    state.shutdown.cancel();
+}
+
+/// Opens the store, binds the listener and starts serving in the background.
+pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
+    if config.max_envelope_bytes == 0 || config.max_envelope_bytes > 64 * 1024 * 1024 {
+        return Err(StartError::Config(
+            "--max-envelope-bytes must be between 1 and 64 MiB".into(),
+        ));
+    }
+    let hub = Arc::new(Hub::default());
+    let store = Store::open(&config, hub).await?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(StartError::Listen)?;
+    let local_addr = listener.local_addr().map_err(StartError::Listen)?;
+
+    let state = Arc::new(AppState {
+        per_token: RateLimiter::new(config.token_rate, config.token_burst),
+        per_ip: RateLimiter::new(config.ip_rate, config.ip_burst),
+        creates_per_ip: WindowCounter::new(
+            config.streams_per_ip_per_hour,
+            Duration::from_secs(3600),
+        ),
+        config,
+        store,
+        metrics: Metrics::default(),
+        shutting_down: AtomicBool::new(false),
+        shutdown: CancellationToken::new(),
+        sessions: TaskTracker::new(),
+        connections: AtomicUsize::new(0),
+    });
+
+    let sweeper = tokio::spawn(sweep_mailboxes(state.clone()));
+    let app = crate::http::router(state.clone());
+    let server_state = state.clone();
+    let server = tokio::spawn(async move {
+        let stop = server_state.shutdown.clone();
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await;
+        if let Err(err) = served {
+            tracing::error!(error = %err, "server stopped with an error");
+        }
+        // WebSocket sessions outlive their HTTP connection; they saw the same cancellation and
+        // are sending close frames now.
+        server_state.sessions.close();
+        let grace = Duration::from_secs(server_state.config.shutdown_grace_secs);
+        if tokio::time::timeout(grace, server_state.sessions.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some WebSocket sessions did not close in time");
+        }
+        sweeper.abort();
+        server_state.store.close().await;
+        tracing::info!("relay stopped");
+    });
+
+    tracing::info!(addr = %local_addr, store = %state.config.store, "relay started");
+    Ok(RelayHandle {
+        local_addr,
+        state,
+        server,
+    })
+}
+
+async fn sweep_mailboxes(state: Arc<AppState>) {
+    let every =
+        (state.config.mailbox_ttl() / 4).clamp(Duration::from_secs(1), Duration::from_secs(300));
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        if let Err(err) = state.store.sweep_expired().await {
+            tracing::warn!(error = %err, "mailbox sweep failed");
+        }
+    }
+}

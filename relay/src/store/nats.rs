@@ -1,0 +1,507 @@
+//! The shared store for several relay processes: NATS JetStream.
+//!
+//! Every log is one subject of a JetStream stream (`<prefix>.env.<id>` for streams,
+//! `<prefix>.mbx.<id>` for mailboxes). JetStream's own sequence is global, so a log's dense
+//! position travels in a header, and an append claims position `last + 1` with
+//! `Nats-Expected-Last-Subject-Sequence`: if another relay appended first, JetStream refuses and
+//! we re-read the last message and retry. `Nats-Msg-Id` (log + SHA-256 of the bytes) makes a
+//! retried identical append a duplicate inside JetStream's window; a digest index subject keeps
+//! that answer after the window. Stream token hashes are one message per stream id, created with
+//! expected-last-subject-sequence 0 so only the first creator wins. After each append a plain
+//! NATS message on `<prefix>.notify.…` wakes the followers on every relay process.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_nats::jetstream::context::PublishErrorKind;
+use async_nats::jetstream::message::{PublishMessage, StreamMessage};
+use async_nats::jetstream::stream::{self, DirectGetErrorKind, StorageType, Stream};
+use async_nats::jetstream::Context;
+use async_nats::HeaderMap;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use tokio::task::JoinHandle;
+
+use super::{
+    fits, AppendPolicy, Appended, Batch, CreateOutcome, Kind, LogRef, Record, StoreError,
+    StoreStats, StreamMeta,
+};
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::ids::{digest, Id};
+
+const POSITION: &str = "Twofold-Position";
+const TOTAL_BYTES: &str = "Twofold-Bytes";
+/// Concurrent appenders to one log retry this often before giving up with 503.
+const MAX_ATTEMPTS: u32 = 200;
+const DUPLICATE_WINDOW: Duration = Duration::from_secs(600);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug)]
+pub struct NatsStore {
+    client: async_nats::Client,
+    js: Context,
+    envelopes: Stream,
+    mailboxes: Stream,
+    meta: Stream,
+    digests: Stream,
+    prefix: String,
+    listener: JoinHandle<()>,
+}
+
+fn nats_err(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Nats(err.to_string())
+}
+
+impl NatsStore {
+    pub async fn open(url: &str, config: &Config, hub: Arc<Hub>) -> Result<Self, StoreError> {
+        let prefix = config.nats_prefix.clone();
+        if prefix.is_empty()
+            || !prefix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            return Err(StoreError::Nats(
+                "--nats-prefix must be lowercase letters, digits, '_' or '-'".into(),
+            ));
+        }
+        let client = async_nats::ConnectOptions::new()
+            .connection_timeout(CONNECT_TIMEOUT)
+            .retry_on_initial_connect()
+            .connect(url)
+            .await
+            .map_err(nats_err)?;
+        // The initial connect retries in the background; wait for it (bounded) before going on.
+        tokio::time::timeout(CONNECT_TIMEOUT, client.flush())
+            .await
+            .map_err(|_| StoreError::Nats("no connection to the NATS server".into()))?
+            .map_err(nats_err)?;
+        let js = async_nats::jetstream::new(client.clone());
+        let name = |suffix: &str| format!("{}_{suffix}", prefix.to_uppercase().replace('-', "_"));
+        let base = |suffix: &str, subject: String| stream::Config {
+            name: name(suffix),
+            subjects: vec![subject],
+            storage: StorageType::File,
+            allow_direct: true,
+            num_replicas: 1,
+            ..Default::default()
+        };
+        let ttl = config.mailbox_ttl().max(Duration::from_secs(1));
+        let envelopes = ensure_stream(
+            &js,
+            stream::Config {
+                duplicate_window: DUPLICATE_WINDOW,
+                ..base("ENVELOPES", format!("{prefix}.env.*"))
+            },
+        )
+        .await?;
+        let mailboxes = ensure_stream(
+            &js,
+            stream::Config {
+                max_age: ttl,
+                duplicate_window: DUPLICATE_WINDOW.min(ttl),
+                ..base("MAILBOXES", format!("{prefix}.mbx.*"))
+            },
+        )
+        .await?;
+        let meta = ensure_stream(&js, base("META", format!("{prefix}.meta.*"))).await?;
+        let digests = ensure_stream(
+            &js,
+            stream::Config {
+                max_messages_per_subject: 1,
+                ..base("DIGESTS", format!("{prefix}.dig.*.*"))
+            },
+        )
+        .await?;
+
+        let mut notifications = client
+            .subscribe(format!("{prefix}.notify.>"))
+            .await
+            .map_err(nats_err)?;
+        let notify_prefix = format!("{prefix}.notify.");
+        let listener = tokio::spawn(async move {
+            while let Some(message) = notifications.next().await {
+                let Some(rest) = message.subject.as_str().strip_prefix(&notify_prefix) else {
+                    continue;
+                };
+                let Some((kind, id)) = rest.split_once('.') else {
+                    continue;
+                };
+                let kind = match kind {
+                    "stream" => Kind::Stream,
+                    "mailbox" => Kind::Mailbox,
+                    _ => continue,
+                };
+                let (Ok(id), Ok(position)) = (
+                    Id::parse(id),
+                    <[u8; 8]>::try_from(message.payload.as_ref()).map(u64::from_be_bytes),
+                ) else {
+                    continue;
+                };
+                hub.notify(LogRef { kind, id }, position);
+            }
+        });
+
+        Ok(NatsStore {
+            client,
+            js,
+            envelopes,
+            mailboxes,
+            meta,
+            digests,
+            prefix,
+            listener,
+        })
+    }
+
+    fn subject(&self, log: LogRef) -> String {
+        match log.kind {
+            Kind::Stream => format!("{}.env.{}", self.prefix, log.id.hex()),
+            Kind::Mailbox => format!("{}.mbx.{}", self.prefix, log.id.hex()),
+        }
+    }
+
+    fn stream_of(&self, kind: Kind) -> &Stream {
+        match kind {
+            Kind::Stream => &self.envelopes,
+            Kind::Mailbox => &self.mailboxes,
+        }
+    }
+
+    pub async fn create_stream(
+        &self,
+        id: Id,
+        meta: StreamMeta,
+    ) -> Result<CreateOutcome, StoreError> {
+        let subject = format!("{}.meta.{}", self.prefix, id.hex());
+        let publish = PublishMessage::build()
+            .payload(Bytes::copy_from_slice(&meta.to_bytes()))
+            .expected_last_subject_sequence(0);
+        match self.publish(subject, publish).await {
+            Ok(_) => Ok(CreateOutcome::Created),
+            Err(Published::WrongLastSequence) => match self.stream_meta(id).await? {
+                Some(stored) if stored.same_as(&meta) => Ok(CreateOutcome::Exists),
+                Some(_) => Ok(CreateOutcome::Conflict),
+                None => Err(StoreError::Corrupt("stream metadata vanished")),
+            },
+            Err(Published::Failed(err)) => Err(err),
+        }
+    }
+
+    pub async fn stream_meta(&self, id: Id) -> Result<Option<StreamMeta>, StoreError> {
+        let subject = format!("{}.meta.{}", self.prefix, id.hex());
+        match last_for_subject(&self.meta, &subject).await? {
+            Some(message) => StreamMeta::from_bytes(&message.payload)
+                .map(Some)
+                .ok_or(StoreError::Corrupt("token hashes")),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn append(
+        &self,
+        log: LogRef,
+        bytes: Bytes,
+        policy: AppendPolicy,
+    ) -> Result<Appended, StoreError> {
+        let digest = digest(&bytes);
+        let digest_hex = hex::encode(digest);
+        let subject = self.subject(log);
+        let store = self.stream_of(log.kind);
+        let digest_subject = format!("{}.dig.{}.{digest_hex}", self.prefix, log.id.hex());
+
+        if log.kind == Kind::Stream {
+            if let Some(found) = last_for_subject(&self.digests, &digest_subject).await? {
+                let position = <[u8; 8]>::try_from(found.payload.as_ref())
+                    .map(u64::from_be_bytes)
+                    .map_err(|_| StoreError::Corrupt("digest index"))?;
+                return Ok(Appended {
+                    position,
+                    duplicate: true,
+                });
+            }
+        }
+
+        for attempt in 0..MAX_ATTEMPTS {
+            let last = last_for_subject(store, &subject).await?;
+            let (last_seq, head, total) = match &last {
+                Some(message) => (
+                    message.sequence,
+                    header_u64(message, POSITION)?,
+                    header_u64(message, TOTAL_BYTES)?,
+                ),
+                None => (0, 0, 0),
+            };
+            match log.kind {
+                Kind::Stream => {
+                    if head >= policy.max_records {
+                        return Err(StoreError::Quota(
+                            "stream holds its maximum number of envelopes",
+                        ));
+                    }
+                    if total + bytes.len() as u64 > policy.max_bytes {
+                        return Err(StoreError::Quota(
+                            "stream holds its maximum number of bytes",
+                        ));
+                    }
+                }
+                Kind::Mailbox => {
+                    // Mailboxes are small (a few dozen messages of at most 4 KiB), so scanning
+                    // the live ones finds duplicates even after JetStream's dedup window.
+                    let live = self.read(log, 0, usize::MAX, usize::MAX).await?;
+                    if let Some(same) = live.records.iter().find(|r| r.bytes == bytes) {
+                        return Ok(Appended {
+                            position: same.position,
+                            duplicate: true,
+                        });
+                    }
+                    if live.records.len() as u64 >= policy.max_records {
+                        return Err(StoreError::Quota(
+                            "mailbox holds its maximum number of messages",
+                        ));
+                    }
+                }
+            }
+            let position = head + 1;
+            let mut headers = HeaderMap::new();
+            headers.insert(POSITION, position.to_string().as_str());
+            headers.insert(
+                TOTAL_BYTES,
+                (total + bytes.len() as u64).to_string().as_str(),
+            );
+            let publish = PublishMessage::build()
+                .headers(headers)
+                .payload(bytes.clone())
+                .message_id(format!("{}.{digest_hex}", log.id.hex()))
+                .expected_last_subject_sequence(last_seq);
+            match self.publish(subject.clone(), publish).await {
+                Ok(ack) if ack.duplicate => {
+                    let original = store.direct_get(ack.sequence).await.map_err(nats_err)?;
+                    return Ok(Appended {
+                        position: header_u64(&original, POSITION)?,
+                        duplicate: true,
+                    });
+                }
+                Ok(_) => {
+                    if log.kind == Kind::Stream {
+                        self.index_digest(digest_subject, position).await;
+                    }
+                    return Ok(Appended {
+                        position,
+                        duplicate: false,
+                    });
+                }
+                Err(Published::WrongLastSequence) => {
+                    // Another relay won this position; back off a little, more as contention
+                    // persists, so the retries do not lock-step.
+                    let jitter = u64::from(digest[attempt as usize % 32]) % 5;
+                    tokio::time::sleep(Duration::from_millis(u64::from(attempt.min(20)) + jitter))
+                        .await;
+                }
+                Err(Published::Failed(err)) => return Err(err),
+            }
+        }
+        Err(StoreError::Nats("too much contention on one log".into()))
+    }
+
+    /// Best effort: the append is already durable. Without the index entry, a retry of the same
+    /// bytes after JetStream's dedup window would be stored again.
+    async fn index_digest(&self, subject: String, position: u64) {
+        let publish =
+            PublishMessage::build().payload(Bytes::copy_from_slice(&position.to_be_bytes()));
+        match self.publish(subject, publish).await {
+            Ok(_) | Err(Published::WrongLastSequence) => {}
+            Err(Published::Failed(err)) => {
+                tracing::warn!(error = %err, "digest index write failed");
+            }
+        }
+    }
+
+    pub async fn notify(&self, log: LogRef, position: u64) {
+        let subject = format!(
+            "{}.notify.{}.{}",
+            self.prefix,
+            log.kind.label(),
+            log.id.hex()
+        );
+        if let Err(err) = self
+            .client
+            .publish(subject, Bytes::copy_from_slice(&position.to_be_bytes()))
+            .await
+        {
+            // Followers also poll the store, so a lost wake-up only delays them.
+            tracing::warn!(error = %err, "append notification not sent");
+        }
+    }
+
+    pub async fn read(
+        &self,
+        log: LogRef,
+        after: u64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Batch, StoreError> {
+        let subject = self.subject(log);
+        let store = self.stream_of(log.kind);
+        let Some(last) = last_for_subject(store, &subject).await? else {
+            return Ok(Batch::default());
+        };
+        let head = header_u64(&last, POSITION)?;
+        let mut batch = Batch {
+            records: Vec::new(),
+            head,
+        };
+        if head <= after {
+            return Ok(batch);
+        }
+        let mut next = self
+            .first_after(store, &subject, after, last.sequence)
+            .await?;
+        let mut size = 0;
+        while let Some(message) = next {
+            let position = header_u64(&message, POSITION)?;
+            if position > head
+                || !fits(
+                    batch.records.len(),
+                    size,
+                    message.payload.len(),
+                    limit,
+                    max_bytes,
+                )
+            {
+                break;
+            }
+            size += crate::framing::record_len(message.payload.len());
+            let sequence = message.sequence;
+            batch.records.push(Record {
+                position,
+                bytes: message.payload,
+            });
+            if position == head {
+                break;
+            }
+            next = next_for_subject(store, &subject, sequence + 1).await?;
+        }
+        Ok(batch)
+    }
+
+    /// The first message of `subject` with a position above `after`. Positions grow with
+    /// JetStream's global sequence, and the message at position p has sequence ≥ p, so a binary
+    /// search over sequences finds it in O(log n) direct gets.
+    async fn first_after(
+        &self,
+        store: &Stream,
+        subject: &str,
+        after: u64,
+        last_sequence: u64,
+    ) -> Result<Option<StreamMessage>, StoreError> {
+        let mut lo = after + 1;
+        let mut hi = last_sequence;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match next_for_subject(store, subject, mid).await? {
+                Some(message) if header_u64(&message, POSITION)? > after => hi = mid,
+                Some(message) => lo = message.sequence + 1,
+                None => return Ok(None),
+            }
+        }
+        next_for_subject(store, subject, lo).await
+    }
+
+    pub async fn stats(&self) -> Result<StoreStats, StoreError> {
+        let envelopes = self.envelopes.get_info().await.map_err(nats_err)?;
+        let mailboxes = self.mailboxes.get_info().await.map_err(nats_err)?;
+        let meta = self.meta.get_info().await.map_err(nats_err)?;
+        Ok(StoreStats {
+            streams: meta.state.messages,
+            envelopes: envelopes.state.messages,
+            envelope_bytes: envelopes.state.bytes,
+            mailbox_messages: mailboxes.state.messages,
+        })
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self.client.connection_state() {
+            async_nats::connection::State::Connected => Ok(()),
+            _ => Err(StoreError::Nats("not connected".into())),
+        }
+    }
+
+    pub async fn close(&self) {
+        self.listener.abort();
+        if let Err(err) = self.client.flush().await {
+            tracing::warn!(error = %err, "flush on close failed");
+        }
+    }
+
+    async fn publish(
+        &self,
+        subject: String,
+        message: PublishMessage,
+    ) -> Result<async_nats::jetstream::publish::PublishAck, Published> {
+        let ack = self
+            .js
+            .send_publish(subject, message)
+            .await
+            .map_err(|err| Published::Failed(nats_err(err)))?;
+        ack.await.map_err(|err| match err.kind() {
+            PublishErrorKind::WrongLastSequence => Published::WrongLastSequence,
+            _ => Published::Failed(nats_err(err)),
+        })
+    }
+}
+
+enum Published {
+    WrongLastSequence,
+    Failed(StoreError),
+}
+
+async fn ensure_stream(js: &Context, config: stream::Config) -> Result<Stream, StoreError> {
+    let stream = js
+        .get_or_create_stream(config.clone())
+        .await
+        .map_err(nats_err)?;
+    let current = &stream.cached_info().config;
+    if current.max_age != config.max_age || current.duplicate_window != config.duplicate_window {
+        js.update_stream(config.clone()).await.map_err(nats_err)?;
+        return js.get_stream(&config.name).await.map_err(nats_err);
+    }
+    Ok(stream)
+}
+
+async fn last_for_subject(
+    store: &Stream,
+    subject: &str,
+) -> Result<Option<StreamMessage>, StoreError> {
+    found(store.direct_get_last_for_subject(subject).await)
+}
+
+async fn next_for_subject(
+    store: &Stream,
+    subject: &str,
+    from_sequence: u64,
+) -> Result<Option<StreamMessage>, StoreError> {
+    found(
+        store
+            .direct_get_next_for_subject(subject, Some(from_sequence))
+            .await,
+    )
+}
+
+fn found(
+    result: Result<StreamMessage, stream::DirectGetError>,
+) -> Result<Option<StreamMessage>, StoreError> {
+    match result {
+        Ok(message) => Ok(Some(message)),
+        Err(err) if err.kind() == DirectGetErrorKind::NotFound => Ok(None),
+        Err(err) => Err(nats_err(err)),
+    }
+}
+
+fn header_u64(message: &StreamMessage, name: &str) -> Result<u64, StoreError> {
+    message
+        .headers
+        .get(name)
+        .and_then(|value| value.as_str().parse().ok())
+        .ok_or(StoreError::Corrupt("position header"))
+}

@@ -1,0 +1,436 @@
+//! The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so an append is on
+//! disk before it is acknowledged. Writes go through one connection under `BEGIN IMMEDIATE`
+//! (which also keeps positions dense if several processes share the file); reads use a small
+//! pool of their own connections so they never wait behind an fsync.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::{
+    fits, AppendPolicy, Appended, Batch, CreateOutcome, Kind, LogRef, Record, StoreError,
+    StoreStats, StreamMeta,
+};
+use crate::ids::{digest, Id};
+
+const FILE_NAME: &str = "relay.sqlite3";
+const READERS: usize = 4;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS streams (
+    id BLOB PRIMARY KEY,
+    read_hash BLOB NOT NULL,
+    append_hash BLOB NOT NULL,
+    head INTEGER NOT NULL DEFAULT 0,
+    bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS envelopes (
+    stream BLOB NOT NULL,
+    position INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (stream, position)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS envelopes_by_digest ON envelopes (stream, digest);
+CREATE TABLE IF NOT EXISTS mailboxes (
+    id BLOB PRIMARY KEY,
+    head INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL -- unix milliseconds
+);
+CREATE TABLE IF NOT EXISTS mailbox_messages (
+    mailbox BLOB NOT NULL,
+    position INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    body BLOB NOT NULL,
+    expires_at INTEGER NOT NULL, -- unix milliseconds
+    PRIMARY KEY (mailbox, position)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS mailbox_messages_by_digest ON mailbox_messages (mailbox, digest);
+CREATE INDEX IF NOT EXISTS mailbox_messages_by_expiry ON mailbox_messages (expires_at);
+";
+
+#[derive(Debug)]
+pub struct SqliteStore {
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Vec<Mutex<Connection>>>,
+    next_reader: AtomicUsize,
+}
+
+impl SqliteStore {
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(FILE_NAME);
+        let (writer, readers) = tokio::task::spawn_blocking(move || {
+            let writer = connect(&path)?;
+            writer.execute_batch(SCHEMA)?;
+            let readers = (0..READERS)
+                .map(|_| connect(&path).map(Mutex::new))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, StoreError>((writer, readers))
+        })
+        .await??;
+        Ok(SqliteStore {
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(readers),
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    pub async fn create_stream(
+        &self,
+        id: Id,
+        meta: StreamMeta,
+    ) -> Result<CreateOutcome, StoreError> {
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let existing = tx
+                .query_row(
+                    "SELECT read_hash, append_hash FROM streams WHERE id = ?1",
+                    [&id.0[..]],
+                    |row| Ok([row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?].concat()),
+                )
+                .optional()?;
+            let outcome = match existing {
+                Some(bytes) => {
+                    let stored = StreamMeta::from_bytes(&bytes)
+                        .ok_or(StoreError::Corrupt("token hashes"))?;
+                    if stored.same_as(&meta) {
+                        CreateOutcome::Exists
+                    } else {
+                        CreateOutcome::Conflict
+                    }
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO streams (id, read_hash, append_hash) VALUES (?1, ?2, ?3)",
+                        params![&id.0[..], &meta.read.0[..], &meta.append.0[..]],
+                    )?;
+                    CreateOutcome::Created
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    pub async fn stream_meta(&self, id: Id) -> Result<Option<StreamMeta>, StoreError> {
+        self.read_with(move |conn| {
+            let bytes = conn
+                .query_row(
+                    "SELECT read_hash, append_hash FROM streams WHERE id = ?1",
+                    [&id.0[..]],
+                    |row| Ok([row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?].concat()),
+                )
+                .optional()?;
+            bytes
+                .map(|b| StreamMeta::from_bytes(&b).ok_or(StoreError::Corrupt("token hashes")))
+                .transpose()
+        })
+        .await
+    }
+
+    pub async fn append(
+        &self,
+        log: LogRef,
+        bytes: Bytes,
+        policy: AppendPolicy,
+    ) -> Result<Appended, StoreError> {
+        self.write(move |conn| match log.kind {
+            Kind::Stream => append_stream(conn, log.id, &bytes, policy),
+            Kind::Mailbox => append_mailbox(conn, log.id, &bytes, policy),
+        })
+        .await
+    }
+
+    pub async fn read(
+        &self,
+        log: LogRef,
+        after: u64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Batch, StoreError> {
+        self.read_with(move |conn| {
+            // One transaction, so the head and the records come from the same snapshot.
+            let tx = conn.transaction()?;
+            let now = unix_now();
+            let (head, sql) = match log.kind {
+                Kind::Stream => (
+                    tx.query_row(
+                        "SELECT head FROM streams WHERE id = ?1",
+                        [&log.id.0[..]],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()?,
+                    "SELECT position, body FROM envelopes WHERE stream = ?1 AND position > ?2 \
+                     ORDER BY position LIMIT ?3",
+                ),
+                Kind::Mailbox => (
+                    tx.query_row(
+                        "SELECT head FROM mailboxes WHERE id = ?1 AND expires_at > ?2",
+                        params![&log.id.0[..], now],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()?,
+                    "SELECT position, body FROM mailbox_messages WHERE mailbox = ?1 \
+                     AND position > ?2 AND expires_at > ?4 ORDER BY position LIMIT ?3",
+                ),
+            };
+            let Some(head) = head else {
+                return Ok(Batch::default());
+            };
+            let mut stmt = tx.prepare_cached(sql)?;
+            let after = i64::try_from(after).unwrap_or(i64::MAX);
+            let want = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut rows = match log.kind {
+                Kind::Stream => stmt.query(params![&log.id.0[..], after, want])?,
+                Kind::Mailbox => stmt.query(params![&log.id.0[..], after, want, now])?,
+            };
+            let mut records = Vec::new();
+            let mut size = 0;
+            while let Some(row) = rows.next()? {
+                let position: i64 = row.get(0)?;
+                let body: Vec<u8> = row.get(1)?;
+                if !fits(records.len(), size, body.len(), limit, max_bytes) {
+                    break;
+                }
+                size += crate::framing::record_len(body.len());
+                records.push(Record {
+                    position: position as u64,
+                    bytes: Bytes::from(body),
+                });
+            }
+            Ok(Batch {
+                records,
+                head: head as u64,
+            })
+        })
+        .await
+    }
+
+    pub async fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.read_with(|conn| {
+            let (streams, envelopes, envelope_bytes) = conn.query_row(
+                "SELECT COUNT(*), COALESCE(SUM(head), 0), COALESCE(SUM(bytes), 0) FROM streams",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )?;
+            let mailbox_messages = conn.query_row(
+                "SELECT COUNT(*) FROM mailbox_messages WHERE expires_at > ?1",
+                [unix_now()],
+                |r| r.get::<_, i64>(0),
+            )?;
+            Ok(StoreStats {
+                streams: streams as u64,
+                envelopes: envelopes as u64,
+                envelope_bytes: envelope_bytes as u64,
+                mailbox_messages: mailbox_messages as u64,
+            })
+        })
+        .await
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read_with(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
+    pub async fn sweep_expired(&self) -> Result<(), StoreError> {
+        self.write(|conn| {
+            let now = unix_now();
+            conn.execute("DELETE FROM mailbox_messages WHERE expires_at <= ?1", [now])?;
+            conn.execute("DELETE FROM mailboxes WHERE expires_at <= ?1", [now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Folds the WAL back into the main file so the data directory is one self-contained file.
+    pub async fn close(&self) {
+        let result = self
+            .write(|conn| Ok(conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?))
+            .await;
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "checkpoint on close failed; the WAL keeps the data");
+        }
+    }
+
+    async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    async fn read_with<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = readers[index]
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut conn)
+        })
+        .await?
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(conn)
+}
+
+fn append_stream(
+    conn: &mut Connection,
+    id: Id,
+    bytes: &[u8],
+    policy: AppendPolicy,
+) -> Result<Appended, StoreError> {
+    let digest = digest(bytes);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(position) = tx
+        .query_row(
+            "SELECT position FROM envelopes WHERE stream = ?1 AND digest = ?2",
+            params![&id.0[..], &digest[..]],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+    {
+        return Ok(Appended {
+            position: position as u64,
+            duplicate: true,
+        });
+    }
+    let (head, total) = tx
+        .query_row(
+            "SELECT head, bytes FROM streams WHERE id = ?1",
+            [&id.0[..]],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )
+        .optional()?
+        .ok_or(StoreError::UnknownLog)?;
+    if head >= policy.max_records {
+        return Err(StoreError::Quota(
+            "stream holds its maximum number of envelopes",
+        ));
+    }
+    if total + bytes.len() as u64 > policy.max_bytes {
+        return Err(StoreError::Quota(
+            "stream holds its maximum number of bytes",
+        ));
+    }
+    let position = head + 1;
+    tx.execute(
+        "INSERT INTO envelopes (stream, position, digest, body) VALUES (?1, ?2, ?3, ?4)",
+        params![&id.0[..], position as i64, &digest[..], bytes],
+    )?;
+    tx.execute(
+        "UPDATE streams SET head = ?2, bytes = bytes + ?3 WHERE id = ?1",
+        params![&id.0[..], position as i64, bytes.len() as i64],
+    )?;
+    tx.commit()?;
+    Ok(Appended {
+        position,
+        duplicate: false,
+    })
+}
+
+fn append_mailbox(
+    conn: &mut Connection,
+    id: Id,
+    bytes: &[u8],
+    policy: AppendPolicy,
+) -> Result<Appended, StoreError> {
+    let digest = digest(bytes);
+    let now = unix_now();
+    let ttl = policy.ttl.unwrap_or(Duration::ZERO).as_millis() as i64;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM mailbox_messages WHERE mailbox = ?1 AND expires_at <= ?2",
+        params![&id.0[..], now],
+    )?;
+    if let Some(position) = tx
+        .query_row(
+            "SELECT position FROM mailbox_messages WHERE mailbox = ?1 AND digest = ?2",
+            params![&id.0[..], &digest[..]],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+    {
+        return Ok(Appended {
+            position: position as u64,
+            duplicate: true,
+        });
+    }
+    let live: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM mailbox_messages WHERE mailbox = ?1",
+        [&id.0[..]],
+        |r| r.get(0),
+    )?;
+    if live as u64 >= policy.max_records {
+        return Err(StoreError::Quota(
+            "mailbox holds its maximum number of messages",
+        ));
+    }
+    // A mailbox untouched for a whole TTL is forgotten, positions and all (as in JetStream).
+    let head: i64 = tx
+        .query_row(
+            "SELECT head FROM mailboxes WHERE id = ?1 AND expires_at > ?2",
+            params![&id.0[..], now],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let position = head + 1;
+    let expires_at = now + ttl;
+    tx.execute(
+        "INSERT INTO mailbox_messages (mailbox, position, digest, body, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![&id.0[..], position, &digest[..], bytes, expires_at],
+    )?;
+    tx.execute(
+        "INSERT INTO mailboxes (id, head, expires_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (id) DO UPDATE SET head = excluded.head, expires_at = excluded.expires_at",
+        params![&id.0[..], position, expires_at],
+    )?;
+    tx.commit()?;
+    Ok(Appended {
+        position: position as u64,
+        duplicate: false,
+    })
+}
+
+/// Mailbox expiry is in milliseconds of wall-clock time, which survives restarts.
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,92 @@
+//! One live follow: send everything after the cursor, then wait for the log to grow and send
+//! again. Records always come from the store in position order, so a follower sees no gap and
+//! no duplicate whatever happens to notifications.
+
+use std::sync::Arc;
+
+use axum::extract::ws::Message;
+use tokio_util::sync::CancellationToken;
+
+use super::outbox::{Outbox, SendFailure};
+use super::protocol::record_frame;
+use crate::config::READ_MAX_LIMIT;
+use crate::server::AppState;
+use crate::store::LogRef;
+
+/// Each round of a follow reads at most this much, so one far-behind follower cannot pin a
+/// large buffer; the bounded outgoing queue does the rest.
+const ROUND_MAX_BYTES: usize = 2 * 1024 * 1024;
+
+pub async fn follow(
+    state: Arc<AppState>,
+    log: LogRef,
+    mut cursor: u64,
+    out: Outbox,
+    session: CancellationToken,
+) {
+    let _counted = FollowCount::start(state.clone());
+    // Subscribe before the first read, so an append between the two still wakes us.
+    let mut wake = state.store.hub().subscribe(log);
+    let poll = state.config.follow_poll();
+    loop {
+        wake.borrow_and_update();
+        let batch = match state
+            .store
+            .read(log, cursor, READ_MAX_LIMIT, ROUND_MAX_BYTES)
+            .await
+        {
+            Ok(batch) => batch,
+            Err(err) => {
+                tracing::warn!(error = %err, kind = log.kind.label(), "follow read failed; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(poll) => continue,
+                    _ = session.cancelled() => return,
+                }
+            }
+        };
+        let caught_up = batch
+            .records
+            .last()
+            .is_none_or(|record| record.position >= batch.head);
+        for record in batch.records {
+            let frame = Message::Binary(record_frame(log, record.position, &record.bytes).into());
+            match out.send(frame).await {
+                Ok(()) => cursor = record.position,
+                Err(SendFailure::Closed) => return,
+                Err(SendFailure::Slow) => {
+                    tracing::info!("dropping a WebSocket peer that stopped reading");
+                    state.metrics.slow_consumer();
+                    session.cancel();
+                    return;
+                }
+            }
+        }
+        if caught_up {
+            tokio::select! {
+                changed = wake.changed() => {
+                    if changed.is_err() {
+                        tokio::time::sleep(poll).await;
+                    }
+                }
+                _ = tokio::time::sleep(poll) => {}
+                _ = session.cancelled() => return,
+            }
+        }
+    }
+}
+
+/// Keeps the follows gauge right however the follow ends (including being aborted).
+struct FollowCount(Arc<AppState>);
+
+impl FollowCount {
+    fn start(state: Arc<AppState>) -> Self {
+        state.metrics.follow_started();
+        FollowCount(state)
+    }
+}
+
+impl Drop for FollowCount {
+    fn drop(&mut self) {
+        self.0.metrics.follow_ended();
+    }
+}

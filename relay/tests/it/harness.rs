@@ -1,0 +1,415 @@
+//! Real relay processes on loopback, and small clients for its HTTP and WebSocket protocol.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use tokio_tungstenite::tungstenite::Message;
+
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A `twofold-relay` child process, killed when dropped.
+pub struct RelayProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl RelayProcess {
+    /// Starts the binary with the embedded store in `data_dir` plus `extra` flags.
+    pub fn sqlite(data_dir: &Path, extra: &[&str]) -> Self {
+        let mut args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Self::start(&args, &data_dir.join("relay.log"))
+    }
+
+    pub fn start(args: &[String], log: &Path) -> Self {
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir).expect("log directory");
+        }
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("relay log file");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_twofold-relay"))
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log_file))
+            .spawn()
+            .expect("start twofold-relay");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_default();
+        let Some(base) = line.trim().strip_prefix("twofold-relay listening on ") else {
+            let _ = child.kill();
+            let logs = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("relay did not start; stdout {line:?}; log:\n{logs}");
+        };
+        RelayProcess {
+            base: base.to_owned(),
+            child,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/v1/follow", self.base.replacen("http://", "ws://", 1))
+    }
+
+    pub fn sigkill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends SIGTERM and waits for the process to exit by itself.
+    pub fn sigterm(&mut self) -> ExitStatus {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for relay") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "relay ignored SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut out = [0u8; N];
+    getrandom::fill(&mut out).expect("system randomness");
+    out
+}
+
+pub fn new_id() -> String {
+    hex::encode(random_bytes::<16>())
+}
+
+/// A capability token as a client holds it: the bearer text and the hash the relay keeps.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub text: String,
+    pub hash_hex: String,
+}
+
+impl Token {
+    pub fn new() -> Self {
+        let bytes = random_bytes::<32>();
+        Token {
+            text: URL_SAFE_NO_PAD.encode(bytes),
+            hash_hex: hex::encode(twofold_relay::token_hash(&bytes)),
+        }
+    }
+}
+
+/// A stream with both of its tokens.
+#[derive(Clone, Debug)]
+pub struct StreamKeys {
+    pub id: String,
+    pub read: Token,
+    pub append: Token,
+}
+
+impl StreamKeys {
+    pub fn new() -> Self {
+        StreamKeys {
+            id: new_id(),
+            read: Token::new(),
+            append: Token::new(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn position(&self) -> u64 {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "append failed: {:?}",
+            self.json()
+        );
+        self.json()["position"].as_u64().expect("position")
+    }
+
+    pub fn head(&self) -> u64 {
+        self.headers
+            .get("x-twofold-head")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("X-Twofold-Head")
+    }
+
+    pub fn records(&self) -> Vec<(u64, Vec<u8>)> {
+        twofold_relay::framing::decode_records(&self.body).expect("well-framed records")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        Client {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+            base: base.to_owned(),
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        self.try_send(request)
+            .await
+            .expect("request reaches the relay")
+    }
+
+    /// `None` when the connection fails (a relay being stopped, say).
+    pub async fn try_send(&self, request: reqwest::RequestBuilder) -> Option<Reply> {
+        let response = request.send().await.ok()?;
+        Some(Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.ok()?.to_vec(),
+        })
+    }
+
+    pub async fn try_append(&self, stream: &str, token: &str, bytes: Vec<u8>) -> Option<Reply> {
+        self.try_send(
+            self.http
+                .post(format!("{}/v1/streams/{stream}/envelopes", self.base))
+                .bearer_auth(token)
+                .body(bytes),
+        )
+        .await
+    }
+
+    pub async fn create(&self, keys: &StreamKeys) -> Reply {
+        let body = serde_json::json!({
+            "read_token_hash": keys.read.hash_hex,
+            "append_token_hash": keys.append.hash_hex,
+        });
+        self.send(
+            self.http
+                .put(format!("{}/v1/streams/{}", self.base, keys.id))
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn append(&self, stream: &str, token: Option<&str>, bytes: Vec<u8>) -> Reply {
+        let mut request = self
+            .http
+            .post(format!("{}/v1/streams/{stream}/envelopes", self.base))
+            .body(bytes);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    pub async fn read(&self, stream: &str, token: Option<&str>, query: &str) -> Reply {
+        let mut request = self.http.get(format!(
+            "{}/v1/streams/{stream}/envelopes?{query}",
+            self.base
+        ));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    /// Every record of the stream, following `limit`-sized pages.
+    pub async fn read_all(&self, keys: &StreamKeys) -> Vec<(u64, Vec<u8>)> {
+        let mut all = Vec::new();
+        loop {
+            let after = all.last().map_or(0, |(p, _)| *p);
+            let reply = self
+                .read(
+                    &keys.id,
+                    Some(&keys.read.text),
+                    &format!("after={after}&limit=1024"),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK);
+            let page = reply.records();
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
+    }
+
+    pub async fn post_mailbox(&self, mailbox: &str, bytes: Vec<u8>) -> Reply {
+        self.send(
+            self.http
+                .post(format!("{}/v1/mailboxes/{mailbox}", self.base))
+                .body(bytes),
+        )
+        .await
+    }
+
+    pub async fn read_mailbox(&self, mailbox: &str, after: u64) -> Reply {
+        self.send(self.http.get(format!(
+            "{}/v1/mailboxes/{mailbox}?after={after}",
+            self.base
+        )))
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A WebSocket follower.
+pub struct Follower {
+    socket: Socket,
+}
+
+/// What the relay sent on a follow connection.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Event {
+    Record {
+        kind: u8,
+        id: String,
+        position: u64,
+        bytes: Vec<u8>,
+    },
+    Error(serde_json::Value),
+    Closed,
+}
+
+impl Follower {
+    pub async fn connect(url: &str) -> Self {
+        let (socket, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("WebSocket connects");
+        Follower { socket }
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.socket
+            .send(Message::Text(text.to_owned().into()))
+            .await
+            .expect("send frame");
+    }
+
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.socket
+            .send(Message::Binary(bytes.to_vec().into()))
+            .await
+            .expect("send frame");
+    }
+
+    pub async fn follow(&mut self, keys: &StreamKeys, after: u64) {
+        let op = serde_json::json!({
+            "op": "follow", "stream": keys.id, "token": keys.read.text, "after": after,
+        });
+        self.send_text(&op.to_string()).await;
+    }
+
+    /// The next data or error frame, or `None` if nothing arrives within `wait`.
+    pub async fn next(&mut self, wait: Duration) -> Option<Event> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .ok()?;
+            match frame {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Some(Event::Closed),
+                Some(Ok(Message::Binary(bytes))) => {
+                    assert!(bytes.len() >= 25, "short data frame");
+                    return Some(Event::Record {
+                        kind: bytes[0],
+                        id: hex::encode(&bytes[1..17]),
+                        position: u64::from_be_bytes(bytes[17..25].try_into().expect("8 bytes")),
+                        bytes: bytes[25..].to_vec(),
+                    });
+                }
+                Some(Ok(Message::Text(text))) => {
+                    return Some(Event::Error(
+                        serde_json::from_str(text.as_str()).expect("JSON text frame"),
+                    ))
+                }
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
+    /// Collects `count` records, failing on anything else or on a stall.
+    pub async fn records(&mut self, count: usize) -> Vec<(u64, Vec<u8>)> {
+        let mut out = Vec::new();
+        while out.len() < count {
+            match self.next(Duration::from_secs(15)).await {
+                Some(Event::Record {
+                    position, bytes, ..
+                }) => out.push((position, bytes)),
+                other => panic!(
+                    "expected record {} of {count}, got {other:?}",
+                    out.len() + 1
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// Asserts positions are exactly 1..=n in order.
+pub fn assert_dense(positions: impl IntoIterator<Item = u64>) {
+    for (expected, position) in (1u64..).zip(positions) {
+        assert_eq!(position, expected, "positions must be dense and ordered");
+    }
+}

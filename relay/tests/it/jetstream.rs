@@ -1,0 +1,219 @@
+//! Two relay processes over one NATS JetStream server: shared storage, shared fan-out.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+
+use crate::harness::{assert_dense, new_id, Event, Follower, RelayProcess, StreamKeys};
+
+struct NatsServer {
+    child: Child,
+    url: String,
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `nats-server` with JetStream on a free loopback port, or says why it cannot. Under CI
+/// (`CI` set) a missing server is a failure, never a silent skip.
+fn start_nats(dir: &Path) -> Option<NatsServer> {
+    // Debian installs it in /usr/sbin, which is not on every user's PATH.
+    let binary = ["nats-server", "/usr/sbin/nats-server"]
+        .into_iter()
+        .find(|candidate| {
+            Command::new(candidate)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+    let Some(binary) = binary else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "nats-server is not installed, and CI must run the JetStream test (see .ci/run)"
+        );
+        eprintln!("SKIPPED: nats-server is not installed (apt-get install nats-server)");
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let store_dir = dir.join("jetstream");
+    let log = std::fs::File::create(dir.join("nats.log")).expect("nats log");
+    let child = Command::new(binary)
+        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+        .arg(&store_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start nats-server");
+    let server = NatsServer {
+        child,
+        url: format!("nats://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nats-server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(server)
+}
+
+fn relay_on(nats: &NatsServer, dir: &Path, name: &str) -> RelayProcess {
+    // The safety-net poll is set far beyond the test's waits, so live delivery across relays
+    // can only come through the NATS notifications.
+    let args: Vec<String> = [
+        "--store",
+        &nats.url,
+        "--mailbox-ttl-secs",
+        "3600",
+        "--follow-poll-ms",
+        "600000",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    RelayProcess::start(&args, &dir.join(format!("{name}.log")))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_relays_share_streams_and_live_follows_over_jetstream() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let relay_a = relay_on(&nats, dir.path(), "relay-a");
+    let relay_b = relay_on(&nats, dir.path(), "relay-b");
+    let (a, b) = (relay_a.client(), relay_b.client());
+
+    // Created through A, known to B; a conflicting create through B is refused.
+    let keys = StreamKeys::new();
+    assert_eq!(a.create(&keys).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(b.create(&keys).await.status, StatusCode::NO_CONTENT);
+    let thief = StreamKeys {
+        id: keys.id.clone(),
+        ..StreamKeys::new()
+    };
+    assert_eq!(b.create(&thief).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.append(&keys.id, Some(&thief.append.text), b"x".to_vec())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    assert_eq!(
+        a.append(&keys.id, Some(&keys.append.text), b"backlog".to_vec())
+            .await
+            .position(),
+        1
+    );
+
+    // A follower on A receives the backlog, then, live, what is appended through B.
+    let mut follower = Follower::connect(&relay_a.ws_url()).await;
+    follower.follow(&keys, 0).await;
+    assert_eq!(follower.records(1).await, vec![(1, b"backlog".to_vec())]);
+    assert_eq!(
+        b.append(&keys.id, Some(&keys.append.text), b"via B".to_vec())
+            .await
+            .position(),
+        2
+    );
+    assert_eq!(follower.records(1).await, vec![(2, b"via B".to_vec())]);
+
+    // Identical bytes through the other relay are the same envelope.
+    assert_eq!(
+        a.append(&keys.id, Some(&keys.append.text), b"via B".to_vec())
+            .await
+            .position(),
+        2
+    );
+
+    // Concurrent appends through both relays: dense positions, all delivered in order.
+    let mut writers = Vec::new();
+    for writer in 0..6u8 {
+        let client = if writer % 2 == 0 {
+            a.clone()
+        } else {
+            b.clone()
+        };
+        let keys = keys.clone();
+        writers.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for i in 0..10u8 {
+                let bytes = vec![writer, i, 0x77];
+                let reply = client
+                    .append(&keys.id, Some(&keys.append.text), bytes.clone())
+                    .await;
+                acked.push((reply.position(), bytes));
+            }
+            acked
+        }));
+    }
+    let mut acked = vec![(1, b"backlog".to_vec()), (2, b"via B".to_vec())];
+    for writer in writers {
+        acked.extend(writer.await.expect("writer"));
+    }
+    acked.sort();
+    assert_dense(acked.iter().map(|(p, _)| *p));
+    let live = follower.records(60).await;
+    assert_eq!(live, acked[2..].to_vec());
+    assert_eq!(follower.next(Duration::from_millis(300)).await, None);
+    assert_eq!(b.read_all(&keys).await, acked);
+    let page = a
+        .read(&keys.id, Some(&keys.read.text), "after=30&limit=5")
+        .await;
+    assert_eq!(page.head(), 62);
+    assert_eq!(page.records(), acked[30..35].to_vec());
+
+    // Mailboxes are shared too, live included.
+    let mailbox = new_id();
+    follower
+        .send_text(
+            &serde_json::json!({"op": "follow_mailbox", "mailbox": mailbox, "after": 0})
+                .to_string(),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        b.post_mailbox(&mailbox, b"join".to_vec()).await.position(),
+        1
+    );
+    assert_eq!(
+        a.post_mailbox(&mailbox, b"join".to_vec()).await.position(),
+        1
+    );
+    assert_eq!(
+        a.post_mailbox(&mailbox, b"reply".to_vec()).await.position(),
+        2
+    );
+    for expected in [(1, b"join".to_vec()), (2, b"reply".to_vec())] {
+        match follower.next(Duration::from_secs(10)).await {
+            Some(Event::Record {
+                kind: 2,
+                position,
+                bytes,
+                ..
+            }) => {
+                assert_eq!((position, bytes), expected)
+            }
+            other => panic!("expected a mailbox record, got {other:?}"),
+        }
+    }
+    assert_eq!(b.read_mailbox(&mailbox, 0).await.records().len(), 2);
+    assert_eq!(a.get("/health").await.body, b"ok");
+    let metrics = String::from_utf8(b.get("/metrics").await.body).expect("text");
+    assert!(
+        metrics.contains("twofold_relay_stored_envelopes 62"),
+        "{metrics}"
+    );
+}

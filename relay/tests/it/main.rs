@@ -1,0 +1,12 @@
+//! The relay's integration tests: real `twofold-relay` processes on loopback with real SQLite
+//! files (and a real `nats-server` for the JetStream mode). One test binary, so it links once.
+
+mod harness;
+
+mod embedded;
+mod follow;
+mod jetstream;
+mod limits;
+mod mailboxes;
+mod restart;
+mod streams;
