@@ -17,7 +17,8 @@ use crate::error::Result;
 /// The schema version written by the genesis change.
 pub const SCHEMA: u64 = 1;
 
-const GENESIS_ACTOR: [u8; 16] = *b"twofold-genesis1";
+/// The actor of the genesis change: no device's.
+pub(crate) const GENESIS_ACTOR: [u8; 16] = *b"twofold-genesis1";
 
 /// Builds the genesis document of `kind` and switches it to `actor` for all later changes.
 pub fn genesis(kind: DocKind, actor: &ActorId) -> Result<AutoCommit> {

@@ -19,7 +19,7 @@ use crate::store::outbox::{self, NewEnvelope};
 use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, NewShare, ShareRow};
 use crate::store::streams::{self, StreamRow};
-use crate::sync::control::{encode_writers, ControlMessage, Grant};
+use crate::sync::control::{encode_writers, parse_id, ControlMessage, Grant};
 use crate::sync::payload::encode_control;
 use crate::sync::Access;
 
@@ -43,13 +43,6 @@ pub struct Share {
 
 fn rng_failed() -> Error {
     Error::invalid("key", "the system random generator failed")
-}
-
-fn doc_id_bytes(doc_id: &str) -> Result<[u8; 16]> {
-    let mut out = [0u8; 16];
-    hex::decode_to_slice(doc_id, &mut out)
-        .map_err(|_| Error::invalid("doc_id", "is not 32 hex characters"))?;
-    Ok(out)
 }
 
 impl Twofold {
@@ -335,7 +328,8 @@ impl Twofold {
         let recipient = peers::keys(tx, &share.peer_id)?.ok_or(Error::NotPaired)?;
         let channel = streams::channel(tx, &share.peer_id)?.ok_or(Error::NotPaired)?;
         let ctx = WrapContext {
-            doc_id: doc_id_bytes(&doc.doc_id)?,
+            doc_id: parse_id(&doc.doc_id)
+                .map_err(|_| Error::invalid("doc_id", "is not 32 hex characters"))?,
             stream: stream.stream,
         };
         let wrapped = wrap_doc_key(&stream.key, &ctx, &self.identity, &recipient)

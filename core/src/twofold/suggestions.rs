@@ -14,7 +14,7 @@ use crate::docs::snapshot::prefix;
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
 use crate::model::sharing::{MentorNote, Suggestion, SuggestionStatus, MAX_ITEM_JSON};
-use crate::model::validate::{optional, required, Validate, MAX_LONG};
+use crate::model::validate::{optional, Validate, MAX_LONG};
 use crate::store::peers;
 use crate::sync::Access;
 
@@ -259,7 +259,6 @@ impl Twofold {
         mut suggestion: Suggestion,
         status: SuggestionStatus,
     ) -> Result<()> {
-        required("section", &suggestion.section, 200)?;
         suggestion.status = status;
         suggestion.decided_at_ms = Some(now_ms());
         self.shared_put(notes_doc_id, s::SUGGESTIONS, suggestion)

@@ -372,7 +372,7 @@ impl Twofold {
         let outcome = self.with_doc(DocSel::Id(&doc_id), |_, doc| {
             // The owner may pass on anything (an import); a writer its own changes, and after
             // a new epoch those of other past or present writers the owner lacked.
-            let genesis_actor = automerge::ActorId::from(&b"twofold-genesis1"[..]);
+            let genesis_actor = automerge::ActorId::from(&genesis::GENESIS_ACTOR[..]);
             let foreign = |c: &automerge::Change| {
                 c.actor_id() != &sender_actor
                     && c.actor_id() != &genesis_actor
@@ -419,18 +419,6 @@ impl Twofold {
             }
             Err(e) => Err(e),
         }
-    }
-
-    /// Whether the document has the key's holder's changes at all (for tests and tools).
-    pub fn has_changes_of(&self, doc_id: &str, device: &KeyId) -> Result<bool> {
-        let actor = automerge::ActorId::from(&device.0[..]);
-        self.read(|docs| {
-            let doc = docs
-                .by_id(doc_id)
-                .ok_or_else(|| Error::not_found("document", doc_id.to_string()))?;
-            let mut am = doc.am.clone();
-            Ok(am.get_changes(&[]).iter().any(|c| c.actor_id() == &actor))
-        })
     }
 
     /// Heads of a document, hex, sorted: equal on two devices means equal state.
