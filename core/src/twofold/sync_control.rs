@@ -193,6 +193,12 @@ impl Twofold {
         let writer_ids: Vec<KeyId> = p.writers.iter().map(|k| k.key_id()).collect();
         let me = Self::actor_of(&self.identity);
         let (mut am, catch_up, chunks_seq) = match docs.others.get(&grant.doc_id) {
+            // A read-only device has nothing of its own to keep: it takes the owner's copy, so
+            // changes the owner never received (a revoked writer's last ones) leave with the
+            // old epoch instead of keeping it apart from the owner forever.
+            Some(existing) if p.access == Access::Read => {
+                (p.snapshot, Vec::new(), existing.last_seq + 1)
+            }
             Some(existing) => {
                 let mut am = existing.am.clone();
                 // Changes the owner's snapshot lacks (sent in an epoch that just ended, by this
