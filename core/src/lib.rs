@@ -11,6 +11,7 @@ pub mod error;
 pub mod formats;
 pub mod insights;
 pub mod model;
+pub mod net;
 pub mod schedule;
 pub mod store;
 pub mod sync;
@@ -42,6 +43,7 @@ pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
 pub use model::time::{Day, LocalDateTime};
+pub use net::{LiveSync, NetOptions, NetProblem, Progress, SyncClient, SyncReport, SyncStatus};
 pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
 pub use store::database::KEY_LEN;
 pub use sync::{

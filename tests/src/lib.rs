@@ -2,4 +2,6 @@
 
 pub mod dataset;
 pub mod keys;
+pub mod net_devices;
+pub mod relay_process;
 pub mod relay_sim;

@@ -10,9 +10,11 @@
 //! is touched — we never risk a person's data on a guess.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rusqlite::config::DbConfig;
+use rusqlite::hooks::Action;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
@@ -30,6 +32,28 @@ pub struct Database {
     // the WAL into the main file (a read-only connection cannot).
     reader: Mutex<Connection>,
     writer: Mutex<Connection>,
+    outgoing: OutgoingHook,
+}
+
+/// Tables whose new rows are something for the relay: pending changes, sealed envelopes and
+/// pairing messages.
+const OUTGOING_TABLES: [&str; 3] = ["outbox_changes", "outbox", "mailbox_out"];
+
+type OutgoingCallback = Box<dyn Fn() + Send + Sync>;
+
+/// Tells the transport that a committed write left something to send, whatever wrote it (a
+/// local edit, a share, a pairing step, a catch-up): SQLite's update hook marks inserts into
+/// the outgoing tables, and the mark is acted on only after the commit.
+#[derive(Default)]
+struct OutgoingHook {
+    inserted: Arc<AtomicBool>,
+    callback: OnceLock<OutgoingCallback>,
+}
+
+impl std::fmt::Debug for OutgoingHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingHook").finish_non_exhaustive()
+    }
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -163,6 +187,13 @@ impl Database {
         // Every acknowledged write is on disk before the call returns.
         writer.pragma_update(None, "synchronous", "FULL")?;
         migrations::migrate(&mut writer)?;
+        let outgoing = OutgoingHook::default();
+        let inserted = outgoing.inserted.clone();
+        writer.update_hook(Some(move |action: Action, _: &str, table: &str, _: i64| {
+            if action == Action::SQLITE_INSERT && OUTGOING_TABLES.contains(&table) {
+                inserted.store(true, Ordering::Relaxed);
+            }
+        }))?;
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -173,7 +204,14 @@ impl Database {
             path: path.to_path_buf(),
             reader: Mutex::new(reader),
             writer: Mutex::new(writer),
+            outgoing,
         })
+    }
+
+    /// Sets the one function called after a commit that added outgoing rows (the first call
+    /// wins). It runs on the writing thread, after the writer lock is released.
+    pub fn on_outgoing(&self, callback: impl Fn() + Send + Sync + 'static) {
+        let _ = self.outgoing.callback.set(Box::new(callback));
     }
 
     pub fn path(&self) -> &Path {
@@ -183,9 +221,18 @@ impl Database {
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer and commits it.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
+        // Marks left by a rolled-back transaction are dropped here, under the writer lock.
+        self.outgoing.inserted.store(false, Ordering::Relaxed);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        let outgoing = self.outgoing.inserted.swap(false, Ordering::Relaxed);
+        drop(conn);
+        if outgoing {
+            if let Some(callback) = self.outgoing.callback.get() {
+                callback();
+            }
+        }
         Ok(out)
     }
 

@@ -24,11 +24,13 @@ pub struct DocChanged {
 }
 
 pub type Listener = Arc<dyn Fn(&DocChanged) + Send + Sync>;
+pub type OutgoingListener = Arc<dyn Fn() + Send + Sync>;
 
 #[derive(Default)]
 pub struct Listeners {
     next: AtomicU64,
     by_id: Mutex<HashMap<u64, (DocKind, Listener)>>,
+    outgoing: Mutex<HashMap<u64, OutgoingListener>>,
 }
 
 impl std::fmt::Debug for Listeners {
@@ -51,6 +53,10 @@ impl Drop for Subscription {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&self.id);
+            reg.outgoing
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&self.id);
         }
     }
 }
@@ -65,6 +71,31 @@ impl Listeners {
         Subscription {
             id,
             registry: Arc::downgrade(self),
+        }
+    }
+
+    pub fn subscribe_outgoing(self: &Arc<Self>, listener: OutgoingListener) -> Subscription {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.outgoing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, listener);
+        Subscription {
+            id,
+            registry: Arc::downgrade(self),
+        }
+    }
+
+    pub fn notify_outgoing(&self) {
+        let targets: Vec<OutgoingListener> = self
+            .outgoing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for listener in targets {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener()));
         }
     }
 

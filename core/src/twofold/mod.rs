@@ -210,11 +210,18 @@ impl Twofold {
             Err(e) if database::is_corruption(&e) => return Err(db.into_corrupt()),
             Err(e) => return Err(e),
         };
+        let listeners: Arc<listeners::Listeners> = Arc::default();
+        let weak = Arc::downgrade(&listeners);
+        db.on_outgoing(move || {
+            if let Some(listeners) = weak.upgrade() {
+                listeners.notify_outgoing();
+            }
+        });
         Ok(Twofold {
             db,
             identity,
             docs: RwLock::new(docs),
-            listeners: Arc::default(),
+            listeners,
             options,
         })
     }
@@ -310,6 +317,13 @@ impl Twofold {
         listener: impl Fn(&DocChanged) + Send + Sync + 'static,
     ) -> Subscription {
         self.listeners.subscribe(kind, Arc::new(listener))
+    }
+
+    /// Subscribes to "something new is waiting to be sent": called after every committed
+    /// write that left envelopes, changes or pairing messages for the relay (edits, shares,
+    /// pairing steps, catch-ups). A transport pushes on it.
+    pub fn subscribe_outgoing(&self, listener: impl Fn() + Send + Sync + 'static) -> Subscription {
+        self.listeners.subscribe_outgoing(Arc::new(listener))
     }
 
     /// `PRAGMA integrity_check` of the database file.

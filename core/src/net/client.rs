@@ -1,0 +1,332 @@
+//! [`SyncClient`]: the engine driven over one relay. `sync_now` pushes everything waiting,
+//! pulls every followed stream and mailbox after its cursor, applies, and repeats while that
+//! moved something (a grant opens new streams; an applied change may need a catch-up).
+//!
+//! Resuming after a kill needs nothing of its own: outbox rows stay until the relay's
+//! acknowledgement is recorded (a resend of identical bytes is deduplicated by the relay and,
+//! failing that, by the receiver's per-sender sequence), and cursors move in the same
+//! transaction as the changes they cover.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::problem::NetProblem;
+use super::records::Record;
+use super::relay_api::RelayApi;
+use super::report::{Progress, SyncReport, SyncStatus};
+use crate::crypto::StreamId;
+use crate::error::{Error, Result};
+use crate::sync::Received;
+use crate::Twofold;
+
+/// Tuning of the relay client; `NetOptions::default()` suits the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetOptions {
+    /// Connection timeout (a request may take four times as long).
+    pub timeout: Duration,
+    /// Envelopes asked for per read.
+    pub page_limit: u32,
+    /// Push-and-pull rounds in one `sync_now`, at most.
+    pub max_rounds: usize,
+    /// Live sync's reconnect delays: from `backoff_min`, doubling with jitter, up to
+    /// `backoff_max`.
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+    /// Live sync also runs a full exchange this often, in case a notification was missed.
+    pub resync_every: Duration,
+}
+
+impl Default for NetOptions {
+    fn default() -> Self {
+        NetOptions {
+            timeout: Duration::from_secs(10),
+            page_limit: 256,
+            max_rounds: 8,
+            backoff_min: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(120),
+            resync_every: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Drives one store's sync over one relay.
+#[derive(Debug)]
+pub struct SyncClient {
+    pub(super) store: Arc<Twofold>,
+    pub(super) api: RelayApi,
+    pub(super) options: NetOptions,
+    /// Streams this process has registered with the relay (registering is idempotent; this
+    /// only saves a request per envelope).
+    registered: Mutex<HashSet<[u8; 16]>>,
+    pub(super) status: watch::Sender<SyncStatus>,
+    /// One exchange at a time: a background `sync_now` and live sync share the outbox.
+    pub(super) exchanging: tokio::sync::Mutex<()>,
+}
+
+pub(super) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The outcome of the network part of an exchange: done, or stopped by a problem.
+pub(super) type Net = std::result::Result<(), NetProblem>;
+
+impl SyncClient {
+    /// A client for `store` over the relay at `relay_url` (the address the invite carries).
+    pub fn new(store: Arc<Twofold>, relay_url: &str, options: NetOptions) -> Result<Arc<Self>> {
+        let api = RelayApi::new(relay_url, options.timeout)?;
+        Ok(Arc::new(SyncClient {
+            store,
+            api,
+            options,
+            registered: Mutex::new(HashSet::new()),
+            status: watch::channel(SyncStatus::Idle).0,
+            exchanging: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    pub fn store(&self) -> &Arc<Twofold> {
+        &self.store
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.status.borrow().clone()
+    }
+
+    /// The status now and every change after it.
+    pub fn watch_status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.subscribe()
+    }
+
+    /// Pushes everything waiting, pulls everything new, applies it. For the apps'
+    /// background schedulers: a network problem ends the exchange early and is in the
+    /// report (`interrupted`, with everything done before it durable); only a failure of
+    /// the device's own storage is an error.
+    pub async fn sync_now(&self) -> Result<SyncReport> {
+        let _one = self.exchanging.lock().await;
+        let mut report = SyncReport::default();
+        let mut progress = Progress::default();
+        self.status.send_replace(SyncStatus::Syncing { progress });
+        let net = self.exchange(&mut report, &mut progress).await;
+        let finished = self.finish(&mut report, net).await;
+        if let Err(e) = &finished {
+            tracing::warn!(error = %e, "sync stopped by a local failure");
+        }
+        finished.map(|()| report)
+    }
+
+    /// Records the end of an exchange: the pending count, the status.
+    pub(super) async fn finish(&self, report: &mut SyncReport, net: Result<Net>) -> Result<()> {
+        let net = net?;
+        report.pending = self
+            .engine(|s| {
+                let out = s.sync_outgoing(now_ms())?;
+                Ok((out.envelopes.len() + out.mailbox.len()) as u64)
+            })
+            .await?;
+        match net {
+            Ok(()) => {
+                self.status
+                    .send_replace(SyncStatus::UpToDate { at_ms: now_ms() });
+            }
+            Err(problem) => {
+                tracing::info!(problem = %problem, "sync interrupted");
+                self.status
+                    .send_replace(SyncStatus::after(problem.clone(), None));
+                report.interrupted = Some(problem);
+            }
+        }
+        Ok(())
+    }
+
+    /// Push and pull until a round moves nothing.
+    pub(super) async fn exchange(
+        &self,
+        report: &mut SyncReport,
+        progress: &mut Progress,
+    ) -> Result<Net> {
+        for _ in 0..self.options.max_rounds {
+            let before = report.clone();
+            if let Err(p) = self.push(report, progress).await? {
+                return Ok(Err(p));
+            }
+            if let Err(p) = self.pull(report, progress).await? {
+                return Ok(Err(p));
+            }
+            if !report.moved_since(&before) {
+                break;
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Runs an engine call on the blocking pool: the store is synchronous (SQLite with
+    /// `synchronous=FULL`), and a panic in it stays contained.
+    pub(super) async fn engine<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Twofold) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|_| Error::Contained {
+                context: "sync engine call",
+            })?
+    }
+
+    /// Sends every pairing message and envelope waiting, oldest first; stops at the first
+    /// problem so that a sender's envelopes reach the relay in sequence order.
+    pub(super) async fn push(
+        &self,
+        report: &mut SyncReport,
+        progress: &mut Progress,
+    ) -> Result<Net> {
+        let out = self.engine(|s| s.sync_outgoing(now_ms())).await?;
+        progress.to_send += (out.envelopes.len() + out.mailbox.len()) as u64;
+        for post in out.mailbox {
+            if let Err(p) = self.api.post_mailbox(&post.mailbox, &post.bytes).await {
+                return Ok(Err(p));
+            }
+            self.engine(move |s| s.sync_mailbox_posted(post.id)).await?;
+            report.mailbox_sent += 1;
+            self.advance(progress, |p| p.sent += 1);
+        }
+        for e in out.envelopes {
+            if !self.is_registered(&e.stream) {
+                let put = self
+                    .api
+                    .put_stream(&e.stream, &e.read_token_hash, &e.append_token_hash)
+                    .await;
+                if let Err(p) = put {
+                    return Ok(Err(p));
+                }
+                self.set_registered(&e.stream);
+            }
+            if let Err(p) = self
+                .api
+                .append(&e.stream, &e.append_token, &e.envelope)
+                .await
+            {
+                return Ok(Err(p));
+            }
+            let id = e.id;
+            self.engine(move |s| s.sync_acked(id, now_ms())).await?;
+            report.sent += 1;
+            report.sent_bytes += e.envelope.len() as u64;
+            self.advance(progress, |p| p.sent += 1);
+        }
+        Ok(Ok(()))
+    }
+
+    /// Reads every watched mailbox and followed stream after its cursor. Applying a grant
+    /// adds streams, so the follows are asked for again until every one was read at its
+    /// current cursor.
+    pub(super) async fn pull(
+        &self,
+        report: &mut SyncReport,
+        progress: &mut Progress,
+    ) -> Result<Net> {
+        for m in self.engine(|s| s.sync_mailbox_follows()).await? {
+            let page = match self.api.read_mailbox(&m.mailbox, m.after).await {
+                Ok(page) => page,
+                Err(p) => return Ok(Err(p)),
+            };
+            for outcome in self.receive_mailbox(m.mailbox, page.records).await? {
+                report.count(&outcome);
+            }
+        }
+        let mut read_at = HashSet::new();
+        let mut sized = HashSet::new();
+        loop {
+            let follows: Vec<_> = self
+                .engine(|s| s.sync_follows())
+                .await?
+                .into_iter()
+                .filter(|f| !read_at.contains(&(f.stream.0, f.after)))
+                .collect();
+            if follows.is_empty() {
+                return Ok(Ok(()));
+            }
+            for f in follows {
+                read_at.insert((f.stream.0, f.after));
+                let page = self
+                    .api
+                    .read(&f.stream, &f.read_token, f.after, self.options.page_limit)
+                    .await;
+                let page = match page {
+                    Ok(page) => page,
+                    Err(p) => return Ok(Err(p)),
+                };
+                if sized.insert(f.stream.0) {
+                    let behind = page.head.unwrap_or(f.after).saturating_sub(f.after);
+                    self.advance(progress, |p| p.to_receive += behind);
+                }
+                let n = page.records.len() as u64;
+                for outcome in self.receive(f.stream, page.records).await? {
+                    report.count(&outcome);
+                }
+                self.advance(progress, |p| p.received += n);
+            }
+        }
+    }
+
+    /// Applies records of one stream, in one blocking call.
+    pub(super) async fn receive(
+        &self,
+        stream: StreamId,
+        records: Vec<Record>,
+    ) -> Result<Vec<Received>> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.engine(move |s| {
+            let now = now_ms();
+            records
+                .iter()
+                .map(|r| s.sync_receive(&stream, r.position, &r.bytes, now))
+                .collect()
+        })
+        .await
+    }
+
+    pub(super) async fn receive_mailbox(
+        &self,
+        mailbox: [u8; 16],
+        records: Vec<Record>,
+    ) -> Result<Vec<Received>> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.engine(move |s| {
+            let now = now_ms();
+            records
+                .iter()
+                .map(|r| s.sync_receive_mailbox(&mailbox, r.position, &r.bytes, now))
+                .collect()
+        })
+        .await
+    }
+
+    fn is_registered(&self, stream: &StreamId) -> bool {
+        self.registered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&stream.0)
+    }
+
+    fn set_registered(&self, stream: &StreamId) {
+        self.registered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(stream.0);
+    }
+
+    fn advance(&self, progress: &mut Progress, f: impl FnOnce(&mut Progress)) {
+        f(progress);
+        self.status.send_replace(SyncStatus::Syncing {
+            progress: *progress,
+        });
+    }
+}

@@ -1,0 +1,357 @@
+//! Live sync while the app is in the foreground: a WebSocket follows every stream and
+//! mailbox, frames are applied as they arrive, a commit is pushed at once, and a lost
+//! connection is retried with exponential backoff and jitter. Each (re)connection first runs
+//! a full exchange over HTTP, so nothing sent while offline is missed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::{watch, Notify};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::client::{Net, SyncClient};
+use super::problem::NetProblem;
+use super::records::{decode_frame, Frame};
+use super::relay_api::token_text;
+use super::report::{Progress, SyncReport, SyncStatus};
+use crate::crypto::{StreamId, MAX_ENVELOPE_LEN};
+use crate::error::Result;
+use crate::sync::Received;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Sink = futures_util::stream::SplitSink<Socket, Message>;
+
+/// Running live sync; stop it with [`LiveSync::stop`] (dropping it stops it too).
+#[derive(Debug)]
+pub struct LiveSync {
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl LiveSync {
+    /// Stops following, closes the connection, and waits for the task to end. A push in
+    /// flight finishes first; nothing acknowledged is lost either way.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for LiveSync {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+fn delays(client: &SyncClient) -> ExponentialBackoff {
+    ExponentialBuilder::new()
+        .with_min_delay(client.options.backoff_min)
+        .with_max_delay(client.options.backoff_max)
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
+/// What is followed on the open connection: id → the last position delivered or asked for.
+#[derive(Default)]
+struct Followed {
+    streams: HashMap<[u8; 16], u64>,
+    mailboxes: HashMap<[u8; 16], u64>,
+    /// A follow was refused because the stream is not on the relay yet (its owner has not
+    /// pushed to it): try again at this time.
+    retry_at: Option<Instant>,
+}
+
+enum Ended {
+    Stopped,
+    Problem(NetProblem),
+}
+
+impl SyncClient {
+    /// Starts live sync on the current tokio runtime.
+    pub fn start_live(self: &Arc<Self>) -> LiveSync {
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(self.clone().live(stopped));
+        LiveSync {
+            stop,
+            task: Some(task),
+        }
+    }
+
+    async fn live(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let wake = Arc::new(Notify::new());
+        let _outgoing = self.store.subscribe_outgoing({
+            let wake = wake.clone();
+            move || wake.notify_one()
+        });
+        let mut backoff = delays(&self);
+        loop {
+            let ended = self.connected(&wake, &mut stop, &mut backoff).await;
+            let (problem, delay) = match ended {
+                Ok(Ended::Stopped) => return,
+                Ok(Ended::Problem(p)) if p.transient() => {
+                    let d = backoff.next().unwrap_or(self.options.backoff_max);
+                    (p, d)
+                }
+                Ok(Ended::Problem(p)) => (p, self.options.backoff_max),
+                Err(e) => {
+                    tracing::warn!(error = %e, "live sync stopped by a local failure");
+                    self.status.send_replace(SyncStatus::StorageFailed);
+                    (NetProblem::Unavailable, self.options.backoff_max)
+                }
+            };
+            if !matches!(*self.status.borrow(), SyncStatus::StorageFailed) {
+                self.status
+                    .send_replace(SyncStatus::after(problem, Some(delay)));
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// One connection: catch up, follow, then apply frames and push commits until the
+    /// connection drops or live sync is stopped.
+    async fn connected(
+        &self,
+        wake: &Notify,
+        stop: &mut watch::Receiver<bool>,
+        backoff: &mut ExponentialBackoff,
+    ) -> Result<Ended> {
+        if *stop.borrow() {
+            return Ok(Ended::Stopped);
+        }
+        let url = self.api.follow_url();
+        let connect = tokio_tungstenite::connect_async(url.as_str());
+        let socket = match tokio::time::timeout(self.options.timeout, connect).await {
+            Ok(Ok((socket, _))) => socket,
+            _ => return Ok(Ended::Problem(NetProblem::Offline)),
+        };
+        let (mut sink, mut frames) = socket.split();
+        if let Err(p) = self.locked_exchange().await? {
+            return Ok(Ended::Problem(p));
+        }
+        *backoff = delays(self);
+        let mut followed = Followed::default();
+        if let Err(p) = self.refresh_follows(&mut sink, &mut followed).await? {
+            return Ok(Ended::Problem(p));
+        }
+        let mut resync = tokio::time::interval_at(
+            Instant::now() + self.options.resync_every,
+            self.options.resync_every,
+        );
+        loop {
+            let retry_at = followed.retry_at;
+            let net: Net = tokio::select! {
+                _ = stop.changed() => {
+                    let _ = sink.send(Message::Close(None)).await;
+                    return Ok(Ended::Stopped);
+                }
+                _ = wake.notified() => self.locked_push().await?,
+                _ = resync.tick() => self.locked_exchange().await?,
+                _ = sleep_until(retry_at) => {
+                    followed.retry_at = None;
+                    Ok(())
+                }
+                frame = frames.next() => match frame {
+                    Some(Ok(Message::Binary(bytes))) => self.on_frame(&bytes, &mut followed).await?,
+                    Some(Ok(Message::Text(text))) => {
+                        on_refusal(text.as_str(), &mut followed);
+                        Ok(())
+                    }
+                    Some(Ok(Message::Close(_))) => Err(NetProblem::Unavailable),
+                    Some(Ok(_)) => Ok(()),
+                    Some(Err(_)) | None => Err(NetProblem::Offline),
+                }
+            };
+            if let Err(p) = net {
+                return Ok(Ended::Problem(p));
+            }
+            if let Err(p) = self.refresh_follows(&mut sink, &mut followed).await? {
+                return Ok(Ended::Problem(p));
+            }
+        }
+    }
+
+    async fn locked_exchange(&self) -> Result<Net> {
+        let _one = self.exchanging.lock().await;
+        let mut report = SyncReport::default();
+        let mut progress = Progress::default();
+        let net = self.exchange(&mut report, &mut progress).await;
+        self.finish(&mut report, net).await?;
+        Ok(match report.interrupted {
+            Some(p) => Err(p),
+            None => Ok(()),
+        })
+    }
+
+    async fn locked_push(&self) -> Result<Net> {
+        let _one = self.exchanging.lock().await;
+        let mut report = SyncReport::default();
+        let mut progress = Progress::default();
+        let net = self.push(&mut report, &mut progress).await;
+        self.finish(&mut report, net).await?;
+        Ok(match report.interrupted {
+            Some(p) => Err(p),
+            None => Ok(()),
+        })
+    }
+
+    /// Applies one live frame. A pairing or sharing message can open or close streams, and
+    /// an envelope held back (its sender's key is on another stream) must be read again:
+    /// both are settled by a full exchange.
+    async fn on_frame(&self, bytes: &[u8], followed: &mut Followed) -> Result<Net> {
+        let Ok(frame) = decode_frame(bytes, MAX_ENVELOPE_LEN) else {
+            return Ok(Err(NetProblem::Protocol { what: "live frame" }));
+        };
+        let outcomes = {
+            let _one = self.exchanging.lock().await;
+            match frame {
+                Frame::Stream { id, record } => {
+                    match followed.streams.get_mut(&id) {
+                        Some(at) if record.position > *at => *at = record.position,
+                        // Not followed (any more), or already read over HTTP.
+                        _ => return Ok(Ok(())),
+                    }
+                    self.receive(StreamId(id), vec![record]).await?
+                }
+                Frame::Mailbox { id, record } => {
+                    match followed.mailboxes.get_mut(&id) {
+                        Some(at) if record.position > *at => *at = record.position,
+                        _ => return Ok(Ok(())),
+                    }
+                    self.receive_mailbox(id, vec![record]).await?
+                }
+            }
+        };
+        let settle = outcomes.iter().any(|o| match o {
+            Received::Control | Received::Gap { .. } => true,
+            Received::Rejected(reason) => reason.retryable(),
+            Received::Applied { .. } | Received::Duplicate => false,
+        });
+        if settle {
+            return self.locked_exchange().await;
+        }
+        self.status.send_replace(SyncStatus::UpToDate {
+            at_ms: super::client::now_ms(),
+        });
+        Ok(Ok(()))
+    }
+
+    /// Follows what the engine wants followed from its cursors, and unfollows the rest
+    /// (retired streams, finished pairings).
+    async fn refresh_follows(&self, sink: &mut Sink, followed: &mut Followed) -> Result<Net> {
+        let (streams, mailboxes) = self
+            .engine(|s| Ok((s.sync_follows()?, s.sync_mailbox_follows()?)))
+            .await?;
+        let mut commands = Vec::new();
+        let wanted: HashMap<[u8; 16], _> = streams.into_iter().map(|f| (f.stream.0, f)).collect();
+        followed.streams.retain(|id, _| {
+            let keep = wanted.contains_key(id);
+            if !keep {
+                commands.push(format!(
+                    r#"{{"op":"unfollow","stream":"{}"}}"#,
+                    hex::encode(id)
+                ));
+            }
+            keep
+        });
+        for (id, f) in wanted {
+            // A cursor past what the connection delivered means HTTP read ahead of it:
+            // follow again from there rather than receive it all twice.
+            let stale = followed.streams.get(&id).is_some_and(|at| f.after > *at);
+            if stale {
+                commands.push(format!(
+                    r#"{{"op":"unfollow","stream":"{}"}}"#,
+                    hex::encode(id)
+                ));
+            }
+            if stale || !followed.streams.contains_key(&id) {
+                commands.push(format!(
+                    r#"{{"op":"follow","stream":"{}","token":"{}","after":{}}}"#,
+                    hex::encode(id),
+                    token_text(&f.read_token),
+                    f.after
+                ));
+                followed.streams.insert(id, f.after);
+            }
+        }
+        let wanted: HashMap<[u8; 16], u64> = mailboxes
+            .into_iter()
+            .map(|m| (m.mailbox, m.after))
+            .collect();
+        followed.mailboxes.retain(|id, _| {
+            let keep = wanted.contains_key(id);
+            if !keep {
+                commands.push(format!(
+                    r#"{{"op":"unfollow_mailbox","mailbox":"{}"}}"#,
+                    hex::encode(id)
+                ));
+            }
+            keep
+        });
+        for (id, after) in wanted {
+            if !followed.mailboxes.contains_key(&id) {
+                commands.push(format!(
+                    r#"{{"op":"follow_mailbox","mailbox":"{}","after":{}}}"#,
+                    hex::encode(id),
+                    after
+                ));
+                followed.mailboxes.insert(id, after);
+            }
+        }
+        for command in commands {
+            if sink.send(Message::text(command)).await.is_err() {
+                return Ok(Err(NetProblem::Offline));
+            }
+        }
+        Ok(Ok(()))
+    }
+}
+
+/// A refused follow: the stream is not on the relay yet (or the token is not right for it,
+/// which the relay does not tell apart). Forget it so the next refresh follows it again, a
+/// moment from now.
+fn on_refusal(text: &str, followed: &mut Followed) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return;
+    };
+    if value.get("op").and_then(|o| o.as_str()) != Some("error") {
+        return;
+    }
+    let id = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|b| <[u8; 16]>::try_from(b).ok())
+    };
+    if let Some(id) = id("stream") {
+        followed.streams.remove(&id);
+    } else if let Some(id) = id("mailbox") {
+        followed.mailboxes.remove(&id);
+    } else {
+        return;
+    }
+    tracing::debug!("a follow was refused; retrying shortly");
+    followed
+        .retry_at
+        .get_or_insert(Instant::now() + Duration::from_secs(1));
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

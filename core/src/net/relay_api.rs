@@ -1,0 +1,250 @@
+//! The relay's HTTP protocol (relay/README.md), one method per request. Answers are mapped to
+//! [`NetProblem`]s here, so the sync logic above never looks at status codes.
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Client, Response, StatusCode, Url};
+
+use super::problem::{NetProblem, RelayCode};
+use super::records::{decode_page, Record};
+use crate::crypto::{CapabilityToken, StreamId, MAX_ENVELOPE_LEN};
+use crate::error::{Error, Result};
+
+/// Largest mailbox message the relay accepts (and so the most a mailbox record may hold).
+const MAX_MAILBOX_LEN: usize = 4096;
+
+/// One page of a stream or mailbox, and the relay's last position (if it said).
+#[derive(Debug)]
+pub struct Page {
+    pub records: Vec<Record>,
+    pub head: Option<u64>,
+}
+
+/// A relay at one base URL.
+#[derive(Debug, Clone)]
+pub struct RelayApi {
+    base: Url,
+    http: Client,
+}
+
+fn bearer(token: &CapabilityToken) -> String {
+    format!("Bearer {}", URL_SAFE_NO_PAD.encode(token.as_bytes()))
+}
+
+pub(crate) fn token_text(token: &CapabilityToken) -> String {
+    URL_SAFE_NO_PAD.encode(token.as_bytes())
+}
+
+impl RelayApi {
+    /// `base` is the relay's address as the invite carries it (`https://…`, or `http://` on
+    /// loopback for tests and the walkthrough).
+    pub fn new(base: &str, timeout: Duration) -> Result<RelayApi> {
+        let invalid = |reason: &str| Error::invalid("relay", reason);
+        let mut base = Url::parse(base).map_err(|_| invalid("is not a URL"))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
+            return Err(invalid("must be an http or https URL"));
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let http = Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout * 4)
+            .build()
+            .map_err(|_| invalid("could not set up the HTTP client"))?;
+        Ok(RelayApi { base, http })
+    }
+
+    fn url(&self, path: &str) -> Url {
+        self.base
+            .join(path)
+            .expect("paths are built from hex ids and fixed text")
+    }
+
+    /// The WebSocket URL of the live follow.
+    pub fn follow_url(&self) -> Url {
+        let mut url = self.url("v1/follow");
+        let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+        url.set_scheme(scheme)
+            .expect("ws and wss are valid schemes");
+        url
+    }
+
+    /// Registers a stream with its token hashes (idempotent).
+    pub async fn put_stream(
+        &self,
+        stream: &StreamId,
+        read_hash: &[u8; 32],
+        append_hash: &[u8; 32],
+    ) -> Result<(), NetProblem> {
+        let body = format!(
+            r#"{{"read_token_hash":"{}","append_token_hash":"{}"}}"#,
+            hex::encode(read_hash),
+            hex::encode(append_hash)
+        );
+        let res = self
+            .http
+            .put(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| NetProblem::from_reqwest(&e))?;
+        check(res).await.map(drop)
+    }
+
+    /// Appends an envelope; the relay's position for it.
+    pub async fn append(
+        &self,
+        stream: &StreamId,
+        token: &CapabilityToken,
+        envelope: &[u8],
+    ) -> Result<u64, NetProblem> {
+        let res = self
+            .http
+            .post(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
+            .header(AUTHORIZATION, bearer(token))
+            .body(envelope.to_vec())
+            .send()
+            .await
+            .map_err(|e| NetProblem::from_reqwest(&e))?;
+        position(check(res).await?).await
+    }
+
+    pub async fn read(
+        &self,
+        stream: &StreamId,
+        token: &CapabilityToken,
+        after: u64,
+        limit: u32,
+    ) -> Result<Page, NetProblem> {
+        let res = self
+            .http
+            .get(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
+            .query(&[("after", after), ("limit", u64::from(limit))])
+            .header(AUTHORIZATION, bearer(token))
+            .send()
+            .await
+            .map_err(|e| NetProblem::from_reqwest(&e))?;
+        match check(res).await {
+            Ok(res) => page(res, after, MAX_ENVELOPE_LEN).await,
+            Err(p) => nothing_yet(p),
+        }
+    }
+
+    pub async fn post_mailbox(&self, mailbox: &[u8; 16], bytes: &[u8]) -> Result<u64, NetProblem> {
+        let res = self
+            .http
+            .post(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .map_err(|e| NetProblem::from_reqwest(&e))?;
+        position(check(res).await?).await
+    }
+
+    pub async fn read_mailbox(&self, mailbox: &[u8; 16], after: u64) -> Result<Page, NetProblem> {
+        let res = self
+            .http
+            .get(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+            .query(&[("after", after)])
+            .send()
+            .await
+            .map_err(|e| NetProblem::from_reqwest(&e))?;
+        match check(res).await {
+            Ok(res) => page(res, after, MAX_MAILBOX_LEN).await,
+            Err(p) => nothing_yet(p),
+        }
+    }
+}
+
+/// A stream its owner has not pushed to yet, or a mailbox nobody has posted to, is unknown
+/// to the relay (which answers a wrong token the same way, on purpose): nothing to read.
+fn nothing_yet(problem: NetProblem) -> Result<Page, NetProblem> {
+    match problem {
+        NetProblem::Refused {
+            code: RelayCode::NotFound,
+        } => Ok(Page {
+            records: Vec::new(),
+            head: None,
+        }),
+        other => Err(other),
+    }
+}
+
+/// A successful answer, or the problem its status and error code say.
+async fn check(res: Response) -> Result<Response, NetProblem> {
+    let status = res.status();
+    if status.is_success() {
+        return Ok(res);
+    }
+    let retry_after = res
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    if status.is_server_error() && status != StatusCode::INSUFFICIENT_STORAGE {
+        return Err(NetProblem::Unavailable);
+    }
+    // Error bodies are small JSON; a large one is not read at all.
+    let code = match res.content_length() {
+        Some(n) if n <= 4096 => res
+            .bytes()
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| {
+                v.get("error")
+                    .and_then(|c| c.as_str())
+                    .map(RelayCode::parse)
+            }),
+        _ => None,
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS && code != Some(RelayCode::QuotaExceeded) {
+        return Err(NetProblem::RateLimited { retry_after });
+    }
+    Err(NetProblem::Refused {
+        code: code.unwrap_or(match status {
+            StatusCode::NOT_FOUND => RelayCode::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => RelayCode::TooLarge,
+            _ => RelayCode::Other,
+        }),
+    })
+}
+
+async fn position(res: Response) -> Result<u64, NetProblem> {
+    let body = res
+        .bytes()
+        .await
+        .map_err(|e| NetProblem::from_reqwest(&e))?;
+    let v: serde_json::Value = serde_json::from_slice(&body).map_err(|_| NetProblem::Protocol {
+        what: "append answer is not JSON",
+    })?;
+    v.get("position")
+        .and_then(|p| p.as_u64())
+        .filter(|p| *p > 0)
+        .ok_or(NetProblem::Protocol {
+            what: "append answer without a position",
+        })
+}
+
+async fn page(res: Response, after: u64, max_len: usize) -> Result<Page, NetProblem> {
+    let head = res
+        .headers()
+        .get("x-twofold-head")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let body = res
+        .bytes()
+        .await
+        .map_err(|e| NetProblem::from_reqwest(&e))?;
+    Ok(Page {
+        records: decode_page(&body, after, max_len)?,
+        head,
+    })
+}

@@ -1,0 +1,132 @@
+//! Devices that sync through a real relay: a store on disk, its [`SyncClient`], and pairing
+//! through the relay's mailboxes — shared by the network tests, the walkthrough and the
+//! benchmarks.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tempfile::TempDir;
+use twofold_core::{KeyId, NetOptions, PeerStatus, Result, SyncClient, SyncReport, Twofold};
+
+use crate::keys::random_key;
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// One phone: an encrypted store in its own directory and a client for one relay.
+#[derive(Debug)]
+pub struct NetDevice {
+    pub dir: TempDir,
+    pub path: PathBuf,
+    pub key: [u8; 32],
+    pub relay_url: String,
+    store: Option<Arc<Twofold>>,
+    client: Option<Arc<SyncClient>>,
+}
+
+impl NetDevice {
+    pub fn new(name: &str, relay_url: &str) -> NetDevice {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("store.db");
+        let key = random_key();
+        let mut device = NetDevice {
+            dir,
+            path,
+            key,
+            relay_url: relay_url.to_string(),
+            store: None,
+            client: None,
+        };
+        device.open();
+        device.s().set_display_name(name).expect("display name");
+        device
+    }
+
+    /// Opens the store (again) from disk with a fresh client, as after the app was killed.
+    pub fn open(&mut self) {
+        let store = Arc::new(Twofold::open(&self.path, &self.key).expect("open store"));
+        let client =
+            SyncClient::new(store.clone(), &self.relay_url, fast_options()).expect("relay URL");
+        self.store = Some(store);
+        self.client = Some(client);
+    }
+
+    /// Closes the store so another process may open it.
+    pub fn close(&mut self) {
+        self.client = None;
+        self.store = None;
+    }
+
+    pub fn s(&self) -> &Twofold {
+        self.store.as_ref().expect("store open")
+    }
+
+    pub fn client(&self) -> &Arc<SyncClient> {
+        self.client.as_ref().expect("store open")
+    }
+
+    pub async fn sync(&self) -> SyncReport {
+        self.client().sync_now().await.expect("local storage works")
+    }
+}
+
+/// Live-sync delays short enough for tests and the walkthrough.
+pub fn fast_options() -> NetOptions {
+    NetOptions {
+        backoff_min: std::time::Duration::from_millis(50),
+        backoff_max: std::time::Duration::from_secs(1),
+        ..NetOptions::default()
+    }
+}
+
+/// Syncs the devices in turn until a whole round moves nothing.
+pub async fn settle(devices: &[&NetDevice]) -> Vec<SyncReport> {
+    let mut all = Vec::new();
+    for _ in 0..10 {
+        let mut moved = false;
+        for d in devices {
+            let r = d.sync().await;
+            assert!(r.interrupted.is_none(), "sync interrupted: {r:?}");
+            moved |= r.sent > 0 || r.mailbox_sent > 0 || r.applied > 0;
+            all.push(r);
+        }
+        if !moved {
+            return all;
+        }
+    }
+    panic!("the devices did not settle in 10 rounds");
+}
+
+/// The pairing ceremony through the relay. Returns the joining device's id on the owner's
+/// side and the verification code both screens showed.
+pub async fn pair(owner: &NetDevice, joiner: &NetDevice) -> Result<(KeyId, String)> {
+    let invite = owner
+        .s()
+        .create_invite(&owner.relay_url, now_ms() + 10 * 60_000)?;
+    let pending = joiner
+        .s()
+        .accept_invite(&invite, &joiner.s().display_name()?, now_ms())?;
+    settle(&[joiner, owner]).await;
+    let request = owner
+        .s()
+        .peers()?
+        .into_iter()
+        .find(|p| p.status == PeerStatus::NeedsDecision)
+        .expect("the join request arrived through the relay");
+    assert_eq!(
+        request.verification_code, pending.verification_code,
+        "both screens show the same code"
+    );
+    owner.s().approve_pairing(&request.id)?;
+    settle(&[owner, joiner]).await;
+    assert!(
+        joiner
+            .s()
+            .peers()?
+            .iter()
+            .any(|p| p.id == owner.s().device_id() && p.status == PeerStatus::Paired),
+        "the owner's approval arrived"
+    );
+    Ok((request.id, request.verification_code))
+}
