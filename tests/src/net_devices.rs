@@ -17,7 +17,8 @@ pub fn now_ms() -> i64 {
 /// One phone: an encrypted store in its own directory and a client for one relay.
 #[derive(Debug)]
 pub struct NetDevice {
-    pub dir: TempDir,
+    /// The device's own directory, when it made one (removed when the device is dropped).
+    pub dir: Option<TempDir>,
     pub path: PathBuf,
     pub key: [u8; 32],
     pub relay_url: String,
@@ -29,9 +30,16 @@ impl NetDevice {
     pub fn new(name: &str, relay_url: &str) -> NetDevice {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("store.db");
-        let key = random_key();
+        let mut device = NetDevice::at(path, random_key(), relay_url);
+        device.dir = Some(dir);
+        device.s().set_display_name(name).expect("display name");
+        device
+    }
+
+    /// A device over an existing store (or a new one at `path`).
+    pub fn at(path: PathBuf, key: [u8; 32], relay_url: &str) -> NetDevice {
         let mut device = NetDevice {
-            dir,
+            dir: None,
             path,
             key,
             relay_url: relay_url.to_string(),
@@ -39,7 +47,6 @@ impl NetDevice {
             client: None,
         };
         device.open();
-        device.s().set_display_name(name).expect("display name");
         device
     }
 

@@ -1,27 +1,21 @@
-//! The main job: a walkthrough of the product on one device. Creates a store, fills a support
-//! plan, contacts, a weekly meeting and a week of check-ins, closes, reopens and prints the
-//! home screen — with a wrong key and a bad input on the way, to show what those look like.
-#![allow(clippy::print_stdout)]
+//! Part one, on one device: fill a support plan, contacts, a weekly meeting and a week of
+//! check-ins, close, reopen and print the home screen — with a wrong key and a bad input on
+//! the way, to show what those look like.
+
+use std::path::Path;
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 use twofold_core::sections as s;
 use twofold_core::*;
 use twofold_tests::keys::random_key;
 
-fn id(raw: &str) -> ItemId {
+pub fn id(raw: &str) -> ItemId {
     ItemId::parse("id", raw).expect("walkthrough ids are valid")
 }
 
-fn main() -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("twofold-walkthrough-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("owner.twofold");
-    let key = random_key();
-    let today = Day(NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"));
-
-    println!("== Twofold walkthrough ==");
+pub fn run(path: &Path, key: &[u8; 32], today: Day) -> Result<()> {
     println!("Creating an encrypted store at {}", path.display());
-    let store = Twofold::open(&path, &key)?;
+    let store = Twofold::open(path, key)?;
 
     println!("\n-- Contacts --");
     let people = [
@@ -330,7 +324,7 @@ fn main() -> Result<()> {
     store.close();
 
     println!("\n-- Reopen with the wrong key --");
-    match Twofold::open(&path, &random_key()) {
+    match Twofold::open(path, &random_key()) {
         Err(Error::WrongKey) => println!("  refused: wrong key (nothing touched)"),
         Err(e) => println!("  UNEXPECTED: {e}"),
         Ok(_) => println!("  UNEXPECTED: opened"),
@@ -338,7 +332,7 @@ fn main() -> Result<()> {
 
     println!("\n-- Reopen with the right key: the home screen --");
     let started = std::time::Instant::now();
-    let store = Twofold::open(&path, &key)?;
+    let store = Twofold::open(path, key)?;
     let home = store.home_screen(today)?;
     let elapsed = started.elapsed();
     println!(
@@ -407,7 +401,5 @@ fn main() -> Result<()> {
         store.export_bytes(DocKind::Plan)?.len()
     );
     store.close();
-    std::fs::remove_dir_all(&dir)?;
-    println!("\nDone.");
     Ok(())
 }
