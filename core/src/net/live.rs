@@ -301,13 +301,13 @@ impl SyncClient {
             keep
         });
         for (id, after) in wanted {
-            if !followed.mailboxes.contains_key(&id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = followed.mailboxes.entry(id) {
                 commands.push(format!(
                     r#"{{"op":"follow_mailbox","mailbox":"{}","after":{}}}"#,
                     hex::encode(id),
                     after
                 ));
-                followed.mailboxes.insert(id, after);
+                slot.insert(after);
             }
         }
         for command in commands {
