@@ -99,6 +99,14 @@ pub fn unsent(conn: &Connection) -> Result<Vec<EnvelopeRow>> {
     Ok(out)
 }
 
+/// How many sealed envelopes on `stream` wait for the relay.
+pub fn unsent_on(conn: &Connection, stream: &StreamId) -> Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE stream_id = ?1")?
+        .query_row([&stream.0[..]], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
 /// Removes an acknowledged envelope; `None` if it was already acknowledged.
 pub fn take_envelope(tx: &Transaction<'_>, id: i64) -> Result<Option<EnvelopeRow>> {
     let row = {

@@ -15,6 +15,9 @@ pub enum PeerState {
     Declined,
     /// Not paired with this device: a writer of a document someone shared with it.
     Writer,
+    /// Was paired; this device unpaired it. The row stays so the consent history and the
+    /// authorship of what it wrote keep its name; nothing is shared with it or read from it.
+    Removed,
 }
 
 impl PeerState {
@@ -25,6 +28,7 @@ impl PeerState {
             PeerState::Paired => "paired",
             PeerState::Declined => "declined",
             PeerState::Writer => "writer",
+            PeerState::Removed => "removed",
         }
     }
 
@@ -35,6 +39,7 @@ impl PeerState {
             "paired" => PeerState::Paired,
             "declined" => PeerState::Declined,
             "writer" => PeerState::Writer,
+            "removed" => PeerState::Removed,
             _ => return Err(Error::invalid("peers.state", "is not a known state")),
         })
     }

@@ -73,6 +73,15 @@ pub fn last_epoch(conn: &Connection, doc_id: &str) -> Result<Option<u32>> {
         .flatten())
 }
 
+/// Ends every channel with `peer` (before a new pairing opens another, or once an unpaired
+/// device's last notice is acknowledged).
+pub fn retire_channel(tx: &Transaction<'_>, peer: &KeyId) -> Result<()> {
+    for row in query(tx, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])? {
+        retire(tx, &row.stream)?;
+    }
+    Ok(())
+}
+
 pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
     Ok(query(conn, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])?.pop())
 }

@@ -23,14 +23,25 @@ pub struct DocChanged {
     pub origin: ChangeOrigin,
 }
 
+/// A document someone shared with this device changed: their changes arrived, a grant
+/// brought it or replaced it (new epoch), the share ended, or this device wrote to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedChanged {
+    pub doc_id: String,
+    pub kind: DocKind,
+    pub origin: ChangeOrigin,
+}
+
 pub type Listener = Arc<dyn Fn(&DocChanged) + Send + Sync>;
 pub type OutgoingListener = Arc<dyn Fn() + Send + Sync>;
+pub type SharedListener = Arc<dyn Fn(&SharedChanged) + Send + Sync>;
 
 #[derive(Default)]
 pub struct Listeners {
     next: AtomicU64,
     by_id: Mutex<HashMap<u64, (DocKind, Listener)>>,
     outgoing: Mutex<HashMap<u64, OutgoingListener>>,
+    shared: Mutex<HashMap<u64, SharedListener>>,
 }
 
 impl std::fmt::Debug for Listeners {
@@ -54,6 +65,10 @@ impl Drop for Subscription {
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&self.id);
             reg.outgoing
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&self.id);
+            reg.shared
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&self.id);
@@ -83,6 +98,31 @@ impl Listeners {
         Subscription {
             id,
             registry: Arc::downgrade(self),
+        }
+    }
+
+    pub fn subscribe_shared(self: &Arc<Self>, listener: SharedListener) -> Subscription {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, listener);
+        Subscription {
+            id,
+            registry: Arc::downgrade(self),
+        }
+    }
+
+    pub fn notify_shared(&self, event: &SharedChanged) {
+        let targets: Vec<SharedListener> = self
+            .shared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for listener in targets {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener(event)));
         }
     }
 

@@ -40,7 +40,7 @@ use crate::store::{identity, outbox, streams};
 
 pub use home::{HomeScreen, LadderRung, Streak};
 pub use journal::{LapseRecorded, NewCheckIn};
-pub use listeners::{ChangeOrigin, DocChanged, Subscription};
+pub use listeners::{ChangeOrigin, DocChanged, SharedChanged, Subscription};
 pub use pairing::{Peer, PeerStatus};
 pub use shared_docs::{Author, Authorship, SharedDocument};
 pub use sharing::{Disclosure, Share};
@@ -326,6 +326,15 @@ impl Twofold {
         self.listeners.subscribe_outgoing(Arc::new(listener))
     }
 
+    /// Subscribes to changes of documents shared with this device (by any person): what a
+    /// mentor's screen of someone's plan listens to.
+    pub fn subscribe_shared(
+        &self,
+        listener: impl Fn(&SharedChanged) + Send + Sync + 'static,
+    ) -> Subscription {
+        self.listeners.subscribe_shared(Arc::new(listener))
+    }
+
     /// `PRAGMA integrity_check` of the database file.
     pub fn integrity_check(&self) -> Result<bool> {
         self.db.integrity_check()
@@ -361,7 +370,7 @@ impl Twofold {
         origin: ChangeOrigin,
         f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
     ) -> Result<R> {
-        let (out, changed, kind, shared) = self.with_doc(sel, |docs, target| {
+        let (out, changed, kind, shared, doc_id) = self.with_doc(sel, |docs, target| {
             if matches!(target.access, DocAccess::Read | DocAccess::Ended) {
                 return Err(Error::ReadOnly {
                     document: target.kind.as_str(),
@@ -373,10 +382,17 @@ impl Twofold {
                 changed,
                 target.kind,
                 target.owner.is_some() || target.peer.is_some(),
+                target.doc_id.clone(),
             ))
         })?;
         if changed && !shared {
             self.listeners.notify(DocChanged { kind, origin });
+        } else if changed {
+            self.listeners.notify_shared(&SharedChanged {
+                doc_id,
+                kind,
+                origin,
+            });
         }
         Ok(out)
     }

@@ -5,15 +5,17 @@
 
 use zeroize::Zeroizing;
 
-use super::{now_ms, Twofold};
+use super::{now_ms, DocAccess, DocSel, Twofold};
 use crate::crypto::{
     open_reply, seal_reply, verification_code, DevicePublicKeys, DocKey, Invite, InviteError,
     InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
 };
 use crate::error::{Error, Result};
+use crate::store::chunks;
 use crate::store::identity;
 use crate::store::outbox::{self, MailboxRole};
 use crate::store::peers::{self, PeerRow, PeerState};
+use crate::store::shares;
 use crate::store::streams::{self, StreamRow};
 use crate::sync::mailbox::{join_mailbox, reply_mailbox};
 use crate::sync::{Received, RejectReason};
@@ -142,7 +144,7 @@ impl Twofold {
         let rows = self.db.read(peers::list)?;
         Ok(rows
             .iter()
-            .filter(|r| r.state != PeerState::Writer)
+            .filter(|r| !matches!(r.state, PeerState::Writer | PeerState::Removed))
             .map(|r| self.peer_view(r))
             .collect())
     }
@@ -155,7 +157,8 @@ impl Twofold {
                 PeerState::AwaitingReply => PeerStatus::AwaitingApproval,
                 PeerState::PendingApproval => PeerStatus::NeedsDecision,
                 PeerState::Paired | PeerState::Writer => PeerStatus::Paired,
-                PeerState::Declined => PeerStatus::Declined,
+                // Not listed by `peers`; only `unpair`'s own callers could see it.
+                PeerState::Declined | PeerState::Removed => PeerStatus::Declined,
             },
             verification_code: verification_code(&self.identity.public_keys(), &row.keys).digits(),
             paired_at_ms: row.paired_at,
@@ -194,6 +197,8 @@ impl Twofold {
                     .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
                 let stream = StreamId::random()
                     .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
+                // A device paired again after `unpair`: its old channel ends here.
+                streams::retire_channel(tx, peer)?;
                 streams::insert(
                     tx,
                     &StreamRow {
@@ -229,6 +234,72 @@ impl Twofold {
             Ok(row)
         })?;
         Ok(self.peer_view(&row))
+    }
+
+    /// Ends a pairing, from either side. Every share this device gave `peer` is ended as
+    /// [`Twofold::revoke_share`] ends one (a new epoch for the devices still allowed, a
+    /// revocation notice to `peer` on the channel); every document `peer` shared with this
+    /// device ends here as on a revocation notice (kept, read-only, nothing new is read or
+    /// sent). The peer is no longer listed by [`Twofold::peers`]; its row stays, so consent
+    /// records and authorship keep its name. Nothing more is read from its channel; the
+    /// channel ends once the last notice is acknowledged. Pairing again needs a new invite.
+    /// Unpairing a removed device again does nothing.
+    pub fn unpair(&self, peer: &KeyId) -> Result<()> {
+        let Some(mut row) = self
+            .db
+            .read(|c| peers::get(c, peer))?
+            .filter(|r| r.state != PeerState::Writer)
+        else {
+            return Err(Error::NotPaired);
+        };
+        if row.state == PeerState::Removed {
+            return Ok(());
+        }
+        let given: std::collections::BTreeSet<String> = self
+            .db
+            .read(shares::active)?
+            .into_iter()
+            .filter(|s| s.peer_id == *peer)
+            .map(|s| s.doc_id)
+            .collect();
+        for doc_id in &given {
+            self.end_shares(DocSel::Id(doc_id), |s| s.peer_id == *peer, "unpaired")?;
+        }
+        let mut docs = self.docs_write();
+        let theirs: Vec<String> = docs
+            .others
+            .values()
+            .filter(|d| d.owner == Some(*peer))
+            .map(|d| d.doc_id.clone())
+            .collect();
+        self.db.write(|tx| {
+            for doc_id in &theirs {
+                streams::retire_doc(tx, doc_id)?;
+                outbox::drop_doc_changes(tx, doc_id)?;
+                chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
+            }
+            if let Some(invite_id) = row.invite_id {
+                outbox::unwatch_invite(tx, &invite_id, MailboxRole::Join)?;
+                outbox::unwatch_invite(tx, &invite_id, MailboxRole::Reply)?;
+            }
+            row.state = PeerState::Removed;
+            row.invite_secret = None;
+            peers::upsert(tx, &row)?;
+            // The notices still to send keep the channel open; with none, it ends now.
+            if let Some(channel) = streams::channel(tx, peer)? {
+                if outbox::unsent_on(tx, &channel.stream)? == 0 {
+                    streams::retire_channel(tx, peer)?;
+                }
+            }
+            Ok(())
+        })?;
+        for doc_id in &theirs {
+            if let Some(d) = docs.others.get_mut(doc_id) {
+                d.access = DocAccess::Ended;
+                d.outbox = false;
+            }
+        }
+        Ok(())
     }
 
     /// A message from a watched mailbox: a join request (owner side) or the owner's decision.
@@ -330,6 +401,7 @@ impl Twofold {
                     channel_stream,
                     owner_name,
                 } => {
+                    streams::retire_channel(tx, &row.peer_id)?;
                     streams::insert(
                         tx,
                         &StreamRow {

@@ -1,8 +1,9 @@
 //! Shares and consent: the owner shares one document with one paired device, read-only or
 //! read-write, for a stated purpose and until an optional expiry. A share is a grant on the
 //! pair's private channel (the document key wrapped for that device, the stream, the writer
-//! list, a snapshot to start from). Revoking or expiring a share starts a new epoch: new key,
-//! new stream, wrapped only for the devices still allowed. "Forget" re-creates a document
+//! list, a snapshot to start from). Every change of consent — a new share, a changed one, a
+//! revocation, an expiry, an unpairing — starts a new epoch: new key, new stream, wrapped only
+//! for the devices allowed from then on. "Forget" re-creates a document
 //! without its history under a new id and key.
 
 use automerge::transaction::CommitOptions;
@@ -47,7 +48,8 @@ fn rng_failed() -> Error {
 
 impl Twofold {
     /// Shares one of the person's documents with a paired device. Sharing a document again
-    /// with the same device replaces the earlier consent (and starts a new epoch).
+    /// with the same device replaces the earlier consent. Either way a new epoch starts, and
+    /// every device the document is shared with gets a new grant (with a fresh snapshot).
     pub fn share(
         &self,
         kind: DocKind,
@@ -84,7 +86,6 @@ impl Twofold {
                 return Err(Error::invalid("document", "is not this device's to share"));
             }
             let replaced = self.db.read(|c| shares::active_for_doc(c, &doc.doc_id))?;
-            let replacing = replaced.iter().any(|s| s.peer_id == *peer);
             self.db.write(|tx| {
                 for old in replaced.iter().filter(|s| s.peer_id == *peer) {
                     shares::end(tx, old.share_id, "replaced", now)?;
@@ -101,23 +102,13 @@ impl Twofold {
                     },
                     now,
                 )?;
-                let current = streams::active_for_doc(tx, &doc.doc_id)?;
-                match current {
-                    Some(stream) if !replacing => {
-                        let active = shares::active_for_doc(tx, &doc.doc_id)?;
-                        let new = active
-                            .iter()
-                            .find(|s| s.peer_id == *peer)
-                            .ok_or_else(|| Error::not_found("share", hex::encode(peer.0)))?;
-                        self.enqueue_grant(tx, doc, &stream, new, &active, None)?;
-                        if access == Access::Write {
-                            self.enqueue_writers(tx, doc, &stream, &active, peer)?;
-                        }
-                        Ok(())
-                    }
-                    // First share of the document, or a changed consent: a new epoch.
-                    _ => self.rotate(tx, doc, None),
-                }
+                // Every change of consent, a first share of the document included, starts a
+                // new epoch: the stream, its key and its writer list reach each device together
+                // in one grant, and every device's sequence numbers on the stream start at 1.
+                // (Joining a stream that already had a history left the new device waiting
+                // for sequence numbers it would never see, and a writer list sent apart from
+                // the stream could arrive after the writer's first envelope.)
+                self.rotate(tx, doc, None)
             })?;
             doc.outbox = true;
             Ok(())
@@ -356,29 +347,6 @@ impl Twofold {
             Some((&doc.doc_id, &share.peer_id)),
             changes,
         )
-    }
-
-    /// Tells every other device with a share who may now write.
-    fn enqueue_writers(
-        &self,
-        tx: &rusqlite::Transaction<'_>,
-        doc: &LoadedDoc,
-        stream: &StreamRow,
-        active: &[ShareRow],
-        except: &KeyId,
-    ) -> Result<()> {
-        let message = ControlMessage::Writers {
-            doc_id: doc.doc_id.clone(),
-            epoch: stream.key.epoch(),
-            writers: encode_writers(&self.writer_keys(tx, active)?),
-        };
-        let payload = encode_control(&message, &[]);
-        for share in active.iter().filter(|s| s.peer_id != *except) {
-            if let Some(channel) = streams::channel(tx, &share.peer_id)? {
-                self.enqueue_on(tx, &channel, &payload, None, 0)?;
-            }
-        }
-        Ok(())
     }
 
     /// Seals `payload` as this device's next envelope on `stream` and queues it.

@@ -1,6 +1,7 @@
 //! Control messages from a paired device's channel: grants, writer lists, revocations. Each is
 //! applied in one transaction with the channel's sequence number and cursor.
 
+use super::listeners::{ChangeOrigin, SharedChanged};
 use super::{DocAccess, LoadedDoc, Twofold};
 use crate::crypto::{unwrap_doc_key, KeyId, WrapContext};
 use crate::docs::genesis;
@@ -114,6 +115,21 @@ impl Twofold {
             if docs.others.get(old).is_some_and(|d| d.owner == Some(peer)) {
                 docs.others.remove(old);
             }
+        }
+        let changed = match &message {
+            ControlMessage::Grant(grant) => Some(grant.doc_id.as_str()),
+            ControlMessage::Revoked { doc_id, .. } => Some(doc_id.as_str()),
+            ControlMessage::Writers { .. } => None,
+        }
+        .and_then(|id| docs.others.get(id))
+        .map(|d| SharedChanged {
+            doc_id: d.doc_id.clone(),
+            kind: d.kind,
+            origin: ChangeOrigin::Peer,
+        });
+        drop(docs);
+        if let Some(event) = changed {
+            self.listeners.notify_shared(&event);
         }
         Ok(Received::Control)
     }

@@ -6,14 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use super::listeners::{ChangeOrigin, DocChanged};
+use super::listeners::{ChangeOrigin, DocChanged, SharedChanged};
 use super::{DocSel, Twofold};
 use crate::crypto::{DecodedEnvelope, EnvelopeError, KeyId, StreamId, MAX_ENVELOPE_LEN};
 use crate::docs::genesis;
 use crate::error::{Error, Result};
 use crate::store::chunks;
 use crate::store::outbox;
-use crate::store::peers;
+use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, Disclosure};
 use crate::store::streams::{self, StreamRow};
 use crate::sync::payload::{self, Payload};
@@ -122,6 +122,13 @@ impl Twofold {
             let Some(row) = outbox::take_envelope(tx, id)? else {
                 return Ok(());
             };
+            // The last notice to an unpaired device is out: its channel ends.
+            if let Some(peer) = streams::get(tx, &row.stream)?.and_then(|s| s.peer_id) {
+                let removed = peers::get(tx, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
+                if removed && outbox::unsent_on(tx, &row.stream)? == 0 {
+                    streams::retire_channel(tx, &peer)?;
+                }
+            }
             let Some(doc_id) = row.doc_id.as_deref() else {
                 return Ok(());
             };
@@ -167,10 +174,19 @@ impl Twofold {
     /// The streams to read, each after its cursor: channels first, so that grants and
     /// writer lists arrive before the documents they unlock.
     pub fn sync_follows(&self) -> Result<Vec<Follow>> {
+        let removed: Vec<KeyId> = self
+            .db
+            .read(peers::list)?
+            .into_iter()
+            .filter(|p| p.state == PeerState::Removed)
+            .map(|p| p.peer_id)
+            .collect();
         Ok(self
             .db
             .read(streams::active)?
             .into_iter()
+            // An unpaired device's channel only stays to carry the last notices out.
+            .filter(|s| s.peer_id.is_none_or(|p| !removed.contains(&p)))
             .map(|s| Follow {
                 read_token: s.key.read_token(&s.stream),
                 stream: s.stream,
@@ -308,7 +324,11 @@ impl Twofold {
 
     fn may_write(&self, row: &StreamRow, sender: &KeyId) -> Result<bool> {
         if let Some(peer) = row.peer_id {
-            return Ok(peer == *sender);
+            let removed = self
+                .db
+                .read(|c| peers::get(c, &peer))?
+                .is_some_and(|p| p.state == PeerState::Removed);
+            return Ok(peer == *sender && !removed);
         }
         let Some(doc_id) = row.doc_id.as_deref() else {
             return Ok(false);
@@ -401,12 +421,19 @@ impl Twofold {
             doc.chunks += 1;
             doc.last_seq = chunk_seq;
             self.compact_if_due(doc);
-            Ok(Ok((kind, n, doc.owner.is_none() && doc.peer.is_none())))
+            let own = doc.owner.is_none() && doc.peer.is_none();
+            Ok(Ok((kind, n, own, doc.doc_id.clone())))
         });
         match outcome {
-            Ok(Ok((kind, changes, own))) => {
+            Ok(Ok((kind, changes, own, doc_id))) => {
                 if own {
                     self.listeners.notify(DocChanged {
+                        kind,
+                        origin: ChangeOrigin::Peer,
+                    });
+                } else {
+                    self.listeners.notify_shared(&SharedChanged {
+                        doc_id,
                         kind,
                         origin: ChangeOrigin::Peer,
                     });

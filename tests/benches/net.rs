@@ -1,0 +1,294 @@
+//! Sync through a real relay process on loopback (`twofold-relay`, embedded SQLite store),
+//! each figure beside a baseline measured in the same run, as a ratio. Benchmarks report; they
+//! do not fail.
+//!
+//! 1. One small edit, from the commit on one device to applied on the other, both live:
+//!    latency and envelope bytes. Baseline: the relay alone — the same number of bytes
+//!    appended by a bare HTTP client and delivered to a bare WebSocket follower.
+//! 2. A new device's first sync of the five-year data set (all four documents shared):
+//!    envelopes, bytes, time. Baseline: `AutoCommit::load` of the same documents' bytes.
+//!
+//! `cargo bench -p twofold-tests --bench net` (add `-- --quick` for fewer rounds).
+#![allow(clippy::print_stdout)]
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use automerge::AutoCommit;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+use twofold_core::crypto::token_hash;
+use twofold_core::sections as s;
+use twofold_core::*;
+use twofold_tests::dataset::{populate, DatasetSpec};
+use twofold_tests::net_devices::{pair, settle, NetDevice};
+use twofold_tests::relay_process::RelayProcess;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn line(name: &str, value: Duration, baseline_name: &str, baseline: Duration) {
+    println!(
+        "{name:<40} {:>8.2} ms | {baseline_name:<36} {:>8.2} ms | ratio {:>6.2}",
+        ms(value),
+        ms(baseline),
+        value.as_secs_f64() / baseline.as_secs_f64()
+    );
+}
+
+async fn wait_up_to_date(d: &NetDevice) {
+    let mut status = d.client().watch_status();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !matches!(*status.borrow_and_update(), SyncStatus::UpToDate { .. }) {
+        assert!(Instant::now() < deadline, "live sync did not come up");
+        let _ = tokio::time::timeout(Duration::from_millis(200), status.changed()).await;
+    }
+}
+
+/// The relay alone: append `size` bytes over HTTP, receive them on a WebSocket follow.
+async fn bare_relay(url: &str, size: usize, rounds: usize) -> Vec<Duration> {
+    let stream: [u8; 16] = rand::random();
+    let read: [u8; 32] = rand::random();
+    let append: [u8; 32] = rand::random();
+    let http = reqwest::Client::new();
+    let id = hex::encode(stream);
+    let put = http
+        .put(format!("{url}/v1/streams/{id}"))
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"read_token_hash":"{}","append_token_hash":"{}"}}"#,
+            hex::encode(token_hash(&read)),
+            hex::encode(token_hash(&append))
+        ))
+        .send()
+        .await
+        .expect("put stream");
+    assert!(put.status().is_success(), "stream registered");
+    let ws_url = format!("{}/v1/follow", url.replacen("http://", "ws://", 1));
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.expect("ws");
+    ws.send(Message::text(format!(
+        r#"{{"op":"follow","stream":"{id}","token":"{}","after":0}}"#,
+        URL_SAFE_NO_PAD.encode(read)
+    )))
+    .await
+    .expect("follow");
+    let bearer = format!("Bearer {}", URL_SAFE_NO_PAD.encode(append));
+    let mut out = Vec::with_capacity(rounds);
+    for i in 0..rounds {
+        let mut body: Vec<u8> = (0..size).map(|_| rand::random()).collect();
+        body[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        let t = Instant::now();
+        let res = http
+            .post(format!("{url}/v1/streams/{id}/envelopes"))
+            .header("authorization", &bearer)
+            .body(body)
+            .send()
+            .await
+            .expect("append");
+        assert!(res.status().is_success());
+        loop {
+            match ws.next().await.expect("frame").expect("frame") {
+                Message::Binary(_) => break,
+                Message::Text(t) => panic!("relay refused the follow: {t}"),
+                _ => {}
+            }
+        }
+        out.push(t.elapsed());
+    }
+    out
+}
+
+async fn edit_latency(quick: bool) {
+    let rounds = if quick { 40 } else { 300 };
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pair");
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "bench", None)
+        .expect("share");
+    settle(&[&owner, &mentor]).await;
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    let owner_live = owner.client().start_live();
+    let mentor_live = mentor.client().start_live();
+    wait_up_to_date(&owner).await;
+    wait_up_to_date(&mentor).await;
+    let (tx, rx) = mpsc::channel();
+    let _sub = mentor.s().subscribe_shared(move |_| {
+        let _ = tx.send(());
+    });
+
+    let mut latency = Vec::with_capacity(rounds);
+    let mut bytes = Vec::with_capacity(rounds);
+    for i in 0..rounds {
+        while rx.try_recv().is_ok() {}
+        let id = ItemId::parse("id", &format!("bench{i}")).expect("id");
+        let item = CopingStrategy {
+            id: id.clone(),
+            description: format!("Call someone before it gets worse, #{i}"),
+            domain: Domain::Both,
+        };
+        let t = Instant::now();
+        owner.s().put(s::COPING_STRATEGIES, item).expect("put");
+        loop {
+            rx.recv_timeout(Duration::from_secs(10))
+                .expect("the edit arrived within 10 s");
+            if mentor
+                .s()
+                .shared_get(&plan, s::COPING_STRATEGIES, &id)
+                .is_ok()
+            {
+                break;
+            }
+        }
+        latency.push(t.elapsed());
+        let last = owner.s().disclosure_log().expect("log");
+        bytes.push(last.last().map(|d| d.bytes).unwrap_or(0));
+    }
+    owner_live.stop().await;
+    mentor_live.stop().await;
+    bytes.sort_unstable();
+    let envelope = bytes[bytes.len() / 2] as usize;
+    let mut bare = bare_relay(&relay.url, envelope, rounds).await;
+    let p50 = percentile(&mut latency, 0.5);
+    let p99 = percentile(&mut latency, 0.99);
+    let b50 = percentile(&mut bare, 0.5);
+    let b99 = percentile(&mut bare, 0.99);
+    println!(
+        "one small edit, commit on one device → applied on the other, both live ({rounds} edits):"
+    );
+    line(
+        "  edit through the relay, p50",
+        p50,
+        "bare append → live frame, p50",
+        b50,
+    );
+    line(
+        "  edit through the relay, p99",
+        p99,
+        "bare append → live frame, p99",
+        b99,
+    );
+    println!(
+        "  envelope per edit: median {envelope} bytes (min {}, max {}); envelope overhead {} bytes + 1 payload byte",
+        bytes[0],
+        bytes[bytes.len() - 1],
+        twofold_core::crypto::ENVELOPE_OVERHEAD
+    );
+}
+
+async fn first_sync(quick: bool) {
+    let rounds = if quick { 1 } else { 3 };
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let started = Instant::now();
+    let summary = populate(owner.s(), 2026, DatasetSpec::FIVE_YEARS).expect("populate");
+    println!(
+        "five-year data set: {} check-ins, {} attended meetings, {} contacts (built in {:.1} s)",
+        summary.check_ins,
+        summary.attendance,
+        summary.contacts,
+        started.elapsed().as_secs_f64()
+    );
+    let mut load = Duration::MAX;
+    let mut doc_bytes = 0;
+    for _ in 0..3 {
+        let mut total = Duration::ZERO;
+        doc_bytes = 0;
+        for kind in DocKind::ALL {
+            let bytes = owner.s().export_bytes(kind).expect("export");
+            doc_bytes += bytes.len();
+            let t = Instant::now();
+            let doc = AutoCommit::load(&bytes).expect("load");
+            total += t.elapsed();
+            drop(doc);
+        }
+        load = load.min(total);
+    }
+    for round in 0..rounds {
+        let fresh = NetDevice::new(&format!("New phone {round}"), &relay.url);
+        let (fresh_id, _) = pair(&owner, &fresh).await.expect("pair");
+        for kind in DocKind::ALL {
+            owner
+                .s()
+                .share(kind, &fresh_id, Access::Read, "new phone", None)
+                .expect("share");
+        }
+        let pushed = owner.sync().await;
+        if let Some(problem) = &pushed.interrupted {
+            println!("  !! the owner's push stopped: {problem} ({pushed:?})");
+            return;
+        }
+        let t = Instant::now();
+        let report = fresh.sync().await;
+        let took = t.elapsed();
+        if let Some(problem) = &report.interrupted {
+            println!("  !! the first sync stopped: {problem}");
+        }
+        let docs = fresh.s().shared_with_me().expect("list");
+        let journal = docs
+            .iter()
+            .find(|d| d.kind == DocKind::Journal)
+            .expect("journal shared");
+        let check_ins = fresh
+            .s()
+            .shared_list(&journal.doc_id, s::CHECK_INS)
+            .expect("check-ins")
+            .len();
+        println!(
+            "new device, first sync: {} envelopes read, {} applied, {} documents, {} check-ins arrived",
+            report.received,
+            report.applied,
+            docs.len(),
+            check_ins
+        );
+        let grants: Vec<_> = owner
+            .s()
+            .disclosure_log()
+            .expect("log")
+            .into_iter()
+            .filter(|d| d.peer_id == fresh_id && d.what == "snapshot")
+            .map(|d| (d.kind, d.bytes))
+            .collect();
+        for (kind, bytes) in &grants {
+            println!(
+                "  {kind:?} snapshot envelope: {bytes} bytes ({})",
+                if *bytes <= 1 << 20 {
+                    "fits the relay's 1 MiB default"
+                } else {
+                    "OVER the relay's 1 MiB default"
+                }
+            );
+        }
+        line(
+            "  first sync of the five-year set",
+            took,
+            &format!("AutoCommit::load of its {} KiB", doc_bytes / 1024),
+            load,
+        );
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        edit_latency(quick).await;
+        first_sync(quick).await;
+    });
+}
