@@ -117,10 +117,15 @@ run_kotlin() {
         fail kotlin "the Kotlin suite did not compile" "$log"
         return 0
     fi
+    # Every test class: one per tests/foreign/kotlin/src/*Test.kt, named after its file.
+    local classes=() file
+    for file in tests/foreign/kotlin/src/*Test.kt; do
+        classes+=("org.twofold.core.test.$(basename "$file" .kt)")
+    done
     local t1=$SECONDS
     java -Djna.library.path="$libdir" \
         -cp "$out/test-classes:$out/bindings-classes:$cp:$KOTLIN_LIB/kotlin-stdlib.jar" \
-        org.junit.runner.JUnitCore org.twofold.core.test.TwofoldStoreTest >>"$log" 2>&1 || rc=$?
+        org.junit.runner.JUnitCore "${classes[@]}" >>"$log" 2>&1 || rc=$?
     local line
     line=$(closing_line "$log" '^(OK \(|Tests run:)')
     if [[ $rc -eq 0 && "$line" == OK* ]]; then

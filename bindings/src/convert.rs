@@ -8,7 +8,7 @@
 //! [`mirror_enum!`] and [`mirror_record!`] write a mirror type and both conversions from one
 //! field list; each field names the conversion it needs (one of the modules below).
 
-use twofold_core::{Day, ItemId, LocalDateTime};
+use twofold_core::{Day, ItemId, KeyId, LocalDateTime};
 
 use crate::error::Result;
 
@@ -150,6 +150,57 @@ pub(crate) mod ids {
     }
 }
 
+/// A 16-byte id of the sync layer (a device, a document, a relay stream or mailbox) as 32
+/// lowercase hex characters; tokens and hashes (32 bytes) go out as 64.
+pub(crate) mod hex_id {
+    use super::*;
+
+    /// Lowercase hex of any bytes.
+    pub(crate) fn encode(bytes: &[u8]) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
+        out
+    }
+
+    pub(crate) fn to_core(v: String, at: &str, field: &str) -> Result<[u8; 16]> {
+        twofold_core::sync::control::parse_id(&v).map_err(|_| {
+            crate::error::TwofoldError::invalid(
+                &path(at, field),
+                "must be 32 lowercase hex characters",
+            )
+        })
+    }
+
+    pub(crate) fn from_core(v: [u8; 16]) -> String {
+        encode(&v)
+    }
+}
+
+/// A device's key id (`peer_id`, `owner`, `from`), as 32 lowercase hex characters.
+pub(crate) mod key_id {
+    use super::*;
+    pub(crate) fn to_core(v: String, at: &str, field: &str) -> Result<KeyId> {
+        hex_id::to_core(v, at, field).map(KeyId)
+    }
+    pub(crate) fn from_core(v: KeyId) -> String {
+        hex_id::encode(v.as_bytes())
+    }
+}
+
+/// A document id (`doc_id`, `notes_doc_id`): 32 lowercase hex characters, checked on the way
+/// in so that a malformed one is `InvalidInput` rather than `NotFound`.
+pub(crate) mod doc_id {
+    use super::*;
+    pub(crate) fn to_core(v: String, at: &str, field: &str) -> Result<String> {
+        hex_id::to_core(v.clone(), at, field)?;
+        Ok(v)
+    }
+}
+
 /// A calendar day, `YYYY-MM-DD`.
 pub(crate) mod day {
     use super::*;
@@ -270,3 +321,33 @@ macro_rules! mirror_record {
 }
 
 pub(crate) use {mirror_enum, mirror_record};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TwofoldError;
+
+    #[test]
+    fn sync_ids_are_lowercase_hex_both_ways() {
+        assert_eq!(hex_id::encode(&[0x00, 0xab, 0xff]), "00abff");
+        let id = KeyId([0x5a; 16]);
+        let text = key_id::from_core(id);
+        assert_eq!(text, "5a".repeat(16));
+        assert_eq!(key_id::to_core(text, "", "peer_id").expect("parses"), id);
+        for bad in [
+            "5A".repeat(16),
+            "5a".repeat(15),
+            "zz".repeat(16),
+            String::new(),
+        ] {
+            assert_eq!(
+                key_id::to_core(bad, "", "peer_id"),
+                Err(TwofoldError::invalid(
+                    "peer_id",
+                    "must be 32 lowercase hex characters"
+                ))
+            );
+        }
+        assert!(doc_id::to_core("../plan".to_string(), "", "doc_id").is_err());
+    }
+}

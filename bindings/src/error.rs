@@ -46,6 +46,13 @@ pub enum TwofoldError {
     #[error("storage failure: {reason}")]
     Storage { reason: String },
 
+    /// The call is not allowed for this device, whatever the input: the document is shared
+    /// with it read-only (or its share ended), or the other device is not paired (or pairing
+    /// is not finished). Nothing was written. Show it; retrying will not help until the owner
+    /// shares again or the pairing completes.
+    #[error("not allowed: {reason}")]
+    NotAllowed { reason: String },
+
     /// The store was closed; open it again.
     #[error("the store is closed")]
     Closed,
@@ -80,13 +87,12 @@ impl From<twofold_core::Error> for TwofoldError {
                 reason: reason.clone(),
             },
             E::Closed => TwofoldError::Closed,
-            E::ReadOnly { document } => TwofoldError::InvalidInput {
-                field: "document".to_string(),
-                reason: format!("the {document} document is shared with this device read-only"),
+            // The document's kind (`plan`, `schedule`…), never its content.
+            E::ReadOnly { document } => TwofoldError::NotAllowed {
+                reason: format!("the {document} document is read-only on this device"),
             },
-            E::NotPaired => TwofoldError::InvalidInput {
-                field: "peer".to_string(),
-                reason: "is not a paired device".to_string(),
+            E::NotPaired => TwofoldError::NotAllowed {
+                reason: "that device is not paired".to_string(),
             },
             E::Sqlite(_) | E::Io(_) => TwofoldError::Storage {
                 reason: e.to_string(),
@@ -169,5 +175,14 @@ mod tests {
         assert_eq!(e, TwofoldError::NewerVersion);
         let e: TwofoldError = twofold_core::Error::Contained { context: "x" }.into();
         assert!(matches!(e, TwofoldError::Internal { .. }));
+        let e: TwofoldError = twofold_core::Error::ReadOnly { document: "plan" }.into();
+        assert_eq!(
+            e,
+            TwofoldError::NotAllowed {
+                reason: "the plan document is read-only on this device".to_string()
+            }
+        );
+        let e: TwofoldError = twofold_core::Error::NotPaired.into();
+        assert!(matches!(e, TwofoldError::NotAllowed { .. }));
     }
 }

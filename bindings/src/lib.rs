@@ -3,6 +3,10 @@
 //!
 //! - [`TwofoldStore`] (`store`, `sections`, `schedule`, `insights`): the one object foreign
 //!   code holds; open it with a path and the app's 32-byte key.
+//! - Sharing, on the same object: `pairing` (invites, approval), `sharing` (consent, the
+//!   disclosure log), `shared_docs` (what others shared, who wrote what), `suggestions`
+//!   (a mentor's notes and suggestions, the wellbeing summary) and `sync_engine` (the sans-IO
+//!   engine for apps that run their own transport).
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
 //!   the FFI.
 //! - `model`: the core's records and enums mirrored as uniffi types (`convert` checks ids,
@@ -17,10 +21,15 @@ pub mod error;
 pub mod insights;
 pub mod listeners;
 pub mod model;
+pub mod pairing;
 mod runtime;
 pub mod schedule;
 pub mod sections;
+pub mod shared_docs;
+pub mod sharing;
 pub mod store;
+pub mod suggestions;
+pub mod sync_engine;
 
 pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
@@ -32,6 +41,8 @@ pub use model::insights::*;
 pub use model::journal::*;
 pub use model::plan::*;
 pub use model::schedule::*;
+pub use model::sharing::*;
+pub use model::sync::*;
 pub use store::{StoreOptions, TwofoldStore};
 
 use crate::convert::id;

@@ -1,5 +1,6 @@
 //! The core's domain types as plain uniffi records and enums, one file per document, plus the
-//! values the store computes (home screen, document snapshots, conflicts).
+//! values the store computes (home screen, document snapshots, conflicts), and sharing's
+//! and the sync engine's records (`sharing`, `sync`).
 //!
 //! Ids, days (`YYYY-MM-DD`) and wall-clock times (`YYYY-MM-DDTHH:MM[:SS]`) are strings; the
 //! store checks them on the way in (see `convert`).
@@ -12,3 +13,5 @@ pub mod insights;
 pub mod journal;
 pub mod plan;
 pub mod schedule;
+pub mod sharing;
+pub mod sync;

@@ -1,0 +1,79 @@
+//! `TwofoldStore`'s pairing operations: this device's id and name, invites, answering one, and
+//! the owner's decision. A pairing shares nothing by itself (see `sharing`). The messages
+//! travel through relay mailboxes, moved by the app's transport (see `sync_engine`).
+//!
+//! Device ids are 32 lowercase hex characters; a malformed one is `InvalidInput` naming the
+//! argument (`peer_id`).
+
+use crate::convert;
+use crate::error::Result;
+use crate::model::sharing::Peer;
+use crate::store::TwofoldStore;
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TwofoldStore {
+    /// This device's id (32 hex characters): what peers call it.
+    pub fn device_id(&self) -> Result<String> {
+        self.read(|core| Ok(convert::key_id::from_core(core.device_id())))
+    }
+
+    /// The name this device's person shows to peers when pairing (empty until set).
+    pub fn display_name(&self) -> Result<String> {
+        self.read(|core| Ok(core.display_name()?))
+    }
+
+    /// Sets the name shown to peers (required, at most 128 characters).
+    pub async fn set_display_name(&self, name: String) -> Result<()> {
+        self.write(move |core| Ok(core.set_display_name(&name)?))
+            .await
+    }
+
+    /// Owner side: a new invite (text for a QR code or a link) naming `relay`, valid until
+    /// `expires_at_ms` (milliseconds since the Unix epoch, in the future). It works once.
+    pub async fn create_invite(&self, relay: String, expires_at_ms: i64) -> Result<String> {
+        self.write(move |core| Ok(core.create_invite(&relay, expires_at_ms)?))
+            .await
+    }
+
+    /// The other side: answers an invite under `display_name`. Returns the owner's device,
+    /// `AwaitingApproval`, with the verification code to compare with the owner's screen.
+    /// `now_ms` (milliseconds since the Unix epoch) checks the invite's expiry; `None` is now.
+    /// A malformed, expired or own invite is `InvalidInput` on `invite`.
+    #[uniffi::method(default(now_ms = None))]
+    pub async fn accept_invite(
+        &self,
+        invite: String,
+        display_name: String,
+        now_ms: Option<i64>,
+    ) -> Result<Peer> {
+        self.write(move |core| {
+            let now = now_ms.unwrap_or_else(crate::store::now_ms);
+            Ok(core.accept_invite(&invite, &display_name, now)?.into())
+        })
+        .await
+    }
+
+    /// Every device this one is paired with or pairing with.
+    pub fn peers(&self) -> Result<Vec<Peer>> {
+        self.read(|core| Ok(core.peers()?.into_iter().map(Into::into).collect()))
+    }
+
+    /// Owner side: approves a pending pairing (`NeedsDecision`) after the person compared the
+    /// codes. Opens the private channel; shares nothing yet. `NotFound` if none is pending.
+    pub async fn approve_pairing(&self, peer_id: String) -> Result<Peer> {
+        self.write(move |core| {
+            let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
+            Ok(core.approve_pairing(&peer)?.into())
+        })
+        .await
+    }
+
+    /// Owner side: declines a pending pairing; the other device is told.
+    pub async fn decline_pairing(&self, peer_id: String) -> Result<Peer> {
+        self.write(move |core| {
+            let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
+            Ok(core.decline_pairing(&peer)?.into())
+        })
+        .await
+    }
+}

@@ -1,0 +1,229 @@
+//! `TwofoldStore`'s reading side of sharing: documents other people shared with this device,
+//! read and (where the share allows) written with the same typed items as one's own, and who
+//! wrote what.
+//!
+//! Sections are named at run time (`SectionName`) and items travel as [`SectionItem`], so one
+//! method per operation covers every section; the dispatch from a section to the core's typed
+//! `Section<T>` is generated once, from the list in `model::sharing`. Writing a document shared
+//! read-only (or whose share ended) is `NotAllowed`.
+
+use twofold_core::{sections, Item, Section, SectionId, Twofold};
+
+use crate::convert::{self, ToCore};
+use crate::error::{Result, TwofoldError};
+use crate::model::documents::{DocumentKind, DocumentSnapshot, SectionName};
+use crate::model::sharing::{with_section_items, Authorship, SectionItem, SharedDocument};
+use crate::store::TwofoldStore;
+
+/// A mentor's notes and suggestions are read with their own calls.
+fn not_an_item_section() -> TwofoldError {
+    TwofoldError::invalid(
+        "section",
+        "is read with mentor_notes and suggestions, not as items",
+    )
+}
+
+/// An item of `section` from the core's JSON of its type.
+fn parse_as<T: Item>(_: Section<T>, json: &str) -> Option<T> {
+    serde_json::from_str(json).ok()
+}
+
+/// The core's JSON of a typed item.
+fn json_of<T: Item>(_: Section<T>, item: &T) -> Result<String> {
+    serde_json::to_string(item).map_err(|_| TwofoldError::Internal {
+        reason: "could not write the item as JSON".to_string(),
+    })
+}
+
+macro_rules! dispatch {
+    ($( $variant:ident : $section:ident => $item:ty ),+ $(,)?) => {
+        /// `shared_list` of a section named at run time.
+        fn list_any(core: &Twofold, doc_id: &str, section: SectionName) -> Result<Vec<SectionItem>> {
+            match section {
+                $( SectionName::$variant => Ok(core
+                    .shared_list(doc_id, sections::$section)?
+                    .into_iter()
+                    .map(|item| SectionItem::$variant { item: item.into() })
+                    .collect()), )+
+                SectionName::MentorNotes | SectionName::Suggestions => Err(not_an_item_section()),
+            }
+        }
+
+        /// `shared_get` of a section named at run time.
+        fn get_any(
+            core: &Twofold,
+            doc_id: &str,
+            section: SectionName,
+            id: &twofold_core::ItemId,
+        ) -> Result<SectionItem> {
+            match section {
+                $( SectionName::$variant => Ok(SectionItem::$variant {
+                    item: core.shared_get(doc_id, sections::$section, id)?.into(),
+                }), )+
+                SectionName::MentorNotes | SectionName::Suggestions => Err(not_an_item_section()),
+            }
+        }
+
+        /// `shared_put` of an item of any section, checked like the owner's own writes.
+        fn put_any(core: &Twofold, doc_id: &str, item: SectionItem) -> Result<()> {
+            match item {
+                $( SectionItem::$variant { item } => {
+                    let section = sections::$section;
+                    let item = item.to_core(section.id.key())?;
+                    Ok(core.shared_put(doc_id, section, item)?)
+                } )+
+            }
+        }
+
+        /// The section and the core's JSON of a typed item (what a suggestion carries).
+        pub(crate) fn item_to_json(item: SectionItem) -> Result<(SectionId, String)> {
+            match item {
+                $( SectionItem::$variant { item } => {
+                    let section = sections::$section;
+                    let item = item.to_core(section.id.key())?;
+                    Ok((section.id, json_of(section, &item)?))
+                } )+
+            }
+        }
+
+        /// A typed item from a section key and the core's JSON, or `None` if it does not
+        /// read as one (a suggestion's item, checked again when accepted).
+        pub(crate) fn item_from_json(section_key: &str, json: &str) -> Option<SectionItem> {
+            let section: SectionName = SectionId::parse("section", section_key).ok()?.into();
+            match section {
+                $( SectionName::$variant => parse_as(sections::$section, json)
+                    .map(|item| SectionItem::$variant { item: item.into() }), )+
+                SectionName::MentorNotes | SectionName::Suggestions => None,
+            }
+        }
+    };
+}
+with_section_items!(dispatch);
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TwofoldStore {
+    /// Documents other people shared with this device, grouped by person, then by kind.
+    pub fn shared_with_me(&self) -> Result<Vec<SharedDocument>> {
+        self.read(|core| Ok(core.shared_with_me()?.into_iter().map(Into::into).collect()))
+    }
+
+    /// The id of one of this device's own documents (to compare with what peers list, or to
+    /// ask `authorship` about one's own items).
+    pub fn doc_id(&self, kind: DocumentKind) -> Result<String> {
+        self.read(|core| Ok(core.doc_id(kind.into())?))
+    }
+
+    /// Every item of one section of a document shared with this device, in order.
+    /// `NotFound` for a document not shared with this device; `InvalidInput` on `section` for
+    /// a section of another document.
+    pub fn shared_list(&self, doc_id: String, section: SectionName) -> Result<Vec<SectionItem>> {
+        self.read(|core| {
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            list_any(core, &doc_id, section)
+        })
+    }
+
+    /// One item of a document shared with this device (`NotFound` if there is none).
+    pub fn shared_get(
+        &self,
+        doc_id: String,
+        section: SectionName,
+        id: String,
+    ) -> Result<SectionItem> {
+        self.read(|core| {
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            let id = convert::id::to_core(id, "", "id")?;
+            get_any(core, &doc_id, section, &id)
+        })
+    }
+
+    /// Adds or replaces an item in a document shared with this device read-write; it reaches
+    /// the owner at the next sync. Checked like the owner's own writes. `NotAllowed` on a
+    /// read-only share or one that ended.
+    pub async fn shared_put(&self, doc_id: String, item: SectionItem) -> Result<()> {
+        self.write(move |core| {
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            put_any(core, &doc_id, item)
+        })
+        .await
+    }
+
+    /// Removes an item from a document shared with this device read-write.
+    pub async fn shared_remove(
+        &self,
+        doc_id: String,
+        section: SectionName,
+        id: String,
+    ) -> Result<()> {
+        self.write(move |core| {
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            let id = convert::id::to_core(id, "", "id")?;
+            Ok(core.shared_remove(&doc_id, section.into(), &id)?)
+        })
+        .await
+    }
+
+    /// The whole typed state of a document shared with this device.
+    pub async fn shared_snapshot(&self, doc_id: String) -> Result<DocumentSnapshot> {
+        self.write(move |core| {
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            Ok(core.shared_snapshot(&doc_id)?.into())
+        })
+        .await
+    }
+
+    /// Who created an item of any document this device holds (its own or shared with it), and
+    /// who changed it last.
+    pub fn authorship(
+        &self,
+        doc_id: String,
+        section: SectionName,
+        id: String,
+    ) -> Result<Authorship> {
+        self.read(|core| {
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            let id = convert::id::to_core(id, "", "id")?;
+            Ok(core.authorship(&doc_id, section.into(), &id)?.into())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::plan::{CopingStrategy, Domain};
+
+    #[test]
+    fn an_item_goes_to_the_cores_json_and_back_under_its_own_section_only() {
+        let item = SectionItem::CopingStrategies {
+            item: CopingStrategy {
+                id: crate::new_item_id(),
+                description: "cold water on the face".to_string(),
+                domain: Domain::Both,
+            },
+        };
+        let (section, json) = item_to_json(item.clone()).expect("json");
+        assert_eq!(section, SectionId::CopingStrategies);
+        assert_eq!(SectionName::from(section), item.section());
+        assert_eq!(item_from_json("coping_strategies", &json), Some(item));
+        assert_eq!(item_from_json("meetings", &json), None);
+        assert_eq!(item_from_json("suggestions", &json), None);
+        assert_eq!(item_from_json("no_such_section", &json), None);
+    }
+
+    #[test]
+    fn an_item_with_a_malformed_id_is_refused_by_field() {
+        let item = SectionItem::CopingStrategies {
+            item: CopingStrategy {
+                id: "not an id!".to_string(),
+                description: "x".to_string(),
+                domain: Domain::Both,
+            },
+        };
+        let err = item_to_json(item).expect_err("refused");
+        assert!(
+            matches!(&err, TwofoldError::InvalidInput { field, .. } if field == "coping_strategies.id"),
+            "{err:?}"
+        );
+    }
+}
