@@ -7,6 +7,8 @@
 //!   disclosure log), `shared_docs` (what others shared, who wrote what), `suggestions`
 //!   (a mentor's notes and suggestions, the wellbeing summary) and `sync_engine` (the sans-IO
 //!   engine for apps that run their own transport).
+//! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
+//!   sync for the foreground, a status listener for the UI.
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
 //!   the FFI.
 //! - `model`: the core's records and enums mirrored as uniffi types (`convert` checks ids,
@@ -21,6 +23,7 @@ pub mod error;
 pub mod insights;
 pub mod listeners;
 pub mod model;
+pub mod net;
 pub mod pairing;
 mod runtime;
 pub mod schedule;
@@ -39,10 +42,12 @@ pub use model::formats::*;
 pub use model::home::*;
 pub use model::insights::*;
 pub use model::journal::*;
+pub use model::net::*;
 pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
 pub use model::sync::*;
+pub use net::{StatusSubscription, SyncSession, SyncStatusListener};
 pub use store::{StoreOptions, TwofoldStore};
 
 use crate::convert::id;

@@ -69,26 +69,44 @@ impl Drop for SubscriptionHandle {
     }
 }
 
-/// Subscribes to `kinds` and starts the delivery thread: `read` computes the value from the
-/// store, `deliver` hands it to the foreign listener.
+/// What a subscription watches.
+pub(crate) enum Watch<'a> {
+    /// This device's own documents of these kinds.
+    Own(&'a [DocKind]),
+    /// One document shared with this device, by id.
+    Shared(String),
+}
+
+/// Subscribes to what `watch` names and starts the delivery thread: `read` computes the value
+/// from the store, `deliver` hands it to the foreign listener.
 pub(crate) fn subscribe<V: Send + 'static>(
     core: &Arc<Twofold>,
-    kinds: &[DocKind],
+    watch: Watch<'_>,
     read: impl Fn(&Twofold) -> Result<V> + Send + 'static,
     deliver: impl Fn(V) + Send + 'static,
 ) -> Result<Arc<SubscriptionHandle>> {
     let (tx, rx) = mpsc::channel::<()>();
-    // Subscribe before reading the first value, so that no change can fall in between.
-    let core_subscriptions = kinds
-        .iter()
-        .map(|kind| {
-            let tx = tx.clone();
-            core.subscribe(*kind, move |_| {
-                // The receiver is gone only when the delivery thread ended; nothing to do then.
-                let _ = tx.send(());
+    // Subscribe before reading the first value, so that no change can fall in between. The
+    // receiver is gone only when the delivery thread ended; a failed send means nothing then.
+    let core_subscriptions = match watch {
+        Watch::Own(kinds) => kinds
+            .iter()
+            .map(|kind| {
+                let tx = tx.clone();
+                core.subscribe(*kind, move |_| {
+                    let _ = tx.send(());
+                })
             })
-        })
-        .collect();
+            .collect(),
+        Watch::Shared(doc_id) => {
+            let tx = tx.clone();
+            vec![core.subscribe_shared(move |changed| {
+                if changed.doc_id == doc_id {
+                    let _ = tx.send(());
+                }
+            })]
+        }
+    };
     drop(tx);
     let cancelled = Arc::new(AtomicBool::new(false));
     let handle = Arc::new(SubscriptionHandle {

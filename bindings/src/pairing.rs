@@ -76,4 +76,15 @@ impl TwofoldStore {
         })
         .await
     }
+
+    /// Ends a pairing from either side: every share given to `peer` is revoked (a new epoch
+    /// for the others), every document `peer` shared here ends (kept, read-only, nothing new
+    /// arrives), and `peer` is no longer listed. Pairing again needs a new invite.
+    pub async fn unpair(&self, peer_id: String) -> Result<()> {
+        self.write(move |core| {
+            let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
+            Ok(core.unpair(&peer)?)
+        })
+        .await
+    }
 }

@@ -10,7 +10,10 @@
 use twofold_core::{sections, Item, Section, SectionId, Twofold};
 
 use crate::convert::{self, ToCore};
-use crate::error::{Result, TwofoldError};
+use std::sync::Arc;
+
+use crate::error::{guard, Result, TwofoldError};
+use crate::listeners::{self, DocumentListener, SubscriptionHandle};
 use crate::model::documents::{DocumentKind, DocumentSnapshot, SectionName};
 use crate::model::sharing::{with_section_items, Authorship, SectionItem, SharedDocument};
 use crate::store::TwofoldStore;
@@ -170,6 +173,27 @@ impl TwofoldStore {
             Ok(core.shared_snapshot(&doc_id)?.into())
         })
         .await
+    }
+
+    /// Calls `listener` with the typed state of a document shared with this device, then
+    /// after every change: the owner's changes arriving, a new epoch's snapshot, the share
+    /// ending, or this device's own writes.
+    pub fn subscribe_shared_document(
+        &self,
+        doc_id: String,
+        listener: Arc<dyn DocumentListener>,
+    ) -> Result<Arc<SubscriptionHandle>> {
+        guard(|| {
+            let core = self.core()?;
+            let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
+            let read_id = doc_id.clone();
+            listeners::subscribe(
+                &core,
+                listeners::Watch::Shared(doc_id),
+                move |core| Ok(core.shared_snapshot(&read_id)?.into()),
+                move |snapshot| listener.on_document(snapshot),
+            )
+        })
     }
 
     /// Who created an item of any document this device holds (its own or shared with it), and

@@ -342,7 +342,7 @@ impl TwofoldStore {
             let kind: DocKind = kind.into();
             listeners::subscribe(
                 &core,
-                &[kind],
+                listeners::Watch::Own(&[kind]),
                 move |core| read_snapshot(core, kind),
                 move |snapshot| listener.on_document(snapshot),
             )
@@ -361,7 +361,7 @@ impl TwofoldStore {
             let today = convert::day::to_core(today, "", "today")?;
             listeners::subscribe(
                 &core,
-                &DocKind::ALL,
+                listeners::Watch::Own(&DocKind::ALL),
                 move |core| Ok(core.home_screen(today)?.into()),
                 move |home| listener.on_home_screen(home),
             )
