@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tempfile::TempDir;
-use twofold_core::{KeyId, NetOptions, PeerStatus, Result, SyncClient, SyncReport, Twofold};
+use twofold_core::{
+    KeyId, LiveSync, NetOptions, PeerStatus, Result, SyncClient, SyncReport, SyncStatus, Twofold,
+};
 
 use crate::keys::random_key;
 
@@ -71,6 +73,23 @@ impl NetDevice {
 
     pub fn client(&self) -> &Arc<SyncClient> {
         self.client.as_ref().expect("store open")
+    }
+
+    /// Starts live sync and waits until its first exchange is done and its follows are in
+    /// place.
+    pub async fn go_live(&self) -> LiveSync {
+        let mut status = self.client().watch_status();
+        status.borrow_and_update();
+        let live = self.client().start_live();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let changed = tokio::time::timeout(left, status.changed()).await;
+            assert!(matches!(changed, Ok(Ok(()))), "live sync came up in time");
+            if matches!(*status.borrow_and_update(), SyncStatus::UpToDate { .. }) {
+                return live;
+            }
+        }
     }
 
     pub async fn sync(&self) -> SyncReport {

@@ -96,6 +96,31 @@ fn assert_no_canaries(dir: &Path) {
     );
 }
 
+/// The relay's counters of reads, follows and refusals (from `/metrics`).
+async fn relay_activity(url: &str) -> Vec<(String, u64)> {
+    let text = reqwest::get(format!("{url}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    let mut out: Vec<(String, u64)> = text
+        .lines()
+        .filter(|l| {
+            ["reads_total", "follows_total", "rejections_total"]
+                .iter()
+                .any(|m| l.starts_with(&format!("twofold_relay_{m}")))
+        })
+        .filter_map(|l| {
+            let (name, value) = l.rsplit_once(' ')?;
+            Some((name.to_string(), value.parse::<f64>().ok()? as u64))
+        })
+        .collect();
+    out.sort();
+    assert!(!out.is_empty(), "the relay reports its counters");
+    out
+}
+
 async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !done() {
@@ -260,13 +285,17 @@ async fn live_sync_delivers_edits_both_ways_and_reconnects_after_a_relay_restart
     settle(&[&owner, &mentor]).await;
     let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
 
-    let owner_live = owner.client().start_live();
-    let mentor_live = mentor.client().start_live();
-    let mut status = mentor.client().watch_status();
-    wait_until("mentor up to date", Duration::from_secs(10), || {
-        matches!(*status.borrow_and_update(), SyncStatus::UpToDate { .. })
-    })
-    .await;
+    let owner_live = owner.go_live().await;
+    let mentor_live = mentor.go_live().await;
+
+    // Idle live sync costs the relay nothing: no reads, no follows, no refusals.
+    let before = relay_activity(&relay.url).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        relay_activity(&relay.url).await,
+        before,
+        "idle live sync is quiet"
+    );
 
     // No sync_now from here on: commits push, frames apply.
     owner
@@ -493,13 +522,8 @@ async fn two_relays_over_jetstream_deliver_live_across_processes() {
         .expect("share");
     settle(&[&owner, &mentor]).await;
     let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
-    let live = mentor.client().start_live();
-    let owner_live = owner.client().start_live();
-    let mut status = mentor.client().watch_status();
-    wait_until("mentor up to date", Duration::from_secs(10), || {
-        matches!(*status.borrow_and_update(), SyncStatus::UpToDate { .. })
-    })
-    .await;
+    let live = mentor.go_live().await;
+    let owner_live = owner.go_live().await;
     owner
         .s()
         .put(s::COPING_STRATEGIES, coping("cross1", "across relays"))

@@ -110,15 +110,21 @@ impl SyncClient {
         let mut progress = Progress::default();
         self.status.send_replace(SyncStatus::Syncing { progress });
         let net = self.exchange(&mut report, &mut progress).await;
-        let finished = self.finish(&mut report, net).await;
+        let finished = self.finish(&mut report, net, true).await;
         if let Err(e) = &finished {
             tracing::warn!(error = %e, "sync stopped by a local failure");
         }
         finished.map(|()| report)
     }
 
-    /// Records the end of an exchange: the pending count, the status.
-    pub(super) async fn finish(&self, report: &mut SyncReport, net: Result<Net>) -> Result<()> {
+    /// Records the end of an exchange: the pending count, the status (`UpToDate` only when
+    /// `settled`: live sync's first exchange is not done until its follows are in place).
+    pub(super) async fn finish(
+        &self,
+        report: &mut SyncReport,
+        net: Result<Net>,
+        settled: bool,
+    ) -> Result<()> {
         let net = net?;
         report.pending = self
             .engine(|s| {
@@ -127,6 +133,7 @@ impl SyncClient {
             })
             .await?;
         match net {
+            Ok(()) if !settled => {}
             Ok(()) => {
                 self.status
                     .send_replace(SyncStatus::UpToDate { at_ms: now_ms() });
@@ -141,7 +148,8 @@ impl SyncClient {
         Ok(())
     }
 
-    /// Push and pull until a round moves nothing.
+    /// Push, pull, and again while the pull applied something (a grant opens streams, an
+    /// applied change can need a catch-up): our own pushes need no second read.
     pub(super) async fn exchange(
         &self,
         report: &mut SyncReport,
@@ -155,7 +163,7 @@ impl SyncClient {
             if let Err(p) = self.pull(report, progress).await? {
                 return Ok(Err(p));
             }
-            if !report.moved_since(&before) {
+            if report.applied == before.applied {
                 break;
             }
         }
@@ -194,15 +202,11 @@ impl SyncClient {
             self.advance(progress, |p| p.sent += 1);
         }
         for e in out.envelopes {
-            if !self.is_registered(&e.stream) {
-                let put = self
-                    .api
-                    .put_stream(&e.stream, &e.read_token_hash, &e.append_token_hash)
-                    .await;
-                if let Err(p) = put {
-                    return Ok(Err(p));
-                }
-                self.set_registered(&e.stream);
+            let registered = self
+                .register(&e.stream, &e.read_token_hash, &e.append_token_hash)
+                .await;
+            if let Err(p) = registered {
+                return Ok(Err(p));
             }
             if let Err(p) = self
                 .api
@@ -264,6 +268,11 @@ impl SyncClient {
                     self.advance(progress, |p| p.to_receive += behind);
                 }
                 let n = page.records.len() as u64;
+                // A page that reached the relay's head needs no second read to learn that.
+                let last = page.records.last().map(|r| r.position);
+                if let Some(last) = last.filter(|l| page.head.is_some_and(|h| *l >= h)) {
+                    read_at.insert((f.stream.0, last));
+                }
                 for outcome in self.receive(f.stream, page.records).await? {
                     report.count(&outcome);
                 }
@@ -309,18 +318,27 @@ impl SyncClient {
         .await
     }
 
-    fn is_registered(&self, stream: &StreamId) -> bool {
-        self.registered
+    /// Creates the stream on the relay with its token hashes, once per process (the relay
+    /// answers a repeat with identical hashes as a success).
+    pub(super) async fn register(
+        &self,
+        stream: &StreamId,
+        read_hash: &[u8; 32],
+        append_hash: &[u8; 32],
+    ) -> Net {
+        let known = self
+            .registered
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(&stream.0)
-    }
-
-    fn set_registered(&self, stream: &StreamId) {
-        self.registered
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(stream.0);
+            .contains(&stream.0);
+        if !known {
+            self.api.put_stream(stream, read_hash, append_hash).await?;
+            self.registered
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(stream.0);
+        }
+        Ok(())
     }
 
     fn advance(&self, progress: &mut Progress, f: impl FnOnce(&mut Progress)) {

@@ -12,6 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -66,8 +67,9 @@ fn delays(client: &SyncClient) -> ExponentialBackoff {
 struct Followed {
     streams: HashMap<[u8; 16], u64>,
     mailboxes: HashMap<[u8; 16], u64>,
-    /// A follow was refused because the stream is not on the relay yet (its owner has not
-    /// pushed to it): try again at this time.
+    /// Streams and mailboxes whose follow the relay refused, and when to try again: not at
+    /// once, or a refusal would loop.
+    refused: HashMap<[u8; 16], Instant>,
     retry_at: Option<Instant>,
 }
 
@@ -132,13 +134,22 @@ impl SyncClient {
             return Ok(Ended::Stopped);
         }
         let url = self.api.follow_url();
-        let connect = tokio_tungstenite::connect_async(url.as_str());
+        // Nothing larger than an envelope and its frame header is accepted; small commands
+        // go out at once (no Nagle delay).
+        let limits = WebSocketConfig::default()
+            .max_message_size(Some(MAX_ENVELOPE_LEN + 64))
+            .max_frame_size(Some(MAX_ENVELOPE_LEN + 64));
+        let connect =
+            tokio_tungstenite::connect_async_with_config(url.as_str(), Some(limits), true);
         let socket = match tokio::time::timeout(self.options.timeout, connect).await {
             Ok(Ok((socket, _))) => socket,
             _ => return Ok(Ended::Problem(NetProblem::Offline)),
         };
         let (mut sink, mut frames) = socket.split();
-        if let Err(p) = self.locked_exchange().await? {
+        self.status.send_replace(SyncStatus::Syncing {
+            progress: Progress::default(),
+        });
+        if let Err(p) = self.locked_exchange(false).await? {
             return Ok(Ended::Problem(p));
         }
         *backoff = delays(self);
@@ -146,6 +157,9 @@ impl SyncClient {
         if let Err(p) = self.refresh_follows(&mut sink, &mut followed).await? {
             return Ok(Ended::Problem(p));
         }
+        self.status.send_replace(SyncStatus::UpToDate {
+            at_ms: super::client::now_ms(),
+        });
         let mut resync = tokio::time::interval_at(
             Instant::now() + self.options.resync_every,
             self.options.resync_every,
@@ -158,7 +172,7 @@ impl SyncClient {
                     return Ok(Ended::Stopped);
                 }
                 _ = wake.notified() => self.locked_push().await?,
-                _ = resync.tick() => self.locked_exchange().await?,
+                _ = resync.tick() => self.locked_exchange(true).await?,
                 _ = sleep_until(retry_at) => {
                     followed.retry_at = None;
                     Ok(())
@@ -183,12 +197,12 @@ impl SyncClient {
         }
     }
 
-    async fn locked_exchange(&self) -> Result<Net> {
+    async fn locked_exchange(&self, settled: bool) -> Result<Net> {
         let _one = self.exchanging.lock().await;
         let mut report = SyncReport::default();
         let mut progress = Progress::default();
         let net = self.exchange(&mut report, &mut progress).await;
-        self.finish(&mut report, net).await?;
+        self.finish(&mut report, net, settled).await?;
         Ok(match report.interrupted {
             Some(p) => Err(p),
             None => Ok(()),
@@ -200,7 +214,7 @@ impl SyncClient {
         let mut report = SyncReport::default();
         let mut progress = Progress::default();
         let net = self.push(&mut report, &mut progress).await;
-        self.finish(&mut report, net).await?;
+        self.finish(&mut report, net, true).await?;
         Ok(match report.interrupted {
             Some(p) => Err(p),
             None => Ok(()),
@@ -240,7 +254,7 @@ impl SyncClient {
             Received::Applied { .. } | Received::Duplicate => false,
         });
         if settle {
-            return self.locked_exchange().await;
+            return self.locked_exchange(true).await;
         }
         self.status.send_replace(SyncStatus::UpToDate {
             at_ms: super::client::now_ms(),
@@ -266,7 +280,18 @@ impl SyncClient {
             }
             keep
         });
+        let now = Instant::now();
+        followed.refused.retain(|_, at| *at > now);
         for (id, f) in wanted {
+            if followed.refused.contains_key(&id) {
+                continue;
+            }
+            if let Err(p) = self
+                .register(&f.stream, &f.read_token_hash, &f.append_token_hash)
+                .await
+            {
+                return Ok(Err(p));
+            }
             // A cursor past what the connection delivered means HTTP read ahead of it:
             // follow again from there rather than receive it all twice.
             let stale = followed.streams.get(&id).is_some_and(|at| f.after > *at);
@@ -301,6 +326,9 @@ impl SyncClient {
             keep
         });
         for (id, after) in wanted {
+            if followed.refused.contains_key(&id) {
+                continue;
+            }
             if let std::collections::hash_map::Entry::Vacant(slot) = followed.mailboxes.entry(id) {
                 commands.push(format!(
                     r#"{{"op":"follow_mailbox","mailbox":"{}","after":{}}}"#,
@@ -319,9 +347,12 @@ impl SyncClient {
     }
 }
 
-/// A refused follow: the stream is not on the relay yet (or the token is not right for it,
-/// which the relay does not tell apart). Forget it so the next refresh follows it again, a
-/// moment from now.
+/// How long a refused follow waits before it is tried again.
+const REFUSED_RETRY: Duration = Duration::from_secs(30);
+
+/// A refused follow: the relay does not know the stream under this token (streams are
+/// registered before they are followed, so a relay that lost them), or a quota. Try again
+/// later, not at once.
 fn on_refusal(text: &str, followed: &mut Followed) {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return;
@@ -336,17 +367,18 @@ fn on_refusal(text: &str, followed: &mut Followed) {
             .and_then(|h| hex::decode(h).ok())
             .and_then(|b| <[u8; 16]>::try_from(b).ok())
     };
+    let retry = Instant::now() + REFUSED_RETRY;
     if let Some(id) = id("stream") {
         followed.streams.remove(&id);
+        followed.refused.insert(id, retry);
     } else if let Some(id) = id("mailbox") {
         followed.mailboxes.remove(&id);
+        followed.refused.insert(id, retry);
     } else {
         return;
     }
-    tracing::debug!("a follow was refused; retrying shortly");
-    followed
-        .retry_at
-        .get_or_insert(Instant::now() + Duration::from_secs(1));
+    tracing::debug!("a follow was refused; retrying later");
+    followed.retry_at.get_or_insert(retry);
 }
 
 async fn sleep_until(at: Option<Instant>) {

@@ -49,12 +49,6 @@ impl SyncReport {
     pub fn rejected_total(&self) -> u64 {
         self.rejected.iter().map(|(_, n)| n).sum()
     }
-
-    /// Whether this exchange moved anything either way.
-    pub(crate) fn moved_since(&self, before: &SyncReport) -> bool {
-        (self.sent, self.mailbox_sent, self.applied)
-            != (before.sent, before.mailbox_sent, before.applied)
-    }
 }
 
 /// How far a long exchange (a new device's first sync) has got. `to_receive` grows as each

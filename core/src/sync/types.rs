@@ -37,11 +37,15 @@ impl Outgoing {
     }
 }
 
-/// A stream to read after `after` (every position up to it is processed).
+/// A stream to read after `after` (every position up to it is processed). The hashes let
+/// a follower register the stream with the relay before its first envelope exists (as the
+/// sender does), so a live follow is never refused for a stream nobody wrote to yet.
 #[derive(Debug, Clone)]
 pub struct Follow {
     pub stream: StreamId,
     pub read_token: CapabilityToken,
+    pub read_token_hash: [u8; 32],
+    pub append_token_hash: [u8; 32],
     pub after: u64,
 }
 

@@ -187,10 +187,15 @@ impl Twofold {
             .into_iter()
             // An unpaired device's channel only stays to carry the last notices out.
             .filter(|s| s.peer_id.is_none_or(|p| !removed.contains(&p)))
-            .map(|s| Follow {
-                read_token: s.key.read_token(&s.stream),
-                stream: s.stream,
-                after: s.cursor,
+            .map(|s| {
+                let read_token = s.key.read_token(&s.stream);
+                Follow {
+                    read_token_hash: read_token.hash(),
+                    append_token_hash: s.key.append_token(&s.stream).hash(),
+                    read_token,
+                    stream: s.stream,
+                    after: s.cursor,
+                }
             })
             .collect())
     }

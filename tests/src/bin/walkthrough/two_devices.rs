@@ -215,12 +215,8 @@ async fn walk(dir: &Path, owner_path: &Path, key: &[u8; 32], today: Day) -> Resu
     }
 
     println!("\n-- Live: both apps in the foreground --");
-    let lena_live = lena.client().start_live();
-    let rosa_live = rosa.client().start_live();
-    let mut status = rosa.client().watch_status();
-    while !matches!(*status.borrow_and_update(), SyncStatus::UpToDate { .. }) {
-        let _ = tokio::time::timeout(Duration::from_secs(5), status.changed()).await;
-    }
+    let lena_live = lena.go_live().await;
+    let rosa_live = rosa.go_live().await;
     let started = Instant::now();
     lena.s().put(
         s::COPING_STRATEGIES,
