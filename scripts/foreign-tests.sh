@@ -13,6 +13,13 @@
 # `OK (N tests)`, XCTest's `Executed N tests, with 0 failures …`, pytest's `N passed in …`),
 # with its time; a failing suite's whole log is printed too. Logs: build/foreign/logs/.
 #
+# One real relay serves every suite: `twofold-relay` is built (same profile and target dir as the
+# library), started on 127.0.0.1:0 with a temporary --data-dir, and its address (read from its
+# one stdout line) is exported as TWOFOLD_RELAY_URL to each suite (passed into the Swift chroot
+# explicitly: swift-run.sh clears the environment; a chroot shares the host's loopback). It is
+# stopped and its directory removed on exit. If it cannot be built or started, every suite
+# fails (the suites' relay tests need it). Its log: build/foreign/logs/relay.log.
+#
 # The last line is always `foreign: N passed, M failed`, counting SUITES (at most 3). A suite
 # whose toolchain could not be installed, or that could not be built, counts as failed: none is
 # ever skipped silently. Exits 0 only when every requested suite passed.
@@ -22,12 +29,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bindgen_flags=()
+profile=debug
 suites=()
 for arg in "$@"; do
     case "$arg" in
-        --release) bindgen_flags+=(--release) ;;
+        --release) bindgen_flags+=(--release); profile=release ;;
         kotlin|swift|python) suites+=("$arg") ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "foreign-tests.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -40,14 +48,35 @@ rm -f "$logs"/*.log
 passed=0
 failed=0
 declare -A toolchain_pid=()
+relay_pid=
+relay_dir=
 
 say() { printf 'foreign: %s\n' "$*"; }
+
+stop_relay() {
+    if [[ -n "$relay_pid" ]]; then
+        kill -TERM "$relay_pid" 2>/dev/null
+        # It stops gracefully on SIGTERM; give it five seconds, then SIGKILL.
+        for _ in {1..50}; do
+            kill -0 "$relay_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$relay_pid" 2>/dev/null
+        wait "$relay_pid" 2>/dev/null
+        relay_pid=
+    fi
+    if [[ -n "$relay_dir" ]]; then
+        rm -rf -- "$relay_dir"
+        relay_dir=
+    fi
+}
 
 finish() {
     local pid
     for pid in "${toolchain_pid[@]}"; do
         kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
     done
+    stop_relay
     printf 'foreign: %d passed, %d failed\n' "$passed" "$failed"
 }
 trap finish EXIT
@@ -80,6 +109,57 @@ if ! scripts/bindgen.sh "${bindgen_flags[@]}" >"$logs/bindgen.log" 2>&1; then
     exit 1
 fi
 say "library built and bindings generated in $((SECONDS - t0))s"
+
+# --- the relay (one process for every suite) ---------------------------------------------------
+# start_relay: builds and starts twofold-relay, sets relay_url; on failure says why and returns 1.
+start_relay() {
+    local log=$logs/relay.log target_dir bin out line
+    # The same target dir as bindgen.sh (CARGO_TARGET_DIR, .cargo/config, or target/).
+    target_dir=$(cargo metadata --format-version 1 --no-deps \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])') \
+        || { echo "cargo metadata failed" >"$log"; return 1; }
+    local build_flags=(--locked -p twofold-relay)
+    [[ $profile == release ]] && build_flags+=(--release)
+    if ! cargo build "${build_flags[@]}" >"$log" 2>&1; then
+        say "building the relay failed (cargo build ${build_flags[*]})"
+        return 1
+    fi
+    bin=$target_dir/$profile/twofold-relay
+    [[ -x "$bin" ]] || { say "the relay was not built at $bin"; return 1; }
+    relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-foreign-relay.XXXXXX") || return 1
+    out=$relay_dir/stdout
+    "$bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$out" 2>>"$log" </dev/null &
+    relay_pid=$!
+    # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
+    for _ in {1..200}; do # up to 10 s
+        [[ -s "$out" && -z "$(tail -c 1 "$out")" ]] && break # a whole line
+        kill -0 "$relay_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    line=$(head -n 1 "$out" 2>/dev/null)
+    if [[ "$line" =~ ^twofold-relay\ listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] \
+        && kill -0 "$relay_pid" 2>/dev/null; then
+        relay_url=${BASH_REMATCH[1]}
+        return 0
+    fi
+    say "the relay did not start (stdout: '${line}')"
+    return 1
+}
+
+relay_url=
+t0=$SECONDS
+if start_relay; then
+    export TWOFOLD_RELAY_URL=$relay_url
+    say "relay built and listening on $relay_url in $((SECONDS - t0))s"
+else
+    echo "----- $logs/relay.log -----"
+    cat "$logs/relay.log" 2>/dev/null
+    echo "----- end of $logs/relay.log -----"
+    for suite in "${suites[@]}"; do
+        fail "$suite" "no relay for its relay tests (see above)"
+    done
+    exit 1
+fi
 # shellcheck source=../tests/foreign/lib.sh
 source tests/foreign/lib.sh
 libdir=$bindings/lib
@@ -141,8 +221,9 @@ run_swift() {
     toolchain_ready swift || return 0
     local log=$logs/swift.log stage=$work/swift t0=$SECONDS rc=0
     swift_stage "$stage"
+    # swift-run.sh gives the command a clean environment: pass the relay's address in it.
     SWIFT_CHROOT=$SWIFT_CHROOT scripts/toolchains/swift-run.sh "$stage" \
-        swift test --disable-swift-testing >"$log" 2>&1 || rc=$?
+        env TWOFOLD_RELAY_URL="$TWOFOLD_RELAY_URL" swift test --disable-swift-testing >"$log" 2>&1 || rc=$?
     local line
     line=$(closing_line "$log" '^[[:space:]]*Executed [0-9]+ tests?, with')
     if [[ $rc -eq 0 && "$line" =~ with\ 0\ failures ]]; then
@@ -171,5 +252,8 @@ run_python() {
 
 for suite in "${suites[@]}"; do
     "run_$suite"
+    if [[ -n "$relay_pid" ]] && ! kill -0 "$relay_pid" 2>/dev/null; then
+        say "the relay exited during the $suite suite; its log: $logs/relay.log"
+    fi
 done
 [[ $failed -eq 0 ]]

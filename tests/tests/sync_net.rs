@@ -548,3 +548,238 @@ async fn two_relays_over_jetstream_deliver_live_across_processes() {
     drop((relay_a, relay_b, nats));
     assert_no_canaries(nats_dir.path());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_restarted_mid_push_loses_nothing_and_doubles_nothing() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let mut relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Read, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor]).await;
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+
+    // 150 envelopes waiting (each edit sealed on its own), then one push, cut by a SIGKILL
+    // of the relay part-way.
+    let edits = 150;
+    for i in 0..edits {
+        owner
+            .s()
+            .put(
+                s::COPING_STRATEGIES,
+                coping(&format!("burst{i}"), "one of many"),
+            )
+            .expect("put");
+        owner.s().sync_outgoing(now_ms()).expect("seal");
+    }
+    let appended = || async {
+        let text = reqwest::get(format!("{}/metrics", relay.url))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("twofold_relay_appends_total{kind=\"stream\"} "))
+            .and_then(|v| v.parse::<f64>().ok())
+            .expect("appends counter") as u64
+    };
+    let before = appended().await;
+    let client = owner.client().clone();
+    let push = tokio::spawn(async move { client.sync_now().await });
+    while appended().await < before + 20 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    relay.kill();
+    let cut = push.await.expect("task").expect("local storage");
+    assert!(
+        matches!(cut.interrupted, Some(NetProblem::Offline)),
+        "the push was cut: {cut:?}"
+    );
+    assert!(
+        cut.sent > 0 && cut.pending > 0,
+        "cut part-way through: {cut:?}"
+    );
+    relay.restart();
+    let resumed = owner.sync().await;
+    assert!(
+        resumed.interrupted.is_none() && resumed.pending == 0,
+        "{resumed:?}"
+    );
+    assert_eq!(
+        cut.sent + resumed.sent,
+        edits as u64,
+        "every envelope acknowledged once"
+    );
+
+    let pulled = mentor.sync().await;
+    assert_eq!(
+        pulled.duplicates, 0,
+        "the relay stored nothing twice: {pulled:?}"
+    );
+    assert_eq!(pulled.rejected_total(), 0, "{pulled:?}");
+    assert_eq!(
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("list")
+            .len(),
+        edits
+    );
+    assert_eq!(
+        owner.s().doc_heads(&plan).expect("h"),
+        mentor.s().doc_heads(&plan).expect("h")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_clients_get_errors_and_the_relay_keeps_serving_good_ones() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &["--max-envelope-bytes", "65536"]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor]).await;
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    let stream = owner.s().sync_follows().expect("follows")[0].stream;
+    let live = mentor.go_live().await;
+
+    let url = relay.url.clone();
+    let attacker = tokio::spawn(async move {
+        let http = reqwest::Client::new();
+        let id = hex::encode(stream.0);
+        let mut statuses = Vec::new();
+        // Wrong tokens, on a stream that exists and one that does not.
+        for target in [id.clone(), "00".repeat(16)] {
+            let r = http
+                .get(format!("{url}/v1/streams/{target}/envelopes?after=0"))
+                .header(
+                    "authorization",
+                    "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                )
+                .send()
+                .await
+                .expect("request");
+            statuses.push(r.status().as_u16());
+            let r = http
+                .post(format!("{url}/v1/streams/{target}/envelopes"))
+                .header("authorization", "Bearer not-a-token")
+                .body(vec![1u8; 100])
+                .send()
+                .await
+                .expect("request");
+            statuses.push(r.status().as_u16());
+        }
+        // Oversized, malformed ids and bodies. (The relay answers an oversized body without
+        // reading it and closes that connection, so it gets a client of its own.)
+        let r = reqwest::Client::new()
+            .post(format!("{url}/v1/mailboxes/{}", "ab".repeat(16)))
+            .body(vec![0u8; 100_000])
+            .send()
+            .await
+            .expect("request");
+        statuses.push(r.status().as_u16());
+        let r = http
+            .put(format!("{url}/v1/streams/not-hex"))
+            .body("{garbage")
+            .send()
+            .await
+            .expect("request");
+        statuses.push(r.status().as_u16());
+        // A flood of reads with a made-up token.
+        for _ in 0..300 {
+            let r = http
+                .get(format!("{url}/v1/streams/{id}/envelopes?after=0"))
+                .header(
+                    "authorization",
+                    "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                )
+                .send()
+                .await
+                .expect("request");
+            statuses.push(r.status().as_u16());
+        }
+        // Garbage on a WebSocket: binary junk, text that is not a command, a follow with a
+        // wrong token.
+        let ws_url = format!("{}/v1/follow", url.replacen("http://", "ws://", 1));
+        let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.expect("ws");
+        ws.send(Message::binary(vec![0xffu8; 5000]))
+            .await
+            .expect("send");
+        ws.send(Message::text("{not json")).await.expect("send");
+        ws.send(Message::text(format!(
+            r#"{{"op":"follow","stream":"{id}","token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","after":0}}"#
+        )))
+        .await
+        .expect("send");
+        let mut errors = 0;
+        while let Ok(Some(Ok(msg))) =
+            tokio::time::timeout(Duration::from_millis(500), ws.next()).await
+        {
+            match msg {
+                Message::Text(t) if t.contains("\"error\"") => errors += 1,
+                Message::Binary(_) => panic!("a wrong token got envelope bytes"),
+                _ => {}
+            }
+        }
+        (statuses, errors)
+    });
+
+    // Meanwhile the good clients go on.
+    for i in 0..20 {
+        owner
+            .s()
+            .put(
+                s::COPING_STRATEGIES,
+                coping(&format!("good{i}"), "still syncing"),
+            )
+            .expect("put");
+        let r = owner.sync().await;
+        assert!(r.interrupted.is_none(), "{r:?}");
+    }
+    let (statuses, ws_errors) = attacker.await.expect("attacker");
+    assert!(
+        statuses.iter().all(|s| (400..500).contains(s)),
+        "every bad request got a 4xx: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&413),
+        "oversized refused as too large: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&429),
+        "the flood was rate limited: {statuses:?}"
+    );
+    assert!(
+        ws_errors >= 2,
+        "bad frames and the bad follow got error frames"
+    );
+    wait_until(
+        "the good edits arrive live",
+        Duration::from_secs(10),
+        || {
+            mentor
+                .s()
+                .shared_list(&plan, s::COPING_STRATEGIES)
+                .map(|l| l.len() == 20)
+                .unwrap_or(false)
+        },
+    )
+    .await;
+    live.stop().await;
+    let health = reqwest::get(format!("{}/health", relay.url))
+        .await
+        .expect("health");
+    assert_eq!(health.status().as_u16(), 200);
+}
