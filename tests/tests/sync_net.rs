@@ -144,6 +144,12 @@ async fn pair_share_edit_offline_sync_converge_and_revoke_through_a_relay_proces
         mentor.s().shared_with_me().expect("list").is_empty(),
         "pairing shares nothing"
     );
+    let owner_seen_by_mentor = mentor.s().peers().expect("peers");
+    assert_eq!(
+        owner_seen_by_mentor[0].relay.as_deref(),
+        Some(relay.url.as_str()),
+        "the joining device learns the relay from the invite"
+    );
 
     plant_canaries(&owner);
     let shared = coping("shared1", "call my sister");

@@ -38,10 +38,12 @@ mirror_record! {
         /// The name its person chose (empty until the other side has told it).
         display_name: String => plain,
         status: PeerStatus => plain,
-        /// The six digits both screens show ("123 456"); compare them before approving.
+        /// The six digits both screens show; compare them before approving.
         verification_code: String => plain,
         /// When the pairing completed, milliseconds since the Unix epoch.
         paired_at_ms: Option<i64> => plain,
+        /// The relay the pairing went through (from the invite): pass it to `sync_session`.
+        relay: Option<String> => plain,
     }
 }
 

@@ -255,6 +255,14 @@ impl SyncClient {
             }
             for f in follows {
                 read_at.insert((f.stream.0, f.after));
+                // A stream nobody wrote to yet is unknown to the relay; registering it (once
+                // per process) saves a refused read on every sync until someone does.
+                let registered = self
+                    .register(&f.stream, &f.read_token_hash, &f.append_token_hash)
+                    .await;
+                if let Err(p) = registered {
+                    return Ok(Err(p));
+                }
                 let page = self
                     .api
                     .read(&f.stream, &f.read_token, f.after, self.options.page_limit)

@@ -37,9 +37,11 @@ pub struct Peer {
     pub id: KeyId,
     pub display_name: String,
     pub status: PeerStatus,
-    /// The six digits both screens show ("123 456"); compare them before approving.
+    /// The six digits both screens show; compare them before approving.
     pub verification_code: String,
     pub paired_at_ms: Option<i64>,
+    /// The relay the pairing went through (from the invite): where to sync with this peer.
+    pub relay: Option<String>,
 }
 
 fn invite_error(e: InviteError) -> Error {
@@ -162,6 +164,7 @@ impl Twofold {
             },
             verification_code: verification_code(&self.identity.public_keys(), &row.keys).digits(),
             paired_at_ms: row.paired_at,
+            relay: row.relay.clone(),
         }
     }
 
