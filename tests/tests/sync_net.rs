@@ -121,6 +121,21 @@ async fn relay_activity(url: &str) -> Vec<(String, u64)> {
     out
 }
 
+/// Sam's phone and mentor Alex's, paired through the relay at `url`, Sam's plan shared with
+/// `access` and synced; returns them and the plan's id.
+async fn sharing_plan(url: &str, access: Access) -> (NetDevice, NetDevice, String) {
+    let owner = NetDevice::new("Sam", url);
+    let mentor = NetDevice::new("Alex", url);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, access, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor]).await;
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    (owner, mentor, plan)
+}
+
 async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !done() {
@@ -281,15 +296,7 @@ async fn pair_share_edit_offline_sync_converge_and_revoke_through_a_relay_proces
 async fn live_sync_delivers_edits_both_ways_and_reconnects_after_a_relay_restart() {
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let mut relay = RelayProcess::sqlite(relay_dir.path(), &[]);
-    let owner = NetDevice::new("Sam", &relay.url);
-    let mentor = NetDevice::new("Alex", &relay.url);
-    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
-        .expect("share");
-    settle(&[&owner, &mentor]).await;
-    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    let (owner, mentor, plan) = sharing_plan(&relay.url, Access::Write).await;
 
     let owner_live = owner.go_live().await;
     let mentor_live = mentor.go_live().await;
@@ -424,15 +431,7 @@ fn run_and_kill(
 async fn a_client_killed_mid_push_or_mid_pull_resumes_with_nothing_lost_or_doubled() {
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
-    let mut owner = NetDevice::new("Sam", &relay.url);
-    let mut mentor = NetDevice::new("Alex", &relay.url);
-    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Read, "support", None)
-        .expect("share");
-    settle(&[&owner, &mentor]).await;
-    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    let (mut owner, mut mentor, plan) = sharing_plan(&relay.url, Access::Read).await;
 
     // Mid-push: the owner's process makes edits, each synced, and is killed part-way
     // through (between a write and its push, or during a push).
@@ -559,15 +558,7 @@ async fn two_relays_over_jetstream_deliver_live_across_processes() {
 async fn a_relay_restarted_mid_push_loses_nothing_and_doubles_nothing() {
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let mut relay = RelayProcess::sqlite(relay_dir.path(), &[]);
-    let owner = NetDevice::new("Sam", &relay.url);
-    let mentor = NetDevice::new("Alex", &relay.url);
-    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Read, "support", None)
-        .expect("share");
-    settle(&[&owner, &mentor]).await;
-    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    let (owner, mentor, plan) = sharing_plan(&relay.url, Access::Read).await;
 
     // 150 envelopes waiting (each edit sealed on its own), then one push, cut by a SIGKILL
     // of the relay part-way.
@@ -649,15 +640,7 @@ async fn bad_clients_get_errors_and_the_relay_keeps_serving_good_ones() {
 
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let relay = RelayProcess::sqlite(relay_dir.path(), &["--max-envelope-bytes", "65536"]);
-    let owner = NetDevice::new("Sam", &relay.url);
-    let mentor = NetDevice::new("Alex", &relay.url);
-    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
-        .expect("share");
-    settle(&[&owner, &mentor]).await;
-    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    let (owner, mentor, plan) = sharing_plan(&relay.url, Access::Write).await;
     let stream = owner.s().sync_follows().expect("follows")[0].stream;
     let live = mentor.go_live().await;
 

@@ -295,15 +295,8 @@ impl SyncClient {
         stream: StreamId,
         records: Vec<Record>,
     ) -> Result<Vec<Received>> {
-        if records.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.engine(move |s| {
-            let now = now_ms();
-            records
-                .iter()
-                .map(|r| s.sync_receive(&stream, r.position, &r.bytes, now))
-                .collect()
+        self.apply(records, move |s, r, now| {
+            s.sync_receive(&stream, r.position, &r.bytes, now)
         })
         .await
     }
@@ -313,15 +306,23 @@ impl SyncClient {
         mailbox: [u8; 16],
         records: Vec<Record>,
     ) -> Result<Vec<Received>> {
+        self.apply(records, move |s, r, now| {
+            s.sync_receive_mailbox(&mailbox, r.position, &r.bytes, now)
+        })
+        .await
+    }
+
+    async fn apply(
+        &self,
+        records: Vec<Record>,
+        one: impl Fn(&Twofold, &Record, i64) -> Result<Received> + Send + 'static,
+    ) -> Result<Vec<Received>> {
         if records.is_empty() {
             return Ok(Vec::new());
         }
         self.engine(move |s| {
             let now = now_ms();
-            records
-                .iter()
-                .map(|r| s.sync_receive_mailbox(&mailbox, r.position, &r.bytes, now))
-                .collect()
+            records.iter().map(|r| one(s, r, now)).collect()
         })
         .await
     }

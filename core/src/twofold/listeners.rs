@@ -1,6 +1,7 @@
-//! Change listeners, per document. A listener is called after a change to its document is
-//! durably committed (a local edit, an import, later a change from a peer), outside every lock,
-//! so it may call back into the store.
+//! Change listeners: per own document, for documents shared with this device, and for "new
+//! outgoing bytes" (what a transport pushes on). A listener is called after the change is
+//! durably committed (a local edit, an import, a change from a peer), outside every lock, so it
+//! may call back into the store.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,12 +37,38 @@ pub type Listener = Arc<dyn Fn(&DocChanged) + Send + Sync>;
 pub type OutgoingListener = Arc<dyn Fn() + Send + Sync>;
 pub type SharedListener = Arc<dyn Fn(&SharedChanged) + Send + Sync>;
 
+/// Listeners of one sort, by subscription id.
+struct Registry<L>(Mutex<HashMap<u64, L>>);
+
+impl<L: Clone> Registry<L> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, L>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn current(&self) -> Vec<L> {
+        self.lock().values().cloned().collect()
+    }
+}
+
+impl<L> Default for Registry<L> {
+    fn default() -> Self {
+        Registry(Mutex::new(HashMap::new()))
+    }
+}
+
+/// Calls each listener; one failing must not stop the others or the write that triggered it.
+fn call_each<L>(listeners: Vec<L>, call: impl Fn(&L)) {
+    for listener in listeners {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&listener)));
+    }
+}
+
 #[derive(Default)]
 pub struct Listeners {
     next: AtomicU64,
-    by_id: Mutex<HashMap<u64, (DocKind, Listener)>>,
-    outgoing: Mutex<HashMap<u64, OutgoingListener>>,
-    shared: Mutex<HashMap<u64, SharedListener>>,
+    own: Registry<(DocKind, Listener)>,
+    outgoing: Registry<OutgoingListener>,
+    shared: Registry<SharedListener>,
 }
 
 impl std::fmt::Debug for Listeners {
@@ -60,97 +87,53 @@ pub struct Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         if let Some(reg) = self.registry.upgrade() {
-            reg.by_id
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&self.id);
-            reg.outgoing
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&self.id);
-            reg.shared
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&self.id);
+            reg.own.lock().remove(&self.id);
+            reg.outgoing.lock().remove(&self.id);
+            reg.shared.lock().remove(&self.id);
         }
     }
 }
 
 impl Listeners {
-    pub fn subscribe(self: &Arc<Self>, kind: DocKind, listener: Listener) -> Subscription {
+    fn add<L: Clone>(
+        self: &Arc<Self>,
+        registry: impl FnOnce(&Self) -> &Registry<L>,
+        listener: L,
+    ) -> Subscription {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.by_id
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, (kind, listener));
+        registry(self).lock().insert(id, listener);
         Subscription {
             id,
             registry: Arc::downgrade(self),
         }
+    }
+
+    pub fn subscribe(self: &Arc<Self>, kind: DocKind, listener: Listener) -> Subscription {
+        self.add(|l| &l.own, (kind, listener))
     }
 
     pub fn subscribe_outgoing(self: &Arc<Self>, listener: OutgoingListener) -> Subscription {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.outgoing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, listener);
-        Subscription {
-            id,
-            registry: Arc::downgrade(self),
-        }
+        self.add(|l| &l.outgoing, listener)
     }
 
     pub fn subscribe_shared(self: &Arc<Self>, listener: SharedListener) -> Subscription {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.shared
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, listener);
-        Subscription {
-            id,
-            registry: Arc::downgrade(self),
-        }
-    }
-
-    pub fn notify_shared(&self, event: &SharedChanged) {
-        let targets: Vec<SharedListener> = self
-            .shared
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        for listener in targets {
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener(event)));
-        }
-    }
-
-    pub fn notify_outgoing(&self) {
-        let targets: Vec<OutgoingListener> = self
-            .outgoing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        for listener in targets {
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener()));
-        }
+        self.add(|l| &l.shared, listener)
     }
 
     pub fn notify(&self, event: DocChanged) {
-        let targets: Vec<Listener> = self
-            .by_id
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .filter(|(k, _)| *k == event.kind)
-            .map(|(_, l)| l.clone())
-            .collect();
-        for listener in targets {
-            // One failing listener must not stop the others or the write that triggered it.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener(&event)));
-        }
+        let targets = self.own.current();
+        call_each(targets, |(kind, listener)| {
+            if *kind == event.kind {
+                listener(&event);
+            }
+        });
+    }
+
+    pub fn notify_shared(&self, event: &SharedChanged) {
+        call_each(self.shared.current(), |listener| listener(event));
+    }
+
+    pub fn notify_outgoing(&self) {
+        call_each(self.outgoing.current(), |listener| listener());
     }
 }
