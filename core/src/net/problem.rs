@@ -63,8 +63,10 @@ impl NetProblem {
         )
     }
 
+    /// A connection lost mid-answer is the network's doing (offline, retried); only an answer
+    /// that arrived whole and cannot be decoded is a protocol problem.
     pub(crate) fn from_reqwest(e: &reqwest::Error) -> NetProblem {
-        if e.is_decode() || e.is_body() && !e.is_timeout() {
+        if e.is_decode() {
             NetProblem::Protocol {
                 what: "response body",
             }
