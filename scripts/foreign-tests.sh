@@ -120,11 +120,16 @@ start_relay() {
         || { echo "cargo metadata failed" >"$log"; return 1; }
     local build_flags=(--locked -p twofold-relay)
     [[ $profile == release ]] && build_flags+=(--release)
-    if ! cargo build "${build_flags[@]}" >"$log" 2>&1; then
+    bin=$target_dir/$profile/twofold-relay
+    # `cargo test --workspace` (the stage before this one) has just built it; building it
+    # alone would rebuild its dependencies with other features, a minute for nothing. Reuse
+    # it when no source of the relay (or the lock file) is newer than the binary.
+    if [[ -x "$bin" && -z $(find relay Cargo.lock Cargo.toml -newer "$bin" -print -quit) ]]; then
+        echo "reusing $bin (newer than every relay source)" >"$log"
+    elif ! cargo build "${build_flags[@]}" >"$log" 2>&1; then
         say "building the relay failed (cargo build ${build_flags[*]})"
         return 1
     fi
-    bin=$target_dir/$profile/twofold-relay
     [[ -x "$bin" ]] || { say "the relay was not built at $bin"; return 1; }
     relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-foreign-relay.XXXXXX") || return 1
     out=$relay_dir/stdout
