@@ -641,3 +641,97 @@ fn simulate(seed: u64) {
         owner_items.len()
     );
 }
+
+/// A writer whose envelope is authentic but unusable (here: garbage where changes should be)
+/// must not stall its later envelopes: the refusal uses up that sequence number.
+#[test]
+fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
+    use twofold_core::store::{database::Database, identity, streams};
+
+    let mut relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let mentor_id = pair(&owner, &mentor, &mut relay);
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
+        .expect("share");
+    // An edit of the owner's puts the plan's stream on the relay.
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("call my sister"))
+        .expect("put");
+    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+
+    // The mentor's device sends an envelope it really signed, at its next sequence number,
+    // holding bytes that are not Automerge changes.
+    let db = Database::open(&mentor.path, &mentor.key).expect("mentor db");
+    let me = db
+        .read(identity::load)
+        .expect("identity")
+        .expect("made at open");
+    let stream = mentor
+        .s()
+        .sync_follows()
+        .expect("follows")
+        .into_iter()
+        .map(|f| f.stream)
+        .find(|s| {
+            db.read(|c| streams::get(c, s))
+                .expect("row")
+                .is_some_and(|r| r.doc_id.as_deref() == Some(plan.as_str()))
+        })
+        .expect("the plan's stream");
+    let row = db
+        .read(|c| streams::get(c, &stream))
+        .expect("row")
+        .expect("row");
+    let seq: u64 = db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT next_seq FROM streams WHERE stream_id = ?1",
+                [&stream.0[..]],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
+        .expect("next seq") as u64;
+    let garbage =
+        twofold_core::crypto::seal(&row.key, &me, stream, seq, b"\x01not changes").expect("seal");
+    db.write(|tx| {
+        tx.execute(
+            "UPDATE streams SET next_seq = next_seq + 1 WHERE stream_id = ?1",
+            [&stream.0[..]],
+        )?;
+        Ok(())
+    })
+    .expect("the mentor's device counts it as sent");
+    drop(db);
+    let position = relay.inject(&stream, garbage);
+    let refused = owner
+        .s()
+        .sync_receive(
+            &stream,
+            position,
+            &relay.records(&stream)[position as usize - 1],
+            now(),
+        )
+        .expect("receive");
+    assert_eq!(refused, Received::Rejected(RejectReason::MalformedPayload));
+
+    // The mentor's next real edit arrives and applies: nothing waits behind the refusal.
+    let after = coping("after a bad envelope");
+    mentor
+        .s()
+        .shared_put(&plan, s::COPING_STRATEGIES, after.clone())
+        .expect("put");
+    settle(&[mentor.s(), owner.s()], &mut relay, now()).expect("sync");
+    assert_eq!(
+        owner
+            .s()
+            .get(s::COPING_STRATEGIES, &after.id)
+            .expect("arrived"),
+        after
+    );
+    assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
+}

@@ -37,7 +37,14 @@ impl Twofold {
     ) -> Result<Received> {
         let (message, tail) = match payload::decode(plain) {
             Ok(Payload::Control { message, tail }) => (message, tail),
-            _ => return self.refused(Some(row), position, RejectReason::BadControl),
+            _ => {
+                return self.refused_from(
+                    Some(row),
+                    position,
+                    RejectReason::BadControl,
+                    Some((&sender, seq)),
+                )
+            }
         };
         let mut docs = self.docs_write();
         let prepared = match &message {
@@ -56,7 +63,7 @@ impl Twofold {
             Ok(p) => p,
             Err(reason) => {
                 drop(docs);
-                return self.refused(Some(row), position, reason);
+                return self.refused_from(Some(row), position, reason, Some((&sender, seq)));
             }
         };
         let effect = self.db.write(|tx| {

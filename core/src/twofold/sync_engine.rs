@@ -36,10 +36,12 @@ fn reject_of(e: EnvelopeError) -> RejectReason {
     }
 }
 
-/// What a verified, decrypted envelope asks for, before the state change.
+/// What a verified envelope asks for, before the state change.
 enum Accepted {
     Changes(Vec<u8>),
     Control(Vec<u8>, KeyId),
+    /// Signed by an allowed sender at the expected sequence number, but it does not decrypt.
+    Refused(RejectReason),
 }
 
 impl Twofold {
@@ -240,6 +242,9 @@ impl Twofold {
                 Accepted::Control(plain, peer) => {
                     self.apply_control(&row, position, sender, seq, &plain, peer, now_ms)
                 }
+                Accepted::Refused(reason) => {
+                    self.refused_from(Some(&row), position, reason, Some((&sender, seq)))
+                }
             },
         }
     }
@@ -250,9 +255,25 @@ impl Twofold {
         position: u64,
         reason: RejectReason,
     ) -> Result<Received> {
+        self.refused_from(row, position, reason, None)
+    }
+
+    /// A refusal of an envelope whose sender and sequence number were already verified
+    /// (`consumed`): the number is used up with it, or every later envelope of that sender
+    /// on the stream would wait behind it as a gap, for good.
+    pub(super) fn refused_from(
+        &self,
+        row: Option<&StreamRow>,
+        position: u64,
+        reason: RejectReason,
+        consumed: Option<(&KeyId, u64)>,
+    ) -> Result<Received> {
         self.db.write(|tx| {
             outbox::count_rejection(tx, reason.as_str())?;
             if let Some(row) = row.filter(|_| !reason.retryable()) {
+                if let Some((sender, seq)) = consumed {
+                    streams::set_sender_next(tx, &row.stream, sender, seq + 1)?;
+                }
                 streams::advance_cursor(tx, &row.stream, position)?;
             }
             Ok(())
@@ -313,18 +334,14 @@ impl Twofold {
                 got: header.seq,
             }));
         }
-        let plain = match verified.decrypt(&row.key) {
-            Ok(p) => p,
-            Err(e) => return reject(reject_of(e)),
-        };
-        Ok(Ok((
-            sender,
-            header.seq,
-            match row.peer_id {
+        let accepted = match verified.decrypt(&row.key) {
+            Err(e) => Accepted::Refused(reject_of(e)),
+            Ok(plain) => match row.peer_id {
                 Some(peer) => Accepted::Control(plain, peer),
                 None => Accepted::Changes(plain),
             },
-        )))
+        };
+        Ok(Ok((sender, header.seq, accepted)))
     }
 
     fn may_write(&self, row: &StreamRow, sender: &KeyId) -> Result<bool> {
@@ -381,16 +398,29 @@ impl Twofold {
         seq: u64,
         plain: &[u8],
     ) -> Result<Received> {
+        let consumed = Some((&sender, seq));
         let Some(doc_id) = row.doc_id.clone() else {
-            return self.refused(Some(row), position, RejectReason::MalformedPayload);
+            return self.refused_from(
+                Some(row),
+                position,
+                RejectReason::MalformedPayload,
+                consumed,
+            );
         };
         let raw = match payload::decode(plain) {
             Ok(Payload::Changes(raw)) => raw,
-            _ => return self.refused(Some(row), position, RejectReason::MalformedPayload),
+            _ => {
+                return self.refused_from(
+                    Some(row),
+                    position,
+                    RejectReason::MalformedPayload,
+                    consumed,
+                )
+            }
         };
         let changes = match payload::parse_changes(raw, self.options.import_limits) {
             Ok(c) => c,
-            Err(reason) => return self.refused(Some(row), position, reason),
+            Err(reason) => return self.refused_from(Some(row), position, reason, consumed),
         };
         let sender_actor = automerge::ActorId::from(&sender.0[..]);
         let authors = self.allowed_authors(&doc_id)?;
@@ -445,10 +475,13 @@ impl Twofold {
                 }
                 Ok(Received::Applied { kind, changes })
             }
-            Ok(Err(reason)) => self.refused(Some(row), position, reason),
-            Err(Error::Automerge(_)) | Err(Error::Contained { .. }) => {
-                self.refused(Some(row), position, RejectReason::MalformedPayload)
-            }
+            Ok(Err(reason)) => self.refused_from(Some(row), position, reason, consumed),
+            Err(Error::Automerge(_)) | Err(Error::Contained { .. }) => self.refused_from(
+                Some(row),
+                position,
+                RejectReason::MalformedPayload,
+                consumed,
+            ),
             Err(e) => Err(e),
         }
     }
