@@ -735,3 +735,64 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
     );
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
 }
+
+/// Consent withdrawn before anything was sent: the grant waiting in the outbox must not go
+/// out. It leaves as the revocation notice instead, and nothing is disclosed.
+#[test]
+fn a_share_revoked_before_it_was_sent_discloses_nothing() {
+    let mut relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let mentor_id = pair(&owner, &mentor, &mut relay);
+    let canary = "CANARY-revoked-before-sending-q7";
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping(canary))
+        .expect("put");
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Read, "by mistake", None)
+        .expect("share");
+    owner
+        .s()
+        .revoke_share(DocKind::Plan, &mentor_id)
+        .expect("revoke at once");
+    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+
+    assert!(mentor.s().shared_with_me().expect("list").is_empty());
+    assert!(
+        owner.s().disclosure_log().expect("log").is_empty(),
+        "nothing was disclosed"
+    );
+    assert!(
+        mentor.s().sync_rejections().expect("counts").is_empty(),
+        "the stand-in notice is accepted: {:?}",
+        mentor.s().sync_rejections()
+    );
+    let leaked = relay
+        .all_bytes()
+        .iter()
+        .any(|b| b.windows(canary.len()).any(|w| w == canary.as_bytes()));
+    assert!(!leaked);
+    // The pairing still works: a later share arrives.
+    owner
+        .s()
+        .share(
+            DocKind::Plan,
+            &mentor_id,
+            Access::Read,
+            "weekly sessions",
+            None,
+        )
+        .expect("share again");
+    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
+    assert_eq!(
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("list")
+            .len(),
+        1
+    );
+}

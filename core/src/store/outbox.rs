@@ -99,6 +99,33 @@ pub fn unsent(conn: &Connection) -> Result<Vec<EnvelopeRow>> {
     Ok(out)
 }
 
+/// Grants (a document's key and snapshot for one peer) sealed on `stream` for `doc_id` that
+/// have not reached the relay yet: `(outbox id, sequence number)`.
+pub fn unsent_grants(
+    tx: &Transaction<'_>,
+    stream: &StreamId,
+    doc_id: &str,
+) -> Result<Vec<(i64, u64)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, seq FROM outbox WHERE stream_id = ?1 AND doc_id = ?2 AND peer_id IS NOT NULL \
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![&stream.0[..], doc_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Replaces a waiting envelope by other bytes at the same sequence number, which disclose
+/// nothing (no document, no peer in the disclosure log).
+pub fn replace_envelope(tx: &Transaction<'_>, id: i64, envelope: &[u8]) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE outbox SET envelope = ?2, doc_id = NULL, peer_id = NULL, changes = 0 WHERE id = ?1",
+    )?
+    .execute(params![id, envelope])?;
+    Ok(())
+}
+
 /// How many sealed envelopes on `stream` wait for the relay.
 pub fn unsent_on(conn: &Connection, stream: &StreamId) -> Result<u64> {
     let n: i64 = conn

@@ -142,7 +142,19 @@ impl Twofold {
                             doc_id: doc.doc_id.clone(),
                             reason: reason.to_string(),
                         };
-                        self.enqueue_on(tx, &channel, &encode_control(&message, &[]), None, 0)?;
+                        let notice = encode_control(&message, &[]);
+                        // A grant still waiting to go out would hand the document over after
+                        // consent ended: it goes out as this notice instead, at its sequence
+                        // number (dropping it would leave the peer waiting at a gap).
+                        for (id, seq) in outbox::unsent_grants(tx, &channel.stream, &doc.doc_id)? {
+                            let sealed =
+                                seal(&channel.key, &self.identity, channel.stream, seq, &notice)
+                                    .map_err(|_| {
+                                        Error::invalid("payload", "is too large for one envelope")
+                                    })?;
+                            outbox::replace_envelope(tx, id, &sealed)?;
+                        }
+                        self.enqueue_on(tx, &channel, &notice, None, 0)?;
                     }
                 }
                 self.rotate(tx, doc, None)

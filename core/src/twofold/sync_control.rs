@@ -49,11 +49,18 @@ impl Twofold {
         let mut docs = self.docs_write();
         let prepared = match &message {
             ControlMessage::Grant(grant) => self.prepare_grant(&docs, grant, tail, &peer),
-            ControlMessage::Writers { doc_id, .. } | ControlMessage::Revoked { doc_id, .. }
+            ControlMessage::Writers { doc_id, .. }
                 if docs
                     .others
                     .get(doc_id)
                     .is_some_and(|d| d.owner == Some(peer)) =>
+            {
+                Ok(None)
+            }
+            // A notice may stand in for a grant that never went out (revoked before it was
+            // sent): for a document this device never got, there is nothing to end.
+            ControlMessage::Revoked { doc_id, .. }
+                if docs.by_id(doc_id).is_none_or(|d| d.owner == Some(peer)) =>
             {
                 Ok(None)
             }
@@ -90,7 +97,14 @@ impl Twofold {
                     }
                     Effect::None
                 }
-                (ControlMessage::Revoked { doc_id, .. }, _) => {
+                // Only a document this peer shared here can end (checked above); for one
+                // this device never got there is nothing to do.
+                (ControlMessage::Revoked { doc_id, .. }, _)
+                    if docs
+                        .others
+                        .get(doc_id)
+                        .is_some_and(|d| d.owner == Some(peer)) =>
+                {
                     streams::retire_doc(tx, doc_id)?;
                     outbox::drop_doc_changes(tx, doc_id)?;
                     chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
