@@ -4,98 +4,15 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tempfile::TempDir;
 use twofold_core::crypto::StreamId;
 use twofold_core::sections::{self as s};
 use twofold_core::{
-    Access, Author, CopingStrategy, Day, DocKind, Domain, Error, ItemId, KeyId, NewCheckIn,
-    PeerStatus, Received, RejectReason, SectionId, Twofold,
+    Access, Author, Day, DocKind, Domain, Error, ItemId, NewCheckIn, Received, RejectReason,
+    SectionId,
 };
-use twofold_tests::keys::random_key;
+use twofold_tests::mem_devices::{contains, coping, heads, pair, MemDevice as Device};
+use twofold_tests::net_devices::now_ms as now;
 use twofold_tests::relay_sim::{settle, sync_round, Faults, MemRelay};
-
-const RELAY: &str = "https://relay.example";
-
-struct Device {
-    _dir: TempDir,
-    path: std::path::PathBuf,
-    key: [u8; 32],
-    store: Option<Twofold>,
-}
-
-impl Device {
-    fn new(name: &str) -> Device {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("store.db");
-        let key = random_key();
-        let store = Twofold::open(&path, &key).expect("open");
-        store.set_display_name(name).expect("name");
-        Device {
-            _dir: dir,
-            path,
-            key,
-            store: Some(store),
-        }
-    }
-
-    fn s(&self) -> &Twofold {
-        self.store.as_ref().expect("open")
-    }
-
-    /// Closes and reopens the store from disk, as after the app was killed.
-    fn restart(&mut self) {
-        drop(self.store.take());
-        self.store = Some(Twofold::open(&self.path, &self.key).expect("reopen"));
-    }
-}
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-fn coping(text: &str) -> CopingStrategy {
-    CopingStrategy {
-        id: ItemId::random(),
-        description: text.to_string(),
-        domain: Domain::Both,
-    }
-}
-
-/// Pairs `mentor` with `owner` through the relay; returns the mentor's id on the owner's side.
-fn pair(owner: &Device, mentor: &Device, relay: &mut MemRelay) -> KeyId {
-    let invite = owner
-        .s()
-        .create_invite(RELAY, now() + 600_000)
-        .expect("invite");
-    let pending = mentor
-        .s()
-        .accept_invite(&invite, &mentor.s().display_name().expect("name"), now())
-        .expect("accept");
-    assert_eq!(pending.status, PeerStatus::AwaitingApproval);
-    settle(&[mentor.s(), owner.s()], relay, now()).expect("sync");
-    let asking = owner.s().peers().expect("peers");
-    let request = asking
-        .iter()
-        .find(|p| p.status == PeerStatus::NeedsDecision)
-        .expect("a join request arrived");
-    assert_eq!(
-        request.verification_code, pending.verification_code,
-        "both screens show the same code"
-    );
-    owner.s().approve_pairing(&request.id).expect("approve");
-    settle(&[owner.s(), mentor.s()], relay, now()).expect("sync");
-    let mentor_view = mentor.s().peers().expect("peers");
-    assert_eq!(mentor_view[0].status, PeerStatus::Paired);
-    assert_eq!(
-        mentor_view[0].display_name,
-        owner.s().display_name().expect("name")
-    );
-    request.id
-}
-
-fn heads(d: &Device, doc_id: &str) -> Vec<String> {
-    d.s().doc_heads(doc_id).expect("heads")
-}
 
 #[test]
 fn pair_share_edit_offline_on_both_sides_and_converge() {
@@ -426,10 +343,6 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
         .s()
         .shared_get(&plan, s::COPING_STRATEGIES, &idea.id)
         .is_ok());
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[test]

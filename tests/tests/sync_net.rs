@@ -96,8 +96,8 @@ fn assert_no_canaries(dir: &Path) {
     );
 }
 
-/// The relay's counters of reads, follows and refusals (from `/metrics`).
-async fn relay_activity(url: &str) -> Vec<(String, u64)> {
+/// The relay's counters (from `/metrics`) whose names start with one of `prefixes`, sorted.
+async fn relay_counters(url: &str, prefixes: &[&str]) -> Vec<(String, u64)> {
     let text = reqwest::get(format!("{url}/metrics"))
         .await
         .expect("metrics")
@@ -106,19 +106,25 @@ async fn relay_activity(url: &str) -> Vec<(String, u64)> {
         .expect("metrics text");
     let mut out: Vec<(String, u64)> = text
         .lines()
-        .filter(|l| {
-            ["reads_total", "follows_total", "rejections_total"]
-                .iter()
-                .any(|m| l.starts_with(&format!("twofold_relay_{m}")))
-        })
+        .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
         .filter_map(|l| {
             let (name, value) = l.rsplit_once(' ')?;
             Some((name.to_string(), value.parse::<f64>().ok()? as u64))
         })
         .collect();
     out.sort();
-    assert!(!out.is_empty(), "the relay reports its counters");
+    assert!(!out.is_empty(), "the relay reports {prefixes:?}");
     out
+}
+
+/// The relay's counters of reads, follows and refusals.
+async fn relay_activity(url: &str) -> Vec<(String, u64)> {
+    let names = [
+        "twofold_relay_reads_total",
+        "twofold_relay_follows_total",
+        "twofold_relay_rejections_total",
+    ];
+    relay_counters(url, &names).await
 }
 
 /// Sam's phone and mentor Alex's, paired through the relay at `url`, Sam's plan shared with
@@ -134,6 +140,18 @@ async fn sharing_plan(url: &str, access: Access) -> (NetDevice, NetDevice, Strin
     settle(&[&owner, &mentor]).await;
     let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
     (owner, mentor, plan)
+}
+
+/// Waits until `item` (a coping strategy's id) of the shared `plan` is on `device`.
+async fn arrives(device: &NetDevice, plan: &str, item: &str, what: &str, secs: u64) {
+    let id = ItemId::parse("id", item).expect("id");
+    wait_until(what, Duration::from_secs(secs), || {
+        device
+            .s()
+            .shared_get(plan, s::COPING_STRATEGIES, &id)
+            .is_ok()
+    })
+    .await;
 }
 
 async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
@@ -315,17 +333,7 @@ async fn live_sync_delivers_edits_both_ways_and_reconnects_after_a_relay_restart
         .s()
         .put(s::COPING_STRATEGIES, coping("live1", "text Jo"))
         .expect("put");
-    wait_until("owner's edit arrives live", Duration::from_secs(10), || {
-        mentor
-            .s()
-            .shared_get(
-                &plan,
-                s::COPING_STRATEGIES,
-                &ItemId::parse("id", "live1").expect("id"),
-            )
-            .is_ok()
-    })
-    .await;
+    arrives(&mentor, &plan, "live1", "owner's edit arrives live", 10).await;
     mentor
         .s()
         .shared_put(
@@ -371,19 +379,12 @@ async fn live_sync_delivers_edits_both_ways_and_reconnects_after_a_relay_restart
     })
     .await;
     relay.restart();
-    wait_until(
+    arrives(
+        &mentor,
+        &plan,
+        "down1",
         "the edit made while offline arrives",
-        Duration::from_secs(20),
-        || {
-            mentor
-                .s()
-                .shared_get(
-                    &plan,
-                    s::COPING_STRATEGIES,
-                    &ItemId::parse("id", "down1").expect("id"),
-                )
-                .is_ok()
-        },
+        20,
     )
     .await;
     owner_live.stop().await;
@@ -533,19 +534,12 @@ async fn two_relays_over_jetstream_deliver_live_across_processes() {
         .s()
         .put(s::COPING_STRATEGIES, coping("cross1", "across relays"))
         .expect("put");
-    wait_until(
+    arrives(
+        &mentor,
+        &plan,
+        "cross1",
         "appended on relay A, delivered live by relay B",
-        Duration::from_secs(10),
-        || {
-            mentor
-                .s()
-                .shared_get(
-                    &plan,
-                    s::COPING_STRATEGIES,
-                    &ItemId::parse("id", "cross1").expect("id"),
-                )
-                .is_ok()
-        },
+        10,
     )
     .await;
     live.stop().await;
@@ -574,16 +568,8 @@ async fn a_relay_restarted_mid_push_loses_nothing_and_doubles_nothing() {
         owner.s().sync_outgoing(now_ms()).expect("seal");
     }
     let appended = || async {
-        let text = reqwest::get(format!("{}/metrics", relay.url))
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics text");
-        text.lines()
-            .find_map(|l| l.strip_prefix("twofold_relay_appends_total{kind=\"stream\"} "))
-            .and_then(|v| v.parse::<f64>().ok())
-            .expect("appends counter") as u64
+        let stream_appends = r#"twofold_relay_appends_total{kind="stream"}"#;
+        relay_counters(&relay.url, &[stream_appends]).await[0].1
     };
     let before = appended().await;
     let client = owner.client().clone();

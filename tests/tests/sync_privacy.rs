@@ -9,77 +9,12 @@ use std::collections::{BTreeMap, HashSet};
 use automerge::transaction::Transactable;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use tempfile::TempDir;
 use twofold_core::crypto::StreamId;
 use twofold_core::sections::{self as s};
 use twofold_core::*;
-use twofold_tests::keys::random_key;
+use twofold_tests::mem_devices::{contains, coping, heads, pair, MemDevice as Device};
+use twofold_tests::net_devices::now_ms as now;
 use twofold_tests::relay_sim::{settle, sync_round, Faults, MemRelay};
-
-const RELAY: &str = "https://relay.example";
-
-struct Device {
-    dir: TempDir,
-    store: Twofold,
-}
-
-impl Device {
-    fn new(name: &str) -> Device {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Twofold::open(dir.path().join("store.db"), &random_key()).expect("open");
-        store.set_display_name(name).expect("name");
-        Device { dir, store }
-    }
-
-    fn s(&self) -> &Twofold {
-        &self.store
-    }
-}
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-fn coping(text: &str) -> CopingStrategy {
-    CopingStrategy {
-        id: ItemId::random(),
-        description: text.to_string(),
-        domain: Domain::Both,
-    }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// `inviter` shows an invite, `joiner` answers it, `inviter` approves. Returns the joiner's
-/// id (as the inviter names it).
-fn pair(inviter: &Device, joiner: &Device, relay: &mut MemRelay) -> KeyId {
-    let invite = inviter
-        .s()
-        .create_invite(RELAY, now() + 600_000)
-        .expect("invite");
-    let name = joiner.s().display_name().expect("name");
-    joiner
-        .s()
-        .accept_invite(&invite, &name, now())
-        .expect("accept");
-    settle(&[joiner.s(), inviter.s()], relay, now()).expect("sync");
-    let id = joiner.s().device_id();
-    inviter.s().approve_pairing(&id).expect("approve");
-    settle(&[inviter.s(), joiner.s()], relay, now()).expect("sync");
-    assert!(joiner
-        .s()
-        .peers()
-        .expect("peers")
-        .iter()
-        .any(|p| p.id == inviter.s().device_id() && p.status == PeerStatus::Paired));
-    id
-}
-
-fn heads(d: &Device, doc_id: &str) -> Vec<String> {
-    d.s().doc_heads(doc_id).expect("heads")
-}
 
 /// Pushes everything waiting; acknowledges each stored envelope unless `ack` is false.
 /// Returns what was pushed, as (outbox id, bytes).

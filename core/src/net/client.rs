@@ -70,6 +70,13 @@ pub(super) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// What a locked run does: a whole exchange, or only a push (live sync, on a commit).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Step {
+    Exchange,
+    Push,
+}
+
 /// The outcome of the network part of an exchange: done, or stopped by a problem.
 pub(super) type Net = std::result::Result<(), NetProblem>;
 
@@ -105,16 +112,33 @@ impl SyncClient {
     /// report (`interrupted`, with everything done before it durable); only a failure of
     /// the device's own storage is an error.
     pub async fn sync_now(&self) -> Result<SyncReport> {
+        let report = self.run(Step::Exchange, true, true).await;
+        if let Err(e) = &report {
+            tracing::warn!(error = %e, "sync stopped by a local failure");
+        }
+        report
+    }
+
+    /// One step under the exchange lock, finished with its pending count and status.
+    /// `announce` shows `Syncing` first (an explicit sync; live sync's steps are quieter).
+    pub(super) async fn run(
+        &self,
+        step: Step,
+        settled: bool,
+        announce: bool,
+    ) -> Result<SyncReport> {
         let _one = self.exchanging.lock().await;
         let mut report = SyncReport::default();
         let mut progress = Progress::default();
-        self.status.send_replace(SyncStatus::Syncing { progress });
-        let net = self.exchange(&mut report, &mut progress).await;
-        let finished = self.finish(&mut report, net, true).await;
-        if let Err(e) = &finished {
-            tracing::warn!(error = %e, "sync stopped by a local failure");
+        if announce {
+            self.status.send_replace(SyncStatus::Syncing { progress });
         }
-        finished.map(|()| report)
+        let net = match step {
+            Step::Exchange => self.exchange(&mut report, &mut progress).await,
+            Step::Push => self.push(&mut report, &mut progress).await,
+        };
+        self.finish(&mut report, net, settled).await?;
+        Ok(report)
     }
 
     /// Records the end of an exchange: the pending count, the status (`UpToDate` only when
@@ -156,14 +180,14 @@ impl SyncClient {
         progress: &mut Progress,
     ) -> Result<Net> {
         for _ in 0..self.options.max_rounds {
-            let before = report.clone();
+            let applied = report.applied;
             if let Err(p) = self.push(report, progress).await? {
                 return Ok(Err(p));
             }
             if let Err(p) = self.pull(report, progress).await? {
                 return Ok(Err(p));
             }
-            if report.applied == before.applied {
+            if report.applied == applied {
                 break;
             }
         }

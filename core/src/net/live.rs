@@ -16,11 +16,11 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::client::{Net, SyncClient};
+use super::client::{Net, Step, SyncClient};
 use super::problem::NetProblem;
 use super::records::{decode_frame, Frame};
 use super::relay_api::token_text;
-use super::report::{Progress, SyncReport, SyncStatus};
+use super::report::{Progress, SyncStatus};
 use crate::crypto::{StreamId, MAX_ENVELOPE_LEN};
 use crate::error::Result;
 use crate::sync::Received;
@@ -198,27 +198,13 @@ impl SyncClient {
     }
 
     async fn locked_exchange(&self, settled: bool) -> Result<Net> {
-        let _one = self.exchanging.lock().await;
-        let mut report = SyncReport::default();
-        let mut progress = Progress::default();
-        let net = self.exchange(&mut report, &mut progress).await;
-        self.finish(&mut report, net, settled).await?;
-        Ok(match report.interrupted {
-            Some(p) => Err(p),
-            None => Ok(()),
-        })
+        let report = self.run(Step::Exchange, settled, false).await?;
+        Ok(report.interrupted.map_or(Ok(()), Err))
     }
 
     async fn locked_push(&self) -> Result<Net> {
-        let _one = self.exchanging.lock().await;
-        let mut report = SyncReport::default();
-        let mut progress = Progress::default();
-        let net = self.push(&mut report, &mut progress).await;
-        self.finish(&mut report, net, true).await?;
-        Ok(match report.interrupted {
-            Some(p) => Err(p),
-            None => Ok(()),
-        })
+        let report = self.run(Step::Push, true, false).await?;
+        Ok(report.interrupted.map_or(Ok(()), Err))
     }
 
     /// Applies one live frame. A pairing or sharing message can open or close streams, and

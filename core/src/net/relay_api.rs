@@ -31,7 +31,7 @@ pub struct RelayApi {
 }
 
 fn bearer(token: &CapabilityToken) -> String {
-    format!("Bearer {}", URL_SAFE_NO_PAD.encode(token.as_bytes()))
+    format!("Bearer {}", token_text(token))
 }
 
 pub(crate) fn token_text(token: &CapabilityToken) -> String {

@@ -1,6 +1,5 @@
 //! What a sync did, and the status a UI shows.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use super::problem::NetProblem;
@@ -38,10 +37,13 @@ impl SyncReport {
             Received::Duplicate => self.duplicates += 1,
             Received::Gap { .. } => self.waiting += 1,
             Received::Rejected(reason) => {
-                let mut by: HashMap<RejectReason, u64> = self.rejected.drain(..).collect();
-                *by.entry(*reason).or_default() += 1;
-                self.rejected = by.into_iter().collect();
-                self.rejected.sort_by_key(|(r, _)| r.as_str());
+                match self.rejected.iter_mut().find(|(r, _)| r == reason) {
+                    Some((_, n)) => *n += 1,
+                    None => {
+                        self.rejected.push((*reason, 1));
+                        self.rejected.sort_by_key(|(r, _)| r.as_str());
+                    }
+                }
             }
         }
     }
