@@ -1,0 +1,40 @@
+package org.twofold.demo.model
+
+import java.io.IOException
+import java.net.HttpURLConnection
+import java.net.URI
+
+/** Downloads a Meeting Guide feed the person asked for. */
+fun interface FeedFetcher {
+    suspend fun fetch(url: String): ByteArray
+}
+
+/** The address was refused before any connection was made. */
+class FeedUrlRefused(val reason: String) : IOException("feed address refused: $reason")
+
+/**
+ * Plain `java.net` (on Android too), so nothing else in the app opens connections. Only a
+ * URL the person typed or chose is fetched, only over HTTPS (plain HTTP only to this device,
+ * for development), and at most [maxBytes] — the core refuses larger imports anyway.
+ */
+class HttpFeedFetcher(private val maxBytes: Int = 4 * 1024 * 1024) : FeedFetcher {
+    override suspend fun fetch(url: String): ByteArray = kotlinx.coroutines.withContext(kotlinx.coroutines.Dispatchers.IO) {
+        val uri = try { URI(url) } catch (e: Exception) { throw FeedUrlRefused("not a URL") }
+        val loopback = uri.host == "127.0.0.1" || uri.host == "localhost"
+        if (uri.scheme != "https" && !(uri.scheme == "http" && loopback)) throw FeedUrlRefused("only https")
+        val connection = uri.toURL().openConnection() as HttpURLConnection
+        connection.connectTimeout = 15_000
+        connection.readTimeout = 30_000
+        connection.instanceFollowRedirects = false // a redirect could lead anywhere
+        try {
+            if (connection.responseCode != 200) throw IOException("feed answered ${connection.responseCode}")
+            connection.inputStream.use { input ->
+                val bytes = input.readNBytes(maxBytes + 1)
+                if (bytes.size > maxBytes) throw FeedUrlRefused("too large")
+                bytes
+            }
+        } finally {
+            connection.disconnect()
+        }
+    }
+}

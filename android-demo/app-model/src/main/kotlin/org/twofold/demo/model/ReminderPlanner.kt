@@ -1,0 +1,46 @@
+package org.twofold.demo.model
+
+import java.time.Clock
+import org.twofold.core.Reminder
+import org.twofold.core.ReminderCode
+import org.twofold.kit.Store
+import org.twofold.kit.coreZone
+
+/**
+ * A notification to post: what the lock screen may show. [name] and [place] are set only
+ * when the person allowed detailed reminders; otherwise the text says "something on your
+ * schedule at [time]" and names nothing.
+ */
+data class PlannedNotification(
+    val notificationId: Int,
+    val fireAtMs: Long,
+    val time: String,
+    val minutesBefore: Int,
+    val name: String?,
+    val place: String?,
+)
+
+/**
+ * Turns the core's reminder list into notifications to schedule. The core already leaves the
+ * meeting out unless `showDetail`; this keeps it that way even if a detailed reminder came
+ * back for a private request (defence in depth: a lock screen is public).
+ */
+class ReminderPlanner(private val store: Store, private val clock: Clock, private val settings: AppSettings) {
+    suspend fun plan(horizonDays: Int = 7): List<PlannedNotification> {
+        val detail = settings.remindersShowDetail
+        val reminders = store.call { reminders(clock.millis(), horizonDays.toUInt(), detail, clock.zone.coreZone()) }
+        return reminders.map { it.toNotification(detail) }
+    }
+
+    private fun Reminder.toNotification(detail: Boolean): PlannedNotification {
+        val named = detail && code == ReminderCode.DETAILED
+        return PlannedNotification(
+            notificationId = notificationId,
+            fireAtMs = fireAtUtcMs,
+            time = params["time"] ?: "",
+            minutesBefore = offsetMinutes.toInt(),
+            name = if (named) params["name"] else null,
+            place = if (named) params["place"]?.ifBlank { null } else null,
+        )
+    }
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The Android demo's logic on a desktop JVM, against the library built for this machine:
+# twofold-kit (generated bindings + the Kotlin layer) and app-model (the screens' state holders)
+# with their JUnit 4 tests, and the cold-start measurement. No Gradle, no Android SDK: npm's
+# kotlinc, Debian's JNA and JUnit, as the foreign suites use (tests/foreign).
+#
+#   android-demo/test-jvm.sh
+#
+# Environment (all optional):
+#   KOTLINC KOTLIN_LIB JNA_JAR JUNIT_JAR HAMCREST_JAR
+#                         the Kotlin toolchain; when KOTLINC is unset, scripts/toolchains/kotlin.sh
+#                         installs or reuses it
+#   TWOFOLD_BINDINGS      the generated bindings: kotlin/ and lib/ inside, as scripts/bindgen.sh
+#                         makes them (default <repo>/build/bindings)
+#   TWOFOLD_RELAY_URL     a running twofold-relay; when unset, TWOFOLD_RELAY_BIN (default
+#                         <repo>/target/debug/twofold-relay) is started on 127.0.0.1:0 and
+#                         stopped on exit. Without either the two-device test fails (never skips).
+#   TWOFOLD_MAKE_DATASET  the make-dataset binary, for the cold-start measurement; when unset
+#                         only the measurement is skipped, and the script says so.
+#
+# Build output: <repo>/build/android-jvm/ (the generated bindings' classes are reused while the
+# generated file is unchanged: compiling them takes ~30 s). Runs every *Test class of both
+# modules; exits non-zero on any failure. The last line is JUnit's `OK (N tests)` (or its
+# failure summary).
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+out=$root/build/android-jvm
+logs=$out/logs
+mkdir -p "$logs"
+t_start=$SECONDS
+status=0
+relay_pid=
+relay_dir=
+
+say() { printf 'android-jvm: %s\n' "$*"; }
+die() { say "FAILED: $*"; exit 1; }
+show_log() { echo "----- $1 -----"; cat "$1"; echo "----- end of $1 -----"; }
+
+cleanup() {
+    if [[ -n "$relay_pid" ]]; then
+        kill -TERM "$relay_pid" 2>/dev/null
+        for _ in {1..50}; do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$relay_pid" 2>/dev/null
+        wait "$relay_pid" 2>/dev/null
+    fi
+    [[ -n "$relay_dir" ]] && rm -rf -- "$relay_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- toolchain and inputs ----------------------------------------------------------------------
+if [[ -z "${KOTLINC:-}" ]]; then
+    env_file=$out/kotlin.env
+    "$root/scripts/toolchains/kotlin.sh" >"$env_file" 2>"$logs/toolchain.log" \
+        || { show_log "$logs/toolchain.log"; die "the Kotlin toolchain could not be installed"; }
+    # shellcheck disable=SC1090
+    source "$env_file"
+fi
+for v in KOTLINC KOTLIN_LIB JNA_JAR JUNIT_JAR HAMCREST_JAR; do
+    [[ -n "${!v:-}" ]] || die "$v is not set (see scripts/toolchains/kotlin.sh)"
+done
+bindings=${TWOFOLD_BINDINGS:-$root/build/bindings}
+generated=$bindings/kotlin/org/twofold/core/twofold_ffi.kt
+libdir=$bindings/lib
+[[ -f "$generated" ]] || die "no generated Kotlin at $generated (run scripts/bindgen.sh, or set TWOFOLD_BINDINGS)"
+[[ -f "$libdir/libtwofold_ffi.so" ]] || die "no library at $libdir/libtwofold_ffi.so"
+
+# Compile-time classpath (stdlib comes with kotlinc); at run time add kotlin-stdlib.
+cp="$JNA_JAR:$JUNIT_JAR:$HAMCREST_JAR:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar:$KOTLIN_LIB/kotlin-test.jar:$KOTLIN_LIB/kotlin-test-junit.jar"
+kotlinc() { "$KOTLINC" -nowarn -jvm-target 17 "$@"; }
+
+# The modules that must run without Android: nothing from android.* or androidx.* in them.
+if grep -rlE '^import (android|androidx)\.' "$here/twofold-kit/src" "$here/app-model/src" >"$logs/android-imports.txt"; then
+    show_log "$logs/android-imports.txt"
+    die "twofold-kit or app-model imports Android classes"
+fi
+
+# --- compile -----------------------------------------------------------------------------------
+t0=$SECONDS
+stamp=$(sha256sum "$generated" | cut -d' ' -f1)
+if [[ "$(cat "$out/bindings.stamp" 2>/dev/null)" != "$stamp" || ! -d "$out/bindings-classes" ]]; then
+    rm -rf "$out/bindings-classes" "$out/bindings.stamp"
+    kotlinc -cp "$cp" "$generated" -d "$out/bindings-classes" >"$logs/bindings.log" 2>&1 \
+        || { show_log "$logs/bindings.log"; die "the generated Kotlin did not compile"; }
+    echo "$stamp" >"$out/bindings.stamp"
+    say "generated bindings compiled in $((SECONDS - t0))s"
+else
+    say "generated bindings unchanged: reusing their classes"
+fi
+
+# Each module on its own, like Gradle: app-model sees only twofold-kit's public API; each
+# module's tests see its internals (-Xfriend-paths).
+kit=$out/kit-classes model=$out/model-classes kit_tests=$out/kit-test-classes model_tests=$out/model-test-classes
+rm -rf "$kit" "$model" "$kit_tests" "$model_tests"
+t1=$SECONDS
+kotlinc -cp "$cp:$out/bindings-classes" -module-name twofold-kit \
+    $(find "$here/twofold-kit/src/main/kotlin" -name '*.kt') -d "$kit" >"$logs/kit.log" 2>&1 \
+    || { show_log "$logs/kit.log"; die "twofold-kit did not compile"; }
+kotlinc -cp "$cp:$out/bindings-classes:$kit" -module-name app-model \
+    $(find "$here/app-model/src/main/kotlin" -name '*.kt') -d "$model" >"$logs/model.log" 2>&1 \
+    || { show_log "$logs/model.log"; die "app-model did not compile"; }
+kotlinc -cp "$cp:$out/bindings-classes:$kit" -module-name twofold-kit -Xfriend-paths="$kit" \
+    $(find "$here/twofold-kit/src/test/kotlin" -name '*.kt') -d "$kit_tests" >"$logs/kit-tests.log" 2>&1 \
+    || { show_log "$logs/kit-tests.log"; die "twofold-kit's tests did not compile"; }
+kotlinc -cp "$cp:$out/bindings-classes:$kit:$model:$kit_tests" -module-name app-model -Xfriend-paths="$model" \
+    $(find "$here/app-model/src/test/kotlin" -name '*.kt') -d "$model_tests" >"$logs/model-tests.log" 2>&1 \
+    || { show_log "$logs/model-tests.log"; die "app-model's tests did not compile"; }
+say "twofold-kit, app-model and their tests compiled in $((SECONDS - t1))s"
+
+run_cp="$model_tests:$kit_tests:$model:$kit:$out/bindings-classes:$cp:$KOTLIN_LIB/kotlin-stdlib.jar"
+java_run() { java -Djna.library.path="$libdir" -cp "$run_cp" "$@"; }
+
+# --- the relay ---------------------------------------------------------------------------------
+if [[ -z "${TWOFOLD_RELAY_URL:-}" ]]; then
+    relay_bin=${TWOFOLD_RELAY_BIN:-$root/target/debug/twofold-relay}
+    if [[ -x "$relay_bin" ]]; then
+        relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-android-relay.XXXXXX")
+        "$relay_bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$relay_dir/stdout" 2>"$logs/relay.log" </dev/null &
+        relay_pid=$!
+        # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
+        for _ in {1..200}; do
+            [[ -s "$relay_dir/stdout" && -z "$(tail -c 1 "$relay_dir/stdout")" ]] && break
+            kill -0 "$relay_pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        line=$(head -n 1 "$relay_dir/stdout" 2>/dev/null)
+        if [[ "$line" =~ ^twofold-relay\ listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
+            export TWOFOLD_RELAY_URL=${BASH_REMATCH[1]}
+            say "relay started on $TWOFOLD_RELAY_URL"
+        else
+            show_log "$logs/relay.log"
+            say "the relay did not start (stdout: '$line'): the two-device test will fail"
+        fi
+    else
+        say "no TWOFOLD_RELAY_URL and no relay binary at $relay_bin: the two-device test will fail"
+    fi
+fi
+
+# --- cold start: open the five-year store and show today, in a fresh JVM -------------------------
+if [[ -n "${TWOFOLD_MAKE_DATASET:-}" ]]; then
+    dataset=$out/dataset
+    # Made once per make-dataset binary (it writes ~1,800 check-ins through the API).
+    if [[ ! -f "$dataset/five-years.db" || ! -f "$dataset/key.hex" || "$TWOFOLD_MAKE_DATASET" -nt "$dataset/five-years.db" ]]; then
+        rm -rf "$dataset"
+        mkdir -p "$dataset"
+        od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$dataset/key.hex"
+        t2=$SECONDS
+        if "$TWOFOLD_MAKE_DATASET" "$dataset/five-years.db" "$(cat "$dataset/key.hex")" 5 >"$logs/dataset.log" 2>&1; then
+            say "five-year store made in $((SECONDS - t2))s ($(tail -n 1 "$logs/dataset.log"))"
+        else
+            show_log "$logs/dataset.log"
+            rm -rf "$dataset"
+            say "FAILED: make-dataset did not write the five-year store"
+            status=1
+        fi
+    fi
+    if [[ -f "$dataset/five-years.db" ]]; then
+        # A copy each run: opening may write (migrations, WAL), and each run must start alike.
+        rm -rf "$out/coldstart" && mkdir -p "$out/coldstart" && cp "$dataset/five-years.db" "$out/coldstart/"
+        if java_run org.twofold.demo.model.ColdStartKt "$out/coldstart/five-years.db" "$(cat "$dataset/key.hex")" \
+            >"$logs/coldstart.log" 2>&1; then
+            grep '^cold start' "$logs/coldstart.log" | sed 's/^/android-jvm: /'
+        else
+            show_log "$logs/coldstart.log"
+            say "FAILED: the cold-start measurement"
+            status=1
+        fi
+        rm -rf "$out/coldstart"
+    fi
+else
+    say "TWOFOLD_MAKE_DATASET is not set: skipping the cold-start measurement (only that)"
+fi
+
+# --- JUnit -------------------------------------------------------------------------------------
+classes=()
+for file in $(find "$here/twofold-kit/src/test/kotlin" "$here/app-model/src/test/kotlin" -name '*Test.kt' | sort); do
+    package=$(sed -n 's/^package \([a-zA-Z0-9_.]*\).*/\1/p' "$file" | head -n 1)
+    classes+=("$package.$(basename "$file" .kt)")
+done
+t3=$SECONDS
+rc=0
+java_run org.junit.runner.JUnitCore "${classes[@]}" >"$logs/junit.log" 2>&1 || rc=$?
+line=$(grep -E '^(OK \(|Tests run:)' "$logs/junit.log" | tail -n 1)
+if [[ $rc -ne 0 || "$line" != OK* ]]; then
+    show_log "$logs/junit.log"
+    status=1
+fi
+say "${#classes[@]} test classes ran in $((SECONDS - t3))s; whole run $((SECONDS - t_start))s; logs in $logs"
+echo "${line:-JUnit did not finish (exit $rc)}"
+exit $(( status != 0 ? status : rc ))

@@ -1,0 +1,59 @@
+package org.twofold.kit
+
+import java.security.SecureRandom
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
+import kotlin.test.assertContentEquals
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlinx.coroutines.runBlocking
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+/** AES-GCM with a key in memory: what the Android Keystore wrapper does, with the key in hardware there. */
+private class SoftwareWrapper(private val secret: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()) : KeyWrapper {
+    override fun wrap(plain: ByteArray): ByteArray {
+        val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
+        val cipher = Cipher.getInstance("AES/GCM/NoPadding").apply { init(Cipher.ENCRYPT_MODE, secret, GCMParameterSpec(128, iv)) }
+        return iv + cipher.doFinal(plain)
+    }
+
+    override fun unwrap(wrapped: ByteArray): ByteArray {
+        val cipher = Cipher.getInstance("AES/GCM/NoPadding")
+            .apply { init(Cipher.DECRYPT_MODE, secret, GCMParameterSpec(128, wrapped.copyOfRange(0, 12))) }
+        return cipher.doFinal(wrapped, 12, wrapped.size - 12)
+    }
+}
+
+class DatabaseKeyTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    @Test
+    fun theKeyIsMadeOnceKeptOnlyWrappedAndOpensTheStoreAgain() = runBlocking {
+        val wrapper = SoftwareWrapper()
+        val file = tmp.root.resolve("keys/db.key")
+        val key = DatabaseKey(file, wrapper).getOrCreate()
+        assertEquals(32, key.size)
+        assertFalse(file.readBytes().toList().windowed(32).any { it == key.toList() }, "the raw key is never on disk")
+        assertContentEquals(key, DatabaseKey(file, wrapper).getOrCreate(), "a second start reads the same key")
+
+        openStore(tmp.root, "s", key).use { it.call { putContact(contact("Alex")) } }
+        openStore(tmp.root, "s", DatabaseKey(file, wrapper).getOrCreate()).use {
+            assertEquals(1, it.call { listContacts() }.size)
+        }
+    }
+
+    @Test
+    fun aKeyThatNoLongerUnwrapsIsAnErrorNeverANewKey() {
+        val file = tmp.root.resolve("db.key")
+        DatabaseKey(file, SoftwareWrapper()).getOrCreate()
+        val before = file.readBytes()
+        assertFailsWith<KeyUnavailable> { DatabaseKey(file, SoftwareWrapper()).getOrCreate() }
+        assertContentEquals(before, file.readBytes(), "the wrapped key is left as it was")
+    }
+}
