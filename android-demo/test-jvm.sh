@@ -96,17 +96,22 @@ fi
 kit=$out/kit-classes model=$out/model-classes kit_tests=$out/kit-test-classes model_tests=$out/model-test-classes
 rm -rf "$kit" "$model" "$kit_tests" "$model_tests"
 t1=$SECONDS
+sources() { find "$1" -name '*.kt' | sort; }
+mapfile -t kit_src < <(sources "$here/twofold-kit/src/main/kotlin")
+mapfile -t model_src < <(sources "$here/app-model/src/main/kotlin")
+mapfile -t kit_test_src < <(sources "$here/twofold-kit/src/test/kotlin")
+mapfile -t model_test_src < <(sources "$here/app-model/src/test/kotlin")
 kotlinc -cp "$cp:$out/bindings-classes" -module-name twofold-kit \
-    $(find "$here/twofold-kit/src/main/kotlin" -name '*.kt') -d "$kit" >"$logs/kit.log" 2>&1 \
+    "${kit_src[@]}" -d "$kit" >"$logs/kit.log" 2>&1 \
     || { show_log "$logs/kit.log"; die "twofold-kit did not compile"; }
 kotlinc -cp "$cp:$out/bindings-classes:$kit" -module-name app-model \
-    $(find "$here/app-model/src/main/kotlin" -name '*.kt') -d "$model" >"$logs/model.log" 2>&1 \
+    "${model_src[@]}" -d "$model" >"$logs/model.log" 2>&1 \
     || { show_log "$logs/model.log"; die "app-model did not compile"; }
 kotlinc -cp "$cp:$out/bindings-classes:$kit" -module-name twofold-kit -Xfriend-paths="$kit" \
-    $(find "$here/twofold-kit/src/test/kotlin" -name '*.kt') -d "$kit_tests" >"$logs/kit-tests.log" 2>&1 \
+    "${kit_test_src[@]}" -d "$kit_tests" >"$logs/kit-tests.log" 2>&1 \
     || { show_log "$logs/kit-tests.log"; die "twofold-kit's tests did not compile"; }
-kotlinc -cp "$cp:$out/bindings-classes:$kit:$model:$kit_tests" -module-name app-model -Xfriend-paths="$model" \
-    $(find "$here/app-model/src/test/kotlin" -name '*.kt') -d "$model_tests" >"$logs/model-tests.log" 2>&1 \
+kotlinc -cp "$cp:$out/bindings-classes:$kit:$model" -module-name app-model -Xfriend-paths="$model" \
+    "${model_test_src[@]}" -d "$model_tests" >"$logs/model-tests.log" 2>&1 \
     || { show_log "$logs/model-tests.log"; die "app-model's tests did not compile"; }
 say "twofold-kit, app-model and their tests compiled in $((SECONDS - t1))s"
 
@@ -176,7 +181,8 @@ fi
 
 # --- JUnit -------------------------------------------------------------------------------------
 classes=()
-for file in $(find "$here/twofold-kit/src/test/kotlin" "$here/app-model/src/test/kotlin" -name '*Test.kt' | sort); do
+for file in "${kit_test_src[@]}" "${model_test_src[@]}"; do
+    [[ "$file" == *Test.kt ]] || continue
     package=$(sed -n 's/^package \([a-zA-Z0-9_.]*\).*/\1/p' "$file" | head -n 1)
     classes+=("$package.$(basename "$file" .kt)")
 done

@@ -19,9 +19,10 @@ import org.twofold.core.TwofoldStore
  * into [TwofoldError]s. Change listeners are cold flows (see `DocumentFlows.kt`), sync over a
  * relay is a [RelaySync] from [relay].
  *
- * [close] (AutoCloseable) stops the relay sessions made here, closes the store — everything
- * acknowledged is already on disk — and releases the native object; the app ties it to its
- * lifecycle through a lease counter (app-model's `StoreHolder`).
+ * [close] (AutoCloseable) stops and releases the relay sessions made here (a session keeps the
+ * core alive), then closes the store — everything acknowledged is already on disk. Later calls
+ * fail with [TwofoldError.Closed]; the small native handle left is freed with the object. The
+ * app ties it to its lifecycle through a lease counter (app-model's `StoreHolder`).
  */
 class Store private constructor(
     /** The generated object, for calls the kit does not wrap; use it inside [call]. */
@@ -51,11 +52,11 @@ class Store private constructor(
     /** Stops live sync of every session, then closes the store. Safe to call twice. */
     suspend fun shutdown() {
         for (relay in relays) relay.stopLive()
+        // Release the sessions first: each holds the core, which closes only when none does.
         relays.forEach { it.close() }
         relays.clear()
         scope.cancel()
         raw.closeStore()
-        raw.close()
     }
 
     /** [shutdown] for `use {}` and lifecycle callbacks; blocks while live sync stops. */

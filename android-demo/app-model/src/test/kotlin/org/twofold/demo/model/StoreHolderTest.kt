@@ -1,0 +1,41 @@
+package org.twofold.demo.model
+
+import java.io.File
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertSame
+import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+import org.twofold.kit.Store
+
+/** The store's lifecycle: opened by the first lease, closed by the last, reopened on demand. */
+class StoreHolderTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    @Test
+    fun theLastLeaseClosesTheStoreAndANewOneReopensIt() = runBlocking {
+        val key = randomKey()
+        var opened = 0
+        val holder = StoreHolder { opened++; Store.open(File(tmp.root, "s.db").path, key) }
+        val screen = holder.lease()
+        val worker = holder.lease()
+        assertSame(screen.store, worker.store, "one store for every user")
+        assertEquals(1, opened)
+        screen.close()
+        screen.close() // twice is harmless
+        assertFalse(worker.store.isClosed, "still leased by the worker")
+        worker.store.call { putContact(org.twofold.core.Contact(org.twofold.core.newItemId(), "Rosa")) }
+        worker.close()
+        assertTrue(worker.store.isClosed, "the last lease closed it")
+        assertEquals(0, holder.openLeases())
+
+        holder.lease().use { again ->
+            assertEquals(2, opened)
+            assertEquals(listOf("Rosa"), again.store.call { listContacts() }.map { it.name })
+        }
+    }
+}
