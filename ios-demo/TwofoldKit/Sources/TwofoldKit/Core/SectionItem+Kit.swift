@@ -1,0 +1,121 @@
+import TwofoldCore
+
+/// What the generated `SectionItem` does not say about itself: its section and its id. (The
+/// Rust side has `section()`, but it is not part of the FFI.)
+extension SectionItem {
+    public var section: SectionName {
+        switch self {
+        case .dailyMaintenance: return .dailyMaintenance
+        case .triggers: return .triggers
+        case .warningSigns: return .warningSigns
+        case .copingStrategies: return .copingStrategies
+        case .distractions: return .distractions
+        case .reasons: return .reasons
+        case .goals: return .goals
+        case .goalSteps: return .goalSteps
+        case .takeoverSigns: return .takeoverSigns
+        case .crisisContacts: return .crisisContacts
+        case .doNotInvolve: return .doNotInvolve
+        case .professionals: return .professionals
+        case .medications: return .medications
+        case .treatments: return .treatments
+        case .whatHelps: return .whatHelps
+        case .whatDoesNotHelp: return .whatDoesNotHelp
+        case .environmentSafety: return .environmentSafety
+        case .lapsePlan: return .lapsePlan
+        case .postCrisisPlan: return .postCrisisPlan
+        case .contacts: return .contacts
+        case .meetings: return .meetings
+        case .attendance: return .attendance
+        case .checkIns: return .checkIns
+        case .recoveries: return .recoveries
+        case .lapses: return .lapses
+        case .weeks: return .weeks
+        case .milestones: return .milestones
+        case .openAlerts: return .openAlerts
+        }
+    }
+
+    public var id: String {
+        switch self {
+        case .dailyMaintenance(let item): return item.id
+        case .triggers(let item): return item.id
+        case .warningSigns(let item): return item.id
+        case .copingStrategies(let item): return item.id
+        case .distractions(let item): return item.id
+        case .reasons(let item): return item.id
+        case .goals(let item): return item.id
+        case .goalSteps(let item): return item.id
+        case .takeoverSigns(let item): return item.id
+        case .crisisContacts(let item): return item.id
+        case .doNotInvolve(let item): return item.id
+        case .professionals(let item): return item.id
+        case .medications(let item): return item.id
+        case .treatments(let item): return item.id
+        case .whatHelps(let item): return item.id
+        case .whatDoesNotHelp(let item): return item.id
+        case .environmentSafety(let item): return item.id
+        case .lapsePlan(let item): return item.id
+        case .postCrisisPlan(let item): return item.id
+        case .contacts(let item): return item.id
+        case .meetings(let item): return item.id
+        case .attendance(let item): return item.id
+        case .checkIns(let item): return item.id
+        case .recoveries(let item): return item.id
+        case .lapses(let item): return item.id
+        case .weeks(let item): return item.id
+        case .milestones(let item): return item.id
+        case .openAlerts(let item): return item.id
+        }
+    }
+}
+
+extension Store {
+    /// Adds or replaces an item of any of the person's own sections, by its case: one entry
+    /// point for the plan editor, which handles every section alike. The summary's items are
+    /// derived by the core, never written (`.invalidInput(field: "section")`).
+    public func put(_ item: SectionItem) async throws {
+        try await write { core in
+            switch item {
+            case .dailyMaintenance(let item): try await core.putMaintenanceItem(item: item)
+            case .triggers(let item): try await core.putTrigger(item: item)
+            case .warningSigns(let item): try await core.putWarningSign(item: item)
+            case .copingStrategies(let item): try await core.putCopingStrategy(item: item)
+            case .distractions(let item): try await core.putDistraction(item: item)
+            case .reasons(let item): try await core.putReason(item: item)
+            case .goals(let item): try await core.putGoal(item: item)
+            case .goalSteps(let item): try await core.putGoalStep(item: item)
+            case .takeoverSigns(let item): try await core.putTakeoverSign(item: item)
+            case .crisisContacts(let item): try await core.putCrisisContact(item: item)
+            case .doNotInvolve(let item): try await core.putDoNotInvolve(item: item)
+            case .professionals(let item): try await core.putProfessional(item: item)
+            case .medications(let item): try await core.putMedication(item: item)
+            case .treatments(let item): try await core.putTreatment(item: item)
+            case .whatHelps(let item): try await core.putWhatHelps(item: item)
+            case .whatDoesNotHelp(let item): try await core.putWhatDoesNotHelp(item: item)
+            case .environmentSafety(let item): try await core.putSafetyStep(item: item)
+            case .lapsePlan(let item): try await core.putLapsePlanStep(item: item)
+            case .postCrisisPlan(let item): try await core.putPostCrisisStep(item: item)
+            case .contacts(let item): try await core.putContact(item: item)
+            case .meetings(let item): try await core.putMeeting(item: item)
+            case .attendance(let item): try await core.putAttendance(item: item)
+            case .checkIns(let item): try await core.putCheckIn(item: item)
+            case .recoveries(let item): try await core.putRecovery(item: item)
+            case .lapses(let item): try await core.putLapse(item: item)
+            case .weeks, .milestones, .openAlerts:
+                throw StoreError.invalidInput(field: "section", reason: "is derived from the journal, not written")
+            }
+        }
+    }
+
+    /// Removes an item. Refused (`.invalidInput(field: "id")`) while the crisis plan still
+    /// points at it.
+    public func remove(_ section: SectionName, id: String) async throws {
+        try await write { try await $0.removeItem(section: section, id: id) }
+    }
+
+    /// Moves an item just before `before`, or to the end.
+    public func move(_ section: SectionName, id: String, before: String?) async throws {
+        try await write { try await $0.moveItem(section: section, id: id, before: before) }
+    }
+}

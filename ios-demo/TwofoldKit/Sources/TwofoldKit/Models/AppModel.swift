@@ -1,0 +1,101 @@
+import Foundation
+import TwofoldCore
+
+/// The app's composition root: opens the store with the platform's key and makes one model per
+/// screen over it. The SwiftUI app holds one; the tests build it the same way.
+@MainActor
+public final class AppModel: ViewModel {
+    public static let fileName = "twofold.db"
+
+    public let store: Store
+    public let clock: Clock
+    public private(set) var preferences: Preferences { willSet { willChange() } }
+
+    public let today: TodayModel
+    public let plan: PlanModel
+    public let crisis: CrisisModel
+    public let contacts: ContactsModel
+    public let schedule: ScheduleModel
+    public let checkIn: CheckInModel
+    public let sync: SyncModel
+    public let pairing: PairingModel
+    public let sharing: SharingModel
+    public let mentor: MentorModel
+
+    init(store: Store, clock: Clock, preferences: Preferences, lang: Lang) {
+        self.store = store
+        self.clock = clock
+        self.preferences = preferences
+        today = TodayModel(store: store, clock: clock)
+        plan = PlanModel(store: store)
+        crisis = CrisisModel(store: store, lang: lang)
+        contacts = ContactsModel(store: store)
+        schedule = ScheduleModel(store: store, clock: clock)
+        checkIn = CheckInModel(store: store, clock: clock)
+        sync = SyncModel(store: store)
+        pairing = PairingModel(store: store, sync: sync, clock: clock)
+        sharing = SharingModel(store: store, sync: sync)
+        mentor = MentorModel(store: store, clock: clock)
+    }
+
+    /// Opens (or creates) the store in `directory`. A wrong key throws `.wrongKey` and touches
+    /// nothing: the app then says so and never deletes the file.
+    public static func open(directory: URL, keys: KeyProvider, preferences: Preferences = Preferences(),
+                            clock: Clock = .system, lang: Lang = .en) async throws -> AppModel {
+        let key = try keys.databaseKey()
+        let store = try await Store.open(at: directory.appendingPathComponent(fileName), key: key)
+        return AppModel(store: store, clock: clock, preferences: preferences, lang: lang)
+    }
+
+    /// Starts the live parts (today, plan, contacts, schedule; sync when a relay is chosen).
+    public func start() {
+        today.start()
+        plan.start()
+        contacts.start()
+        schedule.start()
+        crisis.load()
+        if let relay = preferences.relayURL {
+            sync.connect(relayURL: relay)
+        }
+    }
+
+    /// Changes the relay (or stops syncing with nil).
+    public func setRelay(_ url: String?) {
+        guard let url else {
+            preferences.relayURL = nil
+            return
+        }
+        if sync.connect(relayURL: url) {
+            preferences.relayURL = url
+        }
+    }
+
+    public func setShowReminderDetail(_ show: Bool) {
+        preferences.showReminderDetail = show
+    }
+
+    /// What BGAppRefreshTask runs: one sync, then the reminders to schedule from the new state.
+    public func backgroundRefresh() async -> (report: SyncReport?, reminders: [PlannedNotification]) {
+        let report = await sync.syncNow()
+        return (report, await reminders())
+    }
+
+    /// The notifications to schedule now (discreet unless the person chose otherwise).
+    public func reminders() async -> [PlannedNotification] {
+        do {
+            return try await ReminderPlanner.plan(store: store, clock: clock, showDetail: preferences.showReminderDetail)
+        } catch {
+            failure = error as? StoreError
+            return []
+        }
+    }
+
+    /// Stops every stream and sync, then closes the store.
+    public func close() async {
+        for model in [today, plan, contacts, schedule, checkIn, pairing, sharing, mentor] as [ViewModel] {
+            model.stop()
+        }
+        await sync.shutDown()
+        store.close()
+    }
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Builds TwofoldKit (the generated Swift bindings + the kit + the app's models) and runs its
+# XCTest suite on Linux, in the Debian 13 Swift chroot, against the library built for this
+# machine. The one script CI calls for the iOS demo.
+#
+#   ios-demo/test-linux.sh
+#
+# Inputs (environment):
+#   SWIFT_CHROOT          the Swift chroot; unset: `scripts/toolchains/swift.sh` makes or reuses it
+#   TWOFOLD_BINDINGS      generated bindings, as scripts/bindgen.sh lays them out (swift/, lib/);
+#                         default <repo>/build/bindings
+#   TWOFOLD_RELAY_URL     a running relay for the two-device tests; unset: this script starts
+#   TWOFOLD_RELAY_BIN     (default <repo>/target/debug/twofold-relay) on 127.0.0.1:0 with a
+#                         temporary data dir, and stops it on exit
+#   TWOFOLD_MAKE_DATASET  the make-dataset binary; it writes the five-year store (on the host)
+#                         for the measurement "open the five-year store and show today". Unset:
+#                         only that measurement is skipped, and the output says so.
+#
+# The package is staged in <repo>/build/ios-linux/pkg (its .build is kept between runs: a warm
+# run only recompiles what changed), the data set in <repo>/build/ios-linux/data. Exits non-zero
+# on any failure; the last line of the output is XCTest's `Executed N tests, with M failures …`.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+bindings=${TWOFOLD_BINDINGS:-$root/build/bindings}
+stage=$root/build/ios-linux
+pkg=$stage/pkg
+data=$stage/data
+log=$stage/swift-test.log
+relay_pid=
+relay_dir=
+
+say() { printf 'test-linux: %s\n' "$*"; }
+die() { say "FAILED: $*" >&2; exit 1; }
+
+stop_relay() {
+    if [[ -n "$relay_pid" ]]; then
+        kill -TERM "$relay_pid" 2>/dev/null
+        for _ in {1..50}; do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$relay_pid" 2>/dev/null
+        wait "$relay_pid" 2>/dev/null
+        relay_pid=
+    fi
+    [[ -z "$relay_dir" ]] || rm -rf -- "$relay_dir"
+}
+trap stop_relay EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+t0=$SECONDS
+
+# --- inputs --------------------------------------------------------------------------------------
+for file in swift/TwofoldCore.swift swift/TwofoldCoreFFI.h lib/libtwofold_ffi.so; do
+    [[ -f "$bindings/$file" ]] || die "no $bindings/$file (set TWOFOLD_BINDINGS, or run scripts/bindgen.sh)"
+done
+if [[ -z "${SWIFT_CHROOT:-}" ]]; then
+    env_line=$("$root/scripts/toolchains/swift.sh") || die "scripts/toolchains/swift.sh could not make the Swift chroot"
+    eval "$env_line"
+fi
+[[ -x "$SWIFT_CHROOT/usr/libexec/swift/bin/swift" ]] || die "no Swift toolchain in SWIFT_CHROOT=$SWIFT_CHROOT"
+
+# --- the staged package ---------------------------------------------------------------------------
+# Sources and tests are replaced on every run (no stale files); .build stays.
+mkdir -p "$pkg/lib" "$data"
+rm -rf "$pkg/Sources" "$pkg/Tests"
+cp "$here/TwofoldKit/Package.swift" "$pkg/"
+cp -r "$here/TwofoldKit/Sources" "$here/TwofoldKit/Tests" "$pkg/"
+cp "$bindings/swift/TwofoldCore.swift" "$pkg/Sources/TwofoldCore/"
+cp "$bindings/swift/TwofoldCoreFFI.h" "$pkg/Sources/TwofoldCoreFFI/"
+rm -f "$pkg/lib/libtwofold_ffi.so"
+ln "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/" 2>/dev/null || cp "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/"
+
+# --- the relay ------------------------------------------------------------------------------------
+relay_url=${TWOFOLD_RELAY_URL:-}
+if [[ -z "$relay_url" ]]; then
+    relay_bin=${TWOFOLD_RELAY_BIN:-$root/target/debug/twofold-relay}
+    [[ -x "$relay_bin" ]] || die "no relay: set TWOFOLD_RELAY_URL, or TWOFOLD_RELAY_BIN to a built twofold-relay (not at $relay_bin)"
+    relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-ios-relay.XXXXXX") || die "mktemp failed"
+    "$relay_bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$relay_dir/stdout" 2>"$relay_dir/stderr" </dev/null &
+    relay_pid=$!
+    # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
+    for _ in {1..200}; do
+        [[ -s "$relay_dir/stdout" && -z "$(tail -c 1 "$relay_dir/stdout")" ]] && break
+        kill -0 "$relay_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    line=$(head -n 1 "$relay_dir/stdout" 2>/dev/null)
+    if [[ "$line" =~ ^twofold-relay\ listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] && kill -0 "$relay_pid" 2>/dev/null; then
+        relay_url=${BASH_REMATCH[1]}
+        say "relay started on $relay_url"
+    else
+        cat "$relay_dir/stderr" >&2
+        die "the relay did not start (stdout: '$line')"
+    fi
+fi
+
+# --- the five-year data set (made on the host, read inside the chroot) ---------------------------
+dataset_env=()
+if [[ -n "${TWOFOLD_MAKE_DATASET:-}" ]]; then
+    [[ -x "$TWOFOLD_MAKE_DATASET" ]] || die "TWOFOLD_MAKE_DATASET=$TWOFOLD_MAKE_DATASET is not executable"
+    db=$data/five-year.db
+    # Reused while the generator is unchanged (it is deterministic); made again otherwise.
+    if [[ ! -s "$db" || ! -s "$data/five-year.key" || "$TWOFOLD_MAKE_DATASET" -nt "$db" ]]; then
+        rm -f "$db" "$db"-* "$data/five-year.key"
+        key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+        t1=$SECONDS
+        "$TWOFOLD_MAKE_DATASET" "$db" "$key" 5 >"$data/make-dataset.log" 2>&1 \
+            || { cat "$data/make-dataset.log" >&2; die "make-dataset failed"; }
+        echo "$key" >"$data/five-year.key"
+        say "five-year store made in $((SECONDS - t1))s ($(tail -n 1 "$data/make-dataset.log"))"
+    fi
+    dataset_env=(TWOFOLD_DATASET="$db" TWOFOLD_DATASET_KEY="$(cat "$data/five-year.key")")
+else
+    say "TWOFOLD_MAKE_DATASET is not set: the five-year measurement is skipped"
+fi
+
+# --- swift test in the chroot --------------------------------------------------------------------
+# swift-run.sh clears the environment: pass the relay and the data set in the command.
+env_args="TWOFOLD_RELAY_URL=$(printf '%q' "$relay_url")"
+for assignment in "${dataset_env[@]}"; do
+    env_args+=" $(printf '%q' "$assignment")"
+done
+say "swift test in $pkg (chroot $SWIFT_CHROOT)"
+t2=$SECONDS
+SWIFT_CHROOT=$SWIFT_CHROOT timeout --signal=TERM 1500 "$root/scripts/toolchains/swift-run.sh" "$stage" \
+    "cd pkg && env $env_args swift test --disable-swift-testing" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+closing=$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with' "$log" | tail -n 1 | sed 's/^[[:space:]]*//')
+measurement=$(grep -E '^five-year measurement:' "$log" | tail -n 1)
+say "built and tested in $((SECONDS - t2))s (whole script $((SECONDS - t0))s); log: $log"
+[[ -z "$measurement" ]] || say "$measurement"
+if [[ $rc -ne 0 || ! "$closing" =~ with\ 0\ failures ]]; then
+    say "FAILED (swift test exit $rc)"
+    echo "${closing:-Executed 0 tests, with 1 failure (swift test did not run the suite)}"
+    exit 1
+fi
+echo "$closing"
