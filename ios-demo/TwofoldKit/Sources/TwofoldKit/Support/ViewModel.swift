@@ -42,10 +42,12 @@ open class ViewModel {
     }
 
     /// Consumes `stream` on the main actor until `stop()`, handing each value to `apply` in
-    /// order (the next value waits until `apply` is done with this one).
+    /// order (the next value waits until `apply` is done with this one). A model that is gone
+    /// stops at the next value: its task ends, and with it the stream and its core subscription.
     func consume<Value>(_ stream: AsyncStream<Value>, _ apply: @escaping @MainActor (Value) async -> Void) {
-        tasks.append(Task { @MainActor in
+        tasks.append(Task { @MainActor [weak self] in
             for await value in stream {
+                guard self != nil else { break }
                 await apply(value)
             }
         })

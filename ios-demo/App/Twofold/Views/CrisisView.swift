@@ -1,0 +1,90 @@
+import SwiftUI
+import TwofoldKit
+
+/// The crisis screen: works with no signal (everything is read from the phone), large call and
+/// message buttons, the person's own safety plan in its order, and the local crisis line.
+struct CrisisView: View {
+    @ObservedObject var crisis: CrisisModel
+    @Environment(\.openURL) private var openURL
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        List {
+            if let screen = crisis.screen {
+                Section("crisis.call") {
+                    ForEach(screen.peopleToCall, id: \.contactId) { person in
+                        PersonButtons(name: person.name, detail: person.willDo, call: crisis.callLink(person.phones),
+                                      message: crisis.helpMessageLink(to: [person.contactId]), open: open)
+                    }
+                    ForEach(screen.crisisLines, id: \.name) { line in
+                        PersonButtons(name: line.name, detail: "", call: crisis.callLink(line.phones),
+                                      message: nil, open: open)
+                    }
+                    if screen.crisisLines.isEmpty, let local = crisis.localLine {
+                        PersonButtons(name: local.name, detail: local.region, call: PhoneLinks.call(local.number),
+                                      message: local.textNumber.flatMap { PhoneLinks.message([$0], body: "") },
+                                      open: open)
+                    }
+                }
+                textSection("crisis.warningSigns", screen.warningSigns.map(\.description))
+                textSection("crisis.coping", screen.copingStrategies.map(\.description))
+                textSection("crisis.distractions", screen.distractions.map(\.name))
+                textSection("crisis.safety", screen.environmentSafety.map(\.description))
+                textSection("crisis.reasons", screen.reasons.map(\.text))
+                Section("crisis.professionals") {
+                    ForEach(screen.professionals, id: \.contactId) { professional in
+                        PersonButtons(name: professional.name, detail: professional.roleNote,
+                                      call: crisis.callLink(professional.phones), message: nil, open: open)
+                    }
+                }
+            } else {
+                FailureText(failure: crisis.failure)
+            }
+        }
+        .navigationTitle("crisis.title")
+        .toolbar { Button("common.close") { dismiss() } }
+        .onAppear { crisis.load() }
+    }
+
+    private func open(_ url: URL) {
+        openURL(url)
+    }
+
+    @ViewBuilder
+    private func textSection(_ title: LocalizedStringKey, _ lines: [String]) -> some View {
+        if !lines.isEmpty {
+            Section(title) {
+                ForEach(Array(lines.enumerated()), id: \.offset) { _, line in Text(line) }
+            }
+        }
+    }
+}
+
+/// A person or line with its call and message buttons, big enough to hit in a bad moment.
+struct PersonButtons: View {
+    let name: String
+    let detail: String
+    let call: URL?
+    let message: URL?
+    let open: (URL) -> Void
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            Text(name).font(.headline)
+            if !detail.isEmpty { Text(detail).font(.subheadline).foregroundStyle(.secondary) }
+            HStack {
+                if let call {
+                    Button { open(call) } label: { Label("crisis.callButton", systemImage: "phone.fill") }
+                        .buttonStyle(.borderedProminent)
+                        .accessibilityLabel(Text("crisis.call.a11y \(name)"))
+                }
+                if let message {
+                    Button { open(message) } label: { Label("crisis.messageButton", systemImage: "message.fill") }
+                        .buttonStyle(.bordered)
+                        .accessibilityLabel(Text("crisis.message.a11y \(name)"))
+                }
+            }
+        }
+        .padding(.vertical, 4)
+    }
+}
