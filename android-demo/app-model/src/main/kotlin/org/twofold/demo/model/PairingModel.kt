@@ -45,7 +45,9 @@ class PairingModel(
 
     // --- owner --------------------------------------------------------------------------
 
-    fun createInvite(): Job = act {
+    /** A new invite; [displayName], when given, is set first (it is what the mentor sees). */
+    fun createInvite(displayName: String? = null): Job = act {
+        if (!displayName.isNullOrBlank()) store.call { setDisplayName(displayName) }
         val relay = settings.relayUrl
         if (relay == null) {
             _state.update { it.copy(needsRelay = true) }

@@ -63,6 +63,8 @@ data class PlanEntry(
     val done: Boolean? = null,
     /** A contact this entry points at; the plan screen shows the contact's name as [title]. */
     val contactRef: String? = null,
+    /** A fixed choice to show beside the title (`MUST_DO`, `PREFERRED`…), by enum name. */
+    val tag: String? = null,
 )
 
 /**
@@ -116,7 +118,7 @@ object PlanSections {
     val all: Map<PlanSection, SectionSpec<*>> = listOf(
         SectionSpec(
             PlanSection.DAILY_MAINTENANCE, { it.dailyMaintenance },
-            entry = { PlanEntry(it.id, it.text, it.priority.name) },
+            entry = { PlanEntry(it.id, it.text, tag = it.priority.name) },
             fields = { listOf(text("text", it?.text), choice("priority", it?.priority, Priority.MUST_DO)) },
             build = { id, f -> MaintenanceItem(id, f.text("text"), Priority.valueOf(f.choice("priority"))) },
             put = { putMaintenanceItem(it) },
@@ -180,7 +182,7 @@ object PlanSections {
         ),
         SectionSpec(
             PlanSection.REASONS, { it.reasons },
-            entry = { PlanEntry(it.id, it.text, it.kind.name) },
+            entry = { PlanEntry(it.id, it.text, tag = it.kind.name) },
             fields = { listOf(choice("kind", it?.kind, ReasonKind.RECOVERY), text("text", it?.text, multiline = true)) },
             build = { id, f -> Reason(id, ReasonKind.valueOf(f.choice("kind")), f.text("text")) },
             put = { putReason(it) },
@@ -231,7 +233,7 @@ object PlanSections {
         ),
         SectionSpec(
             PlanSection.MEDICATIONS, { it.medications },
-            entry = { PlanEntry(it.id, it.name, it.preference.name) },
+            entry = { PlanEntry(it.id, it.name, it.reason, tag = it.preference.name) },
             fields = {
                 listOf(text("name", it?.name), choice("preference", it?.preference, MedicationPreference.PREFERRED),
                     text("reason", it?.reason))
@@ -241,7 +243,7 @@ object PlanSections {
         ),
         SectionSpec(
             PlanSection.TREATMENTS, { it.treatments },
-            entry = { PlanEntry(it.id, it.name, it.preference.name) },
+            entry = { PlanEntry(it.id, it.name, it.reason, tag = it.preference.name) },
             fields = {
                 listOf(text("name", it?.name), choice("kind", it?.kind, TreatmentKind.TREATMENT),
                     choice("preference", it?.preference, TreatmentPreference.PREFERRED), text("reason", it?.reason))

@@ -1,0 +1,52 @@
+package org.twofold.demo.ui
+
+import android.Manifest
+import android.os.Build
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.platform.LocalContext
+import androidx.lifecycle.compose.LifecycleStartEffect
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import java.util.Locale
+import org.twofold.core.Lang
+import org.twofold.demo.model.CrisisModel
+import org.twofold.demo.model.ReminderPlanner
+import org.twofold.demo.model.SyncModel
+import org.twofold.demo.platform.ReminderScheduler
+
+/** What the app does while it is in front, wired once in [TwofoldApp]. */
+private class ForegroundModels(val sync: SyncModel, val crisis: CrisisModel, val reminders: ReminderPlanner)
+
+/**
+ * While the app is in front: live sync runs (edits go out at once, a mentor's arrive at once);
+ * on each start the reminders are planned again and, on first run, the region's crisis line
+ * is stored. Asks once for the notification permission (API 33+).
+ */
+@Composable
+fun Foreground() {
+    val context = LocalContext.current
+    val vm = screenModel("foreground") { store, scope ->
+        ForegroundModels(
+            SyncModel(relays(store), scope),
+            CrisisModel(store, Lang.EN, scope),
+            ReminderPlanner(store, clock, settings),
+        )
+    }
+    val leased by vm.model.collectAsStateWithLifecycle()
+    val models = (leased as? Leased.Ready)?.model ?: return
+    LifecycleStartEffect(models) {
+        models.sync.startLive()
+        models.crisis.ensureLocalLine(Locale.getDefault().country)
+        onStopOrDispose { models.sync.stopLive() }
+    }
+    LaunchedEffect(models) {
+        ReminderScheduler.replaceAll(context, models.reminders.plan())
+    }
+    if (Build.VERSION.SDK_INT >= 33) {
+        val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { }
+        LaunchedEffect(Unit) { ask.launch(Manifest.permission.POST_NOTIFICATIONS) }
+    }
+}

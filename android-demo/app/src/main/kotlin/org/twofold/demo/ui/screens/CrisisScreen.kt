@@ -1,0 +1,118 @@
+package org.twofold.demo.ui.screens
+
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.Button
+import androidx.compose.material3.ListItem
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import kotlinx.coroutines.launch
+import org.twofold.core.Lang
+import org.twofold.demo.R
+import org.twofold.demo.model.CrisisAction
+import org.twofold.demo.model.CrisisModel
+import org.twofold.demo.platform.Intents
+import org.twofold.demo.ui.SectionHeader
+import org.twofold.demo.ui.WithModel
+import org.twofold.demo.ui.screenModel
+
+/**
+ * The crisis screen: the person's own safety plan in the order they wrote it — people to call
+ * (call and text buttons), crisis lines with the region's line, coping, reasons, making the
+ * place safe. Everything is on the phone: it works with no signal at all.
+ */
+@Composable
+fun CrisisScreen() {
+    val lang = if (java.util.Locale.getDefault().language == "es") Lang.ES else Lang.EN
+    val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope) }
+    val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    val launch = { action: CrisisAction -> context.startActivity(Intents.crisis(action)) }
+    WithModel(vm) { model ->
+        val state by model.state.collectAsStateWithLifecycle()
+        val screen = state.screen
+        LazyColumn(Modifier.padding(horizontal = 16.dp)) {
+            item {
+                val help = stringResource(R.string.crisis_ask_for_help)
+                Button(
+                    onClick = { scope.launch { launch(model.helpMessage(state.helpRecipients, state.helpText)) } },
+                    enabled = state.helpRecipients.isNotEmpty(),
+                    modifier = Modifier.fillMaxWidth().padding(vertical = 8.dp).semantics { contentDescription = help },
+                ) { Text(help) }
+            }
+            item { SectionHeader(stringResource(R.string.crisis_people)) }
+            items(screen?.peopleToCall.orEmpty(), key = { it.contactId }) { person ->
+                val number = person.phones.firstOrNull()?.number
+                ListItem(
+                    headlineContent = { Text(person.name) },
+                    supportingContent = { Text(person.willDo) },
+                    trailingContent = { if (number != null) CallAndText(person.name, number, launch) },
+                )
+            }
+            item { SectionHeader(stringResource(R.string.crisis_lines)) }
+            state.localLine?.let { line ->
+                item {
+                    ListItem(
+                        headlineContent = { Text(line.name) },
+                        supportingContent = { Text(line.number) },
+                        trailingContent = { CallAndText(line.name, line.number, launch, textNumber = line.textNumber) },
+                    )
+                }
+            }
+            items(screen?.crisisLines.orEmpty().filter { !it.isLocalDefault }, key = { it.name }) { line ->
+                val number = line.phones.firstOrNull()?.number
+                ListItem(
+                    headlineContent = { Text(line.name) },
+                    trailingContent = { if (number != null) CallAndText(line.name, number, launch) },
+                )
+            }
+            item { SectionHeader(stringResource(R.string.section_coping_strategies)) }
+            items(screen?.copingStrategies.orEmpty(), key = { it.id }) { ListItem(headlineContent = { Text(it.description) }) }
+            item { SectionHeader(stringResource(R.string.section_reasons)) }
+            items(screen?.reasons.orEmpty(), key = { it.id }) { ListItem(headlineContent = { Text(it.text) }) }
+            item { SectionHeader(stringResource(R.string.section_environment_safety)) }
+            items(screen?.environmentSafety.orEmpty(), key = { it.id }) { ListItem(headlineContent = { Text(it.description) }) }
+            item { SectionHeader(stringResource(R.string.section_distractions)) }
+            items(screen?.distractions.orEmpty(), key = { it.id }) { ListItem(headlineContent = { Text(it.name) }) }
+            item { SectionHeader(stringResource(R.string.section_professionals)) }
+            items(screen?.professionals.orEmpty(), key = { it.contactId }) { pro ->
+                val number = pro.phones.firstOrNull()?.number
+                ListItem(
+                    headlineContent = { Text(pro.name) },
+                    supportingContent = { Text(pro.roleNote) },
+                    trailingContent = { if (number != null) CallAndText(pro.name, number, launch) },
+                )
+            }
+        }
+    }
+}
+
+@Composable
+private fun CallAndText(name: String, number: String, launch: (CrisisAction) -> Unit, textNumber: String? = number) {
+    val call = stringResource(R.string.crisis_call, name)
+    val text = stringResource(R.string.crisis_text, name)
+    Row {
+        Button(onClick = { launch(CrisisAction.Call(number)) }, modifier = Modifier.semantics { contentDescription = call }) {
+            Text(stringResource(R.string.call))
+        }
+        if (textNumber != null) {
+            OutlinedButton(
+                onClick = { launch(CrisisAction.Text(listOf(textNumber), "")) },
+                modifier = Modifier.padding(start = 4.dp).semantics { contentDescription = text },
+            ) { Text(stringResource(R.string.text_message)) }
+        }
+    }
+}
