@@ -155,6 +155,8 @@ final class RelayTests: StoreTestCase {
         statuses.cancel()
         try await waitUntil("the stream and its subscription end") { statuses.finished && sync.liveSubscriptionCount == 0 }
 
+        // Something to send (an invite's mailbox to read), to a port nothing listens on.
+        _ = try await store.write { try await $0.createInvite(relay: "http://127.0.0.1:9", expiresAtMs: Clock.system.nowMs + 600_000) }
         let offline = try SyncService(store: store, relayURL: "http://127.0.0.1:9")
         let refused = try await offline.syncNow()
         XCTAssertEqual(refused.interrupted, .offline, "a network problem is a report, not an error")
