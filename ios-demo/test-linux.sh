@@ -61,15 +61,41 @@ fi
 [[ -x "$SWIFT_CHROOT/usr/libexec/swift/bin/swift" ]] || die "no Swift toolchain in SWIFT_CHROOT=$SWIFT_CHROOT"
 
 # --- the staged package ---------------------------------------------------------------------------
-# Sources and tests are replaced on every run (no stale files); .build stays.
+# Only files whose content changed are copied, and files gone from the source are removed: the
+# build system notices a rewritten file even when its content is the same, so copying
+# everything would recompile the generated bindings (~20 s) on every run. .build stays.
+generated=(Sources/TwofoldCore/TwofoldCore.swift Sources/TwofoldCoreFFI/TwofoldCoreFFI.h)
+
+copy_if_changed() { # copy_if_changed SRC DST
+    cmp -s "$1" "$2" 2>/dev/null && return 0
+    mkdir -p "$(dirname "$2")"
+    cp "$1" "$2"
+}
+
+stage_tree() { # stage_tree DIR: the package's DIR (Sources, Tests) into the stage
+    local file rel keep
+    while IFS= read -r -d '' file; do
+        copy_if_changed "$file" "$pkg/${file#"$here/TwofoldKit/"}"
+    done < <(find "$here/TwofoldKit/$1" -type f -print0)
+    [[ -d "$pkg/$1" ]] || return 0
+    while IFS= read -r -d '' file; do
+        rel=${file#"$pkg/"}
+        keep=0
+        for g in "${generated[@]}"; do [[ "$rel" == "$g" ]] && keep=1; done
+        [[ $keep -eq 1 || -f "$here/TwofoldKit/$rel" ]] || rm -f -- "$file"
+    done < <(find "$pkg/$1" -type f -print0)
+}
+
 mkdir -p "$pkg/lib" "$data"
-rm -rf "$pkg/Sources" "$pkg/Tests"
-cp "$here/TwofoldKit/Package.swift" "$pkg/"
-cp -r "$here/TwofoldKit/Sources" "$here/TwofoldKit/Tests" "$pkg/"
-cp "$bindings/swift/TwofoldCore.swift" "$pkg/Sources/TwofoldCore/"
-cp "$bindings/swift/TwofoldCoreFFI.h" "$pkg/Sources/TwofoldCoreFFI/"
-rm -f "$pkg/lib/libtwofold_ffi.so"
-ln "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/" 2>/dev/null || cp "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/"
+copy_if_changed "$here/TwofoldKit/Package.swift" "$pkg/Package.swift"
+stage_tree Sources
+stage_tree Tests
+copy_if_changed "$bindings/swift/TwofoldCore.swift" "$pkg/Sources/TwofoldCore/TwofoldCore.swift"
+copy_if_changed "$bindings/swift/TwofoldCoreFFI.h" "$pkg/Sources/TwofoldCoreFFI/TwofoldCoreFFI.h"
+if ! cmp -s "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/libtwofold_ffi.so" 2>/dev/null; then
+    rm -f "$pkg/lib/libtwofold_ffi.so"
+    ln "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/" 2>/dev/null || cp "$bindings/lib/libtwofold_ffi.so" "$pkg/lib/"
+fi
 
 # --- the relay ------------------------------------------------------------------------------------
 relay_url=${TWOFOLD_RELAY_URL:-}

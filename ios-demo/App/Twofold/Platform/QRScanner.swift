@@ -1,5 +1,6 @@
 import AVFoundation
 import SwiftUI
+import UIKit
 
 /// The camera, reading one QR code and handing its text back. AVFoundation glue only.
 struct QRScanner: UIViewControllerRepresentable {

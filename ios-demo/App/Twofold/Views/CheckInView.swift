@@ -60,11 +60,11 @@ struct CheckInView: View {
                        _ path: ReferenceWritableKeyPath<CheckInModel, Set<String>>) -> some View {
         if !items.isEmpty {
             Section(title) {
-                ForEach(items, id: \.0) { id, text in
-                    Toggle(text, isOn: Binding(
-                        get: { checkIn[keyPath: path].contains(id) },
+                ForEach(items, id: \.0) { item in
+                    Toggle(item.1, isOn: Binding(
+                        get: { checkIn[keyPath: path].contains(item.0) },
                         set: { on in
-                            if on { checkIn[keyPath: path].insert(id) } else { checkIn[keyPath: path].remove(id) }
+                            if on { checkIn[keyPath: path].insert(item.0) } else { checkIn[keyPath: path].remove(item.0) }
                         }))
                 }
             }

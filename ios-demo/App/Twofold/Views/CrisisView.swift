@@ -16,14 +16,10 @@ struct CrisisView: View {
                         PersonButtons(name: person.name, detail: person.willDo, call: crisis.callLink(person.phones),
                                       message: crisis.helpMessageLink(to: [person.contactId]), open: open)
                     }
+                    // The core adds the local crisis line here unless its number is already shown.
                     ForEach(screen.crisisLines, id: \.name) { line in
                         PersonButtons(name: line.name, detail: "", call: crisis.callLink(line.phones),
                                       message: nil, open: open)
-                    }
-                    if screen.crisisLines.isEmpty, let local = crisis.localLine {
-                        PersonButtons(name: local.name, detail: local.region, call: PhoneLinks.call(local.number),
-                                      message: local.textNumber.flatMap { PhoneLinks.message([$0], body: "") },
-                                      open: open)
                     }
                 }
                 textSection("crisis.warningSigns", screen.warningSigns.map(\.description))

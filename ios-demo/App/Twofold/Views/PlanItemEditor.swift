@@ -12,7 +12,7 @@ struct PlanItemEditor: View {
             if !draft.section.textIsContactName {
                 TextField("plan.item.text", text: $draft.text, axis: .vertical)
                     .accessibilityLabel(Text("plan.item.text"))
-                    .foregroundStyle(draft.isTextRefused(plan.failure) ? .red : .primary)
+                    .foregroundStyle(draft.isTextRefused(plan.failure) ? Color.red : Color.primary)
             }
             if uses(.domain) {
                 Picker("plan.item.domain", selection: $draft.domain) {
@@ -72,7 +72,7 @@ struct PlanItemEditor: View {
                     Text("plan.item.contact.none").tag(String?.none)
                     ForEach(plan.contacts, id: \.id) { Text($0.name).tag(Optional($0.id)) }
                 }
-                .foregroundStyle(draft.formField(of: plan.failure) == .contact ? .red : .primary)
+                .foregroundStyle(draft.formField(of: plan.failure) == .contact ? Color.red : Color.primary)
             }
             if uses(.goal) {
                 Picker("plan.item.goal", selection: $draft.goalId) {

@@ -141,12 +141,12 @@ struct FeedImportView: View {
 
     private func preview() async {
         // The network here is the person's own choice of feed; nothing else leaves the phone.
-        guard let url = URL(string: address), let (data, _) = try? await URLSession.shared.data(from: url) else {
+        guard let url = URL(string: address), let fetched = try? await URLSession.shared.data(from: url) else {
             fetchFailed = true
             return
         }
         fetchFailed = false
-        await schedule.previewFeed(data, filter: MeetingGuideFilter(types: onlyDualDiagnosis ? ["DD"] : []))
+        await schedule.previewFeed(fetched.0, filter: MeetingGuideFilter(types: onlyDualDiagnosis ? ["DD"] : []))
         chosen = Set(schedule.preview?.importable.map(\.key) ?? [])
     }
 }

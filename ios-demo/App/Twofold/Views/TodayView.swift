@@ -6,6 +6,8 @@ struct TodayView: View {
     let app: AppModel
     @ObservedObject var today: TodayModel
     @State private var checksIn = false
+    @State private var substance = ""
+    @State private var since = Date()
 
     var body: some View {
         List {
@@ -42,8 +44,25 @@ struct TodayView: View {
                         }
                     }
                     .accessibilityElement(children: .combine)
+                    .swipeActions {
+                        Button("today.lapse") { Task { await today.recordLapse(progress) } }.tint(.orange)
+                    }
+                }
+                TextField("today.recovery.substance", text: $substance)
+                DatePicker("today.recovery.since", selection: $since, displayedComponents: .date)
+                Button("today.recovery.start") {
+                    Task { if await today.startRecovery(substance: substance, on: since) { substance = "" } }
+                }
+                .disabled(substance.isEmpty)
+            }
+            if let plan = today.lapsePlan {
+                Section("today.lapsePlan") {
+                    Text("today.lapsePlan.kind")
+                    ForEach(plan, id: \.id) { Text($0.text) }
+                    Button("common.close") { today.dismissLapsePlan() }
                 }
             }
+            FailureText(failure: today.failure)
             Section { SyncStatusRow(sync: app.sync) }
         }
         .navigationTitle("tab.today")

@@ -100,6 +100,13 @@ final class FullDayTests: StoreTestCase {
         let alert = try XCTUnwrap(app.today.openAlerts.first { $0.rule == .highCraving })
         XCTAssertTrue(texts.text(alert.reason).hasPrefix("High craving on 3 of the last"), texts.text(alert.reason))
 
+        // Counting days: a milestone on the today screen; a lapse brings up the lapse plan.
+        let counting = await app.today.startRecovery(substance: "alcohol", on: TestTime.parse("2026-02-01T12:00:00Z"))
+        XCTAssertTrue(counting)
+        try await waitUntil("the milestone on the today screen") { app.today.milestones.first?.days == 30 }
+        XCTAssertEqual(app.today.milestones.first?.substance, "alcohol")
+        XCTAssertNotNil(app.today.milestones.first?.reached, "a month reached")
+
         // The crisis screen: the plan's people, lines and links, all read offline.
         app.crisis.load()
         let screen = try XCTUnwrap(app.crisis.screen)
@@ -107,7 +114,8 @@ final class FullDayTests: StoreTestCase {
         XCTAssertEqual(screen.copingStrategies.map(\.description), ["My copingStrategies"])
         XCTAssertEqual(screen.reasons.map(\.text), ["My reasons"])
         XCTAssertEqual(screen.environmentSafety.map(\.description), ["My environmentSafety"])
-        XCTAssertFalse(screen.crisisLines.isEmpty)
+        XCTAssertEqual(screen.professionals.map(\.name), ["Crisis line"])
+        XCTAssertEqual(screen.crisisLines, [], "the local line's number is already on the screen (the crisis line)")
         XCTAssertEqual(app.crisis.localLine?.number, "024")
         XCTAssertEqual(app.crisis.callLink(screen.peopleToCall[0].phones)?.absoluteString, "tel:+34600000001")
         let sms = try XCTUnwrap(app.crisis.helpMessageLink(to: [alex.id], text: "Please call me"))

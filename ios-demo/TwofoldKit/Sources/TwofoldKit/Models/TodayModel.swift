@@ -1,3 +1,4 @@
+import Foundation
 import TwofoldCore
 
 /// The today screen: the check-in prompt, the next meetings, milestones and open alerts. The
@@ -47,6 +48,33 @@ public final class TodayModel: ViewModel {
             try await store.write { try await $0.acknowledgeAlert(rule: alert.rule, situation: alert.situation) }
             openAlerts = try await store.write { try await $0.openAlerts(today: day) }
         }
+    }
+
+    /// The person's "if a lapse happens" plan, shown right after they record a lapse.
+    public private(set) var lapsePlan: [PlanNote]? { willSet { willChange() } }
+
+    /// Starts counting days of recovery from `substance` (in the person's words) on `day`.
+    @discardableResult
+    public func startRecovery(substance: String, on day: Date) async -> Bool {
+        let started = clock.day(of: day)
+        return await attempt { _ = try await store.write { try await $0.addRecovery(substance: substance, started: started) } }
+    }
+
+    /// Records a lapse today: the counter restarts, the history stays, and the person's own
+    /// lapse plan comes up at once.
+    @discardableResult
+    public func recordLapse(_ progress: RecoveryProgress) async -> Bool {
+        let today = clock.today
+        return await attempt {
+            let recorded = try await store.write {
+                try await $0.recordLapse(recoveryId: progress.recoveryId, day: today, note: "")
+            }
+            lapsePlan = recorded.lapsePlan
+        }
+    }
+
+    public func dismissLapsePlan() {
+        lapsePlan = nil
     }
 
     private func show(_ home: HomeScreen) async {
