@@ -12,6 +12,7 @@ struct ConnectView: View {
             NavigationLink("connect.pairing") { PairingView(pairing: app.pairing) }
             NavigationLink("connect.sharing") { SharingView(sharing: app.sharing) }
             NavigationLink("connect.mentees") { MentorView(mentor: app.mentor) }
+            NavigationLink("connect.fromMentor") { FromMentorView(model: app.fromMentor) }
             Toggle("connect.reminderDetail", isOn: Binding(
                 get: { app.preferences.showReminderDetail }, set: { app.setShowReminderDetail($0) }))
                 .accessibilityHint(Text("connect.reminderDetail.hint"))

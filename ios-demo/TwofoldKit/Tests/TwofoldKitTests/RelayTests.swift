@@ -134,8 +134,22 @@ final class RelayTests: StoreTestCase {
         XCTAssertEqual(sam.sharing.activeShares.map(\.kind), [.plan])
         XCTAssertEqual(sam.sharing.endedShares.first?.endReason, "revoked")
 
+        // A note and a suggestion back; Sam accepts the suggestion into the plan.
         let noted = await mentee.addNote("Proud of you for going tonight")
         XCTAssertTrue(noted)
+        let idea = CopingStrategy(id: newItemId(), description: "Walk round the block", domain: .both)
+        let suggested = await mentee.suggest(.copingStrategies(item: idea), message: "Worked for me")
+        XCTAssertTrue(suggested, "\(String(describing: mentee.failure))")
+        try await waitUntil("the note and the suggestion reach Sam") {
+            sam.fromMentor.load()
+            return sam.fromMentor.notes.count == 1 && sam.fromMentor.open.count == 1
+        }
+        XCTAssertEqual(sam.fromMentor.notes.first?.fromName, "Alex")
+        let accepted = await sam.fromMentor.accept(sam.fromMentor.open[0])
+        XCTAssertTrue(accepted, "\(String(describing: sam.fromMentor.failure))")
+        try await waitUntil("the accepted idea in Sam's plan") {
+            sam.plan.entries(in: .copingStrategies).contains { $0.text == "Walk round the block" }
+        }
         mentee.stop()
         await sam.close()
         await alex.close()

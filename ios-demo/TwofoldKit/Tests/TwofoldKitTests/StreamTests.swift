@@ -37,6 +37,33 @@ final class StreamTests: StoreTestCase {
         store.close()
     }
 
+    /// The stream's end calls `cancel()` on the core's subscription handle, exactly once.
+    @MainActor
+    func testCancellingTheConsumingTaskCancelsTheCoreSubscription() async throws {
+        final class Handle: CoreSubscription {
+            var cancels = 0
+            func cancel() { cancels += 1 }
+        }
+        let handle = Handle()
+        let registry = SubscriptionRegistry()
+        var feed: AsyncStream<Int>.Continuation?
+        let stream: AsyncStream<Int> = try coreStream(registry: registry) { continuation in
+            feed = continuation
+            continuation.yield(1) // the core delivers the current value at once
+            return handle
+        }
+        let values = Collector(stream)
+        try await waitUntil("the current value") { values.values == [1] }
+        feed?.yield(2)
+        try await waitUntil("a change") { values.values == [1, 2] }
+        XCTAssertEqual(handle.cancels, 0)
+        values.cancel()
+        try await waitUntil("the core subscription cancelled") { handle.cancels == 1 && values.finished }
+        XCTAssertEqual(registry.count, 0)
+        registry.cancelAll()
+        XCTAssertEqual(handle.cancels, 1, "once only")
+    }
+
     @MainActor
     func testTheHomeScreenStreamFollowsACheckIn() async throws {
         let store = try await openStore()

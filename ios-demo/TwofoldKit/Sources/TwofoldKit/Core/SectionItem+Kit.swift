@@ -70,6 +70,40 @@ extension SectionItem {
     }
 }
 
+extension SectionItem {
+    /// The item's main line as the person wrote it (a suggestion's preview, a list row). Items
+    /// that point at a contact show nothing here: their name comes from the contacts.
+    public var text: String {
+        switch self {
+        case .dailyMaintenance(let i): return i.text
+        case .triggers(let i): return i.description
+        case .warningSigns(let i): return i.description
+        case .copingStrategies(let i): return i.description
+        case .distractions(let i): return i.name
+        case .reasons(let i): return i.text
+        case .goals(let i): return i.title
+        case .goalSteps(let i): return i.text
+        case .takeoverSigns(let i), .whatHelps(let i), .whatDoesNotHelp(let i), .lapsePlan(let i), .postCrisisPlan(let i):
+            return i.text
+        case .crisisContacts(let i): return i.willDo
+        case .doNotInvolve(let i): return i.name
+        case .professionals(let i): return i.roleNote
+        case .medications(let i): return i.name
+        case .treatments(let i): return i.name
+        case .environmentSafety(let i): return i.description
+        case .contacts(let i): return i.name
+        case .meetings(let i): return i.name
+        case .attendance(let i): return i.note
+        case .checkIns(let i): return i.day
+        case .recoveries(let i): return i.substance
+        case .lapses(let i): return i.day
+        case .weeks(let i): return i.weekStart
+        case .milestones(let i): return i.recovery
+        case .openAlerts(let i): return i.id
+        }
+    }
+}
+
 extension Store {
     /// Adds or replaces an item of any of the person's own sections, by its case: one entry
     /// point for the plan editor, which handles every section alike. The summary's items are

@@ -21,6 +21,7 @@ public final class AppModel: ViewModel {
     public let pairing: PairingModel
     public let sharing: SharingModel
     public let mentor: MentorModel
+    public let fromMentor: MentorNotesModel
 
     init(store: Store, clock: Clock, preferences: Preferences, lang: Lang) {
         self.store = store
@@ -36,6 +37,7 @@ public final class AppModel: ViewModel {
         pairing = PairingModel(store: store, sync: sync, clock: clock)
         sharing = SharingModel(store: store, sync: sync)
         mentor = MentorModel(store: store, clock: clock)
+        fromMentor = MentorNotesModel(store: store)
     }
 
     /// Opens (or creates) the store in `directory`. A wrong key throws `.wrongKey` and touches
@@ -92,7 +94,7 @@ public final class AppModel: ViewModel {
 
     /// Stops every stream and sync, then closes the store.
     public func close() async {
-        for model in [today, plan, contacts, schedule, checkIn, pairing, sharing, mentor] as [ViewModel] {
+        for model in [today, plan, contacts, schedule, checkIn, pairing, sharing, mentor, fromMentor] as [ViewModel] {
             model.stop()
         }
         await sync.shutDown()
