@@ -91,10 +91,11 @@ else
     say "generated bindings unchanged: reusing their classes"
 fi
 
-# Each module on its own, like Gradle: app-model sees only twofold-kit's public API; each
-# module's tests see its internals (-Xfriend-paths).
-kit=$out/kit-classes model=$out/model-classes kit_tests=$out/kit-test-classes model_tests=$out/model-test-classes
-rm -rf "$kit" "$model" "$kit_tests" "$model_tests"
+# Each module on its own, like Gradle: app-model sees only twofold-kit's public API. The tests
+# of both modules compile together (one kotlinc start less: it costs ~10 s) and, like Gradle's
+# test source sets, see their module's internals (-Xfriend-paths).
+kit=$out/kit-classes model=$out/model-classes tests=$out/test-classes
+rm -rf "$kit" "$model" "$tests" "$out/kit-test-classes" "$out/model-test-classes"
 t1=$SECONDS
 sources() { find "$1" -name '*.kt' | sort; }
 mapfile -t kit_src < <(sources "$here/twofold-kit/src/main/kotlin")
@@ -107,15 +108,12 @@ kotlinc -cp "$cp:$out/bindings-classes" -module-name twofold-kit \
 kotlinc -cp "$cp:$out/bindings-classes:$kit" -module-name app-model \
     "${model_src[@]}" -d "$model" >"$logs/model.log" 2>&1 \
     || { show_log "$logs/model.log"; die "app-model did not compile"; }
-kotlinc -cp "$cp:$out/bindings-classes:$kit" -module-name twofold-kit -Xfriend-paths="$kit" \
-    "${kit_test_src[@]}" -d "$kit_tests" >"$logs/kit-tests.log" 2>&1 \
-    || { show_log "$logs/kit-tests.log"; die "twofold-kit's tests did not compile"; }
-kotlinc -cp "$cp:$out/bindings-classes:$kit:$model" -module-name app-model -Xfriend-paths="$model" \
-    "${model_test_src[@]}" -d "$model_tests" >"$logs/model-tests.log" 2>&1 \
-    || { show_log "$logs/model-tests.log"; die "app-model's tests did not compile"; }
+kotlinc -cp "$cp:$out/bindings-classes:$kit:$model" -module-name tests -Xfriend-paths="$kit,$model" \
+    "${kit_test_src[@]}" "${model_test_src[@]}" -d "$tests" >"$logs/tests.log" 2>&1 \
+    || { show_log "$logs/tests.log"; die "the tests did not compile"; }
 say "twofold-kit, app-model and their tests compiled in $((SECONDS - t1))s"
 
-run_cp="$model_tests:$kit_tests:$model:$kit:$out/bindings-classes:$cp:$KOTLIN_LIB/kotlin-stdlib.jar"
+run_cp="$tests:$model:$kit:$out/bindings-classes:$cp:$KOTLIN_LIB/kotlin-stdlib.jar"
 java_run() { java -Djna.library.path="$libdir" -cp "$run_cp" "$@"; }
 
 # --- the relay ---------------------------------------------------------------------------------

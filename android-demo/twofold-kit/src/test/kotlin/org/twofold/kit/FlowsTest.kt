@@ -3,6 +3,7 @@ package org.twofold.kit
 import java.time.LocalDate
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertIs
 import kotlin.test.assertTrue
@@ -71,7 +72,8 @@ class FlowsTest {
         val first = flow.first() // first() cancels the collection after one value
         assertIs<DocumentSnapshot.Contacts>(first)
         val handle = handles.single()
-        assertTrue(handle.isCancelled(), "the handle is cancelled as soon as the collector stops")
+        // Cancelled, then released: the native object is gone as soon as the collector stops.
+        assertFailsWith<IllegalStateException>("the handle was released") { handle.isCancelled() }
         assertEquals(0, store.activeSubscriptions)
         val before = delivered.size
         store.call { putContact(contact("after")) }
@@ -98,7 +100,9 @@ class FlowsTest {
     @Test
     fun syncStatusIsAStateFlowWithOneNativeListenerWhileWatched() = runBlocking {
         val store = openStore(tmp.root)
-        val relay = store.relay("http://127.0.0.1:9") // nothing listens there: Offline
+        val closedPort = "http://127.0.0.1:9" // nothing listens there: Offline
+        store.call { createInvite(closedPort, System.currentTimeMillis() + 600_000) } // a mailbox to read
+        val relay = store.relay(closedPort)
         assertEquals(SyncStatus.Idle, relay.status.value, "the current status before anyone watches")
         assertEquals(0, relay.activeStatusListeners)
 

@@ -81,7 +81,9 @@ class DayInTheLifeTest {
             for (field in assertNotNull(plan.state.value.editing).fields) {
                 when (field) {
                     is FormField.Text -> plan.editField(field.key, "${section.name.lowercase()} ${field.key}")
-                    is FormField.Pick -> plan.editField(field.key,
+                    // Optional references stay empty: "people not to involve" naming Rosa
+                    // would rightly take her off the crisis ladder.
+                    is FormField.Pick -> if (!field.optional) plan.editField(field.key,
                         if (field.source == PickSource.CONTACTS) rosa.id else plan.state.value.goals.first().id)
                     is FormField.Day -> plan.editField(field.key, "2026-09-01")
                     is FormField.Choice -> if (field.key == "domain") plan.editField(field.key, Domain.SUBSTANCE.name)

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds the Rust core for Android and generates its Kotlin bindings for this project.
+#
+#   android-demo/build-core.sh            # release-mobile (what the app ships)
+#   android-demo/build-core.sh --debug    # the dev profile: faster to build, larger
+#
+# 1. `cargo ndk` cross-compiles twofold-ffi for arm64-v8a (current phones), armeabi-v7a (cheap
+#    old phones) and x86_64 (the emulator), API level 26, with the `release-mobile` profile
+#    (fat LTO, opt-level "z"), linked for 16 KB pages (Android 15 devices).
+# 2. Each library is copied into app/src/main/jniLibs/<abi>/ and stripped there with the NDK's
+#    llvm-strip; the size of each is printed (the design's budget: 8 MB per ABI).
+# 3. The Kotlin bindings are generated from the *unstripped* arm64 library (uniffi reads its
+#    metadata from the symbols strip removes) by the workspace's own uniffi-bindgen, built for
+#    this machine, exactly as scripts/bindgen.sh does it, into twofold-kit/src/generated/kotlin.
+#
+# Needs: cargo, cargo-ndk (`cargo install cargo-ndk`), the three Rust targets (`rustup target
+# add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`), and the Android NDK
+# (ANDROID_NDK_HOME, or the newest under $ANDROID_HOME/ndk/). Outputs are gitignored.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+profile=release-mobile
+for arg in "$@"; do
+    case "$arg" in
+        --debug) profile=dev ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "build-core.sh: unknown argument: $arg (usage: build-core.sh [--debug])" >&2; exit 2 ;;
+    esac
+done
+
+fail() { echo "build-core.sh: $*" >&2; exit 1; }
+
+MIN_API=26 # the app's minSdk
+abis=(arm64-v8a armeabi-v7a x86_64)
+declare -A triple=([arm64-v8a]=aarch64-linux-android [armeabi-v7a]=armv7-linux-androideabi [x86_64]=x86_64-linux-android)
+
+# --- what must be installed, with what to do when it is not --------------------------------------
+command -v cargo >/dev/null || fail "cargo not found: install Rust from https://rustup.rs"
+cargo ndk --version >/dev/null 2>&1 || fail "cargo-ndk not found: run \`cargo install cargo-ndk\`"
+if command -v rustup >/dev/null; then
+    installed=$(rustup target list --installed)
+    missing=()
+    for abi in "${abis[@]}"; do
+        grep -qx "${triple[$abi]}" <<<"$installed" || missing+=("${triple[$abi]}")
+    done
+    [[ ${#missing[@]} -eq 0 ]] || fail "Rust targets missing: run \`rustup target add ${missing[*]}\`"
+fi
+ndk=${ANDROID_NDK_HOME:-${ANDROID_NDK_ROOT:-}}
+if [[ -z "$ndk" && -n "${ANDROID_HOME:-}" && -d "$ANDROID_HOME/ndk" ]]; then
+    ndk=$(find "$ANDROID_HOME/ndk" -mindepth 1 -maxdepth 1 -type d | sort -V | tail -n 1)
+fi
+[[ -n "$ndk" && -d "$ndk" ]] || fail "Android NDK not found: install it with Android Studio's SDK Manager (SDK Tools → NDK (Side by side)) and set ANDROID_NDK_HOME, or ANDROID_HOME"
+strip_tool=$(find "$ndk/toolchains/llvm/prebuilt" -maxdepth 3 -name llvm-strip -type f 2>/dev/null | head -n 1)
+[[ -x "$strip_tool" ]] || fail "no llvm-strip in $ndk/toolchains/llvm/prebuilt: is $ndk a complete NDK?"
+export ANDROID_NDK_HOME=$ndk
+
+cd "$root"
+target_dir=$(cargo metadata --format-version 1 --no-deps \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+profile_dir=$profile
+[[ $profile == dev ]] && profile_dir=debug
+
+# --- 1. cross-compile -----------------------------------------------------------------------------
+# 16 KB page alignment for Android 15+ devices (NDK r28 does this by default; r27 needs it asked).
+for abi in "${abis[@]}"; do
+    var=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"${triple[$abi]}")_RUSTFLAGS
+    export "$var=${!var:-} -C link-arg=-Wl,-z,max-page-size=16384"
+done
+targets=()
+for abi in "${abis[@]}"; do targets+=(-t "$abi"); done
+echo "build-core.sh: cargo ndk ${targets[*]} --platform $MIN_API build -p twofold-ffi --lib --profile $profile" >&2
+cargo ndk "${targets[@]}" --platform "$MIN_API" build --locked -p twofold-ffi --lib --profile "$profile"
+
+# --- 2. into jniLibs, stripped ---------------------------------------------------------------------
+jni=$here/app/src/main/jniLibs
+rm -rf "$jni"
+for abi in "${abis[@]}"; do
+    built=$target_dir/${triple[$abi]}/$profile_dir/libtwofold_ffi.so
+    [[ -f "$built" ]] || fail "cargo ndk did not produce $built"
+    mkdir -p "$jni/$abi"
+    cp "$built" "$jni/$abi/"
+    "$strip_tool" --strip-unneeded "$jni/$abi/libtwofold_ffi.so"
+    printf 'build-core.sh: %-12s libtwofold_ffi.so %s bytes unstripped, %s stripped\n' "$abi" \
+        "$(stat -c %s "$built")" "$(stat -c %s "$jni/$abi/libtwofold_ffi.so")"
+done
+
+# --- 3. the Kotlin bindings, from the unstripped library ------------------------------------------
+# uniffi-bindgen runs on this machine: build it for the host (the same command as bindgen.sh).
+cargo build --locked -p twofold-ffi --bins
+bindgen=$target_dir/debug/uniffi-bindgen
+[[ -x "$bindgen" ]] || fail "$bindgen was not built"
+generated=$here/twofold-kit/src/generated/kotlin
+rm -rf "$generated"
+"$bindgen" generate "$target_dir/aarch64-linux-android/$profile_dir/libtwofold_ffi.so" \
+    --language kotlin --no-format --metadata-no-deps --out-dir "$generated"
+[[ -f "$generated/org/twofold/core/twofold_ffi.kt" ]] || fail "no Kotlin was generated in $generated"
+echo "build-core.sh: $profile libraries in $jni, Kotlin bindings in $generated" >&2
