@@ -46,21 +46,28 @@ class TodayModel(
     private val clock: Clock,
     scope: CoroutineScope,
 ) : ScreenModel(scope) {
-    private val day = MutableStateFlow(LocalDate.now(clock))
+    /** The day shown, and a counter that forces a fresh read of the same day. */
+    private data class Reading(val day: LocalDate, val round: Int)
 
-    val state: StateFlow<TodayState> = day
-        .flatMapLatest { today -> store.homeScreen(today).mapLatest { home -> build(today, home) } }
+    private val reading = MutableStateFlow(Reading(LocalDate.now(clock), 0))
+
+    val state: StateFlow<TodayState> = reading
+        .flatMapLatest { r -> store.homeScreen(r.day).mapLatest { home -> build(r.day, home) } }
         .stateIn(scope, SharingStarted.WhileSubscribed(STOP_AFTER_MS), TodayState())
 
     /** Call when the app comes back to the front: after midnight the screen is for a new day. */
     fun refreshDate() {
-        day.value = LocalDate.now(clock)
+        val today = LocalDate.now(clock)
+        if (today != reading.value.day) reading.value = Reading(today, 0)
     }
 
-    /** "I've seen this": the alert stays quiet until its situation changes. */
+    /**
+     * "I've seen this": the alert stays quiet until its situation changes. Acknowledging
+     * changes no document, so no listener fires: read the screen again.
+     */
     fun acknowledge(rule: Rule, situation: String): Job = act {
         store.call { acknowledgeAlert(rule, situation) }
-        refreshDate()
+        reading.value = reading.value.let { it.copy(round = it.round + 1) }
     }
 
     private suspend fun build(today: LocalDate, home: HomeScreen): TodayState {

@@ -122,6 +122,9 @@ class DayInTheLifeTest {
         val alcohol = after.milestones.single()
         assertEquals(61L, alcohol.days, "1 January to 3 March")
         assertEquals(listOf(rosa.id), after.crisisLadder.map { it.contactId })
+        val seen = after.openAlerts.first()
+        today.acknowledge(seen.rule, seen.situation).join()
+        today.state.awaitState("an acknowledged alert leaves the today screen") { s -> s.openAlerts.none { it.situation == seen.situation } }
 
         // --- the crisis screen: offline, from the plan, with the region's line --------------
         val crisis = CrisisModel(store, Lang.ES, scope)
