@@ -32,7 +32,8 @@ relay_pid=
 relay_dir=
 
 say() { printf 'test-linux: %s\n' "$*"; }
-die() { say "FAILED: $*" >&2; exit 1; }
+# A setup failure ends like a failed run, so whoever reads the last line sees a failure.
+die() { say "FAILED: $*"; echo "Executed 0 tests, with 1 failure (test-linux.sh: $*)"; exit 1; }
 
 stop_relay() {
     if [[ -n "$relay_pid" ]]; then
