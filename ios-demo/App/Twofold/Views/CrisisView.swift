@@ -7,6 +7,8 @@ struct CrisisView: View {
     @ObservedObject var crisis: CrisisModel
     @Environment(\.openURL) private var openURL
     @Environment(\.dismiss) private var dismiss
+    @State private var lineName = ""
+    @State private var lineNumber = ""
 
     var body: some View {
         List {
@@ -33,13 +35,28 @@ struct CrisisView: View {
                                       call: crisis.callLink(professional.phones), message: nil, open: open)
                     }
                 }
-            } else {
-                FailureText(failure: crisis.failure)
             }
+            Section("crisis.localLine") {
+                TextField("crisis.localLine.name", text: $lineName)
+                TextField("crisis.localLine.number", text: $lineNumber).keyboardType(.phonePad)
+                Button("crisis.localLine.save") {
+                    Task {
+                        await crisis.setLocalLine(LocalCrisisLine(
+                            name: lineName, number: lineNumber, textNumber: nil, url: nil,
+                            region: Locale.current.region?.identifier ?? ""))
+                    }
+                }
+                .disabled(lineName.isEmpty || lineNumber.isEmpty)
+            }
+            FailureText(failure: crisis.failure)
         }
         .navigationTitle("crisis.title")
         .toolbar { Button("common.close") { dismiss() } }
-        .onAppear { crisis.load() }
+        .onAppear {
+            crisis.load()
+            lineName = crisis.localLine?.name ?? ""
+            lineNumber = crisis.localLine?.number ?? ""
+        }
     }
 
     private func open(_ url: URL) {
