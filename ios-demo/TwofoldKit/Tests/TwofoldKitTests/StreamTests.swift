@@ -83,6 +83,8 @@ final class StreamTests: StoreTestCase {
     func testAModelsStreamsEndWithTheModel() async throws {
         let store = try await openStore()
         let plan = PlanModel(store: store)
+        var announced = 0
+        plan.onChange = { announced += 1 } // what objectWillChange does for SwiftUI on Apple platforms
         plan.start()
         XCTAssertEqual(store.liveSubscriptionCount, 2, "the plan and the contacts it names")
         try await waitUntil("the plan's current state") { plan.isLoaded }
@@ -93,6 +95,7 @@ final class StreamTests: StoreTestCase {
         XCTAssertTrue(saved, "\(String(describing: plan.failure))")
         try await waitUntil("the new item on the screen") { plan.entries(in: .copingStrategies).count == 1 }
         XCTAssertEqual(plan.entries(in: .copingStrategies).first?.domain, .mentalHealth)
+        XCTAssertGreaterThan(announced, 0, "the model announced its changes")
         plan.stop()
         try await waitUntil("no subscription left") { store.liveSubscriptionCount == 0 }
         store.close()
