@@ -6,12 +6,22 @@ plugins {
     alias(libs.plugins.kotlin.jvm)
 }
 
+// Bytecode for Java 17 whatever JDK runs Gradle (no toolchain download needed), as the app's.
+java {
+    sourceCompatibility = JavaVersion.VERSION_17
+    targetCompatibility = JavaVersion.VERSION_17
+}
+
 kotlin {
-    jvmToolchain(17)
+    compilerOptions {
+        jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17)
+    }
 }
 
 dependencies {
     api(project(":twofold-kit"))
+    // The generated classes' signatures name JNA types; the app supplies JNA at run time.
+    compileOnly(libs.jna)
     testImplementation(libs.jna)
     testImplementation(libs.junit)
     testImplementation(libs.kotlin.test.junit)

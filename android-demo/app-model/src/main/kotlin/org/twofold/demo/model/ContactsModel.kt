@@ -99,4 +99,7 @@ class ContactsModel(private val store: Store, scope: CoroutineScope) : ScreenMod
     }
 
     suspend fun exportVcard(): String = store.call { exportVcard() }
+
+    /** [exportVcard] for a button: [then] gets the file's text; a failure is [problem]. */
+    fun exportVcard(then: (String) -> Unit): Job = act { then(exportVcard()) }
 }

@@ -63,6 +63,11 @@ class CrisisModel(
 
     fun call(number: String): CrisisAction = CrisisAction.Call(number)
 
+    /** [helpMessage] for a button: [then] gets it (on the model's scope); a refusal is [problem]. */
+    fun askForHelp(recipients: List<String>, text: String, then: (CrisisAction) -> Unit): Job = act {
+        then(helpMessage(recipients, text))
+    }
+
     /** The help message for the phone's SMS app: the chosen people's numbers and the text. */
     suspend fun helpMessage(recipients: List<String>, text: String): CrisisAction.Text {
         val message: HelpMessage = store.call { prepareHelpMessage(recipients, text) }

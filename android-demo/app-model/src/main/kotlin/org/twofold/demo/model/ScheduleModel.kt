@@ -198,6 +198,9 @@ class ScheduleModel(
     /** The whole schedule as an iCalendar file, for "open with" a calendar app. */
     suspend fun exportIcalendar(): String = store.call { exportIcalendar(clock.millis()) }
 
+    /** [exportIcalendar] for a button: [then] gets the file's text; a failure is [problem]. */
+    fun exportIcalendar(then: (String) -> Unit): Job = act { then(exportIcalendar()) }
+
     companion object {
         private const val TWO_WEEKS_MS = 14L * 24 * 60 * 60 * 1000
     }

@@ -2,7 +2,6 @@ package org.twofold.demo.ui
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
-import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
@@ -89,6 +88,3 @@ fun <T> Chips(options: List<T>, selected: (T) -> Boolean, label: @Composable (T)
         }
     }
 }
-
-@Composable
-fun Padded(content: @Composable () -> Unit) = Column(Modifier.padding(horizontal = 16.dp)) { content() }

@@ -36,7 +36,7 @@ fun Foreground() {
         )
     }
     val leased by vm.model.collectAsStateWithLifecycle()
-    val models = (leased as? Leased.Ready)?.model ?: return
+    val models = (leased as? Leased.Ready<ForegroundModels>)?.model ?: return
     LifecycleStartEffect(models) {
         models.sync.startLive()
         models.crisis.ensureLocalLine(Locale.getDefault().country)

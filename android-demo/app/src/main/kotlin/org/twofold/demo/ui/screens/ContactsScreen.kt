@@ -21,7 +21,6 @@ import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
@@ -31,7 +30,6 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import kotlinx.coroutines.launch
 import org.twofold.core.ContactRole
 import org.twofold.demo.R
 import org.twofold.demo.model.ContactDraft
@@ -50,7 +48,6 @@ import org.twofold.demo.ui.screenModel
 fun ContactsScreen() {
     val vm = screenModel("contacts") { store, scope -> ContactsModel(store, scope) }
     val context = LocalContext.current
-    val scope = rememberCoroutineScope()
     WithModel(vm) { model ->
         val state by model.state.collectAsStateWithLifecycle()
         val problem by model.problem.collectAsStateWithLifecycle()
@@ -72,7 +69,7 @@ fun ContactsScreen() {
                         modifier = Modifier.padding(start = 8.dp).semantics { contentDescription = import },
                     ) { Text(import) }
                     OutlinedButton(
-                        onClick = { scope.launch { context.startActivity(Intents.openExport(context, "contacts.vcf", "text/vcard", model.exportVcard())) } },
+                        onClick = { model.exportVcard { vcf -> context.startActivity(Intents.openExport(context, "contacts.vcf", "text/vcard", vcf)) } },
                         modifier = Modifier.padding(start = 8.dp).semantics { contentDescription = export },
                     ) { Text(export) }
                 }

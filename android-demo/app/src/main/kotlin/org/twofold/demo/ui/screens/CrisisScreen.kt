@@ -11,7 +11,6 @@ import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
@@ -19,12 +18,12 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import kotlinx.coroutines.launch
 import org.twofold.core.Lang
 import org.twofold.demo.R
 import org.twofold.demo.model.CrisisAction
 import org.twofold.demo.model.CrisisModel
 import org.twofold.demo.platform.Intents
+import org.twofold.demo.ui.ProblemLine
 import org.twofold.demo.ui.SectionHeader
 import org.twofold.demo.ui.WithModel
 import org.twofold.demo.ui.screenModel
@@ -39,27 +38,28 @@ fun CrisisScreen() {
     val lang = if (java.util.Locale.getDefault().language == "es") Lang.ES else Lang.EN
     val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope) }
     val context = LocalContext.current
-    val scope = rememberCoroutineScope()
-    val launch = { action: CrisisAction -> context.startActivity(Intents.crisis(action)) }
+    val startIntent = { action: CrisisAction -> context.startActivity(Intents.crisis(action)) }
     WithModel(vm) { model ->
         val state by model.state.collectAsStateWithLifecycle()
+        val problem by model.problem.collectAsStateWithLifecycle()
         val screen = state.screen
         LazyColumn(Modifier.padding(horizontal = 16.dp)) {
+            item { ProblemLine(problem, model::dismissProblem) }
             item {
                 val help = stringResource(R.string.crisis_ask_for_help)
                 Button(
-                    onClick = { scope.launch { launch(model.helpMessage(state.helpRecipients, state.helpText)) } },
+                    onClick = { model.askForHelp(state.helpRecipients, state.helpText, startIntent) },
                     enabled = state.helpRecipients.isNotEmpty(),
                     modifier = Modifier.fillMaxWidth().padding(vertical = 8.dp).semantics { contentDescription = help },
                 ) { Text(help) }
             }
             item { SectionHeader(stringResource(R.string.crisis_people)) }
-            items(screen?.peopleToCall.orEmpty(), key = { it.contactId }) { person ->
+            items(screen?.peopleToCall.orEmpty()) { person ->
                 val number = person.phones.firstOrNull()?.number
                 ListItem(
                     headlineContent = { Text(person.name) },
                     supportingContent = { Text(person.willDo) },
-                    trailingContent = { if (number != null) CallAndText(person.name, number, launch) },
+                    trailingContent = { if (number != null) CallAndText(person.name, number, startIntent) },
                 )
             }
             item { SectionHeader(stringResource(R.string.crisis_lines)) }
@@ -68,15 +68,15 @@ fun CrisisScreen() {
                     ListItem(
                         headlineContent = { Text(line.name) },
                         supportingContent = { Text(line.number) },
-                        trailingContent = { CallAndText(line.name, line.number, launch, textNumber = line.textNumber) },
+                        trailingContent = { CallAndText(line.name, line.number, startIntent, textNumber = line.textNumber) },
                     )
                 }
             }
-            items(screen?.crisisLines.orEmpty().filter { !it.isLocalDefault }, key = { it.name }) { line ->
+            items(screen?.crisisLines.orEmpty().filter { !it.isLocalDefault }) { line ->
                 val number = line.phones.firstOrNull()?.number
                 ListItem(
                     headlineContent = { Text(line.name) },
-                    trailingContent = { if (number != null) CallAndText(line.name, number, launch) },
+                    trailingContent = { if (number != null) CallAndText(line.name, number, startIntent) },
                 )
             }
             item { SectionHeader(stringResource(R.string.section_coping_strategies)) }
@@ -88,12 +88,12 @@ fun CrisisScreen() {
             item { SectionHeader(stringResource(R.string.section_distractions)) }
             items(screen?.distractions.orEmpty(), key = { it.id }) { ListItem(headlineContent = { Text(it.name) }) }
             item { SectionHeader(stringResource(R.string.section_professionals)) }
-            items(screen?.professionals.orEmpty(), key = { it.contactId }) { pro ->
+            items(screen?.professionals.orEmpty()) { pro ->
                 val number = pro.phones.firstOrNull()?.number
                 ListItem(
                     headlineContent = { Text(pro.name) },
                     supportingContent = { Text(pro.roleNote) },
-                    trailingContent = { if (number != null) CallAndText(pro.name, number, launch) },
+                    trailingContent = { if (number != null) CallAndText(pro.name, number, startIntent) },
                 )
             }
         }
@@ -101,16 +101,16 @@ fun CrisisScreen() {
 }
 
 @Composable
-private fun CallAndText(name: String, number: String, launch: (CrisisAction) -> Unit, textNumber: String? = number) {
+private fun CallAndText(name: String, number: String, start: (CrisisAction) -> Unit, textNumber: String? = number) {
     val call = stringResource(R.string.crisis_call, name)
     val text = stringResource(R.string.crisis_text, name)
     Row {
-        Button(onClick = { launch(CrisisAction.Call(number)) }, modifier = Modifier.semantics { contentDescription = call }) {
+        Button(onClick = { start(CrisisAction.Call(number)) }, modifier = Modifier.semantics { contentDescription = call }) {
             Text(stringResource(R.string.call))
         }
         if (textNumber != null) {
             OutlinedButton(
-                onClick = { launch(CrisisAction.Text(listOf(textNumber), "")) },
+                onClick = { start(CrisisAction.Text(listOf(textNumber), "")) },
                 modifier = Modifier.padding(start = 4.dp).semantics { contentDescription = text },
             ) { Text(stringResource(R.string.text_message)) }
         }

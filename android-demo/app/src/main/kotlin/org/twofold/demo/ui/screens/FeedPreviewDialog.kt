@@ -33,7 +33,7 @@ fun FeedPreviewDialog(preview: FeedPreview, onToggle: (String) -> Unit, onImport
         dismissButton = { TextButton(onClick = onCancel, modifier = Modifier.semantics { contentDescription = cancel }) { Text(cancel) } },
         text = {
             LazyColumn {
-                items(preview.report.entries, key = { it.key }) { entry ->
+                items(preview.report.entries) { entry ->
                     val skipped = entry.outcome is ImportOutcome.Skipped
                     Row(verticalAlignment = Alignment.CenterVertically) {
                         Checkbox(

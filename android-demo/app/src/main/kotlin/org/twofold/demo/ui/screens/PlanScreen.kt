@@ -95,14 +95,16 @@ private fun SectionTitle(section: PlanSection, onAdd: () -> Unit) {
 private fun EntryRow(entry: PlanEntry, onEdit: () -> Unit, onUp: () -> Unit, onRemove: () -> Unit) {
     val up = stringResource(R.string.plan_move_up, entry.title)
     val remove = stringResource(R.string.plan_remove, entry.title)
+    // The substance / mental health / both tag, or the item's fixed choice (must do, preferred…).
+    val tag = entry.domain?.label() ?: entry.tag?.let(::choiceLabel)
+    val tagSlot: (@Composable () -> Unit)? =
+        if (tag == null) null else { { AssistChip(onClick = onEdit, label = { Text(stringResource(tag)) }) } }
+    val detailSlot: (@Composable () -> Unit)? = if (entry.detail.isBlank()) null else { { Text(entry.detail) } }
     ListItem(
         modifier = Modifier.clickable(onClickLabel = stringResource(R.string.edit), onClick = onEdit),
         headlineContent = { Text(entry.title) },
-        supportingContent = if (entry.detail.isNotBlank()) ({ Text(entry.detail) }) else null,
-        // The substance / mental health / both tag, or the item's fixed choice (must do, preferred…).
-        overlineContent = (entry.domain?.label() ?: entry.tag?.let(::choiceLabel))?.let { res ->
-            { AssistChip(onClick = onEdit, label = { Text(stringResource(res)) }) }
-        },
+        supportingContent = detailSlot,
+        overlineContent = tagSlot,
         trailingContent = {
             Row {
                 IconButton(onClick = onUp, modifier = Modifier.semantics { contentDescription = up }) { Icon(Icons.Filled.ArrowUpward, up) }

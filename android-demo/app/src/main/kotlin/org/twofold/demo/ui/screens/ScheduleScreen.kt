@@ -15,7 +15,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
@@ -25,7 +24,6 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import kotlinx.coroutines.launch
 import org.twofold.core.AttendanceStatus
 import org.twofold.demo.R
 import org.twofold.demo.model.ScheduleModel
@@ -44,7 +42,6 @@ import org.twofold.demo.ui.screenModel
 fun ScheduleScreen() {
     val vm = screenModel("schedule") { store, scope -> ScheduleModel(store, clock, feedFetcher, scope) }
     val context = LocalContext.current
-    val scope = rememberCoroutineScope()
     WithModel(vm) { model ->
         val state by model.state.collectAsStateWithLifecycle()
         val problem by model.problem.collectAsStateWithLifecycle()
@@ -62,7 +59,7 @@ fun ScheduleScreen() {
                     val export = stringResource(R.string.schedule_export_all)
                     Button(onClick = model::startNew, modifier = Modifier.semantics { contentDescription = add }) { Text(add) }
                     OutlinedButton(
-                        onClick = { scope.launch { context.startActivity(Intents.openExport(context, "schedule.ics", "text/calendar", model.exportIcalendar())) } },
+                        onClick = { model.exportIcalendar { ics -> context.startActivity(Intents.openExport(context, "schedule.ics", "text/calendar", ics)) } },
                         modifier = Modifier.padding(start = 8.dp).semantics { contentDescription = export },
                     ) { Text(export) }
                 }

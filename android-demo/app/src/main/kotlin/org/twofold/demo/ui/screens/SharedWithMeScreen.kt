@@ -15,6 +15,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.key
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
@@ -77,7 +78,7 @@ fun SharedWithMeScreen() {
             }
 
             if (state.loaded && state.people.isEmpty()) Text(stringResource(R.string.shared_nothing_yet))
-            for (person in state.people) MenteeCard(person, model, onOpen = { open = it })
+            for (person in state.people) key(person.id) { MenteeCard(person, model, onOpen = { open = it }) }
             open?.let { doc ->
                 SectionHeader(stringResource(doc.kind.label()))
                 val view by remember(doc) { model.open(doc) }.collectAsState(initial = null)

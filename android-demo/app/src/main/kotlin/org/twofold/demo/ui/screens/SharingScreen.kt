@@ -11,6 +11,7 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.key
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
@@ -50,7 +51,9 @@ fun SharingScreen() {
         Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState())) {
             ProblemLine(problem, model::dismissProblem)
             if (state.loaded && state.peers.isEmpty()) Text(stringResource(R.string.sharing_pair_first))
-            state.peers.forEach { peer -> ShareForm(peer) { kind, access, purpose, days -> model.share(kind, peer.id, access, purpose, days) } }
+            state.peers.forEach { peer ->
+                key(peer.id) { ShareForm(peer) { kind, access, purpose, days -> model.share(kind, peer.id, access, purpose, days) } }
+            }
 
             SectionHeader(stringResource(R.string.sharing_active))
             for (share in state.active) {
