@@ -6,6 +6,9 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import org.twofold.kit.Store
+import org.twofold.kit.coreDay
+import org.twofold.kit.coreZone
+import org.twofold.kit.homeScreen
 
 /**
  * The cold-start measurement (printed, not asserted): in a fresh JVM, open the five-year store
@@ -46,4 +49,19 @@ fun main(args: Array<String>) = runBlocking {
     )
     val (warmOpen, warmToday, _) = openAndShowToday()
     println("cold start, for comparison warm (same JVM, second open): open %.1f ms + today %.1f ms".format(warmOpen, warmToday))
+
+    // Where "today" goes, warm: each call the TodayModel makes, and the listener's first value.
+    val store = Store.open(path, key)
+    val clock = Clock.systemDefaultZone()
+    val day = java.time.LocalDate.now(clock)
+    fun ms(block: () -> Unit): Double { val t = System.nanoTime(); block(); return (System.nanoTime() - t) / 1e6 }
+    val parts = linkedMapOf(
+        "home screen listener, first value" to ms { runBlocking { store.homeScreen(day).first() } },
+        "home_screen (direct)" to ms { runBlocking { store.call { homeScreen(day.coreDay()) } } },
+        "next_occurrences" to ms { runBlocking { store.call { nextOccurrences(clock.millis(), 3u, clock.zone.coreZone()) } } },
+        "recovery_progress" to ms { runBlocking { store.call { recoveryProgress(day.coreDay()) } } },
+        "open_alerts" to ms { runBlocking { store.call { openAlerts(day.coreDay()) } } },
+    )
+    println("cold start, where today goes (warm): " + parts.entries.joinToString { (k, v) -> "%s %.1f ms".format(k, v) })
+    store.close()
 }
