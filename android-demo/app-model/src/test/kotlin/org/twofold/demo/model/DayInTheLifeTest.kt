@@ -101,6 +101,17 @@ class DayInTheLifeTest {
         assertEquals("Rosa", section(PlanSection.CRISIS_CONTACTS).title, "a crisis contact shows the contact's name")
         val warningSign = section(PlanSection.WARNING_SIGNS)
 
+        // Order and removal: a second item moved up, then removed.
+        plan.startNew(PlanSection.WHAT_HELPS)
+        plan.editField("text", "a quiet room")
+        plan.save().join()
+        val twoHelps = plan.state.awaitState("two things that help") { s -> s.sections.single { it.section == PlanSection.WHAT_HELPS }.entries.size == 2 }
+        val added = twoHelps.sections.single { it.section == PlanSection.WHAT_HELPS }.entries.last()
+        plan.moveUp(PlanSection.WHAT_HELPS, added.id).join()
+        plan.state.awaitState("moved first") { s -> s.sections.single { it.section == PlanSection.WHAT_HELPS }.entries.first().id == added.id }
+        plan.remove(PlanSection.WHAT_HELPS, added.id).join()
+        plan.state.awaitState("removed") { s -> s.sections.single { it.section == PlanSection.WHAT_HELPS }.entries.size == 1 }
+
         // --- a check-in in a few taps: a warning sign noticed raises an alert -----------------
         store.call { addRecovery("alcohol", "2026-01-01") }
         val checkIn = CheckInModel(store, clock, scope)

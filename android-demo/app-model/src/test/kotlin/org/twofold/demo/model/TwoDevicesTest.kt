@@ -7,6 +7,7 @@ import kotlin.test.assertTrue
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -48,6 +49,23 @@ class TwoDevicesTest {
             for (p in phones) p.relays.all().forEach { it.syncNow() }
         }
         assertTrue(done(), "not reached after 20 sync rounds: $what")
+    }
+
+    private suspend fun checkInToday(store: Store) {
+        val today = java.time.LocalDate.now(REAL_CLOCK).toString()
+        store.call { recordCheckIn(org.twofold.core.NewCheckIn(day = today, mood = 6u, craving = 2u, note = "private words"), null) }
+    }
+
+    @Test
+    fun anUnreachableRelayMakesTheWorkerRetryLater() = runBlocking {
+        val store = openStore(tmp.root, "offline")
+        try {
+            val relays = Relays(store, InMemorySettings(relayUrl = "http://127.0.0.1:9"))
+            store.call { createInvite("http://127.0.0.1:9", System.currentTimeMillis() + 600_000) }
+            assertEquals(SyncOutcome.RETRY_LATER, BackgroundSync.runOnce(relays))
+        } finally {
+            store.close()
+        }
     }
 
     @Test
@@ -132,6 +150,32 @@ class TwoDevicesTest {
             }
             watcher.cancel()
 
+            // --- the mentor's view of the summary; a note and a suggestion back ---------------
+            checkInToday(lena.store)
+            val summaryDoc = person.documents.single { it.kind == DocumentKind.SUMMARY }
+            assertEquals(Access.READ, summaryDoc.access)
+            syncUntil("the summary has this week", lena, rosa) {
+                val view = withTimeout(10_000) { mentee.open(summaryDoc).first() }
+                assertIs<SharedView.Wellbeing>(view).weeks.isNotEmpty()
+            }
+            val wellbeing = assertIs<SharedView.Wellbeing>(withTimeout(10_000) { mentee.open(summaryDoc).first() })
+            assertEquals(1u, wellbeing.weeks.last().checkIns, "numbers only: never the note")
+            mentee.addNote(person.id, "Proud of you this week").join()
+            mentee.suggestCoping(person.id, "cold water on the face", "it worked for me").join()
+            assertEquals(null, mentee.problem.value)
+            val fromMentor = SharedWithMeModel(lena.store, scope)
+            syncUntil("Lena has Rosa's note and suggestion", lena, rosa) {
+                fromMentor.refresh().join()
+                fromMentor.state.value.notes.isNotEmpty() && fromMentor.state.value.suggestions.isNotEmpty()
+            }
+            assertEquals("Proud of you this week", fromMentor.state.value.notes.single().note.text)
+            val suggestion = fromMentor.state.value.suggestions.single()
+            assertEquals("Rosa", suggestion.fromName)
+            fromMentor.accept(suggestion).join()
+            lenaPlan.state.awaitState("the accepted suggestion is in Lena's plan") { s ->
+                s.sections.single { it.section == PlanSection.COPING_STRATEGIES }.entries.any { it.title == "cold water on the face" }
+            }
+
             // --- the disclosure log, and a revocation ----------------------------------------
             sharing.refresh().join()
             assertTrue(sharing.state.value.disclosures.any { it.kind == DocumentKind.PLAN && it.peerId == mentorId })
@@ -140,6 +184,7 @@ class TwoDevicesTest {
             assertEquals("revoked", ended.endReason)
             lenaSync.stopLive().join()
             rosaSync.stopLive().join()
+            assertEquals(SyncOutcome.DONE, BackgroundSync.runOnce(rosa.relays), "the worker's sync, with a relay there")
         } finally {
             scope.cancel()
             lena.store.close()
