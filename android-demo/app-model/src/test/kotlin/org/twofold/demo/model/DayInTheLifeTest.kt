@@ -9,6 +9,7 @@ import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Before
@@ -177,6 +178,7 @@ class DayInTheLifeTest {
 
             val settings = InMemorySettings()
             val private = ReminderPlanner(store, clock, settings).plan().first()
+            assertEquals(private, ReminderPlanner(store, clock, settings).plans().first().first(), "the flow plans the same")
             assertEquals(Instant.parse("2026-03-03T17:00:00Z").toEpochMilli(), private.fireAtMs, "an hour before")
             assertEquals("19:00", private.time)
             assertNull(private.name, "a lock screen names nothing unless allowed")

@@ -11,11 +11,13 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.lifecycle.compose.LifecycleStartEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import java.util.Locale
+import kotlinx.coroutines.flow.catch
 import org.twofold.core.Lang
 import org.twofold.demo.model.CrisisModel
 import org.twofold.demo.model.ReminderPlanner
 import org.twofold.demo.model.SyncModel
 import org.twofold.demo.platform.ReminderScheduler
+import org.twofold.kit.TwofoldError
 
 /** What the app does while it is in front, wired once in [TwofoldApp]. */
 private class ForegroundModels(val sync: SyncModel, val crisis: CrisisModel, val reminders: ReminderPlanner)
@@ -42,8 +44,12 @@ fun Foreground() {
         models.crisis.ensureLocalLine(Locale.getDefault().country)
         onStopOrDispose { models.sync.stopLive() }
     }
+    // Alarms follow the schedule. A failure to read it (storage) leaves the last alarms in
+    // place; the sync worker plans them again within the hour.
     LaunchedEffect(models) {
-        ReminderScheduler.replaceAll(context, models.reminders.plan())
+        models.reminders.plans()
+            .catch { if (it !is TwofoldError) throw it }
+            .collect { ReminderScheduler.replaceAll(context, it) }
     }
     if (Build.VERSION.SDK_INT >= 33) {
         val ask = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { }
