@@ -23,6 +23,16 @@ import org.twofold.core.newItemId
 import org.twofold.kit.Store
 import org.twofold.kit.sharedDocument
 
+/** What a suggestion proposes, in a line: the suggested item's own text where it has one. */
+fun ReceivedSuggestion.title(): String = when (val item = suggestion.item) {
+    is SectionItem.CopingStrategies -> item.item.description
+    is SectionItem.Triggers -> item.item.description
+    is SectionItem.WarningSigns -> item.item.description
+    is SectionItem.Meetings -> item.item.name
+    is SectionItem.WhatHelps -> item.item.text
+    else -> suggestion.message
+}
+
 /** One person who shared documents with this device (a mentee, seen from the mentor's phone). */
 data class SharingPerson(val id: String, val name: String, val documents: List<SharedDocument>)
 

@@ -171,6 +171,8 @@ class TwoDevicesTest {
             assertEquals("Proud of you this week", fromMentor.state.value.notes.single().note.text)
             val suggestion = fromMentor.state.value.suggestions.single()
             assertEquals("Rosa", suggestion.fromName)
+            assertEquals("cold water on the face", suggestion.title())
+            assertEquals("it worked for me", suggestion.suggestion.message)
             fromMentor.accept(suggestion).join()
             lenaPlan.state.awaitState("the accepted suggestion is in Lena's plan") { s ->
                 s.sections.single { it.section == PlanSection.COPING_STRATEGIES }.entries.any { it.title == "cold water on the face" }

@@ -38,7 +38,9 @@ fun CrisisScreen() {
     val lang = if (java.util.Locale.getDefault().language == "es") Lang.ES else Lang.EN
     val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope) }
     val context = LocalContext.current
-    val startIntent = { action: CrisisAction -> context.startActivity(Intents.crisis(action)) }
+    // A phone without a dialer or SMS app (a tablet) must not crash the crisis screen: the
+    // numbers stay on screen to dial from another phone.
+    val startIntent = { action: CrisisAction -> runCatching { context.startActivity(Intents.crisis(action)) }; Unit }
     WithModel(vm) { model ->
         val state by model.state.collectAsStateWithLifecycle()
         val problem by model.problem.collectAsStateWithLifecycle()

@@ -31,6 +31,7 @@ import org.twofold.demo.R
 import org.twofold.demo.model.SharedView
 import org.twofold.demo.model.SharedWithMeModel
 import org.twofold.demo.model.SharingPerson
+import org.twofold.demo.model.title
 import org.twofold.demo.ui.ProblemLine
 import org.twofold.demo.ui.SectionHeader
 import org.twofold.demo.ui.WithModel
@@ -63,7 +64,8 @@ fun SharedWithMeScreen() {
                 val dismiss = stringResource(R.string.shared_dismiss, s.suggestion.message)
                 ListItem(
                     overlineContent = { Text(s.fromName) },
-                    headlineContent = { Text(s.suggestion.message) },
+                    headlineContent = { Text(s.title()) },
+                    supportingContent = { Text(s.suggestion.message) },
                     trailingContent = {
                         if (s.suggestion.status == org.twofold.core.SuggestionStatus.OPEN) Row {
                             TextButton(onClick = { model.accept(s) }, modifier = Modifier.semantics { contentDescription = accept }) {

@@ -55,7 +55,7 @@ fun TodayScreen(onCheckIn: () -> Unit) {
                 }
             }
             if (state.openAlerts.isNotEmpty()) item { SectionHeader(stringResource(R.string.today_alerts)) }
-            items(state.openAlerts, key = { it.situation }) { alert ->
+            items(state.openAlerts, key = { it.rule.name + it.situation }) { alert ->
                 val ack = stringResource(R.string.today_alert_seen)
                 ListItem(
                     headlineContent = { Text(phraseText(alert.reason)) },
