@@ -52,5 +52,5 @@ pub use sync::{
 pub use twofold::{
     Author, Authorship, ChangeOrigin, Disclosure, DocChanged, HomeScreen, LadderRung,
     LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote, ReceivedSuggestion,
-    Share, SharedChanged, SharedDocument, Streak, Subscription, Twofold,
+    Share, SharedChanged, SharedDocument, Streak, Subscription, Twofold, Watched, Watcher,
 };

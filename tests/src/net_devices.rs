@@ -75,6 +75,13 @@ impl NetDevice {
         self.client.as_ref().expect("store open")
     }
 
+    /// A second sync session on the same open store, as when a background job syncs while
+    /// the app's own session is live.
+    pub fn another_client(&self) -> Arc<SyncClient> {
+        let store = self.store.clone().expect("store open");
+        SyncClient::new(store, &self.relay_url, fast_options()).expect("relay URL")
+    }
+
     /// Starts live sync and waits until its first exchange is done and its follows are in
     /// place.
     pub async fn go_live(&self) -> LiveSync {

@@ -758,3 +758,49 @@ async fn bad_clients_get_errors_and_the_relay_keeps_serving_good_ones() {
         .expect("health");
     assert_eq!(health.status().as_u16(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sync_sessions_on_one_store_apply_each_envelope_once() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let (owner, mentor, plan) = sharing_plan(&relay.url, Access::Read).await;
+
+    // One envelope per edit: each edit is pushed before the next is made.
+    let edits = 60;
+    for i in 0..edits {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(&format!("race{i}"), "breathe"))
+            .expect("put");
+        let pushed = owner.sync().await;
+        assert_eq!(pushed.sent, 1, "{pushed:?}");
+    }
+
+    // The mentor's phone runs two sessions on one store at once (the app's and a background
+    // job's): both read the same backlog, and each envelope must pass its checks only once.
+    let second = mentor.another_client();
+    let (a, b) = tokio::join!(mentor.client().sync_now(), second.sync_now());
+    let (a, b) = (a.expect("storage works"), b.expect("storage works"));
+    assert!(
+        a.interrupted.is_none() && b.interrupted.is_none(),
+        "{a:?} {b:?}"
+    );
+    assert_eq!(
+        a.applied + b.applied,
+        edits,
+        "every envelope applied exactly once: {a:?} {b:?}"
+    );
+    assert_eq!(a.rejected_total() + b.rejected_total(), 0, "{a:?} {b:?}");
+    assert_eq!(
+        owner.s().doc_heads(&plan).expect("heads"),
+        mentor.s().doc_heads(&plan).expect("heads")
+    );
+    assert_eq!(
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("list")
+            .len(),
+        owner.s().list(s::COPING_STRATEGIES).expect("list").len()
+    );
+}

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_base.sql"),
     include_str!("migrations/0002_settings.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_access_checks.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -82,7 +83,7 @@ mod tests {
             let mut old = Connection::open_in_memory().expect("open");
             migrate_to(&mut old, start).expect("old schema");
             old.execute_batch(
-                "INSERT INTO documents VALUES ('d1', 'plan', x'01', 1);
+                "INSERT INTO documents (doc_id, kind, actor, created_at) VALUES ('d1', 'plan', x'01', 1);
                  INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES ('d1', 1, 1, x'0102');",
             )
             .expect("old rows");
@@ -98,6 +99,36 @@ mod tests {
                 .expect("count");
             assert_eq!(n, 1);
         }
+    }
+
+    #[test]
+    fn values_that_decide_access_cannot_be_stored_unknown() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate(&mut conn).expect("migrate");
+        let refused = |sql: &str| {
+            let err = conn.execute_batch(sql).expect_err(sql);
+            assert!(err.to_string().contains("is not"), "{sql}: {err}");
+        };
+        refused("INSERT INTO documents VALUES ('d0', 'plan', x'01', 1, NULL, 'admin', NULL)");
+        conn.execute_batch(
+            "INSERT INTO documents VALUES ('d1', 'plan', x'01', 1, NULL, 'read', NULL)",
+        )
+        .expect("a known access");
+        refused("UPDATE documents SET access = 'owner ' WHERE doc_id = 'd1'");
+        refused(
+            "INSERT INTO peers (peer_id, public_keys, display_name, state, created_at) \
+             VALUES (x'01', x'02', 'p', 'trusted', 1)",
+        );
+        refused("INSERT INTO streams (stream_id, epoch, key, active) VALUES (x'01', 1, x'00', 2)");
+        refused("INSERT INTO doc_writers (doc_id, writer, current) VALUES ('d1', x'01', 7)");
+        let access: String = conn
+            .query_row(
+                "SELECT access FROM documents WHERE doc_id = 'd1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("row");
+        assert_eq!(access, "read", "the refused update changed nothing");
     }
 
     #[test]

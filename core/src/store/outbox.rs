@@ -282,6 +282,32 @@ pub fn rejections(conn: &Connection) -> Result<Vec<(String, u64)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// An invite this device shows; it works once.
+pub fn add_invite(
+    tx: &Transaction<'_>,
+    invite_id: &[u8; 16],
+    secret: &[u8; 32],
+    relay: &str,
+    expires_at_s: i64,
+    now_ms: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![&invite_id[..], &secret[..], relay, expires_at_s, now_ms],
+    )?;
+    Ok(())
+}
+
+/// The first valid join request used the invite up.
+pub fn use_invite(tx: &Transaction<'_>, invite_id: &[u8; 16], now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE invites SET used_at = ?2 WHERE invite_id = ?1",
+        params![&invite_id[..], now_ms],
+    )?;
+    Ok(())
+}
+
 /// (secret, relay, expires at (s), used at (ms))
 pub type StoredInvite = ([u8; 32], String, i64, Option<i64>);
 

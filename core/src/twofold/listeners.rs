@@ -120,6 +120,12 @@ impl Listeners {
         self.add(|l| &l.shared, listener)
     }
 
+    /// How many listeners are subscribed, of every sort.
+    #[cfg(test)]
+    pub fn count(&self) -> usize {
+        self.own.lock().len() + self.outgoing.lock().len() + self.shared.lock().len()
+    }
+
     pub fn notify(&self, event: DocChanged) {
         let targets = self.own.current();
         call_each(targets, |(kind, listener)| {

@@ -14,12 +14,14 @@ mod journal;
 pub mod listeners;
 mod pairing;
 mod portability;
+mod receive;
 mod schedule;
 mod shared_docs;
 mod sharing;
 mod suggestions;
 mod sync_control;
 mod sync_engine;
+mod watch;
 mod wellbeing;
 
 use std::collections::BTreeMap;
@@ -45,6 +47,7 @@ pub use pairing::{Peer, PeerStatus};
 pub use shared_docs::{Author, Authorship, SharedDocument};
 pub use sharing::{Disclosure, Share};
 pub use suggestions::{ReceivedNote, ReceivedSuggestion};
+pub use watch::{Watched, Watcher};
 
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -84,13 +87,15 @@ impl DocAccess {
         }
     }
 
-    pub fn parse(raw: &str) -> Self {
-        match raw {
+    /// Fails closed: a value this code does not know is an error, never some access.
+    pub fn parse(raw: &str) -> Result<Self> {
+        Ok(match raw {
+            "owner" => DocAccess::Owner,
             "read" => DocAccess::Read,
             "write" => DocAccess::Write,
             "ended" => DocAccess::Ended,
-            _ => DocAccess::Owner,
-        }
+            _ => return Err(Error::invalid("documents.access", "is not a known access")),
+        })
     }
 }
 
@@ -243,7 +248,7 @@ impl Twofold {
             let live = db
                 .read(|c| streams::active_for_doc(c, &row.doc_id))?
                 .is_some();
-            let access = DocAccess::parse(&row.access);
+            let access = DocAccess::parse(&row.access)?;
             docs.put_back(LoadedDoc {
                 outbox: live && matches!(access, DocAccess::Owner | DocAccess::Write),
                 doc_id: row.doc_id,
@@ -405,6 +410,16 @@ impl Twofold {
         f: impl FnOnce(&Docs, &mut LoadedDoc) -> Result<R>,
     ) -> Result<R> {
         let mut docs = self.docs_write();
+        self.with_doc_in(&mut docs, sel, f)
+    }
+
+    /// [`Twofold::with_doc`] with the documents' lock already held.
+    pub(crate) fn with_doc_in<R>(
+        &self,
+        docs: &mut Docs,
+        sel: DocSel<'_>,
+        f: impl FnOnce(&Docs, &mut LoadedDoc) -> Result<R>,
+    ) -> Result<R> {
         let mut target = docs.take(&sel).ok_or_else(|| match sel {
             DocSel::Own(kind) => Error::not_found("document", kind.as_str()),
             DocSel::Id(id) => Error::not_found("document", id.to_string()),
@@ -412,7 +427,7 @@ impl Twofold {
         // A panic inside Automerge or autosurgeon must not leave the document out of the map
         // or half-changed in memory: contain it and go back to what the disk holds.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            f(&docs, &mut target)
+            f(docs, &mut target)
         }))
         .unwrap_or_else(|_| {
             if let Err(e) = self.reload(&mut target) {
@@ -424,6 +439,17 @@ impl Twofold {
         });
         docs.put_back(target);
         result
+    }
+
+    /// [`Twofold::reload`] for a document in the map, after a transaction that changed it in
+    /// memory failed to commit.
+    fn reload_in(&self, docs: &mut Docs, doc_id: &str) {
+        if let Some(mut doc) = docs.take(&DocSel::Id(doc_id)) {
+            if let Err(e) = self.reload(&mut doc) {
+                tracing::error!(error = %e, "reloading a document after a failed commit failed");
+            }
+            docs.put_back(doc);
+        }
     }
 
     /// Replaces the in-memory document with what the database holds.
@@ -480,12 +506,7 @@ impl Twofold {
             Ok(())
         }) {
             // The change is in memory but not on disk: go back to what the disk holds.
-            let stored = self.db.read(|c| chunks::load(c, &doc_id))?;
-            let actor = target.am.get_actor().clone();
-            target.am = load_trusted(&stored.bytes)?;
-            target.am.set_actor(actor);
-            target.chunks = stored.chunks;
-            target.last_seq = stored.last_seq;
+            self.reload(target)?;
             return Err(e);
         }
         target.chunks += 1;
@@ -547,5 +568,18 @@ mod tests {
         drop(store);
         let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("reopen");
         assert_eq!(store.when_well().expect("read"), "still writable");
+    }
+
+    #[test]
+    fn an_unknown_access_read_back_is_an_error_not_ownership() {
+        for known in ["owner", "read", "write", "ended"] {
+            assert_eq!(DocAccess::parse(known).expect("known").as_str(), known);
+        }
+        for unknown in ["", "admin", "Owner", "read "] {
+            assert!(
+                matches!(DocAccess::parse(unknown), Err(Error::Invalid(_))),
+                "{unknown:?}"
+            );
+        }
     }
 }

@@ -77,16 +77,13 @@ impl Twofold {
         let invite = Invite::create(relay, &self.identity.public_keys(), expires_at)
             .map_err(invite_error)?;
         self.db.write(|tx| {
-            tx.execute(
-                "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![
-                    &invite.invite_id[..],
-                    &invite.secret.0[..],
-                    relay,
-                    expires_at as i64,
-                    now_ms()
-                ],
+            outbox::add_invite(
+                tx,
+                &invite.invite_id,
+                &invite.secret.0,
+                relay,
+                expires_at as i64,
+                now_ms(),
             )?;
             outbox::watch_mailbox(
                 tx,
@@ -367,10 +364,7 @@ impl Twofold {
                 return Ok(Received::Rejected(RejectReason::BadPairingMessage));
             }
             // An invite works once: the first valid request retires it.
-            tx.execute(
-                "UPDATE invites SET used_at = ?2 WHERE invite_id = ?1",
-                rusqlite::params![&invite_id[..], now_ms],
-            )?;
+            outbox::use_invite(tx, invite_id, now_ms)?;
             outbox::unwatch_invite(tx, invite_id, MailboxRole::Join)?;
             peers::upsert(tx, &row)?;
             Ok(Received::Control)

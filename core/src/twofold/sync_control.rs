@@ -1,8 +1,12 @@
 //! Control messages from a paired device's channel: grants, writer lists, revocations. Each is
-//! applied in one transaction with the channel's sequence number and cursor.
+//! checked and applied in the receiving transaction, with the channel's sequence number and
+//! cursor; its effect on the documents in memory follows once that transaction commits.
+
+use rusqlite::{Connection, Transaction};
 
 use super::listeners::{ChangeOrigin, SharedChanged};
-use super::{DocAccess, LoadedDoc, Twofold};
+use super::receive::{AfterCommit, Decided, Incoming};
+use super::{DocAccess, Docs, LoadedDoc, Twofold};
 use crate::crypto::{unwrap_doc_key, KeyId, WrapContext};
 use crate::docs::genesis;
 use crate::docs::guarded_load::load_untrusted;
@@ -23,32 +27,32 @@ enum Effect {
     Access(String, DocAccess, bool),
 }
 
+/// What a committed control message changes in memory: its effect, the document it replaced,
+/// and the document whose listeners hear of it.
+pub(super) struct ControlCommitted {
+    effect: Effect,
+    replaced: Option<String>,
+    changed: Option<String>,
+    peer: KeyId,
+}
+
 impl Twofold {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn apply_control(
+    /// Applies a control message from `peer`'s channel inside the receiving transaction.
+    pub(super) fn apply_control_in_tx(
         &self,
-        row: &StreamRow,
-        position: u64,
-        sender: KeyId,
-        seq: u64,
+        tx: &Transaction<'_>,
+        docs: &Docs,
+        incoming: &Incoming<'_>,
         plain: &[u8],
         peer: KeyId,
         now_ms: i64,
-    ) -> Result<Received> {
+    ) -> Result<Decided> {
         let (message, tail) = match payload::decode(plain) {
             Ok(Payload::Control { message, tail }) => (message, tail),
-            _ => {
-                return self.refused_from(
-                    Some(row),
-                    position,
-                    RejectReason::BadControl,
-                    Some((&sender, seq)),
-                )
-            }
+            _ => return incoming.refuse_in_tx(tx, RejectReason::BadControl),
         };
-        let mut docs = self.docs_write();
         let prepared = match &message {
-            ControlMessage::Grant(grant) => self.prepare_grant(&docs, grant, tail, &peer),
+            ControlMessage::Grant(grant) => self.prepare_grant(tx, docs, grant, tail, &peer),
             ControlMessage::Writers { doc_id, .. }
                 if docs
                     .others
@@ -68,55 +72,72 @@ impl Twofold {
         };
         let prepared = match prepared {
             Ok(p) => p,
-            Err(reason) => {
-                drop(docs);
-                return self.refused_from(Some(row), position, reason, Some((&sender, seq)));
-            }
+            Err(reason) => return incoming.refuse_in_tx(tx, reason),
         };
-        let effect = self.db.write(|tx| {
-            let effect = match (&message, prepared) {
-                (ControlMessage::Grant(grant), Some(p)) => {
-                    self.commit_grant(tx, &docs, grant, p, &peer, now_ms)?
-                }
-                (
-                    ControlMessage::Writers {
-                        doc_id,
-                        epoch,
-                        writers,
-                    },
-                    _,
-                ) => {
-                    let current = streams::active_for_doc(tx, doc_id)?;
-                    if current.is_some_and(|s| s.key.epoch() == *epoch) {
-                        let keys = parse_writers(writers).unwrap_or_default();
-                        for k in &keys {
-                            peers::remember_writer(tx, k, now_ms)?;
-                        }
-                        let ids: Vec<KeyId> = keys.iter().map(|k| k.key_id()).collect();
-                        streams::set_writers(tx, doc_id, &ids)?;
+        let effect = match (&message, prepared) {
+            (ControlMessage::Grant(grant), Some(p)) => {
+                self.commit_grant(tx, docs, grant, p, &peer, now_ms)?
+            }
+            (
+                ControlMessage::Writers {
+                    doc_id,
+                    epoch,
+                    writers,
+                },
+                _,
+            ) => {
+                let current = streams::active_for_doc(tx, doc_id)?;
+                if current.is_some_and(|s| s.key.epoch() == *epoch) {
+                    let keys = parse_writers(writers).unwrap_or_default();
+                    for k in &keys {
+                        peers::remember_writer(tx, k, now_ms)?;
                     }
-                    Effect::None
+                    let ids: Vec<KeyId> = keys.iter().map(|k| k.key_id()).collect();
+                    streams::set_writers(tx, doc_id, &ids)?;
                 }
-                // Only a document this peer shared here can end (checked above); for one
-                // this device never got there is nothing to do.
-                (ControlMessage::Revoked { doc_id, .. }, _)
-                    if docs
-                        .others
-                        .get(doc_id)
-                        .is_some_and(|d| d.owner == Some(peer)) =>
-                {
-                    streams::retire_doc(tx, doc_id)?;
-                    outbox::drop_doc_changes(tx, doc_id)?;
-                    chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
-                    Effect::Access(doc_id.clone(), DocAccess::Ended, false)
-                }
-                _ => Effect::None,
-            };
-            streams::set_sender_next(tx, &row.stream, &sender, seq + 1)?;
-            streams::advance_cursor(tx, &row.stream, position)?;
-            Ok(effect)
-        })?;
-        match effect {
+                Effect::None
+            }
+            // Only a document this peer shared here can end (checked above); for one this
+            // device never got there is nothing to do.
+            (ControlMessage::Revoked { doc_id, .. }, _)
+                if docs
+                    .others
+                    .get(doc_id)
+                    .is_some_and(|d| d.owner == Some(peer)) =>
+            {
+                streams::retire_doc(tx, doc_id)?;
+                outbox::drop_doc_changes(tx, doc_id)?;
+                chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
+                Effect::Access(doc_id.clone(), DocAccess::Ended, false)
+            }
+            _ => Effect::None,
+        };
+        streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
+        streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
+        let (replaced, changed) = match message {
+            ControlMessage::Grant(grant) => (grant.replaces, Some(grant.doc_id)),
+            ControlMessage::Revoked { doc_id, .. } => (None, Some(doc_id)),
+            ControlMessage::Writers { .. } => (None, None),
+        };
+        Ok(Decided {
+            received: Received::Control,
+            after: AfterCommit::Control(ControlCommitted {
+                effect,
+                replaced,
+                changed,
+                peer,
+            }),
+        })
+    }
+
+    /// Puts a committed control message's effect into the documents in memory; returns the
+    /// change to tell listeners of.
+    pub(super) fn after_control(
+        &self,
+        docs: &mut Docs,
+        committed: ControlCommitted,
+    ) -> Option<SharedChanged> {
+        match committed.effect {
             Effect::None => {}
             Effect::Upsert(doc) => {
                 docs.others.insert(doc.doc_id.clone(), *doc);
@@ -128,37 +149,30 @@ impl Twofold {
                 }
             }
         }
-        if let ControlMessage::Grant(Grant {
-            replaces: Some(old),
-            ..
-        }) = &message
-        {
-            if docs.others.get(old).is_some_and(|d| d.owner == Some(peer)) {
-                docs.others.remove(old);
+        if let Some(old) = committed.replaced {
+            if docs
+                .others
+                .get(&old)
+                .is_some_and(|d| d.owner == Some(committed.peer))
+            {
+                docs.others.remove(&old);
             }
         }
-        let changed = match &message {
-            ControlMessage::Grant(grant) => Some(grant.doc_id.as_str()),
-            ControlMessage::Revoked { doc_id, .. } => Some(doc_id.as_str()),
-            ControlMessage::Writers { .. } => None,
-        }
-        .and_then(|id| docs.others.get(id))
-        .map(|d| SharedChanged {
-            doc_id: d.doc_id.clone(),
-            kind: d.kind,
-            origin: ChangeOrigin::Peer,
-        });
-        drop(docs);
-        if let Some(event) = changed {
-            self.listeners.notify_shared(&event);
-        }
-        Ok(Received::Control)
+        committed
+            .changed
+            .and_then(|id| docs.others.get(&id))
+            .map(|d| SharedChanged {
+                doc_id: d.doc_id.clone(),
+                kind: d.kind,
+                origin: ChangeOrigin::Peer,
+            })
     }
 
     /// Every check of a grant, and the decoded document, before anything is written.
     fn prepare_grant(
         &self,
-        docs: &super::Docs,
+        conn: &Connection,
+        docs: &Docs,
         grant: &Grant,
         tail: &[u8],
         peer: &KeyId,
@@ -175,9 +189,7 @@ impl Twofold {
                 return Err(RejectReason::NotAllowed);
             }
         }
-        let peer_keys = self
-            .db
-            .read(|c| peers::keys(c, peer))
+        let peer_keys = peers::keys(conn, peer)
             .ok()
             .flatten()
             .ok_or(RejectReason::UnknownSender)?;
@@ -213,8 +225,8 @@ impl Twofold {
 
     fn commit_grant(
         &self,
-        tx: &rusqlite::Transaction<'_>,
-        docs: &super::Docs,
+        tx: &Transaction<'_>,
+        docs: &Docs,
         grant: &Grant,
         mut p: PreparedGrant,
         peer: &KeyId,

@@ -1,0 +1,409 @@
+//! Receiving one envelope read from a stream.
+//!
+//! The checks that need only the bytes and the sender's public keys — size, version, stream,
+//! sender known, signature — run first, outside every lock. Everything that depends on this
+//! device's state — the stream still active, the epoch, the sender's permission, the sender's
+//! sequence number — runs inside the one write transaction that applies the envelope, under
+//! the documents' lock, and only then is the envelope decrypted, decoded and applied. So two
+//! sync sessions on one store (a live session and a background job, or two processes) cannot
+//! both pass the same envelope.
+//!
+//! A refusal changes nothing but a counter, and, for a refusal that retrying cannot fix, the
+//! stream's cursor (so the same bytes are not fetched forever) and, once the sender and its
+//! sequence number are verified, that number (so the sender's later envelopes do not wait
+//! behind it as a gap, for good).
+
+use rusqlite::{Connection, Transaction};
+
+use super::listeners::{ChangeOrigin, DocChanged, SharedChanged};
+use super::sync_control::ControlCommitted;
+use super::{DocSel, Docs, Twofold};
+use crate::crypto::{
+    DecodedEnvelope, EnvelopeError, EnvelopeHeader, KeyId, StreamId, VerifiedEnvelope,
+    MAX_ENVELOPE_LEN,
+};
+use crate::docs::genesis;
+use crate::docs::kind::DocKind;
+use crate::error::{Error, Result};
+use crate::store::peers::{self, PeerState};
+use crate::store::streams::{self, StreamRow};
+use crate::store::{chunks, outbox, shares};
+use crate::sync::payload::{self, Payload};
+use crate::sync::{Access, Received, RejectReason};
+
+pub(super) fn reject_of(e: EnvelopeError) -> RejectReason {
+    match e {
+        EnvelopeError::TooLarge => RejectReason::TooLarge,
+        EnvelopeError::Truncated => RejectReason::Truncated,
+        EnvelopeError::UnsupportedVersion(_) => RejectReason::UnsupportedVersion,
+        EnvelopeError::UnknownSender => RejectReason::UnknownSender,
+        EnvelopeError::BadSignature => RejectReason::BadSignature,
+        EnvelopeError::EpochMismatch => RejectReason::StaleEpoch,
+        EnvelopeError::DecryptFailed => RejectReason::DecryptFailed,
+    }
+}
+
+/// The stateless verdict on an envelope's bytes.
+enum Authenticity<'a> {
+    /// Well formed, for this stream, signed by the device its header names.
+    Authentic(VerifiedEnvelope<'a>),
+    /// Settled without looking further: refused, or this device's own envelope read back.
+    Settled(Received),
+}
+
+/// An envelope whose sender and sequence number were verified and admitted, inside the
+/// transaction that applies it.
+pub(super) struct Incoming<'a> {
+    pub row: &'a StreamRow,
+    pub position: u64,
+    pub sender: KeyId,
+    pub seq: u64,
+}
+
+impl Incoming<'_> {
+    /// Refuses the envelope in the applying transaction. Its sequence number is used up
+    /// with it when retrying cannot help.
+    pub fn refuse_in_tx(&self, tx: &Transaction<'_>, reason: RejectReason) -> Result<Decided> {
+        let received = settle_in_tx(
+            tx,
+            Some(self.row),
+            self.position,
+            Received::Rejected(reason),
+            Some((&self.sender, self.seq)),
+        )?;
+        Ok(Decided::just(received))
+    }
+}
+
+/// What the applying transaction decided, and what changes in memory once it has committed.
+pub(super) struct Decided {
+    pub received: Received,
+    pub after: AfterCommit,
+}
+
+impl Decided {
+    pub fn just(received: Received) -> Decided {
+        Decided {
+            received,
+            after: AfterCommit::Nothing,
+        }
+    }
+}
+
+pub(super) enum AfterCommit {
+    Nothing,
+    /// Changes went into this document in memory: compact it if due, tell its listeners.
+    Changed {
+        doc_id: String,
+        kind: DocKind,
+        own: bool,
+    },
+    /// A control message's effect on the documents in memory.
+    Control(ControlCommitted),
+}
+
+/// Writes what an outcome settled without applying anything: a refusal's counter, and the
+/// cursor (and the sender's number, when `consumed`) past what retrying cannot fix; the
+/// cursor past a duplicate.
+fn settle_in_tx(
+    tx: &Transaction<'_>,
+    row: Option<&StreamRow>,
+    position: u64,
+    outcome: Received,
+    consumed: Option<(&KeyId, u64)>,
+) -> Result<Received> {
+    match (&outcome, row) {
+        (Received::Rejected(reason), row) => {
+            outbox::count_rejection(tx, reason.as_str())?;
+            if let Some(row) = row.filter(|_| !reason.retryable()) {
+                if let Some((sender, seq)) = consumed {
+                    streams::set_sender_next(tx, &row.stream, sender, seq + 1)?;
+                }
+                streams::advance_cursor(tx, &row.stream, position)?;
+            }
+        }
+        (Received::Duplicate, Some(row)) => streams::advance_cursor(tx, &row.stream, position)?,
+        _ => {}
+    }
+    Ok(outcome)
+}
+
+impl Twofold {
+    /// One envelope read from `stream` at relay `position` (dense, from 1).
+    pub fn sync_receive(
+        &self,
+        stream: &StreamId,
+        position: u64,
+        bytes: &[u8],
+        now_ms: i64,
+    ) -> Result<Received> {
+        let Some(row) = self.db.read(|c| streams::get(c, stream))? else {
+            return self.settle(
+                None,
+                position,
+                Received::Rejected(RejectReason::UnknownStream),
+            );
+        };
+        let verified = match self.authenticate(&row, bytes)? {
+            Authenticity::Authentic(v) => v,
+            Authenticity::Settled(outcome) => return self.settle(Some(&row), position, outcome),
+        };
+        let header = *verified.header();
+        let mut docs = self.docs_write();
+        // The document changed in memory inside the transaction, to reload if it fails.
+        let mut touched: Option<String> = None;
+        let decided = self.db.write(|tx| {
+            // Read again inside the transaction: another session may have moved it on.
+            let Some(row) = streams::get(tx, stream)? else {
+                let refused = Received::Rejected(RejectReason::UnknownStream);
+                return settle_in_tx(tx, None, position, refused, None).map(Decided::just);
+            };
+            if let Some(outcome) = self.admit_in_tx(tx, &docs, &row, &header)? {
+                return settle_in_tx(tx, Some(&row), position, outcome, None).map(Decided::just);
+            }
+            let incoming = Incoming {
+                row: &row,
+                position,
+                sender: header.sender,
+                seq: header.seq,
+            };
+            let plain = match verified.decrypt(&row.key) {
+                Ok(plain) => plain,
+                Err(e) => return incoming.refuse_in_tx(tx, reject_of(e)),
+            };
+            match row.peer_id {
+                Some(peer) => self.apply_control_in_tx(tx, &docs, &incoming, &plain, peer, now_ms),
+                None => self.apply_changes_in_tx(tx, &mut docs, &incoming, &plain, &mut touched),
+            }
+        });
+        let decided = match decided {
+            Ok(decided) => decided,
+            Err(e) => {
+                if let Some(doc_id) = touched {
+                    self.reload_in(&mut docs, &doc_id);
+                }
+                return Err(e);
+            }
+        };
+        let event = match decided.after {
+            AfterCommit::Nothing => None,
+            AfterCommit::Changed { doc_id, kind, own } => {
+                if let Some(mut doc) = docs.take(&DocSel::Id(&doc_id)) {
+                    self.compact_if_due(&mut doc);
+                    docs.put_back(doc);
+                }
+                Some(if own {
+                    Changed::Own(DocChanged {
+                        kind,
+                        origin: ChangeOrigin::Peer,
+                    })
+                } else {
+                    Changed::Shared(SharedChanged {
+                        doc_id,
+                        kind,
+                        origin: ChangeOrigin::Peer,
+                    })
+                })
+            }
+            AfterCommit::Control(committed) => self
+                .after_control(&mut docs, committed)
+                .map(Changed::Shared),
+        };
+        // Listeners may call back into the store: never under the documents' lock.
+        drop(docs);
+        match event {
+            Some(Changed::Own(e)) => self.listeners.notify(e),
+            Some(Changed::Shared(e)) => self.listeners.notify_shared(&e),
+            None => {}
+        }
+        Ok(decided.received)
+    }
+
+    /// Records an outcome settled before the applying transaction, in one of its own.
+    fn settle(
+        &self,
+        row: Option<&StreamRow>,
+        position: u64,
+        outcome: Received,
+    ) -> Result<Received> {
+        self.db
+            .write(|tx| settle_in_tx(tx, row, position, outcome, None))
+    }
+
+    /// The checks that need no state but the sender's public keys.
+    fn authenticate<'a>(&self, row: &StreamRow, bytes: &'a [u8]) -> Result<Authenticity<'a>> {
+        let refuse = |r| Ok(Authenticity::Settled(Received::Rejected(r)));
+        let decoded = match DecodedEnvelope::decode(bytes, MAX_ENVELOPE_LEN) {
+            Ok(d) => d,
+            Err(e) => return refuse(reject_of(e)),
+        };
+        // Checked again in the transaction; here it keeps the order of the refusal reasons.
+        if !row.active {
+            return refuse(RejectReason::StaleEpoch);
+        }
+        if decoded.header().stream != row.stream {
+            return refuse(RejectReason::WrongStream);
+        }
+        let sender = decoded.header().sender;
+        let me = self.identity.key_id();
+        let keys = if sender == me {
+            Some(self.identity.public_keys())
+        } else {
+            self.db.read(|c| peers::keys(c, &sender))?
+        };
+        match decoded.verify(|_| keys) {
+            // This device's own envelope, read back from the relay.
+            Ok(_) if sender == me => Ok(Authenticity::Settled(Received::Duplicate)),
+            Ok(verified) => Ok(Authenticity::Authentic(verified)),
+            Err(e) => refuse(reject_of(e)),
+        }
+    }
+
+    /// The checks that depend on this device's state, made in the applying transaction.
+    /// `Some` settles the envelope without applying it.
+    fn admit_in_tx(
+        &self,
+        conn: &Connection,
+        docs: &Docs,
+        row: &StreamRow,
+        header: &EnvelopeHeader,
+    ) -> Result<Option<Received>> {
+        let refuse = |r| Ok(Some(Received::Rejected(r)));
+        if !row.active || header.epoch != row.key.epoch() {
+            return refuse(RejectReason::StaleEpoch);
+        }
+        if !self.may_write_in(conn, docs, row, &header.sender)? {
+            return refuse(RejectReason::NotAllowed);
+        }
+        let expected = streams::sender_next(conn, &row.stream, &header.sender)?;
+        Ok(if header.seq < expected {
+            Some(Received::Duplicate)
+        } else if header.seq > expected {
+            Some(Received::Gap {
+                sender: header.sender,
+                expected,
+                got: header.seq,
+            })
+        } else {
+            None
+        })
+    }
+
+    fn may_write_in(
+        &self,
+        conn: &Connection,
+        docs: &Docs,
+        row: &StreamRow,
+        sender: &KeyId,
+    ) -> Result<bool> {
+        if let Some(peer) = row.peer_id {
+            let removed = peers::get(conn, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
+            return Ok(peer == *sender && !removed);
+        }
+        let Some(doc_id) = row.doc_id.as_deref() else {
+            return Ok(false);
+        };
+        match docs.by_id(doc_id).map(|d| d.owner) {
+            None => Ok(false),
+            Some(Some(owner)) if owner == *sender => Ok(true),
+            Some(Some(_)) => Ok(streams::writers(conn, doc_id)?.contains(sender)),
+            Some(None) => Ok(shares::active_for_doc(conn, doc_id)?
+                .iter()
+                .any(|s| s.peer_id == *sender && s.access == Access::Write)),
+        }
+    }
+
+    /// Devices whose changes a writer may pass on: the owner, and every past or present
+    /// writer of the document.
+    fn allowed_authors_in(
+        &self,
+        conn: &Connection,
+        docs: &Docs,
+        doc_id: &str,
+    ) -> Result<Vec<KeyId>> {
+        let owner = docs.by_id(doc_id).and_then(|d| d.owner);
+        let mut out = vec![owner.unwrap_or_else(|| self.identity.key_id())];
+        if owner.is_some() {
+            out.extend(streams::writers_ever(conn, doc_id)?);
+        } else {
+            out.extend(
+                shares::all(conn)?
+                    .into_iter()
+                    .filter(|s| s.doc_id == doc_id && s.access == Access::Write)
+                    .map(|s| s.peer_id),
+            );
+        }
+        Ok(out)
+    }
+
+    fn apply_changes_in_tx(
+        &self,
+        tx: &Transaction<'_>,
+        docs: &mut Docs,
+        incoming: &Incoming<'_>,
+        plain: &[u8],
+        touched: &mut Option<String>,
+    ) -> Result<Decided> {
+        let Some(doc_id) = incoming.row.doc_id.clone() else {
+            return incoming.refuse_in_tx(tx, RejectReason::MalformedPayload);
+        };
+        let raw = match payload::decode(plain) {
+            Ok(Payload::Changes(raw)) => raw,
+            _ => return incoming.refuse_in_tx(tx, RejectReason::MalformedPayload),
+        };
+        let changes = match payload::parse_changes(raw, self.options.import_limits) {
+            Ok(c) => c,
+            Err(reason) => return incoming.refuse_in_tx(tx, reason),
+        };
+        let sender = incoming.sender;
+        let sender_actor = automerge::ActorId::from(&sender.0[..]);
+        let authors = self.allowed_authors_in(tx, docs, &doc_id)?;
+        let outcome = self.with_doc_in(docs, DocSel::Id(&doc_id), |_, doc| {
+            // The owner may pass on anything (an import); a writer its own changes, and after
+            // a new epoch those of other past or present writers the owner lacked.
+            let genesis_actor = automerge::ActorId::from(&genesis::GENESIS_ACTOR[..]);
+            let foreign = |c: &automerge::Change| {
+                c.actor_id() != &sender_actor
+                    && c.actor_id() != &genesis_actor
+                    && !authors.iter().any(|a| c.actor_id().to_bytes() == a.0)
+            };
+            if doc.owner != Some(sender) && changes.iter().any(foreign) {
+                return Ok(Err(RejectReason::WrongAuthor));
+            }
+            *touched = Some(doc.doc_id.clone());
+            let kind = doc.kind;
+            let n = changes.len();
+            if doc.am.apply_changes(changes.iter().cloned()).is_err()
+                || genesis::kind_of(&doc.am) != Some(kind)
+            {
+                self.reload(doc)?;
+                return Ok(Err(RejectReason::MalformedPayload));
+            }
+            let chunk_seq = doc.last_seq + 1;
+            chunks::append(tx, &doc.doc_id, chunk_seq, raw, false)?;
+            streams::set_sender_next(tx, &incoming.row.stream, &sender, incoming.seq + 1)?;
+            streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
+            doc.chunks += 1;
+            doc.last_seq = chunk_seq;
+            let own = doc.owner.is_none() && doc.peer.is_none();
+            Ok(Ok((kind, n, own)))
+        });
+        match outcome {
+            Ok(Ok((kind, changes, own))) => Ok(Decided {
+                received: Received::Applied { kind, changes },
+                after: AfterCommit::Changed { doc_id, kind, own },
+            }),
+            Ok(Err(reason)) => incoming.refuse_in_tx(tx, reason),
+            Err(Error::Contained { .. }) => {
+                incoming.refuse_in_tx(tx, RejectReason::MalformedPayload)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Whom to tell once the documents' lock is released.
+enum Changed {
+    Own(DocChanged),
+    Shared(SharedChanged),
+}
