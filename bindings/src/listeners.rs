@@ -2,24 +2,25 @@
 //! then a fresh value after every change of what it watches — local edits, imports, and later
 //! changes from peers, whichever thread made them.
 //!
-//! Each subscription has one delivery thread. The core's listener (called on the writing
-//! thread right after the commit, outside every lock) only pokes a channel; the delivery
-//! thread then reads the new value and calls the foreign listener, holding no lock and no
-//! reference to the store while the foreign code runs. Changes that arrive while a delivery is
-//! under way are merged into the next one, so a slow listener sees the latest state rather
-//! than a backlog. Dropping or cancelling the [`SubscriptionHandle`] stops deliveries; closing
-//! the store ends them too.
+//! The semantics live in the core ([`twofold_core::Watcher`]: current value first, changes
+//! coalesced, the store held weakly). This is the adapter: one task on the bindings' runtime
+//! per subscription awaits the watcher and runs each read and delivery on the blocking pool,
+//! so a slow foreign listener holds no runtime worker, no lock and no reference to the store
+//! while its code runs. A slow listener sees the latest state rather than a backlog.
+//! Cancelling or dropping the handle aborts the task (a delivery already under way may still
+//! arrive; none starts after); closing the store ends it too.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 
-use twofold_core::{DocKind, Twofold};
+use tokio::task::AbortHandle;
+use twofold_core::{Twofold, Watched};
 
-use crate::error::{Result, TwofoldError};
+use crate::error::Result;
 use crate::model::documents::DocumentSnapshot;
 use crate::model::home::HomeScreen;
+use crate::runtime::runtime;
 
 /// Receives one document: its current state right after subscribing, then after each change.
 #[uniffi::export(foreign)]
@@ -34,12 +35,66 @@ pub trait HomeScreenListener: Send + Sync {
     fn on_home_screen(&self, home: HomeScreen);
 }
 
+/// The task that delivers to one listener. Cancelling it is final and idempotent.
+#[derive(Debug)]
+pub(crate) struct ListenerTask {
+    cancelled: Arc<AtomicBool>,
+    abort: AbortHandle,
+}
+
+impl ListenerTask {
+    /// Runs `deliveries` on the bindings' runtime; it should check `cancelled` right before
+    /// each delivery.
+    pub(crate) fn spawn<F>(deliveries: impl FnOnce(Arc<AtomicBool>) -> F) -> Result<ListenerTask>
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let task = runtime()?.spawn(deliveries(cancelled.clone()));
+        Ok(ListenerTask {
+            cancelled,
+            abort: task.abort_handle(),
+        })
+    }
+
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.abort.abort();
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs one read and one delivery on the blocking pool, unless cancelled before either. A
+/// panic in the read or in the foreign listener (a throw on that side) must not end the
+/// subscription.
+pub(crate) async fn deliver_blocking<T: Send + 'static>(
+    cancelled: &Arc<AtomicBool>,
+    read: impl FnOnce() -> Option<T> + Send + 'static,
+    deliver: impl FnOnce(T) + Send + 'static,
+) {
+    let cancelled = cancelled.clone();
+    let _ = tokio::task::spawn_blocking(move || {
+        if cancelled.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(Some(value)) = catch_unwind(AssertUnwindSafe(read)) else {
+            return;
+        };
+        if !cancelled.load(Ordering::SeqCst) {
+            let _ = catch_unwind(AssertUnwindSafe(|| deliver(value)));
+        }
+    })
+    .await;
+}
+
 /// Keeps a listener subscribed. `cancel()` stops it; so does dropping the handle (in Kotlin
 /// `close()`, in Swift releasing the last reference).
 #[derive(Debug, uniffi::Object)]
 pub struct SubscriptionHandle {
-    cancelled: Arc<AtomicBool>,
-    core_subscriptions: Mutex<Vec<twofold_core::Subscription>>,
+    task: ListenerTask,
 }
 
 #[uniffi::export]
@@ -47,19 +102,11 @@ impl SubscriptionHandle {
     /// Stops deliveries. A delivery already under way may still arrive; no later change is
     /// delivered. Calling it again does nothing.
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
-        // Unsubscribing from the core drops the channel's senders, which ends the thread.
-        let subs = std::mem::take(
-            &mut *self
-                .core_subscriptions
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()),
-        );
-        drop(subs);
+        self.task.cancel();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.task.is_cancelled()
     }
 }
 
@@ -69,83 +116,31 @@ impl Drop for SubscriptionHandle {
     }
 }
 
-/// What a subscription watches.
-pub(crate) enum Watch<'a> {
-    /// This device's own documents of these kinds.
-    Own(&'a [DocKind]),
-    /// One document shared with this device, by id.
-    Shared(String),
-}
-
-/// Subscribes to what `watch` names and starts the delivery thread: `read` computes the value
-/// from the store, `deliver` hands it to the foreign listener.
+/// Watches `what` in the core: `read` computes the value from the store, `deliver` hands it to
+/// the foreign listener.
 pub(crate) fn subscribe<V: Send + 'static>(
     core: &Arc<Twofold>,
-    watch: Watch<'_>,
-    read: impl Fn(&Twofold) -> Result<V> + Send + 'static,
-    deliver: impl Fn(V) + Send + 'static,
+    what: Watched,
+    read: impl Fn(&Twofold) -> Result<V> + Send + Sync + 'static,
+    deliver: impl Fn(V) + Send + Sync + 'static,
 ) -> Result<Arc<SubscriptionHandle>> {
-    let (tx, rx) = mpsc::channel::<()>();
-    // Subscribe before reading the first value, so that no change can fall in between. The
-    // receiver is gone only when the delivery thread ended; a failed send means nothing then.
-    let core_subscriptions = match watch {
-        Watch::Own(kinds) => kinds
-            .iter()
-            .map(|kind| {
-                let tx = tx.clone();
-                core.subscribe(*kind, move |_| {
-                    let _ = tx.send(());
-                })
-            })
-            .collect(),
-        Watch::Shared(doc_id) => {
-            let tx = tx.clone();
-            vec![core.subscribe_shared(move |changed| {
-                if changed.doc_id == doc_id {
-                    let _ = tx.send(());
-                }
-            })]
+    // Subscribed here, before the task first reads: no change can fall in between.
+    let mut watcher = core.watch(what, move |core| Ok(read(core)));
+    let deliver = Arc::new(deliver);
+    let task = ListenerTask::spawn(|cancelled| async move {
+        while watcher.changed().await {
+            let reader = watcher.reader();
+            let deliver = deliver.clone();
+            deliver_blocking(
+                &cancelled,
+                move || match reader() {
+                    Some(Ok(Ok(value))) => Some(value),
+                    _ => None,
+                },
+                move |value| deliver(value),
+            )
+            .await;
         }
-    };
-    drop(tx);
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let handle = Arc::new(SubscriptionHandle {
-        cancelled: cancelled.clone(),
-        core_subscriptions: Mutex::new(core_subscriptions),
-    });
-    let store = Arc::downgrade(core);
-    std::thread::Builder::new()
-        .name("twofold-listener".to_string())
-        .spawn(move || deliver_loop(&store, &rx, &cancelled, &read, &deliver))
-        .map_err(|_| TwofoldError::Internal {
-            reason: "could not start a listener thread".to_string(),
-        })?;
-    Ok(handle)
-}
-
-fn deliver_loop<V>(
-    store: &Weak<Twofold>,
-    changes: &mpsc::Receiver<()>,
-    cancelled: &AtomicBool,
-    read: &impl Fn(&Twofold) -> Result<V>,
-    deliver: &impl Fn(V),
-) {
-    loop {
-        // The store is only borrowed while reading: a closed store is not kept open here.
-        let Some(core) = store.upgrade() else { return };
-        let value = catch_unwind(AssertUnwindSafe(|| read(&core)));
-        drop(core);
-        if cancelled.load(Ordering::SeqCst) {
-            return;
-        }
-        if let Ok(Ok(value)) = value {
-            // A listener that throws (a panic on this side) must not end the subscription.
-            let _ = catch_unwind(AssertUnwindSafe(|| deliver(value)));
-        }
-        // Wait for the next change; merge any that piled up meanwhile.
-        if changes.recv().is_err() {
-            return;
-        }
-        while changes.try_recv().is_ok() {}
-    }
+    })?;
+    Ok(Arc::new(SubscriptionHandle { task }))
 }

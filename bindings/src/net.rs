@@ -5,12 +5,12 @@
 //! Network calls run on the bindings' runtime; a session keeps its store's core alive, so
 //! stop live sync and drop the session before closing the store.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use twofold_core::{LiveSync, NetOptions, SyncClient};
 
 use crate::error::{guard, Result, TwofoldError};
+use crate::listeners::{deliver_blocking, ListenerTask};
 use crate::model::net::{SyncReport, SyncStatus};
 use crate::runtime::runtime;
 use crate::store::TwofoldStore;
@@ -31,15 +31,13 @@ pub struct SyncSession {
 /// Keeps a status listener subscribed; `cancel()` (or dropping it) stops deliveries.
 #[derive(Debug, uniffi::Object)]
 pub struct StatusSubscription {
-    cancelled: Arc<AtomicBool>,
-    wake: Arc<tokio::sync::Notify>,
+    task: ListenerTask,
 }
 
 #[uniffi::export]
 impl StatusSubscription {
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
-        self.wake.notify_one();
+        self.task.cancel();
     }
 }
 
@@ -109,46 +107,30 @@ impl SyncSession {
         self.client.status().into()
     }
 
-    /// Calls `listener` with the current status, then after every change, on a thread of
-    /// its own; a burst of changes may arrive as its last state only.
+    /// Calls `listener` with the current status, then after every change; a burst of
+    /// changes may arrive as its last state only.
     pub fn watch_status(
         &self,
         listener: Arc<dyn SyncStatusListener>,
     ) -> Result<Arc<StatusSubscription>> {
         guard(|| {
-            let rt = runtime()?;
             let mut status = self.client.watch_status();
-            let cancelled = Arc::new(AtomicBool::new(false));
-            let wake = Arc::new(tokio::sync::Notify::new());
-            let subscription = Arc::new(StatusSubscription {
-                cancelled: cancelled.clone(),
-                wake: wake.clone(),
-            });
-            let handle = rt.handle().clone();
-            std::thread::Builder::new()
-                .name("twofold-sync-status".to_string())
-                .spawn(move || loop {
+            let task = ListenerTask::spawn(|cancelled| async move {
+                loop {
                     let current: SyncStatus = status.borrow_and_update().clone().into();
-                    if cancelled.load(Ordering::SeqCst) {
+                    let listener = listener.clone();
+                    deliver_blocking(
+                        &cancelled,
+                        move || Some(current),
+                        move |s| listener.on_status(s),
+                    )
+                    .await;
+                    if status.changed().await.is_err() {
                         return;
                     }
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        listener.on_status(current)
-                    }));
-                    let more = handle.block_on(async {
-                        tokio::select! {
-                            changed = status.changed() => changed.is_ok(),
-                            _ = wake.notified() => false,
-                        }
-                    });
-                    if !more {
-                        return;
-                    }
-                })
-                .map_err(|_| TwofoldError::Internal {
-                    reason: "could not start a listener thread".to_string(),
-                })?;
-            Ok(subscription)
+                }
+            })?;
+            Ok(Arc::new(StatusSubscription { task }))
         })
     }
 }

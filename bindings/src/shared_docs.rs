@@ -7,7 +7,7 @@
 //! `Section<T>` is generated once, from the list in `model::sharing`. Writing a document shared
 //! read-only (or whose share ended) is `NotAllowed`.
 
-use twofold_core::{sections, Item, Section, SectionId, Twofold};
+use twofold_core::{sections, Item, Section, SectionId, Twofold, Watched};
 
 use crate::convert::{self, ToCore};
 use std::sync::Arc;
@@ -189,7 +189,7 @@ impl TwofoldStore {
             let read_id = doc_id.clone();
             listeners::subscribe(
                 &core,
-                listeners::Watch::Shared(doc_id),
+                Watched::Shared(doc_id),
                 move |core| Ok(core.shared_snapshot(&read_id)?.into()),
                 move |snapshot| listener.on_document(snapshot),
             )

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use twofold_core::{
-    sections, DocKind, ItemId, JsonExport, LoadLimits, OpenOptions, Twofold, KEY_LEN,
+    sections, DocKind, ItemId, JsonExport, LoadLimits, OpenOptions, Twofold, Watched, KEY_LEN,
 };
 
 use crate::convert::{self, ToCore};
@@ -342,7 +342,7 @@ impl TwofoldStore {
             let kind: DocKind = kind.into();
             listeners::subscribe(
                 &core,
-                listeners::Watch::Own(&[kind]),
+                Watched::Own(vec![kind]),
                 move |core| read_snapshot(core, kind),
                 move |snapshot| listener.on_document(snapshot),
             )
@@ -361,7 +361,7 @@ impl TwofoldStore {
             let today = convert::day::to_core(today, "", "today")?;
             listeners::subscribe(
                 &core,
-                listeners::Watch::Own(&DocKind::ALL),
+                Watched::Own(DocKind::ALL.to_vec()),
                 move |core| Ok(core.home_screen(today)?.into()),
                 move |home| listener.on_home_screen(home),
             )
