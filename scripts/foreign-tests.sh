@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs the Kotlin, Swift and Python suites of tests/foreign against freshly generated bindings.
 #
-#   scripts/foreign-tests.sh                  # all three suites, debug library
+#   scripts/foreign-tests.sh                  # every suite, debug library
 #   scripts/foreign-tests.sh --release        # ... against the release library
 #   scripts/foreign-tests.sh kotlin python    # only some suites
+#
+# Suites: kotlin, swift, python (tests/foreign), and the demo apps' layers below their UI:
+# android (android-demo/test-jvm.sh: twofold-kit and the view models on the JVM) and ios
+# (ios-demo/test-linux.sh: TwofoldKit and the app's models with `swift test` on Linux).
 #
 # Steps: install (or reuse) the toolchains with scripts/toolchains/{kotlin,swift,python}.sh —
 # in the background, while scripts/bindgen.sh builds the library and generates the bindings —
@@ -20,7 +24,7 @@
 # stopped and its directory removed on exit. If it cannot be built or started, every suite
 # fails (the suites' relay tests need it). Its log: build/foreign/logs/relay.log.
 #
-# The last line is always `foreign: N passed, M failed`, counting SUITES (at most 3). A suite
+# The last line is always `foreign: N passed, M failed`, counting SUITES (at most 5). A suite
 # whose toolchain could not be installed, or that could not be built, counts as failed: none is
 # ever skipped silently. Exits 0 only when every requested suite passed.
 set -uo pipefail
@@ -34,12 +38,15 @@ suites=()
 for arg in "$@"; do
     case "$arg" in
         --release) bindgen_flags+=(--release); profile=release ;;
-        kotlin|swift|python) suites+=("$arg") ;;
+        kotlin|swift|python|android|ios) suites+=("$arg") ;;
         -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "foreign-tests.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
-[[ ${#suites[@]} -gt 0 ]] || suites=(kotlin swift python)
+[[ ${#suites[@]} -gt 0 ]] || suites=(kotlin swift python android ios)
+
+# The toolchain each suite needs (the demo apps' layers use the same Kotlin and Swift).
+declare -A toolchain_of=([kotlin]=kotlin [swift]=swift [python]=python [android]=kotlin [ios]=swift)
 
 work=$root/build/foreign
 logs=$work/logs
@@ -94,9 +101,13 @@ fail() { # fail SUITE WHY [LOG]
 }
 
 # --- toolchains (background) and bindings (foreground) ----------------------------------------
+declare -A toolchain_started=()
 for suite in "${suites[@]}"; do
-    scripts/toolchains/"$suite".sh >"$work/$suite.env" 2>"$logs/toolchain-$suite.log" &
-    toolchain_pid[$suite]=$!
+    tool=${toolchain_of[$suite]}
+    [[ -n "${toolchain_started[$tool]:-}" ]] && continue
+    toolchain_started[$tool]=1
+    scripts/toolchains/"$tool".sh >"$work/$tool.env" 2>"$logs/toolchain-$tool.log" &
+    toolchain_pid[$tool]=$!
 done
 
 t0=$SECONDS
@@ -169,17 +180,22 @@ fi
 source tests/foreign/lib.sh
 libdir=$bindings/lib
 
-toolchain_ready() { # toolchain_ready SUITE: waits for its installer; loads its exports
-    local rc=0
-    wait "${toolchain_pid[$1]}" || rc=$?
-    unset "toolchain_pid[$1]"
+declare -A toolchain_rc=()
+toolchain_ready() { # toolchain_ready SUITE: waits for its toolchain's installer; loads its exports
+    local tool=${toolchain_of[$1]} rc=0
+    if [[ -n "${toolchain_pid[$tool]:-}" ]]; then
+        wait "${toolchain_pid[$tool]}" || rc=$?
+        unset "toolchain_pid[$tool]"
+        toolchain_rc[$tool]=$rc
+    fi
+    rc=${toolchain_rc[$tool]:-1}
     if [[ $rc -ne 0 ]]; then
-        fail "$1" "its toolchain could not be installed (scripts/toolchains/$1.sh exit $rc)" \
-            "$logs/toolchain-$1.log"
+        fail "$1" "its toolchain could not be installed (scripts/toolchains/$tool.sh exit $rc)" \
+            "$logs/toolchain-$tool.log"
         return 1
     fi
     # shellcheck disable=SC1090
-    source "$work/$1.env"
+    source "$work/$tool.env"
 }
 
 closing_line() { # closing_line LOG REGEX: the last line of LOG matching REGEX
@@ -254,6 +270,41 @@ run_python() {
         fail python "${line:-pytest exit $rc}" "$log"
     fi
 }
+
+# --- the demo apps' layers below their UI ------------------------------------------------------
+# make-dataset writes the five-year store for their "open and show today" measurement; the
+# Rust test stage has just built it (twofold-tests' binaries), so this is usually a no-op.
+make_dataset() {
+    local target_dir
+    target_dir=$(cargo metadata --format-version 1 --no-deps \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])') || return 1
+    cargo build --locked -p twofold-tests --bin make-dataset >>"$logs/make-dataset.log" 2>&1 \
+        || return 1
+    echo "$target_dir/debug/make-dataset"
+}
+
+run_app_layer() { # run_app_layer SUITE SCRIPT CLOSING_REGEX
+    local suite=$1 script=$2 regex=$3 log=$logs/$1.log t0=$SECONDS rc=0 dataset line
+    toolchain_ready "$suite" || return 0
+    if ! dataset=$(make_dataset); then
+        fail "$suite" "make-dataset could not be built" "$logs/make-dataset.log"
+        return 0
+    fi
+    TWOFOLD_BINDINGS=$bindings TWOFOLD_MAKE_DATASET=$dataset "$script" >"$log" 2>&1 || rc=$?
+    line=$(closing_line "$log" "$regex")
+    if [[ $rc -eq 0 && -n "$line" ]]; then
+        say "$suite: $(echo "$line" | sed 's/^[[:space:]]*//') — ran in $((SECONDS - t0))s"
+        # Their measurements ("open the five-year store and show today"), for the record.
+        grep -E '^(android-jvm: cold start|test-linux: five-year measurement)' "$log" \
+            | sed 's/^/foreign:   /'
+        passed=$((passed + 1))
+    else
+        fail "$suite" "${line:-$script exit $rc}" "$log"
+    fi
+}
+
+run_android() { run_app_layer android android-demo/test-jvm.sh '^OK \('; }
+run_ios() { run_app_layer ios ios-demo/test-linux.sh '^[[:space:]]*Executed [0-9]+ tests?, with 0 failures'; }
 
 for suite in "${suites[@]}"; do
     "run_$suite"
