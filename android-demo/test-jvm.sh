@@ -81,6 +81,20 @@ if grep -rlE '^import (android|androidx)\.' "$here/twofold-kit/src" "$here/app-m
     die "twofold-kit or app-model imports Android classes"
 fi
 
+# The app itself is not compiled here (no Android SDK), so check what can be: every string and
+# plural it names exists in English (values/) and Spanish (values-es/), and the two list the
+# same names (app_name may stay untranslated).
+res=$here/app/src/main/res
+names() { grep -oE "<(string|plurals) name=\"[a-z_0-9]+\"" "$1" | sed -E 's/.*name="([^"]+)"/\1/' | sort -u; }
+used=$(grep -rhoE 'R\.(string|plurals)\.[a-z_0-9]+' "$here/app/src/main/kotlin" | sed -E 's/R\.(string|plurals)\.//' | sort -u)
+missing_en=$(comm -23 <(echo "$used") <(names "$res/values/strings.xml"))
+differ=$(diff <(names "$res/values/strings.xml" | grep -vx app_name) <(names "$res/values-es/strings.xml"))
+if [[ -n "$missing_en" || -n "$differ" ]]; then
+    [[ -n "$missing_en" ]] && say "strings used by the app but not in values/strings.xml: $missing_en"
+    [[ -n "$differ" ]] && say "values/ and values-es/ differ: $differ"
+    die "the app's string resources are incomplete"
+fi
+
 # --- compile -----------------------------------------------------------------------------------
 t0=$SECONDS
 stamp=$(sha256sum "$generated" | cut -d' ' -f1)

@@ -76,6 +76,8 @@ data class ScheduleState(
     val draft: MeetingDraft? = null,
     val fieldError: Pair<String, String>? = null,
     val preview: FeedPreview? = null,
+    /** Why the last feed download failed (the core's refusals are [ScreenModel.problem]). */
+    val feedFailure: FeedFailure? = null,
     val lastImport: ImportReport? = null,
 )
 
@@ -130,7 +132,14 @@ class ScheduleModel(
 
     /** Downloads the feed at [url] (the person typed it) and previews it. */
     fun previewFeedFromUrl(url: String, filter: MeetingGuideFilter = MeetingGuideFilter()): Job = act {
-        previewFeed(fetcher.fetch(url), filter)
+        _state.update { it.copy(feedFailure = null) }
+        val bytes = try {
+            fetcher.fetch(url)
+        } catch (e: FeedFetchFailed) {
+            _state.update { it.copy(feedFailure = e.failure) }
+            return@act
+        }
+        previewFeed(bytes, filter)
     }
 
     /** Previews a feed file's bytes: nothing is written; every new entry is ticked. */

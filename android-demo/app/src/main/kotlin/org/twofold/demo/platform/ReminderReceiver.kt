@@ -18,13 +18,13 @@ class ReminderReceiver : BroadcastReceiver() {
             context, 0, Intent(context, MainActivity::class.java), PendingIntent.FLAG_IMMUTABLE,
         )
         val notification = NotificationCompat.Builder(context, ReminderScheduler.CHANNEL)
-            .setSmallIcon(R.drawable.ic_launcher)
+            .setSmallIcon(R.drawable.ic_notification)
             .setContentTitle(context.getString(R.string.reminder_title))
             .setContentText(text)
             // What a locked screen shows: never the meeting, whatever the setting.
             .setPublicVersion(
                 NotificationCompat.Builder(context, ReminderScheduler.CHANNEL)
-                    .setSmallIcon(R.drawable.ic_launcher)
+                    .setSmallIcon(R.drawable.ic_notification)
                     .setContentTitle(context.getString(R.string.reminder_title))
                     .build(),
             )

@@ -8,6 +8,7 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.Button
 import androidx.compose.material3.ListItem
+import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
@@ -26,6 +27,7 @@ import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import org.twofold.core.AttendanceStatus
 import org.twofold.demo.R
+import org.twofold.demo.model.FeedFailure
 import org.twofold.demo.model.ScheduleModel
 import org.twofold.demo.platform.Intents
 import org.twofold.demo.ui.ProblemLine
@@ -80,6 +82,9 @@ fun ScheduleScreen() {
                     ) { Text(fromFile) }
                 }
             }
+            state.feedFailure?.let { failure ->
+                item { Text(stringResource(feedFailureText(failure)), color = MaterialTheme.colorScheme.error) }
+            }
             state.lastImport?.let { r ->
                 item { Text(stringResource(R.string.import_result, r.added.toInt(), r.updated.toInt(), r.skipped.toInt())) }
             }
@@ -106,4 +111,11 @@ fun ScheduleScreen() {
             }
         }
     }
+}
+
+private fun feedFailureText(f: FeedFailure): Int = when (f) {
+    FeedFailure.NOT_A_URL -> R.string.feed_not_a_url
+    FeedFailure.NOT_HTTPS -> R.string.feed_not_https
+    FeedFailure.TOO_LARGE -> R.string.feed_too_large
+    FeedFailure.UNREACHABLE -> R.string.feed_unreachable
 }
