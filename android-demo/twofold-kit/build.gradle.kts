@@ -19,11 +19,8 @@ kotlin {
     }
 }
 
-sourceSets {
-    main {
-        kotlin.srcDir("src/generated/kotlin")
-    }
-}
+// The uniffi-generated Kotlin (build-core.sh writes it; gitignored) compiles with the layer.
+kotlin.sourceSets.getByName("main").kotlin.srcDir("src/generated/kotlin")
 
 dependencies {
     api(libs.kotlinx.coroutines.core)
