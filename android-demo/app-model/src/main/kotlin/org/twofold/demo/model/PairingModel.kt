@@ -3,6 +3,7 @@ package org.twofold.demo.model
 import java.time.Clock
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -65,6 +66,17 @@ class PairingModel(
         if (asking != null) _state.update { it.copy(pending = asking) }
     }
 
+    /**
+     * While the invite is shown: [checkForAnswer] every [everyMs] until someone answers, so
+     * the code appears without a tap. Call it from the screen (it stops when the screen goes).
+     */
+    suspend fun waitForAnswer(everyMs: Long = POLL_MS) {
+        while (_state.value.invite != null && _state.value.pending == null) {
+            checkForAnswer().join()
+            if (_state.value.pending == null) delay(everyMs)
+        }
+    }
+
     /** After comparing the codes. Sends the decision at once. */
     fun approve(peerId: String): Job = act {
         store.call { approvePairing(peerId) }
@@ -105,6 +117,14 @@ class PairingModel(
         if (now != null && now.status != PeerStatus.AWAITING_APPROVAL) _state.update { it.copy(pending = null) }
     }
 
+    /** The mentor's side of [waitForAnswer]: [checkForApproval] until the owner decided. */
+    suspend fun waitForApproval(everyMs: Long = POLL_MS) {
+        while (_state.value.pending?.status == PeerStatus.AWAITING_APPROVAL) {
+            checkForApproval().join()
+            if (_state.value.pending != null) delay(everyMs)
+        }
+    }
+
     fun unpair(peerId: String): Job = act {
         store.call { unpair(peerId) }
         relays.all().forEach { it.syncNow() }
@@ -118,6 +138,8 @@ class PairingModel(
 
     companion object {
         const val INVITE_MINUTES = 15L
+        /** How often a waiting pairing screen asks the relay (a few small requests a minute). */
+        const val POLL_MS = 3_000L
 
         /** For callers that must tell a refused invite from other problems. */
         fun isBadInvite(e: TwofoldError?) = e is TwofoldError.InvalidInput && e.field == "invite"

@@ -84,12 +84,12 @@ class TwoDevicesTest {
             rosaPairing.acceptInvite(invite, "Rosa").join()
             val rosaSees = assertNotNull(rosaPairing.state.value.pending, "${rosaPairing.problem.value}")
             assertEquals(PeerStatus.AWAITING_APPROVAL, rosaSees.status)
-            repeat(10) { if (lenaPairing.state.value.pending == null) lenaPairing.checkForAnswer().join() }
+            withTimeout(30_000) { lenaPairing.waitForAnswer(everyMs = 100) }
             val lenaSees = assertNotNull(lenaPairing.state.value.pending, "Rosa's answer arrived")
             assertEquals(rosaSees.verificationCode, lenaSees.verificationCode, "both screens show the same code")
             assertEquals("Rosa", lenaSees.displayName)
             lenaPairing.approve(lenaSees.id).join()
-            repeat(10) { if (rosaPairing.state.value.pending != null) rosaPairing.checkForApproval().join() }
+            withTimeout(30_000) { rosaPairing.waitForApproval(everyMs = 100) }
             assertEquals(PeerStatus.PAIRED, rosaPairing.state.value.peers.single().status)
             assertEquals(url, rosa.relays.all().single().url, "Rosa syncs with Lena's relay only")
 

@@ -69,6 +69,7 @@ fun PairingScreen() {
                         }
                     }
                 } else {
+                    LaunchedEffect(pending.id) { model.waitForApproval() }
                     val check = stringResource(R.string.pairing_check_approval)
                     Text(stringResource(R.string.pairing_waiting_for_owner))
                     OutlinedButton(onClick = { model.checkForApproval() }, modifier = Modifier.semantics { contentDescription = check }) { Text(check) }
@@ -79,6 +80,7 @@ fun PairingScreen() {
                 Button(onClick = { model.createInvite(myName) }, enabled = myName.isNotBlank(),
                     modifier = Modifier.semantics { contentDescription = show }) { Text(show) }
                 state.invite?.let { invite ->
+                    LaunchedEffect(invite) { model.waitForAnswer() }
                     QrCode(invite, stringResource(R.string.pairing_qr_description))
                     val check = stringResource(R.string.pairing_check_answer)
                     OutlinedButton(onClick = { model.checkForAnswer() }, modifier = Modifier.semantics { contentDescription = check }) { Text(check) }
