@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger
  * Sync of one store over the relay at [url]: [syncNow] for WorkManager, [startLive] /
  * [stopLive] for the foreground, [status] for the UI.
  *
- * [status] is a `StateFlow`: its value is always the latest status (read from the session when
- * nobody watches), and while anyone collects it one native status listener feeds it. With
+ * [status] is a `StateFlow` fed by one native status listener while anyone collects it; with
  * `WhileSubscribed(0)` that listener is cancelled as soon as the last collector goes, so a
- * screen that is not shown costs no thread.
+ * screen that is not shown costs no thread. Its `value` is the last status seen while
+ * watched; [currentStatus] asks the session directly.
  */
 class RelaySync internal constructor(
     val url: String,
@@ -49,6 +49,9 @@ class RelaySync internal constructor(
         }
     }.buffer(Channel.CONFLATED)
         .stateIn(scope, SharingStarted.WhileSubscribed(), session.status())
+
+    /** The status right now, watched or not. */
+    fun currentStatus(): SyncStatus = session.status()
 
     /**
      * Pushes what waits, pulls what is new. A network problem is in the report's

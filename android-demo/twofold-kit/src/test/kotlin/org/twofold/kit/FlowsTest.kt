@@ -119,6 +119,7 @@ class FlowsTest {
         while (status !is SyncStatus.Offline) status = statuses.next()
         assertEquals(SyncProblem.Offline, status.problem)
         assertIs<SyncStatus.Offline>(relay.status.value)
+        assertIs<SyncStatus.Offline>(relay.currentStatus())
 
         watcher.cancel()
         watcher.join()

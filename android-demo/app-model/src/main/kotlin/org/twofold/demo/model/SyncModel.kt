@@ -48,7 +48,7 @@ class SyncModel(private val relays: Relays, scope: CoroutineScope) : ScreenModel
 
     private suspend fun publish(report: SyncReport? = _state.value.lastReport) {
         _state.value = SyncState(
-            relays = relays.all().map { RelayState(it.url, it.status.value, it.isLive) },
+            relays = relays.all().map { RelayState(it.url, it.currentStatus(), it.isLive) },
             lastReport = report,
         )
     }
