@@ -8,9 +8,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use twofold_core::{
-    sections, DocKind, ItemId, JsonExport, LoadLimits, OpenOptions, Twofold, Watched, KEY_LEN,
-};
+use twofold_core::{sections, DocKind, ItemId, LoadLimits, OpenOptions, Twofold, Watched, KEY_LEN};
 
 use crate::convert::{self, ToCore};
 use crate::error::{guard, install_panic_hook, Result, TwofoldError};
@@ -58,6 +56,7 @@ impl ToCore for StoreOptions {
                 max_bytes: convert::count::to_core(self.import_max_bytes, at, "import_max_bytes")?,
                 max_inflated: self.import_max_inflated_bytes,
             },
+            ..OpenOptions::default()
         })
     }
 }
@@ -83,11 +82,7 @@ fn item_id(field: &str, raw: &str) -> Result<ItemId> {
 /// One document's typed state, read atomically. The core has no public typed snapshot read,
 /// so this goes through its JSON export (one read lock) and back.
 pub(crate) fn read_snapshot(core: &Twofold, kind: DocKind) -> Result<DocumentSnapshot> {
-    let json = core.export_json(kind)?;
-    let export: JsonExport = serde_json::from_str(&json).map_err(|_| TwofoldError::Internal {
-        reason: "could not read the document back".to_string(),
-    })?;
-    Ok(export.document.into())
+    Ok(core.snapshot(kind)?.into())
 }
 
 impl TwofoldStore {

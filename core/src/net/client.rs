@@ -66,10 +66,6 @@ pub struct SyncClient {
     pub(super) exchanging: tokio::sync::Mutex<()>,
 }
 
-pub(super) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 /// What a locked run does: a whole exchange, or only a push (live sync, on a commit).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Step {
@@ -152,15 +148,16 @@ impl SyncClient {
         let net = net?;
         report.pending = self
             .engine(|s| {
-                let out = s.sync_outgoing(now_ms())?;
+                let out = s.sync_outgoing(s.now_ms())?;
                 Ok((out.envelopes.len() + out.mailbox.len()) as u64)
             })
             .await?;
         match net {
             Ok(()) if !settled => {}
             Ok(()) => {
-                self.status
-                    .send_replace(SyncStatus::UpToDate { at_ms: now_ms() });
+                self.status.send_replace(SyncStatus::UpToDate {
+                    at_ms: self.store.now_ms(),
+                });
             }
             Err(problem) => {
                 tracing::info!(problem = %problem, "sync interrupted");
@@ -215,7 +212,7 @@ impl SyncClient {
         report: &mut SyncReport,
         progress: &mut Progress,
     ) -> Result<Net> {
-        let out = self.engine(|s| s.sync_outgoing(now_ms())).await?;
+        let out = self.engine(|s| s.sync_outgoing(s.now_ms())).await?;
         progress.to_send += (out.envelopes.len() + out.mailbox.len()) as u64;
         for post in out.mailbox {
             if let Err(p) = self.api.post_mailbox(&post.mailbox, &post.bytes).await {
@@ -240,7 +237,7 @@ impl SyncClient {
                 return Ok(Err(p));
             }
             let id = e.id;
-            self.engine(move |s| s.sync_acked(id, now_ms())).await?;
+            self.engine(move |s| s.sync_acked(id, s.now_ms())).await?;
             report.sent += 1;
             report.sent_bytes += e.envelope.len() as u64;
             self.advance(progress, |p| p.sent += 1);
@@ -345,7 +342,7 @@ impl SyncClient {
             return Ok(Vec::new());
         }
         self.engine(move |s| {
-            let now = now_ms();
+            let now = s.now_ms();
             records.iter().map(|r| one(s, r, now)).collect()
         })
         .await

@@ -158,7 +158,7 @@ impl SyncClient {
             return Ok(Ended::Problem(p));
         }
         self.status.send_replace(SyncStatus::UpToDate {
-            at_ms: super::client::now_ms(),
+            at_ms: self.store.now_ms(),
         });
         let mut resync = tokio::time::interval_at(
             Instant::now() + self.options.resync_every,
@@ -243,7 +243,7 @@ impl SyncClient {
             return self.locked_exchange(true).await;
         }
         self.status.send_replace(SyncStatus::UpToDate {
-            at_ms: super::client::now_ms(),
+            at_ms: self.store.now_ms(),
         });
         Ok(Ok(()))
     }

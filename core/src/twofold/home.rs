@@ -53,8 +53,8 @@ pub struct HomeScreen {
 const RECENT: usize = 7;
 const NEXT_MEETINGS: usize = 3;
 
-fn next_meetings(meetings: &[Meeting], today: Day) -> Vec<Occurrence> {
-    let now = chrono::Utc::now();
+fn next_meetings(meetings: &[Meeting], today: Day, now_ms: i64) -> Vec<Occurrence> {
+    let now = chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
     let from = if now.date_naive() == today.0 {
         now
     } else {
@@ -136,7 +136,7 @@ impl Twofold {
                 .collect();
 
             let mut meetings = items::list(docs.get(DocKind::Schedule)?, s::MEETINGS)?;
-            let next_meetings = next_meetings(&meetings, today);
+            let next_meetings = next_meetings(&meetings, today, self.now_ms());
             meetings.sort_by(|a, b| (a.start.0.time(), &a.name).cmp(&(b.start.0.time(), &b.name)));
 
             Ok(HomeScreen {

@@ -6,6 +6,7 @@
 //! transaction with `synchronous=FULL` → tell the listeners. A write the call acknowledged is
 //! on disk.
 
+mod clock;
 mod formats;
 mod home;
 mod insights;
@@ -40,6 +41,7 @@ use crate::store::chunks::{self, DocumentRow};
 use crate::store::database::{self, Database, KEY_LEN};
 use crate::store::{identity, outbox, streams};
 
+pub use clock::Clock;
 pub use home::{HomeScreen, LadderRung, Streak};
 pub use journal::{LapseRecorded, NewCheckIn};
 pub use listeners::{ChangeOrigin, DocChanged, SharedChanged, Subscription};
@@ -55,6 +57,8 @@ pub struct OpenOptions {
     pub compact_after_chunks: usize,
     /// Bounds for imported Automerge bytes.
     pub import_limits: LoadLimits,
+    /// Where the store reads the time.
+    pub clock: Clock,
 }
 
 impl Default for OpenOptions {
@@ -62,6 +66,7 @@ impl Default for OpenOptions {
         OpenOptions {
             compact_after_chunks: 256,
             import_limits: LoadLimits::default(),
+            clock: Clock::system(),
         }
     }
 }
@@ -177,10 +182,6 @@ pub struct Twofold {
     options: OpenOptions,
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 fn load_trusted(bytes: &[u8]) -> Result<AutoCommit> {
     // Our own encrypted file, but a panic in the loader must still not take the app down.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| AutoCommit::load(bytes)))
@@ -196,6 +197,11 @@ pub(crate) fn genesis_kind(am: &AutoCommit) -> Result<DocKind> {
 }
 
 impl Twofold {
+    /// Now, by the clock in the open options.
+    pub fn now_ms(&self) -> i64 {
+        self.options.clock.now_ms()
+    }
+
     pub fn open(path: impl AsRef<Path>, key: &[u8; KEY_LEN]) -> Result<Self> {
         Self::open_with(path, key, OpenOptions::default())
     }
@@ -208,9 +214,9 @@ impl Twofold {
         let db = Database::open(path.as_ref(), key)?;
         let identity = match db.read(identity::load)? {
             Some(identity) => identity,
-            None => db.write(|tx| identity::create(tx, now_ms()))?,
+            None => db.write(|tx| identity::create(tx, options.clock.now_ms()))?,
         };
-        let docs = match Self::load_docs(&db, &identity) {
+        let docs = match Self::load_docs(&db, &identity, options.clock.now_ms()) {
             Ok(docs) => docs,
             Err(e) if database::is_corruption(&e) => return Err(db.into_corrupt()),
             Err(e) => return Err(e),
@@ -237,7 +243,7 @@ impl Twofold {
         ActorId::from(&identity.key_id().0[..])
     }
 
-    fn load_docs(db: &Database, identity: &DeviceIdentity) -> Result<Docs> {
+    fn load_docs(db: &Database, identity: &DeviceIdentity, now_ms: i64) -> Result<Docs> {
         let actor = Self::actor_of(identity);
         let rows = db.read(chunks::documents)?;
         let mut docs = Docs::default();
@@ -267,7 +273,7 @@ impl Twofold {
             .filter(|k| !docs.owner.contains_key(k))
             .collect();
         for kind in missing {
-            let doc = Self::create_doc(db, &actor, kind, None)?;
+            let doc = Self::create_doc(db, &actor, kind, None, now_ms)?;
             docs.owner.insert(kind, doc);
         }
         Ok(docs)
@@ -279,6 +285,7 @@ impl Twofold {
         actor: &ActorId,
         kind: DocKind,
         peer: Option<KeyId>,
+        now_ms: i64,
     ) -> Result<LoadedDoc> {
         let mut am = genesis::genesis(kind, actor)?;
         let row = DocumentRow {
@@ -291,7 +298,7 @@ impl Twofold {
         };
         let bytes = am.save();
         db.write(|tx| {
-            chunks::insert_document(tx, &row, now_ms())?;
+            chunks::insert_document(tx, &row, now_ms)?;
             chunks::append(tx, &row.doc_id, 1, &bytes, true)
         })?;
         Ok(LoadedDoc {
@@ -480,7 +487,7 @@ impl Twofold {
         };
         target
             .am
-            .commit_with(CommitOptions::default().with_time(chrono::Utc::now().timestamp()));
+            .commit_with(CommitOptions::default().with_time(self.now_ms().div_euclid(1000)));
         if target.am.get_heads() == heads_before {
             return Ok((out, false));
         }

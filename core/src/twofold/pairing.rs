@@ -5,7 +5,7 @@
 
 use zeroize::Zeroizing;
 
-use super::{now_ms, DocAccess, DocSel, Twofold};
+use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::{
     open_reply, seal_reply, verification_code, DevicePublicKeys, DocKey, Invite, InviteError,
     InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
@@ -70,7 +70,7 @@ impl Twofold {
 
     /// Owner side: a new invite for a QR code or a link, valid until `expires_at_ms`.
     pub fn create_invite(&self, relay: &str, expires_at_ms: i64) -> Result<String> {
-        if expires_at_ms <= now_ms() {
+        if expires_at_ms <= self.now_ms() {
             return Err(Error::invalid("expires_at", "must be in the future"));
         }
         let expires_at = u64::try_from(expires_at_ms / 1000).unwrap_or(0);
@@ -83,7 +83,7 @@ impl Twofold {
                 &invite.secret.0,
                 relay,
                 expires_at as i64,
-                now_ms(),
+                self.now_ms(),
             )?;
             outbox::watch_mailbox(
                 tx,
@@ -212,7 +212,7 @@ impl Twofold {
                     },
                 )?;
                 row.state = PeerState::Paired;
-                row.paired_at = Some(now_ms());
+                row.paired_at = Some(self.now_ms());
                 row.channel_stream = Some(stream);
                 PairingDecision::Approved {
                     channel_key: Zeroizing::new(*key.secret_bytes()),

@@ -31,9 +31,14 @@ impl Twofold {
         Ok(doc.am.save())
     }
 
+    /// The whole document, typed: what a screen shows and what the JSON export holds.
+    pub fn snapshot(&self, kind: DocKind) -> Result<DocumentSnapshot> {
+        self.read(|docs| DocumentSnapshot::read(kind, docs.get(kind)?))
+    }
+
     /// The document as readable JSON (`format`, `version`, `kind`, `data`).
     pub fn export_json(&self, kind: DocKind) -> Result<String> {
-        let document = self.read(|docs| DocumentSnapshot::read(kind, docs.get(kind)?))?;
+        let document = self.snapshot(kind)?;
         let export = JsonExport {
             format: JSON_FORMAT.to_string(),
             version: JSON_VERSION,

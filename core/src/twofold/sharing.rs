@@ -8,7 +8,7 @@
 
 use automerge::transaction::CommitOptions;
 
-use super::{now_ms, DocAccess, DocSel, LoadedDoc, Twofold};
+use super::{DocAccess, DocSel, LoadedDoc, Twofold};
 use crate::crypto::{seal, wrap_doc_key, DocKey, KeyId, StreamId, WrapContext};
 use crate::docs::genesis;
 use crate::docs::kind::DocKind;
@@ -76,7 +76,7 @@ impl Twofold {
         expires_at_ms: Option<i64>,
     ) -> Result<()> {
         optional("purpose", purpose, MAX_SHORT)?;
-        let now = now_ms();
+        let now = self.now_ms();
         if expires_at_ms.is_some_and(|e| e <= now) {
             return Err(Error::invalid("expires_at", "must be in the future"));
         }
@@ -127,7 +127,7 @@ impl Twofold {
         which: impl Fn(&ShareRow) -> bool,
         reason: &str,
     ) -> Result<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.with_doc(sel, |_, doc| {
             let active = self.db.read(|c| shares::active_for_doc(c, &doc.doc_id))?;
             let ending: Vec<&ShareRow> = active.iter().filter(|s| which(s)).collect();
@@ -222,7 +222,7 @@ impl Twofold {
                 "is not one of the person's documents",
             ));
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let actor = Self::actor_of(&self.identity);
         self.with_doc(DocSel::Own(kind), |_, doc| {
             let snapshot = DocumentSnapshot::read(kind, &doc.am)?;
@@ -383,7 +383,7 @@ impl Twofold {
                 changes,
                 envelope: &envelope,
             },
-            now_ms(),
+            self.now_ms(),
         )
     }
 }

@@ -5,7 +5,7 @@
 //! the decision.
 
 use super::listeners::ChangeOrigin;
-use super::{now_ms, DocSel, Twofold};
+use super::{DocSel, Twofold};
 use crate::crypto::KeyId;
 use crate::docs::items;
 use crate::docs::kind::DocKind;
@@ -105,6 +105,7 @@ impl Twofold {
             &Self::actor_of(&self.identity),
             DocKind::Notes,
             Some(*peer),
+            self.now_ms(),
         )?;
         let id = doc.doc_id.clone();
         self.docs_write().others.insert(id.clone(), doc);
@@ -121,9 +122,9 @@ impl Twofold {
     /// Mentor side: a note for the person.
     pub fn add_mentor_note(&self, peer: &KeyId, text: &str) -> Result<MentorNote> {
         let note = MentorNote {
-            id: ItemId::with_prefix(&now_ms().to_string()),
+            id: ItemId::with_prefix(&self.now_ms().to_string()),
             text: text.to_string(),
-            written_at_ms: now_ms(),
+            written_at_ms: self.now_ms(),
         };
         note.validate()
             .map_err(|e| prefix(SectionId::MentorNotes, e))?;
@@ -145,7 +146,7 @@ impl Twofold {
     ) -> Result<Suggestion> {
         dispatch!(section, item_json, self, check)?;
         optional("message", message, MAX_LONG)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let suggestion = Suggestion {
             id: ItemId::with_prefix(&now.to_string()),
             section: section.key().to_string(),
@@ -260,7 +261,7 @@ impl Twofold {
         status: SuggestionStatus,
     ) -> Result<()> {
         suggestion.status = status;
-        suggestion.decided_at_ms = Some(now_ms());
+        suggestion.decided_at_ms = Some(self.now_ms());
         self.shared_put(notes_doc_id, s::SUGGESTIONS, suggestion)
     }
 }
