@@ -11,6 +11,8 @@ kotlin_classpath() {
 }
 
 # kotlin_bindings_classes OUT LOG: compiles the generated Kotlin into OUT/bindings-classes,
+# with the JIT's C1 only (kotlinc runs are short: the optimising JIT's warm-up costs more than it
+# saves, about half the compile time here),
 # unless the classes there already come from the same generated file (it takes ~30 s).
 kotlin_bindings_classes() {
     local out=$1 log=$2 generated=$bindings/kotlin/org/twofold/core/twofold_ffi.kt stamp
@@ -20,7 +22,7 @@ kotlin_bindings_classes() {
         return 0
     fi
     rm -rf "$out/bindings-classes" "$out/bindings.stamp"
-    "$KOTLINC" -nowarn -cp "$(kotlin_classpath)" "$generated" -d "$out/bindings-classes" >>"$log" 2>&1 \
+    "$KOTLINC" -nowarn -J-XX:TieredStopAtLevel=1 -cp "$(kotlin_classpath)" "$generated" -d "$out/bindings-classes" >>"$log" 2>&1 \
         || return 1
     echo "$stamp" >"$out/bindings.stamp"
 }
