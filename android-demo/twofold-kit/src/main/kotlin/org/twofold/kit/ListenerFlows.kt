@@ -16,7 +16,7 @@ import org.twofold.core.SubscriptionHandle
  * A cold flow over one of the core's listeners: each collection subscribes anew; the core
  * delivers the current value first, then a fresh value after every change; when the collector
  * is cancelled the [SubscriptionHandle] is cancelled at once (not when the garbage collector
- * gets to it), so no native thread keeps delivering into a dead flow.
+ * gets to it), so the core stops delivering into a dead flow.
  *
  * Conflated: every value is a whole state, so a slow collector only needs the latest one (the
  * core merges bursts the same way). [open] counts live subscriptions, to find leaks.
@@ -25,7 +25,7 @@ internal fun <T> listenerFlow(
     open: AtomicInteger,
     subscribe: (deliver: (T) -> Unit) -> SubscriptionHandle,
 ): Flow<T> = callbackFlow {
-    // Values arrive on the core's delivery thread; trySend is thread-safe and, with a
+    // Values arrive on one of the core's threads; trySend is thread-safe and, with a
     // conflated buffer, never fails while the flow is open.
     val handle = translating { subscribe { value -> trySend(value) } }
     open.incrementAndGet()
