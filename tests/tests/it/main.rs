@@ -1,0 +1,16 @@
+//! The cross-crate tests, linked into one binary: one link instead of twelve, and the shared
+//! dependencies' generic code compiled once. Each module is the story it was as a file of its
+//! own; `cargo test -p twofold-tests --test it sync_net::` runs one of them.
+
+mod crypto;
+mod documents;
+mod failure_paths;
+mod formats;
+mod import_fuzz;
+mod insights;
+mod kill;
+mod properties;
+mod schedule;
+mod sync;
+mod sync_net;
+mod sync_privacy;
