@@ -20,12 +20,9 @@
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -39,6 +36,10 @@ use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
+use twofold_testkit::{find_nats_server, NatsServer, RelayProcess};
+
+/// Warnings only: a log line per request would measure the logger.
+const QUIET: &str = "warn";
 
 /// Counts of failures by kind (a fixed description, never ids or bytes).
 type Errors = BTreeMap<String, u64>;
@@ -156,9 +157,9 @@ async fn run(options: Options) {
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut args = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
         args.extend(lifted_limits());
-        let relay = RelayProcess::start(&args, &dir.path().join("relay.log"));
-        let bases = vec![relay.base.clone()];
-        println!("A: one relay, SQLite store, at {}", relay.base);
+        let relay = RelayProcess::start_logging(&args, &dir.path().join("relay.log"), QUIET);
+        let bases = vec![relay.url.clone()];
+        println!("A: one relay, SQLite store, at {}", relay.url);
         rows.extend(scenario("A sqlite", &bases, &options, epoch).await);
         report_relay("A relay", &relay, &dir.path().join("relay.log")).await;
     }
@@ -169,17 +170,19 @@ async fn run(options: Options) {
                 "B: SKIPPED: nats-server is not installed (apt-get install nats-server; \
                  Debian puts it in /usr/sbin), so the two-relay JetStream scenario did not run"
             ),
-            Some(binary) => {
+            Some(_) => {
                 let dir = tempfile::tempdir().expect("temporary directory");
-                let nats = NatsServer::start(&binary, dir.path());
+                let nats = NatsServer::start(dir.path()).expect("nats-server starts");
                 let mut args = vec!["--store".to_owned(), nats.url.clone()];
                 args.extend(lifted_limits());
-                let one = RelayProcess::start(&args, &dir.path().join("relay-1.log"));
-                let two = RelayProcess::start(&args, &dir.path().join("relay-2.log"));
-                let bases = vec![one.base.clone(), two.base.clone()];
+                let one =
+                    RelayProcess::start_logging(&args, &dir.path().join("relay-1.log"), QUIET);
+                let two =
+                    RelayProcess::start_logging(&args, &dir.path().join("relay-2.log"), QUIET);
+                let bases = vec![one.url.clone(), two.url.clone()];
                 println!(
                     "B: two relays on JetStream ({}), at {} and {}; each pair spans both",
-                    nats.url, one.base, two.base
+                    nats.url, one.url, two.url
                 );
                 rows.extend(scenario("B jetstream", &bases, &options, epoch).await);
                 report_relay("B relay 1", &one, &dir.path().join("relay-1.log")).await;
@@ -817,7 +820,7 @@ fn print_table(rows: &[Row]) {
 
 /// The relay's own view: non-zero rejection and slow-consumer counters, and warnings logged.
 async fn report_relay(label: &str, relay: &RelayProcess, log: &Path) {
-    let metrics = match reqwest::get(format!("{}/metrics", relay.base)).await {
+    let metrics = match reqwest::get(format!("{}/metrics", relay.url)).await {
         Ok(response) => response.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     };
@@ -847,112 +850,5 @@ async fn report_relay(label: &str, relay: &RelayProcess, log: &Path) {
         .find(|l| l.contains("WARN") || l.contains("ERROR"))
     {
         println!("  first: {first}");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-/// A `twofold-relay` child process, killed when dropped.
-#[derive(Debug)]
-struct RelayProcess {
-    child: Child,
-    base: String,
-}
-
-impl RelayProcess {
-    fn start(args: &[String], log: &Path) -> Self {
-        let log_file = std::fs::File::create(log).expect("relay log file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_twofold-relay"))
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .args(args)
-            // Warnings only: a log line per request would measure the logger.
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log_file))
-            .spawn()
-            .expect("start twofold-relay");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-        let Some(base) = line.trim().strip_prefix("twofold-relay listening on ") else {
-            let _ = child.kill();
-            let logs = std::fs::read_to_string(log).unwrap_or_default();
-            panic!("relay did not start; stdout {line:?}; log:\n{logs}");
-        };
-        RelayProcess {
-            base: base.to_owned(),
-            child,
-        }
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Debian installs nats-server in /usr/sbin, which is not on every user's PATH.
-fn find_nats_server() -> Option<String> {
-    ["nats-server", "/usr/sbin/nats-server"]
-        .into_iter()
-        .find(|candidate| {
-            Command::new(candidate)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-        .map(str::to_owned)
-}
-
-#[derive(Debug)]
-struct NatsServer {
-    child: Child,
-    url: String,
-}
-
-impl NatsServer {
-    /// JetStream on a free loopback port, storing in `dir`.
-    fn start(binary: &str, dir: &Path) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let log = std::fs::File::create(dir.join("nats.log")).expect("nats log");
-        let child = Command::new(binary)
-            .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-            .arg(dir.join("jetstream"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("start nats-server");
-        let server = NatsServer {
-            child,
-            url: format!("nats://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "nats-server did not come up");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-}
-
-impl Drop for NatsServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -22,9 +22,9 @@ use tokio_tungstenite::tungstenite::Message;
 use twofold_core::crypto::token_hash;
 use twofold_core::sections as s;
 use twofold_core::*;
+use twofold_testkit::RelayProcess;
 use twofold_tests::dataset::{populate, DatasetSpec};
 use twofold_tests::net_devices::{pair, settle, NetDevice};
-use twofold_tests::relay_process::RelayProcess;
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

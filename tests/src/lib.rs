@@ -4,5 +4,4 @@ pub mod dataset;
 pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;
-pub mod relay_process;
 pub mod relay_sim;

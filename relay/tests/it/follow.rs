@@ -1,6 +1,8 @@
 use std::time::Duration;
 
-use crate::harness::{assert_dense, new_id, Event, Follower, RelayProcess, StreamKeys, Token};
+use crate::harness::{
+    assert_dense, new_id, Event, Follower, RelayClients, RelayProcess, StreamKeys, Token,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_sends_backlog_then_live_appends_without_gaps_or_duplicates() {
@@ -246,9 +248,10 @@ async fn sigterm_closes_websockets_and_exits_cleanly() {
     follower.follow(&keys, 0).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    let status = tokio::task::spawn_blocking(move || relay.sigterm())
+    let status = tokio::task::spawn_blocking(move || relay.terminate())
         .await
-        .expect("sigterm");
+        .expect("sigterm")
+        .expect("it exited by itself on SIGTERM");
     assert!(status.success(), "graceful exit, got {status:?}");
     assert_eq!(
         follower.next(Duration::from_secs(5)).await,

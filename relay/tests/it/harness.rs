@@ -1,10 +1,7 @@
-//! Real relay processes on loopback, and small clients for its HTTP and WebSocket protocol.
+//! Small clients for the relay's HTTP and WebSocket protocol, over the real relay processes of
+//! the shared test kit (`twofold-testkit`).
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -12,96 +9,16 @@ use futures_util::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use tokio_tungstenite::tungstenite::Message;
 
-const START_TIMEOUT: Duration = Duration::from_secs(30);
+pub use twofold_testkit::RelayProcess;
 
-/// A `twofold-relay` child process, killed when dropped.
-pub struct RelayProcess {
-    child: Child,
-    pub base: String,
+/// The protocol clients for a relay process.
+pub trait RelayClients {
+    fn client(&self) -> Client;
 }
 
-impl RelayProcess {
-    /// Starts the binary with the embedded store in `data_dir` plus `extra` flags.
-    pub fn sqlite(data_dir: &Path, extra: &[&str]) -> Self {
-        let mut args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        Self::start(&args, &data_dir.join("relay.log"))
-    }
-
-    pub fn start(args: &[String], log: &Path) -> Self {
-        if let Some(dir) = log.parent() {
-            std::fs::create_dir_all(dir).expect("log directory");
-        }
-        let log_file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .expect("relay log file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_twofold-relay"))
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .args(args)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log_file))
-            .spawn()
-            .expect("start twofold-relay");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_default();
-        let Some(base) = line.trim().strip_prefix("twofold-relay listening on ") else {
-            let _ = child.kill();
-            let logs = std::fs::read_to_string(log).unwrap_or_default();
-            panic!("relay did not start; stdout {line:?}; log:\n{logs}");
-        };
-        RelayProcess {
-            base: base.to_owned(),
-            child,
-        }
-    }
-
-    pub fn client(&self) -> Client {
-        Client::new(&self.base)
-    }
-
-    pub fn ws_url(&self) -> String {
-        format!("{}/v1/follow", self.base.replacen("http://", "ws://", 1))
-    }
-
-    pub fn sigkill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// Sends SIGTERM and waits for the process to exit by itself.
-    pub fn sigterm(&mut self) -> ExitStatus {
-        let status = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -TERM failed");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for relay") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "relay ignored SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl RelayClients for RelayProcess {
+    fn client(&self) -> Client {
+        Client::new(&self.url)
     }
 }
 

@@ -1,71 +1,29 @@
 //! Two relay processes over one NATS JetStream server: shared storage, shared fan-out.
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
+use twofold_testkit::NatsServer;
 
-use crate::harness::{assert_dense, new_id, Event, Follower, RelayProcess, StreamKeys};
-
-struct NatsServer {
-    child: Child,
-    url: String,
-}
-
-impl Drop for NatsServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::harness::{
+    assert_dense, new_id, Event, Follower, RelayClients, RelayProcess, StreamKeys,
+};
 
 /// Starts `nats-server` with JetStream on a free loopback port, or says why it cannot. Under CI
 /// (`CI` set) a missing server is a failure, never a silent skip.
 fn start_nats(dir: &Path) -> Option<NatsServer> {
-    // Debian installs it in /usr/sbin, which is not on every user's PATH.
-    let binary = ["nats-server", "/usr/sbin/nats-server"]
-        .into_iter()
-        .find(|candidate| {
-            Command::new(candidate)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-    let Some(binary) = binary else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "nats-server is not installed, and CI must run the JetStream test (see .ci/run)"
-        );
-        eprintln!("SKIPPED: nats-server is not installed (apt-get install nats-server)");
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let store_dir = dir.join("jetstream");
-    let log = std::fs::File::create(dir.join("nats.log")).expect("nats log");
-    let child = Command::new(binary)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(&store_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start nats-server");
-    let server = NatsServer {
-        child,
-        url: format!("nats://127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nats-server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
+    match NatsServer::start(dir) {
+        Ok(server) => Some(server),
+        Err(why) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{why}, and CI must run the JetStream test (see .ci/run)"
+            );
+            eprintln!("SKIPPED: {why}");
+            None
+        }
     }
-    Some(server)
 }
 
 fn relay_on(nats: &NatsServer, dir: &Path, name: &str) -> RelayProcess {

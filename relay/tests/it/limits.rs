@@ -1,6 +1,6 @@
 use reqwest::StatusCode;
 
-use crate::harness::{RelayProcess, StreamKeys};
+use crate::harness::{RelayClients, RelayProcess, StreamKeys};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn envelope_size_and_stream_quotas_are_enforced() {

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::harness::{assert_dense, new_id, RelayProcess};
+use crate::harness::{assert_dense, new_id, RelayClients, RelayProcess};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mailbox_round_trip_dedup_and_quota() {

@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::harness::{assert_dense, Client, RelayProcess, StreamKeys};
+use crate::harness::{assert_dense, Client, RelayClients, RelayProcess, StreamKeys};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_after_acknowledged_appends_loses_nothing() {
@@ -22,7 +22,7 @@ async fn sigkill_after_acknowledged_appends_loses_nothing() {
             acked.push((position, bytes));
         }
         // Killed without any chance to flush: acknowledged means already on disk.
-        relay.sigkill();
+        relay.kill();
     }
     let relay = RelayProcess::sqlite(dir.path(), &[]);
     assert_eq!(relay.client().read_all(&keys).await, acked);
@@ -40,7 +40,7 @@ async fn sigterm_during_a_burst_keeps_every_acknowledged_append() {
     let stop = Arc::new(AtomicBool::new(false));
     let mut writers = Vec::new();
     for writer in 0..6u8 {
-        let client = Client::new(&relay.base);
+        let client = Client::new(&relay.url);
         let keys = keys.clone();
         let stop = stop.clone();
         writers.push(tokio::spawn(async move {
@@ -67,7 +67,7 @@ async fn sigterm_during_a_burst_keeps_every_acknowledged_append() {
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
     let status = tokio::task::spawn_blocking(move || {
-        let status = relay.sigterm();
+        let status = relay.terminate().expect("it exited by itself on SIGTERM");
         (relay, status)
     })
     .await

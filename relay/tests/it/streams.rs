@@ -3,7 +3,7 @@ use std::io::{Read, Write};
 
 use reqwest::StatusCode;
 
-use crate::harness::{assert_dense, new_id, RelayProcess, StreamKeys, Token};
+use crate::harness::{assert_dense, new_id, RelayClients, RelayProcess, StreamKeys, Token};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_append_read_round_trip() {
@@ -229,7 +229,7 @@ async fn malformed_requests_get_errors_and_good_clients_keep_being_served() {
     ] {
         let reply = client
             .send(
-                http.put(format!("{}/v1/streams/{}", relay.base, new_id()))
+                http.put(format!("{}/v1/streams/{}", relay.url, new_id()))
                     .body(body),
             )
             .await;
@@ -238,7 +238,7 @@ async fn malformed_requests_get_errors_and_good_clients_keep_being_served() {
     }
 
     // Raw garbage on the socket: the connection is refused, the relay is not harmed.
-    let addr = relay.base.trim_start_matches("http://").to_owned();
+    let addr = relay.url.trim_start_matches("http://").to_owned();
     for garbage in [
         &b"\x00\xff\xfe garbage\r\n\r\n"[..],
         b"GET / HTTP/9.9\r\n\r\n",

@@ -12,8 +12,8 @@ use twofold_core::sections as s;
 use twofold_core::{
     Access, CopingStrategy, Day, DocKind, Domain, ItemId, NetProblem, NewCheckIn, SyncStatus,
 };
+use twofold_testkit::{NatsServer, RelayProcess};
 use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
-use twofold_tests::relay_process::{NatsServer, RelayProcess};
 
 const CANARIES: [&str; 4] = [
     "CANARY-plan-zq81",

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use twofold_core::sections as s;
 use twofold_core::*;
+use twofold_testkit::RelayProcess;
 use twofold_tests::net_devices::{now_ms, settle, NetDevice};
-use twofold_tests::relay_process::RelayProcess;
 
 fn id(raw: &str) -> ItemId {
     ItemId::parse("id", raw).expect("walkthrough ids are valid")
