@@ -108,6 +108,25 @@ pub fn range<T: Item>(
         .collect()
 }
 
+/// The last `n` items whose keys sort before `to`: the newest of a time-keyed section. Only
+/// keys are walked; just those `n` items are read.
+pub fn last_before<T: Item>(
+    doc: &AutoCommit,
+    section: Section<T>,
+    to: &str,
+    n: usize,
+) -> Result<Vec<T>> {
+    let obj = section_obj(doc, section.id)?;
+    let keys: Vec<String> = doc
+        .map_range(&obj, ..to.to_string())
+        .map(|item| item.key.into_owned())
+        .collect();
+    keys[keys.len().saturating_sub(n)..]
+        .iter()
+        .map(|k| Ok(hydrate_prop(doc, &obj, k.as_str())?))
+        .collect()
+}
+
 pub fn count(doc: &AutoCommit, section: SectionId) -> Result<usize> {
     let obj = section_obj(doc, section)?;
     Ok(doc.length(&obj))

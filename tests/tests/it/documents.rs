@@ -484,3 +484,63 @@ fn two_check_ins_a_day_are_both_kept_and_the_home_screen_sees_today() {
         "the counter restarts the day after; history kept"
     );
 }
+
+#[test]
+fn the_home_screen_shows_the_newest_check_ins_up_to_today_after_any_silence() {
+    let (_dir, store) = open();
+    // Check-ins on scattered days, with a long silence at the end.
+    let days = [
+        "2026-01-03",
+        "2026-01-04",
+        "2026-02-10",
+        "2026-02-11",
+        "2026-02-11",
+        "2026-03-01",
+        "2026-05-17",
+        "2026-05-18",
+        "2026-05-20",
+        "2026-06-30",
+        "2026-07-01",
+    ];
+    for (i, day) in days.iter().enumerate() {
+        let at = Day::parse("day", day).expect("day").0;
+        let at_ms = at
+            .and_hms_opt(9, 0, 0)
+            .expect("time")
+            .and_utc()
+            .timestamp_millis()
+            + i as i64 * 60_000;
+        store
+            .record_check_in(check_in(day, (i % 10) as u8), at_ms)
+            .expect("check-in");
+    }
+    let all = store
+        .check_ins_between(
+            Day::parse("d", "2000-01-01").expect("d"),
+            Day::parse("d", "2100-01-01").expect("d"),
+        )
+        .expect("all");
+    for today in [
+        "2025-12-31",
+        "2026-01-03",
+        "2026-02-11",
+        "2026-02-12",
+        "2026-05-19",
+        "2026-07-01",
+        "2026-08-15",
+        "2027-07-01",
+    ] {
+        let today = Day::parse("day", today).expect("day");
+        let mut expected: Vec<_> = all.iter().filter(|c| c.day <= today).cloned().collect();
+        expected.sort_by_key(|c| std::cmp::Reverse((c.day, c.at_ms)));
+        expected.truncate(7);
+        let home = store.home_screen(today).expect("home");
+        assert_eq!(home.last_check_ins, expected, "on {}", today.0);
+        assert_eq!(
+            home.checked_in_today,
+            all.iter().any(|c| c.day == today),
+            "on {}",
+            today.0
+        );
+    }
+}
