@@ -32,23 +32,14 @@ logs=$out/logs
 mkdir -p "$logs"
 t_start=$SECONDS
 status=0
-relay_pid=
-relay_dir=
+# shellcheck source=../scripts/relay-process.sh
+source "$root/scripts/relay-process.sh"
 
 say() { printf 'android-jvm: %s\n' "$*"; }
 die() { say "FAILED: $*"; exit 1; }
 show_log() { echo "----- $1 -----"; cat "$1"; echo "----- end of $1 -----"; }
 
-cleanup() {
-    if [[ -n "$relay_pid" ]]; then
-        kill -TERM "$relay_pid" 2>/dev/null
-        for _ in {1..50}; do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$relay_pid" 2>/dev/null
-        wait "$relay_pid" 2>/dev/null
-    fi
-    [[ -n "$relay_dir" ]] && rm -rf -- "$relay_dir"
-}
-trap cleanup EXIT
+trap relay_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -143,26 +134,12 @@ java_run() { java -Djna.library.path="$libdir" -cp "$run_cp" "$@"; }
 # --- the relay ---------------------------------------------------------------------------------
 if [[ -z "${TWOFOLD_RELAY_URL:-}" ]]; then
     relay_bin=${TWOFOLD_RELAY_BIN:-$root/target/debug/twofold-relay}
-    if [[ -x "$relay_bin" ]]; then
-        relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-android-relay.XXXXXX")
-        "$relay_bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$relay_dir/stdout" 2>"$logs/relay.log" </dev/null &
-        relay_pid=$!
-        # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
-        for _ in {1..200}; do
-            [[ -s "$relay_dir/stdout" && -z "$(tail -c 1 "$relay_dir/stdout")" ]] && break
-            kill -0 "$relay_pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        line=$(head -n 1 "$relay_dir/stdout" 2>/dev/null)
-        if [[ "$line" =~ ^twofold-relay\ listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
-            export TWOFOLD_RELAY_URL=${BASH_REMATCH[1]}
-            say "relay started on $TWOFOLD_RELAY_URL"
-        else
-            show_log "$logs/relay.log"
-            say "the relay did not start (stdout: '$line'): the two-device test will fail"
-        fi
+    if relay_start "$relay_bin" "$logs/relay.log"; then
+        export TWOFOLD_RELAY_URL=$relay_url
+        say "relay started on $TWOFOLD_RELAY_URL"
     else
-        say "no TWOFOLD_RELAY_URL and no relay binary at $relay_bin: the two-device test will fail"
+        [[ -f "$logs/relay.log" ]] && show_log "$logs/relay.log"
+        say "$relay_error: the two-device test will fail"
     fi
 fi
 

@@ -28,24 +28,14 @@ stage=$root/build/ios-linux
 pkg=$stage/pkg
 data=$stage/data
 log=$stage/swift-test.log
-relay_pid=
-relay_dir=
+# shellcheck source=../scripts/relay-process.sh
+source "$root/scripts/relay-process.sh"
 
 say() { printf 'test-linux: %s\n' "$*"; }
 # A setup failure ends like a failed run, so whoever reads the last line sees a failure.
 die() { say "FAILED: $*"; echo "Executed 0 tests, with 1 failure (test-linux.sh: $*)"; exit 1; }
 
-stop_relay() {
-    if [[ -n "$relay_pid" ]]; then
-        kill -TERM "$relay_pid" 2>/dev/null
-        for _ in {1..50}; do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$relay_pid" 2>/dev/null
-        wait "$relay_pid" 2>/dev/null
-        relay_pid=
-    fi
-    [[ -z "$relay_dir" ]] || rm -rf -- "$relay_dir"
-}
-trap stop_relay EXIT
+trap relay_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -102,23 +92,12 @@ fi
 relay_url=${TWOFOLD_RELAY_URL:-}
 if [[ -z "$relay_url" ]]; then
     relay_bin=${TWOFOLD_RELAY_BIN:-$root/target/debug/twofold-relay}
-    [[ -x "$relay_bin" ]] || die "no relay: set TWOFOLD_RELAY_URL, or TWOFOLD_RELAY_BIN to a built twofold-relay (not at $relay_bin)"
-    relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-ios-relay.XXXXXX") || die "mktemp failed"
-    "$relay_bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$relay_dir/stdout" 2>"$relay_dir/stderr" </dev/null &
-    relay_pid=$!
-    # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
-    for _ in {1..200}; do
-        [[ -s "$relay_dir/stdout" && -z "$(tail -c 1 "$relay_dir/stdout")" ]] && break
-        kill -0 "$relay_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    line=$(head -n 1 "$relay_dir/stdout" 2>/dev/null)
-    if [[ "$line" =~ ^twofold-relay\ listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] && kill -0 "$relay_pid" 2>/dev/null; then
-        relay_url=${BASH_REMATCH[1]}
+    relay_log=$stage/relay.log
+    if relay_start "$relay_bin" "$relay_log"; then
         say "relay started on $relay_url"
     else
-        cat "$relay_dir/stderr" >&2
-        die "the relay did not start (stdout: '$line')"
+        cat "$relay_log" >&2 2>/dev/null
+        die "$relay_error (set TWOFOLD_RELAY_URL, or TWOFOLD_RELAY_BIN to a built twofold-relay)"
     fi
 fi
 

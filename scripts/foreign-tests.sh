@@ -55,35 +55,17 @@ rm -f "$logs"/*.log
 passed=0
 failed=0
 declare -A toolchain_pid=()
-relay_pid=
-relay_dir=
+# shellcheck source=relay-process.sh
+source scripts/relay-process.sh
 
 say() { printf 'foreign: %s\n' "$*"; }
-
-stop_relay() {
-    if [[ -n "$relay_pid" ]]; then
-        kill -TERM "$relay_pid" 2>/dev/null
-        # It stops gracefully on SIGTERM; give it five seconds, then SIGKILL.
-        for _ in {1..50}; do
-            kill -0 "$relay_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$relay_pid" 2>/dev/null
-        wait "$relay_pid" 2>/dev/null
-        relay_pid=
-    fi
-    if [[ -n "$relay_dir" ]]; then
-        rm -rf -- "$relay_dir"
-        relay_dir=
-    fi
-}
 
 finish() {
     local pid
     for pid in "${toolchain_pid[@]}"; do
         kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
     done
-    stop_relay
+    relay_stop
     printf 'foreign: %d passed, %d failed\n' "$passed" "$failed"
 }
 trap finish EXIT
@@ -124,7 +106,7 @@ say "library built and bindings generated in $((SECONDS - t0))s"
 # --- the relay (one process for every suite) ---------------------------------------------------
 # start_relay: builds and starts twofold-relay, sets relay_url; on failure says why and returns 1.
 start_relay() {
-    local log=$logs/relay.log target_dir bin out line
+    local log=$logs/relay.log target_dir bin
     # The same target dir as bindgen.sh (CARGO_TARGET_DIR, .cargo/config, or target/).
     target_dir=$(cargo metadata --format-version 1 --no-deps \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])') \
@@ -142,27 +124,9 @@ start_relay() {
         return 1
     fi
     [[ -x "$bin" ]] || { say "the relay was not built at $bin"; return 1; }
-    relay_dir=$(mktemp -d "${TMPDIR:-/tmp}/twofold-foreign-relay.XXXXXX") || return 1
-    out=$relay_dir/stdout
-    "$bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$out" 2>>"$log" </dev/null &
-    relay_pid=$!
-    # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
-    for _ in {1..200}; do # up to 10 s
-        [[ -s "$out" && -z "$(tail -c 1 "$out")" ]] && break # a whole line
-        kill -0 "$relay_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    line=$(head -n 1 "$out" 2>/dev/null)
-    if [[ "$line" =~ ^twofold-relay\ listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] \
-        && kill -0 "$relay_pid" 2>/dev/null; then
-        relay_url=${BASH_REMATCH[1]}
-        return 0
-    fi
-    say "the relay did not start (stdout: '${line}')"
-    return 1
+    relay_start "$bin" "$log" || { say "$relay_error"; return 1; }
 }
 
-relay_url=
 t0=$SECONDS
 if start_relay; then
     export TWOFOLD_RELAY_URL=$relay_url
