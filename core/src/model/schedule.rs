@@ -102,6 +102,21 @@ pub const MAX_REMINDER_MINUTES: u32 = 14 * 24 * 60;
 
 /// Checks an RRULE value against RFC 5545 with the `rrule` crate, anchored at the meeting's
 /// start in its zone.
+/// Parses recurrence text (`DTSTART…` and `RRULE:…` lines) with the rrule crate. RFC 5545 rules
+/// are ASCII, and anything else is refused before the parser sees it: rrule 0.14 slices BYDAY
+/// values by byte and panics inside a multi-byte character (found by the import fuzz test).
+/// A panic inside the parser is contained as a refusal too: stored rules come from peers and
+/// imports, and the home screen parses them every time it opens.
+pub fn parse_rrule_set(field: &str, text: &str) -> Result<rrule::RRuleSet> {
+    let refused = || Error::invalid(field, "is not a valid RFC 5545 recurrence rule");
+    if !text.is_ascii() {
+        return Err(refused());
+    }
+    std::panic::catch_unwind(|| text.parse::<rrule::RRuleSet>())
+        .map_err(|_| refused())?
+        .map_err(|_| refused())
+}
+
 pub fn check_rrule(field: &str, rrule: &str, start: &LocalDateTime, zone: &str) -> Result<()> {
     required(field, rrule, 500)?;
     if rrule.contains('\n')
@@ -115,9 +130,7 @@ pub fn check_rrule(field: &str, rrule: &str, start: &LocalDateTime, zone: &str) 
     }
     let dtstart = format!("DTSTART;TZID={zone}:{}", start.0.format("%Y%m%dT%H%M%S"));
     let text = format!("{dtstart}\nRRULE:{rrule}");
-    let set: rrule::RRuleSet = text
-        .parse()
-        .map_err(|_| Error::invalid(field, "is not a valid RFC 5545 recurrence rule"))?;
+    let set = parse_rrule_set(field, &text)?;
     // A rule that parses but can never produce an occurrence is a mistake worth reporting.
     if set.all(1).dates.is_empty() {
         return Err(Error::invalid(field, "produces no occurrences"));

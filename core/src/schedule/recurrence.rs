@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 
 use super::zone;
 use crate::error::{Error, Result};
-use crate::model::schedule::Meeting;
+use crate::model::schedule::{parse_rrule_set, Meeting};
 use crate::model::time::parse_zone;
 
 /// Most occurrences one meeting yields for one query: a daily rule over a year and a half.
@@ -93,9 +93,7 @@ pub fn wall_clock_starts(
         start.format("%Y%m%dT%H%M%S"),
         floating_rule(rule, zone)?
     );
-    let set: rrule::RRuleSet = text
-        .parse()
-        .map_err(|_| Error::invalid("rrule", "is not a valid RFC 5545 recurrence rule"))?;
+    let set = parse_rrule_set("rrule", &text)?;
     let found = set.after(floating(from)).before(floating(to)).all(cap);
     Ok(found.dates.iter().map(|d| d.naive_utc()).collect())
 }

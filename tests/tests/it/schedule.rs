@@ -598,3 +598,23 @@ proptest! {
         }
     }
 }
+
+/// Found by the import fuzz test: rrule 0.14 sliced this BYDAY value inside a multi-byte
+/// character and panicked. Refused when written; a stored one (from a peer or an old import)
+/// expands to nothing instead of taking the home screen down.
+#[test]
+fn a_non_ascii_rule_is_refused_and_a_stored_one_expands_to_nothing() {
+    let rule = "FREQ=WEEKLY;BYDAY=TU\u{2dc2}\u{fb5}";
+    let m = meeting("u", "2024-01-01T10:00", "UTC", Some(rule));
+    let refused = twofold_core::model::validate::Validate::validate(&m).expect_err("refused");
+    assert!(refused.to_string().contains("rrule"), "{refused}");
+    let found = occurrences::between(
+        &[m],
+        Utc.timestamp_millis_opt(0).single().expect("epoch"),
+        Utc.timestamp_millis_opt(ms(2030, 1, 1, 0, 0))
+            .single()
+            .expect("2030"),
+        chrono_tz::UTC,
+    );
+    assert!(found.is_empty());
+}
