@@ -6,8 +6,10 @@
 //! arrived to `sync_receive_mailbox`; read each of `sync_follows` after its cursor and pass
 //! each record, with its relay position, to `sync_receive` — and follow again while new
 //! streams appear (a grant opens one). Nothing is lost if the app stops at any point: the
-//! engine's state is committed with the documents. Times are milliseconds since the Unix
-//! epoch; ids are hex (see `model::sync`).
+//! engine's state is committed with the documents. The time is the store's clock; ids are hex
+//! (see `model::sync`). `SyncSession` runs this same loop over a relay.
+
+use twofold_core::crypto::StreamId;
 
 use crate::convert;
 use crate::error::Result;
@@ -19,35 +21,35 @@ impl TwofoldStore {
     /// Everything waiting to go out. Expired shares are ended first, a shared wellbeing
     /// summary is refreshed, and pending local changes are sealed into envelopes; the same
     /// envelopes come back until acknowledged.
-    pub async fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
-        self.write(move |core| Ok(core.sync_outgoing(now_ms)?.into()))
+    pub async fn sync_outgoing(&self) -> Result<Outgoing> {
+        self.write(move |core| Ok(core.sync().outgoing()?.into()))
             .await
     }
 
     /// The relay stored envelope `id`. Writes the disclosure log entry (once, even if the
     /// acknowledgement is repeated).
-    pub async fn sync_acked(&self, id: i64, now_ms: i64) -> Result<()> {
-        self.write(move |core| Ok(core.sync_acked(id, now_ms)?))
-            .await
+    pub async fn sync_acked(&self, id: i64) -> Result<()> {
+        self.write(move |core| Ok(core.sync().acked(id)?)).await
     }
 
     /// The relay stored mailbox message `id`.
     pub async fn sync_mailbox_posted(&self, id: i64) -> Result<()> {
-        self.write(move |core| Ok(core.sync_mailbox_posted(id)?))
+        self.write(move |core| Ok(core.sync().mailbox_posted(id)?))
             .await
     }
 
     /// The streams to read, each after its cursor: channels first, so that grants arrive
     /// before the documents they unlock.
     pub fn sync_follows(&self) -> Result<Vec<Follow>> {
-        self.read(|core| Ok(core.sync_follows()?.into_iter().map(Into::into).collect()))
+        self.read(|core| Ok(core.sync().follows()?.into_iter().map(Into::into).collect()))
     }
 
     /// The mailboxes to read (pairings under way), each after its cursor.
     pub fn sync_mailbox_follows(&self) -> Result<Vec<MailboxFollow>> {
         self.read(|core| {
             Ok(core
-                .sync_mailbox_follows()?
+                .sync()
+                .mailbox_follows()?
                 .into_iter()
                 .map(Into::into)
                 .collect())
@@ -62,12 +64,10 @@ impl TwofoldStore {
         stream: String,
         position: u64,
         bytes: Vec<u8>,
-        now_ms: i64,
     ) -> Result<Received> {
         self.write(move |core| {
-            let stream =
-                twofold_core::crypto::StreamId(convert::hex_id::to_core(stream, "", "stream")?);
-            Ok(core.sync_receive(&stream, position, &bytes, now_ms)?.into())
+            let stream = StreamId(convert::hex_id::to_core(stream, "", "stream")?);
+            Ok(core.sync().receive(&stream, position, &bytes)?.into())
         })
         .await
     }
@@ -79,12 +79,12 @@ impl TwofoldStore {
         mailbox: String,
         position: u64,
         bytes: Vec<u8>,
-        now_ms: i64,
     ) -> Result<Received> {
         self.write(move |core| {
             let mailbox = convert::hex_id::to_core(mailbox, "", "mailbox")?;
             Ok(core
-                .sync_receive_mailbox(&mailbox, position, &bytes, now_ms)?
+                .sync()
+                .receive_mailbox(&mailbox, position, &bytes)?
                 .into())
         })
         .await
@@ -94,7 +94,8 @@ impl TwofoldStore {
     pub fn sync_rejections(&self) -> Result<Vec<RejectionCount>> {
         self.read(|core| {
             Ok(core
-                .sync_rejections()?
+                .sync()
+                .rejections()?
                 .into_iter()
                 .map(|(reason, count)| RejectionCount { reason, count })
                 .collect())

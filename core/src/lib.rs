@@ -43,14 +43,17 @@ pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
 pub use model::time::{Day, LocalDateTime};
-pub use net::{LiveSync, NetOptions, NetProblem, Progress, SyncClient, SyncReport, SyncStatus};
+pub use net::{
+    LiveSync, NetOptions, NetProblem, Progress, RelayTransport, SyncClient, SyncReport, SyncStatus,
+};
 pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
 pub use store::database::KEY_LEN;
 pub use sync::{
     Access, Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope, Received, RejectReason,
+    SyncEngine,
 };
 pub use twofold::{
-    Author, Authorship, ChangeOrigin, Disclosure, DocChanged, HomeScreen, LadderRung,
+    Author, Authorship, ChangeOrigin, Clock, Disclosure, DocChanged, HomeScreen, LadderRung,
     LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote, ReceivedSuggestion,
     Share, SharedChanged, SharedDocument, Streak, Subscription, Twofold, Watched, Watcher,
 };

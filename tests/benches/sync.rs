@@ -17,6 +17,7 @@
 #![allow(clippy::print_stdout)]
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use automerge::AutoCommit;
@@ -24,7 +25,8 @@ use twofold_core::sections as s;
 use twofold_core::*;
 use twofold_tests::dataset::{end_day, populate, DatasetSpec};
 use twofold_tests::keys::random_key;
-use twofold_tests::relay_sim::{settle, MemRelay};
+use twofold_tests::mem_devices::settle_stores;
+use twofold_tests::relay_sim::MemRelay;
 
 /// The real relay's default `--max-envelope-bytes`.
 const RELAY_DEFAULT_MAX: usize = 1024 * 1024;
@@ -54,24 +56,19 @@ fn now() -> i64 {
 
 /// Pushes everything `store` has waiting to the relay and acknowledges it; returns the
 /// envelopes' bytes with their streams.
-fn push(store: &Twofold, relay: &mut MemRelay) -> Vec<(StreamId, Vec<u8>)> {
-    let out = store.sync_outgoing(now()).expect("outgoing");
+fn push(store: &Twofold, relay: &MemRelay) -> Vec<(StreamId, Vec<u8>)> {
+    let out = store.sync().outgoing().expect("outgoing");
     for post in &out.mailbox {
         relay.post(&post.mailbox, &post.bytes);
-        store.sync_mailbox_posted(post.id).expect("posted");
+        store.sync().mailbox_posted(post.id).expect("posted");
     }
     let mut pushed = Vec::new();
     for e in &out.envelopes {
+        relay.put_stream(&e.stream, e.read_token_hash, e.append_token_hash);
         relay
-            .append(
-                &e.stream,
-                e.read_token_hash,
-                e.append_token_hash,
-                e.append_token.as_bytes(),
-                &e.envelope,
-            )
+            .append(&e.stream, e.append_token.as_bytes(), &e.envelope)
             .expect("the relay took it");
-        store.sync_acked(e.id, now()).expect("ack");
+        store.sync().acked(e.id).expect("ack");
         pushed.push((e.stream, e.envelope.clone()));
     }
     pushed
@@ -83,7 +80,8 @@ use twofold_core::crypto::StreamId;
 /// (channels first, then the streams the grants open). Reading only, nothing applied.
 fn to_read(store: &Twofold, relay: &MemRelay) -> Vec<(StreamId, u64, Vec<u8>)> {
     store
-        .sync_follows()
+        .sync()
+        .follows()
         .expect("follows")
         .into_iter()
         .flat_map(|f| {
@@ -100,7 +98,7 @@ fn to_read(store: &Twofold, relay: &MemRelay) -> Vec<(StreamId, u64, Vec<u8>)> {
 fn apply_all(store: &Twofold, relay: &MemRelay, records: &[(StreamId, u64, Vec<u8>)]) -> usize {
     for (stream, pos, bytes) in records {
         match store
-            .sync_receive(stream, *pos, bytes, now())
+            .sync().receive(stream, *pos, bytes)
             .expect("receive")
         {
             Received::Applied { .. } | Received::Control | Received::Duplicate => {}
@@ -110,7 +108,7 @@ fn apply_all(store: &Twofold, relay: &MemRelay, records: &[(StreamId, u64, Vec<u
     let more = to_read(store, relay);
     for (stream, pos, bytes) in &more {
         store
-            .sync_receive(stream, *pos, bytes, now())
+            .sync().receive(stream, *pos, bytes)
             .expect("receive");
     }
     more.len()
@@ -131,8 +129,8 @@ struct Device {
 }
 
 impl Device {
-    fn open(&self) -> Twofold {
-        Twofold::open(self.dir.join("store.db"), &self.key).expect("open")
+    fn open(&self) -> Arc<Twofold> {
+        Arc::new(Twofold::open(self.dir.join("store.db"), &self.key).expect("open"))
     }
 
     /// A fresh copy of this device's store, as it is now (it must be closed).
@@ -143,15 +141,15 @@ impl Device {
     }
 }
 
-fn pair(owner: &Twofold, other: &Twofold, relay: &mut MemRelay) -> KeyId {
+fn pair(owner: &Arc<Twofold>, other: &Arc<Twofold>, relay: &MemRelay) -> KeyId {
     let invite = owner.create_invite(RELAY, now() + 600_000).expect("invite");
     other
         .accept_invite(&invite, "Alex", now())
         .expect("accept invite");
-    settle(&[other, owner], relay, now()).expect("sync");
+    settle_stores(&[other, owner], relay);
     let id = other.device_id();
     owner.approve_pairing(&id).expect("approve");
-    settle(&[owner, other], relay, now()).expect("sync");
+    settle_stores(&[owner, other], relay);
     id
 }
 
@@ -210,7 +208,7 @@ fn main() {
     );
 
     // b. A new device: pair, share the four documents, read the grants.
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let new_dev = Device {
         dir: root.path().join("new"),
         key: random_key(),
@@ -218,7 +216,7 @@ fn main() {
     std::fs::create_dir_all(&new_dev.dir).expect("dir");
     let fresh = new_dev.open();
     fresh.set_display_name("Alex").expect("name");
-    let new_id = pair(&owner, &fresh, &mut relay);
+    let new_id = pair(&owner, &fresh, &relay);
     let saved: Vec<(DocKind, Vec<u8>)> = DocKind::ALL
         .into_iter()
         .map(|k| (k, owner.export_bytes(k).expect("export")))
@@ -234,7 +232,7 @@ fn main() {
             .expect("share");
     }
     let t = Instant::now();
-    let grants = push(&owner, &mut relay);
+    let grants = push(&owner, &relay);
     let seal_time = t.elapsed();
     drop(fresh);
     let records = {
@@ -332,7 +330,7 @@ fn main() {
         )
         .expect("check-in");
     let raw = changes_since(&owner, DocKind::Journal, &before);
-    let out = push(&owner, &mut relay);
+    let out = push(&owner, &relay);
     let change: usize = raw.iter().map(Vec::len).sum();
     for (_, bytes) in &out {
         println!(
@@ -353,7 +351,7 @@ fn main() {
     item.description = "Box breathing, four counts each, then a glass of water".into();
     owner.put(s::COPING_STRATEGIES, item).expect("edit");
     let raw = changes_since(&owner, DocKind::Plan, &before);
-    let out = push(&owner, &mut relay);
+    let out = push(&owner, &relay);
     let change: usize = raw.iter().map(Vec::len).sum();
     for (_, bytes) in &out {
         println!(
@@ -395,7 +393,7 @@ fn main() {
                 .expect("edit");
             batch.push((DocKind::Plan, 1));
         }
-        push(&owner, &mut relay);
+        push(&owner, &relay);
         daily.push(batch);
     }
     let journal_changes = changes_since(&owner, DocKind::Journal, &journal_before);
@@ -424,7 +422,7 @@ fn main() {
         let t = Instant::now();
         for (stream, pos, bytes) in &month {
             match store
-                .sync_receive(stream, *pos, bytes, now())
+                .sync().receive(stream, *pos, bytes)
                 .expect("receive")
             {
                 Received::Applied { .. } => {}

@@ -1,40 +1,60 @@
 //! Devices that sync through the in-memory relay of [`crate::relay_sim`]: a real store on disk
-//! and the pairing ceremony — shared by the engine's end-to-end and privacy tests.
+//! with a clock the test can move, the production sync client over a simulated wire, and the
+//! pairing ceremony — shared by the engine's end-to-end and privacy tests.
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use tempfile::TempDir;
-use twofold_core::{CopingStrategy, Domain, ItemId, KeyId, PeerStatus, Twofold};
+use twofold_core::{
+    Clock, CopingStrategy, Domain, ItemId, KeyId, OpenOptions, PeerStatus, SyncClient, SyncReport,
+    Twofold,
+};
 
 use crate::keys::random_key;
-use crate::net_devices::now_ms;
-use crate::relay_sim::{settle, MemRelay};
+use crate::net_devices::{fast_options, now_ms};
+use crate::relay_sim::{Faults, MemRelay};
 
 /// The relay address the invites carry (the in-memory relay does not look at it).
 pub const RELAY: &str = "https://relay.example";
 
-/// One phone: an encrypted store in its own directory.
+/// One phone: an encrypted store in its own directory, and its clock (the system's, moved
+/// forward by [`MemDevice::advance_clock`]).
 #[derive(Debug)]
 pub struct MemDevice {
     pub dir: TempDir,
     pub path: PathBuf,
     pub key: [u8; 32],
-    store: Option<Twofold>,
+    ahead_ms: Arc<AtomicI64>,
+    store: Option<Arc<Twofold>>,
 }
 
 impl MemDevice {
     pub fn new(name: &str) -> MemDevice {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("store.db");
-        let key = random_key();
-        let store = Twofold::open(&path, &key).expect("open");
-        store.set_display_name(name).expect("name");
-        MemDevice {
+        let mut device = MemDevice {
             dir,
             path,
-            key,
-            store: Some(store),
-        }
+            key: random_key(),
+            ahead_ms: Arc::default(),
+            store: None,
+        };
+        device.open();
+        device.s().set_display_name(name).expect("name");
+        device
+    }
+
+    fn open(&mut self) {
+        let ahead = self.ahead_ms.clone();
+        let options = OpenOptions {
+            clock: Clock::from_fn(move || now_ms() + ahead.load(Ordering::SeqCst)),
+            ..OpenOptions::default()
+        };
+        let store = Twofold::open_with(&self.path, &self.key, options).expect("open");
+        self.store = Some(Arc::new(store));
     }
 
     pub fn s(&self) -> &Twofold {
@@ -44,23 +64,80 @@ impl MemDevice {
     /// Closes and reopens the store from disk, as after the app was killed.
     pub fn restart(&mut self) {
         drop(self.store.take());
-        self.store = Some(Twofold::open(&self.path, &self.key).expect("reopen"));
+        self.open();
     }
+
+    /// Moves this device's clock `ms` further ahead of the system's.
+    pub fn advance_clock(&self, ms: i64) {
+        self.ahead_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// A sync client over a wire to `relay` with `faults`: the loop the phones run.
+    pub fn client(&self, relay: &MemRelay, faults: Faults, seed: u64) -> Arc<SyncClient> {
+        let store = self.store.clone().expect("open");
+        SyncClient::with_transport(store, relay.wire(faults, seed), fast_options())
+    }
+
+    /// One `sync_now` over a wire with `faults`.
+    pub fn exchange(&self, relay: &MemRelay, faults: Faults, seed: u64) -> SyncReport {
+        exchange(self.store.as_ref().expect("open"), relay, faults, seed)
+    }
+}
+
+/// One `sync_now` of `store` over a wire to `relay` with `faults`: the loop the phones run.
+pub fn exchange(store: &Arc<Twofold>, relay: &MemRelay, faults: Faults, seed: u64) -> SyncReport {
+    let client = SyncClient::with_transport(store.clone(), relay.wire(faults, seed), fast_options());
+    block_on(client.sync_now()).expect("local storage works")
+}
+
+/// Runs a future to its end on a runtime of its own (the simulations' tests are synchronous).
+pub fn block_on<F: Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
+/// Clean exchanges over every device in turn until a whole round moves nothing (bounded).
+/// Returns the number of rounds.
+pub fn settle(devices: &[&MemDevice], relay: &MemRelay) -> usize {
+    let stores: Vec<&Arc<Twofold>> = devices
+        .iter()
+        .map(|d| d.store.as_ref().expect("open"))
+        .collect();
+    settle_stores(&stores, relay)
+}
+
+/// [`settle`] for stores a test holds itself.
+pub fn settle_stores(stores: &[&Arc<Twofold>], relay: &MemRelay) -> usize {
+    for rounds in 1..=50 {
+        let mut moved = false;
+        for s in stores {
+            let r = exchange(s, relay, Faults::NONE, 0);
+            assert!(r.interrupted.is_none(), "a clean wire never fails: {r:?}");
+            moved |= r.sent > 0 || r.mailbox_sent > 0 || r.applied > 0;
+        }
+        if !moved {
+            return rounds;
+        }
+    }
+    panic!("the devices did not settle in 50 rounds");
 }
 
 /// `owner` shows an invite, `joiner` answers it through the relay, both show the same code,
 /// `owner` approves. Returns the joiner's id on the owner's side.
-pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &mut MemRelay) -> KeyId {
+pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &MemRelay) -> KeyId {
     let invite = owner
         .s()
-        .create_invite(RELAY, now_ms() + 600_000)
+        .create_invite(RELAY, owner.s().now_ms() + 600_000)
         .expect("invite");
     let pending = joiner
         .s()
-        .accept_invite(&invite, &joiner.s().display_name().expect("name"), now_ms())
+        .accept_invite(&invite, &joiner.s().display_name().expect("name"), joiner.s().now_ms())
         .expect("accept");
     assert_eq!(pending.status, PeerStatus::AwaitingApproval);
-    settle(&[joiner.s(), owner.s()], relay, now_ms()).expect("sync");
+    settle(&[joiner, owner], relay);
     let request = owner
         .s()
         .peers()
@@ -73,7 +150,7 @@ pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &mut MemRelay) -> KeyI
         "both screens show the same code"
     );
     owner.s().approve_pairing(&request.id).expect("approve");
-    settle(&[owner.s(), joiner.s()], relay, now_ms()).expect("sync");
+    settle(&[owner, joiner], relay);
     let owner_id = owner.s().device_id();
     let seen = joiner
         .s()

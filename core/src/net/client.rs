@@ -17,6 +17,7 @@ use super::problem::NetProblem;
 use super::records::Record;
 use super::relay_api::RelayApi;
 use super::report::{Progress, SyncReport, SyncStatus};
+use super::transport::RelayTransport;
 use crate::crypto::StreamId;
 use crate::error::{Error, Result};
 use crate::sync::Received;
@@ -56,7 +57,7 @@ impl Default for NetOptions {
 #[derive(Debug)]
 pub struct SyncClient {
     pub(super) store: Arc<Twofold>,
-    pub(super) api: RelayApi,
+    pub(super) api: Arc<dyn RelayTransport>,
     pub(super) options: NetOptions,
     /// Streams this process has registered with the relay (registering is idempotent; this
     /// only saves a request per envelope).
@@ -80,14 +81,24 @@ impl SyncClient {
     /// A client for `store` over the relay at `relay_url` (the address the invite carries).
     pub fn new(store: Arc<Twofold>, relay_url: &str, options: NetOptions) -> Result<Arc<Self>> {
         let api = RelayApi::new(relay_url, options.timeout)?;
-        Ok(Arc::new(SyncClient {
+        Ok(Self::with_transport(store, Arc::new(api), options))
+    }
+
+    /// A client for `store` over any transport: the same exchange loop, live sync and
+    /// reports, whatever moves the bytes (the simulations' faulty wire, a direct link).
+    pub fn with_transport(
+        store: Arc<Twofold>,
+        transport: Arc<dyn RelayTransport>,
+        options: NetOptions,
+    ) -> Arc<Self> {
+        Arc::new(SyncClient {
             store,
-            api,
+            api: transport,
             options,
             registered: Mutex::new(HashSet::new()),
             status: watch::channel(SyncStatus::Idle).0,
             exchanging: tokio::sync::Mutex::new(()),
-        }))
+        })
     }
 
     pub fn store(&self) -> &Arc<Twofold> {
@@ -148,7 +159,7 @@ impl SyncClient {
         let net = net?;
         report.pending = self
             .engine(|s| {
-                let out = s.sync_outgoing(s.now_ms())?;
+                let out = s.sync().outgoing()?;
                 Ok((out.envelopes.len() + out.mailbox.len()) as u64)
             })
             .await?;
@@ -212,13 +223,14 @@ impl SyncClient {
         report: &mut SyncReport,
         progress: &mut Progress,
     ) -> Result<Net> {
-        let out = self.engine(|s| s.sync_outgoing(s.now_ms())).await?;
+        let out = self.engine(|s| s.sync().outgoing()).await?;
         progress.to_send += (out.envelopes.len() + out.mailbox.len()) as u64;
         for post in out.mailbox {
             if let Err(p) = self.api.post_mailbox(&post.mailbox, &post.bytes).await {
                 return Ok(Err(p));
             }
-            self.engine(move |s| s.sync_mailbox_posted(post.id)).await?;
+            self.engine(move |s| s.sync().mailbox_posted(post.id))
+                .await?;
             report.mailbox_sent += 1;
             self.advance(progress, |p| p.sent += 1);
         }
@@ -237,7 +249,7 @@ impl SyncClient {
                 return Ok(Err(p));
             }
             let id = e.id;
-            self.engine(move |s| s.sync_acked(id, s.now_ms())).await?;
+            self.engine(move |s| s.sync().acked(id)).await?;
             report.sent += 1;
             report.sent_bytes += e.envelope.len() as u64;
             self.advance(progress, |p| p.sent += 1);
@@ -253,7 +265,7 @@ impl SyncClient {
         report: &mut SyncReport,
         progress: &mut Progress,
     ) -> Result<Net> {
-        for m in self.engine(|s| s.sync_mailbox_follows()).await? {
+        for m in self.engine(|s| s.sync().mailbox_follows()).await? {
             let page = match self.api.read_mailbox(&m.mailbox, m.after).await {
                 Ok(page) => page,
                 Err(p) => return Ok(Err(p)),
@@ -266,7 +278,7 @@ impl SyncClient {
         let mut sized = HashSet::new();
         loop {
             let follows: Vec<_> = self
-                .engine(|s| s.sync_follows())
+                .engine(|s| s.sync().follows())
                 .await?
                 .into_iter()
                 .filter(|f| !read_at.contains(&(f.stream.0, f.after)))
@@ -316,8 +328,8 @@ impl SyncClient {
         stream: StreamId,
         records: Vec<Record>,
     ) -> Result<Vec<Received>> {
-        self.apply(records, move |s, r, now| {
-            s.sync_receive(&stream, r.position, &r.bytes, now)
+        self.apply(records, move |s, r| {
+            s.sync().receive(&stream, r.position, &r.bytes)
         })
         .await
     }
@@ -327,8 +339,8 @@ impl SyncClient {
         mailbox: [u8; 16],
         records: Vec<Record>,
     ) -> Result<Vec<Received>> {
-        self.apply(records, move |s, r, now| {
-            s.sync_receive_mailbox(&mailbox, r.position, &r.bytes, now)
+        self.apply(records, move |s, r| {
+            s.sync().receive_mailbox(&mailbox, r.position, &r.bytes)
         })
         .await
     }
@@ -336,16 +348,13 @@ impl SyncClient {
     async fn apply(
         &self,
         records: Vec<Record>,
-        one: impl Fn(&Twofold, &Record, i64) -> Result<Received> + Send + 'static,
+        one: impl Fn(&Twofold, &Record) -> Result<Received> + Send + 'static,
     ) -> Result<Vec<Received>> {
         if records.is_empty() {
             return Ok(Vec::new());
         }
-        self.engine(move |s| {
-            let now = s.now_ms();
-            records.iter().map(|r| one(s, r, now)).collect()
-        })
-        .await
+        self.engine(move |s| records.iter().map(|r| one(s, r)).collect())
+            .await
     }
 
     /// Creates the stream on the relay with its token hashes, once per process (the relay

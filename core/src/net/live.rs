@@ -8,25 +8,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
-use futures_util::{SinkExt, StreamExt};
-use tokio::net::TcpStream;
 use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::client::{Net, Step, SyncClient};
 use super::problem::NetProblem;
-use super::records::{decode_frame, Frame};
-use super::relay_api::token_text;
+use super::records::Frame;
 use super::report::{Progress, SyncStatus};
-use crate::crypto::{StreamId, MAX_ENVELOPE_LEN};
+use super::transport::{FollowCommand, FollowConnection, FollowEvent};
+use crate::crypto::StreamId;
 use crate::error::Result;
 use crate::sync::Received;
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-type Sink = futures_util::stream::SplitSink<Socket, Message>;
 
 /// Running live sync; stop it with [`LiveSync::stop`] (dropping it stops it too).
 #[derive(Debug)]
@@ -91,7 +83,7 @@ impl SyncClient {
 
     async fn live(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let wake = Arc::new(Notify::new());
-        let _outgoing = self.store.subscribe_outgoing({
+        let _outgoing = self.store.sync().subscribe_outgoing({
             let wake = wake.clone();
             move || wake.notify_one()
         });
@@ -133,19 +125,10 @@ impl SyncClient {
         if *stop.borrow() {
             return Ok(Ended::Stopped);
         }
-        let url = self.api.follow_url();
-        // Nothing larger than an envelope and its frame header is accepted; small commands
-        // go out at once (no Nagle delay).
-        let limits = WebSocketConfig::default()
-            .max_message_size(Some(MAX_ENVELOPE_LEN + 64))
-            .max_frame_size(Some(MAX_ENVELOPE_LEN + 64));
-        let connect =
-            tokio_tungstenite::connect_async_with_config(url.as_str(), Some(limits), true);
-        let socket = match tokio::time::timeout(self.options.timeout, connect).await {
-            Ok(Ok((socket, _))) => socket,
-            _ => return Ok(Ended::Problem(NetProblem::Offline)),
+        let mut connection = match self.api.follow().await {
+            Ok(connection) => connection,
+            Err(p) => return Ok(Ended::Problem(p)),
         };
-        let (mut sink, mut frames) = socket.split();
         self.status.send_replace(SyncStatus::Syncing {
             progress: Progress::default(),
         });
@@ -154,7 +137,10 @@ impl SyncClient {
         }
         *backoff = delays(self);
         let mut followed = Followed::default();
-        if let Err(p) = self.refresh_follows(&mut sink, &mut followed).await? {
+        if let Err(p) = self
+            .refresh_follows(&mut *connection, &mut followed)
+            .await?
+        {
             return Ok(Ended::Problem(p));
         }
         self.status.send_replace(SyncStatus::UpToDate {
@@ -168,7 +154,7 @@ impl SyncClient {
             let retry_at = followed.retry_at;
             let net: Net = tokio::select! {
                 _ = stop.changed() => {
-                    let _ = sink.send(Message::Close(None)).await;
+                    connection.close().await;
                     return Ok(Ended::Stopped);
                 }
                 _ = wake.notified() => self.locked_push().await?,
@@ -177,21 +163,22 @@ impl SyncClient {
                     followed.retry_at = None;
                     Ok(())
                 }
-                frame = frames.next() => match frame {
-                    Some(Ok(Message::Binary(bytes))) => self.on_frame(&bytes, &mut followed).await?,
-                    Some(Ok(Message::Text(text))) => {
-                        on_refusal(text.as_str(), &mut followed);
+                event = connection.next() => match event {
+                    FollowEvent::Frame(frame) => self.on_frame(frame, &mut followed).await?,
+                    FollowEvent::Refused { id } => {
+                        on_refusal(id, &mut followed);
                         Ok(())
                     }
-                    Some(Ok(Message::Close(_))) => Err(NetProblem::Unavailable),
-                    Some(Ok(_)) => Ok(()),
-                    Some(Err(_)) | None => Err(NetProblem::Offline),
+                    FollowEvent::Ended(problem) => Err(problem),
                 }
             };
             if let Err(p) = net {
                 return Ok(Ended::Problem(p));
             }
-            if let Err(p) = self.refresh_follows(&mut sink, &mut followed).await? {
+            if let Err(p) = self
+                .refresh_follows(&mut *connection, &mut followed)
+                .await?
+            {
                 return Ok(Ended::Problem(p));
             }
         }
@@ -210,10 +197,7 @@ impl SyncClient {
     /// Applies one live frame. A pairing or sharing message can open or close streams, and
     /// an envelope held back (its sender's key is on another stream) must be read again:
     /// both are settled by a full exchange.
-    async fn on_frame(&self, bytes: &[u8], followed: &mut Followed) -> Result<Net> {
-        let Ok(frame) = decode_frame(bytes, MAX_ENVELOPE_LEN) else {
-            return Ok(Err(NetProblem::Protocol { what: "live frame" }));
-        };
+    async fn on_frame(&self, frame: Frame, followed: &mut Followed) -> Result<Net> {
         let outcomes = {
             let _one = self.exchanging.lock().await;
             match frame {
@@ -250,19 +234,20 @@ impl SyncClient {
 
     /// Follows what the engine wants followed from its cursors, and unfollows the rest
     /// (retired streams, finished pairings).
-    async fn refresh_follows(&self, sink: &mut Sink, followed: &mut Followed) -> Result<Net> {
+    async fn refresh_follows(
+        &self,
+        connection: &mut dyn FollowConnection,
+        followed: &mut Followed,
+    ) -> Result<Net> {
         let (streams, mailboxes) = self
-            .engine(|s| Ok((s.sync_follows()?, s.sync_mailbox_follows()?)))
+            .engine(|s| Ok((s.sync().follows()?, s.sync().mailbox_follows()?)))
             .await?;
         let mut commands = Vec::new();
         let wanted: HashMap<[u8; 16], _> = streams.into_iter().map(|f| (f.stream.0, f)).collect();
         followed.streams.retain(|id, _| {
             let keep = wanted.contains_key(id);
             if !keep {
-                commands.push(format!(
-                    r#"{{"op":"unfollow","stream":"{}"}}"#,
-                    hex::encode(id)
-                ));
+                commands.push(FollowCommand::Unstream(StreamId(*id)));
             }
             keep
         });
@@ -282,19 +267,15 @@ impl SyncClient {
             // follow again from there rather than receive it all twice.
             let stale = followed.streams.get(&id).is_some_and(|at| f.after > *at);
             if stale {
-                commands.push(format!(
-                    r#"{{"op":"unfollow","stream":"{}"}}"#,
-                    hex::encode(id)
-                ));
+                commands.push(FollowCommand::Unstream(f.stream));
             }
             if stale || !followed.streams.contains_key(&id) {
-                commands.push(format!(
-                    r#"{{"op":"follow","stream":"{}","token":"{}","after":{}}}"#,
-                    hex::encode(id),
-                    token_text(&f.read_token),
-                    f.after
-                ));
                 followed.streams.insert(id, f.after);
+                commands.push(FollowCommand::Stream {
+                    stream: f.stream,
+                    token: f.read_token,
+                    after: f.after,
+                });
             }
         }
         let wanted: HashMap<[u8; 16], u64> = mailboxes
@@ -304,10 +285,7 @@ impl SyncClient {
         followed.mailboxes.retain(|id, _| {
             let keep = wanted.contains_key(id);
             if !keep {
-                commands.push(format!(
-                    r#"{{"op":"unfollow_mailbox","mailbox":"{}"}}"#,
-                    hex::encode(id)
-                ));
+                commands.push(FollowCommand::Unmailbox(*id));
             }
             keep
         });
@@ -316,20 +294,14 @@ impl SyncClient {
                 continue;
             }
             if let std::collections::hash_map::Entry::Vacant(slot) = followed.mailboxes.entry(id) {
-                commands.push(format!(
-                    r#"{{"op":"follow_mailbox","mailbox":"{}","after":{}}}"#,
-                    hex::encode(id),
-                    after
-                ));
+                commands.push(FollowCommand::Mailbox { mailbox: id, after });
                 slot.insert(after);
             }
         }
-        for command in commands {
-            if sink.send(Message::text(command)).await.is_err() {
-                return Ok(Err(NetProblem::Offline));
-            }
+        if commands.is_empty() {
+            return Ok(Ok(()));
         }
-        Ok(Ok(()))
+        Ok(connection.send(commands).await)
     }
 }
 
@@ -339,30 +311,12 @@ const REFUSED_RETRY: Duration = Duration::from_secs(30);
 /// A refused follow: the relay does not know the stream under this token (streams are
 /// registered before they are followed, so a relay that lost them), or a quota. Try again
 /// later, not at once.
-fn on_refusal(text: &str, followed: &mut Followed) {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        return;
-    };
-    if value.get("op").and_then(|o| o.as_str()) != Some("error") {
-        return;
-    }
-    let id = |key: &str| {
-        value
-            .get(key)
-            .and_then(|v| v.as_str())
-            .and_then(|h| hex::decode(h).ok())
-            .and_then(|b| <[u8; 16]>::try_from(b).ok())
-    };
+fn on_refusal(id: [u8; 16], followed: &mut Followed) {
     let retry = Instant::now() + REFUSED_RETRY;
-    if let Some(id) = id("stream") {
-        followed.streams.remove(&id);
-        followed.refused.insert(id, retry);
-    } else if let Some(id) = id("mailbox") {
-        followed.mailboxes.remove(&id);
-        followed.refused.insert(id, retry);
-    } else {
-        return;
-    }
+    // Ids are random 16 bytes: a stream and a mailbox never share one.
+    followed.streams.remove(&id);
+    followed.mailboxes.remove(&id);
+    followed.refused.insert(id, retry);
     tracing::debug!("a follow was refused; retrying later");
     followed.retry_at.get_or_insert(retry);
 }

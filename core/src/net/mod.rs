@@ -1,11 +1,14 @@
-//! The network side of sync: tokio transports that drive the sans-IO engine (`sync/`, the
-//! `Twofold::sync_*` entry points) over a relay (relay/README.md).
+//! The network side of sync: the tokio client that drives the sans-IO engine (`sync/`,
+//! [`crate::Twofold::sync`]) over a relay (relay/README.md).
 //!
 //! - [`SyncClient::sync_now`] (`client`): one exchange for a background scheduler, with a
 //!   [`SyncReport`].
 //! - [`SyncClient::start_live`] (`live`): follow live, push on commit, reconnect with backoff.
-//! - `relay_api`, `records`: the relay's HTTP protocol and its framing; `problem`: what can
-//!   go wrong, by what the caller can do; `report`: reports, progress and status.
+//! - [`RelayTransport`] (`transport`): the one seam between the client and whatever moves
+//!   the bytes; `relay_api` (HTTP) and `websocket` (the live follow) are the real relay's,
+//!   the simulations' faulty in-memory relay is another.
+//! - `records`: the relay's framing; `problem`: what can go wrong, by what the caller can
+//!   do; `report`: reports, progress and status.
 
 mod client;
 mod live;
@@ -13,9 +16,14 @@ mod problem;
 mod records;
 mod relay_api;
 mod report;
+mod transport;
+mod websocket;
 
 pub use client::{NetOptions, SyncClient};
 pub use live::LiveSync;
 pub use problem::{NetProblem, RelayCode};
 pub use records::{decode_frame, decode_page, Frame, Record};
 pub use report::{Progress, SyncReport, SyncStatus};
+pub use transport::{
+    FollowCommand, FollowConnection, FollowEvent, NetResult, Page, RelayTransport,
+};

@@ -1,4 +1,5 @@
-//! The relay's HTTP protocol (relay/README.md), one method per request. Answers are mapped to
+//! The relay's HTTP protocol (relay/README.md), one method per request, as the
+//! [`RelayTransport`] the phones use (the live follow is `websocket`). Answers are mapped to
 //! [`NetProblem`]s here, so the sync logic above never looks at status codes.
 
 use std::time::Duration;
@@ -8,26 +9,25 @@ use base64::Engine;
 use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Client, Response, StatusCode, Url};
 
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
+
 use super::problem::{NetProblem, RelayCode};
-use super::records::{decode_page, Record};
+use super::records::decode_page;
+use super::transport::{FollowConnection, NetResult, Page, RelayTransport};
+use super::websocket;
 use crate::crypto::{CapabilityToken, StreamId, MAX_ENVELOPE_LEN};
 use crate::error::{Error, Result};
 
 /// Largest mailbox message the relay accepts (and so the most a mailbox record may hold).
 const MAX_MAILBOX_LEN: usize = 4096;
 
-/// One page of a stream or mailbox, and the relay's last position (if it said).
-#[derive(Debug)]
-pub struct Page {
-    pub records: Vec<Record>,
-    pub head: Option<u64>,
-}
-
 /// A relay at one base URL.
 #[derive(Debug, Clone)]
 pub struct RelayApi {
     base: Url,
     http: Client,
+    timeout: Duration,
 }
 
 fn bearer(token: &CapabilityToken) -> String {
@@ -56,7 +56,11 @@ impl RelayApi {
             .timeout(timeout * 4)
             .build()
             .map_err(|_| invalid("could not set up the HTTP client"))?;
-        Ok(RelayApi { base, http })
+        Ok(RelayApi {
+            base,
+            http,
+            timeout,
+        })
     }
 
     fn url(&self, path: &str) -> Url {
@@ -66,99 +70,129 @@ impl RelayApi {
     }
 
     /// The WebSocket URL of the live follow.
-    pub fn follow_url(&self) -> Url {
+    fn follow_url(&self) -> Url {
         let mut url = self.url("v1/follow");
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
         url.set_scheme(scheme)
             .expect("ws and wss are valid schemes");
         url
     }
+}
 
+/// Requests are `async move` blocks, boxed: the trait is used as `dyn RelayTransport`.
+impl RelayTransport for RelayApi {
     /// Registers a stream with its token hashes (idempotent).
-    pub async fn put_stream(
-        &self,
-        stream: &StreamId,
-        read_hash: &[u8; 32],
-        append_hash: &[u8; 32],
-    ) -> Result<(), NetProblem> {
-        let body = format!(
-            r#"{{"read_token_hash":"{}","append_token_hash":"{}"}}"#,
-            hex::encode(read_hash),
-            hex::encode(append_hash)
-        );
-        let res = self
-            .http
-            .put(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| NetProblem::from_reqwest(&e))?;
-        check(res).await.map(drop)
+    fn put_stream<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        read_hash: &'a [u8; 32],
+        append_hash: &'a [u8; 32],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let body = format!(
+                r#"{{"read_token_hash":"{}","append_token_hash":"{}"}}"#,
+                hex::encode(read_hash),
+                hex::encode(append_hash)
+            );
+            let res = self
+                .http
+                .put(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            check(res).await.map(drop)
+        }
+        .boxed()
     }
 
     /// Appends an envelope; the relay's position for it.
-    pub async fn append(
-        &self,
-        stream: &StreamId,
-        token: &CapabilityToken,
-        envelope: &[u8],
-    ) -> Result<u64, NetProblem> {
-        let res = self
-            .http
-            .post(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
-            .header(AUTHORIZATION, bearer(token))
-            .body(envelope.to_vec())
-            .send()
-            .await
-            .map_err(|e| NetProblem::from_reqwest(&e))?;
-        position(check(res).await?).await
+    fn append<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        token: &'a CapabilityToken,
+        envelope: &'a [u8],
+    ) -> BoxFuture<'a, NetResult<u64>> {
+        async move {
+            let res = self
+                .http
+                .post(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
+                .header(AUTHORIZATION, bearer(token))
+                .body(envelope.to_vec())
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            position(check(res).await?).await
+        }
+        .boxed()
     }
 
-    pub async fn read(
-        &self,
-        stream: &StreamId,
-        token: &CapabilityToken,
+    fn read<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        token: &'a CapabilityToken,
         after: u64,
         limit: u32,
-    ) -> Result<Page, NetProblem> {
-        let res = self
-            .http
-            .get(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
-            .query(&[("after", after), ("limit", u64::from(limit))])
-            .header(AUTHORIZATION, bearer(token))
-            .send()
-            .await
-            .map_err(|e| NetProblem::from_reqwest(&e))?;
-        match check(res).await {
-            Ok(res) => page(res, after, MAX_ENVELOPE_LEN).await,
-            Err(p) => nothing_yet(p),
+    ) -> BoxFuture<'a, NetResult<Page>> {
+        async move {
+            let res = self
+                .http
+                .get(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
+                .query(&[("after", after), ("limit", u64::from(limit))])
+                .header(AUTHORIZATION, bearer(token))
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            match check(res).await {
+                Ok(res) => page(res, after, MAX_ENVELOPE_LEN).await,
+                Err(p) => nothing_yet(p),
+            }
         }
+        .boxed()
     }
 
-    pub async fn post_mailbox(&self, mailbox: &[u8; 16], bytes: &[u8]) -> Result<u64, NetProblem> {
-        let res = self
-            .http
-            .post(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
-            .body(bytes.to_vec())
-            .send()
-            .await
-            .map_err(|e| NetProblem::from_reqwest(&e))?;
-        position(check(res).await?).await
+    fn post_mailbox<'a>(
+        &'a self,
+        mailbox: &'a [u8; 16],
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, NetResult<u64>> {
+        async move {
+            let res = self
+                .http
+                .post(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+                .body(bytes.to_vec())
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            position(check(res).await?).await
+        }
+        .boxed()
     }
 
-    pub async fn read_mailbox(&self, mailbox: &[u8; 16], after: u64) -> Result<Page, NetProblem> {
-        let res = self
-            .http
-            .get(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
-            .query(&[("after", after)])
-            .send()
-            .await
-            .map_err(|e| NetProblem::from_reqwest(&e))?;
-        match check(res).await {
-            Ok(res) => page(res, after, MAX_MAILBOX_LEN).await,
-            Err(p) => nothing_yet(p),
+    fn read_mailbox<'a>(
+        &'a self,
+        mailbox: &'a [u8; 16],
+        after: u64,
+    ) -> BoxFuture<'a, NetResult<Page>> {
+        async move {
+            let res = self
+                .http
+                .get(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+                .query(&[("after", after)])
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            match check(res).await {
+                Ok(res) => page(res, after, MAX_MAILBOX_LEN).await,
+                Err(p) => nothing_yet(p),
+            }
         }
+        .boxed()
+    }
+
+    fn follow(&self) -> BoxFuture<'_, NetResult<Box<dyn FollowConnection>>> {
+        websocket::connect(self.follow_url(), self.timeout).boxed()
     }
 }
 

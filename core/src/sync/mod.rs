@@ -1,16 +1,26 @@
-//! The sans-IO sync engine's vocabulary: what goes out (envelopes for relay streams, pairing
-//! messages for relay mailboxes), what the transport should follow, what came in and what
-//! became of it. No sockets, clocks or sleeps live here: the caller passes the time and moves
-//! the bytes, so every path can be driven deterministically by tests.
+//! The sync engine. Its vocabulary (`types`, `payload`, `control`, `mailbox`) says what goes
+//! out (envelopes for relay streams, pairing messages for relay mailboxes), what the transport
+//! should follow, what came in and what became of it; its steps live beside it:
 //!
-//! The engine's state is the store's (SQLite, in the same transactions as the documents), so
-//! its entry points are methods of [`crate::Twofold`]: `sync_outgoing`, `sync_acked`,
-//! `sync_follows`, `sync_receive`, `sync_receive_mailbox`. Protocol: `docs/protocol.md`;
+//! - `outgoing`: seal pending changes into envelopes, acknowledge, what to follow.
+//! - `receive`: one envelope — verified, then checked and applied in one write transaction.
+//! - `apply_control`: grants, writer lists and revocations from a paired device's channel.
+//! - `receive_mailbox`: join requests and pairing decisions.
+//!
+//! No sockets, clocks or sleeps: the engine's state is the store's (SQLite, in the same
+//! transactions as the documents), so it is reached from the store as [`crate::Twofold::sync`]
+//! ([`SyncEngine`]), and transports (`net/`) move the bytes. Protocol: `docs/protocol.md`;
 //! reasons: `docs/adr/0004-sync-engine.md`.
 
+mod apply_control;
 pub mod control;
+mod engine;
 pub mod mailbox;
+mod outgoing;
 pub mod payload;
+mod receive;
+mod receive_mailbox;
 pub mod types;
 
+pub use engine::SyncEngine;
 pub use types::*;

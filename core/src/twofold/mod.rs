@@ -15,13 +15,10 @@ mod journal;
 pub mod listeners;
 mod pairing;
 mod portability;
-mod receive;
 mod schedule;
 mod shared_docs;
 mod sharing;
 mod suggestions;
-mod sync_control;
-mod sync_engine;
 mod watch;
 mod wellbeing;
 
@@ -144,7 +141,7 @@ impl Docs {
             .or_else(|| self.others.get(doc_id))
     }
 
-    fn take(&mut self, sel: &DocSel<'_>) -> Option<LoadedDoc> {
+    pub(crate) fn take(&mut self, sel: &DocSel<'_>) -> Option<LoadedDoc> {
         match sel {
             DocSel::Own(kind) => self.owner.remove(kind),
             DocSel::Id(id) => match self.owner.iter().find(|(_, d)| d.doc_id == *id) {
@@ -157,7 +154,7 @@ impl Docs {
         }
     }
 
-    fn put_back(&mut self, doc: LoadedDoc) {
+    pub(crate) fn put_back(&mut self, doc: LoadedDoc) {
         if doc.owner.is_none() && doc.peer.is_none() {
             self.owner.insert(doc.kind, doc);
         } else {
@@ -175,11 +172,11 @@ pub(crate) enum DocSel<'a> {
 
 #[derive(Debug)]
 pub struct Twofold {
-    db: Database,
-    identity: DeviceIdentity,
+    pub(crate) db: Database,
+    pub(crate) identity: DeviceIdentity,
     docs: RwLock<Docs>,
-    listeners: Arc<listeners::Listeners>,
-    options: OpenOptions,
+    pub(crate) listeners: Arc<listeners::Listeners>,
+    pub(crate) options: OpenOptions,
 }
 
 fn load_trusted(bytes: &[u8]) -> Result<AutoCommit> {
@@ -239,7 +236,7 @@ impl Twofold {
 
     /// Every change this device makes carries its key id as the Automerge actor, so a
     /// receiver can check that an envelope's changes are its sender's own.
-    fn actor_of(identity: &DeviceIdentity) -> ActorId {
+    pub(crate) fn actor_of(identity: &DeviceIdentity) -> ActorId {
         ActorId::from(&identity.key_id().0[..])
     }
 
@@ -280,7 +277,7 @@ impl Twofold {
     }
 
     /// A new document of this device's, from the deterministic genesis, stored.
-    fn create_doc(
+    pub(crate) fn create_doc(
         db: &Database,
         actor: &ActorId,
         kind: DocKind,
@@ -331,13 +328,6 @@ impl Twofold {
         self.listeners.subscribe(kind, Arc::new(listener))
     }
 
-    /// Subscribes to "something new is waiting to be sent": called after every committed
-    /// write that left envelopes, changes or pairing messages for the relay (edits, shares,
-    /// pairing steps, catch-ups). A transport pushes on it.
-    pub fn subscribe_outgoing(&self, listener: impl Fn() + Send + Sync + 'static) -> Subscription {
-        self.listeners.subscribe_outgoing(Arc::new(listener))
-    }
-
     /// Subscribes to changes of documents shared with this device (by any person): what a
     /// mentor's screen of someone's plan listens to.
     pub fn subscribe_shared(
@@ -352,11 +342,11 @@ impl Twofold {
         self.db.integrity_check()
     }
 
-    fn docs_read(&self) -> RwLockReadGuard<'_, Docs> {
+    pub(crate) fn docs_read(&self) -> RwLockReadGuard<'_, Docs> {
         self.docs.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn docs_write(&self) -> RwLockWriteGuard<'_, Docs> {
+    pub(crate) fn docs_write(&self) -> RwLockWriteGuard<'_, Docs> {
         self.docs.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -450,7 +440,7 @@ impl Twofold {
 
     /// [`Twofold::reload`] for a document in the map, after a transaction that changed it in
     /// memory failed to commit.
-    fn reload_in(&self, docs: &mut Docs, doc_id: &str) {
+    pub(crate) fn reload_in(&self, docs: &mut Docs, doc_id: &str) {
         if let Some(mut doc) = docs.take(&DocSel::Id(doc_id)) {
             if let Err(e) = self.reload(&mut doc) {
                 tracing::error!(error = %e, "reloading a document after a failed commit failed");
@@ -460,7 +450,7 @@ impl Twofold {
     }
 
     /// Replaces the in-memory document with what the database holds.
-    fn reload(&self, target: &mut LoadedDoc) -> Result<()> {
+    pub(crate) fn reload(&self, target: &mut LoadedDoc) -> Result<()> {
         let stored = self.db.read(|c| chunks::load(c, &target.doc_id))?;
         let actor = target.am.get_actor().clone();
         target.am = load_trusted(&stored.bytes)?;
@@ -470,7 +460,7 @@ impl Twofold {
         Ok(())
     }
 
-    fn change_loaded<R>(
+    pub(crate) fn change_loaded<R>(
         &self,
         docs: &Docs,
         target: &mut LoadedDoc,
@@ -524,6 +514,19 @@ impl Twofold {
 
     /// Compaction is housekeeping: the changes are already durable, so a failure here is
     /// logged and retried after the next write.
+    /// Heads of a document, hex, sorted: equal on two devices means equal state.
+    pub fn doc_heads(&self, doc_id: &str) -> Result<Vec<String>> {
+        self.read(|docs| {
+            let doc = docs
+                .by_id(doc_id)
+                .ok_or_else(|| Error::not_found("document", doc_id.to_string()))?;
+            let mut am = doc.am.clone();
+            let mut heads: Vec<String> = am.get_heads().iter().map(|h| h.to_string()).collect();
+            heads.sort();
+            Ok(heads)
+        })
+    }
+
     pub(crate) fn compact_if_due(&self, target: &mut LoadedDoc) {
         let doc_id = target.doc_id.clone();
         if target.chunks > self.options.compact_after_chunks {

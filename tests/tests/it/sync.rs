@@ -10,16 +10,16 @@ use twofold_core::{
     Access, Author, Day, DocKind, Domain, Error, ItemId, NewCheckIn, Received, RejectReason,
     SectionId,
 };
-use twofold_tests::mem_devices::{contains, coping, heads, pair, MemDevice as Device};
+use twofold_tests::mem_devices::{contains, coping, heads, pair, settle, MemDevice as Device};
 use twofold_tests::net_devices::now_ms as now;
-use twofold_tests::relay_sim::{settle, sync_round, Faults, MemRelay};
+use twofold_tests::relay_sim::{Faults, MemRelay};
 
 #[test]
 fn pair_share_edit_offline_on_both_sides_and_converge() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
 
     // A pairing shares nothing by itself.
     assert!(mentor.s().shared_with_me().expect("list").is_empty());
@@ -49,7 +49,7 @@ fn pair_share_edit_offline_on_both_sides_and_converge() {
             None,
         )
         .expect("share schedule");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
 
     let docs = mentor.s().shared_with_me().expect("list");
     assert_eq!(docs.len(), 2);
@@ -100,7 +100,7 @@ fn pair_share_edit_offline_on_both_sides_and_converge() {
         "{refused:?}"
     );
 
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
     let merged = owner
         .s()
@@ -140,12 +140,12 @@ fn pair_share_edit_offline_on_both_sides_and_converge() {
 
 #[test]
 fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let supporter = Device::new("Jo");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
-    let supporter_id = pair(&owner, &supporter, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let supporter_id = pair(&owner, &supporter, &relay);
     for peer in [&mentor_id, &supporter_id] {
         owner
             .s()
@@ -157,8 +157,8 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
         .s()
         .put(s::COPING_STRATEGIES, before.clone())
         .expect("put");
-    let all = [owner.s(), mentor.s(), supporter.s()];
-    settle(&all, &mut relay, now()).expect("sync");
+    let all = [&owner, &mentor, &supporter];
+    settle(&all, &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     assert!(supporter
         .s()
@@ -167,7 +167,7 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
 
     let streams_before: Vec<StreamId> = supporter
         .s()
-        .sync_follows()
+        .sync().follows()
         .expect("f")
         .iter()
         .map(|f| f.stream)
@@ -181,7 +181,7 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
         .s()
         .put(s::COPING_STRATEGIES, after.clone())
         .expect("put");
-    let outgoing = owner.s().sync_outgoing(now()).expect("out");
+    let outgoing = owner.s().sync().outgoing().expect("out");
     // Nothing the owner sends from now on is on a stream the revoked device can read, except
     // its channel — and that carries only the notice, no document bytes.
     for e in &outgoing.envelopes {
@@ -192,7 +192,7 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
             );
         }
     }
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     assert!(
         supporter
             .s()
@@ -222,23 +222,85 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
         .s()
         .shared_put(&plan, s::COPING_STRATEGIES, late.clone())
         .is_err());
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     assert!(owner.s().get(s::COPING_STRATEGIES, &late.id).is_err());
+    assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
+}
+
+/// Live sync over the simulated relay: the follow delivers each record as it is stored, a
+/// commit is pushed at once, and a wire that fails pushes and loses, duplicates and shuffles
+/// reads still converges — the same live loop as over a real relay's WebSocket.
+#[test]
+fn live_sync_over_a_faulty_simulated_wire_delivers_both_ways() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let mentor_id = pair(&owner, &mentor, &relay);
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "live", None)
+        .expect("share");
+    settle(&[&owner, &mentor], &relay);
+    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let owner_live = owner.client(&relay, Faults::HARSH, 7).start_live();
+        let mentor_live = mentor.client(&relay, Faults::HARSH, 8).start_live();
+        let mut sent = Vec::new();
+        for i in 0..5 {
+            let from_owner = coping(&format!("owner, live {i}"));
+            owner
+                .s()
+                .put(s::COPING_STRATEGIES, from_owner.clone())
+                .expect("put");
+            let from_mentor = coping(&format!("mentor, live {i}"));
+            mentor
+                .s()
+                .shared_put(&plan, s::COPING_STRATEGIES, from_mentor.clone())
+                .expect("put");
+            sent.push(from_owner);
+            sent.push(from_mentor);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let owner_has = sent
+                .iter()
+                .all(|c| owner.s().get(s::COPING_STRATEGIES, &c.id).is_ok());
+            let mentor_has = sent
+                .iter()
+                .all(|c| mentor.s().shared_get(&plan, s::COPING_STRATEGIES, &c.id).is_ok());
+            if owner_has && mentor_has {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "live sync delivered everything in time (owner {owner_has}, mentor {mentor_has})"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        owner_live.stop().await;
+        mentor_live.stop().await;
+    });
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
 }
 
 #[test]
 fn expired_consent_acts_as_revoked() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let clinician = Device::new("Dr K");
-    let id = pair(&owner, &clinician, &mut relay);
+    let id = pair(&owner, &clinician, &relay);
     let soon = now() + 60_000;
     owner
         .s()
         .share(DocKind::Plan, &id, Access::Read, "appointment", Some(soon))
         .expect("share");
-    settle(&[owner.s(), clinician.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &clinician], &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     let later = coping("after the appointment");
     owner
@@ -246,7 +308,10 @@ fn expired_consent_acts_as_revoked() {
         .put(s::COPING_STRATEGIES, later.clone())
         .expect("put");
     // An hour later the consent has run out.
-    settle(&[owner.s(), clinician.s()], &mut relay, soon + 3_600_000).expect("sync");
+    for d in [&owner, &clinician] {
+        d.advance_clock(soon + 3_600_000 - now());
+    }
+    settle(&[&owner, &clinician], &relay);
     assert!(clinician
         .s()
         .shared_get(&plan, s::COPING_STRATEGIES, &later.id)
@@ -257,10 +322,10 @@ fn expired_consent_acts_as_revoked() {
 
 #[test]
 fn summary_instead_of_journal_and_suggestions_flow_back() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
-    let id = pair(&owner, &mentor, &mut relay);
+    let id = pair(&owner, &mentor, &relay);
     let today = Day(chrono::Utc::now().date_naive());
     owner
         .s()
@@ -288,7 +353,7 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
         .s()
         .share(DocKind::Plan, &id, Access::Read, "my plan", None)
         .expect("share");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let docs = mentor.s().shared_with_me().expect("list");
     assert!(docs.iter().all(|d| d.kind != DocKind::Journal));
     let summary = docs
@@ -320,7 +385,7 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
         .s()
         .suggest(&owner_id, SectionId::CopingStrategies, "{\"id\":\"x\"}", "");
     assert!(matches!(bad, Err(Error::Invalid(_))), "{bad:?}");
-    settle(&[mentor.s(), owner.s()], &mut relay, now()).expect("sync");
+    settle(&[&mentor, &owner], &relay);
     let open = owner.s().suggestions().expect("suggestions");
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].from_name, "Alex");
@@ -335,7 +400,7 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
             .expect("copied"),
         idea
     );
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let seen = mentor.s().suggestions_for(&owner_id).expect("mentor view");
     assert_eq!(seen[0].status, twofold_core::SuggestionStatus::Accepted);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
@@ -347,29 +412,29 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
 
 #[test]
 fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
-    let id = pair(&owner, &mentor, &mut relay);
+    let id = pair(&owner, &mentor, &relay);
     owner
         .s()
         .share(DocKind::Plan, &id, Access::Write, "support", None)
         .expect("share");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     owner
         .s()
         .put(s::COPING_STRATEGIES, coping("one"))
         .expect("put");
-    let out = owner.s().sync_outgoing(now()).expect("out");
+    let out = owner.s().sync().outgoing().expect("out");
     let good = out.envelopes.last().expect("an envelope").clone();
     let before = heads(&mentor, &plan);
-    let follows = mentor.s().sync_follows().expect("follows");
+    let follows = mentor.s().sync().follows().expect("follows");
     assert!(follows.iter().any(|f| f.stream == good.stream));
     let try_bytes = |bytes: &[u8]| {
         mentor
             .s()
-            .sync_receive(&good.stream, 1000, bytes, now())
+            .sync().receive(&good.stream, 1000, bytes)
             .expect("receive")
     };
 
@@ -419,13 +484,13 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
         .s()
         .share(DocKind::Plan, &id, Access::Write, "again", None)
         .expect("share again");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let stale = mentor
         .s()
-        .sync_receive(&old_stream, 1001, &good.envelope, now())
+        .sync().receive(&old_stream, 1001, &good.envelope)
         .expect("receive");
     assert_eq!(stale, Received::Rejected(RejectReason::StaleEpoch));
-    let counted = mentor.s().sync_rejections().expect("counters");
+    let counted = mentor.s().sync().rejections().expect("counters");
     assert!(
         counted.iter().any(|(r, n)| r == "bad_signature" && *n >= 4),
         "{counted:?}"
@@ -441,15 +506,15 @@ fn simulated_devices_converge_under_loss_duplication_reordering_and_restarts() {
 
 fn simulate(seed: u64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut relay = MemRelay::default();
-    relay.no_dedup = seed % 2 == 1;
+    let relay = MemRelay::default();
+    relay.set_no_dedup(seed % 2 == 1);
     let mut owner = Device::new("Sam");
     let mut mentor = Device::new("Alex");
     let mut supporter = Device::new("Jo");
     let mut clinician = Device::new("Dr K");
-    let m = pair(&owner, &mentor, &mut relay);
-    let sup = pair(&owner, &supporter, &mut relay);
-    let c = pair(&owner, &clinician, &mut relay);
+    let m = pair(&owner, &mentor, &relay);
+    let sup = pair(&owner, &supporter, &relay);
+    let c = pair(&owner, &clinician, &relay);
     owner
         .s()
         .share(DocKind::Plan, &m, Access::Write, "mentor", None)
@@ -510,12 +575,12 @@ fn simulate(seed: u64) {
             .enumerate()
         {
             if rng.random_bool(if i == 0 { 0.3 } else { 0.15 }) {
-                sync_round(d.s(), &mut relay, &mut rng, &Faults::HARSH, now()).expect("round");
+                d.exchange(&relay, Faults::HARSH, rng.random());
             }
         }
     }
-    let all = [owner.s(), mentor.s(), supporter.s(), clinician.s()];
-    settle(&all, &mut relay, now()).expect("settle");
+    let all = [&owner, &mentor, &supporter, &clinician];
+    settle(&all, &relay);
     let owner_heads = heads(&owner, &plan);
     assert_eq!(heads(&mentor, &plan), owner_heads, "seed {seed}: mentor");
     assert_eq!(
@@ -561,10 +626,10 @@ fn simulate(seed: u64) {
 fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
     use twofold_core::store::{database::Database, identity, streams};
 
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
     owner
         .s()
         .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
@@ -574,7 +639,7 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
         .s()
         .put(s::COPING_STRATEGIES, coping("call my sister"))
         .expect("put");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
 
     // The mentor's device sends an envelope it really signed, at its next sequence number,
@@ -586,7 +651,7 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
         .expect("made at open");
     let stream = mentor
         .s()
-        .sync_follows()
+        .sync().follows()
         .expect("follows")
         .into_iter()
         .map(|f| f.stream)
@@ -623,11 +688,11 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
     let position = relay.inject(&stream, garbage);
     let refused = owner
         .s()
-        .sync_receive(
+        .sync()
+        .receive(
             &stream,
             position,
             &relay.records(&stream)[position as usize - 1],
-            now(),
         )
         .expect("receive");
     assert_eq!(refused, Received::Rejected(RejectReason::MalformedPayload));
@@ -638,7 +703,7 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
         .s()
         .shared_put(&plan, s::COPING_STRATEGIES, after.clone())
         .expect("put");
-    settle(&[mentor.s(), owner.s()], &mut relay, now()).expect("sync");
+    settle(&[&mentor, &owner], &relay);
     assert_eq!(
         owner
             .s()
@@ -653,10 +718,10 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
 /// out. It leaves as the revocation notice instead, and nothing is disclosed.
 #[test]
 fn a_share_revoked_before_it_was_sent_discloses_nothing() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
     let canary = "CANARY-revoked-before-sending-q7";
     owner
         .s()
@@ -670,7 +735,7 @@ fn a_share_revoked_before_it_was_sent_discloses_nothing() {
         .s()
         .revoke_share(DocKind::Plan, &mentor_id)
         .expect("revoke at once");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
 
     assert!(mentor.s().shared_with_me().expect("list").is_empty());
     assert!(
@@ -678,9 +743,9 @@ fn a_share_revoked_before_it_was_sent_discloses_nothing() {
         "nothing was disclosed"
     );
     assert!(
-        mentor.s().sync_rejections().expect("counts").is_empty(),
+        mentor.s().sync().rejections().expect("counts").is_empty(),
         "the stand-in notice is accepted: {:?}",
-        mentor.s().sync_rejections()
+        mentor.s().sync().rejections()
     );
     let leaked = relay
         .all_bytes()
@@ -698,7 +763,7 @@ fn a_share_revoked_before_it_was_sent_discloses_nothing() {
             None,
         )
         .expect("share again");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("plan");
     assert_eq!(
         mentor

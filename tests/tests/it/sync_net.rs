@@ -565,7 +565,7 @@ async fn a_relay_restarted_mid_push_loses_nothing_and_doubles_nothing() {
                 coping(&format!("burst{i}"), "one of many"),
             )
             .expect("put");
-        owner.s().sync_outgoing(now_ms()).expect("seal");
+        owner.s().sync().outgoing().expect("seal");
     }
     let appended = || async {
         let stream_appends = r#"twofold_relay_appends_total{kind="stream"}"#;
@@ -627,7 +627,7 @@ async fn bad_clients_get_errors_and_the_relay_keeps_serving_good_ones() {
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let relay = RelayProcess::sqlite(relay_dir.path(), &["--max-envelope-bytes", "65536"]);
     let (owner, mentor, plan) = sharing_plan(&relay.url, Access::Write).await;
-    let stream = owner.s().sync_follows().expect("follows")[0].stream;
+    let stream = owner.s().sync().follows().expect("follows")[0].stream;
     let live = mentor.go_live().await;
 
     let url = relay.url.clone();

@@ -7,35 +7,31 @@
 use std::collections::{BTreeMap, HashSet};
 
 use automerge::transaction::Transactable;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use twofold_core::crypto::StreamId;
 use twofold_core::sections::{self as s};
 use twofold_core::*;
 use twofold_tests::mem_devices::{contains, coping, heads, pair, MemDevice as Device};
 use twofold_tests::net_devices::now_ms as now;
-use twofold_tests::relay_sim::{settle, sync_round, Faults, MemRelay};
+use twofold_tests::mem_devices::settle;
+use twofold_tests::relay_sim::{Faults, MemRelay};
 
 /// Pushes everything waiting; acknowledges each stored envelope unless `ack` is false.
 /// Returns what was pushed, as (outbox id, bytes).
-fn push(d: &Device, relay: &mut MemRelay, ack: bool) -> Vec<(i64, Vec<u8>)> {
-    let out = d.s().sync_outgoing(now()).expect("outgoing");
+fn push(d: &Device, relay: &MemRelay, ack: bool) -> Vec<(i64, Vec<u8>)> {
+    let out = d.s().sync().outgoing().expect("outgoing");
     for post in &out.mailbox {
         relay.post(&post.mailbox, &post.bytes);
-        d.s().sync_mailbox_posted(post.id).expect("posted");
+        d.s().sync().mailbox_posted(post.id).expect("posted");
     }
     let mut pushed = Vec::new();
     for e in &out.envelopes {
-        let stored = relay.append(
-            &e.stream,
-            e.read_token_hash,
-            e.append_token_hash,
-            e.append_token.as_bytes(),
-            &e.envelope,
-        );
+        relay.put_stream(&e.stream, e.read_token_hash, e.append_token_hash);
+        let stored = relay.append(&e.stream, e.append_token.as_bytes(), &e.envelope);
         assert!(stored.is_some(), "the relay took the envelope");
         if ack {
-            d.s().sync_acked(e.id, now()).expect("ack");
+            d.s().sync().acked(e.id).expect("ack");
         }
         pushed.push((e.id, e.envelope.clone()));
     }
@@ -55,7 +51,7 @@ enum Order {
 /// (normal order) while new streams appear. Returns what each envelope did.
 fn pull(d: &Device, relay: &MemRelay, order: Order) -> Vec<Received> {
     let mut outcomes = Vec::new();
-    let mut follows = d.s().sync_follows().expect("follows");
+    let mut follows = d.s().sync().follows().expect("follows");
     if order == Order::DocumentsFirst {
         // `sync_follows` lists channels first; reversed, the documents come first.
         follows.reverse();
@@ -73,19 +69,19 @@ fn pull(d: &Device, relay: &MemRelay, order: Order) -> Vec<Received> {
             for (pos, bytes) in relay.read(&f.stream, f.read_token.as_bytes(), f.after) {
                 outcomes.push(
                     d.s()
-                        .sync_receive(&f.stream, pos, &bytes, now())
+                        .sync().receive(&f.stream, pos, &bytes)
                         .expect("receive"),
                 );
             }
         }
-        follows = d.s().sync_follows().expect("follows");
+        follows = d.s().sync().follows().expect("follows");
     }
     outcomes
 }
 
 fn streams_of(d: &Device) -> HashSet<StreamId> {
     d.s()
-        .sync_follows()
+        .sync().follows()
         .expect("follows")
         .into_iter()
         .map(|f| f.stream)
@@ -98,22 +94,22 @@ fn streams_of(d: &Device) -> HashSet<StreamId> {
 
 #[test]
 fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let supporter = Device::new("Jo");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
-    let supporter_id = pair(&owner, &supporter, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let supporter_id = pair(&owner, &supporter, &relay);
     owner
         .s()
         .put(s::COPING_STRATEGIES, coping("before sharing"))
         .expect("put");
-    let all = [owner.s(), mentor.s(), supporter.s()];
+    let all = [&owner, &mentor, &supporter];
     owner
         .s()
         .share(DocKind::Plan, &mentor_id, Access::Write, "mentor", None)
         .expect("share");
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     owner
         .s()
         .share(
@@ -124,7 +120,7 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
             None,
         )
         .expect("share");
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
 
     // The grants: one snapshot entry per grant, carrying every change of the document. A new
@@ -162,28 +158,28 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
     let mut envelope_sizes = Vec::new();
 
     edit(batches[0]);
-    let first = push(&owner, &mut relay, false);
+    let first = push(&owner, &relay, false);
     assert_eq!(first.len(), 1, "one batch, one envelope");
     assert_eq!(owner.s().disclosure_log().expect("log").len(), 3);
-    let retried = push(&owner, &mut relay, true);
+    let retried = push(&owner, &relay, true);
     assert_eq!(retried, first, "a retry sends the same bytes");
     envelope_sizes.push(first[0].1.len() as u64);
 
     edit(batches[1]);
-    let second = push(&owner, &mut relay, true);
+    let second = push(&owner, &relay, true);
     assert_eq!(second.len(), 1);
     owner
         .s()
-        .sync_acked(second[0].0, now())
+        .sync().acked(second[0].0)
         .expect("a repeated acknowledgement");
     envelope_sizes.push(second[0].1.len() as u64);
-    assert!(push(&owner, &mut relay, true).is_empty(), "nothing left");
+    assert!(push(&owner, &relay, true).is_empty(), "nothing left");
 
     edit(batches[2]);
-    let third = push(&owner, &mut relay, false);
+    let third = push(&owner, &relay, false);
     assert_eq!(third.len(), 1);
     edit(batches[3]);
-    let fourth = push(&owner, &mut relay, true);
+    let fourth = push(&owner, &relay, true);
     assert_eq!(
         fourth.len(),
         2,
@@ -196,7 +192,7 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
     envelope_sizes.push(fourth[0].1.len() as u64);
     envelope_sizes.push(fourth[1].1.len() as u64);
 
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     let log = owner.s().disclosure_log().expect("log");
     assert_eq!(log.len(), 3 + 2 * batches.len(), "{log:#?}");
     for peer in [mentor_id, supporter_id] {
@@ -234,17 +230,17 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
             .shared_put(&plan, s::COPING_STRATEGIES, coping(&format!("mentor {i}")))
             .expect("mentor put");
     }
-    let lost = push(&mentor, &mut relay, false);
+    let lost = push(&mentor, &relay, false);
     assert_eq!(lost.len(), 1);
     assert!(mentor.s().disclosure_log().expect("log").is_empty());
-    assert_eq!(push(&mentor, &mut relay, true), lost);
-    mentor.s().sync_acked(lost[0].0, now()).expect("again");
+    assert_eq!(push(&mentor, &relay, true), lost);
+    mentor.s().sync().acked(lost[0].0).expect("again");
     let mentor_log = mentor.s().disclosure_log().expect("log");
     assert_eq!(mentor_log.len(), 1, "{mentor_log:#?}");
     assert_eq!(mentor_log[0].peer_id, owner.s().device_id());
     assert_eq!(mentor_log[0].changes, 2);
     assert_eq!(mentor_log[0].what, "changes");
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
     assert_eq!(heads(&owner, &plan), heads(&supporter, &plan));
     assert_eq!(
@@ -350,10 +346,10 @@ fn plaintext_canaries_in_every_document_kind_never_reach_the_relay() {
         .to_vec();
     assert!(contains(&raw, CANARIES[3].as_bytes()));
 
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new(CANARIES[0]);
     let mentor = Device::new(CANARIES[1]);
-    let mentor_id = pair(&owner, &mentor, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
     let owner_id = owner.s().device_id();
     let today = Day(chrono::Utc::now().date_naive());
 
@@ -398,7 +394,7 @@ fn plaintext_canaries_in_every_document_kind_never_reach_the_relay() {
             .share(kind, &mentor_id, Access::Write, CANARIES[14], None)
             .expect("share");
     }
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
 
     // After sharing: these travel as changes.
     owner
@@ -435,14 +431,14 @@ fn plaintext_canaries_in_every_document_kind_never_reach_the_relay() {
             CANARIES[13],
         )
         .expect("suggest");
-    settle(&[mentor.s(), owner.s()], &mut relay, now()).expect("sync");
+    settle(&[&mentor, &owner], &relay);
     let open = owner.s().suggestions().expect("suggestions");
     assert_eq!(open.len(), 1);
     owner
         .s()
         .accept_suggestion(&open[0].notes_doc_id, &open[0].suggestion.id)
         .expect("accept");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
 
     // Everything arrived where it was meant to (so the canaries did cross, encrypted).
     let mut seen_by_mentor = String::new();
@@ -516,26 +512,26 @@ fn plaintext_canaries_in_every_document_kind_never_reach_the_relay() {
 /// mentor writes straight after. Everyone must converge and the mentor's writes must be the
 /// owner's.
 fn upgrade_race(order: Order) {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let clinician = Device::new("Dr K");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
-    let clinician_id = pair(&owner, &clinician, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let clinician_id = pair(&owner, &clinician, &relay);
     for peer in [&mentor_id, &clinician_id] {
         owner
             .s()
             .share(DocKind::Plan, peer, Access::Read, "read", None)
             .expect("share");
     }
-    let all = [owner.s(), mentor.s(), clinician.s()];
-    settle(&all, &mut relay, now()).expect("sync");
+    let all = [&owner, &mentor, &clinician];
+    settle(&all, &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     owner
         .s()
         .put(s::COPING_STRATEGIES, coping("while read-only"))
         .expect("put");
-    push(&owner, &mut relay, true);
+    push(&owner, &relay, true);
 
     owner
         .s()
@@ -546,7 +542,7 @@ fn upgrade_race(order: Order) {
         .s()
         .put(s::COPING_STRATEGIES, after.clone())
         .expect("put");
-    push(&owner, &mut relay, true);
+    push(&owner, &relay, true);
 
     for d in [&mentor, &clinician] {
         let outcomes = pull(d, &relay, order);
@@ -564,7 +560,7 @@ fn upgrade_race(order: Order) {
         .s()
         .shared_put(&plan, s::COPING_STRATEGIES, mine.clone())
         .expect("the mentor may write now");
-    push(&mentor, &mut relay, true);
+    push(&mentor, &relay, true);
     // The owner reads the mentor's change (and the clinician then reads it from the stream),
     // in the same order as the others.
     let at_owner = pull(&owner, &relay, order);
@@ -586,7 +582,7 @@ fn upgrade_race(order: Order) {
         mine
     );
     pull(&clinician, &relay, order);
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     let h = heads(&owner, &plan);
     assert_eq!(heads(&mentor, &plan), h, "{order:?}: mentor");
     assert_eq!(heads(&clinician, &plan), h, "{order:?}: clinician");
@@ -615,16 +611,16 @@ fn upgrade_to_write_reading_the_document_stream_first() {
 /// and the mentor is then given write access. The clinician, already paired with the
 /// mentor (so it knows its keys), reads the document stream before its channel.
 fn upgrade_after_revocation(order: Order) {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let clinician = Device::new("Dr K");
     let supporter = Device::new("Jo");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
-    let clinician_id = pair(&owner, &clinician, &mut relay);
-    let supporter_id = pair(&owner, &supporter, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let clinician_id = pair(&owner, &clinician, &relay);
+    let supporter_id = pair(&owner, &supporter, &relay);
     // The clinician and the mentor know each other from elsewhere.
-    pair(&mentor, &clinician, &mut relay);
+    pair(&mentor, &clinician, &relay);
     owner
         .s()
         .share(DocKind::Plan, &mentor_id, Access::Read, "read", None)
@@ -637,8 +633,8 @@ fn upgrade_after_revocation(order: Order) {
         .s()
         .share(DocKind::Plan, &supporter_id, Access::Write, "write", None)
         .expect("share");
-    let all = [owner.s(), mentor.s(), clinician.s(), supporter.s()];
-    settle(&all, &mut relay, now()).expect("sync");
+    let all = [&owner, &mentor, &clinician, &supporter];
+    settle(&all, &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
 
     owner
@@ -659,7 +655,7 @@ fn upgrade_after_revocation(order: Order) {
                 coping(&format!("supporter {i}")),
             )
             .unwrap_or(());
-        settle(&all, &mut relay, now()).expect("sync");
+        settle(&all, &relay);
     }
     assert_eq!(heads(&owner, &plan), heads(&supporter, &plan));
 
@@ -673,7 +669,7 @@ fn upgrade_after_revocation(order: Order) {
             None,
         )
         .expect("share again");
-    push(&owner, &mut relay, true);
+    push(&owner, &relay, true);
     let outcomes = pull(&mentor, &relay, order);
     assert!(
         !outcomes.iter().any(|o| matches!(o, Received::Rejected(_))),
@@ -684,14 +680,14 @@ fn upgrade_after_revocation(order: Order) {
         .s()
         .shared_put(&plan, s::COPING_STRATEGIES, mine.clone())
         .expect("write");
-    push(&mentor, &mut relay, true);
+    push(&mentor, &relay, true);
     // Later owner edits reach the mentor too.
     let later = coping("owner, after the mentor came back");
     owner
         .s()
         .put(s::COPING_STRATEGIES, later.clone())
         .expect("put");
-    push(&owner, &mut relay, true);
+    push(&owner, &relay, true);
     let at_clinician = pull(&clinician, &relay, order);
     assert!(
         !at_clinician
@@ -699,7 +695,7 @@ fn upgrade_after_revocation(order: Order) {
             .any(|o| matches!(o, Received::Rejected(r) if *r != RejectReason::StaleEpoch)),
         "{order:?}: {at_clinician:?}"
     );
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     assert!(owner.s().get(s::COPING_STRATEGIES, &mine.id).is_ok());
     let h = heads(&owner, &plan);
     for (name, d) in [
@@ -730,18 +726,18 @@ fn upgrade_after_a_revocation_reading_the_document_stream_first() {
 /// snapshot ends, not at 1).
 #[test]
 fn a_device_added_later_gets_every_later_change() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let late = Device::new("Jo");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
-    let late_id = pair(&owner, &late, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let late_id = pair(&owner, &late, &relay);
     owner
         .s()
         .share(DocKind::Plan, &mentor_id, Access::Write, "mentor", None)
         .expect("share");
-    let all = [owner.s(), mentor.s(), late.s()];
-    settle(&all, &mut relay, now()).expect("sync");
+    let all = [&owner, &mentor, &late];
+    settle(&all, &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     for i in 0..3 {
         owner
@@ -752,13 +748,13 @@ fn a_device_added_later_gets_every_later_change() {
             .s()
             .shared_put(&plan, s::COPING_STRATEGIES, coping(&format!("mentor {i}")))
             .expect("put");
-        settle(&all, &mut relay, now()).expect("sync");
+        settle(&all, &relay);
     }
     owner
         .s()
         .share(DocKind::Plan, &late_id, Access::Read, "later", None)
         .expect("share");
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     let from_owner = coping("owner, after the late share");
     let from_mentor = coping("mentor, after the late share");
     owner
@@ -769,7 +765,7 @@ fn a_device_added_later_gets_every_later_change() {
         .s()
         .shared_put(&plan, s::COPING_STRATEGIES, from_mentor.clone())
         .expect("put");
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
     for item in [&from_owner, &from_mentor] {
         assert!(
             late.s()
@@ -788,12 +784,12 @@ fn a_device_added_later_gets_every_later_change() {
 fn upgrades_and_late_shares_converge_under_faults() {
     for seed in 0..3u64 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut relay = MemRelay::default();
+        let relay = MemRelay::default();
         let owner = Device::new("Sam");
         let mentor = Device::new("Alex");
         let clinician = Device::new("Dr K");
-        let mentor_id = pair(&owner, &mentor, &mut relay);
-        let clinician_id = pair(&owner, &clinician, &mut relay);
+        let mentor_id = pair(&owner, &mentor, &relay);
+        let clinician_id = pair(&owner, &clinician, &relay);
         owner
             .s()
             .share(DocKind::Plan, &mentor_id, Access::Read, "read", None)
@@ -829,11 +825,11 @@ fn upgrades_and_late_shares_converge_under_faults() {
                 }
             }
             for d in devices {
-                sync_round(d.s(), &mut relay, &mut rng, &Faults::HARSH, now()).expect("round");
+                d.exchange(&relay, Faults::HARSH, rng.random());
             }
         }
-        let all = [owner.s(), mentor.s(), clinician.s()];
-        settle(&all, &mut relay, now()).expect("settle");
+        let all = [&owner, &mentor, &clinician];
+        settle(&all, &relay);
         assert!(!mentor_wrote.is_empty(), "seed {seed}");
         for item in &mentor_wrote {
             assert!(
@@ -859,12 +855,12 @@ fn sender_of(envelope: &[u8]) -> [u8; 16] {
 
 #[test]
 fn unpair_cuts_the_device_off_and_the_others_carry_on() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
     let supporter = Device::new("Jo");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
-    let supporter_id = pair(&owner, &supporter, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let supporter_id = pair(&owner, &supporter, &relay);
     let owner_id = owner.s().device_id();
     for (kind, access) in [
         (DocKind::Plan, Access::Write),
@@ -894,8 +890,8 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
         .s()
         .add_mentor_note(&owner_id, "a note before")
         .expect("note");
-    let all = [owner.s(), mentor.s(), supporter.s()];
-    settle(&all, &mut relay, now()).expect("sync");
+    let all = [&owner, &mentor, &supporter];
+    settle(&all, &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     assert_eq!(mentor.s().shared_with_me().expect("list").len(), 3);
     assert_eq!(owner.s().mentor_notes().expect("notes").len(), 1);
@@ -951,15 +947,8 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
     // hears of the new epoch. (A writer that has not yet heard of it still writes under the
     // old key, which the mentor holds, and may pass on what the mentor wrote meanwhile: see
     // ADR 0004.)
-    push(&owner, &mut relay, true);
-    sync_round(
-        supporter.s(),
-        &mut relay,
-        &mut ChaCha8Rng::seed_from_u64(1),
-        &Faults::NONE,
-        now(),
-    )
-    .expect("round");
+    push(&owner, &relay, true);
+    supporter.exchange(&relay, Faults::NONE, 1);
     // The mentor writes before it hears of it; the owner writes after.
     let late = coping("the mentor, after being unpaired");
     mentor
@@ -970,7 +959,7 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
         .s()
         .add_mentor_note(&owner_id, "a note after")
         .expect("note");
-    let late_envelopes = push(&mentor, &mut relay, true);
+    let late_envelopes = push(&mentor, &relay, true);
     assert_eq!(late_envelopes.len(), 2, "the plan edit and the note");
     let secret = coping("owner, after unpairing");
     owner
@@ -990,7 +979,7 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
         .s()
         .shared_put(&plan, s::COPING_STRATEGIES, from_supporter.clone())
         .expect("put");
-    settle(&all, &mut relay, now()).expect("sync");
+    settle(&all, &relay);
 
     // Zero new bytes from anyone else on any stream the mentor can read, except the
     // revocation notices on its channel.
@@ -1053,7 +1042,7 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
         let stream = StreamId(bytes[1..17].try_into().expect("16 bytes"));
         let outcome = owner
             .s()
-            .sync_receive(&stream, 10_000, bytes, now())
+            .sync().receive(&stream, 10_000, bytes)
             .expect("receive");
         assert!(
             matches!(outcome, Received::Rejected(_)),
@@ -1087,10 +1076,10 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
 
 #[test]
 fn unpair_from_the_mentor_side_ends_both_directions_locally() {
-    let mut relay = MemRelay::default();
+    let relay = MemRelay::default();
     let owner = Device::new("Sam");
     let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &mut relay);
+    let mentor_id = pair(&owner, &mentor, &relay);
     let owner_id = owner.s().device_id();
     owner
         .s()
@@ -1100,7 +1089,7 @@ fn unpair_from_the_mentor_side_ends_both_directions_locally() {
         .s()
         .add_mentor_note(&owner_id, "before")
         .expect("note");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     let owner_streams = streams_of(&owner);
     let before: BTreeMap<[u8; 16], usize> = owner_streams
@@ -1123,12 +1112,12 @@ fn unpair_from_the_mentor_side_ends_both_directions_locally() {
         .s()
         .put(s::COPING_STRATEGIES, secret.clone())
         .expect("put");
-    settle(&[owner.s(), mentor.s()], &mut relay, now()).expect("sync");
+    settle(&[&owner, &mentor], &relay);
     assert!(mentor
         .s()
         .shared_get(&plan, s::COPING_STRATEGIES, &secret.id)
         .is_err());
-    assert!(mentor.s().sync_follows().expect("follows").is_empty());
+    assert!(mentor.s().sync().follows().expect("follows").is_empty());
     // The owner got the notice for the notes document and nothing else from the mentor.
     let mut from_mentor = 0;
     for stream in &owner_streams {

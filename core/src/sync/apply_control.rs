@@ -4,9 +4,7 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::listeners::{ChangeOrigin, SharedChanged};
 use super::receive::{AfterCommit, Decided, Incoming};
-use super::{DocAccess, Docs, LoadedDoc, Twofold};
 use crate::crypto::{unwrap_doc_key, KeyId, WrapContext};
 use crate::docs::genesis;
 use crate::docs::guarded_load::load_untrusted;
@@ -19,6 +17,8 @@ use crate::store::streams::{self, StreamRow};
 use crate::sync::control::{parse_id, parse_writers, ControlMessage, Grant};
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
+use crate::twofold::listeners::{ChangeOrigin, SharedChanged};
+use crate::twofold::{DocAccess, Docs, LoadedDoc, Twofold};
 
 /// What a control message changes in memory once its transaction has committed.
 enum Effect {
@@ -29,7 +29,7 @@ enum Effect {
 
 /// What a committed control message changes in memory: its effect, the document it replaced,
 /// and the document whose listeners hear of it.
-pub(super) struct ControlCommitted {
+pub(crate) struct ControlCommitted {
     effect: Effect,
     replaced: Option<String>,
     changed: Option<String>,
@@ -38,7 +38,7 @@ pub(super) struct ControlCommitted {
 
 impl Twofold {
     /// Applies a control message from `peer`'s channel inside the receiving transaction.
-    pub(super) fn apply_control_in_tx(
+    pub(crate) fn apply_control_in_tx(
         &self,
         tx: &Transaction<'_>,
         docs: &Docs,
@@ -132,7 +132,7 @@ impl Twofold {
 
     /// Puts a committed control message's effect into the documents in memory; returns the
     /// change to tell listeners of.
-    pub(super) fn after_control(
+    pub(crate) fn after_control(
         &self,
         docs: &mut Docs,
         committed: ControlCommitted,

@@ -15,9 +15,7 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::listeners::{ChangeOrigin, DocChanged, SharedChanged};
-use super::sync_control::ControlCommitted;
-use super::{DocSel, Docs, Twofold};
+use super::apply_control::ControlCommitted;
 use crate::crypto::{
     DecodedEnvelope, EnvelopeError, EnvelopeHeader, KeyId, StreamId, VerifiedEnvelope,
     MAX_ENVELOPE_LEN,
@@ -30,8 +28,10 @@ use crate::store::streams::{self, StreamRow};
 use crate::store::{chunks, outbox, shares};
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
+use crate::twofold::listeners::{ChangeOrigin, DocChanged, SharedChanged};
+use crate::twofold::{DocSel, Docs, Twofold};
 
-pub(super) fn reject_of(e: EnvelopeError) -> RejectReason {
+pub(crate) fn reject_of(e: EnvelopeError) -> RejectReason {
     match e {
         EnvelopeError::TooLarge => RejectReason::TooLarge,
         EnvelopeError::Truncated => RejectReason::Truncated,
@@ -53,7 +53,7 @@ enum Authenticity<'a> {
 
 /// An envelope whose sender and sequence number were verified and admitted, inside the
 /// transaction that applies it.
-pub(super) struct Incoming<'a> {
+pub(crate) struct Incoming<'a> {
     pub row: &'a StreamRow,
     pub position: u64,
     pub sender: KeyId,
@@ -76,7 +76,7 @@ impl Incoming<'_> {
 }
 
 /// What the applying transaction decided, and what changes in memory once it has committed.
-pub(super) struct Decided {
+pub(crate) struct Decided {
     pub received: Received,
     pub after: AfterCommit,
 }
@@ -90,7 +90,7 @@ impl Decided {
     }
 }
 
-pub(super) enum AfterCommit {
+pub(crate) enum AfterCommit {
     Nothing,
     /// Changes went into this document in memory: compact it if due, tell its listeners.
     Changed {
@@ -130,7 +130,7 @@ fn settle_in_tx(
 
 impl Twofold {
     /// One envelope read from `stream` at relay `position` (dense, from 1).
-    pub fn sync_receive(
+    pub(crate) fn sync_receive(
         &self,
         stream: &StreamId,
         position: u64,

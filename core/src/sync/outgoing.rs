@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use super::Twofold;
 use crate::crypto::KeyId;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::outbox;
 use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, Disclosure};
 use crate::store::streams;
 use crate::sync::payload;
 use crate::sync::{Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope};
+use crate::twofold::Twofold;
 
 /// Largest payload of local changes put in one envelope; more waits for the next one.
 const MAX_BATCH_PAYLOAD: usize = 512 * 1024;
@@ -20,7 +20,7 @@ impl Twofold {
     /// Everything waiting to go out. Expired shares are ended first, the wellbeing summary is
     /// refreshed if it is shared, and pending local changes are sealed into envelopes (the
     /// same envelope bytes are returned again until acknowledged).
-    pub fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
+    pub(crate) fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
         self.expire_shares(now_ms)?;
         self.refresh_shared_summary(now_ms)?;
         self.seal_pending()?;
@@ -90,7 +90,7 @@ impl Twofold {
 
     /// The relay stored envelope `id`. Records the disclosure: one entry per peer the batch
     /// reaches, written once even if the acknowledgement is repeated.
-    pub fn sync_acked(&self, id: i64, now_ms: i64) -> Result<()> {
+    pub(crate) fn sync_acked(&self, id: i64, now_ms: i64) -> Result<()> {
         let docs = self.docs_read();
         self.db.write(|tx| {
             let Some(row) = outbox::take_envelope(tx, id)? else {
@@ -141,13 +141,13 @@ impl Twofold {
     }
 
     /// The relay stored mailbox message `id`.
-    pub fn sync_mailbox_posted(&self, id: i64) -> Result<()> {
+    pub(crate) fn sync_mailbox_posted(&self, id: i64) -> Result<()> {
         self.db.write(|tx| outbox::remove_mailbox_post(tx, id))
     }
 
     /// The streams to read, each after its cursor: channels first, so that grants and
     /// writer lists arrive before the documents they unlock.
-    pub fn sync_follows(&self) -> Result<Vec<Follow>> {
+    pub(crate) fn sync_follows(&self) -> Result<Vec<Follow>> {
         let removed: Vec<KeyId> = self
             .db
             .read(peers::list)?
@@ -174,7 +174,7 @@ impl Twofold {
             .collect())
     }
 
-    pub fn sync_mailbox_follows(&self) -> Result<Vec<MailboxFollow>> {
+    pub(crate) fn sync_mailbox_follows(&self) -> Result<Vec<MailboxFollow>> {
         Ok(self
             .db
             .read(outbox::watched)?
@@ -184,20 +184,7 @@ impl Twofold {
     }
 
     /// Counters of refused input, by reason.
-    pub fn sync_rejections(&self) -> Result<Vec<(String, u64)>> {
+    pub(crate) fn sync_rejections(&self) -> Result<Vec<(String, u64)>> {
         self.db.read(outbox::rejections)
-    }
-
-    /// Heads of a document, hex, sorted: equal on two devices means equal state.
-    pub fn doc_heads(&self, doc_id: &str) -> Result<Vec<String>> {
-        self.read(|docs| {
-            let doc = docs
-                .by_id(doc_id)
-                .ok_or_else(|| Error::not_found("document", doc_id.to_string()))?;
-            let mut am = doc.am.clone();
-            let mut heads: Vec<String> = am.get_heads().iter().map(|h| h.to_string()).collect();
-            heads.sort();
-            Ok(heads)
-        })
     }
 }

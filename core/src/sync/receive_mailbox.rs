@@ -1,0 +1,136 @@
+//! Receiving one pairing message from a relay mailbox: a join request (owner side) or the
+//! owner's decision (joining side).
+
+use crate::crypto::{open_reply, DocKey, Invite, InviteSecret, JoinRequest, PairingDecision};
+use crate::error::Result;
+use crate::store::outbox::{self, MailboxRole};
+use crate::store::peers::{self, PeerRow, PeerState};
+use crate::store::streams::{self, StreamRow};
+use crate::sync::{Received, RejectReason};
+use crate::twofold::Twofold;
+
+impl Twofold {
+    /// A message from a watched mailbox: a join request (owner side) or the owner's decision.
+    pub(crate) fn sync_receive_mailbox(
+        &self,
+        mailbox: &[u8; 16],
+        position: u64,
+        bytes: &[u8],
+        now_ms: i64,
+    ) -> Result<Received> {
+        let watched = self.db.read(outbox::watched)?;
+        let Some(&(_, invite_id, role, _)) = watched.iter().find(|w| &w.0 == mailbox) else {
+            return Ok(Received::Rejected(RejectReason::UnknownStream));
+        };
+        let outcome = match role {
+            MailboxRole::Join => self.receive_join(&invite_id, bytes, now_ms),
+            MailboxRole::Reply => self.receive_reply(&invite_id, bytes, now_ms),
+        }?;
+        self.db.write(|tx| {
+            if let Received::Rejected(reason) = outcome {
+                outbox::count_rejection(tx, reason.as_str())?;
+            }
+            outbox::advance_mailbox(tx, mailbox, position)
+        })?;
+        Ok(outcome)
+    }
+
+    fn receive_join(&self, invite_id: &[u8; 16], bytes: &[u8], now_ms: i64) -> Result<Received> {
+        let Some((secret, relay, expires_at, used_at)) =
+            self.db.read(|c| outbox::invite_secret(c, invite_id))?
+        else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let invite = Invite {
+            relay,
+            invite_id: *invite_id,
+            secret: InviteSecret(secret),
+            owner: self.identity.public_keys(),
+            expires_at: expires_at as u64,
+        };
+        let now = u64::try_from(now_ms / 1000).unwrap_or(0);
+        let Ok(request) = JoinRequest::open(bytes, &invite, &self.identity, now) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        if used_at.is_some() {
+            return Ok(Received::Rejected(RejectReason::InviteUsed));
+        }
+        let row = PeerRow {
+            peer_id: request.mentor.key_id(),
+            keys: request.mentor,
+            display_name: request.display_name,
+            state: PeerState::PendingApproval,
+            invite_id: Some(*invite_id),
+            invite_secret: None,
+            relay: None,
+            channel_stream: None,
+            created_at: now_ms,
+            paired_at: None,
+        };
+        self.db.write(|tx| {
+            if peers::get(tx, &row.peer_id)?.is_some_and(|p| p.state == PeerState::Paired) {
+                return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+            }
+            // An invite works once: the first valid request retires it.
+            outbox::use_invite(tx, invite_id, now_ms)?;
+            outbox::unwatch_invite(tx, invite_id, MailboxRole::Join)?;
+            peers::upsert(tx, &row)?;
+            Ok(Received::Control)
+        })
+    }
+
+    fn receive_reply(&self, invite_id: &[u8; 16], bytes: &[u8], now_ms: i64) -> Result<Received> {
+        let rows = self.db.read(peers::list)?;
+        let Some(mut row) = rows.into_iter().find(|r| {
+            r.invite_id.as_ref() == Some(invite_id) && r.state == PeerState::AwaitingReply
+        }) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let (Some(secret), Some(relay)) = (row.invite_secret, row.relay.clone()) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let invite = Invite {
+            relay,
+            invite_id: *invite_id,
+            secret: InviteSecret(secret),
+            owner: row.keys,
+            expires_at: u64::MAX,
+        };
+        let Ok(decision) = open_reply(bytes, &invite, &self.identity) else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        self.db.write(|tx| {
+            match decision {
+                PairingDecision::Approved {
+                    channel_key,
+                    channel_stream,
+                    owner_name,
+                } => {
+                    streams::retire_channel(tx, &row.peer_id)?;
+                    streams::insert(
+                        tx,
+                        &StreamRow {
+                            stream: channel_stream,
+                            doc_id: None,
+                            peer_id: Some(row.peer_id),
+                            key: DocKey::from_secret_bytes(0, &channel_key),
+                            active: true,
+                            cursor: 0,
+                            next_seq: 1,
+                        },
+                    )?;
+                    row.state = PeerState::Paired;
+                    row.display_name = owner_name;
+                    row.paired_at = Some(now_ms);
+                    row.channel_stream = Some(channel_stream);
+                }
+                PairingDecision::Declined => row.state = PeerState::Declined,
+            }
+            // The secret has done its job; it is not kept.
+            row.invite_secret = None;
+            outbox::unwatch_invite(tx, invite_id, MailboxRole::Reply)?;
+            peers::upsert(tx, &row)?;
+            Ok(Received::Control)
+        })
+    }
+}
