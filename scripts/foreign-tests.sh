@@ -20,7 +20,9 @@
 # One real relay serves every suite: `twofold-relay` is built (same profile and target dir as the
 # library), started on 127.0.0.1:0 with a temporary --data-dir, and its address (read from its
 # one stdout line) is exported as TWOFOLD_RELAY_URL to each suite (passed into the Swift chroot
-# explicitly: swift-run.sh clears the environment; a chroot shares the host's loopback). It is
+# explicitly: swift-run.sh clears the environment; a chroot shares the host's loopback), and its
+# data directory as TWOFOLD_RELAY_DATA_DIR (the Kotlin and Python suites scan it for plaintext;
+# the Swift chroot cannot see it). It is
 # stopped and its directory removed on exit. If it cannot be built or started, every suite
 # fails (the suites' relay tests need it). Its log: build/foreign/logs/relay.log.
 #
@@ -130,6 +132,8 @@ start_relay() {
 t0=$SECONDS
 if start_relay; then
     export TWOFOLD_RELAY_URL=$relay_url
+    # Where it keeps what it stores: the suites check that it holds ciphertext only.
+    export TWOFOLD_RELAY_DATA_DIR=$relay_dir/data
     say "relay built and listening on $relay_url in $((SECONDS - t0))s"
 else
     echo "----- $logs/relay.log -----"

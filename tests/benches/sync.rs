@@ -97,19 +97,14 @@ fn to_read(store: &Twofold, relay: &MemRelay) -> Vec<(StreamId, u64, Vec<u8>)> {
 /// snapshots are complete); returns what was applied and read in the second pass.
 fn apply_all(store: &Twofold, relay: &MemRelay, records: &[(StreamId, u64, Vec<u8>)]) -> usize {
     for (stream, pos, bytes) in records {
-        match store
-            .sync().receive(stream, *pos, bytes)
-            .expect("receive")
-        {
+        match store.sync().receive(stream, *pos, bytes).expect("receive") {
             Received::Applied { .. } | Received::Control | Received::Duplicate => {}
             other => panic!("unexpected outcome {other:?}"),
         }
     }
     let more = to_read(store, relay);
     for (stream, pos, bytes) in &more {
-        store
-            .sync().receive(stream, *pos, bytes)
-            .expect("receive");
+        store.sync().receive(stream, *pos, bytes).expect("receive");
     }
     more.len()
 }
@@ -421,10 +416,7 @@ fn main() {
         let store = copy.open();
         let t = Instant::now();
         for (stream, pos, bytes) in &month {
-            match store
-                .sync().receive(stream, *pos, bytes)
-                .expect("receive")
-            {
+            match store.sync().receive(stream, *pos, bytes).expect("receive") {
                 Received::Applied { .. } => {}
                 other => panic!("unexpected outcome {other:?}"),
             }

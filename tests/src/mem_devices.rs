@@ -86,7 +86,8 @@ impl MemDevice {
 
 /// One `sync_now` of `store` over a wire to `relay` with `faults`: the loop the phones run.
 pub fn exchange(store: &Arc<Twofold>, relay: &MemRelay, faults: Faults, seed: u64) -> SyncReport {
-    let client = SyncClient::with_transport(store.clone(), relay.wire(faults, seed), fast_options());
+    let client =
+        SyncClient::with_transport(store.clone(), relay.wire(faults, seed), fast_options());
     block_on(client.sync_now()).expect("local storage works")
 }
 
@@ -134,7 +135,11 @@ pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &MemRelay) -> KeyId {
         .expect("invite");
     let pending = joiner
         .s()
-        .accept_invite(&invite, &joiner.s().display_name().expect("name"), joiner.s().now_ms())
+        .accept_invite(
+            &invite,
+            &joiner.s().display_name().expect("name"),
+            joiner.s().now_ms(),
+        )
         .expect("accept");
     assert_eq!(pending.status, PeerStatus::AwaitingApproval);
     settle(&[joiner, owner], relay);

@@ -59,7 +59,9 @@ impl State {
                 follower.streams.contains(&id)
             };
             if follows {
-                let _ = follower.events.send(frame(id, mailbox, position, bytes.to_vec()));
+                let _ = follower
+                    .events
+                    .send(frame(id, mailbox, position, bytes.to_vec()));
             }
         }
     }
@@ -109,7 +111,12 @@ impl MemRelay {
     }
 
     /// Registers `stream` (as the real relay's PUT): identical hashes again are fine.
-    pub fn put_stream(&self, stream: &StreamId, read_hash: [u8; 32], append_hash: [u8; 32]) -> bool {
+    pub fn put_stream(
+        &self,
+        stream: &StreamId,
+        read_hash: [u8; 32],
+        append_hash: [u8; 32],
+    ) -> bool {
         let mut state = lock(&self.state);
         let s = state.streams.entry(stream.0).or_insert_with(|| Stream {
             read_hash,

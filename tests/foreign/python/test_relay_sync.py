@@ -38,16 +38,6 @@ from twofold_ffi import (
 CLOSED_PORT_URL = "http://127.0.0.1:9"
 
 
-@pytest.fixture
-def relay_url() -> str:
-    url = os.environ.get("TWOFOLD_RELAY_URL", "")
-    # Never a skip: without the relay these tests fail.
-    assert url.startswith("http://127.0.0.1:"), (
-        f"TWOFOLD_RELAY_URL is {url!r}: run through scripts/foreign-tests.sh, which starts the relay"
-    )
-    return url
-
-
 def now_ms() -> int:
     return int(time.time() * 1000)
 

@@ -167,7 +167,8 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
 
     let streams_before: Vec<StreamId> = supporter
         .s()
-        .sync().follows()
+        .sync()
+        .follows()
         .expect("f")
         .iter()
         .map(|f| f.stream)
@@ -271,9 +272,12 @@ fn live_sync_over_a_faulty_simulated_wire_delivers_both_ways() {
             let owner_has = sent
                 .iter()
                 .all(|c| owner.s().get(s::COPING_STRATEGIES, &c.id).is_ok());
-            let mentor_has = sent
-                .iter()
-                .all(|c| mentor.s().shared_get(&plan, s::COPING_STRATEGIES, &c.id).is_ok());
+            let mentor_has = sent.iter().all(|c| {
+                mentor
+                    .s()
+                    .shared_get(&plan, s::COPING_STRATEGIES, &c.id)
+                    .is_ok()
+            });
             if owner_has && mentor_has {
                 break;
             }
@@ -434,7 +438,8 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
     let try_bytes = |bytes: &[u8]| {
         mentor
             .s()
-            .sync().receive(&good.stream, 1000, bytes)
+            .sync()
+            .receive(&good.stream, 1000, bytes)
             .expect("receive")
     };
 
@@ -487,7 +492,8 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
     settle(&[&owner, &mentor], &relay);
     let stale = mentor
         .s()
-        .sync().receive(&old_stream, 1001, &good.envelope)
+        .sync()
+        .receive(&old_stream, 1001, &good.envelope)
         .expect("receive");
     assert_eq!(stale, Received::Rejected(RejectReason::StaleEpoch));
     let counted = mentor.s().sync().rejections().expect("counters");
@@ -651,7 +657,8 @@ fn an_authentic_but_unusable_envelope_does_not_stall_its_sender() {
         .expect("made at open");
     let stream = mentor
         .s()
-        .sync().follows()
+        .sync()
+        .follows()
         .expect("follows")
         .into_iter()
         .map(|f| f.stream)

@@ -12,9 +12,9 @@ use rand_chacha::ChaCha8Rng;
 use twofold_core::crypto::StreamId;
 use twofold_core::sections::{self as s};
 use twofold_core::*;
+use twofold_tests::mem_devices::settle;
 use twofold_tests::mem_devices::{contains, coping, heads, pair, MemDevice as Device};
 use twofold_tests::net_devices::now_ms as now;
-use twofold_tests::mem_devices::settle;
 use twofold_tests::relay_sim::{Faults, MemRelay};
 
 /// Pushes everything waiting; acknowledges each stored envelope unless `ack` is false.
@@ -69,7 +69,8 @@ fn pull(d: &Device, relay: &MemRelay, order: Order) -> Vec<Received> {
             for (pos, bytes) in relay.read(&f.stream, f.read_token.as_bytes(), f.after) {
                 outcomes.push(
                     d.s()
-                        .sync().receive(&f.stream, pos, &bytes)
+                        .sync()
+                        .receive(&f.stream, pos, &bytes)
                         .expect("receive"),
                 );
             }
@@ -81,7 +82,8 @@ fn pull(d: &Device, relay: &MemRelay, order: Order) -> Vec<Received> {
 
 fn streams_of(d: &Device) -> HashSet<StreamId> {
     d.s()
-        .sync().follows()
+        .sync()
+        .follows()
         .expect("follows")
         .into_iter()
         .map(|f| f.stream)
@@ -170,7 +172,8 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
     assert_eq!(second.len(), 1);
     owner
         .s()
-        .sync().acked(second[0].0)
+        .sync()
+        .acked(second[0].0)
         .expect("a repeated acknowledgement");
     envelope_sizes.push(second[0].1.len() as u64);
     assert!(push(&owner, &relay, true).is_empty(), "nothing left");
@@ -1042,7 +1045,8 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
         let stream = StreamId(bytes[1..17].try_into().expect("16 bytes"));
         let outcome = owner
             .s()
-            .sync().receive(&stream, 10_000, bytes)
+            .sync()
+            .receive(&stream, 10_000, bytes)
             .expect("receive");
         assert!(
             matches!(outcome, Received::Rejected(_)),

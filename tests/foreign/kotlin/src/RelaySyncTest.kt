@@ -25,35 +25,7 @@ import org.twofold.core.*
 /** A port nothing listens on (TCP "discard"): connecting is refused at once. */
 private const val CLOSED_PORT_URL = "http://127.0.0.1:9"
 
-/** The relay started for the suites; never a skip: without it the test fails. */
-private fun relayUrl(): String {
-    val url = System.getenv("TWOFOLD_RELAY_URL") ?: ""
-    assertTrue(url.startsWith("http://127.0.0.1:"),
-        "TWOFOLD_RELAY_URL is '$url': run through scripts/foreign-tests.sh, which starts the relay")
-    return url
-}
-
 private fun clockMs(): Long = System.currentTimeMillis()
-
-private fun assertClean(report: SyncReport) {
-    assertNull(report.interrupted, "$report")
-    assertEquals(emptyList(), report.rejected, "$report")
-    assertEquals(0uL, report.pending, "$report")
-}
-
-/** syncNow on each in turn until a whole round moves nothing; every report clean. */
-private suspend fun syncUntilQuiet(vararg sessions: SyncSession) {
-    repeat(10) {
-        var moved = 0uL
-        for (s in sessions) {
-            val r = s.syncNow()
-            assertClean(r)
-            moved += r.sent + r.mailboxSent + r.applied
-        }
-        if (moved == 0uL) return
-    }
-    error("the devices did not settle in 10 rounds")
-}
 
 private suspend fun waitFor(what: String, timeoutMs: Long = 10_000, done: () -> Boolean) {
     val deadline = System.nanoTime() + timeoutMs * 1_000_000

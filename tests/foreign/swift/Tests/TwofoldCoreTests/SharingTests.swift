@@ -1,87 +1,13 @@
-// Pairing, sharing and sync from Swift: two real stores driven through the FFI's sans-IO engine
-// and a dictionary relay written here (dense positions per stream, mailboxes), the way an iOS
-// app with its own transport would.
+// Pairing, sharing and sync from Swift: two real stores, the suites' real relay, and the FFI's
+// SyncSession — consent, shared reads and writes, authorship and typed refusals. (What the
+// relay keeps is scanned for plaintext by the Kotlin and Python suites: its files are outside
+// this chroot.)
 import Foundation
 import XCTest
 
 import TwofoldCore
 
-/// The relay's contract in two dictionaries: opaque bytes by stream and by mailbox.
-final class DictRelay {
-    var streams: [String: [Data]] = [:]
-    var mailboxes: [String: [Data]] = [:]
-
-    func append(_ e: OutgoingEnvelope) -> UInt64 {
-        var records = streams[e.stream, default: []]
-        if let i = records.firstIndex(of: e.envelope) { return UInt64(i + 1) }
-        records.append(e.envelope)
-        streams[e.stream] = records
-        return UInt64(records.count)
-    }
-
-    func read(_ stream: String, after: UInt64) -> [(UInt64, Data)] {
-        (streams[stream] ?? []).enumerated().map { (UInt64($0.offset + 1), $0.element) }.filter { $0.0 > after }
-    }
-
-    func post(_ mailbox: String, _ bytes: Data) {
-        var box = mailboxes[mailbox, default: []]
-        if !box.contains(bytes) { box.append(bytes) }
-        mailboxes[mailbox] = box
-    }
-
-    func readMailbox(_ mailbox: String, after: UInt64) -> [(UInt64, Data)] {
-        (mailboxes[mailbox] ?? []).enumerated().map { (UInt64($0.offset + 1), $0.element) }.filter { $0.0 > after }
-    }
-}
-
 func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
-/// One round of one device; returns how much moved.
-func syncRound(_ store: TwofoldStore, _ relay: DictRelay) async throws -> Int {
-    let now = nowMs()
-    var moved = 0
-    let out = try await store.syncOutgoing(nowMs: now)
-    for post in out.mailbox {
-        relay.post(post.mailbox, post.bytes)
-        try await store.syncMailboxPosted(id: post.id)
-        moved += 1
-    }
-    for e in out.envelopes {
-        _ = relay.append(e)
-        try await store.syncAcked(id: e.id, nowMs: now)
-        moved += 1
-    }
-    for m in try store.syncMailboxFollows() {
-        for (pos, bytes) in relay.readMailbox(m.mailbox, after: m.after) {
-            if case .control = try await store.syncReceiveMailbox(mailbox: m.mailbox, position: pos, bytes: bytes, nowMs: now) {
-                moved += 1
-            }
-        }
-    }
-    var seen = Set<String>()
-    while true {
-        let follows = try store.syncFollows().filter { !seen.contains("\($0.stream)@\($0.after)") }
-        if follows.isEmpty { return moved }
-        for f in follows {
-            seen.insert("\(f.stream)@\(f.after)")
-            for (pos, bytes) in relay.read(f.stream, after: f.after) {
-                switch try await store.syncReceive(stream: f.stream, position: pos, bytes: bytes, nowMs: now) {
-                case .applied, .control: moved += 1
-                default: break
-                }
-            }
-        }
-    }
-}
-
-func settle(_ relay: DictRelay, _ stores: TwofoldStore...) async throws {
-    for _ in 0..<30 {
-        var moved = 0
-        for s in stores { moved += try await syncRound(s, relay) }
-        if moved == 0 { return }
-    }
-    XCTFail("sync did not settle")
-}
 
 final class SharingTests: XCTestCase {
     var dir: URL!
@@ -102,14 +28,16 @@ final class SharingTests: XCTestCase {
     }
 
     func testPairShareSyncAndReadOnTheMentorsSide() async throws {
-        let relay = DictRelay()
+        let url = try relayUrl()
         let owner = try await device("Sam")
         let mentor = try await device("Alex")
+        let ownerSync = try owner.syncSession(relayUrl: url)
+        let mentorSync = try mentor.syncSession(relayUrl: url)
 
-        let invite = try await owner.createInvite(relay: "https://relay.example", expiresAtMs: nowMs() + 600_000)
+        let invite = try await owner.createInvite(relay: url, expiresAtMs: nowMs() + 600_000)
         let pending = try await mentor.acceptInvite(invite: invite, displayName: "Alex")
         XCTAssertEqual(pending.status, .awaitingApproval)
-        try await settle(relay, mentor, owner)
+        try await syncUntilQuiet(mentorSync, ownerSync)
         let asking = try owner.peers()
         XCTAssertEqual(asking.count, 1)
         XCTAssertEqual(asking[0].status, .needsDecision)
@@ -118,7 +46,7 @@ final class SharingTests: XCTestCase {
         let mentorId = asking[0].id
         XCTAssertEqual(mentorId, try mentor.deviceId())
         _ = try await owner.approvePairing(peerId: mentorId)
-        try await settle(relay, owner, mentor)
+        try await syncUntilQuiet(ownerSync, mentorSync)
         XCTAssertEqual(try mentor.peers().map { $0.status }, [.paired])
         XCTAssertEqual(try mentor.peers().map { $0.displayName }, ["Sam"])
 
@@ -126,7 +54,7 @@ final class SharingTests: XCTestCase {
         try await owner.putCopingStrategy(item: first)
         try await owner.share(kind: .plan, peerId: mentorId, access: .write, purpose: "weekly sessions", expiresAtMs: nil)
         try await owner.share(kind: .schedule, peerId: mentorId, access: .read, purpose: "meeting reminders")
-        try await settle(relay, owner, mentor)
+        try await syncUntilQuiet(ownerSync, mentorSync)
 
         let docs = try mentor.sharedWithMe()
         XCTAssertEqual(Set(docs.map { $0.kind }), [.plan, .schedule])
@@ -142,7 +70,7 @@ final class SharingTests: XCTestCase {
         let fromMentor = CopingStrategy(id: newItemId(), description: "box breathing, 4 counts", domain: .mentalHealth)
         try await mentor.sharedPut(docId: plan.docId, item: .copingStrategies(item: fromMentor))
         try await owner.putCopingStrategy(item: CopingStrategy(id: first.id, description: "call my sister, or text her", domain: .both))
-        try await settle(relay, owner, mentor)
+        try await syncUntilQuiet(ownerSync, mentorSync)
         XCTAssertEqual(try owner.getCopingStrategy(id: fromMentor.id), fromMentor)
         XCTAssertEqual(try mentor.sharedGet(docId: plan.docId, section: .copingStrategies, id: first.id),
                        .copingStrategies(item: CopingStrategy(id: first.id, description: "call my sister, or text her", domain: .both)))

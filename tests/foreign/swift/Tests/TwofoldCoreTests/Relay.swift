@@ -1,0 +1,37 @@
+// The real relay the suites share (scripts/foreign-tests.sh starts it on the host; the chroot
+// shares its loopback), and syncing over it with the FFI's SyncSession: the exchange loop the
+// library runs, not one written here.
+import Foundation
+import XCTest
+
+import TwofoldCore
+
+/// The relay started for the suites; never a skip: without it the test fails.
+func relayUrl() throws -> String {
+    let url = ProcessInfo.processInfo.environment["TWOFOLD_RELAY_URL"] ?? ""
+    guard url.hasPrefix("http://127.0.0.1:") else {
+        XCTFail("TWOFOLD_RELAY_URL is '\(url)': run through scripts/foreign-tests.sh, which starts the relay")
+        throw CancellationError()
+    }
+    return url
+}
+
+func assertClean(_ r: SyncReport, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertNil(r.interrupted, "\(r)", file: file, line: line)
+    XCTAssertEqual(r.rejected, [], "\(r)", file: file, line: line)
+    XCTAssertEqual(r.pending, 0, "\(r)", file: file, line: line)
+}
+
+/// syncNow on each in turn until a whole round moves nothing; every report clean.
+func syncUntilQuiet(_ sessions: SyncSession...) async throws {
+    for _ in 0..<10 {
+        var moved: UInt64 = 0
+        for s in sessions {
+            let r = try await s.syncNow()
+            assertClean(r)
+            moved += r.sent + r.mailboxSent + r.applied
+        }
+        if moved == 0 { return }
+    }
+    XCTFail("the devices did not settle in 10 rounds")
+}
