@@ -26,10 +26,13 @@ impl TwofoldStore {
             .await
     }
 
-    /// The relay stored envelope `id`. Writes the disclosure log entry (once, even if the
-    /// acknowledgement is repeated).
-    pub async fn sync_acked(&self, id: i64) -> Result<()> {
-        self.write(move |core| Ok(core.sync().acked(id)?)).await
+    /// The relay stored envelope `id`, at `position` if the app knows it (the relay's answer):
+    /// then this device need not read its own envelope back. Writes the disclosure log entry
+    /// (once, even if the acknowledgement is repeated).
+    #[uniffi::method(default(position = None))]
+    pub async fn sync_acked(&self, id: i64, position: Option<u64>) -> Result<()> {
+        self.write(move |core| Ok(core.sync().acked(id, position)?))
+            .await
     }
 
     /// The relay stored mailbox message `id`.

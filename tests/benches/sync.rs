@@ -65,10 +65,10 @@ fn push(store: &Twofold, relay: &MemRelay) -> Vec<(StreamId, Vec<u8>)> {
     let mut pushed = Vec::new();
     for e in &out.envelopes {
         relay.put_stream(&e.stream, e.read_token_hash, e.append_token_hash);
-        relay
+        let position = relay
             .append(&e.stream, e.append_token.as_bytes(), &e.envelope)
             .expect("the relay took it");
-        store.sync().acked(e.id).expect("ack");
+        store.sync().acked(e.id, Some(position)).expect("ack");
         pushed.push((e.stream, e.envelope.clone()));
     }
     pushed

@@ -241,15 +241,17 @@ impl SyncClient {
             if let Err(p) = registered {
                 return Ok(Err(p));
             }
-            if let Err(p) = self
+            let position = match self
                 .api
                 .append(&e.stream, &e.append_token, &e.envelope)
                 .await
             {
-                return Ok(Err(p));
-            }
+                Ok(position) => position,
+                Err(p) => return Ok(Err(p)),
+            };
             let id = e.id;
-            self.engine(move |s| s.sync().acked(id)).await?;
+            self.engine(move |s| s.sync().acked(id, Some(position)))
+                .await?;
             report.sent += 1;
             report.sent_bytes += e.envelope.len() as u64;
             self.advance(progress, |p| p.sent += 1);

@@ -30,10 +30,13 @@ impl SyncEngine<'_> {
         self.store.sync_outgoing(self.store.now_ms())
     }
 
-    /// The relay stored envelope `id`. Records the disclosure: one entry per peer the batch
-    /// reaches, written once even if the acknowledgement is repeated.
-    pub fn acked(&self, id: i64) -> Result<()> {
-        self.store.sync_acked(id, self.store.now_ms())
+    /// The relay stored envelope `id` (at `position`, when the transport knows it). Records
+    /// the disclosure: one entry per peer the batch reaches, written once even if the
+    /// acknowledgement is repeated. When the envelope landed right after this device's
+    /// cursor, the cursor moves past it: a device never reads its own envelopes back unless
+    /// someone else wrote in between.
+    pub fn acked(&self, id: i64, position: Option<u64>) -> Result<()> {
+        self.store.sync_acked(id, position, self.store.now_ms())
     }
 
     /// The relay stored mailbox message `id`.

@@ -90,12 +90,16 @@ impl Twofold {
 
     /// The relay stored envelope `id`. Records the disclosure: one entry per peer the batch
     /// reaches, written once even if the acknowledgement is repeated.
-    pub(crate) fn sync_acked(&self, id: i64, now_ms: i64) -> Result<()> {
+    pub(crate) fn sync_acked(&self, id: i64, position: Option<u64>, now_ms: i64) -> Result<()> {
         let docs = self.docs_read();
         self.db.write(|tx| {
             let Some(row) = outbox::take_envelope(tx, id)? else {
                 return Ok(());
             };
+            // Stored right after what this device has read: nothing to read back.
+            if let Some(position) = position {
+                streams::advance_cursor(tx, &row.stream, position)?;
+            }
             // The last notice to an unpaired device is out: its channel ends.
             if let Some(peer) = streams::get(tx, &row.stream)?.and_then(|s| s.peer_id) {
                 let removed = peers::get(tx, &peer)?.is_some_and(|p| p.state == PeerState::Removed);

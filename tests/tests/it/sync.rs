@@ -293,6 +293,55 @@ fn live_sync_over_a_faulty_simulated_wire_delivers_both_ways() {
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
 }
 
+/// A device does not read its own envelopes back: the relay's answer to an append says where
+/// it landed, and when that is right after the cursor, the cursor moves past it. Someone
+/// else's envelope in between is still read, and the own one after it is skipped as a
+/// duplicate.
+#[test]
+fn a_device_does_not_read_back_what_it_just_sent() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let mentor_id = pair(&owner, &mentor, &relay);
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor], &relay);
+    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+
+    for text in ["one", "two", "three"] {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(text))
+            .expect("put");
+    }
+    let sent = owner.exchange(&relay, Faults::NONE, 1);
+    assert_eq!((sent.sent, sent.received), (1, 0), "{sent:?}");
+    let again = owner.exchange(&relay, Faults::NONE, 2);
+    assert_eq!((again.sent, again.received), (0, 0), "{again:?}");
+
+    // The mentor writes first; the owner's next envelope lands after it.
+    mentor
+        .s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("from the mentor"))
+        .expect("put");
+    assert_eq!(mentor.exchange(&relay, Faults::NONE, 3).sent, 1);
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("four"))
+        .expect("put");
+    let crossed = owner.exchange(&relay, Faults::NONE, 4);
+    assert_eq!(crossed.sent, 1, "{crossed:?}");
+    assert_eq!(
+        (crossed.received, crossed.applied, crossed.duplicates),
+        (2, 1, 1),
+        "the mentor's envelope applied, the own one after it skipped: {crossed:?}"
+    );
+    settle(&[&owner, &mentor], &relay);
+    assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
+}
+
 #[test]
 fn expired_consent_acts_as_revoked() {
     let relay = MemRelay::default();

@@ -31,7 +31,7 @@ fn push(d: &Device, relay: &MemRelay, ack: bool) -> Vec<(i64, Vec<u8>)> {
         let stored = relay.append(&e.stream, e.append_token.as_bytes(), &e.envelope);
         assert!(stored.is_some(), "the relay took the envelope");
         if ack {
-            d.s().sync().acked(e.id).expect("ack");
+            d.s().sync().acked(e.id, stored).expect("ack");
         }
         pushed.push((e.id, e.envelope.clone()));
     }
@@ -173,7 +173,7 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
     owner
         .s()
         .sync()
-        .acked(second[0].0)
+        .acked(second[0].0, None)
         .expect("a repeated acknowledgement");
     envelope_sizes.push(second[0].1.len() as u64);
     assert!(push(&owner, &relay, true).is_empty(), "nothing left");
@@ -237,7 +237,7 @@ fn disclosure_log_has_exactly_one_entry_per_acked_batch_per_peer() {
     assert_eq!(lost.len(), 1);
     assert!(mentor.s().disclosure_log().expect("log").is_empty());
     assert_eq!(push(&mentor, &relay, true), lost);
-    mentor.s().sync().acked(lost[0].0).expect("again");
+    mentor.s().sync().acked(lost[0].0, None).expect("again");
     let mentor_log = mentor.s().disclosure_log().expect("log");
     assert_eq!(mentor_log.len(), 1, "{mentor_log:#?}");
     assert_eq!(mentor_log[0].peer_id, owner.s().device_id());
