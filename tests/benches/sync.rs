@@ -93,19 +93,33 @@ fn to_read(store: &Twofold, relay: &MemRelay) -> Vec<(StreamId, u64, Vec<u8>)> {
         .collect()
 }
 
+/// Hands `records` to the engine as the sync client does: each stream's run of records in
+/// one call (batched into few commits).
+fn receive_by_stream(store: &Twofold, records: &[(StreamId, u64, Vec<u8>)]) -> Vec<Received> {
+    let mut outcomes = Vec::with_capacity(records.len());
+    for run in records.chunk_by(|a, b| a.0 == b.0) {
+        let batch: Vec<(u64, &[u8])> = run.iter().map(|(_, p, b)| (*p, &b[..])).collect();
+        outcomes.extend(
+            store
+                .sync()
+                .receive_batch(&run[0].0, &batch)
+                .expect("receive"),
+        );
+    }
+    outcomes
+}
+
 /// Applies `records`, then reads again whatever the grants opened (nothing, when the
 /// snapshots are complete); returns what was applied and read in the second pass.
 fn apply_all(store: &Twofold, relay: &MemRelay, records: &[(StreamId, u64, Vec<u8>)]) -> usize {
-    for (stream, pos, bytes) in records {
-        match store.sync().receive(stream, *pos, bytes).expect("receive") {
+    for outcome in receive_by_stream(store, records) {
+        match outcome {
             Received::Applied { .. } | Received::Control | Received::Duplicate => {}
             other => panic!("unexpected outcome {other:?}"),
         }
     }
     let more = to_read(store, relay);
-    for (stream, pos, bytes) in &more {
-        store.sync().receive(stream, *pos, bytes).expect("receive");
-    }
+    receive_by_stream(store, &more);
     more.len()
 }
 
@@ -415,8 +429,8 @@ fn main() {
         let copy = new_dev.fork(root.path(), &format!("month-{r}"));
         let store = copy.open();
         let t = Instant::now();
-        for (stream, pos, bytes) in &month {
-            match store.sync().receive(stream, *pos, bytes).expect("receive") {
+        for outcome in receive_by_stream(&store, &month) {
+            match outcome {
                 Received::Applied { .. } => {}
                 other => panic!("unexpected outcome {other:?}"),
             }

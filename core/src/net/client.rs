@@ -324,14 +324,19 @@ impl SyncClient {
         }
     }
 
-    /// Applies records of one stream, in one blocking call.
+    /// Applies records of one stream, in one blocking call (batched into few commits).
     pub(super) async fn receive(
         &self,
         stream: StreamId,
         records: Vec<Record>,
     ) -> Result<Vec<Received>> {
-        self.apply(records, move |s, r| {
-            s.sync().receive(&stream, r.position, &r.bytes)
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.engine(move |s| {
+            let batch: Vec<(u64, &[u8])> =
+                records.iter().map(|r| (r.position, &r.bytes[..])).collect();
+            s.sync().receive_batch(&stream, &batch)
         })
         .await
     }

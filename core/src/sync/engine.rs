@@ -4,6 +4,7 @@
 //! checks and applies, with its state committed in the same transactions as the documents.
 //! The time comes from the store's clock (`OpenOptions::clock`).
 
+use super::receive::StreamRecord;
 use super::{Follow, MailboxFollow, Outgoing, Received};
 use crate::crypto::StreamId;
 use crate::error::Result;
@@ -60,6 +61,18 @@ impl SyncEngine<'_> {
     pub fn receive(&self, stream: &StreamId, position: u64, bytes: &[u8]) -> Result<Received> {
         self.store
             .sync_receive(stream, position, bytes, self.store.now_ms())
+    }
+
+    /// Records read from `stream`, in order, with one outcome each: a document stream's are
+    /// checked and applied [`RECEIVE_BATCH`](super::RECEIVE_BATCH) to a durable commit (a catch-up pays a few
+    /// fsyncs, not one per envelope); a channel's one at a time.
+    pub fn receive_batch(
+        &self,
+        stream: &StreamId,
+        records: &[StreamRecord<'_>],
+    ) -> Result<Vec<Received>> {
+        self.store
+            .sync_receive_batch(stream, records, self.store.now_ms())
     }
 
     /// One message read from a watched mailbox: a join request (owner side) or the owner's

@@ -23,4 +23,5 @@ mod receive_mailbox;
 pub mod types;
 
 pub use engine::SyncEngine;
+pub use receive::{StreamRecord, RECEIVE_BATCH};
 pub use types::*;

@@ -13,6 +13,8 @@
 //! sequence number are verified, that number (so the sender's later envelopes do not wait
 //! behind it as a gap, for good).
 
+use std::collections::BTreeSet;
+
 use rusqlite::{Connection, Transaction};
 
 use super::apply_control::ControlCommitted;
@@ -128,6 +130,24 @@ fn settle_in_tx(
     Ok(outcome)
 }
 
+/// Envelopes of a document stream applied in one durable commit, at most: a catch-up of a
+/// month costs a few fsyncs, not one per envelope, and a kill mid-catch-up keeps every whole
+/// batch before it and nothing of the batch it hit.
+pub const RECEIVE_BATCH: usize = 32;
+
+/// One record of a stream, as the transport read it: its position and bytes.
+pub type StreamRecord<'a> = (u64, &'a [u8]);
+
+/// What one batch's transaction decided.
+#[derive(Default)]
+struct BatchDecided {
+    received: Vec<Received>,
+    after: Vec<AfterCommit>,
+    /// A document a refused change may have left half-applied in memory: the batch ends with
+    /// it, and it is reloaded from disk once the transaction has committed.
+    reload: Option<String>,
+}
+
 impl Twofold {
     /// One envelope read from `stream` at relay `position` (dense, from 1).
     pub(crate) fn sync_receive(
@@ -137,97 +157,185 @@ impl Twofold {
         bytes: &[u8],
         now_ms: i64,
     ) -> Result<Received> {
+        let mut outcomes = self.sync_receive_batch(stream, &[(position, bytes)], now_ms)?;
+        outcomes.pop().ok_or(Error::Contained {
+            context: "receiving one envelope",
+        })
+    }
+
+    /// Records read from `stream`, in order, with one outcome each. A document stream's
+    /// records are checked and applied [`RECEIVE_BATCH`] at a time, each batch in one write
+    /// transaction; a channel's control messages one at a time (each one's effect on the
+    /// documents in memory is in place before the next is checked).
+    pub(crate) fn sync_receive_batch(
+        &self,
+        stream: &StreamId,
+        records: &[StreamRecord<'_>],
+        now_ms: i64,
+    ) -> Result<Vec<Received>> {
         let Some(row) = self.db.read(|c| streams::get(c, stream))? else {
-            return self.settle(
-                None,
-                position,
-                Received::Rejected(RejectReason::UnknownStream),
-            );
+            let refused = Received::Rejected(RejectReason::UnknownStream);
+            return self.db.write(|tx| {
+                records
+                    .iter()
+                    .map(|(position, _)| settle_in_tx(tx, None, *position, refused.clone(), None))
+                    .collect()
+            });
         };
-        let verified = match self.authenticate(&row, bytes)? {
-            Authenticity::Authentic(v) => v,
-            Authenticity::Settled(outcome) => return self.settle(Some(&row), position, outcome),
+        let most = if row.peer_id.is_some() {
+            1
+        } else {
+            RECEIVE_BATCH
         };
-        let header = *verified.header();
+        let mut outcomes = Vec::with_capacity(records.len());
+        let mut rest = records;
+        while !rest.is_empty() {
+            let take = rest.len().min(most);
+            let done = self.receive_in_one_tx(stream, &row, &rest[..take], now_ms)?;
+            // At least the first record is always settled, so this ends.
+            rest = &rest[done.len().clamp(1, take)..];
+            outcomes.extend(done);
+        }
+        Ok(outcomes)
+    }
+
+    /// Checks and applies a prefix of `records` (at least the first) in one write
+    /// transaction under the documents' lock; their outcomes.
+    fn receive_in_one_tx(
+        &self,
+        stream: &StreamId,
+        row: &StreamRow,
+        records: &[StreamRecord<'_>],
+        now_ms: i64,
+    ) -> Result<Vec<Received>> {
+        let verdicts = records
+            .iter()
+            .map(|(_, bytes)| self.authenticate(row, bytes))
+            .collect::<Result<Vec<_>>>()?;
         let mut docs = self.docs_write();
-        // The document changed in memory inside the transaction, to reload if it fails.
-        let mut touched: Option<String> = None;
+        // Documents changed in memory inside the transaction, to reload if it fails.
+        let mut touched: BTreeSet<String> = BTreeSet::new();
         let decided = self.db.write(|tx| {
+            let mut batch = BatchDecided::default();
             // Read again inside the transaction: another session may have moved it on.
-            let Some(row) = streams::get(tx, stream)? else {
-                let refused = Received::Rejected(RejectReason::UnknownStream);
-                return settle_in_tx(tx, None, position, refused, None).map(Decided::just);
-            };
-            if let Some(outcome) = self.admit_in_tx(tx, &docs, &row, &header)? {
-                return settle_in_tx(tx, Some(&row), position, outcome, None).map(Decided::just);
+            let current = streams::get(tx, stream)?;
+            for (&(position, _), verdict) in records.iter().zip(verdicts) {
+                let decided = match (verdict, current.as_ref()) {
+                    (_, None) => {
+                        let refused = Received::Rejected(RejectReason::UnknownStream);
+                        Decided::just(settle_in_tx(tx, None, position, refused, None)?)
+                    }
+                    (Authenticity::Settled(outcome), Some(row)) => {
+                        Decided::just(settle_in_tx(tx, Some(row), position, outcome, None)?)
+                    }
+                    (Authenticity::Authentic(verified), Some(row)) => self.check_and_apply_in_tx(
+                        tx,
+                        &mut docs,
+                        row,
+                        position,
+                        &verified,
+                        now_ms,
+                        &mut touched,
+                        &mut batch.reload,
+                    )?,
+                };
+                batch.received.push(decided.received);
+                batch.after.push(decided.after);
+                if batch.reload.is_some() {
+                    break;
+                }
             }
-            let incoming = Incoming {
-                row: &row,
-                position,
-                sender: header.sender,
-                seq: header.seq,
-            };
-            let plain = match verified.decrypt(&row.key) {
-                Ok(plain) => plain,
-                Err(e) => return incoming.refuse_in_tx(tx, reject_of(e)),
-            };
-            match row.peer_id {
-                Some(peer) => self.apply_control_in_tx(tx, &docs, &incoming, &plain, peer, now_ms),
-                None => self.apply_changes_in_tx(tx, &mut docs, &incoming, &plain, &mut touched),
-            }
+            Ok(batch)
         });
         let decided = match decided {
             Ok(decided) => decided,
             Err(e) => {
-                if let Some(doc_id) = touched {
-                    self.reload_in(&mut docs, &doc_id);
+                for doc_id in &touched {
+                    self.reload_in(&mut docs, doc_id);
                 }
                 return Err(e);
             }
         };
-        let event = match decided.after {
-            AfterCommit::Nothing => None,
-            AfterCommit::Changed { doc_id, kind, own } => {
-                if let Some(mut doc) = docs.take(&DocSel::Id(&doc_id)) {
-                    self.compact_if_due(&mut doc);
-                    docs.put_back(doc);
+        if let Some(doc_id) = &decided.reload {
+            self.reload_in(&mut docs, doc_id);
+        }
+        let mut events = Vec::new();
+        let mut changed: Vec<(String, DocKind, bool)> = Vec::new();
+        for after in decided.after {
+            match after {
+                AfterCommit::Nothing => {}
+                AfterCommit::Changed { doc_id, kind, own } => {
+                    if !changed.iter().any(|(d, _, _)| *d == doc_id) {
+                        changed.push((doc_id, kind, own));
+                    }
                 }
-                Some(if own {
-                    Changed::Own(DocChanged {
-                        kind,
-                        origin: ChangeOrigin::Peer,
-                    })
-                } else {
-                    Changed::Shared(SharedChanged {
-                        doc_id,
-                        kind,
-                        origin: ChangeOrigin::Peer,
-                    })
-                })
+                AfterCommit::Control(committed) => {
+                    if let Some(e) = self.after_control(&mut docs, committed) {
+                        events.push(Changed::Shared(e));
+                    }
+                }
             }
-            AfterCommit::Control(committed) => self
-                .after_control(&mut docs, committed)
-                .map(Changed::Shared),
-        };
+        }
+        // One compaction check and one event per document per batch.
+        for (doc_id, kind, own) in changed {
+            if let Some(mut doc) = docs.take(&DocSel::Id(&doc_id)) {
+                self.compact_if_due(&mut doc);
+                docs.put_back(doc);
+            }
+            let origin = ChangeOrigin::Peer;
+            events.push(if own {
+                Changed::Own(DocChanged { kind, origin })
+            } else {
+                Changed::Shared(SharedChanged {
+                    doc_id,
+                    kind,
+                    origin,
+                })
+            });
+        }
         // Listeners may call back into the store: never under the documents' lock.
         drop(docs);
-        match event {
-            Some(Changed::Own(e)) => self.listeners.notify(e),
-            Some(Changed::Shared(e)) => self.listeners.notify_shared(&e),
-            None => {}
+        for event in events {
+            match event {
+                Changed::Own(e) => self.listeners.notify(e),
+                Changed::Shared(e) => self.listeners.notify_shared(&e),
+            }
         }
         Ok(decided.received)
     }
 
-    /// Records an outcome settled before the applying transaction, in one of its own.
-    fn settle(
+    /// The state checks, decryption and apply of one authentic envelope, in the batch's
+    /// transaction.
+    #[allow(clippy::too_many_arguments)]
+    fn check_and_apply_in_tx(
         &self,
-        row: Option<&StreamRow>,
+        tx: &Transaction<'_>,
+        docs: &mut Docs,
+        row: &StreamRow,
         position: u64,
-        outcome: Received,
-    ) -> Result<Received> {
-        self.db
-            .write(|tx| settle_in_tx(tx, row, position, outcome, None))
+        verified: &VerifiedEnvelope<'_>,
+        now_ms: i64,
+        touched: &mut BTreeSet<String>,
+        reload: &mut Option<String>,
+    ) -> Result<Decided> {
+        let header = *verified.header();
+        if let Some(outcome) = self.admit_in_tx(tx, docs, row, &header)? {
+            return settle_in_tx(tx, Some(row), position, outcome, None).map(Decided::just);
+        }
+        let incoming = Incoming {
+            row,
+            position,
+            sender: header.sender,
+            seq: header.seq,
+        };
+        let plain = match verified.decrypt(&row.key) {
+            Ok(plain) => plain,
+            Err(e) => return incoming.refuse_in_tx(tx, reject_of(e)),
+        };
+        match row.peer_id {
+            Some(peer) => self.apply_control_in_tx(tx, docs, &incoming, &plain, peer, now_ms),
+            None => self.apply_changes_in_tx(tx, docs, &incoming, &plain, touched, reload),
+        }
     }
 
     /// The checks that need no state but the sender's public keys.
@@ -342,7 +450,8 @@ impl Twofold {
         docs: &mut Docs,
         incoming: &Incoming<'_>,
         plain: &[u8],
-        touched: &mut Option<String>,
+        touched: &mut BTreeSet<String>,
+        reload: &mut Option<String>,
     ) -> Result<Decided> {
         let Some(doc_id) = incoming.row.doc_id.clone() else {
             return incoming.refuse_in_tx(tx, RejectReason::MalformedPayload);
@@ -368,16 +477,15 @@ impl Twofold {
                     && !authors.iter().any(|a| c.actor_id().to_bytes() == a.0)
             };
             if doc.owner != Some(sender) && changes.iter().any(foreign) {
-                return Ok(Err(RejectReason::WrongAuthor));
+                return Ok(Err((RejectReason::WrongAuthor, false)));
             }
-            *touched = Some(doc.doc_id.clone());
+            touched.insert(doc.doc_id.clone());
             let kind = doc.kind;
             let n = changes.len();
             if doc.am.apply_changes(changes.iter().cloned()).is_err()
                 || genesis::kind_of(&doc.am) != Some(kind)
             {
-                self.reload(doc)?;
-                return Ok(Err(RejectReason::MalformedPayload));
+                return Ok(Err((RejectReason::MalformedPayload, true)));
             }
             let chunk_seq = doc.last_seq + 1;
             chunks::append(tx, &doc.doc_id, chunk_seq, raw, false)?;
@@ -393,8 +501,14 @@ impl Twofold {
                 received: Received::Applied { kind, changes },
                 after: AfterCommit::Changed { doc_id, kind, own },
             }),
-            Ok(Err(reason)) => incoming.refuse_in_tx(tx, reason),
+            Ok(Err((reason, half_applied))) => {
+                if half_applied {
+                    *reload = Some(doc_id);
+                }
+                incoming.refuse_in_tx(tx, reason)
+            }
             Err(Error::Contained { .. }) => {
+                *reload = Some(doc_id);
                 incoming.refuse_in_tx(tx, RejectReason::MalformedPayload)
             }
             Err(e) => Err(e),

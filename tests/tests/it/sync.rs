@@ -342,6 +342,120 @@ fn a_device_does_not_read_back_what_it_just_sent() {
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
 }
 
+/// A catch-up applied a batch to a commit ends exactly where applying each envelope on its own
+/// does: the same outcome for every record (a forged one in the middle refused, a replay a
+/// duplicate), the same document, the same cursor.
+#[test]
+fn a_batched_catch_up_matches_one_envelope_at_a_time() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mut batched = Device::new("Alex");
+    let single = Device::new("Jo");
+    let mut ids = Vec::new();
+    for reader in [&batched, &single] {
+        let id = pair(&owner, reader, &relay);
+        owner
+            .s()
+            .share(DocKind::Plan, &id, Access::Read, "support", None)
+            .expect("share");
+        ids.push(id);
+    }
+    settle(&[&owner, &batched, &single], &relay);
+    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+    // The plan's stream: the one stream both readers follow (each has its own channel).
+    let theirs: Vec<StreamId> = single
+        .s()
+        .sync()
+        .follows()
+        .expect("follows")
+        .into_iter()
+        .map(|f| f.stream)
+        .collect();
+    let stream = batched
+        .s()
+        .sync()
+        .follows()
+        .expect("follows")
+        .into_iter()
+        .find(|f| theirs.contains(&f.stream))
+        .expect("the plan's stream")
+        .stream;
+    let cursor = batched.s().sync().follows().expect("f");
+    let after = cursor.iter().find(|f| f.stream == stream).expect("f").after;
+    // One envelope per edit, with a forged record and a replay among them.
+    for i in 0..(twofold_core::sync::RECEIVE_BATCH * 2 + 5) {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(&format!("edit {i}")))
+            .expect("put");
+        assert_eq!(owner.exchange(&relay, Faults::NONE, i as u64).sent, 1);
+        if i == 40 {
+            let mut forged = relay.records(&stream).last().expect("one").clone();
+            let at = forged.len() / 2;
+            forged[at] ^= 0x01;
+            relay.inject(&stream, forged);
+        }
+        if i == 50 {
+            let again = relay.records(&stream).last().expect("one").clone();
+            relay.inject(&stream, again);
+        }
+    }
+    let records: Vec<(u64, Vec<u8>)> = relay
+        .records(&stream)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (i as u64 + 1, r))
+        .filter(|(p, _)| *p > after)
+        .collect();
+    let refs: Vec<(u64, &[u8])> = records.iter().map(|(p, r)| (*p, &r[..])).collect();
+    let at_once = batched
+        .s()
+        .sync()
+        .receive_batch(&stream, &refs)
+        .expect("batch");
+    let one_by_one: Vec<Received> = refs
+        .iter()
+        .map(|(p, r)| single.s().sync().receive(&stream, *p, r).expect("one"))
+        .collect();
+    assert_eq!(at_once, one_by_one);
+    assert_eq!(
+        at_once
+            .iter()
+            .filter(|r| matches!(r, Received::Rejected(_)))
+            .count(),
+        1,
+        "the forged record"
+    );
+    assert_eq!(
+        at_once
+            .iter()
+            .filter(|r| matches!(r, Received::Duplicate))
+            .count(),
+        1,
+        "the replay"
+    );
+    assert_eq!(heads(&batched, &plan), heads(&owner, &plan));
+    assert_eq!(heads(&single, &plan), heads(&owner, &plan));
+    let cursor_of = |d: &Device| {
+        d.s()
+            .sync()
+            .follows()
+            .expect("f")
+            .into_iter()
+            .find(|f| f.stream == stream)
+            .expect("f")
+            .after
+    };
+    assert_eq!(cursor_of(&batched), records.last().expect("some").0);
+    assert_eq!(cursor_of(&single), cursor_of(&batched));
+    batched.restart();
+    assert_eq!(
+        heads(&batched, &plan),
+        heads(&owner, &plan),
+        "all of it on disk"
+    );
+}
+
 #[test]
 fn expired_consent_acts_as_revoked() {
     let relay = MemRelay::default();
