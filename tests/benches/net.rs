@@ -7,6 +7,10 @@
 //!    appended by a bare HTTP client and delivered to a bare WebSocket follower.
 //! 2. A new device's first sync of the five-year data set (all four documents shared):
 //!    envelopes, bytes, time. Baseline: `AutoCommit::load` of the same documents' bytes.
+//! 3. Idle data: the bytes (TCP payload both ways, counted by a loopback proxy) of a
+//!    background `sync_now` with nothing new, and of live sync with nothing happening, per
+//!    hour. Baselines: the protocol's least — one bare read per followed stream, and a bare
+//!    WebSocket held open (the relay's pings) for the same time.
 //!
 //! `cargo bench -p twofold-tests --bench net` (add `-- --quick` for fewer rounds).
 #![allow(clippy::print_stdout)]
@@ -323,6 +327,148 @@ async fn first_sync(quick: bool) {
     }
 }
 
+/// Bytes through a loopback proxy, both ways.
+#[derive(Default)]
+struct Meter {
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl Meter {
+    fn take(&self) -> u64 {
+        self.bytes.swap(0, std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A TCP proxy on 127.0.0.1 in front of `target` (`http://127.0.0.1:PORT`) that counts every
+/// byte either way; its URL.
+async fn metered_proxy(target: &str, meter: std::sync::Arc<Meter>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let to = target.trim_start_matches("http://").to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((inbound, _)) = listener.accept().await {
+            let Ok(outbound) = tokio::net::TcpStream::connect(&to).await else {
+                continue;
+            };
+            let (ri, wi) = inbound.into_split();
+            let (ro, wo) = outbound.into_split();
+            for (mut from, mut to, meter) in [
+                (
+                    Box::new(ri) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+                    Box::new(wo) as Box<dyn tokio::io::AsyncWrite + Unpin + Send>,
+                    meter.clone(),
+                ),
+                (Box::new(ro) as _, Box::new(wi) as _, meter.clone()),
+            ] {
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    while let Ok(n) = from.read(&mut buf).await {
+                        if n == 0 || to.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                        meter
+                            .bytes
+                            .fetch_add(n as u64, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    let _ = to.shutdown().await;
+                });
+            }
+        }
+    });
+    url
+}
+
+async fn idle_data(quick: bool) {
+    println!("-- 3. idle data: nothing new, nothing happening --");
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let meter = std::sync::Arc::new(Meter::default());
+    let proxy = metered_proxy(&relay.url, meter.clone()).await;
+    let owner = NetDevice::new("Sam", &proxy);
+    let mentor = NetDevice::new("Alex", &proxy);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pair");
+    for kind in DocKind::ALL {
+        owner
+            .s()
+            .share(kind, &mentor_id, Access::Read, "bench", None)
+            .expect("share");
+    }
+    settle(&[&owner, &mentor]).await;
+    let follows = owner.s().sync().follows().expect("follows");
+
+    // A background sync with nothing new, against one bare read per followed stream.
+    meter.take();
+    let report = owner.sync().await;
+    assert!(report.applied == 0 && report.sent == 0, "{report:?}");
+    let exchange = meter.take();
+    let http = reqwest::Client::new();
+    let f = &follows[0];
+    let read = http
+        .get(format!(
+            "{proxy}/v1/streams/{}/envelopes?after={}",
+            hex::encode(f.stream.0),
+            f.after
+        ))
+        .header(
+            "authorization",
+            format!("Bearer {}", URL_SAFE_NO_PAD.encode(f.read_token.as_bytes())),
+        )
+        .send()
+        .await
+        .expect("bare read");
+    assert!(read.status().is_success(), "{}", read.status());
+    let _ = read.bytes().await;
+    let one_read = meter.take();
+    let least = one_read * follows.len() as u64;
+    println!(
+        "background sync_now, nothing new           {exchange:>8} B  | {} bare reads (one per stream)       {least:>8} B  | ratio {:>6.2}",
+        follows.len(),
+        exchange as f64 / least as f64
+    );
+
+    // Live sync with nothing happening, against a bare WebSocket held open as long.
+    // Longer than the relay's ping interval (20 s), so both sides pay its pings.
+    let window = Duration::from_secs(if quick { 45 } else { 125 });
+    let settle_in = Duration::from_millis(500);
+    let live = owner.go_live().await;
+    tokio::time::sleep(settle_in).await;
+    meter.take();
+    tokio::time::sleep(window).await;
+    let live_bytes = meter.take();
+    live.stop().await;
+    let (socket, _) =
+        tokio_tungstenite::connect_async(format!("{}/v1/follow", proxy.replace("http", "ws")))
+            .await
+            .expect("bare follow");
+    // Read it, as a client does, so the relay's pings are answered.
+    let reader = tokio::spawn(async move {
+        let (_sink, mut frames) = socket.split();
+        while let Some(Ok(_)) = frames.next().await {}
+    });
+    tokio::time::sleep(settle_in).await;
+    meter.take();
+    tokio::time::sleep(window).await;
+    let bare_bytes = meter.take();
+    reader.abort();
+    let per_hour = |b: u64| b as f64 * 3600.0 / window.as_secs_f64() / 1024.0;
+    let resync = NetOptions::default().resync_every;
+    let resyncs = 3600.0 / resync.as_secs_f64();
+    let live_hour = per_hour(live_bytes) + resyncs * exchange as f64 / 1024.0;
+    println!(
+        "live sync idle, per hour (incl. {resyncs:.0} resyncs) {live_hour:>8.1} KiB | a bare WebSocket open, per hour     {:>8.1} KiB | ratio {:>6.2}",
+        per_hour(bare_bytes),
+        live_hour / per_hour(bare_bytes).max(0.001)
+    );
+    println!(
+        "  measured over {} s: live {live_bytes} B, bare {bare_bytes} B; one resync = one background sync ({exchange} B) every {} s",
+        window.as_secs(),
+        resync.as_secs()
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -330,8 +476,18 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    // `-- idle` (or `edit`, `first`) runs one section.
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
     runtime.block_on(async {
-        edit_latency(quick).await;
-        first_sync(quick).await;
+        if run("edit") {
+            edit_latency(quick).await;
+        }
+        if run("first") {
+            first_sync(quick).await;
+        }
+        if run("idle") {
+            idle_data(quick).await;
+        }
     });
 }

@@ -37,6 +37,8 @@ pub struct NetOptions {
     pub backoff_min: Duration,
     pub backoff_max: Duration,
     /// Live sync also runs a full exchange this often, in case a notification was missed.
+    /// Rare on purpose: a connection that stays up delivers every record in order, and a
+    /// dropped one reconnects with a full exchange; each resync costs a read per stream.
     pub resync_every: Duration,
 }
 
@@ -48,7 +50,7 @@ impl Default for NetOptions {
             max_rounds: 8,
             backoff_min: Duration::from_millis(500),
             backoff_max: Duration::from_secs(120),
-            resync_every: Duration::from_secs(60),
+            resync_every: Duration::from_secs(15 * 60),
         }
     }
 }
