@@ -4,10 +4,10 @@
 //!
 //! Sections are named at run time (`SectionName`) and items travel as [`SectionItem`], so one
 //! method per operation covers every section; the dispatch from a section to the core's typed
-//! `Section<T>` is generated once, from the list in `model::sharing`. Writing a document shared
-//! read-only (or whose share ended) is `NotAllowed`.
+//! `Section<T>` is generated from the core's one list of sections (`with_item_sections`).
+//! Writing a document shared read-only (or whose share ended) is `NotAllowed`.
 
-use twofold_core::{sections, Item, Section, SectionId, Twofold, Watched};
+use twofold_core::{sections, Item, KeyId, Section, SectionId, Twofold, Watched};
 
 use crate::convert::{self, ToCore};
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::error::{guard, Result, TwofoldError};
 use crate::listeners::{self, DocumentListener, SubscriptionHandle};
 use crate::model::documents::{DocumentKind, DocumentSnapshot, SectionName};
-use crate::model::sharing::{with_section_items, Authorship, SectionItem, SharedDocument};
+use crate::model::sharing::{with_item_sections, Authorship, SectionItem, SharedDocument};
 use crate::store::TwofoldStore;
 
 /// A mentor's notes and suggestions are read with their own calls.
@@ -31,20 +31,14 @@ fn parse_as<T: Item>(_: Section<T>, json: &str) -> Option<T> {
     serde_json::from_str(json).ok()
 }
 
-/// The core's JSON of a typed item.
-fn json_of<T: Item>(_: Section<T>, item: &T) -> Result<String> {
-    serde_json::to_string(item).map_err(|_| TwofoldError::Internal {
-        reason: "could not write the item as JSON".to_string(),
-    })
-}
-
 macro_rules! dispatch {
-    ($( $variant:ident : $section:ident => $item:ty ),+ $(,)?) => {
+    ($( $variant:ident $key:ident $constant:ident: $item:ident,
+        ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $($ffi:ident)+)?; )+) => {
         /// `shared_list` of a section named at run time.
         fn list_any(core: &Twofold, doc_id: &str, section: SectionName) -> Result<Vec<SectionItem>> {
             match section {
                 $( SectionName::$variant => Ok(core
-                    .shared_list(doc_id, sections::$section)?
+                    .shared_list(doc_id, sections::$constant)?
                     .into_iter()
                     .map(|item| SectionItem::$variant { item: item.into() })
                     .collect()), )+
@@ -61,7 +55,7 @@ macro_rules! dispatch {
         ) -> Result<SectionItem> {
             match section {
                 $( SectionName::$variant => Ok(SectionItem::$variant {
-                    item: core.shared_get(doc_id, sections::$section, id)?.into(),
+                    item: core.shared_get(doc_id, sections::$constant, id)?.into(),
                 }), )+
                 SectionName::MentorNotes | SectionName::Suggestions => Err(not_an_item_section()),
             }
@@ -71,20 +65,27 @@ macro_rules! dispatch {
         fn put_any(core: &Twofold, doc_id: &str, item: SectionItem) -> Result<()> {
             match item {
                 $( SectionItem::$variant { item } => {
-                    let section = sections::$section;
+                    let section = sections::$constant;
                     let item = item.to_core(section.id.key())?;
                     Ok(core.shared_put(doc_id, section, item)?)
                 } )+
             }
         }
 
-        /// The section and the core's JSON of a typed item (what a suggestion carries).
-        pub(crate) fn item_to_json(item: SectionItem) -> Result<(SectionId, String)> {
+        /// `suggest` of an item of any section: converted to the core's type of that
+        /// section's items (field errors name the section, as for any write), then checked
+        /// by the core.
+        pub(crate) fn suggest_any(
+            core: &Twofold,
+            peer: &KeyId,
+            item: SectionItem,
+            message: &str,
+        ) -> Result<twofold_core::Suggestion> {
             match item {
                 $( SectionItem::$variant { item } => {
-                    let section = sections::$section;
+                    let section = sections::$constant;
                     let item = item.to_core(section.id.key())?;
-                    Ok((section.id, json_of(section, &item)?))
+                    Ok(core.suggest(peer, section, item, message)?)
                 } )+
             }
         }
@@ -92,16 +93,15 @@ macro_rules! dispatch {
         /// A typed item from a section key and the core's JSON, or `None` if it does not
         /// read as one (a suggestion's item, checked again when accepted).
         pub(crate) fn item_from_json(section_key: &str, json: &str) -> Option<SectionItem> {
-            let section: SectionName = SectionId::parse("section", section_key).ok()?.into();
-            match section {
-                $( SectionName::$variant => parse_as(sections::$section, json)
+            match SectionId::parse("section", section_key).ok()? {
+                $( SectionName::$variant => parse_as(sections::$constant, json)
                     .map(|item| SectionItem::$variant { item: item.into() }), )+
                 SectionName::MentorNotes | SectionName::Suggestions => None,
             }
         }
     };
 }
-with_section_items!(dispatch);
+with_item_sections!(dispatch);
 
 #[uniffi::export(async_runtime = "tokio")]
 impl TwofoldStore {
@@ -113,7 +113,7 @@ impl TwofoldStore {
     /// The id of one of this device's own documents (to compare with what peers list, or to
     /// ask `authorship` about one's own items).
     pub fn doc_id(&self, kind: DocumentKind) -> Result<String> {
-        self.read(|core| Ok(core.doc_id(kind.into())?))
+        self.read(|core| Ok(core.doc_id(kind)?))
     }
 
     /// Every item of one section of a document shared with this device, in order.
@@ -161,7 +161,7 @@ impl TwofoldStore {
         self.write(move |core| {
             let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
             let id = convert::id::to_core(id, "", "id")?;
-            Ok(core.shared_remove(&doc_id, section.into(), &id)?)
+            Ok(core.shared_remove(&doc_id, section, &id)?)
         })
         .await
     }
@@ -207,7 +207,7 @@ impl TwofoldStore {
         self.read(|core| {
             let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
             let id = convert::id::to_core(id, "", "id")?;
-            Ok(core.authorship(&doc_id, section.into(), &id)?.into())
+            Ok(core.authorship(&doc_id, section, &id)?.into())
         })
     }
 }
@@ -218,36 +218,19 @@ mod tests {
     use crate::model::plan::{CopingStrategy, Domain};
 
     #[test]
-    fn an_item_goes_to_the_cores_json_and_back_under_its_own_section_only() {
-        let item = SectionItem::CopingStrategies {
-            item: CopingStrategy {
-                id: crate::new_item_id(),
-                description: "cold water on the face".to_string(),
-                domain: Domain::Both,
-            },
+    fn a_stored_item_reads_back_typed_under_its_own_section_only() {
+        let item = CopingStrategy {
+            id: crate::new_item_id(),
+            description: "cold water on the face".to_string(),
+            domain: Domain::Both,
         };
-        let (section, json) = item_to_json(item.clone()).expect("json");
-        assert_eq!(section, SectionId::CopingStrategies);
-        assert_eq!(SectionName::from(section), item.section());
-        assert_eq!(item_from_json("coping_strategies", &json), Some(item));
+        let core = item.clone().to_core("coping_strategies").expect("valid");
+        let json = serde_json::to_string(&core).expect("json");
+        let typed = SectionItem::CopingStrategies { item };
+        assert_eq!(typed.section(), SectionName::CopingStrategies);
+        assert_eq!(item_from_json("coping_strategies", &json), Some(typed));
         assert_eq!(item_from_json("meetings", &json), None);
         assert_eq!(item_from_json("suggestions", &json), None);
         assert_eq!(item_from_json("no_such_section", &json), None);
-    }
-
-    #[test]
-    fn an_item_with_a_malformed_id_is_refused_by_field() {
-        let item = SectionItem::CopingStrategies {
-            item: CopingStrategy {
-                id: "not an id!".to_string(),
-                description: "x".to_string(),
-                domain: Domain::Both,
-            },
-        };
-        let err = item_to_json(item).expect_err("refused");
-        assert!(
-            matches!(&err, TwofoldError::InvalidInput { field, .. } if field == "coping_strategies.id"),
-            "{err:?}"
-        );
     }
 }

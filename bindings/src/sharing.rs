@@ -29,7 +29,7 @@ impl TwofoldStore {
     ) -> Result<()> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            Ok(core.share(kind.into(), &peer, access.into(), &purpose, expires_at_ms)?)
+            Ok(core.share(kind, &peer, access.into(), &purpose, expires_at_ms)?)
         })
         .await
     }
@@ -39,7 +39,7 @@ impl TwofoldStore {
     pub async fn revoke_share(&self, kind: DocumentKind, peer_id: String) -> Result<()> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            Ok(core.revoke_share(kind.into(), &peer)?)
+            Ok(core.revoke_share(kind, &peer)?)
         })
         .await
     }
@@ -59,6 +59,6 @@ impl TwofoldStore {
     /// and key; the old key and history are destroyed. Devices it is shared with get the new
     /// document and are told to drop the old one.
     pub async fn forget(&self, kind: DocumentKind) -> Result<()> {
-        self.write(move |core| Ok(core.forget(kind.into())?)).await
+        self.write(move |core| Ok(core.forget(kind)?)).await
     }
 }

@@ -175,7 +175,7 @@ impl TwofoldStore {
     /// Removes an item. Refused (`InvalidInput` on `id`) while the crisis plan still points at
     /// it; a goal's steps and a recovery's lapses go with it.
     pub async fn remove_item(&self, section: SectionName, id: String) -> Result<()> {
-        self.write(move |core| Ok(core.remove(section.into(), &item_id("id", &id)?)?))
+        self.write(move |core| Ok(core.remove(section, &item_id("id", &id)?)?))
             .await
     }
 
@@ -189,21 +189,18 @@ impl TwofoldStore {
         self.write(move |core| {
             let id = item_id("id", &id)?;
             let before = before.map(|b| item_id("before", &b)).transpose()?;
-            Ok(core.move_item(section.into(), &id, before.as_ref())?)
+            Ok(core.move_item(section, &id, before.as_ref())?)
         })
         .await
     }
 
     /// Fields of an item that hold concurrent values from different devices.
     pub fn item_conflicts(&self, section: SectionName, id: String) -> Result<Vec<FieldConflict>> {
-        self.read(|core| {
-            let conflicts = core.conflicts(section.into(), &item_id("id", &id)?)?;
-            Ok(conflicts.into_iter().map(Into::into).collect())
-        })
+        self.read(|core| Ok(core.conflicts(section, &item_id("id", &id)?)?))
     }
 
     pub fn count_items(&self, section: SectionName) -> Result<u64> {
-        self.read(|core| Ok(convert::count::from_core(core.count(section.into())?)))
+        self.read(|core| Ok(convert::count::from_core(core.count(section)?)))
     }
 
     // --- the plan's text ---------------------------------------------------------------
@@ -287,35 +284,32 @@ impl TwofoldStore {
 
     /// One document's whole typed state.
     pub async fn document_snapshot(&self, kind: DocumentKind) -> Result<DocumentSnapshot> {
-        self.write(move |core| read_snapshot(core, kind.into()))
-            .await
+        self.write(move |core| read_snapshot(core, kind)).await
     }
 
     // --- portability -------------------------------------------------------------------
 
     /// The document as standard Automerge bytes, with its full history.
     pub async fn export_bytes(&self, kind: DocumentKind) -> Result<Vec<u8>> {
-        self.write(move |core| Ok(core.export_bytes(kind.into())?))
-            .await
+        self.write(move |core| Ok(core.export_bytes(kind)?)).await
     }
 
     /// The document as readable JSON (`format`, `version`, `kind`, `data`).
     pub async fn export_json(&self, kind: DocumentKind) -> Result<String> {
-        self.write(move |core| Ok(core.export_json(kind.into())?))
-            .await
+        self.write(move |core| Ok(core.export_json(kind)?)).await
     }
 
     /// Merges Automerge bytes of the same document (from this or another device). Checked
     /// whole first: refused input (`ImportRefused`, `InvalidInput`) changes nothing.
     pub async fn import_bytes(&self, kind: DocumentKind, bytes: Vec<u8>) -> Result<()> {
-        self.write(move |core| Ok(core.import_bytes(kind.into(), &bytes)?))
+        self.write(move |core| Ok(core.import_bytes(kind, &bytes)?))
             .await
     }
 
     /// Adds the items of a JSON export (items with the same id are updated). Checked whole
     /// first: refused input changes nothing.
     pub async fn import_json(&self, kind: DocumentKind, json: String) -> Result<()> {
-        self.write(move |core| Ok(core.import_json(kind.into(), &json)?))
+        self.write(move |core| Ok(core.import_json(kind, &json)?))
             .await
     }
 
@@ -334,7 +328,6 @@ impl TwofoldStore {
     ) -> Result<Arc<SubscriptionHandle>> {
         guard(|| {
             let core = self.core()?;
-            let kind: DocKind = kind.into();
             listeners::subscribe(
                 &core,
                 Watched::Own(vec![kind]),

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::model::sharing::{
     MentorNote, ReceivedNote, ReceivedSuggestion, SectionItem, Suggestion,
 };
-use crate::shared_docs::item_to_json;
+use crate::shared_docs::suggest_any;
 use crate::store::TwofoldStore;
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -36,8 +36,7 @@ impl TwofoldStore {
     ) -> Result<Suggestion> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            let (section, json) = item_to_json(item)?;
-            Ok(core.suggest(&peer, section, &json, &message)?.into())
+            Ok(suggest_any(core, &peer, item, &message)?.into())
         })
         .await
     }

@@ -243,3 +243,45 @@ fn malformed_days_ids_and_times_name_their_field() {
         "to_day"
     );
 }
+
+#[test]
+fn a_suggested_item_is_converted_without_json_and_refused_by_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(&dir);
+    let not_paired = "5a".repeat(16);
+    let suggest = |item: SectionItem| block_on(store.suggest(not_paired.clone(), item, "".into()));
+    let field = |e: TwofoldError| match e {
+        TwofoldError::InvalidInput { field, .. } => field,
+        other => panic!("not InvalidInput: {other:?}"),
+    };
+    let malformed = SectionItem::CopingStrategies {
+        item: CopingStrategy {
+            id: "not an id!".into(),
+            description: "cold water on the face".into(),
+            domain: Domain::Both,
+        },
+    };
+    assert_eq!(
+        field(suggest(malformed).expect_err("id")),
+        "coping_strategies.id"
+    );
+    let journal = SectionItem::Recoveries {
+        item: Recovery {
+            id: new_item_id(),
+            substance: "alcohol".into(),
+            started: "2026-03-01".into(),
+        },
+    };
+    assert_eq!(field(suggest(journal).expect_err("section")), "section");
+    let empty = SectionItem::CopingStrategies {
+        item: CopingStrategy {
+            id: new_item_id(),
+            description: String::new(),
+            domain: Domain::Both,
+        },
+    };
+    assert_eq!(
+        field(suggest(empty).expect_err("description")),
+        "coping_strategies.description"
+    );
+}

@@ -3,91 +3,98 @@
 
 use twofold_core as tc;
 
-use crate::convert::{mirror_enum, mirror_record};
-use crate::model::contacts::Contact;
-use crate::model::journal::{CheckIn, Lapse, Recovery};
-use crate::model::plan::*;
-use crate::model::schedule::{Attendance, Meeting};
+use crate::convert::mirror_record;
+use crate::model::items::*;
 
-mirror_enum! {
-    /// A document: the person's four, the wellbeing summary derived from the journal (to
-    /// share instead of it), and a mentor's notes and suggestions. A document is the unit of
-    /// sharing, export and import.
-    DocumentKind => tc::DocKind { Plan, Contacts, Schedule, Journal, Summary, Notes }
+/// A document: the person's four, the wellbeing summary derived from the journal (to share
+/// instead of it), and a mentor's notes and suggestions. A document is the unit of sharing,
+/// export and import.
+pub type DocumentKind = tc::DocKind;
+
+#[uniffi::remote(Enum)]
+pub enum DocumentKind {
+    Plan,
+    Contacts,
+    Schedule,
+    Journal,
+    Summary,
+    Notes,
 }
 
-mirror_enum! {
-    /// Every section of every document, for the operations that work on any section
-    /// (`remove_item`, `move_item`, `item_conflicts`, `count_items`).
-    SectionName => tc::SectionId {
-        DailyMaintenance, Triggers, WarningSigns, CopingStrategies, Distractions, Reasons, Goals,
-        GoalSteps, TakeoverSigns, CrisisContacts, DoNotInvolve, Professionals, Medications,
-        Treatments, WhatHelps, WhatDoesNotHelp, EnvironmentSafety, LapsePlan, PostCrisisPlan,
-        Contacts, Meetings, Attendance, CheckIns, Recoveries, Lapses, Weeks, Milestones,
-        OpenAlerts, MentorNotes, Suggestions,
-    }
+/// Every section of every document, for the operations that work on any section
+/// (`remove_item`, `move_item`, `item_conflicts`, `count_items`).
+pub type SectionName = tc::SectionId;
+
+/// A field of an item that holds concurrent values written on different devices.
+pub type FieldConflict = tc::FieldConflict;
+
+#[uniffi::remote(Record)]
+pub struct FieldConflict {
+    pub field: String,
+    /// Every concurrent value as JSON; the first is the one the document shows.
+    pub values: Vec<String>,
 }
 
-mirror_record! {
-    out
-    /// A field of an item that holds concurrent values written on different devices.
-    FieldConflict => tc::FieldConflict {
-        field: String => plain,
-        /// Every concurrent value as JSON; the first is the one the document shows.
-        values: Vec<String> => plain,
-    }
+/// `SectionName` and the typed documents' mirrors, from the core's one list of sections. The
+/// summary's and the notes' documents travel as their export JSON (see `DocumentSnapshot`).
+macro_rules! documents {
+    (
+        Plan(PlanDocument) {
+            $( $p_variant:ident $p_key:ident $p_constant:ident: $p_item:ident,
+               ordered: $p_ordered:literal, suggest: $p_suggest:literal $(, ffi: $($p_ffi:ident)+)?; )+
+        }
+        $( $doc:ident($snapshot:ident) {
+            $( $variant:ident $key:ident $constant:ident: $item:ident,
+               ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $($ffi:ident)+)?; )+
+        } )+
+    ) => {
+        #[uniffi::remote(Enum)]
+        pub enum SectionName {
+            $( $p_variant, )+
+            $($( $variant, )+)+
+        }
+
+        mirror_record! {
+            out
+            /// The whole plan, every section in the person's order.
+            PlanDocument => tc::docs::snapshot::PlanDocument {
+                when_well: String => plain,
+                $( $p_key: Vec<$p_item> => records, )+
+            }
+        }
+
+        documents!(@mirror $( $doc($snapshot) { $( $key: $item; )+ } )+);
+    };
+    (@mirror
+        Contacts(ContactsDocument) { $( $c_key:ident: $c_item:ident; )+ }
+        Schedule(ScheduleDocument) { $( $s_key:ident: $s_item:ident; )+ }
+        Journal(JournalDocument) { $( $j_key:ident: $j_item:ident; )+ }
+        $( $rest:tt )*
+    ) => {
+        mirror_record! {
+            out
+            ContactsDocument => tc::docs::snapshot::ContactsDocument {
+                $( $c_key: Vec<$c_item> => records, )+
+            }
+        }
+
+        mirror_record! {
+            out
+            ScheduleDocument => tc::docs::snapshot::ScheduleDocument {
+                $( $s_key: Vec<$s_item> => records, )+
+            }
+        }
+
+        mirror_record! {
+            out
+            JournalDocument => tc::docs::snapshot::JournalDocument {
+                $( $j_key: Vec<$j_item> => records, )+
+            }
+        }
+    };
 }
 
-mirror_record! {
-    out
-    /// The whole plan, every section in the person's order.
-    PlanDocument => tc::docs::snapshot::PlanDocument {
-        when_well: String => plain,
-        daily_maintenance: Vec<MaintenanceItem> => records,
-        triggers: Vec<Trigger> => records,
-        warning_signs: Vec<WarningSign> => records,
-        coping_strategies: Vec<CopingStrategy> => records,
-        distractions: Vec<Distraction> => records,
-        reasons: Vec<Reason> => records,
-        goals: Vec<Goal> => records,
-        goal_steps: Vec<GoalStep> => records,
-        takeover_signs: Vec<PlanNote> => records,
-        crisis_contacts: Vec<CrisisContact> => records,
-        do_not_involve: Vec<DoNotInvolve> => records,
-        professionals: Vec<Professional> => records,
-        medications: Vec<Medication> => records,
-        treatments: Vec<Treatment> => records,
-        what_helps: Vec<PlanNote> => records,
-        what_does_not_help: Vec<PlanNote> => records,
-        environment_safety: Vec<SafetyStep> => records,
-        lapse_plan: Vec<PlanNote> => records,
-        post_crisis_plan: Vec<PlanNote> => records,
-    }
-}
-
-mirror_record! {
-    out
-    ContactsDocument => tc::docs::snapshot::ContactsDocument {
-        contacts: Vec<Contact> => records,
-    }
-}
-
-mirror_record! {
-    out
-    ScheduleDocument => tc::docs::snapshot::ScheduleDocument {
-        meetings: Vec<Meeting> => records,
-        attendance: Vec<Attendance> => records,
-    }
-}
-
-mirror_record! {
-    out
-    JournalDocument => tc::docs::snapshot::JournalDocument {
-        check_ins: Vec<CheckIn> => records,
-        recoveries: Vec<Recovery> => records,
-        lapses: Vec<Lapse> => records,
-    }
-}
+twofold_core::for_each_section!(documents);
 
 /// The whole typed state of one document.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]

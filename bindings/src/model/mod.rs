@@ -16,3 +16,16 @@ pub mod plan;
 pub mod schedule;
 pub mod sharing;
 pub mod sync;
+
+/// Every section's item type under the core's name for it, for the code generated from the
+/// core's list of sections (`twofold_core::for_each_section!`).
+pub(crate) mod items {
+    pub use super::contacts::Contact;
+    pub use super::journal::{CheckIn, Lapse, Recovery};
+    pub use super::plan::{
+        CopingStrategy, CrisisContact, Distraction, DoNotInvolve, Goal, GoalStep, MaintenanceItem,
+        Medication, PlanNote, Professional, Reason, SafetyStep, Treatment, Trigger, WarningSign,
+    };
+    pub use super::schedule::{Attendance, Meeting};
+    pub use super::sharing::{SharedAlert, SharedMilestone, WeekSummary};
+}

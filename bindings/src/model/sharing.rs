@@ -289,48 +289,34 @@ impl From<tc::ReceivedNote> for ReceivedNote {
 
 // --- one item of any section -------------------------------------------------------------------
 
-/// Every section whose items a [`SectionItem`] can carry: variant (as in `SectionName`), the
-/// core's typed section constant, the mirrored item. Written once; `SectionItem` and the
-/// dispatch in `shared_docs` are both made from it. A mentor's notes and suggestions are not
-/// here: they have their own calls (`mentor_notes`, `suggestions`).
-macro_rules! with_section_items {
-    ($m:ident) => {
-        $m! {
-            DailyMaintenance: DAILY_MAINTENANCE => $crate::model::plan::MaintenanceItem,
-            Triggers: TRIGGERS => $crate::model::plan::Trigger,
-            WarningSigns: WARNING_SIGNS => $crate::model::plan::WarningSign,
-            CopingStrategies: COPING_STRATEGIES => $crate::model::plan::CopingStrategy,
-            Distractions: DISTRACTIONS => $crate::model::plan::Distraction,
-            Reasons: REASONS => $crate::model::plan::Reason,
-            Goals: GOALS => $crate::model::plan::Goal,
-            GoalSteps: GOAL_STEPS => $crate::model::plan::GoalStep,
-            TakeoverSigns: TAKEOVER_SIGNS => $crate::model::plan::PlanNote,
-            CrisisContacts: CRISIS_CONTACTS => $crate::model::plan::CrisisContact,
-            DoNotInvolve: DO_NOT_INVOLVE => $crate::model::plan::DoNotInvolve,
-            Professionals: PROFESSIONALS => $crate::model::plan::Professional,
-            Medications: MEDICATIONS => $crate::model::plan::Medication,
-            Treatments: TREATMENTS => $crate::model::plan::Treatment,
-            WhatHelps: WHAT_HELPS => $crate::model::plan::PlanNote,
-            WhatDoesNotHelp: WHAT_DOES_NOT_HELP => $crate::model::plan::PlanNote,
-            EnvironmentSafety: ENVIRONMENT_SAFETY => $crate::model::plan::SafetyStep,
-            LapsePlan: LAPSE_PLAN => $crate::model::plan::PlanNote,
-            PostCrisisPlan: POST_CRISIS_PLAN => $crate::model::plan::PlanNote,
-            Contacts: CONTACTS => $crate::model::contacts::Contact,
-            Meetings: MEETINGS => $crate::model::schedule::Meeting,
-            Attendance: ATTENDANCE => $crate::model::schedule::Attendance,
-            CheckIns: CHECK_INS => $crate::model::journal::CheckIn,
-            Recoveries: RECOVERIES => $crate::model::journal::Recovery,
-            Lapses: LAPSES => $crate::model::journal::Lapse,
-            Weeks: WEEKS => $crate::model::sharing::WeekSummary,
-            Milestones: MILESTONES => $crate::model::sharing::SharedMilestone,
-            OpenAlerts: OPEN_ALERTS => $crate::model::sharing::SharedAlert,
+/// Calls `callback!` with every section whose items a [`SectionItem`] can carry, from the
+/// core's one list of sections (`twofold_core::for_each_section!`), one line per section:
+/// `Variant key CONSTANT: Item, …;` (the item named as its mirror is, in `model::items`). A
+/// mentor's notes and suggestions are left out: they have their own calls (`mentor_notes`,
+/// `suggestions`).
+macro_rules! with_item_sections {
+    ($callback:ident) => {
+        twofold_core::for_each_section!($crate::model::sharing::with_item_sections, @to $callback);
+    };
+    (@to $callback:ident
+        Plan($plan:ident) { $($plan_sections:tt)* }
+        Contacts($contacts:ident) { $($contacts_sections:tt)* }
+        Schedule($schedule:ident) { $($schedule_sections:tt)* }
+        Journal($journal:ident) { $($journal_sections:tt)* }
+        Summary($summary:ident) { $($summary_sections:tt)* }
+        Notes($notes:ident) { $($notes_sections:tt)* }
+    ) => {
+        $callback! {
+            $($plan_sections)* $($contacts_sections)* $($schedule_sections)*
+            $($journal_sections)* $($summary_sections)*
         }
     };
 }
-pub(crate) use with_section_items;
+pub(crate) use with_item_sections;
 
 macro_rules! define_section_item {
-    ($( $variant:ident : $section:ident => $item:ty ),+ $(,)?) => {
+    ($( $variant:ident $key:ident $constant:ident: $item:ident,
+        ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $($ffi:ident)+)?; )+) => {
         /// One item of any section, typed, named by its section: what `shared_list` returns,
         /// `shared_put` and `suggest` take (`SectionItem.CopingStrategies(item)` in Kotlin,
         /// `.copingStrategies(item:)` in Swift, `SectionItem.COPING_STRATEGIES(item)` in
@@ -338,7 +324,7 @@ macro_rules! define_section_item {
         #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
         #[allow(clippy::large_enum_variant)] // one item per call; boxing buys nothing here
         pub enum SectionItem {
-            $( $variant { item: $item } ),+
+            $( $variant { item: $crate::model::items::$item } ),+
         }
 
         impl SectionItem {
@@ -351,4 +337,4 @@ macro_rules! define_section_item {
         }
     };
 }
-with_section_items!(define_section_item);
+with_item_sections!(define_section_item);

@@ -148,7 +148,7 @@ impl From<tc::Received> for Received {
     fn from(r: tc::Received) -> Self {
         match r {
             tc::Received::Applied { kind, changes } => Received::Applied {
-                kind: kind.into(),
+                kind,
                 changes: crate::convert::count::from_core(changes),
             },
             tc::Received::Control => Received::Control,

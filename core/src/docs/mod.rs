@@ -10,3 +10,4 @@ pub mod items;
 pub mod kind;
 pub mod sections;
 pub mod snapshot;
+pub mod suggested;

@@ -18,64 +18,120 @@ use crate::model::schedule::{Attendance, Meeting};
 use crate::model::sharing::{MentorNote, SharedAlert, SharedMilestone, Suggestion, WeekSummary};
 use crate::model::validate::Validate;
 
-macro_rules! sections {
-    ($( $variant:ident => ($key:literal, $doc:ident, $ordered:literal) ),+ $(,)?) => {
-        /// Names every section of every document.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum SectionId { $($variant),+ }
-
-        impl SectionId {
-            pub const ALL: &'static [SectionId] = &[$(SectionId::$variant),+];
-
-            /// The key of the section's map in the document root.
-            pub fn key(self) -> &'static str {
-                match self { $(SectionId::$variant => $key),+ }
+/// The one list of sections: every section of every document, grouped by document. Everything
+/// that names each section (the `SectionId` enum and its keys, the typed constants below, the
+/// document snapshots, and in the FFI crate the per-section methods, `SectionName` and
+/// `SectionItem`) is generated from it, so adding a section means adding one line here.
+///
+/// `for_each_section!(callback)` calls `callback!` with the list;
+/// `for_each_section!(callback, tokens…)` puts the tokens first (to pass arguments through).
+/// Each group is
+/// `Kind(SnapshotType) { … }` (a `DocKind` variant and the snapshot struct of that document);
+/// each line is
+///
+/// ```text
+/// Variant key CONSTANT: ItemType, ordered: bool, suggest: bool[, ffi: put get list];
+/// ```
+///
+/// - `key`: the section's map in the document root (and its snapshot field);
+/// - `ordered`: whether the person orders the items (plan lists) or time does (check-ins);
+/// - `suggest`: whether a mentor may suggest an item for it;
+/// - `ffi`: the names of the FFI's typed methods, for the person's own four documents
+///   (macro_rules cannot build `put_coping_strategy` from the key).
+#[macro_export]
+macro_rules! for_each_section {
+    ($callback:path) => {
+        $crate::for_each_section!($callback,);
+    };
+    ($callback:path, $($args:tt)*) => {
+        $callback! {
+            $($args)*
+            Plan(PlanDocument) {
+                DailyMaintenance daily_maintenance DAILY_MAINTENANCE: MaintenanceItem, ordered: true, suggest: true, ffi: put_maintenance_item get_maintenance_item list_daily_maintenance;
+                Triggers triggers TRIGGERS: Trigger, ordered: true, suggest: true, ffi: put_trigger get_trigger list_triggers;
+                WarningSigns warning_signs WARNING_SIGNS: WarningSign, ordered: true, suggest: true, ffi: put_warning_sign get_warning_sign list_warning_signs;
+                CopingStrategies coping_strategies COPING_STRATEGIES: CopingStrategy, ordered: true, suggest: true, ffi: put_coping_strategy get_coping_strategy list_coping_strategies;
+                Distractions distractions DISTRACTIONS: Distraction, ordered: true, suggest: true, ffi: put_distraction get_distraction list_distractions;
+                Reasons reasons REASONS: Reason, ordered: true, suggest: true, ffi: put_reason get_reason list_reasons;
+                Goals goals GOALS: Goal, ordered: true, suggest: true, ffi: put_goal get_goal list_goals;
+                GoalSteps goal_steps GOAL_STEPS: GoalStep, ordered: true, suggest: true, ffi: put_goal_step get_goal_step list_goal_steps;
+                TakeoverSigns takeover_signs TAKEOVER_SIGNS: PlanNote, ordered: true, suggest: false, ffi: put_takeover_sign get_takeover_sign list_takeover_signs;
+                CrisisContacts crisis_contacts CRISIS_CONTACTS: CrisisContact, ordered: true, suggest: false, ffi: put_crisis_contact get_crisis_contact list_crisis_contacts;
+                DoNotInvolve do_not_involve DO_NOT_INVOLVE: DoNotInvolve, ordered: true, suggest: false, ffi: put_do_not_involve get_do_not_involve list_do_not_involve;
+                Professionals professionals PROFESSIONALS: Professional, ordered: true, suggest: false, ffi: put_professional get_professional list_professionals;
+                Medications medications MEDICATIONS: Medication, ordered: true, suggest: false, ffi: put_medication get_medication list_medications;
+                Treatments treatments TREATMENTS: Treatment, ordered: true, suggest: false, ffi: put_treatment get_treatment list_treatments;
+                WhatHelps what_helps WHAT_HELPS: PlanNote, ordered: true, suggest: true, ffi: put_what_helps get_what_helps list_what_helps;
+                WhatDoesNotHelp what_does_not_help WHAT_DOES_NOT_HELP: PlanNote, ordered: true, suggest: true, ffi: put_what_does_not_help get_what_does_not_help list_what_does_not_help;
+                EnvironmentSafety environment_safety ENVIRONMENT_SAFETY: SafetyStep, ordered: true, suggest: true, ffi: put_safety_step get_safety_step list_environment_safety;
+                LapsePlan lapse_plan LAPSE_PLAN: PlanNote, ordered: true, suggest: true, ffi: put_lapse_plan_step get_lapse_plan_step list_lapse_plan;
+                PostCrisisPlan post_crisis_plan POST_CRISIS_PLAN: PlanNote, ordered: true, suggest: true, ffi: put_post_crisis_step get_post_crisis_step list_post_crisis_plan;
             }
-
-            pub fn doc(self) -> DocKind {
-                match self { $(SectionId::$variant => DocKind::$doc),+ }
+            Contacts(ContactsDocument) {
+                Contacts contacts CONTACTS: Contact, ordered: true, suggest: true, ffi: put_contact get_contact list_contacts;
             }
-
-            /// Whether the person orders the items (plan lists) or time does (check-ins).
-            pub fn ordered(self) -> bool {
-                match self { $(SectionId::$variant => $ordered),+ }
+            Schedule(ScheduleDocument) {
+                Meetings meetings MEETINGS: Meeting, ordered: false, suggest: true, ffi: put_meeting get_meeting list_meetings;
+                Attendance attendance ATTENDANCE: Attendance, ordered: false, suggest: false, ffi: put_attendance get_attendance list_attendance;
+            }
+            Journal(JournalDocument) {
+                CheckIns check_ins CHECK_INS: CheckIn, ordered: false, suggest: false, ffi: put_check_in get_check_in list_check_ins;
+                Recoveries recoveries RECOVERIES: Recovery, ordered: false, suggest: false, ffi: put_recovery get_recovery list_recoveries;
+                Lapses lapses LAPSES: Lapse, ordered: false, suggest: false, ffi: put_lapse get_lapse list_lapses;
+            }
+            Summary(SummaryDocument) {
+                Weeks weeks WEEKS: WeekSummary, ordered: false, suggest: false;
+                Milestones milestones MILESTONES: SharedMilestone, ordered: false, suggest: false;
+                OpenAlerts open_alerts OPEN_ALERTS: SharedAlert, ordered: false, suggest: false;
+            }
+            Notes(NotesDocument) {
+                MentorNotes mentor_notes MENTOR_NOTES: MentorNote, ordered: false, suggest: false;
+                Suggestions suggestions SUGGESTIONS: Suggestion, ordered: false, suggest: false;
             }
         }
     };
 }
 
-sections! {
-    DailyMaintenance => ("daily_maintenance", Plan, true),
-    Triggers => ("triggers", Plan, true),
-    WarningSigns => ("warning_signs", Plan, true),
-    CopingStrategies => ("coping_strategies", Plan, true),
-    Distractions => ("distractions", Plan, true),
-    Reasons => ("reasons", Plan, true),
-    Goals => ("goals", Plan, true),
-    GoalSteps => ("goal_steps", Plan, true),
-    TakeoverSigns => ("takeover_signs", Plan, true),
-    CrisisContacts => ("crisis_contacts", Plan, true),
-    DoNotInvolve => ("do_not_involve", Plan, true),
-    Professionals => ("professionals", Plan, true),
-    Medications => ("medications", Plan, true),
-    Treatments => ("treatments", Plan, true),
-    WhatHelps => ("what_helps", Plan, true),
-    WhatDoesNotHelp => ("what_does_not_help", Plan, true),
-    EnvironmentSafety => ("environment_safety", Plan, true),
-    LapsePlan => ("lapse_plan", Plan, true),
-    PostCrisisPlan => ("post_crisis_plan", Plan, true),
-    Contacts => ("contacts", Contacts, true),
-    Meetings => ("meetings", Schedule, false),
-    Attendance => ("attendance", Schedule, false),
-    CheckIns => ("check_ins", Journal, false),
-    Recoveries => ("recoveries", Journal, false),
-    Lapses => ("lapses", Journal, false),
-    Weeks => ("weeks", Summary, false),
-    Milestones => ("milestones", Summary, false),
-    OpenAlerts => ("open_alerts", Summary, false),
-    MentorNotes => ("mentor_notes", Notes, false),
-    Suggestions => ("suggestions", Notes, false),
+macro_rules! define_sections {
+    ($( $doc:ident($snapshot:ident) {
+        $( $variant:ident $key:ident $constant:ident: $item:ident,
+           ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $($ffi:ident)+)?; )+
+    } )+) => {
+        /// Names every section of every document.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum SectionId { $($($variant),+),+ }
+
+        impl SectionId {
+            pub const ALL: &'static [SectionId] = &[$($(SectionId::$variant),+),+];
+
+            /// The key of the section's map in the document root.
+            pub fn key(self) -> &'static str {
+                match self { $($(SectionId::$variant => stringify!($key)),+),+ }
+            }
+
+            pub fn doc(self) -> DocKind {
+                match self { $($(SectionId::$variant => DocKind::$doc),+),+ }
+            }
+
+            /// Whether the person orders the items (plan lists) or time does (check-ins).
+            pub fn ordered(self) -> bool {
+                match self { $($(SectionId::$variant => $ordered),+),+ }
+            }
+
+            /// Whether a mentor may suggest an item for the section (the journal and the
+            /// parts of the plan that name people or treatments are the person's own).
+            pub fn suggestible(self) -> bool {
+                match self { $($(SectionId::$variant => $suggest),+),+ }
+            }
+        }
+
+        $($(
+            pub const $constant: Section<$item> = Section::new(SectionId::$variant);
+        )+)+
+    };
 }
+
+crate::for_each_section!(define_sections);
 
 impl SectionId {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
@@ -221,37 +277,6 @@ referencing_items! {
         triggers.chain(coping).chain(signs).collect()
     };
 }
-
-pub const DAILY_MAINTENANCE: Section<MaintenanceItem> = Section::new(SectionId::DailyMaintenance);
-pub const TRIGGERS: Section<Trigger> = Section::new(SectionId::Triggers);
-pub const WARNING_SIGNS: Section<WarningSign> = Section::new(SectionId::WarningSigns);
-pub const COPING_STRATEGIES: Section<CopingStrategy> = Section::new(SectionId::CopingStrategies);
-pub const DISTRACTIONS: Section<Distraction> = Section::new(SectionId::Distractions);
-pub const REASONS: Section<Reason> = Section::new(SectionId::Reasons);
-pub const GOALS: Section<Goal> = Section::new(SectionId::Goals);
-pub const GOAL_STEPS: Section<GoalStep> = Section::new(SectionId::GoalSteps);
-pub const TAKEOVER_SIGNS: Section<PlanNote> = Section::new(SectionId::TakeoverSigns);
-pub const CRISIS_CONTACTS: Section<CrisisContact> = Section::new(SectionId::CrisisContacts);
-pub const DO_NOT_INVOLVE: Section<DoNotInvolve> = Section::new(SectionId::DoNotInvolve);
-pub const PROFESSIONALS: Section<Professional> = Section::new(SectionId::Professionals);
-pub const MEDICATIONS: Section<Medication> = Section::new(SectionId::Medications);
-pub const TREATMENTS: Section<Treatment> = Section::new(SectionId::Treatments);
-pub const WHAT_HELPS: Section<PlanNote> = Section::new(SectionId::WhatHelps);
-pub const WHAT_DOES_NOT_HELP: Section<PlanNote> = Section::new(SectionId::WhatDoesNotHelp);
-pub const ENVIRONMENT_SAFETY: Section<SafetyStep> = Section::new(SectionId::EnvironmentSafety);
-pub const LAPSE_PLAN: Section<PlanNote> = Section::new(SectionId::LapsePlan);
-pub const POST_CRISIS_PLAN: Section<PlanNote> = Section::new(SectionId::PostCrisisPlan);
-pub const CONTACTS: Section<Contact> = Section::new(SectionId::Contacts);
-pub const MEETINGS: Section<Meeting> = Section::new(SectionId::Meetings);
-pub const ATTENDANCE: Section<Attendance> = Section::new(SectionId::Attendance);
-pub const CHECK_INS: Section<CheckIn> = Section::new(SectionId::CheckIns);
-pub const RECOVERIES: Section<Recovery> = Section::new(SectionId::Recoveries);
-pub const LAPSES: Section<Lapse> = Section::new(SectionId::Lapses);
-pub const WEEKS: Section<WeekSummary> = Section::new(SectionId::Weeks);
-pub const MILESTONES: Section<SharedMilestone> = Section::new(SectionId::Milestones);
-pub const OPEN_ALERTS: Section<SharedAlert> = Section::new(SectionId::OpenAlerts);
-pub const MENTOR_NOTES: Section<MentorNote> = Section::new(SectionId::MentorNotes);
-pub const SUGGESTIONS: Section<Suggestion> = Section::new(SectionId::Suggestions);
 
 /// Root-level text fields that are not lists (the plan's "when I'm well").
 pub const WHEN_WELL: &str = "when_well";

@@ -21,66 +21,71 @@ use crate::model::sharing::{MentorNote, SharedAlert, SharedMilestone, Suggestion
 pub const JSON_FORMAT: &str = "twofold-document";
 pub const JSON_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PlanDocument {
-    pub when_well: String,
-    pub daily_maintenance: Vec<MaintenanceItem>,
-    pub triggers: Vec<Trigger>,
-    pub warning_signs: Vec<WarningSign>,
-    pub coping_strategies: Vec<CopingStrategy>,
-    pub distractions: Vec<Distraction>,
-    pub reasons: Vec<Reason>,
-    pub goals: Vec<Goal>,
-    pub goal_steps: Vec<GoalStep>,
-    pub takeover_signs: Vec<PlanNote>,
-    pub crisis_contacts: Vec<CrisisContact>,
-    pub do_not_involve: Vec<DoNotInvolve>,
-    pub professionals: Vec<Professional>,
-    pub medications: Vec<Medication>,
-    pub treatments: Vec<Treatment>,
-    pub what_helps: Vec<PlanNote>,
-    pub what_does_not_help: Vec<PlanNote>,
-    pub environment_safety: Vec<SafetyStep>,
-    pub lapse_plan: Vec<PlanNote>,
-    pub post_crisis_plan: Vec<PlanNote>,
+/// One struct per document with a field per section (in the list's order), its read and its
+/// visit, from the one list of sections. The plan also has its "when I'm well" text, first.
+macro_rules! snapshot_documents {
+    (
+        Plan(PlanDocument) {
+            $( $p_variant:ident $p_key:ident $p_constant:ident: $p_item:ident,
+               ordered: $p_ordered:literal, suggest: $p_suggest:literal $(, ffi: $($p_ffi:ident)+)?; )+
+        }
+        $( $doc:ident($snapshot:ident) {
+            $( $variant:ident $key:ident $constant:ident: $item:ident,
+               ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $($ffi:ident)+)?; )+
+        } )+
+    ) => {
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct PlanDocument {
+            pub when_well: String,
+            $( pub $p_key: Vec<$p_item>, )+
+        }
+
+        $(
+            #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+            #[serde(default)]
+            pub struct $snapshot {
+                $( pub $key: Vec<$item>, )+
+            }
+        )+
+
+        impl DocumentSnapshot {
+            pub fn kind(&self) -> DocKind {
+                match self {
+                    DocumentSnapshot::Plan(_) => DocKind::Plan,
+                    $( DocumentSnapshot::$doc(_) => DocKind::$doc, )+
+                }
+            }
+
+            /// Reads the whole typed state of `doc`.
+            pub fn read(kind: DocKind, doc: &AutoCommit) -> Result<Self> {
+                Ok(match kind {
+                    DocKind::Plan => DocumentSnapshot::Plan(PlanDocument {
+                        when_well: items::get_text(doc, WHEN_WELL)?,
+                        $( $p_key: items::list(doc, s::$p_constant)?, )+
+                    }),
+                    $( DocKind::$doc => DocumentSnapshot::$doc($snapshot {
+                        $( $key: items::list(doc, s::$constant)?, )+
+                    }), )+
+                })
+            }
+
+            fn visit(&self, v: &mut impl SectionVisitor) -> Result<()> {
+                match self {
+                    DocumentSnapshot::Plan(d) => {
+                        $( v.visit(s::$p_constant, &d.$p_key)?; )+
+                    }
+                    $( DocumentSnapshot::$doc(d) => {
+                        $( v.visit(s::$constant, &d.$key)?; )+
+                    } )+
+                }
+                Ok(())
+            }
+        }
+    };
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ContactsDocument {
-    pub contacts: Vec<Contact>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ScheduleDocument {
-    pub meetings: Vec<Meeting>,
-    pub attendance: Vec<Attendance>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct JournalDocument {
-    pub check_ins: Vec<CheckIn>,
-    pub recoveries: Vec<Recovery>,
-    pub lapses: Vec<Lapse>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SummaryDocument {
-    pub weeks: Vec<WeekSummary>,
-    pub milestones: Vec<SharedMilestone>,
-    pub open_alerts: Vec<SharedAlert>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NotesDocument {
-    pub mentor_notes: Vec<MentorNote>,
-    pub suggestions: Vec<Suggestion>,
-}
+crate::for_each_section!(snapshot_documents);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
@@ -109,111 +114,6 @@ trait SectionVisitor {
 }
 
 impl DocumentSnapshot {
-    pub fn kind(&self) -> DocKind {
-        match self {
-            DocumentSnapshot::Plan(_) => DocKind::Plan,
-            DocumentSnapshot::Contacts(_) => DocKind::Contacts,
-            DocumentSnapshot::Schedule(_) => DocKind::Schedule,
-            DocumentSnapshot::Journal(_) => DocKind::Journal,
-            DocumentSnapshot::Summary(_) => DocKind::Summary,
-            DocumentSnapshot::Notes(_) => DocKind::Notes,
-        }
-    }
-
-    /// Reads the whole typed state of `doc`.
-    pub fn read(kind: DocKind, doc: &AutoCommit) -> Result<Self> {
-        Ok(match kind {
-            DocKind::Plan => DocumentSnapshot::Plan(PlanDocument {
-                when_well: items::get_text(doc, WHEN_WELL)?,
-                daily_maintenance: items::list(doc, s::DAILY_MAINTENANCE)?,
-                triggers: items::list(doc, s::TRIGGERS)?,
-                warning_signs: items::list(doc, s::WARNING_SIGNS)?,
-                coping_strategies: items::list(doc, s::COPING_STRATEGIES)?,
-                distractions: items::list(doc, s::DISTRACTIONS)?,
-                reasons: items::list(doc, s::REASONS)?,
-                goals: items::list(doc, s::GOALS)?,
-                goal_steps: items::list(doc, s::GOAL_STEPS)?,
-                takeover_signs: items::list(doc, s::TAKEOVER_SIGNS)?,
-                crisis_contacts: items::list(doc, s::CRISIS_CONTACTS)?,
-                do_not_involve: items::list(doc, s::DO_NOT_INVOLVE)?,
-                professionals: items::list(doc, s::PROFESSIONALS)?,
-                medications: items::list(doc, s::MEDICATIONS)?,
-                treatments: items::list(doc, s::TREATMENTS)?,
-                what_helps: items::list(doc, s::WHAT_HELPS)?,
-                what_does_not_help: items::list(doc, s::WHAT_DOES_NOT_HELP)?,
-                environment_safety: items::list(doc, s::ENVIRONMENT_SAFETY)?,
-                lapse_plan: items::list(doc, s::LAPSE_PLAN)?,
-                post_crisis_plan: items::list(doc, s::POST_CRISIS_PLAN)?,
-            }),
-            DocKind::Contacts => DocumentSnapshot::Contacts(ContactsDocument {
-                contacts: items::list(doc, s::CONTACTS)?,
-            }),
-            DocKind::Schedule => DocumentSnapshot::Schedule(ScheduleDocument {
-                meetings: items::list(doc, s::MEETINGS)?,
-                attendance: items::list(doc, s::ATTENDANCE)?,
-            }),
-            DocKind::Journal => DocumentSnapshot::Journal(JournalDocument {
-                check_ins: items::list(doc, s::CHECK_INS)?,
-                recoveries: items::list(doc, s::RECOVERIES)?,
-                lapses: items::list(doc, s::LAPSES)?,
-            }),
-            DocKind::Summary => DocumentSnapshot::Summary(SummaryDocument {
-                weeks: items::list(doc, s::WEEKS)?,
-                milestones: items::list(doc, s::MILESTONES)?,
-                open_alerts: items::list(doc, s::OPEN_ALERTS)?,
-            }),
-            DocKind::Notes => DocumentSnapshot::Notes(NotesDocument {
-                mentor_notes: items::list(doc, s::MENTOR_NOTES)?,
-                suggestions: items::list(doc, s::SUGGESTIONS)?,
-            }),
-        })
-    }
-
-    fn visit(&self, v: &mut impl SectionVisitor) -> Result<()> {
-        match self {
-            DocumentSnapshot::Plan(p) => {
-                v.visit(s::DAILY_MAINTENANCE, &p.daily_maintenance)?;
-                v.visit(s::TRIGGERS, &p.triggers)?;
-                v.visit(s::WARNING_SIGNS, &p.warning_signs)?;
-                v.visit(s::COPING_STRATEGIES, &p.coping_strategies)?;
-                v.visit(s::DISTRACTIONS, &p.distractions)?;
-                v.visit(s::REASONS, &p.reasons)?;
-                v.visit(s::GOALS, &p.goals)?;
-                v.visit(s::GOAL_STEPS, &p.goal_steps)?;
-                v.visit(s::TAKEOVER_SIGNS, &p.takeover_signs)?;
-                v.visit(s::CRISIS_CONTACTS, &p.crisis_contacts)?;
-                v.visit(s::DO_NOT_INVOLVE, &p.do_not_involve)?;
-                v.visit(s::PROFESSIONALS, &p.professionals)?;
-                v.visit(s::MEDICATIONS, &p.medications)?;
-                v.visit(s::TREATMENTS, &p.treatments)?;
-                v.visit(s::WHAT_HELPS, &p.what_helps)?;
-                v.visit(s::WHAT_DOES_NOT_HELP, &p.what_does_not_help)?;
-                v.visit(s::ENVIRONMENT_SAFETY, &p.environment_safety)?;
-                v.visit(s::LAPSE_PLAN, &p.lapse_plan)?;
-                v.visit(s::POST_CRISIS_PLAN, &p.post_crisis_plan)
-            }
-            DocumentSnapshot::Contacts(c) => v.visit(s::CONTACTS, &c.contacts),
-            DocumentSnapshot::Schedule(sc) => {
-                v.visit(s::MEETINGS, &sc.meetings)?;
-                v.visit(s::ATTENDANCE, &sc.attendance)
-            }
-            DocumentSnapshot::Journal(j) => {
-                v.visit(s::CHECK_INS, &j.check_ins)?;
-                v.visit(s::RECOVERIES, &j.recoveries)?;
-                v.visit(s::LAPSES, &j.lapses)
-            }
-            DocumentSnapshot::Summary(su) => {
-                v.visit(s::WEEKS, &su.weeks)?;
-                v.visit(s::MILESTONES, &su.milestones)?;
-                v.visit(s::OPEN_ALERTS, &su.open_alerts)
-            }
-            DocumentSnapshot::Notes(n) => {
-                v.visit(s::MENTOR_NOTES, &n.mentor_notes)?;
-                v.visit(s::SUGGESTIONS, &n.suggestions)
-            }
-        }
-    }
-
     /// Every item valid and ids unique per section. Returns every reference the items make;
     /// whether they resolve is the caller's question (a merge may legitimately leave one
     /// dangling — one device removed what another pointed at — a JSON import may not).

@@ -9,11 +9,12 @@ use super::{DocSel, Twofold};
 use crate::crypto::KeyId;
 use crate::docs::items;
 use crate::docs::kind::DocKind;
-use crate::docs::sections::{self as s, Item, Section, SectionId};
+use crate::docs::sections::{self as s, SectionId};
 use crate::docs::snapshot::prefix;
+use crate::docs::suggested::{parse, suggestible, SuggestionTarget};
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
-use crate::model::sharing::{MentorNote, Suggestion, SuggestionStatus, MAX_ITEM_JSON};
+use crate::model::sharing::{MentorNote, Suggestion, SuggestionStatus};
 use crate::model::validate::{optional, Validate, MAX_LONG};
 use crate::store::peers;
 use crate::sync::Access;
@@ -35,56 +36,22 @@ pub struct ReceivedNote {
     pub note: MentorNote,
 }
 
-fn parse<T: Item>(section: Section<T>, json: &str) -> Result<T> {
-    if json.len() > MAX_ITEM_JSON {
-        return Err(Error::invalid("item_json", "is too long"));
-    }
-    let item: T = serde_json::from_str(json)
-        .map_err(|_| Error::invalid("item_json", format!("is not a {} item", section.id.key())))?;
-    ItemId::parse(&format!("{}.id", section.id.key()), item.id().as_str())?;
-    item.validate().map_err(|e| prefix(section.id, e))?;
-    Ok(item)
-}
-
-fn check<T: Item>(section: Section<T>, json: &str, _: &Twofold) -> Result<()> {
-    parse(section, json).map(|_| ())
-}
-
-fn accept<T: Item>(section: Section<T>, json: &str, store: &Twofold) -> Result<()> {
-    store.put(section, parse(section, json)?)
-}
-
-/// The sections a suggestion may target, each with its typed item.
-macro_rules! suggestible {
-    ($section:expr, $json:expr, $store:expr, $f:ident; $($id:ident => $c:ident),+ $(,)?) => {
-        match $section {
-            $(SectionId::$id => $f(s::$c, $json, $store),)+
-            _ => Err(Error::invalid("section", "cannot take suggestions")),
+/// Copies a suggested item into the person's own section: the typed dispatch from a section
+/// named at run time, from the one list of sections.
+macro_rules! accept_dispatch {
+    ($( $doc:ident($snapshot:ident) {
+        $( $variant:ident $key:ident $constant:ident: $item:ident,
+           ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $($ffi:ident)+)?; )+
+    } )+) => {
+        fn accept_json(store: &Twofold, section: SectionId, json: &str) -> Result<()> {
+            match section {
+                $($( SectionId::$variant => store.put(s::$constant, parse(s::$constant, json)?), )+)+
+            }
         }
     };
 }
 
-macro_rules! dispatch {
-    ($section:expr, $json:expr, $store:expr, $f:ident) => {
-        suggestible!($section, $json, $store, $f;
-            DailyMaintenance => DAILY_MAINTENANCE,
-            Triggers => TRIGGERS,
-            WarningSigns => WARNING_SIGNS,
-            CopingStrategies => COPING_STRATEGIES,
-            Distractions => DISTRACTIONS,
-            Reasons => REASONS,
-            Goals => GOALS,
-            GoalSteps => GOAL_STEPS,
-            WhatHelps => WHAT_HELPS,
-            WhatDoesNotHelp => WHAT_DOES_NOT_HELP,
-            EnvironmentSafety => ENVIRONMENT_SAFETY,
-            LapsePlan => LAPSE_PLAN,
-            PostCrisisPlan => POST_CRISIS_PLAN,
-            Contacts => CONTACTS,
-            Meetings => MEETINGS,
-        )
-    };
-}
+crate::for_each_section!(accept_dispatch);
 
 impl Twofold {
     /// The notes document this device keeps for `peer`, made and shared on first use.
@@ -135,22 +102,23 @@ impl Twofold {
         Ok(note)
     }
 
-    /// Mentor side: suggests an item (as the JSON of its type) for one of the person's
-    /// sections. It is validated now, and again when the person accepts it.
-    pub fn suggest(
+    /// Mentor side: suggests an item for one of the person's sections (`s::COPING_STRATEGIES`
+    /// and a `CopingStrategy`; or a `SectionId` and the item's JSON). It is validated now, and
+    /// again when the person accepts it.
+    pub fn suggest<I>(
         &self,
         peer: &KeyId,
-        section: SectionId,
-        item_json: &str,
+        section: impl SuggestionTarget<I>,
+        item: I,
         message: &str,
     ) -> Result<Suggestion> {
-        dispatch!(section, item_json, self, check)?;
+        let (section, item_json) = section.checked(item)?;
         optional("message", message, MAX_LONG)?;
         let now = self.now_ms();
         let suggestion = Suggestion {
             id: ItemId::with_prefix(&now.to_string()),
             section: section.key().to_string(),
-            item_json: item_json.to_string(),
+            item_json,
             message: message.to_string(),
             status: SuggestionStatus::Open,
             suggested_at_ms: now,
@@ -242,7 +210,8 @@ impl Twofold {
             return Err(Error::invalid("suggestion", "was already decided"));
         }
         let section = SectionId::parse("suggestion.section", &suggestion.section)?;
-        dispatch!(section, &suggestion.item_json, self, accept)?;
+        suggestible(section)?;
+        accept_json(self, section, &suggestion.item_json)?;
         self.decide(notes_doc_id, suggestion, SuggestionStatus::Accepted)
     }
 
