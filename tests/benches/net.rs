@@ -431,7 +431,7 @@ async fn idle_data(quick: bool) {
 
     // Live sync with nothing happening, against a bare WebSocket held open as long.
     // Longer than the relay's ping interval (20 s), so both sides pay its pings.
-    let window = Duration::from_secs(if quick { 45 } else { 125 });
+    let window = Duration::from_secs(if quick { 25 } else { 125 });
     let settle_in = Duration::from_millis(500);
     let live = owner.go_live().await;
     tokio::time::sleep(settle_in).await;
