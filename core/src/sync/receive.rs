@@ -143,8 +143,15 @@ pub type StreamRecord<'a> = (u64, &'a [u8]);
 struct BatchDecided {
     received: Vec<Received>,
     after: Vec<AfterCommit>,
-    /// A document a refused change may have left half-applied in memory: the batch ends with
-    /// it, and it is reloaded from disk once the transaction has committed.
+}
+
+/// The documents a batch changed in memory before its transaction committed.
+#[derive(Default)]
+struct Touched {
+    /// Reloaded from disk if the transaction fails.
+    changed: BTreeSet<String>,
+    /// A document a refused change may have left half-applied: the batch ends with it, and
+    /// it is reloaded from disk once the transaction has committed.
     reload: Option<String>,
 }
 
@@ -213,8 +220,7 @@ impl Twofold {
             .map(|(_, bytes)| self.authenticate(row, bytes))
             .collect::<Result<Vec<_>>>()?;
         let mut docs = self.docs_write();
-        // Documents changed in memory inside the transaction, to reload if it fails.
-        let mut touched: BTreeSet<String> = BTreeSet::new();
+        let mut touched = Touched::default();
         let decided = self.db.write(|tx| {
             let mut batch = BatchDecided::default();
             // Read again inside the transaction: another session may have moved it on.
@@ -228,20 +234,27 @@ impl Twofold {
                     (Authenticity::Settled(outcome), Some(row)) => {
                         Decided::just(settle_in_tx(tx, Some(row), position, outcome, None)?)
                     }
-                    (Authenticity::Authentic(verified), Some(row)) => self.check_and_apply_in_tx(
-                        tx,
-                        &mut docs,
-                        row,
-                        position,
-                        &verified,
-                        now_ms,
-                        &mut touched,
-                        &mut batch.reload,
-                    )?,
+                    (Authenticity::Authentic(verified), Some(row)) => {
+                        let header = verified.header();
+                        let incoming = Incoming {
+                            row,
+                            position,
+                            sender: header.sender,
+                            seq: header.seq,
+                        };
+                        self.check_and_apply_in_tx(
+                            tx,
+                            &mut docs,
+                            &incoming,
+                            &verified,
+                            now_ms,
+                            &mut touched,
+                        )?
+                    }
                 };
                 batch.received.push(decided.received);
                 batch.after.push(decided.after);
-                if batch.reload.is_some() {
+                if touched.reload.is_some() {
                     break;
                 }
             }
@@ -250,13 +263,13 @@ impl Twofold {
         let decided = match decided {
             Ok(decided) => decided,
             Err(e) => {
-                for doc_id in &touched {
+                for doc_id in &touched.changed {
                     self.reload_in(&mut docs, doc_id);
                 }
                 return Err(e);
             }
         };
-        if let Some(doc_id) = &decided.reload {
+        if let Some(doc_id) = &touched.reload {
             self.reload_in(&mut docs, doc_id);
         }
         let mut events = Vec::new();
@@ -306,35 +319,27 @@ impl Twofold {
 
     /// The state checks, decryption and apply of one authentic envelope, in the batch's
     /// transaction.
-    #[allow(clippy::too_many_arguments)]
     fn check_and_apply_in_tx(
         &self,
         tx: &Transaction<'_>,
         docs: &mut Docs,
-        row: &StreamRow,
-        position: u64,
+        incoming: &Incoming<'_>,
         verified: &VerifiedEnvelope<'_>,
         now_ms: i64,
-        touched: &mut BTreeSet<String>,
-        reload: &mut Option<String>,
+        touched: &mut Touched,
     ) -> Result<Decided> {
-        let header = *verified.header();
-        if let Some(outcome) = self.admit_in_tx(tx, docs, row, &header)? {
-            return settle_in_tx(tx, Some(row), position, outcome, None).map(Decided::just);
+        let row = incoming.row;
+        if let Some(outcome) = self.admit_in_tx(tx, docs, row, verified.header())? {
+            let settled = settle_in_tx(tx, Some(row), incoming.position, outcome, None)?;
+            return Ok(Decided::just(settled));
         }
-        let incoming = Incoming {
-            row,
-            position,
-            sender: header.sender,
-            seq: header.seq,
-        };
         let plain = match verified.decrypt(&row.key) {
             Ok(plain) => plain,
             Err(e) => return incoming.refuse_in_tx(tx, reject_of(e)),
         };
         match row.peer_id {
-            Some(peer) => self.apply_control_in_tx(tx, docs, &incoming, &plain, peer, now_ms),
-            None => self.apply_changes_in_tx(tx, docs, &incoming, &plain, touched, reload),
+            Some(peer) => self.apply_control_in_tx(tx, docs, incoming, &plain, peer, now_ms),
+            None => self.apply_changes_in_tx(tx, docs, incoming, &plain, touched),
         }
     }
 
@@ -450,8 +455,7 @@ impl Twofold {
         docs: &mut Docs,
         incoming: &Incoming<'_>,
         plain: &[u8],
-        touched: &mut BTreeSet<String>,
-        reload: &mut Option<String>,
+        touched: &mut Touched,
     ) -> Result<Decided> {
         let Some(doc_id) = incoming.row.doc_id.clone() else {
             return incoming.refuse_in_tx(tx, RejectReason::MalformedPayload);
@@ -479,7 +483,7 @@ impl Twofold {
             if doc.owner != Some(sender) && changes.iter().any(foreign) {
                 return Ok(Err((RejectReason::WrongAuthor, false)));
             }
-            touched.insert(doc.doc_id.clone());
+            touched.changed.insert(doc.doc_id.clone());
             let kind = doc.kind;
             let n = changes.len();
             if doc.am.apply_changes(changes.iter().cloned()).is_err()
@@ -503,12 +507,12 @@ impl Twofold {
             }),
             Ok(Err((reason, half_applied))) => {
                 if half_applied {
-                    *reload = Some(doc_id);
+                    touched.reload = Some(doc_id);
                 }
                 incoming.refuse_in_tx(tx, reason)
             }
             Err(Error::Contained { .. }) => {
-                *reload = Some(doc_id);
+                touched.reload = Some(doc_id);
                 incoming.refuse_in_tx(tx, RejectReason::MalformedPayload)
             }
             Err(e) => Err(e),
