@@ -22,6 +22,13 @@ use crate::error::{Error, Result};
 /// Largest mailbox message the relay accepts (and so the most a mailbox record may hold).
 const MAX_MAILBOX_LEN: usize = 4096;
 
+/// Most bytes a page of records may take: the relay stops a read before 8 MiB, and one
+/// record's framing is small. A larger answer is not the relay's, and is not read.
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024 + 64 * 1024;
+
+/// Most bytes of an append's answer or an error (small JSON).
+const MAX_SMALL_BODY: usize = 4096;
+
 /// A relay at one base URL.
 #[derive(Debug, Clone)]
 pub struct RelayApi {
@@ -227,8 +234,7 @@ async fn check(res: Response) -> Result<Response, NetProblem> {
     }
     // Error bodies are small JSON; a large one is not read at all.
     let code = match res.content_length() {
-        Some(n) if n <= 4096 => res
-            .bytes()
+        Some(n) if n <= MAX_SMALL_BODY as u64 => body(res, MAX_SMALL_BODY)
             .await
             .ok()
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
@@ -251,11 +257,31 @@ async fn check(res: Response) -> Result<Response, NetProblem> {
     })
 }
 
-async fn position(res: Response) -> Result<u64, NetProblem> {
-    let body = res
-        .bytes()
+/// The body, read chunk by chunk and refused as soon as it would pass `cap` bytes: a relay
+/// (or something pretending to be one) cannot make the phone buffer without bound.
+async fn body(mut res: Response, cap: usize) -> Result<Vec<u8>, NetProblem> {
+    let too_large = NetProblem::Protocol {
+        what: "an answer larger than the relay sends",
+    };
+    if res.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large);
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = res
+        .chunk()
         .await
-        .map_err(|e| NetProblem::from_reqwest(&e))?;
+        .map_err(|e| NetProblem::from_reqwest(&e))?
+    {
+        if buf.len() + chunk.len() > cap {
+            return Err(too_large);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+async fn position(res: Response) -> Result<u64, NetProblem> {
+    let body = body(res, MAX_SMALL_BODY).await?;
     let v: serde_json::Value = serde_json::from_slice(&body).map_err(|_| NetProblem::Protocol {
         what: "append answer is not JSON",
     })?;
@@ -273,10 +299,7 @@ async fn page(res: Response, after: u64, max_len: usize) -> Result<Page, NetProb
         .get("x-twofold-head")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    let body = res
-        .bytes()
-        .await
-        .map_err(|e| NetProblem::from_reqwest(&e))?;
+    let body = body(res, MAX_PAGE_BYTES).await?;
     Ok(Page {
         records: decode_page(&body, after, max_len)?,
         head,

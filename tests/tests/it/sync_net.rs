@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use twofold_core::sections as s;
 use twofold_core::{
-    Access, CopingStrategy, Day, DocKind, Domain, ItemId, NetProblem, NewCheckIn, SyncStatus,
+    Access, CopingStrategy, Day, DocKind, Domain, ItemId, NetProblem, NewCheckIn, SyncClient,
+    SyncStatus,
 };
 use twofold_testkit::{NatsServer, RelayProcess};
 use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
@@ -810,4 +811,60 @@ async fn two_sync_sessions_on_one_store_apply_each_envelope_once() {
             .len(),
         owner.s().list(s::COPING_STRATEGIES).expect("list").len()
     );
+}
+
+/// Something that answers like a relay but sends an endless body (or one that declares
+/// gigabytes) cannot make the phone buffer without bound: the read is refused past the
+/// relay's page size, the sync is interrupted with a protocol problem, and nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_answer_is_refused_without_buffering_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let (_owner, mentor, plan) = sharing_plan(&relay.url, Access::Read).await;
+    let heads = mentor.s().doc_heads(&plan).expect("heads");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = sent.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counted = counted.clone();
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 8192];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'x'; 1 << 20];
+                let framed =
+                    [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+                // Up to 1 GiB, or until the client hangs up.
+                for _ in 0..1024 {
+                    if socket.write_all(&framed).await.is_err() {
+                        return;
+                    }
+                    counted.fetch_add(framed.len() as u64, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    let store = mentor.client().store().clone();
+    let hostile =
+        SyncClient::new(store, &url, twofold_tests::net_devices::fast_options()).expect("client");
+    let report = hostile.sync_now().await.expect("local storage works");
+    assert!(
+        matches!(report.interrupted, Some(NetProblem::Protocol { .. })),
+        "{report:?}"
+    );
+    let sent = sent.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        sent < 64 << 20,
+        "the client read {sent} bytes of an endless answer"
+    );
+    assert_eq!(mentor.s().doc_heads(&plan).expect("heads"), heads);
 }
