@@ -76,7 +76,12 @@ impl Twofold {
         };
         let effect = match (&message, prepared) {
             (ControlMessage::Grant(grant), Some(p)) => {
-                self.commit_grant(tx, docs, grant, p, &peer, now_ms)?
+                match self.commit_grant(tx, docs, grant, p, &peer, now_ms)? {
+                    Ok(effect) => effect,
+                    // Refused on its own stream, its number used up: a snapshot that cannot
+                    // merge will not merge on the next sync either.
+                    Err(reason) => return incoming.refuse_in_tx(tx, reason),
+                }
             }
             (
                 ControlMessage::Writers {
@@ -231,15 +236,11 @@ impl Twofold {
         mut p: PreparedGrant,
         peer: &KeyId,
         now_ms: i64,
-    ) -> Result<Effect> {
+    ) -> Result<std::result::Result<Effect, RejectReason>> {
         let access = match p.access {
             Access::Read => DocAccess::Read,
             Access::Write => DocAccess::Write,
         };
-        for k in &p.writers {
-            peers::remember_writer(tx, k, now_ms)?;
-        }
-        let writer_ids: Vec<KeyId> = p.writers.iter().map(|k| k.key_id()).collect();
         let me = Self::actor_of(&self.identity);
         let (mut am, catch_up, chunks_seq) = match docs.others.get(&grant.doc_id) {
             // A read-only device has nothing of its own to keep: it takes the owner's copy, so
@@ -259,7 +260,15 @@ impl Twofold {
                     .into_iter()
                     .map(|c| c.raw_bytes().to_vec())
                     .collect();
-                am.merge(&mut p.snapshot)?;
+                // Nothing is written before this: a snapshot that does not merge (a change
+                // under this device's actor and number that is not this device's) is refused
+                // whole, and a panic inside Automerge is contained as the same refusal.
+                let merged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    am.merge(&mut p.snapshot)
+                }));
+                if !matches!(merged, Ok(Ok(_))) {
+                    return Ok(Err(RejectReason::MalformedPayload));
+                }
                 (am, mine, existing.last_seq + 1)
             }
             None => {
@@ -275,6 +284,10 @@ impl Twofold {
                 (p.snapshot, Vec::new(), 1)
             }
         };
+        for k in &p.writers {
+            peers::remember_writer(tx, k, now_ms)?;
+        }
+        let writer_ids: Vec<KeyId> = p.writers.iter().map(|k| k.key_id()).collect();
         am.set_actor(me);
         let saved = am.save();
         chunks::replace_with_snapshot(tx, &grant.doc_id, chunks_seq, &saved)?;
@@ -308,7 +321,7 @@ impl Twofold {
                 chunks::delete_document(tx, old)?;
             }
         }
-        Ok(Effect::Upsert(Box::new(LoadedDoc {
+        Ok(Ok(Effect::Upsert(Box::new(LoadedDoc {
             doc_id: grant.doc_id.clone(),
             kind: grant.kind,
             owner: Some(*peer),
@@ -318,7 +331,7 @@ impl Twofold {
             chunks: 1,
             last_seq: chunks_seq,
             outbox: writes,
-        })))
+        }))))
     }
 }
 

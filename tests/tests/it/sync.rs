@@ -456,6 +456,87 @@ fn a_batched_catch_up_matches_one_envelope_at_a_time() {
     );
 }
 
+/// A grant whose snapshot does not merge into this device's copy — here the owner's copy holds
+/// a forged change under the writer's own actor and sequence number — is refused on its own:
+/// it uses up its sequence number, the writer's other streams go on syncing, and the next
+/// sync does not fail on it again.
+#[test]
+fn a_grant_that_does_not_merge_is_refused_and_does_not_stop_sync() {
+    use automerge::transaction::Transactable;
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let clinician = Device::new("Dr K");
+    let mentor_id = pair(&owner, &mentor, &relay);
+    let clinician_id = pair(&owner, &clinician, &relay);
+    for (id, access) in [(&mentor_id, Access::Write), (&clinician_id, Access::Read)] {
+        owner
+            .s()
+            .share(DocKind::Plan, id, access, "support", None)
+            .expect("share");
+    }
+    settle(&[&owner, &mentor, &clinician], &relay);
+    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+
+    // The mentor writes offline: its first change to the plan.
+    mentor
+        .s()
+        .shared_put(
+            &plan,
+            s::COPING_STRATEGIES,
+            coping("the mentor's real change"),
+        )
+        .expect("put");
+    // The owner's copy gets a different change under the mentor's actor and the same
+    // sequence number (an import carries it in).
+    let mut forged =
+        automerge::AutoCommit::load(&owner.s().export_bytes(DocKind::Plan).expect("export"))
+            .expect("load");
+    forged.set_actor(automerge::ActorId::from(&mentor.s().device_id().0[..]));
+    forged
+        .put(automerge::ROOT, "forged", "not what the mentor wrote")
+        .expect("forge");
+    owner
+        .s()
+        .import_bytes(DocKind::Plan, &forged.save())
+        .expect("import");
+    // A new epoch: the mentor's grant carries a snapshot with the forged change.
+    owner
+        .s()
+        .revoke_share(DocKind::Plan, &clinician_id)
+        .expect("revoke");
+    assert!(owner
+        .exchange(&relay, Faults::NONE, 1)
+        .interrupted
+        .is_none());
+
+    let first = mentor.exchange(&relay, Faults::NONE, 2);
+    assert!(
+        first
+            .rejected
+            .iter()
+            .any(|(reason, _)| *reason == RejectReason::MalformedPayload),
+        "the grant is refused: {first:?}"
+    );
+    let again = mentor.exchange(&relay, Faults::NONE, 3);
+    assert_eq!(
+        again.rejected_total(),
+        0,
+        "refused once, not on every sync: {again:?}"
+    );
+    // The mentor still has its plan copy and its own change.
+    assert_eq!(
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("list")
+            .iter()
+            .filter(|c| c.description == "the mentor's real change")
+            .count(),
+        1
+    );
+}
+
 #[test]
 fn expired_consent_acts_as_revoked() {
     let relay = MemRelay::default();
