@@ -49,13 +49,6 @@ pub(crate) mod each {
     }
 }
 
-/// An optional nested record, out of the core (only computed values have one so far).
-pub(crate) mod opt {
-    pub(crate) fn from_core<A, B: From<A>>(v: Option<A>) -> Option<B> {
-        v.map(B::from)
-    }
-}
-
 /// One nested mirrored record (a filter inside import options).
 pub(crate) mod record {
     use super::*;
@@ -94,13 +87,8 @@ pub(crate) mod small_ints {
     }
 }
 
-/// Lists of nested mirrored records (a contact's phones).
+/// Lists of nested mirrored records, out of the core (a document's items).
 pub(crate) mod records {
-    use super::*;
-    pub(crate) fn to_core<A: ToCore>(v: Vec<A>, at: &str, field: &str) -> Result<Vec<A::Core>> {
-        let at = path(at, field);
-        v.into_iter().map(|r| r.to_core(&at)).collect()
-    }
     pub(crate) fn from_core<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
         v.into_iter().map(B::from).collect()
     }

@@ -19,11 +19,7 @@ impl TwofoldStore {
     pub fn recovery_progress(&self, today: String) -> Result<Vec<RecoveryProgress>> {
         self.read(|core| {
             let today = convert::day::to_core(today, "", "today")?;
-            Ok(core
-                .recovery_progress(today)?
-                .into_iter()
-                .map(Into::into)
-                .collect())
+            Ok(core.recovery_progress(today)?)
         })
     }
 
@@ -31,7 +27,7 @@ impl TwofoldStore {
     pub async fn patterns(&self, today: String) -> Result<Patterns> {
         self.write(move |core| {
             let today = convert::day::to_core(today, "", "today")?;
-            Ok(core.patterns(today)?.into())
+            Ok(core.patterns(today)?)
         })
         .await
     }
@@ -60,7 +56,7 @@ impl TwofoldStore {
 
     /// Quiets an alert until its situation changes.
     pub async fn acknowledge_alert(&self, rule: Rule, situation: String) -> Result<()> {
-        self.write(move |core| Ok(core.acknowledge_alert(rule.into(), &situation)?))
+        self.write(move |core| Ok(core.acknowledge_alert(rule, &situation)?))
             .await
     }
 
@@ -83,26 +79,24 @@ impl TwofoldStore {
 
     /// The active thresholds, and a pending suggestion if there is one.
     pub fn thresholds(&self) -> Result<ThresholdSettings> {
-        self.read(|core| Ok(core.thresholds()?.into()))
+        self.read(|core| Ok(core.thresholds()?))
     }
 
     /// The owner's own thresholds. A pending suggestion stays pending.
     pub async fn set_thresholds(&self, thresholds: Thresholds) -> Result<()> {
-        self.write(move |core| Ok(core.set_thresholds(thresholds.to_core("thresholds")?)?))
+        self.write(move |core| Ok(core.set_thresholds(thresholds)?))
             .await
     }
 
     /// Keeps a suggestion (from a mentor or clinician) for the owner to accept or dismiss.
     pub async fn store_threshold_suggestion(&self, suggestion: ThresholdSuggestion) -> Result<()> {
-        self.write(move |core| {
-            Ok(core.store_threshold_suggestion(suggestion.to_core("suggestion")?)?)
-        })
-        .await
+        self.write(move |core| Ok(core.store_threshold_suggestion(suggestion)?))
+            .await
     }
 
     /// Makes the pending suggestion the active thresholds, and returns them.
     pub async fn accept_threshold_suggestion(&self) -> Result<Thresholds> {
-        self.write(|core| Ok(core.accept_threshold_suggestion()?.into()))
+        self.write(|core| Ok(core.accept_threshold_suggestion()?))
             .await
     }
 
@@ -117,21 +111,18 @@ impl TwofoldStore {
     }
 
     pub fn local_crisis_line(&self) -> Result<Option<LocalCrisisLine>> {
-        self.read(|core| Ok(core.local_crisis_line()?.map(Into::into)))
+        self.read(|core| Ok(core.local_crisis_line()?))
     }
 
     /// Sets (or with `None` clears) the crisis line of the person's region.
     pub async fn set_local_crisis_line(&self, line: Option<LocalCrisisLine>) -> Result<()> {
-        self.write(move |core| {
-            let line = line.map(|l| l.to_core("local_crisis_line")).transpose()?;
-            Ok(core.set_local_crisis_line(line)?)
-        })
-        .await
+        self.write(move |core| Ok(core.set_local_crisis_line(line)?))
+            .await
     }
 
     /// A "please help" message to start from: the people to ask, those preselected, the text.
     pub fn help_draft(&self, lang: Lang) -> Result<HelpDraft> {
-        self.read(|core| Ok(core.help_draft(lang.into())?.into()))
+        self.read(|core| Ok(core.help_draft(lang)?))
     }
 
     /// Saves the person's own help text and preselected recipients for next time.
@@ -151,7 +142,7 @@ impl TwofoldStore {
     ) -> Result<HelpMessage> {
         self.read(|core| {
             let recipients: Vec<ItemId> = convert::ids::to_core(recipients, "", "recipients")?;
-            Ok(core.prepare_help_message(&recipients, &text)?.into())
+            Ok(core.prepare_help_message(&recipients, &text)?)
         })
     }
 
@@ -159,12 +150,8 @@ impl TwofoldStore {
     /// first.
     #[uniffi::method(default(now_ms = None))]
     pub async fn plan_review(&self, now_ms: Option<i64>) -> Result<PlanReview> {
-        self.write(move |core| {
-            Ok(core
-                .plan_review(now_ms.unwrap_or_else(crate::store::now_ms))?
-                .into())
-        })
-        .await
+        self.write(move |core| Ok(core.plan_review(now_ms.unwrap_or_else(crate::store::now_ms))?))
+            .await
     }
 
     pub async fn set_review_interval(&self, days: u32) -> Result<()> {
@@ -181,7 +168,7 @@ impl TwofoldStore {
 
     /// A summary of the chosen parts, as Markdown and HTML, to share with a clinician.
     pub async fn summary(&self, options: SummaryOptions) -> Result<Summary> {
-        self.write(move |core| Ok(core.summary(&options.to_core("summary")?)?.into()))
+        self.write(move |core| Ok(core.summary(&options.to_core("summary")?)?))
             .await
     }
 }

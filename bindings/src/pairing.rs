@@ -48,14 +48,14 @@ impl TwofoldStore {
     ) -> Result<Peer> {
         self.write(move |core| {
             let now = now_ms.unwrap_or_else(crate::store::now_ms);
-            Ok(core.accept_invite(&invite, &display_name, now)?.into())
+            Ok(core.accept_invite(&invite, &display_name, now)?)
         })
         .await
     }
 
     /// Every device this one is paired with or pairing with.
     pub fn peers(&self) -> Result<Vec<Peer>> {
-        self.read(|core| Ok(core.peers()?.into_iter().map(Into::into).collect()))
+        self.read(|core| Ok(core.peers()?))
     }
 
     /// Owner side: approves a pending pairing (`NeedsDecision`) after the person compared the
@@ -63,7 +63,7 @@ impl TwofoldStore {
     pub async fn approve_pairing(&self, peer_id: String) -> Result<Peer> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            Ok(core.approve_pairing(&peer)?.into())
+            Ok(core.approve_pairing(&peer)?)
         })
         .await
     }
@@ -72,7 +72,7 @@ impl TwofoldStore {
     pub async fn decline_pairing(&self, peer_id: String) -> Result<Peer> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            Ok(core.decline_pairing(&peer)?.into())
+            Ok(core.decline_pairing(&peer)?)
         })
         .await
     }

@@ -13,10 +13,6 @@ use crate::model::schedule::{
 };
 use crate::store::TwofoldStore;
 
-fn occurrences(list: Vec<twofold_core::Occurrence>) -> Vec<Occurrence> {
-    list.into_iter().map(Into::into).collect()
-}
-
 #[uniffi::export(async_runtime = "tokio")]
 impl TwofoldStore {
     /// Occurrences starting in `[from_ms, to_ms)` (at most three years), in time order.
@@ -26,14 +22,8 @@ impl TwofoldStore {
         to_ms: i64,
         viewer_zone: String,
     ) -> Result<Vec<Occurrence>> {
-        self.write(move |core| {
-            Ok(occurrences(core.occurrences_between(
-                from_ms,
-                to_ms,
-                &viewer_zone,
-            )?))
-        })
-        .await
+        self.write(move |core| Ok(core.occurrences_between(from_ms, to_ms, &viewer_zone)?))
+            .await
     }
 
     /// The next `count` occurrences (at most 100) starting at or after `now_ms`.
@@ -45,11 +35,7 @@ impl TwofoldStore {
     ) -> Result<Vec<Occurrence>> {
         self.read(|core| {
             let n = convert::count::to_core(u64::from(count), "", "count")?;
-            Ok(occurrences(core.next_occurrences(
-                now_ms,
-                n,
-                &viewer_zone,
-            )?))
+            Ok(core.next_occurrences(now_ms, n, &viewer_zone)?)
         })
     }
 
@@ -57,13 +43,13 @@ impl TwofoldStore {
     pub fn occurrences_on(&self, day: String, viewer_zone: String) -> Result<Vec<Occurrence>> {
         self.read(|core| {
             let day = convert::day::to_core(day, "", "day")?;
-            Ok(occurrences(core.occurrences_on(day, &viewer_zone)?))
+            Ok(core.occurrences_on(day, &viewer_zone)?)
         })
     }
 
     /// The occurrences under way at `now_ms`.
     pub fn occurrences_now(&self, now_ms: i64, viewer_zone: String) -> Result<Vec<Occurrence>> {
-        self.read(|core| Ok(occurrences(core.occurrences_now(now_ms, &viewer_zone)?)))
+        self.read(|core| Ok(core.occurrences_now(now_ms, &viewer_zone)?))
     }
 
     /// The reminders to schedule from `now_ms` over `horizon_days`. Without `show_detail` a
@@ -145,7 +131,7 @@ impl TwofoldStore {
         self.write(move |core| {
             let id = convert::id::to_core(meeting_id, "", "meeting_id")?;
             let occurrence = convert::time::to_core(occurrence, "", "occurrence")?;
-            Ok(core.mark_attendance(&id, occurrence, status.into(), &note)?)
+            Ok(core.mark_attendance(&id, occurrence, status, &note)?)
         })
         .await
     }
@@ -160,8 +146,7 @@ impl TwofoldStore {
         self.read(|core| {
             let from = convert::day::to_core(from_day, "", "from_day")?;
             let to = convert::day::to_core(to_day, "", "to_day")?;
-            let counts = core.attendance_counts(period.into(), from, to)?;
-            Ok(counts.into_iter().map(Into::into).collect())
+            Ok(core.attendance_counts(period, from, to)?)
         })
     }
 
@@ -176,7 +161,7 @@ impl TwofoldStore {
     ) -> Result<ImportReport> {
         self.write(move |core| {
             let options = options.to_core("options")?;
-            Ok(core.import_meeting_guide(&json, &options)?.into())
+            Ok(core.import_meeting_guide(&json, &options)?)
         })
         .await
     }
@@ -197,7 +182,7 @@ impl TwofoldStore {
         ics: Vec<u8>,
         default_time_zone: String,
     ) -> Result<ImportReport> {
-        self.write(move |core| Ok(core.import_icalendar(&ics, &default_time_zone)?.into()))
+        self.write(move |core| Ok(core.import_icalendar(&ics, &default_time_zone)?))
             .await
     }
 
@@ -208,7 +193,6 @@ impl TwofoldStore {
 
     /// Imports the cards of a vCard file; cards exported by Twofold update their contacts.
     pub async fn import_vcard(&self, vcf: Vec<u8>) -> Result<ImportReport> {
-        self.write(move |core| Ok(core.import_vcard(&vcf)?.into()))
-            .await
+        self.write(move |core| Ok(core.import_vcard(&vcf)?)).await
     }
 }

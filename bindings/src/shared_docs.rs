@@ -107,7 +107,7 @@ with_item_sections!(dispatch);
 impl TwofoldStore {
     /// Documents other people shared with this device, grouped by person, then by kind.
     pub fn shared_with_me(&self) -> Result<Vec<SharedDocument>> {
-        self.read(|core| Ok(core.shared_with_me()?.into_iter().map(Into::into).collect()))
+        self.read(|core| Ok(core.shared_with_me()?))
     }
 
     /// The id of one of this device's own documents (to compare with what peers list, or to
@@ -207,7 +207,7 @@ impl TwofoldStore {
         self.read(|core| {
             let doc_id = convert::doc_id::to_core(doc_id, "", "doc_id")?;
             let id = convert::id::to_core(id, "", "id")?;
-            Ok(core.authorship(&doc_id, section, &id)?.into())
+            Ok(core.authorship(&doc_id, section, &id)?)
         })
     }
 }

@@ -29,7 +29,7 @@ impl TwofoldStore {
     ) -> Result<()> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            Ok(core.share(kind, &peer, access.into(), &purpose, expires_at_ms)?)
+            Ok(core.share(kind, &peer, access, &purpose, expires_at_ms)?)
         })
         .await
     }
@@ -46,13 +46,13 @@ impl TwofoldStore {
 
     /// Every consent record, in force or ended, newest last.
     pub fn shares(&self) -> Result<Vec<Share>> {
-        self.read(|core| Ok(core.shares()?.into_iter().map(Into::into).collect()))
+        self.read(|core| Ok(core.shares()?))
     }
 
     /// One entry per batch that reached a device: which document, which device, when, how
     /// many changes.
     pub fn disclosure_log(&self) -> Result<Vec<Disclosure>> {
-        self.read(|core| Ok(core.disclosure_log()?.into_iter().map(Into::into).collect()))
+        self.read(|core| Ok(core.disclosure_log()?))
     }
 
     /// Re-creates the document from its current state without its history, under a new id

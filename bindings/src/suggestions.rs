@@ -19,7 +19,7 @@ impl TwofoldStore {
     pub async fn add_mentor_note(&self, peer_id: String, text: String) -> Result<MentorNote> {
         self.write(move |core| {
             let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
-            Ok(core.add_mentor_note(&peer, &text)?.into())
+            Ok(core.add_mentor_note(&peer, &text)?)
         })
         .await
     }

@@ -1,22 +1,33 @@
-//! The support network: mirrors of `twofold_core::model::contacts`.
+//! The support network: `twofold_core::model::contacts`. A contact is a hand mirror (the app
+//! writes it, and a malformed id is refused naming its field); its parts cross as they are.
 
 use twofold_core as tc;
 
-use crate::convert::{mirror_enum, mirror_record};
+use crate::convert::mirror_record;
 
-mirror_enum! {
-    ContactRole => tc::ContactRole {
-        Peer, Mentor, Sponsor, Therapist, Psychiatrist, CaseManager, Doctor, Family, Friend,
-        CrisisLine, Other,
-    }
+pub use tc::{ContactRole, Phone};
+
+#[uniffi::remote(Enum)]
+pub enum ContactRole {
+    Peer,
+    Mentor,
+    Sponsor,
+    Therapist,
+    Psychiatrist,
+    CaseManager,
+    Doctor,
+    Family,
+    Friend,
+    CrisisLine,
+    Other,
 }
 
-mirror_record! {
-    Phone => tc::Phone {
-        /// "mobile", "work", "text only"…
-        #[uniffi(default)] label: String => plain,
-        number: String => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct Phone {
+    /// "mobile", "work", "text only"…
+    #[uniffi(default)]
+    pub label: String,
+    pub number: String,
 }
 
 mirror_record! {
@@ -24,7 +35,7 @@ mirror_record! {
         id: String => id,
         name: String => plain,
         #[uniffi(default)] roles: Vec<ContactRole> => each,
-        #[uniffi(default)] phones: Vec<Phone> => records,
+        #[uniffi(default)] phones: Vec<Phone> => each,
         #[uniffi(default)] email: Option<String> => plain,
         /// When they can be reached, in the person's words ("evenings", "24/7").
         #[uniffi(default)] availability: String => plain,

@@ -1,49 +1,40 @@
-//! Imports in open formats (Meeting Guide JSON, iCalendar, vCard): their options and reports.
+//! Imports in open formats (Meeting Guide JSON, iCalendar, vCard): their options (hand
+//! mirrors: a malformed day or a day number above 255 is refused naming its field) and their
+//! reports (the core's, as they are).
 
 use twofold_core as tc;
 
 use crate::convert::mirror_record;
 use crate::model::schedule::MeetingKind;
+use crate::model::values::Count;
+
+pub use tc::{ImportEntry, ImportOutcome, ImportReport};
 
 /// What happened to one entry of an import.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum ImportOutcome {
     Added,
     Updated,
     Skipped { reason: String },
 }
 
-impl From<tc::ImportOutcome> for ImportOutcome {
-    fn from(o: tc::ImportOutcome) -> Self {
-        match o {
-            tc::ImportOutcome::Added => ImportOutcome::Added,
-            tc::ImportOutcome::Updated => ImportOutcome::Updated,
-            tc::ImportOutcome::Skipped { reason } => ImportOutcome::Skipped { reason },
-        }
-    }
+#[uniffi::remote(Record)]
+pub struct ImportEntry {
+    pub key: String,
+    pub label: String,
+    pub outcome: ImportOutcome,
+    /// Parts of the entry that could not be kept.
+    pub dropped: Vec<String>,
 }
 
-mirror_record! {
-    out
-    ImportEntry => tc::ImportEntry {
-        key: String => plain,
-        label: String => plain,
-        outcome: ImportOutcome => plain,
-        /// Parts of the entry that could not be kept.
-        dropped: Vec<String> => plain,
-    }
-}
-
-mirror_record! {
-    out
-    /// What an import did (or, as a dry run, would do).
-    ImportReport => tc::ImportReport {
-        entries: Vec<ImportEntry> => records,
-        added: u64 => count,
-        updated: u64 => count,
-        skipped: u64 => count,
-        dry_run: bool => plain,
-    }
+/// What an import did (or, as a dry run, would do).
+#[uniffi::remote(Record)]
+pub struct ImportReport {
+    pub entries: Vec<ImportEntry>,
+    pub added: Count,
+    pub updated: Count,
+    pub skipped: Count,
+    pub dry_run: bool,
 }
 
 mirror_record! {

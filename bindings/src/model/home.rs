@@ -1,34 +1,36 @@
-//! The home screen in one value: mirrors of `twofold_core::HomeScreen` and its parts.
+//! The home screen in one value: `twofold_core::HomeScreen` and its parts. The home screen
+//! itself is a mirror because it carries the hand-mirrored meetings and check-ins; its other
+//! parts cross as they are.
 
 use twofold_core as tc;
+use twofold_core::{Day, ItemId};
 
 use crate::convert::mirror_record;
 use crate::model::contacts::Phone;
 use crate::model::journal::CheckIn;
 use crate::model::schedule::{Meeting, Occurrence};
+use crate::model::values::Count;
 
-mirror_record! {
-    out
-    /// One person to contact in a crisis, in the plan's order.
-    LadderRung => tc::LadderRung {
-        contact_id: String => id,
-        name: String => plain,
-        phones: Vec<Phone> => records,
-        will_do: String => plain,
-    }
+pub use tc::{LadderRung, Streak};
+
+/// One person to contact in a crisis, in the plan's order.
+#[uniffi::remote(Record)]
+pub struct LadderRung {
+    pub contact_id: ItemId,
+    pub name: String,
+    pub phones: Vec<Phone>,
+    pub will_do: String,
 }
 
-mirror_record! {
-    out
-    /// Days since a recovery started or since its last lapse.
-    Streak => tc::Streak {
-        recovery_id: String => id,
-        substance: String => plain,
-        /// `YYYY-MM-DD`.
-        since: String => day,
-        days: i64 => plain,
-        lapses: u64 => count,
-    }
+/// Days since a recovery started or since its last lapse.
+#[uniffi::remote(Record)]
+pub struct Streak {
+    pub recovery_id: ItemId,
+    pub substance: String,
+    /// `YYYY-MM-DD`.
+    pub since: Day,
+    pub days: i64,
+    pub lapses: Count,
 }
 
 mirror_record! {
@@ -37,15 +39,15 @@ mirror_record! {
     HomeScreen => tc::HomeScreen {
         /// `YYYY-MM-DD`.
         today: String => day,
-        crisis_ladder: Vec<LadderRung> => records,
+        crisis_ladder: Vec<LadderRung> => each,
         checked_in_today: bool => plain,
         meetings: Vec<Meeting> => records,
         /// The next few occurrences from now (or from the start of `today` when it is not the
         /// current UTC day), times shown in the first meeting's zone; for the phone's own zone
         /// use `next_occurrences`.
-        next_meetings: Vec<Occurrence> => records,
+        next_meetings: Vec<Occurrence> => each,
         /// Newest first.
         last_check_ins: Vec<CheckIn> => records,
-        streaks: Vec<Streak> => records,
+        streaks: Vec<Streak> => each,
     }
 }

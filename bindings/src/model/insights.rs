@@ -1,166 +1,172 @@
 //! What the core works out from the journal and the plan: recovery milestones, patterns,
 //! early-warning alerts and their thresholds, the crisis screen, asking for help, plan review
-//! and the summary to share. Mirrors of `twofold_core::insights`.
+//! and the summary to share: `twofold_core::insights`, crossing as it is where it can.
+//!
+//! Mirrors remain for an alert and its next steps (the core's `NextStep::Contact` is a tuple
+//! variant, whose generated field name would change), for values that carry hand-mirrored
+//! items (a check-in's outcome, the crisis screen), and for inputs whose ids or days are
+//! refused naming their field (help defaults, summary options).
 //!
 //! Texts the app shows are `Phrase`s (a code and parameters) for the app to translate, except
 //! where the person wrote them.
 
 use twofold_core as tc;
 use twofold_core::insights as ti;
+use twofold_core::{Day, ItemId};
 
-use crate::convert::{mirror_enum, mirror_record};
+use crate::convert::mirror_record;
 use crate::model::contacts::{ContactRole, Phone};
 use crate::model::journal::CheckIn;
 use crate::model::plan::{CopingStrategy, DistractionKind, Reason, SafetyStep, WarningSign};
+use crate::model::values::Count;
 
-mirror_enum! {
-    Lang => tc::Lang { En, Es }
+pub use tc::{
+    Direction, HelpDraft, HelpMessage, HelpRecipient, Lang, LapseHistory, LocalCrisisLine,
+    Milestone, Patterns, Phrase, PlanReview, RecoveryProgress, Rule, Summary, SummaryPart,
+    ThresholdSettings, ThresholdSuggestion, Thresholds,
+};
+pub use ti::crisis::{CrisisLineEntry, DistractionEntry, ProfessionalEntry};
+pub use ti::i18n::PhraseParam;
+pub use ti::ladder::PersonToCall;
+pub use ti::patterns::{AttendanceMood, CopingOutcome, Trend, TriggerCount, WindowPatterns};
+pub use ti::review::SectionAge;
+
+#[uniffi::remote(Enum)]
+pub enum Lang {
+    En,
+    Es,
 }
 
-mirror_record! {
-    out
-    PhraseParam => ti::i18n::PhraseParam {
-        name: String => plain,
-        value: String => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct PhraseParam {
+    pub name: String,
+    pub value: String,
 }
 
-mirror_record! {
-    out
-    /// A text for the app to show in the person's language: a code and its parameters.
-    Phrase => tc::Phrase {
-        code: String => plain,
-        params: Vec<PhraseParam> => records,
-    }
+/// A text for the app to show in the person's language: a code and its parameters.
+#[uniffi::remote(Record)]
+pub struct Phrase {
+    pub code: String,
+    pub params: Vec<PhraseParam>,
 }
 
 // --- milestones ---------------------------------------------------------------------------------
 
-mirror_record! {
-    out
-    Milestone => tc::Milestone {
-        days: i64 => plain,
-        /// `YYYY-MM-DD`.
-        on: String => day,
-        name: Phrase => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct Milestone {
+    pub days: i64,
+    /// `YYYY-MM-DD`.
+    pub on: Day,
+    pub name: Phrase,
 }
 
-mirror_record! {
-    out
-    LapseHistory => tc::LapseHistory {
-        count: u64 => count,
-        longest_run_days: i64 => plain,
-        days_between_lapses: Vec<i64> => plain,
-        last_lapse: Option<String> => opt_day,
-    }
+#[uniffi::remote(Record)]
+pub struct LapseHistory {
+    pub count: Count,
+    pub longest_run_days: i64,
+    pub days_between_lapses: Vec<i64>,
+    pub last_lapse: Option<Day>,
 }
 
-mirror_record! {
-    out
-    /// One recovery's count of days, milestones and lapse history.
-    RecoveryProgress => tc::RecoveryProgress {
-        recovery_id: String => id,
-        substance: String => plain,
-        started: String => day,
-        since: String => day,
-        days: i64 => plain,
-        reached: Option<Milestone> => opt,
-        reached_today: bool => plain,
-        next: Milestone => plain,
-        days_to_next: i64 => plain,
-        lapses: LapseHistory => plain,
-    }
+/// One recovery's count of days, milestones and lapse history.
+#[uniffi::remote(Record)]
+pub struct RecoveryProgress {
+    pub recovery_id: ItemId,
+    pub substance: String,
+    pub started: Day,
+    pub since: Day,
+    pub days: i64,
+    pub reached: Option<Milestone>,
+    pub reached_today: bool,
+    pub next: Milestone,
+    pub days_to_next: i64,
+    pub lapses: LapseHistory,
 }
 
 // --- patterns -----------------------------------------------------------------------------------
 
-mirror_enum! {
-    Direction => tc::Direction { Rising, Falling, Steady, Unknown }
+#[uniffi::remote(Enum)]
+pub enum Direction {
+    Rising,
+    Falling,
+    Steady,
+    Unknown,
 }
 
-mirror_record! {
-    out
-    Trend => ti::patterns::Trend {
-        average: Option<f64> => plain,
-        previous_average: Option<f64> => plain,
-        direction: Direction => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct Trend {
+    pub average: Option<f64>,
+    pub previous_average: Option<f64>,
+    pub direction: Direction,
 }
 
-mirror_record! {
-    out
-    TriggerCount => ti::patterns::TriggerCount {
-        trigger_id: String => id,
-        description: Option<String> => plain,
-        days: u64 => count,
-    }
+#[uniffi::remote(Record)]
+pub struct TriggerCount {
+    pub trigger_id: ItemId,
+    pub description: Option<String>,
+    pub days: Count,
 }
 
-mirror_record! {
-    out
-    CopingOutcome => ti::patterns::CopingOutcome {
-        coping_id: String => id,
-        description: Option<String> => plain,
-        days_used: u64 => count,
-        craving_same_day: Option<f64> => plain,
-        craving_next_day: Option<f64> => plain,
-        next_day_check_ins: u64 => count,
-    }
+#[uniffi::remote(Record)]
+pub struct CopingOutcome {
+    pub coping_id: ItemId,
+    pub description: Option<String>,
+    pub days_used: Count,
+    pub craving_same_day: Option<f64>,
+    pub craving_next_day: Option<f64>,
+    pub next_day_check_ins: Count,
 }
 
-mirror_record! {
-    out
-    AttendanceMood => ti::patterns::AttendanceMood {
-        attended: u64 => count,
-        missed: u64 => count,
-        mood_on_meeting_days: Option<f64> => plain,
-        mood_day_after_meeting: Option<f64> => plain,
-        mood_other_days: Option<f64> => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct AttendanceMood {
+    pub attended: Count,
+    pub missed: Count,
+    pub mood_on_meeting_days: Option<f64>,
+    pub mood_day_after_meeting: Option<f64>,
+    pub mood_other_days: Option<f64>,
 }
 
-mirror_record! {
-    out
-    WindowPatterns => ti::patterns::WindowPatterns {
-        days: u32 => plain,
-        from: String => day,
-        to: String => day,
-        days_with_check_in: u64 => count,
-        mood: Trend => plain,
-        craving: Trend => plain,
-        triggers: Vec<TriggerCount> => records,
-        coping: Vec<CopingOutcome> => records,
-        attendance: AttendanceMood => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct WindowPatterns {
+    pub days: u32,
+    pub from: Day,
+    pub to: Day,
+    pub days_with_check_in: Count,
+    pub mood: Trend,
+    pub craving: Trend,
+    pub triggers: Vec<TriggerCount>,
+    pub coping: Vec<CopingOutcome>,
+    pub attendance: AttendanceMood,
 }
 
-mirror_record! {
-    out
-    Patterns => tc::Patterns {
-        today: String => day,
-        windows: Vec<WindowPatterns> => records,
-    }
+#[uniffi::remote(Record)]
+pub struct Patterns {
+    pub today: Day,
+    pub windows: Vec<WindowPatterns>,
 }
 
 // --- alerts -------------------------------------------------------------------------------------
 
-mirror_enum! {
-    /// An early-warning rule.
-    Rule => tc::Rule { HighCraving, MoodDrop, WarningSign, MedicationMissed, MeetingsMissed, NoCheckIn }
+/// An early-warning rule.
+#[uniffi::remote(Enum)]
+pub enum Rule {
+    HighCraving,
+    MoodDrop,
+    WarningSign,
+    MedicationMissed,
+    MeetingsMissed,
+    NoCheckIn,
 }
 
-mirror_record! {
-    out
-    /// Someone to call, from the plan's crisis ladder.
-    PersonToCall => ti::ladder::PersonToCall {
-        contact_id: String => id,
-        name: String => plain,
-        phones: Vec<Phone> => records,
-        availability: String => plain,
-        /// What they agreed to do.
-        will_do: String => plain,
-    }
+/// Someone to call, from the plan's crisis ladder.
+#[uniffi::remote(Record)]
+pub struct PersonToCall {
+    pub contact_id: ItemId,
+    pub name: String,
+    pub phones: Vec<Phone>,
+    pub availability: String,
+    /// What they agreed to do.
+    pub will_do: String,
 }
 
 /// A step the person's own plan suggests for an alert.
@@ -199,9 +205,7 @@ impl From<tc::NextStep> for NextStep {
                 coping_id: coping_id.as_str().to_string(),
                 description,
             },
-            tc::NextStep::Contact(person) => NextStep::Contact {
-                person: person.into(),
-            },
+            tc::NextStep::Contact(person) => NextStep::Contact { person },
         }
     }
 }
@@ -228,84 +232,76 @@ mirror_record! {
     }
 }
 
-mirror_record! {
-    /// When the early-warning rules speak up.
-    Thresholds => tc::Thresholds {
-        high_craving_level: u8 => plain,
-        high_craving_days: u32 => plain,
-        high_craving_window_days: u32 => plain,
-        mood_drop_points: f64 => plain,
-        mood_drop_window_days: u32 => plain,
-        warning_sign_window_days: u32 => plain,
-        medication_missed_days: u32 => plain,
-        meetings_missed: u32 => plain,
-        silence_days: u32 => plain,
-    }
+/// When the early-warning rules speak up.
+#[uniffi::remote(Record)]
+pub struct Thresholds {
+    pub high_craving_level: u8,
+    pub high_craving_days: u32,
+    pub high_craving_window_days: u32,
+    pub mood_drop_points: f64,
+    pub mood_drop_window_days: u32,
+    pub warning_sign_window_days: u32,
+    pub medication_missed_days: u32,
+    pub meetings_missed: u32,
+    pub silence_days: u32,
 }
 
-mirror_record! {
-    /// Thresholds a mentor or clinician suggests; the owner accepts or dismisses them.
-    ThresholdSuggestion => tc::ThresholdSuggestion {
-        thresholds: Thresholds => record,
-        suggested_by: String => plain,
-        at_ms: i64 => plain,
-        #[uniffi(default)] note: String => plain,
-    }
+/// Thresholds a mentor or clinician suggests; the owner accepts or dismisses them.
+#[uniffi::remote(Record)]
+pub struct ThresholdSuggestion {
+    pub thresholds: Thresholds,
+    pub suggested_by: String,
+    pub at_ms: i64,
+    #[uniffi(default)]
+    pub note: String,
 }
 
-mirror_record! {
-    out
-    ThresholdSettings => tc::ThresholdSettings {
-        active: Thresholds => plain,
-        suggestion: Option<ThresholdSuggestion> => opt,
-    }
+#[uniffi::remote(Record)]
+pub struct ThresholdSettings {
+    pub active: Thresholds,
+    pub suggestion: Option<ThresholdSuggestion>,
 }
 
 // --- crisis screen and help ---------------------------------------------------------------------
 
-mirror_record! {
-    /// The crisis line of the person's region, shown when the plan names none.
-    LocalCrisisLine => tc::LocalCrisisLine {
-        name: String => plain,
-        number: String => plain,
-        #[uniffi(default)] text_number: Option<String> => plain,
-        #[uniffi(default)] url: Option<String> => plain,
-        region: String => plain,
-    }
+/// The crisis line of the person's region, shown when the plan names none.
+#[uniffi::remote(Record)]
+pub struct LocalCrisisLine {
+    pub name: String,
+    pub number: String,
+    #[uniffi(default)]
+    pub text_number: Option<String>,
+    #[uniffi(default)]
+    pub url: Option<String>,
+    pub region: String,
 }
 
-mirror_record! {
-    out
-    DistractionEntry => ti::crisis::DistractionEntry {
-        id: String => id,
-        kind: DistractionKind => plain,
-        name: String => plain,
-        notes: String => plain,
-        phones: Vec<Phone> => records,
-    }
+#[uniffi::remote(Record)]
+pub struct DistractionEntry {
+    pub id: ItemId,
+    pub kind: DistractionKind,
+    pub name: String,
+    pub notes: String,
+    pub phones: Vec<Phone>,
 }
 
-mirror_record! {
-    out
-    ProfessionalEntry => ti::crisis::ProfessionalEntry {
-        contact_id: String => id,
-        name: String => plain,
-        roles: Vec<ContactRole> => each,
-        phones: Vec<Phone> => records,
-        availability: String => plain,
-        role_note: String => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct ProfessionalEntry {
+    pub contact_id: ItemId,
+    pub name: String,
+    pub roles: Vec<ContactRole>,
+    pub phones: Vec<Phone>,
+    pub availability: String,
+    pub role_note: String,
 }
 
-mirror_record! {
-    out
-    CrisisLineEntry => ti::crisis::CrisisLineEntry {
-        name: String => plain,
-        phones: Vec<Phone> => records,
-        url: Option<String> => plain,
-        contact_id: Option<String> => opt_id,
-        is_local_default: bool => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct CrisisLineEntry {
+    pub name: String,
+    pub phones: Vec<Phone>,
+    pub url: Option<String>,
+    pub contact_id: Option<ItemId>,
+    pub is_local_default: bool,
 }
 
 mirror_record! {
@@ -314,23 +310,21 @@ mirror_record! {
     CrisisScreen => tc::CrisisScreen {
         warning_signs: Vec<WarningSign> => records,
         coping_strategies: Vec<CopingStrategy> => records,
-        distractions: Vec<DistractionEntry> => records,
-        people_to_call: Vec<PersonToCall> => records,
-        professionals: Vec<ProfessionalEntry> => records,
-        crisis_lines: Vec<CrisisLineEntry> => records,
+        distractions: Vec<DistractionEntry> => each,
+        people_to_call: Vec<PersonToCall> => each,
+        professionals: Vec<ProfessionalEntry> => each,
+        crisis_lines: Vec<CrisisLineEntry> => each,
         environment_safety: Vec<SafetyStep> => records,
         reasons: Vec<Reason> => records,
     }
 }
 
-mirror_record! {
-    out
-    HelpRecipient => tc::HelpRecipient {
-        contact_id: String => id,
-        name: String => plain,
-        number: String => plain,
-        will_do: String => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct HelpRecipient {
+    pub contact_id: ItemId,
+    pub name: String,
+    pub number: String,
+    pub will_do: String,
 }
 
 mirror_record! {
@@ -341,54 +335,61 @@ mirror_record! {
     }
 }
 
-mirror_record! {
-    out
-    HelpDraft => tc::HelpDraft {
-        candidates: Vec<HelpRecipient> => records,
-        selected: Vec<String> => ids,
-        text: String => plain,
-        own_words: bool => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct HelpDraft {
+    pub candidates: Vec<HelpRecipient>,
+    pub selected: Vec<ItemId>,
+    pub text: String,
+    pub own_words: bool,
 }
 
-mirror_record! {
-    out
-    /// A message ready for the phone's own messaging app to send.
-    HelpMessage => tc::HelpMessage {
-        recipients: Vec<HelpRecipient> => records,
-        text: String => plain,
-    }
+/// A message ready for the phone's own messaging app to send.
+#[uniffi::remote(Record)]
+pub struct HelpMessage {
+    pub recipients: Vec<HelpRecipient>,
+    pub text: String,
 }
 
 // --- plan review and summary --------------------------------------------------------------------
 
-mirror_record! {
-    out
-    SectionAge => ti::review::SectionAge {
-        section: String => plain,
-        items: u64 => count,
-        last_changed_ms: Option<i64> => plain,
-    }
+#[uniffi::remote(Record)]
+pub struct SectionAge {
+    pub section: String,
+    pub items: Count,
+    pub last_changed_ms: Option<i64>,
 }
 
-mirror_record! {
-    out
-    PlanReview => tc::PlanReview {
-        interval_days: u32 => plain,
-        last_reviewed_ms: Option<i64> => plain,
-        due_ms: Option<i64> => plain,
-        due: bool => plain,
-        reminder: Option<Phrase> => opt,
-        oldest_sections: Vec<SectionAge> => records,
-    }
+#[uniffi::remote(Record)]
+pub struct PlanReview {
+    pub interval_days: u32,
+    pub last_reviewed_ms: Option<i64>,
+    pub due_ms: Option<i64>,
+    pub due: bool,
+    pub reminder: Option<Phrase>,
+    pub oldest_sections: Vec<SectionAge>,
 }
 
-mirror_enum! {
-    SummaryPart => tc::SummaryPart {
-        WhenWell, DailyMaintenance, Triggers, WarningSigns, CopingStrategies, Distractions,
-        PeopleToCall, Professionals, EnvironmentSafety, Reasons, Goals, Medications, Treatments,
-        WhatHelps, LapsePlan, PostCrisisPlan, Milestones, LastThirtyDays, Alerts,
-    }
+#[uniffi::remote(Enum)]
+pub enum SummaryPart {
+    WhenWell,
+    DailyMaintenance,
+    Triggers,
+    WarningSigns,
+    CopingStrategies,
+    Distractions,
+    PeopleToCall,
+    Professionals,
+    EnvironmentSafety,
+    Reasons,
+    Goals,
+    Medications,
+    Treatments,
+    WhatHelps,
+    LapsePlan,
+    PostCrisisPlan,
+    Milestones,
+    LastThirtyDays,
+    Alerts,
 }
 
 mirror_record! {
@@ -400,11 +401,9 @@ mirror_record! {
     }
 }
 
-mirror_record! {
-    out
-    /// A summary to bring to an appointment, as Markdown and as HTML.
-    Summary => tc::Summary {
-        markdown: String => plain,
-        html: String => plain,
-    }
+/// A summary to bring to an appointment, as Markdown and as HTML.
+#[uniffi::remote(Record)]
+pub struct Summary {
+    pub markdown: String,
+    pub html: String,
 }

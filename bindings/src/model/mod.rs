@@ -1,6 +1,8 @@
-//! The core's domain types as plain uniffi records and enums, one file per document, plus the
-//! values the store computes (home screen, document snapshots, conflicts), and sharing's
-//! the sync engine's records (`sharing`, `sync`), and sync reports and status (`net`).
+//! The core's domain types as uniffi records and enums, one file per document, plus the values
+//! the store computes (home screen, document snapshots, conflicts, insights), sharing's and the
+//! sync engine's records (`sharing`, `sync`), and sync reports and status (`net`). The core's
+//! own types cross through `#[uniffi::remote]` where they can (with `values`' custom types for
+//! ids, days, times and counts); hand mirrors remain where they cannot (see each file).
 //!
 //! Ids, days (`YYYY-MM-DD`) and wall-clock times (`YYYY-MM-DDTHH:MM[:SS]`) are strings; the
 //! store checks them on the way in (see `convert`).
@@ -16,6 +18,7 @@ pub mod plan;
 pub mod schedule;
 pub mod sharing;
 pub mod sync;
+pub mod values;
 
 /// Every section's item type under the core's name for it, for the code generated from the
 /// core's list of sections (`twofold_core::for_each_section!`).

@@ -1,45 +1,72 @@
 //! The support plan (WRAP, Stanley-Brown safety plan, relapse prevention for co-occurring
-//! disorders): mirrors of `twofold_core::model::plan`.
+//! disorders): `twofold_core::model::plan`. The items are hand mirrors (the app writes them,
+//! and a malformed id or day is refused naming its field); their enums cross as they are.
 
 use twofold_core as tc;
 
-use crate::convert::{mirror_enum, mirror_record};
+use crate::convert::mirror_record;
 
-mirror_enum! {
-    /// Which part of a dual diagnosis something belongs to.
-    Domain => tc::Domain { Substance, MentalHealth, Both }
+pub use tc::{
+    DistractionKind, Domain, MedicationPreference, Priority, ReasonKind, TreatmentKind,
+    TreatmentPreference, TriggerKind, WarningStage,
+};
+
+/// Which part of a dual diagnosis something belongs to.
+#[uniffi::remote(Enum)]
+pub enum Domain {
+    Substance,
+    MentalHealth,
+    Both,
 }
 
-mirror_enum! {
-    Priority => tc::Priority { MustDo, ShouldDo }
+#[uniffi::remote(Enum)]
+pub enum Priority {
+    MustDo,
+    ShouldDo,
 }
 
-mirror_enum! {
-    TriggerKind => tc::TriggerKind { Internal, External }
+#[uniffi::remote(Enum)]
+pub enum TriggerKind {
+    Internal,
+    External,
 }
 
-mirror_enum! {
-    WarningStage => tc::WarningStage { Early, BreakingDown, Crisis }
+#[uniffi::remote(Enum)]
+pub enum WarningStage {
+    Early,
+    BreakingDown,
+    Crisis,
 }
 
-mirror_enum! {
-    DistractionKind => tc::DistractionKind { Person, Place }
+#[uniffi::remote(Enum)]
+pub enum DistractionKind {
+    Person,
+    Place,
 }
 
-mirror_enum! {
-    ReasonKind => tc::ReasonKind { Living, Recovery }
+#[uniffi::remote(Enum)]
+pub enum ReasonKind {
+    Living,
+    Recovery,
 }
 
-mirror_enum! {
-    MedicationPreference => tc::MedicationPreference { Preferred, Acceptable, Unacceptable }
+#[uniffi::remote(Enum)]
+pub enum MedicationPreference {
+    Preferred,
+    Acceptable,
+    Unacceptable,
 }
 
-mirror_enum! {
-    TreatmentKind => tc::TreatmentKind { Treatment, Facility }
+#[uniffi::remote(Enum)]
+pub enum TreatmentKind {
+    Treatment,
+    Facility,
 }
 
-mirror_enum! {
-    TreatmentPreference => tc::TreatmentPreference { Preferred, Avoid }
+#[uniffi::remote(Enum)]
+pub enum TreatmentPreference {
+    Preferred,
+    Avoid,
 }
 
 mirror_record! {

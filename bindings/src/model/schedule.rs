@@ -1,24 +1,46 @@
-//! Meetings, appointments and attendance: mirrors of `twofold_core::model::schedule`.
+//! Meetings, appointments and attendance: `twofold_core::model::schedule`. Meetings and
+//! attendance are hand mirrors (the app writes them, and a malformed id or time is refused
+//! naming its field), as is a reminder (its parameters are a `BTreeMap` in the core, which
+//! uniffi does not carry); the rest crosses as it is.
 
 use std::collections::HashMap;
 
 use twofold_core as tc;
 
-use crate::convert::{mirror_enum, mirror_record};
+use twofold_core::{Day, ItemId, LocalDateTime};
 
-mirror_enum! {
-    MeetingKind => tc::MeetingKind {
-        PeerSupportGroup, TwelveStep, Smart, DualRecoveryAnonymous, Therapy, Psychiatry,
-        MentorSession, Other,
-    }
+use crate::convert::mirror_record;
+
+pub use tc::{
+    AttendanceCount, AttendanceStatus, CountPeriod, MeetingFormat, MeetingKind, Occurrence,
+    ReminderCode,
+};
+
+#[uniffi::remote(Enum)]
+pub enum MeetingKind {
+    PeerSupportGroup,
+    TwelveStep,
+    Smart,
+    DualRecoveryAnonymous,
+    Therapy,
+    Psychiatry,
+    MentorSession,
+    Other,
 }
 
-mirror_enum! {
-    MeetingFormat => tc::MeetingFormat { InPerson, Online, Phone, Hybrid }
+#[uniffi::remote(Enum)]
+pub enum MeetingFormat {
+    InPerson,
+    Online,
+    Phone,
+    Hybrid,
 }
 
-mirror_enum! {
-    AttendanceStatus => tc::AttendanceStatus { Attended, Missed, Cancelled }
+#[uniffi::remote(Enum)]
+pub enum AttendanceStatus {
+    Attended,
+    Missed,
+    Cancelled,
 }
 
 mirror_record! {
@@ -69,36 +91,36 @@ mirror_record! {
     }
 }
 
-mirror_record! {
-    out
-    /// One occurrence of a meeting, with its times in the meeting's zone and the viewer's.
-    Occurrence => tc::Occurrence {
-        meeting_id: String => id,
-        /// The item that holds it: the series, or the moved occurrence's own meeting item.
-        item_id: String => id,
-        name: String => plain,
-        kind: MeetingKind => plain,
-        format: MeetingFormat => plain,
-        address: String => plain,
-        conference_url: Option<String> => plain,
-        conference_phone: Option<String> => plain,
-        time_zone: String => plain,
-        /// The series' start of this occurrence (what `cancel_occurrence` and friends take).
-        original_start: String => time,
-        start: String => time,
-        moved: bool => plain,
-        start_utc_ms: i64 => plain,
-        end_utc_ms: i64 => plain,
-        viewer_start: String => time,
-        viewer_end: String => time,
-        duration_minutes: u32 => plain,
-        reminder_offsets_minutes: Vec<u32> => plain,
-    }
+/// One occurrence of a meeting, with its times in the meeting's zone and the viewer's.
+#[uniffi::remote(Record)]
+pub struct Occurrence {
+    pub meeting_id: ItemId,
+    /// The item that holds it: the series, or the moved occurrence's own meeting item.
+    pub item_id: ItemId,
+    pub name: String,
+    pub kind: MeetingKind,
+    pub format: MeetingFormat,
+    pub address: String,
+    pub conference_url: Option<String>,
+    pub conference_phone: Option<String>,
+    pub time_zone: String,
+    /// The series' start of this occurrence (what `cancel_occurrence` and friends take).
+    pub original_start: LocalDateTime,
+    pub start: LocalDateTime,
+    pub moved: bool,
+    pub start_utc_ms: i64,
+    pub end_utc_ms: i64,
+    pub viewer_start: LocalDateTime,
+    pub viewer_end: LocalDateTime,
+    pub duration_minutes: u32,
+    pub reminder_offsets_minutes: Vec<u32>,
 }
 
-mirror_enum! {
-    /// Whether a reminder names the meeting (`Detailed`) or stays discreet (`Private`).
-    ReminderCode => tc::ReminderCode { Private, Detailed }
+/// Whether a reminder names the meeting (`Detailed`) or stays discreet (`Private`).
+#[uniffi::remote(Enum)]
+pub enum ReminderCode {
+    Private,
+    Detailed,
 }
 
 mirror_record! {
@@ -117,19 +139,19 @@ mirror_record! {
     }
 }
 
-mirror_enum! {
-    CountPeriod => tc::CountPeriod { Week, Month }
+#[uniffi::remote(Enum)]
+pub enum CountPeriod {
+    Week,
+    Month,
 }
 
-mirror_record! {
-    out
-    /// Attendance in one week or month.
-    AttendanceCount => tc::AttendanceCount {
-        label: String => plain,
-        /// `YYYY-MM-DD`.
-        first_day: String => day,
-        attended: u32 => plain,
-        missed: u32 => plain,
-        cancelled: u32 => plain,
-    }
+/// Attendance in one week or month.
+#[uniffi::remote(Record)]
+pub struct AttendanceCount {
+    pub label: String,
+    /// `YYYY-MM-DD`.
+    pub first_day: Day,
+    pub attended: u32,
+    pub missed: u32,
+    pub cancelled: u32,
 }

@@ -1,7 +1,10 @@
 //! Pairing, consent and what others shared: peers and their status, shares and the disclosure
 //! log, documents shared with this device and who wrote what, the wellbeing summary's items,
-//! and a mentor's notes and suggestions. Mirrors of `twofold_core::{Peer, Share, …}` and
-//! `twofold_core::model::sharing`.
+//! and a mentor's notes and suggestions: `twofold_core::{Peer, Share, …}` and
+//! `twofold_core::model::sharing`, crossing as they are where they can. Mirrors remain for
+//! the wellbeing summary's items (any item in a `SectionItem` is converted with its field
+//! errors), and for a suggestion and what the person receives (they add fields the core does
+//! not have: the typed item, `from_id`).
 //!
 //! Device ids (`peer_id`, `owner`, `from`) and document ids are 32 lowercase hex characters.
 //! [`SectionItem`] carries one item of any section, typed, for the calls that name the
@@ -9,129 +12,116 @@
 
 use twofold_core as tc;
 
-use crate::convert::{mirror_enum, mirror_record};
+use twofold_core::{ItemId, KeyId};
+
+use crate::convert::mirror_record;
 use crate::model::documents::{DocumentKind, SectionName};
 
-mirror_enum! {
-    /// Where a pairing stands.
-    PeerStatus => tc::PeerStatus {
-        /// This device answered an invite; the owner has not decided yet.
-        AwaitingApproval,
-        /// Someone answered this device's invite; compare the codes, then approve or decline.
-        NeedsDecision,
-        Paired,
-        Declined,
-    }
+pub use tc::{
+    Access, Author, Authorship, Disclosure, MentorNote, Peer, PeerStatus, Share, SharedDocument,
+    SuggestionStatus,
+};
+
+/// Where a pairing stands.
+/// This device answered an invite; the owner has not decided yet.
+/// Someone answered this device's invite; compare the codes, then approve or decline.
+#[uniffi::remote(Enum)]
+pub enum PeerStatus {
+    /// This device answered an invite; the owner has not decided yet.
+    AwaitingApproval,
+    /// Someone answered this device's invite; compare the codes, then approve or decline.
+    NeedsDecision,
+    Paired,
+    Declined,
 }
 
-mirror_enum! {
-    /// What a device may do with a shared document.
-    Access => tc::Access { Read, Write }
+/// What a device may do with a shared document.
+#[uniffi::remote(Enum)]
+pub enum Access {
+    Read,
+    Write,
 }
 
-mirror_record! {
-    out
-    /// Another device this one is paired with or pairing with.
-    Peer => tc::Peer {
-        /// The device's id (32 hex characters): what `share`, `approve_pairing`… take.
-        id: String => key_id,
-        /// The name its person chose (empty until the other side has told it).
-        display_name: String => plain,
-        status: PeerStatus => plain,
-        /// The six digits both screens show; compare them before approving.
-        verification_code: String => plain,
-        /// When the pairing completed, milliseconds since the Unix epoch.
-        paired_at_ms: Option<i64> => plain,
-        /// The relay the pairing went through (from the invite): pass it to `sync_session`.
-        relay: Option<String> => plain,
-    }
+/// Another device this one is paired with or pairing with.
+#[uniffi::remote(Record)]
+pub struct Peer {
+    /// The device's id (32 hex characters): what `share`, `approve_pairing`… take.
+    pub id: KeyId,
+    /// The name its person chose (empty until the other side has told it).
+    pub display_name: String,
+    pub status: PeerStatus,
+    /// The six digits both screens show; compare them before approving.
+    pub verification_code: String,
+    /// When the pairing completed, milliseconds since the Unix epoch.
+    pub paired_at_ms: Option<i64>,
+    /// The relay the pairing went through (from the invite): pass it to `sync_session`.
+    pub relay: Option<String>,
 }
 
-mirror_record! {
-    out
-    /// A consent record: one document shared with one device, in force or ended.
-    Share => tc::Share {
-        kind: DocumentKind => plain,
-        doc_id: String => plain,
-        peer: String => key_id,
-        peer_name: String => plain,
-        access: Access => plain,
-        /// Why the person shared it, in their words.
-        purpose: String => plain,
-        /// Milliseconds since the Unix epoch, as all times below.
-        granted_at_ms: i64 => plain,
-        expires_at_ms: Option<i64> => plain,
-        /// When it was revoked, expired or replaced; `None` while it is in force.
-        ended_at_ms: Option<i64> => plain,
-        /// `revoked`, `expired` or `replaced`.
-        end_reason: Option<String> => plain,
-    }
+/// A consent record: one document shared with one device, in force or ended.
+#[uniffi::remote(Record)]
+pub struct Share {
+    pub kind: DocumentKind,
+    pub doc_id: String,
+    pub peer: KeyId,
+    pub peer_name: String,
+    pub access: Access,
+    /// Why the person shared it, in their words.
+    pub purpose: String,
+    /// Milliseconds since the Unix epoch, as all times below.
+    pub granted_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    /// When it was revoked, expired or replaced; `None` while it is in force.
+    pub ended_at_ms: Option<i64>,
+    /// `revoked`, `expired` or `replaced`.
+    pub end_reason: Option<String>,
 }
 
-mirror_record! {
-    out
-    /// One batch of a document that reached one device (written when the relay acknowledged it).
-    Disclosure => tc::Disclosure {
-        at_ms: i64 => plain,
-        doc_id: String => plain,
-        kind: DocumentKind => plain,
-        peer_id: String => key_id,
-        /// How many changes the batch carried.
-        changes: u32 => plain,
-        /// Its size on the wire.
-        bytes: u64 => plain,
-        /// `changes`, or `snapshot` (the whole document, sent with a grant).
-        what: String => plain,
-    }
+/// One batch of a document that reached one device (written when the relay acknowledged it).
+#[uniffi::remote(Record)]
+pub struct Disclosure {
+    pub at_ms: i64,
+    pub doc_id: String,
+    pub kind: DocumentKind,
+    pub peer_id: KeyId,
+    /// How many changes the batch carried.
+    pub changes: u32,
+    /// Its size on the wire.
+    pub bytes: u64,
+    /// `changes`, or `snapshot` (the whole document, sent with a grant).
+    pub what: String,
 }
 
-mirror_record! {
-    out
-    /// A document someone shared with this device.
-    SharedDocument => tc::SharedDocument {
-        doc_id: String => plain,
-        kind: DocumentKind => plain,
-        /// The owner's device id.
-        owner: String => key_id,
-        owner_name: String => plain,
-        /// `None` when the share ended: what arrived is kept, nothing new comes.
-        access: Option<Access> => opt,
-    }
+/// A document someone shared with this device.
+#[uniffi::remote(Record)]
+pub struct SharedDocument {
+    pub doc_id: String,
+    pub kind: DocumentKind,
+    /// The owner's device id.
+    pub owner: KeyId,
+    pub owner_name: String,
+    /// `None` when the share ended: what arrived is kept, nothing new comes.
+    pub access: Option<Access>,
 }
 
 /// Who made a change.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Author {
     ThisDevice,
     /// A paired device (`id`, 32 hex characters) and its person's name.
     Peer {
-        id: String,
+        id: KeyId,
         name: String,
     },
     /// The document's deterministic start, or a device this one does not know.
     Unknown,
 }
 
-impl From<tc::Author> for Author {
-    fn from(a: tc::Author) -> Self {
-        match a {
-            tc::Author::ThisDevice => Author::ThisDevice,
-            tc::Author::Peer { id, name } => Author::Peer {
-                id: crate::convert::key_id::from_core(id),
-                name,
-            },
-            tc::Author::Unknown => Author::Unknown,
-        }
-    }
-}
-
-mirror_record! {
-    out
-    /// Who created an item and who last changed one of its fields.
-    Authorship => tc::Authorship {
-        created_by: Author => plain,
-        last_edited_by: Author => plain,
-    }
+/// Who created an item and who last changed one of its fields.
+#[uniffi::remote(Record)]
+pub struct Authorship {
+    pub created_by: Author,
+    pub last_edited_by: Author,
 }
 
 // --- the wellbeing summary's items -------------------------------------------------------------
@@ -179,18 +169,19 @@ mirror_record! {
 
 // --- notes and suggestions ---------------------------------------------------------------------
 
-mirror_record! {
-    out
-    /// A note a mentor wrote for the person.
-    MentorNote => tc::MentorNote {
-        id: String => id,
-        text: String => plain,
-        written_at_ms: i64 => plain,
-    }
+/// A note a mentor wrote for the person.
+#[uniffi::remote(Record)]
+pub struct MentorNote {
+    pub id: ItemId,
+    pub text: String,
+    pub written_at_ms: i64,
 }
 
-mirror_enum! {
-    SuggestionStatus => tc::SuggestionStatus { Open, Accepted, Dismissed }
+#[uniffi::remote(Enum)]
+pub enum SuggestionStatus {
+    Open,
+    Accepted,
+    Dismissed,
 }
 
 /// A suggested item for one of the person's sections, with the person's decision.
@@ -228,7 +219,7 @@ impl From<tc::Suggestion> for Suggestion {
             section,
             item_json,
             message,
-            status: status.into(),
+            status,
             suggested_at_ms,
             decided_at_ms,
         }
@@ -282,7 +273,7 @@ impl From<tc::ReceivedNote> for ReceivedNote {
         ReceivedNote {
             from_id: crate::convert::key_id::from_core(from),
             from_name,
-            note: note.into(),
+            note,
         }
     }
 }

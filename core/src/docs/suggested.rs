@@ -80,3 +80,61 @@ macro_rules! check_dispatch {
 }
 
 crate::for_each_section!(check_dispatch);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::plan::{CopingStrategy, Domain, PlanNote};
+
+    fn coping(description: &str) -> CopingStrategy {
+        CopingStrategy {
+            id: ItemId::random(),
+            description: description.to_string(),
+            domain: Domain::Both,
+        }
+    }
+
+    #[test]
+    fn a_typed_item_and_its_json_are_checked_alike_and_stored_alike() {
+        let item = coping("cold water on the face");
+        let typed = s::COPING_STRATEGIES.checked(item.clone()).expect("typed");
+        let json = serde_json::to_string(&item).expect("json");
+        let from_json = SectionId::CopingStrategies
+            .checked(json.as_str())
+            .expect("json");
+        assert_eq!(typed, from_json);
+        assert_eq!(typed, (SectionId::CopingStrategies, json));
+    }
+
+    #[test]
+    fn refusals_name_the_field_in_both_forms() {
+        let field = |r: Result<(SectionId, String)>| match r {
+            Err(Error::Invalid(inv)) => inv.field,
+            other => panic!("not Invalid: {other:?}"),
+        };
+        let empty = coping("");
+        let json = serde_json::to_string(&empty).expect("json");
+        assert_eq!(
+            field(s::COPING_STRATEGIES.checked(empty)),
+            "coping_strategies.description"
+        );
+        assert_eq!(
+            field(SectionId::CopingStrategies.checked(json.as_str())),
+            "coping_strategies.description"
+        );
+        let sign = PlanNote {
+            id: ItemId::random(),
+            text: "I stop answering the phone".to_string(),
+        };
+        let json = serde_json::to_string(&sign).expect("json");
+        assert_eq!(field(s::TAKEOVER_SIGNS.checked(sign)), "section");
+        assert_eq!(
+            field(SectionId::TakeoverSigns.checked(json.as_str())),
+            "section"
+        );
+        assert_eq!(
+            field(SectionId::Meetings.checked("{\"id\":\"x\"}")),
+            "item_json"
+        );
+    }
+}
