@@ -23,7 +23,6 @@ pub use docs::guarded_load::LoadLimits;
 pub use docs::kind::DocKind;
 pub use docs::sections::{self, Item, Section, SectionId};
 pub use docs::snapshot::{DocumentSnapshot, JsonExport};
-pub use docs::suggested::SuggestionTarget;
 pub use error::{Error, Invalid, Result};
 pub use formats::{
     ImportEntry, ImportOutcome, ImportReport, MeetingGuideFilter, MeetingGuideImport,

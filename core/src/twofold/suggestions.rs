@@ -9,9 +9,9 @@ use super::{DocSel, Twofold};
 use crate::crypto::KeyId;
 use crate::docs::items;
 use crate::docs::kind::DocKind;
-use crate::docs::sections::{self as s, SectionId};
+use crate::docs::sections::{self as s, Item, Section, SectionId};
 use crate::docs::snapshot::prefix;
-use crate::docs::suggested::{parse, suggestible, SuggestionTarget};
+use crate::docs::suggested::{checked, parse, suggestible};
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
 use crate::model::sharing::{MentorNote, Suggestion, SuggestionStatus};
@@ -103,16 +103,15 @@ impl Twofold {
     }
 
     /// Mentor side: suggests an item for one of the person's sections (`s::COPING_STRATEGIES`
-    /// and a `CopingStrategy`; or a `SectionId` and the item's JSON). It is validated now, and
-    /// again when the person accepts it.
-    pub fn suggest<I>(
+    /// and a `CopingStrategy`). It is validated now, and again when the person accepts it.
+    pub fn suggest<T: Item>(
         &self,
         peer: &KeyId,
-        section: impl SuggestionTarget<I>,
-        item: I,
+        section: Section<T>,
+        item: T,
         message: &str,
     ) -> Result<Suggestion> {
-        let (section, item_json) = section.checked(item)?;
+        let (section, item_json) = checked(section, &item)?;
         optional("message", message, MAX_LONG)?;
         let now = self.now_ms();
         let suggestion = Suggestion {

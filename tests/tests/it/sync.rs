@@ -618,20 +618,19 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
 
     // The mentor only reads the plan, but can suggest.
     let idea = coping("cold water on the face");
-    let json = serde_json::to_string(&idea).expect("json");
     let owner_id = owner.s().device_id();
     mentor
         .s()
         .suggest(
             &owner_id,
-            SectionId::CopingStrategies,
-            &json,
+            s::COPING_STRATEGIES,
+            idea.clone(),
             "worked for me",
         )
         .expect("suggest");
     let bad = mentor
         .s()
-        .suggest(&owner_id, SectionId::CopingStrategies, "{\"id\":\"x\"}", "");
+        .suggest(&owner_id, s::COPING_STRATEGIES, coping(""), "");
     assert!(matches!(bad, Err(Error::Invalid(_))), "{bad:?}");
     settle(&[&mentor, &owner], &relay);
     let open = owner.s().suggestions().expect("suggestions");

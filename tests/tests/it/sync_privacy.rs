@@ -427,12 +427,7 @@ fn plaintext_canaries_in_every_document_kind_never_reach_the_relay() {
     let idea = coping(CANARIES[12]);
     mentor
         .s()
-        .suggest(
-            &owner_id,
-            SectionId::CopingStrategies,
-            &serde_json::to_string(&idea).expect("json"),
-            CANARIES[13],
-        )
+        .suggest(&owner_id, s::COPING_STRATEGIES, idea.clone(), CANARIES[13])
         .expect("suggest");
     settle(&[&mentor, &owner], &relay);
     let open = owner.s().suggestions().expect("suggestions");
