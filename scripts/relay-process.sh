@@ -2,7 +2,8 @@
 # A real twofold-relay process on loopback for the shell scripts that need one
 # (scripts/foreign-tests.sh, android-demo/test-jvm.sh, ios-demo/test-linux.sh). Source it.
 #
-#   relay_start BIN LOG || …   starts BIN on 127.0.0.1:0 with a temporary --data-dir, its stderr
+#   relay_start BIN LOG || …   starts BIN on 127.0.0.1:0 with a temporary --data-dir (rate
+#                              limits lifted for test traffic), its stderr
 #                              to LOG; on success sets relay_url (http://127.0.0.1:PORT); on
 #                              failure returns 1 with relay_error saying why
 #   relay_stop                 SIGTERM (it stops gracefully), SIGKILL after 5 s; removes its
@@ -25,7 +26,11 @@ relay_start() { # relay_start BIN LOG
         return 1
     }
     out=$relay_dir/stdout
-    "$bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" >"$out" 2>>"$log" </dev/null &
+    # Every suite's devices share one loopback address and sync far faster than people do:
+    # the per-address and per-token rate limits are lifted (relay/tests cover the limits).
+    "$bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" \
+        --ip-rate 1000 --ip-burst 10000 --token-rate 1000 --token-burst 10000 \
+        >"$out" 2>>"$log" </dev/null &
     relay_pid=$!
     # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.
     for _ in {1..200}; do # up to 10 s
