@@ -13,6 +13,7 @@
 //! reasons: `docs/adr/0004-sync-engine.md`.
 
 mod apply_control;
+mod applying;
 pub mod control;
 mod engine;
 pub mod mailbox;

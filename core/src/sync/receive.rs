@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use rusqlite::{Connection, Transaction};
 
 use super::apply_control::ControlCommitted;
+use super::applying;
 use crate::crypto::{
     DecodedEnvelope, EnvelopeError, EnvelopeHeader, KeyId, StreamId, VerifiedEnvelope,
     MAX_ENVELOPE_LEN,
@@ -194,16 +195,48 @@ impl Twofold {
         } else {
             RECEIVE_BATCH
         };
+        // Records a process died applying: one at a time, and the one it died on refused.
+        let suspect = applying::suspect(self.db.path(), stream);
         let mut outcomes = Vec::with_capacity(records.len());
         let mut rest = records;
-        while !rest.is_empty() {
-            let take = rest.len().min(most);
+        while let Some(&(position, bytes)) = rest.first() {
+            let suspected = suspect.is_some_and(|(from, to)| (from..=to).contains(&position));
+            if suspected && suspect == Some((position, position)) {
+                outcomes.push(self.refuse_killer(stream, &row, position, bytes)?);
+                rest = &rest[1..];
+                continue;
+            }
+            let take = if suspected { 1 } else { rest.len().min(most) };
             let done = self.receive_in_one_tx(stream, &row, &rest[..take], now_ms)?;
             // At least the first record is always settled, so this ends.
             rest = &rest[done.len().clamp(1, take)..];
             outcomes.extend(done);
         }
         Ok(outcomes)
+    }
+
+    /// Refuses the record a process died applying, with its sender's number used up when
+    /// the envelope is authentic (only its header is read: the payload is what killed it).
+    fn refuse_killer(
+        &self,
+        stream: &StreamId,
+        row: &StreamRow,
+        position: u64,
+        bytes: &[u8],
+    ) -> Result<Received> {
+        tracing::warn!("refusing a record that ended the app while it was applied");
+        let sender = match self.authenticate(row, bytes)? {
+            Authenticity::Authentic(v) => Some((v.header().sender, v.header().seq)),
+            Authenticity::Settled(_) => None,
+        };
+        let refused = Received::Rejected(RejectReason::MalformedPayload);
+        let outcome = self.db.write(|tx| {
+            let current = streams::get(tx, stream)?;
+            let consumed = sender.as_ref().map(|(s, seq)| (s, *seq));
+            settle_in_tx(tx, current.as_ref(), position, refused, consumed)
+        })?;
+        applying::clear(self.db.path());
+        Ok(outcome)
     }
 
     /// Checks and applies a prefix of `records` (at least the first) in one write
@@ -221,6 +254,9 @@ impl Twofold {
             .collect::<Result<Vec<_>>>()?;
         let mut docs = self.docs_write();
         let mut touched = Touched::default();
+        if let (Some(first), Some(last)) = (records.first(), records.last()) {
+            applying::set(self.db.path(), stream, first.0, last.0);
+        }
         let decided = self.db.write(|tx| {
             let mut batch = BatchDecided::default();
             // Read again inside the transaction: another session may have moved it on.
@@ -260,6 +296,7 @@ impl Twofold {
             }
             Ok(batch)
         });
+        applying::clear(self.db.path());
         let decided = match decided {
             Ok(decided) => decided,
             Err(e) => {

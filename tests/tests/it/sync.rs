@@ -537,6 +537,98 @@ fn a_grant_that_does_not_merge_is_refused_and_does_not_stop_sync() {
     );
 }
 
+/// A record the app died applying (an allocation abort cannot be caught) is not applied again
+/// on every start: the marker left beside the database names it, the next sync refuses it
+/// with its sender's number used up, and the sender's next envelope applies.
+#[test]
+fn a_record_the_app_died_applying_is_refused_after_restart() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let mentor_id = pair(&owner, &mentor, &relay);
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Read, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor], &relay);
+    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+    let fatal = coping("the edit the app died on");
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, fatal.clone())
+        .expect("put");
+    assert_eq!(owner.exchange(&relay, Faults::NONE, 1).sent, 1);
+    let stream = mentor
+        .s()
+        .sync()
+        .follows()
+        .expect("follows")
+        .into_iter()
+        .find(|f| relay.records(&f.stream).len() as u64 > f.after)
+        .expect("the plan's stream, one record ahead");
+    let position = stream.after + 1;
+    // What the mentor's process left when it died applying that record (format:
+    // core/src/sync/applying.rs).
+    let marker = {
+        let mut name = mentor.path.clone().into_os_string();
+        name.push(".applying");
+        std::path::PathBuf::from(name)
+    };
+    let bytes = [
+        &stream.stream.0[..],
+        &position.to_le_bytes(),
+        &position.to_le_bytes(),
+    ]
+    .concat();
+    std::fs::write(&marker, bytes).expect("marker");
+
+    let report = mentor.exchange(&relay, Faults::NONE, 2);
+    assert_eq!(
+        report.rejected,
+        vec![(RejectReason::MalformedPayload, 1)],
+        "{report:?}"
+    );
+    assert!(
+        !marker.exists(),
+        "the marker is gone once the record is settled"
+    );
+    assert!(mentor
+        .s()
+        .shared_get(&plan, s::COPING_STRATEGIES, &fatal.id)
+        .is_err());
+    // The owner's next envelope is applied, not held back as a gap behind the refused one.
+    // (Its change builds on the refused one, so Automerge keeps it until that arrives: only
+    // a new snapshot, at the next epoch, repairs the copy.)
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("the next edit"))
+        .expect("put");
+    assert_eq!(owner.exchange(&relay, Faults::NONE, 3).sent, 1);
+    let after = mentor.exchange(&relay, Faults::NONE, 4);
+    assert_eq!((after.applied, after.waiting), (1, 0), "{after:?}");
+
+    // A marker naming a whole batch (the process died somewhere in it) only makes the next
+    // start apply those records one at a time, each under its own marker.
+    for text in ["one", "two"] {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(text))
+            .expect("put");
+        assert_eq!(owner.exchange(&relay, Faults::NONE, 5).sent, 1);
+    }
+    let from = position + 2;
+    let bytes = [
+        &stream.stream.0[..],
+        &from.to_le_bytes(),
+        &(from + 1).to_le_bytes(),
+    ]
+    .concat();
+    std::fs::write(&marker, bytes).expect("marker");
+    let batch = mentor.exchange(&relay, Faults::NONE, 6);
+    assert_eq!((batch.applied, batch.rejected_total()), (2, 0), "{batch:?}");
+    assert!(!marker.exists());
+}
+
 #[test]
 fn expired_consent_acts_as_revoked() {
     let relay = MemRelay::default();
