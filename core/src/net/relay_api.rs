@@ -46,13 +46,20 @@ pub(crate) fn token_text(token: &CapabilityToken) -> String {
 }
 
 impl RelayApi {
-    /// `base` is the relay's address as the invite carries it (`https://…`, or `http://` on
-    /// loopback for tests and the walkthrough).
+    /// `base` is the relay's address as the invite carries it: `https://…`, or `http://` only
+    /// to this device's own loopback (tests, the walkthrough, a relay reached through
+    /// `adb reverse`). The envelopes are end-to-end encrypted either way, but plain HTTP
+    /// would show everyone on the network the capability tokens and who syncs when.
     pub fn new(base: &str, timeout: Duration) -> Result<RelayApi> {
         let invalid = |reason: &str| Error::invalid("relay", reason);
         let mut base = Url::parse(base).map_err(|_| invalid("is not a URL"))?;
         if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
             return Err(invalid("must be an http or https URL"));
+        }
+        if base.scheme() == "http" && !is_loopback(&base) {
+            return Err(invalid(
+                "must be https (plain http only to this device's loopback)",
+            ));
         }
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
@@ -203,6 +210,17 @@ impl RelayTransport for RelayApi {
     }
 }
 
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// A stream its owner has not pushed to yet, or a mailbox nobody has posted to, is unknown
 /// to the relay (which answers a wrong token the same way, on purpose): nothing to read.
 fn nothing_yet(problem: NetProblem) -> Result<Page, NetProblem> {
@@ -304,4 +322,35 @@ async fn page(res: Response, after: u64, max_len: usize) -> Result<Page, NetProb
         records: decode_page(&body, after, max_len)?,
         head,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_reaches_only_this_devices_loopback() {
+        let t = Duration::from_secs(1);
+        for ok in [
+            "https://relay.example",
+            "https://relay.example/twofold",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+            "http://localhost:8080",
+        ] {
+            assert!(RelayApi::new(ok, t).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://relay.example",
+            "http://10.0.2.2:8080",
+            "http://192.168.1.20:8080",
+            "ftp://relay.example",
+            "not a url",
+        ] {
+            match RelayApi::new(bad, t) {
+                Err(Error::Invalid(inv)) => assert_eq!(inv.field, "relay", "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
 }

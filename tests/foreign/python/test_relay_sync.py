@@ -363,7 +363,8 @@ async def test_an_unreachable_relay_is_an_offline_report_not_an_exception(tmp_pa
 
 async def test_a_malformed_relay_url_is_invalid_input_naming_relay(tmp_path):
     store = await device(tmp_path, "Sam")
-    for bad in ["not a url", "", "ftp://relay.example", "relay.example:443", "http://"]:
+    for bad in ["not a url", "", "ftp://relay.example", "relay.example:443", "http://",
+                "http://relay.example"]:
         with pytest.raises(TwofoldError.InvalidInput) as e:
             store.sync_session(bad)
         assert e.value.field == "relay", bad
