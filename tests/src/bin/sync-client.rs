@@ -4,7 +4,10 @@
 //!
 //! `sync-client PATH KEY_HEX RELAY_URL edits N` — N plan edits, each followed by a sync;
 //! prints `edit i` after each write and `synced i` after each sync.
-//! `sync-client PATH KEY_HEX RELAY_URL sync` — one sync; prints the report's counts.
+//! `sync-client PATH KEY_HEX RELAY_URL sync [PAGE [PAUSE_MS]]` — one sync; prints `read N`
+//! each time a page of records has been applied (PAGE records a read, default the client's),
+//! and then holds the process still for PAUSE_MS, so a kill lands between pages; then the
+//! report's counts.
 #![allow(clippy::print_stdout)]
 
 use std::io::Write;
@@ -30,7 +33,17 @@ fn main() -> Result<()> {
         .and_then(|k| k.try_into().ok())
         .ok_or_else(|| Error::invalid("key", "must be 64 hex digits"))?;
     let store = Arc::new(Twofold::open(path, &key)?);
-    let client = SyncClient::new(store.clone(), relay, NetOptions::default())?;
+    let mut options = NetOptions::default();
+    let mut pause = std::time::Duration::ZERO;
+    if mode == "sync" {
+        if let Some(page) = args.get(5).and_then(|n| n.parse().ok()) {
+            options.page_limit = page;
+        }
+        if let Some(ms) = args.get(6).and_then(|n| n.parse().ok()) {
+            pause = std::time::Duration::from_millis(ms);
+        }
+    }
+    let client = SyncClient::new(store.clone(), relay, options)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -60,7 +73,26 @@ fn main() -> Result<()> {
             }
         }
         "sync" => {
+            drop(out);
+            let mut status = client.watch_status();
+            // Applied pages, as they commit: the kill test stops the process between them.
+            runtime.spawn(async move {
+                let mut seen = 0;
+                while status.changed().await.is_ok() {
+                    let read = match *status.borrow_and_update() {
+                        SyncStatus::Syncing { progress } => progress.received,
+                        _ => continue,
+                    };
+                    if read > seen {
+                        seen = read;
+                        println!("read {read}");
+                        // Blocks the one runtime thread on purpose: the sync stops here.
+                        std::thread::sleep(pause);
+                    }
+                }
+            });
             let report = runtime.block_on(client.sync_now())?;
+            let mut out = std::io::stdout().lock();
             writeln!(
                 out,
                 "received {} applied {} duplicates {} interrupted {}",
