@@ -263,19 +263,20 @@ impl SyncClient {
             {
                 return Ok(Err(p));
             }
-            // A cursor past what the connection delivered means HTTP read ahead of it:
-            // follow again from there rather than receive it all twice.
-            let stale = followed.streams.get(&id).is_some_and(|at| f.after > *at);
-            if stale {
-                commands.push(FollowCommand::Unstream(f.stream));
-            }
-            if stale || !followed.streams.contains_key(&id) {
-                followed.streams.insert(id, f.after);
-                commands.push(FollowCommand::Stream {
-                    stream: f.stream,
-                    token: f.read_token,
-                    after: f.after,
-                });
+            match followed.streams.get_mut(&id) {
+                // A cursor past what the connection delivered (HTTP read ahead of it, or this
+                // device's own envelope was stored right after it): the frames up to it are
+                // skipped as they arrive. Following again would cost the relay a follow on
+                // every push.
+                Some(at) => *at = (*at).max(f.after),
+                None => {
+                    followed.streams.insert(id, f.after);
+                    commands.push(FollowCommand::Stream {
+                        stream: f.stream,
+                        token: f.read_token,
+                        after: f.after,
+                    });
+                }
             }
         }
         let wanted: HashMap<[u8; 16], u64> = mailboxes
