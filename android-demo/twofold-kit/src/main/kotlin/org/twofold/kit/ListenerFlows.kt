@@ -27,8 +27,14 @@ internal fun <T> listenerFlow(
 ): Flow<T> = callbackFlow {
     // Values arrive on one of the core's threads; trySend is thread-safe and, with a
     // conflated buffer, never fails while the flow is open.
-    val handle = translating { subscribe { value -> trySend(value) } }
+    // Counted before subscribing: the first value may arrive before `subscribe` returns.
     open.incrementAndGet()
+    val handle = try {
+        translating { subscribe { value -> trySend(value) } }
+    } catch (e: Throwable) {
+        open.decrementAndGet()
+        throw e
+    }
     awaitClose {
         handle.cancel()
         handle.close() // releases the native object
