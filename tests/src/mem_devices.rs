@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use tempfile::TempDir;
 use twofold_core::{
-    Clock, CopingStrategy, Domain, ItemId, KeyId, OpenOptions, PeerStatus, SyncClient, SyncReport,
-    Twofold,
+    Access, Clock, CopingStrategy, DocKind, Domain, ItemId, KeyId, OpenOptions, PeerStatus,
+    SyncClient, SyncReport, Twofold,
 };
 
 use crate::keys::random_key;
@@ -167,6 +167,23 @@ pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &MemRelay) -> KeyId {
     assert_eq!(seen.status, PeerStatus::Paired);
     assert_eq!(seen.display_name, owner.s().display_name().expect("name"));
     request.id
+}
+
+/// A relay, an owner and a mentor, paired, with the owner's plan shared with the mentor at
+/// `access` and synced: the start of most engine tests. Returns the mentor's id on the
+/// owner's side and the plan's document id.
+pub fn plan_shared(access: Access) -> (MemRelay, MemDevice, MemDevice, KeyId, String) {
+    let relay = MemRelay::default();
+    let owner = MemDevice::new("Sam");
+    let mentor = MemDevice::new("Alex");
+    let mentor_id = pair(&owner, &mentor, &relay);
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, access, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor], &relay);
+    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+    (relay, owner, mentor, mentor_id, plan)
 }
 
 pub fn heads(d: &MemDevice, doc_id: &str) -> Vec<String> {

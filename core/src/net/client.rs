@@ -343,27 +343,22 @@ impl SyncClient {
         .await
     }
 
+    /// Applies pairing messages of one mailbox, in one blocking call.
     pub(super) async fn receive_mailbox(
         &self,
         mailbox: [u8; 16],
         records: Vec<Record>,
     ) -> Result<Vec<Received>> {
-        self.apply(records, move |s, r| {
-            s.sync().receive_mailbox(&mailbox, r.position, &r.bytes)
-        })
-        .await
-    }
-
-    async fn apply(
-        &self,
-        records: Vec<Record>,
-        one: impl Fn(&Twofold, &Record) -> Result<Received> + Send + 'static,
-    ) -> Result<Vec<Received>> {
         if records.is_empty() {
             return Ok(Vec::new());
         }
-        self.engine(move |s| records.iter().map(|r| one(s, r)).collect())
-            .await
+        self.engine(move |s| {
+            records
+                .iter()
+                .map(|r| s.sync().receive_mailbox(&mailbox, r.position, &r.bytes))
+                .collect()
+        })
+        .await
     }
 
     /// Creates the stream on the relay with its token hashes, once per process (the relay

@@ -10,7 +10,9 @@ use twofold_core::{
     Access, Author, Day, DocKind, Domain, Error, ItemId, NewCheckIn, Received, RejectReason,
     SectionId,
 };
-use twofold_tests::mem_devices::{contains, coping, heads, pair, settle, MemDevice as Device};
+use twofold_tests::mem_devices::{
+    contains, coping, heads, pair, plan_shared, settle, MemDevice as Device,
+};
 use twofold_tests::net_devices::now_ms as now;
 use twofold_tests::relay_sim::{Faults, MemRelay};
 
@@ -233,16 +235,7 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
 /// reads still converges — the same live loop as over a real relay's WebSocket.
 #[test]
 fn live_sync_over_a_faulty_simulated_wire_delivers_both_ways() {
-    let relay = MemRelay::default();
-    let owner = Device::new("Sam");
-    let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &relay);
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Write, "live", None)
-        .expect("share");
-    settle(&[&owner, &mentor], &relay);
-    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+    let (relay, owner, mentor, _, plan) = plan_shared(Access::Write);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -299,16 +292,7 @@ fn live_sync_over_a_faulty_simulated_wire_delivers_both_ways() {
 /// duplicate.
 #[test]
 fn a_device_does_not_read_back_what_it_just_sent() {
-    let relay = MemRelay::default();
-    let owner = Device::new("Sam");
-    let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &relay);
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
-        .expect("share");
-    settle(&[&owner, &mentor], &relay);
-    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+    let (relay, owner, mentor, _, plan) = plan_shared(Access::Write);
 
     for text in ["one", "two", "three"] {
         owner
@@ -542,16 +526,7 @@ fn a_grant_that_does_not_merge_is_refused_and_does_not_stop_sync() {
 /// with its sender's number used up, and the sender's next envelope applies.
 #[test]
 fn a_record_the_app_died_applying_is_refused_after_restart() {
-    let relay = MemRelay::default();
-    let owner = Device::new("Sam");
-    let mentor = Device::new("Alex");
-    let mentor_id = pair(&owner, &mentor, &relay);
-    owner
-        .s()
-        .share(DocKind::Plan, &mentor_id, Access::Read, "support", None)
-        .expect("share");
-    settle(&[&owner, &mentor], &relay);
-    let plan = owner.s().doc_id(DocKind::Plan).expect("id");
+    let (relay, owner, mentor, _, plan) = plan_shared(Access::Read);
     let fatal = coping("the edit the app died on");
     owner
         .s()
