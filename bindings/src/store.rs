@@ -30,6 +30,9 @@ pub struct StoreOptions {
     /// The most an imported Automerge document may inflate to, in bytes.
     #[uniffi(default = 67108864)]
     pub import_max_inflated_bytes: u64,
+    /// The most rows (operations and changes) imported Automerge bytes may decode to.
+    #[uniffi(default = 1048576)]
+    pub import_max_rows: u64,
 }
 
 impl Default for StoreOptions {
@@ -39,6 +42,7 @@ impl Default for StoreOptions {
             compact_after_chunks: convert::count::from_core(core.compact_after_chunks),
             import_max_bytes: convert::count::from_core(core.import_limits.max_bytes),
             import_max_inflated_bytes: core.import_limits.max_inflated,
+            import_max_rows: core.import_limits.max_rows,
         }
     }
 }
@@ -55,6 +59,7 @@ impl ToCore for StoreOptions {
             import_limits: LoadLimits {
                 max_bytes: convert::count::to_core(self.import_max_bytes, at, "import_max_bytes")?,
                 max_inflated: self.import_max_inflated_bytes,
+                max_rows: self.import_max_rows,
             },
             ..OpenOptions::default()
         })

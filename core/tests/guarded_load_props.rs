@@ -102,6 +102,7 @@ fn limits() -> LoadLimits {
     LoadLimits {
         max_bytes: 1 << 20,
         max_inflated: 8 << 20,
+        ..LoadLimits::default()
     }
 }
 

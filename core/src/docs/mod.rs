@@ -3,11 +3,13 @@
 //! document from different devices merge, typed reads and writes that touch only what
 //! changed, whole-document snapshots for export, and the guarded loader for untrusted bytes.
 
+mod column_rows;
 pub mod conflicts;
 pub mod genesis;
 pub mod guarded_load;
 pub mod items;
 pub mod kind;
+mod leb_reader;
 pub mod sections;
 pub mod snapshot;
 pub mod suggested;

@@ -359,6 +359,38 @@ async def test_async_calls_run_concurrently(db_path, key):
     store.close()
 
 
+def _run_length_bomb() -> bytes:
+    """A 45-byte Automerge document (valid checksum) whose change-actor column is one run of
+    2^40 rows: Automerge alone asks for gigabytes and aborts the process."""
+    import hashlib
+
+    def uleb(v: int) -> bytes:
+        out = bytearray()
+        while True:
+            b, v = v & 0x7F, v >> 7
+            if v == 0:
+                return bytes(out + bytes([b]))
+            out.append(b | 0x80)
+
+    column = uleb(1 << 40) + b"\x00"  # a positive RLE count (its top bit clear), then actor 0
+    body = b"\x01\x10" + b"\x07" * 16 + b"\x00\x01" + b"\x01" + uleb(len(column)) + b"\x00" + column
+    hashed = b"\x00" + uleb(len(body)) + body
+    return b"\x85\x6f\x4a\x83" + hashlib.sha256(hashed).digest()[:4] + hashed
+
+
+async def test_a_run_length_bomb_is_refused_and_the_store_goes_on(db_path, key):
+    store = await TwofoldStore.open(db_path, key)
+    await store.record_check_in(check_in("2026-03-03", 7))
+    bomb = _run_length_bomb()
+    assert len(bomb) < 64
+    with pytest.raises(TwofoldError.ImportRefused):
+        await store.import_bytes(DocumentKind.JOURNAL, bomb)
+    assert len(store.list_check_ins()) == 1
+    await store.record_check_in(check_in("2026-03-04", 6))
+    assert len(store.list_check_ins()) == 2
+    store.close()
+
+
 async def test_close_and_reopen_with_everything_still_there(db_path, key):
     store = await TwofoldStore.open(db_path, key)
     ids = await put_full_plan(store)
