@@ -186,6 +186,12 @@ fn full_meeting(mid: &str) -> Meeting {
         cost: "free".into(),
         reminder_offsets_minutes: vec![15, 60],
         source_slug: Some("smart-tue".into()),
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: "Bring the workbook".into(),
     }
 }
