@@ -209,7 +209,7 @@ pub fn search(index: &[Indexed], q: &FinderQuery) -> Result<Vec<FoundMeeting>> {
     let mut hits: Vec<(Option<f64>, DateTime<Utc>, &Indexed, bool)> = Vec::new();
     for e in index {
         let l = &e.listing;
-        if !q.regions.is_empty() && !q.regions.iter().any(|r| *r == e.region) {
+        if !q.regions.is_empty() && !q.regions.contains(&e.region) {
             continue;
         }
         if !l.still_meets()
