@@ -161,6 +161,8 @@ fn accuracy(json: &[u8], zone: &str) -> (usize, usize, Vec<String>) {
     (ok, total, failures)
 }
 
+// The share is the measurement the issue asks for: printed for the record (`--nocapture`).
+#[allow(clippy::print_stdout)]
 #[test]
 fn feeds_as_published_import_at_least_99_percent_correctly() {
     let (ok_q, total_q, fail_q) = accuracy(QUIRKS.as_bytes(), "America/New_York");

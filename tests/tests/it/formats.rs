@@ -101,7 +101,10 @@ fn a_meeting_guide_feed_is_imported_with_a_report_per_entry() {
     );
     assert_eq!(online.format, MeetingFormat::Online);
     assert_eq!(online.time_zone, "America/Chicago", "the default zone");
-    assert_eq!(online.conference_url_notes.as_deref(), Some("Password 1234"));
+    assert_eq!(
+        online.conference_url_notes.as_deref(),
+        Some("Password 1234")
+    );
     assert_eq!(online.conference_phone.as_deref(), Some("+1 312 555 0100"));
 }
 
