@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn a_meeting_written_before_the_finder_fields_still_loads() {
         let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &meeting()).expect("write");
+        autosurgeon::reconcile(&mut doc, meeting()).expect("write");
         for key in [
             "attendance_option",
             "latitude",
