@@ -86,6 +86,11 @@ impl From<twofold_core::Error> for TwofoldError {
             E::ImportRefused { reason } => TwofoldError::ImportRefused {
                 reason: reason.clone(),
             },
+            // Nothing was written, as with a refused import: the person removes a saved region
+            // or saves a smaller one.
+            E::FinderFull { .. } => TwofoldError::ImportRefused {
+                reason: e.to_string(),
+            },
             E::Closed => TwofoldError::Closed,
             // The document's kind (`plan`, `schedule`…), never its content.
             E::ReadOnly { document } => TwofoldError::NotAllowed {

@@ -1,7 +1,7 @@
 //! Twofold's FFI surface: a thin uniffi façade over `twofold-core` for the Kotlin, Swift and
 //! Python apps and tests. It holds no logic of its own — it converts types and forwards.
 //!
-//! - [`TwofoldStore`] (`store`, `sections`, `schedule`, `insights`): the one object foreign
+//! - [`TwofoldStore`] (`store`, `sections`, `schedule`, `finder`, `insights`): the one object foreign
 //!   code holds; open it with a path and the app's 32-byte key.
 //! - Sharing, on the same object: `pairing` (invites, approval), `sharing` (consent, the
 //!   disclosure log), `shared_docs` (what others shared, who wrote what), `suggestions`
@@ -20,6 +20,7 @@
 
 mod convert;
 pub mod error;
+pub mod finder;
 pub mod insights;
 pub mod listeners;
 pub mod model;
@@ -38,6 +39,7 @@ pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
 pub use model::contacts::*;
 pub use model::documents::*;
+pub use model::finder::*;
 pub use model::formats::*;
 pub use model::home::*;
 pub use model::insights::*;

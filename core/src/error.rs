@@ -36,6 +36,11 @@ pub enum Error {
     #[error("import refused: {reason}")]
     ImportRefused { reason: String },
 
+    /// Saving a meeting list for the finder would pass a bound (`limit` names it); nothing
+    /// was written.
+    #[error("the finder's saved meeting lists would pass {limit}")]
+    FinderFull { limit: &'static str },
+
     #[error("the store is closed")]
     Closed,
 

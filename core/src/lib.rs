@@ -8,6 +8,7 @@
 pub mod crypto;
 pub mod docs;
 pub mod error;
+pub mod finder;
 pub mod formats;
 pub mod insights;
 pub mod model;
@@ -24,6 +25,7 @@ pub use docs::kind::DocKind;
 pub use docs::sections::{self, Item, Section, SectionId};
 pub use docs::snapshot::{DocumentSnapshot, JsonExport};
 pub use error::{Error, Invalid, Result};
+pub use finder::{FinderJoin, FinderQuery, FinderWhen, FoundMeeting, Near};
 pub use formats::{
     ImportEntry, ImportOutcome, ImportReport, MeetingGuideFilter, MeetingGuideImport,
 };
@@ -48,6 +50,7 @@ pub use net::{
 };
 pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
 pub use store::database::KEY_LEN;
+pub use store::finder_regions::RegionFeed;
 pub use sync::{
     Access, Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope, Received, RejectReason,
     SyncEngine,

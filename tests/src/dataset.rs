@@ -253,6 +253,12 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
         cost: "free".into(),
         reminder_offsets_minutes: vec![60],
         source_slug: None,
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: String::new(),
     };
     store.put(s::MEETINGS, meeting.clone())?;

@@ -1,6 +1,7 @@
 //! Shared pieces of the cross-crate tests, the walkthrough and the benchmarks.
 
 pub mod dataset;
+pub mod feeds;
 pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;

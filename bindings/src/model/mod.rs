@@ -9,6 +9,7 @@
 
 pub mod contacts;
 pub mod documents;
+pub mod finder;
 pub mod formats;
 pub mod home;
 pub mod insights;

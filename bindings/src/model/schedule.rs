@@ -12,8 +12,8 @@ use twofold_core::{Day, ItemId, LocalDateTime};
 use crate::convert::mirror_record;
 
 pub use tc::{
-    AttendanceCount, AttendanceStatus, CountPeriod, MeetingFormat, MeetingKind, Occurrence,
-    ReminderCode,
+    AttendanceCount, AttendanceOption, AttendanceStatus, CountPeriod, MeetingFormat, MeetingKind,
+    Occurrence, ReminderCode,
 };
 
 #[uniffi::remote(Enum)]
@@ -34,6 +34,15 @@ pub enum MeetingFormat {
     Online,
     Phone,
     Hybrid,
+}
+
+/// How a listed meeting is attended, as its listing says; `Inactive`: not meeting for now.
+#[uniffi::remote(Enum)]
+pub enum AttendanceOption {
+    InPerson,
+    Hybrid,
+    Online,
+    Inactive,
 }
 
 #[uniffi::remote(Enum)]
@@ -74,6 +83,16 @@ mirror_record! {
         /// The Meeting Guide feed slug this came from; `None` when entered by hand.
         #[uniffi(default)] source_slug: Option<String> => plain,
         #[uniffi(default)] notes: String => plain,
+        /// What the listing says about attending; an `Inactive` meeting has no occurrences.
+        #[uniffi(default)] attendance_option: Option<AttendanceOption> => plain,
+        /// Where it meets (WGS 84 degrees): both or neither.
+        #[uniffi(default)] latitude: Option<f64> => plain,
+        #[uniffi(default)] longitude: Option<f64> => plain,
+        /// The listing's region, most general first, joined with ` > `.
+        #[uniffi(default)] region: Option<String> => plain,
+        #[uniffi(default)] conference_url_notes: Option<String> => plain,
+        /// A passcode or meeting id to key in after dialling `conference_phone`.
+        #[uniffi(default)] conference_phone_notes: Option<String> => plain,
     }
 }
 

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
 use crate::model::schedule::{Meeting, MeetingFormat, MeetingKind};
 use crate::model::time::LocalDateTime;
-use crate::model::validate::Validate;
+use crate::model::validate::{self, Validate};
 use crate::schedule::overrides::{override_id, replaced_occurrence};
 use crate::schedule::recurrence::wall_clock_starts;
 use crate::schedule::zone;
@@ -153,6 +153,9 @@ fn event_body(out: &mut String, m: &Meeting, stamp: &str) {
     }
     if !m.notes.is_empty() {
         push(out, &format!("DESCRIPTION:{}", escape(&m.notes)));
+    }
+    if let (Some(lat), Some(lon)) = (m.latitude, m.longitude) {
+        push(out, &format!("GEO:{lat};{lon}"));
     }
     if let Some(url) = &m.conference_url {
         push(
@@ -577,6 +580,19 @@ fn to_meeting(
             _ => MeetingFormat::InPerson,
         });
     let source = x("X-TWOFOLD-SOURCE");
+    let geo = e.first("GEO").and_then(|p| {
+        let (lat, lon) = p.raw.trim().split_once(';')?;
+        let point = (
+            lat.trim().parse::<f64>().ok()?,
+            lon.trim().parse::<f64>().ok()?,
+        );
+        validate::coordinates(Some(point.0), Some(point.1))
+            .ok()
+            .map(|_| point)
+    });
+    if e.first("GEO").is_some() && geo.is_none() {
+        dropped.push("geo: not a latitude;longitude pair".into());
+    }
     Ok(Meeting {
         id,
         name,
@@ -601,6 +617,12 @@ fn to_meeting(
         cost: x("X-TWOFOLD-COST"),
         reminder_offsets_minutes: reminders,
         source_slug: (!source.is_empty()).then_some(source),
+        attendance_option: None,
+        latitude: geo.map(|g| g.0),
+        longitude: geo.map(|g| g.1),
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: x("DESCRIPTION"),
     })
 }

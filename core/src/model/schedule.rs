@@ -34,6 +34,17 @@ pub enum MeetingFormat {
     Hybrid,
 }
 
+/// How a listed meeting is attended, as its listing says (TSML's `attendance_option`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceOption {
+    InPerson,
+    Hybrid,
+    Online,
+    /// The listing is kept but the group does not meet for now.
+    Inactive,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 #[serde(rename_all = "snake_case")]
 pub enum AttendanceStatus {
@@ -71,6 +82,38 @@ pub struct Meeting {
     /// The Meeting Guide feed slug this came from; `None` when entered by hand.
     pub source_slug: Option<String>,
     pub notes: String,
+    // The fields below came with the finder (issue 23). Documents written before them have
+    // no such keys: `missing` reads those as `None`, so old schedules still load.
+    /// What the listing says about attending; `None` when entered by hand.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub attendance_option: Option<AttendanceOption>,
+    /// Where it meets (WGS 84 degrees), when the listing says.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub longitude: Option<f64>,
+    /// The listing's region, most general first, joined with ` > ` (`Chicago > Wicker Park`).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub region: Option<String>,
+    /// How to use the conference link (a passcode, say).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub conference_url_notes: Option<String>,
+    /// How to use the dial-in (a meeting id and passcode to key in).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub conference_phone_notes: Option<String>,
+}
+
+impl Meeting {
+    /// Whether the group meets at all for now: a listing marked inactive does not.
+    pub fn still_meets(&self) -> bool {
+        self.attendance_option != Some(AttendanceOption::Inactive)
+    }
 }
 
 /// What happened at one occurrence of a meeting.
@@ -147,7 +190,17 @@ impl Validate for Meeting {
             validate::url("conference_url", url)?;
         }
         if let Some(phone) = &self.conference_phone {
-            validate::phone("conference_phone", phone)?;
+            validate::dial_string("conference_phone", phone)?;
+        }
+        validate::coordinates(self.latitude, self.longitude)?;
+        if let Some(region) = &self.region {
+            optional("region", region, MAX_SHORT)?;
+        }
+        if let Some(notes) = &self.conference_url_notes {
+            optional("conference_url_notes", notes, MAX_LONG)?;
+        }
+        if let Some(notes) = &self.conference_phone_notes {
+            optional("conference_phone_notes", notes, MAX_LONG)?;
         }
         let zone = parse_zone("time_zone", &self.time_zone)?;
         if zone.from_local_datetime(&self.start.0).earliest().is_none() {
@@ -207,5 +260,83 @@ impl Validate for Attendance {
         }
         optional("note", &self.note, MAX_LONG)?;
         optional("mentor_note", &self.mentor_note, MAX_LONG)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::{transaction::Transactable, AutoCommit, ROOT};
+
+    fn meeting() -> Meeting {
+        Meeting {
+            id: ItemId::from_trusted("m1".into()),
+            name: "Tuesday group".into(),
+            kind: MeetingKind::TwelveStep,
+            format: MeetingFormat::Hybrid,
+            address: "1 Main St".into(),
+            location_notes: String::new(),
+            conference_url: None,
+            conference_phone: Some("+16465588656,,123456789#,,,,,,0#,,555#".into()),
+            start: LocalDateTime::parse("start", "2024-06-04T19:00").expect("time"),
+            time_zone: "America/Chicago".into(),
+            duration_minutes: 60,
+            rrule: Some("FREQ=WEEKLY;BYDAY=TU".into()),
+            exdates: Vec::new(),
+            type_codes: vec!["DD".into()],
+            accessibility: String::new(),
+            language: String::new(),
+            cost: String::new(),
+            reminder_offsets_minutes: Vec::new(),
+            source_slug: Some("tue".into()),
+            notes: String::new(),
+            attendance_option: Some(AttendanceOption::Hybrid),
+            latitude: Some(41.9),
+            longitude: Some(-87.6),
+            region: Some("Chicago".into()),
+            conference_url_notes: None,
+            conference_phone_notes: Some("passcode 555".into()),
+        }
+    }
+
+    #[test]
+    fn a_meeting_written_before_the_finder_fields_still_loads() {
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, meeting()).expect("write");
+        for key in [
+            "attendance_option",
+            "latitude",
+            "longitude",
+            "region",
+            "conference_url_notes",
+            "conference_phone_notes",
+        ] {
+            doc.delete(ROOT, key).expect("delete");
+        }
+        let old: Meeting = autosurgeon::hydrate(&doc).expect("old shape loads");
+        assert_eq!(old.attendance_option, None);
+        assert_eq!((old.latitude, old.longitude), (None, None));
+        assert!(old.still_meets());
+        old.validate().expect("valid");
+        // And the JSON export of an old meeting reads back the same way.
+        let mut json = serde_json::to_value(&old).expect("json");
+        let obj = json.as_object_mut().expect("object");
+        obj.remove("latitude");
+        obj.remove("attendance_option");
+        let back: Meeting = serde_json::from_value(json).expect("old JSON loads");
+        assert_eq!(back, old);
+    }
+
+    #[test]
+    fn one_tap_dial_strings_are_valid_and_coordinates_come_in_pairs() {
+        let mut m = meeting();
+        m.validate().expect("one-tap dial string accepted");
+        m.conference_phone = Some("+1 312 555 0100,,123#x".into());
+        assert!(m.validate().is_err());
+        let mut m = meeting();
+        m.longitude = None;
+        assert!(m.validate().is_err());
+        m.longitude = Some(f64::NAN);
+        assert!(m.validate().is_err());
     }
 }

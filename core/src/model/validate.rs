@@ -67,6 +67,43 @@ pub fn phone(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A number to dial, optionally a one-tap dial string: the number, then `,` pauses and the
+/// digits, `*` and `#` of a meeting id and passcode (`+16465588656,,123456789#,,,,,,0#`), as
+/// the Meeting Guide spec's `conference_phone` allows. Phones dial these as they are.
+pub fn dial_string(field: &str, value: &str) -> Result<()> {
+    required(field, value, 100)?;
+    let (number, keys) = value.split_once([',', ';']).unwrap_or((value, ""));
+    phone(field, number)?;
+    if !keys
+        .chars()
+        .all(|c| c.is_ascii_digit() || ",;#* ".contains(c))
+    {
+        return Err(Error::invalid(
+            field,
+            "is not a phone number with dial codes",
+        ));
+    }
+    Ok(())
+}
+
+/// Latitude and longitude: both or neither, within their ranges.
+pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Result<()> {
+    match (latitude, longitude) {
+        (None, None) => Ok(()),
+        (Some(lat), Some(lon)) => {
+            if !(-90.0..=90.0).contains(&lat) {
+                return Err(Error::invalid("latitude", "must be between -90 and 90"));
+            }
+            if !(-180.0..=180.0).contains(&lon) {
+                return Err(Error::invalid("longitude", "must be between -180 and 180"));
+            }
+            Ok(())
+        }
+        (Some(_), None) => Err(Error::invalid("longitude", "is missing beside latitude")),
+        (None, Some(_)) => Err(Error::invalid("latitude", "is missing beside longitude")),
+    }
+}
+
 pub fn email(field: &str, value: &str) -> Result<()> {
     required(field, value, 254)?;
     let mut parts = value.splitn(2, '@');

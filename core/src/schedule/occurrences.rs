@@ -82,6 +82,9 @@ pub fn between(
 ) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for meeting in meetings {
+        if !meeting.still_meets() {
+            continue;
+        }
         let starts = match starts_between(meeting, from, to, MAX_PER_QUERY) {
             Ok(s) => s,
             Err(e) => {

@@ -94,8 +94,53 @@ pub fn wall_clock_starts(
         floating_rule(rule, zone)?
     );
     let set = parse_rrule_set("rrule", &text)?;
-    let found = set.after(floating(from)).before(floating(to)).all(cap);
-    Ok(found.dates.iter().map(|d| d.naive_utc()).collect())
+    let mut found: Vec<NaiveDateTime> = set
+        .clone()
+        .after(floating(from))
+        .before(floating(to))
+        .all(cap)
+        .dates
+        .iter()
+        .map(|d| d.naive_utc())
+        .collect();
+    if rule_skips_start(&set, start) {
+        // RFC 5545 §3.8.5.3: "The DTSTART property value always counts as the first
+        // occurrence", also when the rule would not produce it (the 30th with
+        // BYMONTHDAY=-1) — calendars that import the export show it, so the app does too.
+        // Under COUNT it uses up one of the count: the rule's last one is dropped.
+        if let Some(count) = count_of(rule) {
+            let limit = u16::try_from(count).unwrap_or(u16::MAX);
+            if let Some(last) = set
+                .all(limit)
+                .dates
+                .get(usize::from(limit).saturating_sub(1))
+            {
+                let last = last.naive_utc();
+                found.retain(|d| *d != last);
+            }
+        }
+        if start >= from && start <= to {
+            found.insert(0, start);
+            found.truncate(usize::from(cap));
+        }
+    }
+    Ok(found)
+}
+
+/// Whether the rule's own first occurrence is not DTSTART.
+fn rule_skips_start(set: &rrule::RRuleSet, start: NaiveDateTime) -> bool {
+    set.clone().all(1).dates.first().map(|d| d.naive_utc()) != Some(start)
+}
+
+/// The rule's COUNT, when it has one.
+fn count_of(rule: &str) -> Option<u32> {
+    rule.split(';').find_map(|part| {
+        let (key, value) = part.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("COUNT")
+            .then(|| value.trim().parse().ok())
+            .flatten()
+    })
 }
 
 /// The occurrences of `meeting` that start in `[from, to)`, exception dates removed.

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_settings.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_access_checks.sql"),
+    include_str!("migrations/0005_finder_regions.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,9 +1,11 @@
 //! SQLite (SQLCipher) storage: the encrypted database file, its migrations, the chunks that
 //! make up each Automerge document, device-local settings, and the sync engine's local state
-//! (identity, peers, streams, outbox, consent records). None of the latter is ever synced.
+//! (identity, peers, streams, outbox, consent records) and the meeting lists saved for the
+//! offline finder. None of the latter is ever synced.
 
 pub mod chunks;
 pub mod database;
+pub mod finder_regions;
 pub mod identity;
 pub mod migrations;
 pub mod outbox;

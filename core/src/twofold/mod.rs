@@ -7,6 +7,7 @@
 //! on disk.
 
 mod clock;
+mod finder;
 mod formats;
 mod home;
 mod insights;
@@ -177,6 +178,8 @@ pub struct Twofold {
     docs: RwLock<Docs>,
     pub(crate) listeners: Arc<listeners::Listeners>,
     pub(crate) options: OpenOptions,
+    /// The saved finder regions, decoded, and the table version they were read at.
+    finder_cache: finder::Cache,
 }
 
 fn load_trusted(bytes: &[u8]) -> Result<AutoCommit> {
@@ -231,6 +234,7 @@ impl Twofold {
             docs: RwLock::new(docs),
             listeners,
             options,
+            finder_cache: finder::Cache::default(),
         })
     }
 

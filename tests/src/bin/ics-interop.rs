@@ -31,6 +31,12 @@ fn meeting(id: &str, start: &str, zone: &str, rrule: Option<&str>, exdates: &[&s
         cost: String::new(),
         reminder_offsets_minutes: vec![30],
         source_slug: None,
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: String::new(),
     }
 }

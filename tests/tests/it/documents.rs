@@ -56,6 +56,12 @@ fn meeting(mid: &str) -> Meeting {
         cost: String::new(),
         reminder_offsets_minutes: vec![15, 60],
         source_slug: None,
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: String::new(),
     }
 }

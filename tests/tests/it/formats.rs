@@ -101,7 +101,11 @@ fn a_meeting_guide_feed_is_imported_with_a_report_per_entry() {
     );
     assert_eq!(online.format, MeetingFormat::Online);
     assert_eq!(online.time_zone, "America/Chicago", "the default zone");
-    assert!(online.notes.contains("Password"));
+    assert_eq!(
+        online.conference_url_notes.as_deref(),
+        Some("Password 1234")
+    );
+    assert_eq!(online.conference_phone.as_deref(), Some("+1 312 555 0100"));
 }
 
 #[test]
@@ -186,6 +190,12 @@ fn full_meeting(mid: &str) -> Meeting {
         cost: "free".into(),
         reminder_offsets_minutes: vec![15, 60],
         source_slug: Some("smart-tue".into()),
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: "Bring the workbook".into(),
     }
 }

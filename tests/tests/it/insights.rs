@@ -124,6 +124,12 @@ fn put_meeting(store: &Twofold) {
                 cost: String::new(),
                 reminder_offsets_minutes: vec![],
                 source_slug: None,
+                attendance_option: None,
+                latitude: None,
+                longitude: None,
+                region: None,
+                conference_url_notes: None,
+                conference_phone_notes: None,
                 notes: String::new(),
             },
         )

@@ -5,6 +5,7 @@
 mod crypto;
 mod documents;
 mod failure_paths;
+mod finder;
 mod formats;
 mod import_fuzz;
 mod insights;

@@ -51,6 +51,12 @@ fn meeting(mid: &str, start: &str, zone: &str, rrule: Option<&str>) -> Meeting {
         cost: String::new(),
         reminder_offsets_minutes: vec![60],
         source_slug: None,
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: String::new(),
     }
 }
@@ -617,4 +623,83 @@ fn a_non_ascii_rule_is_refused_and_a_stored_one_expands_to_nothing() {
         chrono_tz::UTC,
     );
     assert!(found.is_empty());
+}
+
+const RULES: &[&str] = &[
+    "FREQ=MONTHLY;BYMONTHDAY=-1",
+    "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4",
+    "FREQ=MONTHLY;BYMONTHDAY=15",
+    "FREQ=MONTHLY;BYDAY=1MO",
+    "FREQ=WEEKLY;BYDAY=TU",
+    "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=5",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+    "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// RFC 5545: DTSTART is always the first occurrence, whether or not the rule would give
+    /// it (the 30th under BYMONTHDAY=-1), and under COUNT it is one of the count. The app's
+    /// occurrences and reminders agree, and so does the iCalendar export read back.
+    #[test]
+    fn the_start_is_always_the_first_occurrence(
+        rule_ix in 0..RULES.len(),
+        day in 0u32..730,
+        hour in 7u32..22,
+    ) {
+        let rule = RULES[rule_ix];
+        let date = NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + chrono::Duration::days(i64::from(day));
+        let start = date.and_hms_opt(hour, 0, 0).expect("time");
+        let zone_name = "Europe/Madrid";
+        let tz: chrono_tz::Tz = zone_name.parse().expect("zone");
+        let m = meeting("dt", &start.format("%Y-%m-%dT%H:%M").to_string(), zone_name, Some(rule));
+        let (_d, store) = open();
+        store.put(s::MEETINGS, m).expect("put");
+        let from = zone::resolve(tz, start) - chrono::Duration::days(1);
+        let (from_ms, to_ms) = (from.timestamp_millis(), (from + chrono::Duration::days(800)).timestamp_millis());
+        let found = store.occurrences_between(from_ms, to_ms, zone_name).expect("occurrences");
+        prop_assert!(!found.is_empty());
+        prop_assert_eq!(found[0].original_start.0, start);
+        if let Some(count) = rule.split(';').find_map(|p| p.strip_prefix("COUNT=")) {
+            prop_assert_eq!(found.len(), count.parse::<usize>().expect("count"));
+        }
+
+        let reminders = store.reminders(from_ms, 31, false, zone_name).expect("reminders");
+        prop_assert_eq!(reminders.first().map(|r| r.original_start.0), Some(start));
+
+        let ics = store.export_icalendar(from_ms).expect("export");
+        let (_d2, other) = open();
+        other.import_icalendar(ics.as_bytes(), zone_name).expect("import");
+        let back = other.occurrences_between(from_ms, to_ms, zone_name).expect("occurrences");
+        prop_assert_eq!(local_starts(&back), local_starts(&found));
+    }
+}
+
+#[test]
+fn the_30th_under_last_day_of_month_is_its_own_first_occurrence() {
+    let (_d, store) = open();
+    store
+        .put(
+            s::MEETINGS,
+            meeting(
+                "eom",
+                "2025-04-29T19:00",
+                "Europe/Madrid",
+                Some("FREQ=MONTHLY;BYMONTHDAY=-1"),
+            ),
+        )
+        .expect("put");
+    let found = store
+        .occurrences_between(ms(2025, 4, 1, 0, 0), ms(2025, 7, 1, 0, 0), "Europe/Madrid")
+        .expect("occurrences");
+    assert_eq!(
+        local_starts(&found),
+        [
+            "2025-04-29T19:00:00",
+            "2025-04-30T19:00:00",
+            "2025-05-31T19:00:00",
+            "2025-06-30T19:00:00"
+        ]
+    );
 }

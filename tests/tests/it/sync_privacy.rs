@@ -315,6 +315,12 @@ fn meeting(name: &str) -> Meeting {
         cost: String::new(),
         reminder_offsets_minutes: vec![],
         source_slug: None,
+        attendance_option: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        conference_url_notes: None,
+        conference_phone_notes: None,
         notes: String::new(),
     }
 }

@@ -271,6 +271,12 @@ pub fn run(path: &Path, key: &[u8; 32], today: Day) -> Result<()> {
             cost: "free".into(),
             reminder_offsets_minutes: vec![60],
             source_slug: None,
+            attendance_option: None,
+            latitude: None,
+            longitude: None,
+            region: None,
+            conference_url_notes: None,
+            conference_phone_notes: None,
             notes: String::new(),
         },
     )?;
