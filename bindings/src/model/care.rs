@@ -108,4 +108,3 @@ pub struct Adherence {
     pub due: u32,
     pub taken: u32,
 }
-

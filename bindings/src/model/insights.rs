@@ -21,9 +21,9 @@ use crate::model::plan::{CopingStrategy, DistractionKind, Reason, SafetyStep, Wa
 use crate::model::values::Count;
 
 pub use tc::{
-    AlertPriority, Direction, HelpDraft, HelpMessage, HelpRecipient, Lang, LapseHistory, LocalCrisisLine,
-    Milestone, Patterns, Phrase, PlanReview, RecoveryProgress, Rule, Summary, SummaryPart,
-    ThresholdSettings, ThresholdSuggestion, Thresholds,
+    AlertPriority, Direction, HelpDraft, HelpMessage, HelpRecipient, Lang, LapseHistory,
+    LocalCrisisLine, Milestone, Patterns, Phrase, PlanReview, RecoveryProgress, Rule, Summary,
+    SummaryPart, ThresholdSettings, ThresholdSuggestion, Thresholds,
 };
 pub use ti::crisis::{CrisisLineEntry, DistractionEntry, ProfessionalEntry};
 pub use ti::i18n::PhraseParam;

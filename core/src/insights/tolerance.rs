@@ -78,7 +78,12 @@ mod tests {
     use crate::model::journal::CheckIn;
 
     fn check_in(day: Day, used: bool) -> CheckIn {
-        let at_ms = day.0.and_hms_opt(20, 0, 0).expect("time").and_utc().timestamp_millis();
+        let at_ms = day
+            .0
+            .and_hms_opt(20, 0, 0)
+            .expect("time")
+            .and_utc()
+            .timestamp_millis();
         CheckIn {
             id: CheckIn::new_id(day, at_ms),
             day,

@@ -50,7 +50,11 @@ fn medication(name: &str) -> ScheduledMedication {
 }
 
 fn check_in(d: Day, hour: u32, used: bool, doses: Vec<DoseAnswer>) -> (NewCheckIn, i64) {
-    let at = d.0.and_hms_opt(hour, 0, 0).expect("time").and_utc().timestamp_millis();
+    let at =
+        d.0.and_hms_opt(hour, 0, 0)
+            .expect("time")
+            .and_utc()
+            .timestamp_millis();
     let new = NewCheckIn {
         day: d,
         mood: 5,
@@ -104,7 +108,9 @@ fn a_store_written_before_care_content_opens_upgraded_and_its_answers_keep_their
     assert_eq!(answers, [Some(true), Some(false), None]);
     assert!(check_ins.iter().all(|c| c.doses.is_empty()));
     // The new sections exist now and take items, durably.
-    store.put(s::MEDICATION_SCHEDULE, medication("Buprenorphine")).expect("put");
+    store
+        .put(s::MEDICATION_SCHEDULE, medication("Buprenorphine"))
+        .expect("put");
     store
         .put(
             s::NALOXONE_KITS,
@@ -161,22 +167,39 @@ fn documents_exported_before_care_content_import_into_a_new_store() {
 #[test]
 fn doses_and_reminders_follow_the_schedule_and_stay_discreet_by_default() {
     let (_dir, store) = open();
-    store.put(s::MEDICATION_SCHEDULE, medication("Buprenorphine")).expect("put");
+    store
+        .put(s::MEDICATION_SCHEDULE, medication("Buprenorphine"))
+        .expect("put");
     let doses = store.doses_on(day("2026-03-29")).expect("doses");
     // The day summer time starts: still 08:00 and 20:00 in Madrid.
     assert_eq!(
         doses.iter().map(|d| d.due.to_string()).collect::<Vec<_>>(),
         ["2026-03-29T08:00:00", "2026-03-29T20:00:00"]
     );
-    let now = day("2026-03-08").0.and_hms_opt(0, 0, 0).expect("t").and_utc().timestamp_millis();
-    let reminders = store.care_reminders(now, 3, false, MADRID).expect("reminders");
+    let now = day("2026-03-08")
+        .0
+        .and_hms_opt(0, 0, 0)
+        .expect("t")
+        .and_utc()
+        .timestamp_millis();
+    let reminders = store
+        .care_reminders(now, 3, false, MADRID)
+        .expect("reminders");
     let kinds: Vec<CareReminderKind> = reminders.iter().map(|r| r.kind).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == CareReminderKind::Dose).count(), 12);
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == CareReminderKind::Dose)
+            .count(),
+        12
+    );
     assert!(kinds.contains(&CareReminderKind::Refill), "{kinds:?}");
     for r in &reminders {
         assert!(r.message.code.ends_with("_private"), "{}", r.message.code);
     }
-    let again = store.care_reminders(now, 3, false, MADRID).expect("reminders");
+    let again = store
+        .care_reminders(now, 3, false, MADRID)
+        .expect("reminders");
     assert_eq!(
         reminders.iter().map(|r| &r.id).collect::<Vec<_>>(),
         again.iter().map(|r| &r.id).collect::<Vec<_>>()
@@ -249,7 +272,9 @@ proptest! {
 #[test]
 fn the_medication_missed_rule_reads_the_schedule() {
     let (_dir, store) = open();
-    store.put(s::MEDICATION_SCHEDULE, medication("Lithium")).expect("put");
+    store
+        .put(s::MEDICATION_SCHEDULE, medication("Lithium"))
+        .expect("put");
     store
         .set_thresholds(Thresholds {
             medication_missed_days: 2,
@@ -264,7 +289,15 @@ fn the_medication_missed_rule_reads_the_schedule() {
             .any(|a| a.rule == Rule::MedicationMissed)
     };
     // Day 1 evening: the morning dose taken, the evening one not marked: a missed day.
-    record(&store, check_in(day("2026-03-02"), 21, false, vec![dose("2026-03-02T08:00", true)]));
+    record(
+        &store,
+        check_in(
+            day("2026-03-02"),
+            21,
+            false,
+            vec![dose("2026-03-02T08:00", true)],
+        ),
+    );
     // Day 2 at 07:00 UTC: the 08:00 dose is not due yet; nothing is missed so far that day.
     record(&store, check_in(day("2026-03-03"), 6, false, vec![]));
     assert!(!missed(&store, "2026-03-03"));
@@ -278,12 +311,22 @@ fn the_medication_missed_rule_reads_the_schedule() {
             day("2026-03-03"),
             22,
             false,
-            vec![dose("2026-03-03T08:00", true), dose("2026-03-03T20:00", true)],
+            vec![
+                dose("2026-03-03T08:00", true),
+                dose("2026-03-03T20:00", true),
+            ],
         ),
     );
     assert!(!missed(&store, "2026-03-03"));
-    let adherence = store.medication_adherence(day("2026-03-03")).expect("adherence");
-    assert_eq!((adherence[0].taken, adherence[0].due), (3, 4), "{adherence:?}");
+    let adherence = store
+        .medication_adherence(day("2026-03-03"))
+        .expect("adherence");
+    // From the first day (2026-03-01, unanswered) to today: six doses, three marked taken.
+    assert_eq!(
+        (adherence[0].taken, adherence[0].due),
+        (3, 6),
+        "{adherence:?}"
+    );
     let summary = store
         .summary(&SummaryOptions {
             lang: Lang::En,
@@ -291,7 +334,13 @@ fn the_medication_missed_rule_reads_the_schedule() {
             parts: vec![SummaryPart::MedicationAdherence],
         })
         .expect("summary");
-    assert!(summary.markdown.contains("Lithium (8 mg): 3 of 4 doses taken"), "{}", summary.markdown);
+    assert!(
+        summary
+            .markdown
+            .contains("Lithium (8 mg): 3 of 6 doses taken"),
+        "{}",
+        summary.markdown
+    );
 }
 
 #[test]
@@ -318,7 +367,13 @@ fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reducti
         )
         .expect("contact");
     store
-        .put(s::LAPSE_PLAN, PlanNote { id: id("lp-1"), text: "Tell Ana".into() })
+        .put(
+            s::LAPSE_PLAN,
+            PlanNote {
+                id: id("lp-1"),
+                text: "Tell Ana".into(),
+            },
+        )
         .expect("lapse plan");
     store
         .put(
@@ -346,26 +401,40 @@ fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reducti
     store
         .put(
             s::NALOXONE_RESPONDERS,
-            NaloxoneResponder { id: id("resp-1"), contact_id: id("ana"), note: "trained".into() },
+            NaloxoneResponder {
+                id: id("resp-1"),
+                contact_id: id("ana"),
+                note: "trained".into(),
+            },
         )
         .expect("responder");
     // A responder must point at a contact.
     assert!(store
         .put(
             s::NALOXONE_RESPONDERS,
-            NaloxoneResponder { id: id("resp-2"), contact_id: id("nobody"), note: String::new() },
+            NaloxoneResponder {
+                id: id("resp-2"),
+                contact_id: id("nobody"),
+                note: String::new()
+            },
         )
         .is_err());
     let start = day("2026-04-01");
     record(&store, check_in(start, 20, true, vec![]));
     for n in 1..=8 {
-        record(&store, check_in(Day(start.0 + chrono::Duration::days(n)), 20, false, vec![]));
+        record(
+            &store,
+            check_in(Day(start.0 + chrono::Duration::days(n)), 20, false, vec![]),
+        );
     }
     let lapse = Day(start.0 + chrono::Duration::days(9));
     record(&store, check_in(lapse, 20, true, vec![]));
     let alerts = store.open_alerts(lapse).expect("alerts");
     let first = alerts.first().expect("an alert");
-    assert_eq!((first.rule, first.priority), (Rule::ToleranceLowered, AlertPriority::High));
+    assert_eq!(
+        (first.rule, first.priority),
+        (Rule::ToleranceLowered, AlertPriority::High)
+    );
     assert_eq!(first.reason.param("count"), Some("8"));
     let kinds: Vec<&str> = first
         .next_steps
@@ -382,7 +451,9 @@ fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reducti
         .collect();
     assert_eq!(kinds[..4], ["lapse_plan", "kit", "line", "responder"]);
     // Acknowledged, it stays quiet for this lapse.
-    store.acknowledge_alert(first.rule, &first.situation).expect("ack");
+    store
+        .acknowledge_alert(first.rule, &first.situation)
+        .expect("ack");
     assert!(store
         .open_alerts(lapse)
         .expect("alerts")

@@ -427,6 +427,7 @@ fn high_craving_fires_stays_quiet_does_not_repeat_and_returns_with_a_new_episode
             NextStep::WarningSignPlan {
                 warning_sign_id, ..
             } => warning_sign_id.to_string(),
+            other => format!("unexpected {other:?}"),
         })
         .collect();
     assert_eq!(steps, vec!["k-urge", "k-breathe", "c-rosa", "c-sam"]);
