@@ -74,13 +74,11 @@ pub fn all_due(meds: &[ScheduledMedication], from: Day, to: Day) -> Vec<DueDose>
         .collect()
 }
 
-/// The (medication, due) pairs the check-ins mark taken, and those they mark missed.
-pub fn answers(
-    check_ins: &[CheckIn],
-) -> (
-    BTreeSet<(ItemId, LocalDateTime)>,
-    BTreeSet<(ItemId, LocalDateTime)>,
-) {
+/// Doses by (medication, due time).
+pub type DoseKeys = BTreeSet<(ItemId, LocalDateTime)>;
+
+/// The doses the check-ins mark taken, and those they mark missed.
+pub fn answers(check_ins: &[CheckIn]) -> (DoseKeys, DoseKeys) {
     let mut taken = BTreeSet::new();
     let mut missed = BTreeSet::new();
     for c in check_ins {
