@@ -103,7 +103,7 @@ async def test_a_lapse_after_abstinence_raises_a_high_priority_alert_with_naloxo
     await store.record_check_in(entry("2026-05-01", True), ms("2026-05-01T20:00:00+00:00"))
     for d in range(2, 11):
         await store.record_check_in(entry(f"2026-05-{d:02d}", False), ms(f"2026-05-{d:02d}T20:00:00+00:00"))
-    outcome = await store.record_check_in_and_evaluate(entry("2026-05-11", True), ms("2026-05-11T20:00:00+00:00"), "2026-05-11")
+    outcome = await store.record_check_in_and_evaluate(entry("2026-05-11", True), "2026-05-11", ms("2026-05-11T20:00:00+00:00"))
     alert = outcome.alerts[0]
     assert alert.rule == Rule.TOLERANCE_LOWERED and alert.priority == AlertPriority.HIGH
     first = alert.next_steps[:4]
