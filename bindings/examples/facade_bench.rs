@@ -33,6 +33,7 @@ fn check_in(n: u32) -> NewCheckIn {
         craving: u8::try_from(n % 4).unwrap_or(1),
         sleep_hours: Some(7.0),
         medication_taken: Some(true),
+        doses: Vec::new(),
         used_substance: false,
         triggers_met: vec![],
         coping_used: vec![],

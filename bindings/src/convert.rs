@@ -87,8 +87,13 @@ pub(crate) mod small_ints {
     }
 }
 
-/// Lists of nested mirrored records, out of the core (a document's items).
+/// Lists of nested mirrored records (a document's items; a check-in's dose answers).
 pub(crate) mod records {
+    use super::*;
+    pub(crate) fn to_core<A: ToCore>(v: Vec<A>, at: &str, field: &str) -> Result<Vec<A::Core>> {
+        let at = path(at, field);
+        v.into_iter().map(|r| r.to_core(&at)).collect()
+    }
     pub(crate) fn from_core<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
         v.into_iter().map(B::from).collect()
     }

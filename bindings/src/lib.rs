@@ -18,6 +18,7 @@
 //!
 //! Bindings are generated from the built library: `scripts/bindgen.sh`.
 
+pub mod care;
 mod convert;
 pub mod error;
 pub mod finder;
@@ -37,6 +38,7 @@ pub mod sync_engine;
 
 pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
+pub use model::care::*;
 pub use model::contacts::*;
 pub use model::documents::*;
 pub use model::finder::*;

@@ -48,6 +48,7 @@ fn check_in(day: &str) -> NewCheckIn {
         craving: 1,
         sleep_hours: Some(7.0),
         medication_taken: Some(true),
+        doses: Vec::new(),
         used_substance: false,
         triggers_met: vec![],
         coping_used: vec![],

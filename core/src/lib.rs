@@ -29,18 +29,22 @@ pub use finder::{FinderJoin, FinderQuery, FinderWhen, FoundMeeting, Near};
 pub use formats::{
     ImportEntry, ImportOutcome, ImportReport, MeetingGuideFilter, MeetingGuideImport,
 };
+pub use insights::adherence::Adherence;
 pub use insights::crisis::{CrisisScreen, LocalCrisisLine};
+pub use insights::doses::DueDose;
 pub use insights::help::{HelpDefaults, HelpDraft, HelpMessage, HelpRecipient};
 pub use insights::i18n::{Lang, Phrase};
 pub use insights::milestones::{LapseHistory, Milestone, RecoveryProgress};
 pub use insights::patterns::{Direction, Patterns};
 pub use insights::review::PlanReview;
-pub use insights::rules::{Alert, CheckInOutcome, NextStep, Rule};
+pub use insights::rules::{Alert, AlertPriority, CheckInOutcome, NextStep, Rule};
 pub use insights::summary::{Summary, SummaryOptions, SummaryPart};
 pub use insights::thresholds::{ThresholdSettings, ThresholdSuggestion, Thresholds};
 pub use model::contacts::*;
+pub use model::harm_reduction::*;
 pub use model::ids::ItemId;
 pub use model::journal::*;
+pub use model::medication::*;
 pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
@@ -48,7 +52,10 @@ pub use model::time::{Day, LocalDateTime};
 pub use net::{
     LiveSync, NetOptions, NetProblem, Progress, RelayTransport, SyncClient, SyncReport, SyncStatus,
 };
-pub use schedule::{AttendanceCount, CountPeriod, Occurrence, Reminder, ReminderCode};
+pub use schedule::{
+    AttendanceCount, CareReminder, CareReminderKind, CountPeriod, Occurrence, Reminder,
+    ReminderCode,
+};
 pub use store::database::KEY_LEN;
 pub use store::finder_regions::RegionFeed;
 pub use sync::{

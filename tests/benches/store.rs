@@ -235,6 +235,7 @@ fn main() {
                     craving: 3,
                     sleep_hours: Some(7.0),
                     medication_taken: Some(true),
+                    doses: Vec::new(),
                     used_substance: false,
                     triggers_met: vec![],
                     coping_used: vec![],

@@ -184,6 +184,7 @@ fn check_in(day: Day, i: usize) -> NewCheckIn {
         craving: (i % 5) as u8,
         sleep_hours: Some(7.0),
         medication_taken: Some(true),
+        doses: Vec::new(),
         used_substance: false,
         triggers_met: vec![],
         coping_used: vec![],

@@ -327,6 +327,7 @@ pub fn populate(store: &Twofold, seed: u64, spec: DatasetSpec) -> Result<Summary
                 craving,
                 sleep_hours: Some(f64::from(rng.random_range(10..=18u8)) / 2.0),
                 medication_taken: Some(rng.random_bool(0.9)),
+                doses: Vec::new(),
                 used_substance: false,
                 triggers_met: if craving > 5 {
                     trigger_ids.choose(&mut rng).cloned().into_iter().collect()

@@ -21,9 +21,9 @@ use crate::model::plan::{CopingStrategy, DistractionKind, Reason, SafetyStep, Wa
 use crate::model::values::Count;
 
 pub use tc::{
-    Direction, HelpDraft, HelpMessage, HelpRecipient, Lang, LapseHistory, LocalCrisisLine,
-    Milestone, Patterns, Phrase, PlanReview, RecoveryProgress, Rule, Summary, SummaryPart,
-    ThresholdSettings, ThresholdSuggestion, Thresholds,
+    AlertPriority, Direction, HelpDraft, HelpMessage, HelpRecipient, Lang, LapseHistory,
+    LocalCrisisLine, Milestone, Patterns, Phrase, PlanReview, RecoveryProgress, Rule, Summary,
+    SummaryPart, ThresholdSettings, ThresholdSuggestion, Thresholds,
 };
 pub use ti::crisis::{CrisisLineEntry, DistractionEntry, ProfessionalEntry};
 pub use ti::i18n::PhraseParam;
@@ -150,6 +150,8 @@ pub struct Patterns {
 /// An early-warning rule.
 #[uniffi::remote(Enum)]
 pub enum Rule {
+    /// A use after a stretch of abstinence: lowered tolerance, overdose risk. High priority.
+    ToleranceLowered,
     HighCraving,
     MoodDrop,
     WarningSign,
@@ -184,6 +186,34 @@ pub enum NextStep {
     Contact {
         person: PersonToCall,
     },
+    /// A step of the person's "if a lapse happens" plan.
+    LapsePlan {
+        step_id: String,
+        text: String,
+    },
+    /// Where a naloxone kit is kept, and when it expires (`YYYY-MM-DD`).
+    NaloxoneKit {
+        kit_id: String,
+        location: String,
+        expires: Option<String>,
+    },
+    /// A "never use alone" line the person entered.
+    NeverUseAlone {
+        line_id: String,
+        name: String,
+        phone: String,
+    },
+    /// Someone who knows how to give naloxone (`will_do` is the person's note about them).
+    NaloxoneResponder {
+        person: PersonToCall,
+    },
+}
+
+/// How urgently an alert asks for attention.
+#[uniffi::remote(Enum)]
+pub enum AlertPriority {
+    Normal,
+    High,
 }
 
 impl From<tc::NextStep> for NextStep {
@@ -206,6 +236,29 @@ impl From<tc::NextStep> for NextStep {
                 description,
             },
             tc::NextStep::Contact(person) => NextStep::Contact { person },
+            tc::NextStep::LapsePlan { step_id, text } => NextStep::LapsePlan {
+                step_id: step_id.as_str().to_string(),
+                text,
+            },
+            tc::NextStep::NaloxoneKit {
+                kit_id,
+                location,
+                expires,
+            } => NextStep::NaloxoneKit {
+                kit_id: kit_id.as_str().to_string(),
+                location,
+                expires: expires.map(|d| d.to_string()),
+            },
+            tc::NextStep::NeverUseAlone {
+                line_id,
+                name,
+                phone,
+            } => NextStep::NeverUseAlone {
+                line_id: line_id.as_str().to_string(),
+                name,
+                phone,
+            },
+            tc::NextStep::NaloxoneResponder(person) => NextStep::NaloxoneResponder { person },
         }
     }
 }
@@ -214,6 +267,7 @@ mirror_record! {
     out
     Alert => tc::Alert {
         rule: Rule => plain,
+        priority: AlertPriority => plain,
         /// Identifies the situation; pass it back to `acknowledge_alert`.
         situation: String => plain,
         reason: Phrase => plain,
@@ -244,6 +298,8 @@ pub struct Thresholds {
     pub medication_missed_days: u32,
     pub meetings_missed: u32,
     pub silence_days: u32,
+    #[uniffi(default = 7)]
+    pub tolerance_abstinent_days: u32,
 }
 
 /// Thresholds a mentor or clinician suggests; the owner accepts or dismisses them.
@@ -383,6 +439,7 @@ pub enum SummaryPart {
     Reasons,
     Goals,
     Medications,
+    MedicationAdherence,
     Treatments,
     WhatHelps,
     LapsePlan,

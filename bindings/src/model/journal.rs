@@ -7,6 +7,17 @@ use crate::convert::mirror_record;
 use crate::model::plan::PlanNote;
 
 mirror_record! {
+    /// Whether one scheduled dose was taken.
+    DoseAnswer => tc::DoseAnswer {
+        medication_id: String => id,
+        /// The dose's time as the schedule gives it (`doses_on` lists them), wall clock in the
+        /// medication's zone.
+        due: String => time,
+        taken: bool => plain,
+    }
+}
+
+mirror_record! {
     /// A recorded check-in.
     CheckIn => tc::CheckIn {
         /// Sortable by time; made by the store.
@@ -20,7 +31,10 @@ mirror_record! {
         /// 0 (none) … 10 (overwhelming).
         craving: u8 => plain,
         sleep_hours: Option<f64> => plain,
+        /// The day's yes/no answer (every check-in before dose answers existed).
         medication_taken: Option<bool> => plain,
+        /// One answer per scheduled dose; empty in check-ins from before.
+        doses: Vec<DoseAnswer> => records,
         used_substance: bool => plain,
         /// Trigger ids met that day.
         triggers_met: Vec<String> => ids,
@@ -41,6 +55,7 @@ mirror_record! {
         craving: u8 => plain,
         #[uniffi(default)] sleep_hours: Option<f64> => plain,
         #[uniffi(default)] medication_taken: Option<bool> => plain,
+        #[uniffi(default)] doses: Vec<DoseAnswer> => records,
         #[uniffi(default)] used_substance: bool => plain,
         #[uniffi(default)] triggers_met: Vec<String> => ids,
         #[uniffi(default)] coping_used: Vec<String> => ids,

@@ -7,6 +7,7 @@
 //! Ids, days (`YYYY-MM-DD`) and wall-clock times (`YYYY-MM-DDTHH:MM[:SS]`) are strings; the
 //! store checks them on the way in (see `convert`).
 
+pub mod care;
 pub mod contacts;
 pub mod documents;
 pub mod finder;
@@ -24,6 +25,7 @@ pub mod values;
 /// Every section's item type under the core's name for it, for the code generated from the
 /// core's list of sections (`twofold_core::for_each_section!`).
 pub(crate) mod items {
+    pub use super::care::{NaloxoneKit, NaloxoneResponder, NeverUseAloneLine, ScheduledMedication};
     pub use super::contacts::Contact;
     pub use super::journal::{CheckIn, Lapse, Recovery};
     pub use super::plan::{

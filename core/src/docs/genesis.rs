@@ -6,9 +6,15 @@
 //! byte-identical everywhere (fixed actor, time 0, same operations): all copies share the same
 //! section objects and merge item by item. Adding a section later must be done by a further
 //! deterministic change on top of this one, never by editing this one.
+//!
+//! Those are the *upgrade changes*: one per later schema version and document kind, made
+//! from the genesis alone (never from what a document holds since) by a fixed actor per
+//! version at time 0, so their bytes and hash are the same everywhere. A new document gets
+//! them at once; a document written by older code gets them when this device loads it, and
+//! they travel to peers like any change (ADR 0007).
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, ObjType, ROOT};
+use automerge::{ActorId, AutoCommit, Change, ObjType, ROOT};
 
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{SectionId, WHEN_WELL};
@@ -16,22 +22,83 @@ use crate::error::Result;
 
 /// The schema version written by the genesis change.
 pub const SCHEMA: u64 = 1;
+/// The newest schema version: the genesis and every upgrade change up to this one.
+pub const LATEST_SCHEMA: u64 = 2;
 
 /// The actor of the genesis change: no device's.
 pub(crate) const GENESIS_ACTOR: [u8; 16] = *b"twofold-genesis1";
+/// The actors of the upgrade changes, schema 2 first: no device's either.
+const UPGRADE_ACTORS: [[u8; 16]; (LATEST_SCHEMA - SCHEMA) as usize] = [*b"twofold-schema02"];
 
-/// Builds the genesis document of `kind` and switches it to `actor` for all later changes.
-pub fn genesis(kind: DocKind, actor: &ActorId) -> Result<AutoCommit> {
+/// Whether `actor` is the genesis's or an upgrade change's: changes every device has made
+/// itself, which a writer may pass on like its own.
+pub fn is_schema_actor(actor: &ActorId) -> bool {
+    let bytes = actor.to_bytes();
+    bytes == GENESIS_ACTOR || UPGRADE_ACTORS.iter().any(|a| bytes == a)
+}
+
+/// The genesis change alone, committed under its own actor.
+fn genesis_only(kind: DocKind) -> Result<AutoCommit> {
     let mut doc = AutoCommit::new().with_actor(ActorId::from(&GENESIS_ACTOR[..]));
     doc.put(ROOT, "schema", SCHEMA)?;
     doc.put(ROOT, "kind", kind.as_str())?;
-    for section in SectionId::of(kind) {
+    for section in SectionId::of(kind).filter(|s| s.since_schema() == SCHEMA) {
         doc.put_object(ROOT, section.key(), ObjType::Map)?;
     }
     if kind == DocKind::Plan {
         doc.put(ROOT, WHEN_WELL, "")?;
     }
     doc.commit_with(CommitOptions::default().with_time(0));
+    Ok(doc)
+}
+
+/// The change that adds `kind`'s sections of schema `version`, if it has any. Built on the
+/// genesis alone, so its deps, operation ids and bytes never depend on the document it will
+/// be applied to.
+fn upgrade_change(kind: DocKind, version: u64) -> Result<Option<Change>> {
+    let added: Vec<SectionId> = SectionId::of(kind)
+        .filter(|s| s.since_schema() == version)
+        .collect();
+    let Some(actor) = version
+        .checked_sub(SCHEMA + 1)
+        .and_then(|i| UPGRADE_ACTORS.get(i as usize))
+    else {
+        return Ok(None);
+    };
+    if added.is_empty() {
+        return Ok(None);
+    }
+    let mut doc = genesis_only(kind)?;
+    doc.set_actor(ActorId::from(&actor[..]));
+    for section in added {
+        doc.put_object(ROOT, section.key(), ObjType::Map)?;
+    }
+    doc.commit_with(CommitOptions::default().with_time(0));
+    Ok(doc.get_last_local_change())
+}
+
+/// Applies the upgrade changes `doc` lacks; returns their bytes (empty when it had them all)
+/// for the caller to store, and to send where the document is shared.
+pub fn upgrade(doc: &mut AutoCommit, kind: DocKind) -> Result<Vec<u8>> {
+    let mut applied = Vec::new();
+    for version in SCHEMA + 1..=LATEST_SCHEMA {
+        let Some(change) = upgrade_change(kind, version)? else {
+            continue;
+        };
+        if doc.get_change_by_hash(&change.hash()).is_some() {
+            continue;
+        }
+        applied.extend_from_slice(change.raw_bytes());
+        doc.apply_changes([change])?;
+    }
+    Ok(applied)
+}
+
+/// Builds the genesis document of `kind` with every upgrade change, and switches it to
+/// `actor` for all later changes.
+pub fn genesis(kind: DocKind, actor: &ActorId) -> Result<AutoCommit> {
+    let mut doc = genesis_only(kind)?;
+    upgrade(&mut doc, kind)?;
     doc.set_actor(actor.clone());
     Ok(doc)
 }
@@ -59,6 +126,41 @@ mod tests {
             let mut b = genesis(kind, &ActorId::random()).expect("genesis");
             assert_eq!(a.get_heads(), b.get_heads(), "{kind}");
             assert_eq!(kind_of(&a), Some(kind));
+        }
+    }
+
+    #[test]
+    fn an_upgrade_is_identical_everywhere_and_applies_once() {
+        use automerge::ReadDoc;
+        for kind in DocKind::ALL {
+            // A document of the old shape, edited since its genesis by some device.
+            let mut old = genesis_only(kind).expect("genesis");
+            old.set_actor(ActorId::random());
+            old.put(ROOT, "edited", true).expect("edit");
+            old.commit();
+            let bytes = upgrade(&mut old, kind).expect("upgrade");
+            let added: Vec<SectionId> = SectionId::of(kind)
+                .filter(|s| s.since_schema() > SCHEMA)
+                .collect();
+            assert_eq!(bytes.is_empty(), added.is_empty(), "{kind}");
+            for section in &added {
+                assert!(
+                    old.get(ROOT, section.key()).expect("read").is_some(),
+                    "{kind}"
+                );
+            }
+            assert!(upgrade(&mut old, kind).expect("again").is_empty(), "{kind}");
+            // A new document's copy of the upgrade is the same change: the heads meet.
+            let mut fresh = genesis(kind, &ActorId::random()).expect("genesis");
+            let mut merged = fresh.fork();
+            merged.merge(&mut old).expect("merge");
+            for section in &added {
+                assert_eq!(
+                    merged.get(ROOT, section.key()).expect("read").map(|v| v.1),
+                    fresh.get(ROOT, section.key()).expect("read").map(|v| v.1),
+                    "one section object, not two: {kind}"
+                );
+            }
         }
     }
 }

@@ -14,10 +14,24 @@ const POS: &str = "pos";
 /// Below this gap between neighbours, a section's positions are renumbered.
 const MIN_GAP: f64 = 1e-9;
 
-/// The map object holding a section.
+/// The map object holding a section, for writing into it.
 pub fn section_obj(doc: &AutoCommit, section: SectionId) -> Result<ObjId> {
+    match read_obj(doc, section)? {
+        Some(id) => Ok(id),
+        None => Err(Error::invalid(
+            section.key(),
+            "is not in this copy yet: the owner's app has not added it",
+        )),
+    }
+}
+
+/// The map object holding a section, for reading it. A section added after the genesis is
+/// missing from a copy that has not received its upgrade change yet (a peer's document made
+/// by older code): it reads as empty, not as an error.
+fn read_obj(doc: &AutoCommit, section: SectionId) -> Result<Option<ObjId>> {
     match doc.get(ROOT, section.key())? {
-        Some((Value::Object(ObjType::Map), id)) => Ok(id),
+        Some((Value::Object(ObjType::Map), id)) => Ok(Some(id)),
+        None if section.since_schema() > 1 => Ok(None),
         _ => Err(Error::from(autosurgeon::HydrateError::unexpected(
             "a section map",
             format!("no map for section {}", section.key()),
@@ -46,7 +60,9 @@ fn pos_of(doc: &AutoCommit, item: &ObjId) -> f64 {
 
 /// Ids of a section in display order.
 pub fn ids(doc: &AutoCommit, section: SectionId) -> Result<Vec<ItemId>> {
-    let obj = section_obj(doc, section)?;
+    let Some(obj) = read_obj(doc, section)? else {
+        return Ok(Vec::new());
+    };
     let mut keyed: Vec<(f64, String)> = doc
         .map_range(&obj, ..)
         .filter_map(|item| match item.value {
@@ -71,12 +87,16 @@ pub fn ids(doc: &AutoCommit, section: SectionId) -> Result<Vec<ItemId>> {
 }
 
 pub fn contains(doc: &AutoCommit, section: SectionId, id: &ItemId) -> Result<bool> {
-    let obj = section_obj(doc, section)?;
+    let Some(obj) = read_obj(doc, section)? else {
+        return Ok(false);
+    };
     Ok(item_obj(doc, &obj, id.as_str())?.is_some())
 }
 
 pub fn get<T: Item>(doc: &AutoCommit, section: Section<T>, id: &ItemId) -> Result<Option<T>> {
-    let obj = section_obj(doc, section.id)?;
+    let Some(obj) = read_obj(doc, section.id)? else {
+        return Ok(None);
+    };
     if item_obj(doc, &obj, id.as_str())?.is_none() {
         return Ok(None);
     }
@@ -84,7 +104,9 @@ pub fn get<T: Item>(doc: &AutoCommit, section: Section<T>, id: &ItemId) -> Resul
 }
 
 pub fn list<T: Item>(doc: &AutoCommit, section: Section<T>) -> Result<Vec<T>> {
-    let obj = section_obj(doc, section.id)?;
+    let Some(obj) = read_obj(doc, section.id)? else {
+        return Ok(Vec::new());
+    };
     ids(doc, section.id)?
         .iter()
         .map(|id| Ok(hydrate_prop(doc, &obj, id.as_str())?))
@@ -98,7 +120,9 @@ pub fn range<T: Item>(
     from: &str,
     to: &str,
 ) -> Result<Vec<T>> {
-    let obj = section_obj(doc, section.id)?;
+    let Some(obj) = read_obj(doc, section.id)? else {
+        return Ok(Vec::new());
+    };
     let keys: Vec<String> = doc
         .map_range(&obj, from.to_string()..to.to_string())
         .map(|item| item.key.into_owned())
@@ -116,7 +140,9 @@ pub fn last_before<T: Item>(
     to: &str,
     n: usize,
 ) -> Result<Vec<T>> {
-    let obj = section_obj(doc, section.id)?;
+    let Some(obj) = read_obj(doc, section.id)? else {
+        return Ok(Vec::new());
+    };
     let keys: Vec<String> = doc
         .map_range(&obj, ..to.to_string())
         .map(|item| item.key.into_owned())
@@ -128,8 +154,7 @@ pub fn last_before<T: Item>(
 }
 
 pub fn count(doc: &AutoCommit, section: SectionId) -> Result<usize> {
-    let obj = section_obj(doc, section)?;
-    Ok(doc.length(&obj))
+    Ok(read_obj(doc, section)?.map_or(0, |obj| doc.length(&obj)))
 }
 
 /// Inserts or updates one item; returns whether it was new. New items of ordered sections go

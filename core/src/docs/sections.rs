@@ -11,8 +11,10 @@ use serde::{de::DeserializeOwned, Serialize};
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::model::contacts::Contact;
+use crate::model::harm_reduction::{NaloxoneKit, NaloxoneResponder, NeverUseAloneLine};
 use crate::model::ids::ItemId;
 use crate::model::journal::{CheckIn, Lapse, Recovery};
+use crate::model::medication::ScheduledMedication;
 use crate::model::plan::*;
 use crate::model::schedule::{Attendance, Meeting};
 use crate::model::sharing::{MentorNote, SharedAlert, SharedMilestone, Suggestion, WeekSummary};
@@ -66,6 +68,9 @@ macro_rules! for_each_section {
                 EnvironmentSafety environment_safety ENVIRONMENT_SAFETY: SafetyStep, ordered: true, suggest: true, ffi: put_safety_step get_safety_step list_environment_safety;
                 LapsePlan lapse_plan LAPSE_PLAN: PlanNote, ordered: true, suggest: true, ffi: put_lapse_plan_step get_lapse_plan_step list_lapse_plan;
                 PostCrisisPlan post_crisis_plan POST_CRISIS_PLAN: PlanNote, ordered: true, suggest: true, ffi: put_post_crisis_step get_post_crisis_step list_post_crisis_plan;
+                NaloxoneKits naloxone_kits NALOXONE_KITS: NaloxoneKit, ordered: true, suggest: false, ffi: put_naloxone_kit get_naloxone_kit list_naloxone_kits;
+                NeverUseAlone never_use_alone NEVER_USE_ALONE: NeverUseAloneLine, ordered: true, suggest: false, ffi: put_never_use_alone_line get_never_use_alone_line list_never_use_alone;
+                NaloxoneResponders naloxone_responders NALOXONE_RESPONDERS: NaloxoneResponder, ordered: true, suggest: false, ffi: put_naloxone_responder get_naloxone_responder list_naloxone_responders;
             }
             Contacts(ContactsDocument) {
                 Contacts contacts CONTACTS: Contact, ordered: true, suggest: true, ffi: put_contact get_contact list_contacts;
@@ -78,6 +83,7 @@ macro_rules! for_each_section {
                 CheckIns check_ins CHECK_INS: CheckIn, ordered: false, suggest: false, ffi: put_check_in get_check_in list_check_ins;
                 Recoveries recoveries RECOVERIES: Recovery, ordered: false, suggest: false, ffi: put_recovery get_recovery list_recoveries;
                 Lapses lapses LAPSES: Lapse, ordered: false, suggest: false, ffi: put_lapse get_lapse list_lapses;
+                MedicationSchedule medication_schedule MEDICATION_SCHEDULE: ScheduledMedication, ordered: true, suggest: false, ffi: put_scheduled_medication get_scheduled_medication list_medication_schedule;
             }
             Summary(SummaryDocument) {
                 Weeks weeks WEEKS: WeekSummary, ordered: false, suggest: false;
@@ -140,6 +146,19 @@ impl SectionId {
             .copied()
             .find(|s| s.key() == raw)
             .ok_or_else(|| Error::invalid(field, "is not a known section"))
+    }
+
+    /// The schema version whose change created the section: 1 for the genesis, later for
+    /// sections added since (see [`crate::docs::genesis`]). A document from older code lacks
+    /// a later section until its upgrade change arrives; until then it reads as empty.
+    pub fn since_schema(self) -> u64 {
+        match self {
+            SectionId::NaloxoneKits
+            | SectionId::NeverUseAlone
+            | SectionId::NaloxoneResponders
+            | SectionId::MedicationSchedule => 2,
+            _ => 1,
+        }
     }
 
     pub fn of(doc: DocKind) -> impl Iterator<Item = SectionId> {
@@ -237,6 +256,9 @@ plain_items!(
     Medication,
     Treatment,
     SafetyStep,
+    NaloxoneKit,
+    NeverUseAloneLine,
+    ScheduledMedication,
     Contact,
     Meeting,
     Recovery,
@@ -268,13 +290,15 @@ referencing_items! {
     GoalStep => |g| vec![strong("goal_id", SectionId::Goals, &g.goal_id)];
     CrisisContact => |c| vec![strong("contact_id", SectionId::Contacts, &c.contact_id)];
     Professional => |p| vec![strong("contact_id", SectionId::Contacts, &p.contact_id)];
+    NaloxoneResponder => |r| vec![strong("contact_id", SectionId::Contacts, &r.contact_id)];
     Attendance => |a| vec![weak("meeting_id", SectionId::Meetings, &a.meeting_id)];
     Lapse => |l| vec![strong("recovery_id", SectionId::Recoveries, &l.recovery_id)];
     CheckIn => |c| {
         let triggers = c.triggers_met.iter().map(|id| weak("triggers_met", SectionId::Triggers, id));
         let coping = c.coping_used.iter().map(|id| weak("coping_used", SectionId::CopingStrategies, id));
         let signs = c.warning_signs.iter().map(|id| weak("warning_signs", SectionId::WarningSigns, id));
-        triggers.chain(coping).chain(signs).collect()
+        let doses = c.doses.iter().map(|d| weak("doses", SectionId::MedicationSchedule, &d.medication_id));
+        triggers.chain(coping).chain(signs).chain(doses).collect()
     };
 }
 

@@ -10,12 +10,14 @@ use crate::docs::items;
 use crate::docs::sections::{self as s, SectionId};
 use crate::error::Result;
 use crate::insights::daily::{self, DayStats};
+use crate::insights::doses;
 use crate::insights::ladder::Network;
 use crate::insights::milestones::{self, RecoveryProgress};
 use crate::insights::patterns::{self, Patterns};
-use crate::insights::rules::{self, Acknowledged, Alert, Evidence};
+use crate::insights::rules::{self, Acknowledged, Alert, Evidence, PlanSteps, Rule};
 use crate::insights::thresholds::Thresholds;
 use crate::model::journal::CheckIn;
+use crate::model::medication::ScheduledMedication;
 use crate::model::schedule::Attendance;
 use crate::model::time::Day;
 
@@ -89,6 +91,14 @@ fn attendance(src: &Sources<'_>, from: Day) -> Result<Vec<Attendance>> {
     Ok(out)
 }
 
+/// The medication schedule, empty where there is no journal.
+pub fn medications(src: &Sources<'_>) -> Result<Vec<ScheduledMedication>> {
+    match src.journal {
+        Some(journal) => items::list(journal, s::MEDICATION_SCHEDULE),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Every rule that fires on `today`, with next steps and the acknowledged flag.
 pub fn alerts(
     src: &Sources<'_>,
@@ -96,28 +106,62 @@ pub fn alerts(
     acknowledged: &Acknowledged,
     today: Day,
 ) -> Result<Vec<Alert>> {
-    let days = days(src, daily::minus(today, rules::HISTORY_DAYS), today)?;
+    let from = daily::minus(today, rules::HISTORY_DAYS);
+    let check_ins = check_ins(src, from, today)?;
+    let mut days = daily::by_day(&check_ins);
+    doses::mark_days(&mut days, &check_ins, &medications(src)?);
     let attendance = attendance(src, daily::minus(today, rules::MEETINGS_HISTORY_DAYS))?;
     let signs = items::list(src.plan, s::WARNING_SIGNS)?;
+    let (lapse_days, abstinence_starts) = match src.journal {
+        Some(journal) => (
+            items::list(journal, s::LAPSES)?
+                .into_iter()
+                .map(|l| l.day)
+                .filter(|d| *d >= from && *d <= today)
+                .collect(),
+            items::list(journal, s::RECOVERIES)?
+                .into_iter()
+                .map(|r| r.started)
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
     let evidence = Evidence {
         days: &days,
         last_check_in: last_check_in(src, today)?,
         attendance: &attendance,
         warning_signs: &signs,
+        lapse_days: &lapse_days,
+        abstinence_starts: &abstinence_starts,
     };
     let findings = rules::evaluate(&evidence, thresholds, today);
     if findings.is_empty() {
         return Ok(Vec::new());
     }
     let coping = items::list(src.plan, s::COPING_STRATEGIES)?;
-    let ladder = Network::load(src.plan, src.contacts)?.ladder(src.plan)?;
-    Ok(rules::alerts(
-        findings,
-        acknowledged,
-        &signs,
-        &coping,
-        &ladder,
-    ))
+    let network = Network::load(src.plan, src.contacts)?;
+    let ladder = network.ladder(src.plan)?;
+    let wants_harm_reduction = findings.iter().any(|f| f.rule == Rule::ToleranceLowered);
+    let (lapse_plan, kits, lines, responders) = if wants_harm_reduction {
+        (
+            items::list(src.plan, s::LAPSE_PLAN)?,
+            items::list(src.plan, s::NALOXONE_KITS)?,
+            items::list(src.plan, s::NEVER_USE_ALONE)?,
+            network.naloxone_responders(src.plan)?,
+        )
+    } else {
+        Default::default()
+    };
+    let plan = PlanSteps {
+        signs: &signs,
+        coping: &coping,
+        ladder: &ladder,
+        lapse_plan: &lapse_plan,
+        naloxone_kits: &kits,
+        never_use_alone: &lines,
+        naloxone_responders: &responders,
+    };
+    Ok(rules::alerts(findings, acknowledged, &plan))
 }
 
 /// The 7/30/90-day patterns ending on `today`.

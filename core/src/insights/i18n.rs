@@ -196,6 +196,22 @@ const TABLE: &[(&str, &str, &str, &str, &str)] = &[
     ("preference.unacceptable", "not acceptable", "", "no aceptable", ""),
     ("preference.avoid", "avoid", "", "evitar", ""),
     ("summary.goal_done", "achieved", "", "conseguida", ""),
+    // Issue 22, overdose risk and medication schedules: one block, for the catalogues.
+    (
+        "alert.tolerance_lowered",
+        "Use after {count} day without: your tolerance is lower now, and a usual amount can cause an overdose",
+        "Use after {count} days without: your tolerance is lower now, and a usual amount can cause an overdose",
+        "Consumo tras {count} día sin consumir: tu tolerancia es menor ahora y la cantidad de siempre puede causar una sobredosis",
+        "Consumo tras {count} días sin consumir: tu tolerancia es menor ahora y la cantidad de siempre puede causar una sobredosis",
+    ),
+    ("reminder.dose_private", "Reminder at {time}", "", "Recordatorio a las {time}", ""),
+    ("reminder.dose_detailed", "{name}, {dose} at {time}", "", "{name}, {dose} a las {time}", ""),
+    ("reminder.refill_private", "Something to pick up on {day}", "", "Algo que recoger el {day}", ""),
+    ("reminder.refill_detailed", "Refill {name} on {day} at {place}", "", "Recoger {name} el {day} en {place}", ""),
+    ("reminder.kit_expiry_private", "Something in your plan expires on {day}", "", "Algo de tu plan caduca el {day}", ""),
+    ("reminder.kit_expiry_detailed", "The naloxone kit ({place}) expires on {day}", "", "El kit de naloxona ({place}) caduca el {day}", ""),
+    ("summary.adherence", "Medication taken as scheduled (last 30 days)", "", "Medicación tomada según lo previsto (últimos 30 días)", ""),
+    ("summary.adherence_line", "{name} ({dose}): {taken} of {due} doses taken", "", "{name} ({dose}): {taken} de {due} dosis tomadas", ""),
 ];
 
 fn entry(

@@ -79,6 +79,23 @@ impl Network {
     }
 }
 
+impl Network {
+    /// The people the plan says know how to give naloxone, in the plan's order, with the
+    /// person's note about them; "do not involve" wins here too.
+    pub fn naloxone_responders(&self, plan: &AutoCommit) -> Result<Vec<PersonToCall>> {
+        let mut out: Vec<PersonToCall> = Vec::new();
+        for r in items::list(plan, s::NALOXONE_RESPONDERS)? {
+            if out.iter().any(|p| p.contact_id == r.contact_id) {
+                continue;
+            }
+            if let Some(c) = self.usable(&r.contact_id) {
+                out.push(person(c, r.note));
+            }
+        }
+        Ok(out)
+    }
+}
+
 fn person(c: &Contact, will_do: String) -> PersonToCall {
     PersonToCall {
         contact_id: c.id.clone(),

@@ -7,9 +7,11 @@
 //! produces leave as [`i18n::Phrase`] codes with parameters, so apps translate them; the core
 //! itself renders English and Spanish for the summary.
 
+pub mod adherence;
 pub mod compute;
 pub mod crisis;
 pub mod daily;
+pub mod doses;
 pub mod help;
 pub mod i18n;
 pub mod ladder;
@@ -19,3 +21,4 @@ pub mod review;
 pub mod rules;
 pub mod summary;
 pub mod thresholds;
+pub mod tolerance;

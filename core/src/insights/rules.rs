@@ -9,6 +9,8 @@
 //!
 //! Next steps come from the person's own plan: the action plan of a ticked warning sign, their
 //! coping strategies (those of the rule's domain first), then their crisis ladder in order.
+//! After a lapse that follows abstinence ([`Rule::ToleranceLowered`], high priority), their
+//! lapse plan and harm-reduction items come first.
 
 use std::collections::BTreeMap;
 
@@ -18,9 +20,11 @@ use crate::insights::daily::{self, DayStats};
 use crate::insights::i18n::Phrase;
 use crate::insights::ladder::PersonToCall;
 use crate::insights::thresholds::Thresholds;
+use crate::insights::tolerance;
+use crate::model::harm_reduction::{NaloxoneKit, NeverUseAloneLine};
 use crate::model::ids::ItemId;
 use crate::model::journal::CheckIn;
-use crate::model::plan::{CopingStrategy, Domain, WarningSign, WarningStage};
+use crate::model::plan::{CopingStrategy, Domain, PlanNote, WarningSign, WarningStage};
 use crate::model::schedule::{Attendance, AttendanceStatus};
 use crate::model::time::Day;
 
@@ -37,6 +41,7 @@ pub const HISTORY_DAYS: i64 = 30 + EPISODE_LOOKBACK_DAYS + 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    ToleranceLowered,
     HighCraving,
     MoodDrop,
     WarningSign,
@@ -46,7 +51,9 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [
+    /// In the order alerts are listed: the most urgent first.
+    pub const ALL: [Rule; 7] = [
+        Rule::ToleranceLowered,
         Rule::HighCraving,
         Rule::MoodDrop,
         Rule::WarningSign,
@@ -58,6 +65,7 @@ impl Rule {
     /// Stable code; the reason phrase is `alert.<code>`.
     pub fn code(self) -> &'static str {
         match self {
+            Rule::ToleranceLowered => "tolerance_lowered",
             Rule::HighCraving => "high_craving",
             Rule::MoodDrop => "mood_drop",
             Rule::WarningSign => "warning_sign",
@@ -70,9 +78,27 @@ impl Rule {
     /// Which coping strategies to offer first.
     fn domain(self) -> Option<Domain> {
         match self {
-            Rule::HighCraving => Some(Domain::Substance),
+            Rule::HighCraving | Rule::ToleranceLowered => Some(Domain::Substance),
             Rule::MoodDrop | Rule::MedicationMissed => Some(Domain::MentalHealth),
             _ => None,
+        }
+    }
+}
+
+/// How urgently an alert asks for attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertPriority {
+    Normal,
+    /// A risk to life now (lowered tolerance after a lapse): show it first, loudly.
+    High,
+}
+
+impl Rule {
+    pub fn priority(self) -> AlertPriority {
+        match self {
+            Rule::ToleranceLowered => AlertPriority::High,
+            _ => AlertPriority::Normal,
         }
     }
 }
@@ -86,6 +112,10 @@ pub struct Evidence<'a> {
     pub last_check_in: Option<Day>,
     pub attendance: &'a [Attendance],
     pub warning_signs: &'a [WarningSign],
+    /// Days of recorded lapses (the journal's lapse history) in the history read.
+    pub lapse_days: &'a [Day],
+    /// Recovery start dates: the first days of abstinence the person recorded.
+    pub abstinence_starts: &'a [Day],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,11 +142,43 @@ pub enum NextStep {
         description: String,
     },
     Contact(PersonToCall),
+    /// A step of the person's "if a lapse happens" plan.
+    LapsePlan {
+        step_id: ItemId,
+        text: String,
+    },
+    /// Where a naloxone kit is, and when it expires.
+    NaloxoneKit {
+        kit_id: ItemId,
+        location: String,
+        expires: Option<Day>,
+    },
+    /// A "never use alone" line the person entered.
+    NeverUseAlone {
+        line_id: ItemId,
+        name: String,
+        phone: String,
+    },
+    /// Someone who knows how to give naloxone.
+    NaloxoneResponder(PersonToCall),
+}
+
+/// The parts of the person's plan next steps are drawn from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanSteps<'a> {
+    pub signs: &'a [WarningSign],
+    pub coping: &'a [CopingStrategy],
+    pub ladder: &'a [PersonToCall],
+    pub lapse_plan: &'a [PlanNote],
+    pub naloxone_kits: &'a [NaloxoneKit],
+    pub never_use_alone: &'a [NeverUseAloneLine],
+    pub naloxone_responders: &'a [PersonToCall],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
     pub rule: Rule,
+    pub priority: AlertPriority,
     /// Pass back with the rule to acknowledge.
     pub situation: String,
     pub reason: Phrase,
@@ -355,6 +417,7 @@ fn no_check_in(ev: &Evidence<'_>, th: &Thresholds, today: Day) -> Option<Finding
 /// Every rule that fires on `today`, in [`Rule::ALL`] order.
 pub fn evaluate(ev: &Evidence<'_>, th: &Thresholds, today: Day) -> Vec<Finding> {
     [
+        tolerance::tolerance_lowered(ev, th, today),
         high_craving(ev, th, today),
         mood_dropping(ev, th, today),
         warning_signs(ev, th, today),
@@ -367,25 +430,53 @@ pub fn evaluate(ev: &Evidence<'_>, th: &Thresholds, today: Day) -> Vec<Finding> 
     .collect()
 }
 
-/// The next steps for a finding, from the person's own plan.
-pub fn next_steps(
-    finding: &Finding,
-    signs: &[WarningSign],
-    coping: &[CopingStrategy],
-    ladder: &[PersonToCall],
-) -> Vec<NextStep> {
-    let mut steps: Vec<NextStep> = finding
-        .warning_sign_ids
+/// The lapse plan and the harm-reduction items, for an alert about lowered tolerance.
+fn harm_reduction_steps(plan: &PlanSteps<'_>) -> Vec<NextStep> {
+    let lapse = plan.lapse_plan.iter().map(|n| NextStep::LapsePlan {
+        step_id: n.id.clone(),
+        text: n.text.clone(),
+    });
+    let kits = plan.naloxone_kits.iter().map(|k| NextStep::NaloxoneKit {
+        kit_id: k.id.clone(),
+        location: k.location.clone(),
+        expires: k.expires,
+    });
+    let lines = plan
+        .never_use_alone
         .iter()
-        .filter_map(|id| signs.iter().find(|w| &w.id == id))
-        .filter(|w| !w.action_plan.trim().is_empty())
-        .map(|w| NextStep::WarningSignPlan {
-            warning_sign_id: w.id.clone(),
-            description: w.description.clone(),
-            action_plan: w.action_plan.clone(),
-        })
-        .collect();
-    let mut ordered: Vec<&CopingStrategy> = coping.iter().collect();
+        .map(|l| NextStep::NeverUseAlone {
+            line_id: l.id.clone(),
+            name: l.name.clone(),
+            phone: l.phone.clone(),
+        });
+    let responders = plan
+        .naloxone_responders
+        .iter()
+        .cloned()
+        .map(NextStep::NaloxoneResponder);
+    lapse.chain(kits).chain(lines).chain(responders).collect()
+}
+
+/// The next steps for a finding, from the person's own plan.
+pub fn next_steps(finding: &Finding, plan: &PlanSteps<'_>) -> Vec<NextStep> {
+    let mut steps: Vec<NextStep> = if finding.rule == Rule::ToleranceLowered {
+        harm_reduction_steps(plan)
+    } else {
+        Vec::new()
+    };
+    steps.extend(
+        finding
+            .warning_sign_ids
+            .iter()
+            .filter_map(|id| plan.signs.iter().find(|w| &w.id == id))
+            .filter(|w| !w.action_plan.trim().is_empty())
+            .map(|w| NextStep::WarningSignPlan {
+                warning_sign_id: w.id.clone(),
+                description: w.description.clone(),
+                action_plan: w.action_plan.clone(),
+            }),
+    );
+    let mut ordered: Vec<&CopingStrategy> = plan.coping.iter().collect();
     if let Some(domain) = finding.rule.domain() {
         // Stable: the plan's order within each group.
         ordered.sort_by_key(|c| !(c.domain == domain || c.domain == Domain::Both));
@@ -394,7 +485,7 @@ pub fn next_steps(
         coping_id: c.id.clone(),
         description: c.description.clone(),
     }));
-    steps.extend(ladder.iter().cloned().map(NextStep::Contact));
+    steps.extend(plan.ladder.iter().cloned().map(NextStep::Contact));
     steps
 }
 
@@ -402,15 +493,14 @@ pub fn next_steps(
 pub fn alerts(
     findings: Vec<Finding>,
     acknowledged: &Acknowledged,
-    signs: &[WarningSign],
-    coping: &[CopingStrategy],
-    ladder: &[PersonToCall],
+    plan: &PlanSteps<'_>,
 ) -> Vec<Alert> {
     findings
         .into_iter()
         .map(|f| Alert {
             acknowledged: acknowledged.get(f.rule.code()) == Some(&f.situation),
-            next_steps: next_steps(&f, signs, coping, ladder),
+            next_steps: next_steps(&f, plan),
+            priority: f.rule.priority(),
             rule: f.rule,
             situation: f.situation,
             reason: f.reason,

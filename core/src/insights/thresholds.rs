@@ -32,6 +32,8 @@ pub struct Thresholds {
     pub meetings_missed: u32,
     /// No check-in for this many days.
     pub silence_days: u32,
+    /// A use after at least this many abstinent days raises the lowered-tolerance alert.
+    pub tolerance_abstinent_days: u32,
 }
 
 impl Default for Thresholds {
@@ -46,6 +48,8 @@ impl Default for Thresholds {
             medication_missed_days: 2,
             meetings_missed: 2,
             silence_days: 3,
+            // A week without use is enough for tolerance to opioids to drop markedly.
+            tolerance_abstinent_days: 7,
         }
     }
 }
@@ -95,7 +99,14 @@ impl Thresholds {
         )?;
         within("medication_missed_days", self.medication_missed_days, 1, 14)?;
         within("meetings_missed", self.meetings_missed, 1, 10)?;
-        within("silence_days", self.silence_days, 1, 60)
+        within("silence_days", self.silence_days, 1, 60)?;
+        // At most the stretch the rules read back (`rules::HISTORY_DAYS`).
+        within(
+            "tolerance_abstinent_days",
+            self.tolerance_abstinent_days,
+            1,
+            60,
+        )
     }
 }
 

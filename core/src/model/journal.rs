@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
-use crate::model::time::Day;
+use crate::model::time::{Day, LocalDateTime};
 use crate::model::validate::{self, optional, required, scale_0_10, Validate, MAX_LONG, MAX_SHORT};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -22,7 +22,14 @@ pub struct CheckIn {
     /// 0 (none) … 10 (overwhelming).
     pub craving: u8,
     pub sleep_hours: Option<f64>,
+    /// The whole day's yes/no answer: what every check-in had before medications became a
+    /// schedule, and still the answer of someone without one. Kept as it was written.
     pub medication_taken: Option<bool>,
+    /// One answer per scheduled dose (taken or missed). Check-ins written before doses
+    /// existed have none: they load with an empty list and keep their yes/no.
+    #[autosurgeon(missing = "Vec::new")]
+    #[serde(default)]
+    pub doses: Vec<DoseAnswer>,
     pub used_substance: bool,
     /// Plan trigger ids met today.
     pub triggers_met: Vec<ItemId>,
@@ -46,6 +53,16 @@ impl CheckIn {
     pub fn key_of_day(day: Day) -> String {
         day.0.format("%Y%m%d").to_string()
     }
+}
+
+/// Whether one scheduled dose was taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct DoseAnswer {
+    pub medication_id: ItemId,
+    /// The dose's time as the schedule gives it (wall clock in the medication's zone): the
+    /// key that ties an answer to one dose.
+    pub due: LocalDateTime,
+    pub taken: bool,
 }
 
 /// The day a person started (or restarted counting) recovery from one substance or behaviour.
@@ -83,6 +100,16 @@ impl Validate for CheckIn {
         validate::ids("triggers_met", &self.triggers_met)?;
         validate::ids("coping_used", &self.coping_used)?;
         validate::ids("warning_signs", &self.warning_signs)?;
+        validate::list_len("doses", &self.doses)?;
+        for (i, dose) in self.doses.iter().enumerate() {
+            ItemId::parse("doses.medication_id", dose.medication_id.as_str())?;
+            if self.doses[..i]
+                .iter()
+                .any(|d| d.medication_id == dose.medication_id && d.due == dose.due)
+            {
+                return Err(Error::invalid("doses", "answers one dose twice"));
+            }
+        }
         optional("note", &self.note, MAX_LONG)
     }
 }

@@ -2,8 +2,10 @@
 //! are, independent of how they are stored or synced.
 
 pub mod contacts;
+pub mod harm_reduction;
 pub mod ids;
 pub mod journal;
+pub mod medication;
 pub mod plan;
 pub mod schedule;
 pub mod sharing;

@@ -7,6 +7,7 @@
 //! tz data, which may be old, plays no part).
 
 pub mod attendance;
+pub mod care_reminders;
 pub mod occurrences;
 pub mod overrides;
 pub mod recurrence;
@@ -14,5 +15,6 @@ pub mod reminders;
 pub mod zone;
 
 pub use attendance::{AttendanceCount, CountPeriod};
+pub use care_reminders::{CareReminder, CareReminderKind};
 pub use occurrences::Occurrence;
 pub use reminders::{Reminder, ReminderCode};

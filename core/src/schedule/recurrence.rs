@@ -77,8 +77,27 @@ pub fn wall_clock_starts(
     to: NaiveDateTime,
     cap: u16,
 ) -> Result<Vec<NaiveDateTime>> {
-    let start = meeting.start.0;
-    let Some(rule) = &meeting.rrule else {
+    rule_starts(
+        meeting.start.0,
+        meeting.rrule.as_deref(),
+        zone,
+        from,
+        to,
+        cap,
+    )
+}
+
+/// The wall-clock starts of a series beginning at `start` (every series: meetings and
+/// medication doses), between `from` and `to` inclusive, at most `cap`. No rule: `start` alone.
+pub fn rule_starts(
+    start: NaiveDateTime,
+    rrule: Option<&str>,
+    zone: Tz,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    cap: u16,
+) -> Result<Vec<NaiveDateTime>> {
+    let Some(rule) = rrule else {
         return Ok(if start >= from && start <= to {
             vec![start]
         } else {

@@ -58,7 +58,7 @@ pub fn reminder_id(meeting_id: &ItemId, original: &LocalDateTime, offset: u32) -
     )
 }
 
-fn notification_id(id: &str) -> i32 {
+pub(crate) fn notification_id(id: &str) -> i32 {
     let digest = Sha256::digest(id.as_bytes());
     let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) & 0x7fff_ffff;
     i32::try_from(n).unwrap_or(0)

@@ -511,10 +511,9 @@ impl Twofold {
         let outcome = self.with_doc_in(docs, DocSel::Id(&doc_id), |_, doc| {
             // The owner may pass on anything (an import); a writer its own changes, and after
             // a new epoch those of other past or present writers the owner lacked.
-            let genesis_actor = automerge::ActorId::from(&genesis::GENESIS_ACTOR[..]);
             let foreign = |c: &automerge::Change| {
                 c.actor_id() != &sender_actor
-                    && c.actor_id() != &genesis_actor
+                    && !genesis::is_schema_actor(c.actor_id())
                     && !authors.iter().any(|a| c.actor_id().to_bytes() == a.0)
             };
             if doc.owner != Some(sender) && changes.iter().any(foreign) {

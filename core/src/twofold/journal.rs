@@ -11,7 +11,7 @@ use crate::docs::sections::{self as s, Item};
 use crate::docs::snapshot::prefix;
 use crate::error::Result;
 use crate::model::ids::ItemId;
-use crate::model::journal::{CheckIn, Lapse};
+use crate::model::journal::{CheckIn, DoseAnswer, Lapse};
 use crate::model::plan::PlanNote;
 use crate::model::time::Day;
 use crate::model::validate::Validate;
@@ -24,6 +24,9 @@ pub struct NewCheckIn {
     pub craving: u8,
     pub sleep_hours: Option<f64>,
     pub medication_taken: Option<bool>,
+    /// One answer per scheduled dose (see [`DoseAnswer`]).
+    #[serde(default)]
+    pub doses: Vec<DoseAnswer>,
     pub used_substance: bool,
     pub triggers_met: Vec<ItemId>,
     pub coping_used: Vec<ItemId>,
@@ -49,6 +52,7 @@ impl Twofold {
             craving: new.craving,
             sleep_hours: new.sleep_hours,
             medication_taken: new.medication_taken,
+            doses: new.doses,
             used_substance: new.used_substance,
             triggers_met: new.triggers_met,
             coping_used: new.coping_used,

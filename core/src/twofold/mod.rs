@@ -6,6 +6,7 @@
 //! transaction with `synchronous=FULL` → tell the listeners. A write the call acknowledged is
 //! on disk.
 
+mod care;
 mod clock;
 mod finder;
 mod formats;
@@ -256,16 +257,34 @@ impl Twofold {
                 .read(|c| streams::active_for_doc(c, &row.doc_id))?
                 .is_some();
             let access = DocAccess::parse(&row.access)?;
+            let outbox = live && matches!(access, DocAccess::Owner | DocAccess::Write);
+            let (mut chunk_count, mut last_seq) = (stored.chunks, stored.last_seq);
+            // Only this device's own documents are upgraded here; a peer's copy gets the
+            // upgrade from its owner, and reads its missing sections as empty until then.
+            if row.owner.is_none() {
+                let upgrade = genesis::upgrade(&mut am, row.kind)?;
+                if !upgrade.is_empty() {
+                    db.write(|tx| {
+                        chunks::append(tx, &row.doc_id, last_seq + 1, &upgrade, false)?;
+                        if outbox {
+                            outbox::add_change(tx, &row.doc_id, &upgrade)?;
+                        }
+                        Ok(())
+                    })?;
+                    chunk_count += 1;
+                    last_seq += 1;
+                }
+            }
             docs.put_back(LoadedDoc {
-                outbox: live && matches!(access, DocAccess::Owner | DocAccess::Write),
+                outbox,
                 doc_id: row.doc_id,
                 kind: row.kind,
                 owner: row.owner,
                 peer: row.peer,
                 access,
                 am,
-                chunks: stored.chunks,
-                last_seq: stored.last_seq,
+                chunks: chunk_count,
+                last_seq,
             });
         }
         let missing: Vec<DocKind> = DocKind::ALL

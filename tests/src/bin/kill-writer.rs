@@ -68,6 +68,7 @@ fn main() -> Result<()> {
                         craving: rng.random_range(0..=10),
                         sleep_hours: None,
                         medication_taken: None,
+                        doses: Vec::new(),
                         used_substance: false,
                         triggers_met: vec![],
                         coping_used: vec![],

@@ -73,6 +73,7 @@ fn check_in(day: &str, mood: u8) -> NewCheckIn {
         craving: 2,
         sleep_hours: None,
         medication_taken: Some(true),
+        doses: Vec::new(),
         used_substance: false,
         triggers_met: vec![],
         coping_used: vec![],

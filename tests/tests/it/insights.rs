@@ -34,6 +34,7 @@ fn entry(d: Day, mood: u8, craving: u8) -> NewCheckIn {
         craving,
         sleep_hours: Some(7.0),
         medication_taken: Some(true),
+        doses: Vec::new(),
         used_substance: false,
         triggers_met: vec![],
         coping_used: vec![],
@@ -432,6 +433,7 @@ fn high_craving_fires_stays_quiet_does_not_repeat_and_returns_with_a_new_episode
             NextStep::WarningSignPlan {
                 warning_sign_id, ..
             } => warning_sign_id.to_string(),
+            other => format!("unexpected {other:?}"),
         })
         .collect();
     assert_eq!(steps, vec!["k-urge", "k-breathe", "c-rosa", "c-sam"]);
@@ -550,6 +552,7 @@ fn medication_missed_on_consecutive_days_fires_and_an_unrecorded_day_is_not_miss
     let d0 = day("2026-04-01");
     let missed = |d: Day| NewCheckIn {
         medication_taken: Some(false),
+        doses: Vec::new(),
         ..entry(d, 6, 1)
     };
     check_in(&store, missed(d0));

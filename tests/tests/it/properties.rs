@@ -253,6 +253,7 @@ fn apply(store: &Twofold, op: &Op, clock: &mut i64) -> Result<()> {
                         craving: *craving,
                         sleep_hours: Some(7.5),
                         medication_taken: None,
+                        doses: Vec::new(),
                         used_substance: false,
                         triggers_met: trigger.map(|t| id("t", t)).into_iter().collect(),
                         coping_used: vec![],

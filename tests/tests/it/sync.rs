@@ -651,6 +651,7 @@ fn summary_instead_of_journal_and_suggestions_flow_back() {
                 craving: 7,
                 sleep_hours: Some(5.0),
                 medication_taken: Some(true),
+                doses: Vec::new(),
                 used_substance: false,
                 triggers_met: vec![],
                 coping_used: vec![],

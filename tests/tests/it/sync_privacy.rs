@@ -332,6 +332,7 @@ fn check_in(day: Day, note: &str) -> NewCheckIn {
         craving: 2,
         sleep_hours: Some(7.0),
         medication_taken: Some(true),
+        doses: Vec::new(),
         used_substance: false,
         triggers_met: vec![],
         coping_used: vec![],

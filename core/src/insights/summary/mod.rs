@@ -16,6 +16,7 @@ use crate::insights::i18n::{self, decimal, label, Lang, Phrase};
 use crate::insights::rules::Alert;
 use crate::model::time::Day;
 
+mod adherence;
 mod chart;
 mod html;
 mod markdown;
@@ -38,6 +39,8 @@ pub enum SummaryPart {
     Reasons,
     Goals,
     Medications,
+    /// Doses taken of doses due per scheduled medication, last 30 days.
+    MedicationAdherence,
     Treatments,
     WhatHelps,
     LapsePlan,
@@ -51,7 +54,7 @@ pub enum SummaryPart {
 
 impl SummaryPart {
     /// Every part, in the order the summary prints them.
-    pub const ALL: [SummaryPart; 19] = [
+    pub const ALL: [SummaryPart; 20] = [
         SummaryPart::WhenWell,
         SummaryPart::DailyMaintenance,
         SummaryPart::Triggers,
@@ -64,6 +67,7 @@ impl SummaryPart {
         SummaryPart::Reasons,
         SummaryPart::Goals,
         SummaryPart::Medications,
+        SummaryPart::MedicationAdherence,
         SummaryPart::Treatments,
         SummaryPart::WhatHelps,
         SummaryPart::LapsePlan,
@@ -148,6 +152,9 @@ pub(crate) fn build(
         match part {
             SummaryPart::Milestones => {
                 blocks.extend(month::milestones_part(src, lang, options.today)?)
+            }
+            SummaryPart::MedicationAdherence => {
+                blocks.extend(adherence::adherence_part(src, lang, options.today)?)
             }
             SummaryPart::LastThirtyDays => {
                 blocks.extend(month::month_part(src, lang, options.today)?)

@@ -261,6 +261,9 @@ pub(super) fn plan_part(
             "summary.post_crisis",
             items::list(plan, s::POST_CRISIS_PLAN)?,
         ),
-        SummaryPart::Milestones | SummaryPart::LastThirtyDays | SummaryPart::Alerts => Vec::new(),
+        SummaryPart::Milestones
+        | SummaryPart::LastThirtyDays
+        | SummaryPart::Alerts
+        | SummaryPart::MedicationAdherence => Vec::new(),
     })
 }

@@ -92,6 +92,10 @@ struct AlertRow: View {
         case .warningSignPlan(_, let description, let actionPlan): return "\(description): \(actionPlan)"
         case .coping(_, let description): return description
         case .contact(let person): return person.name
+        case .lapsePlan(_, let text): return text
+        case .naloxoneKit(_, let location, let expires): return expires.map { "\(location) (\($0))" } ?? location
+        case .neverUseAlone(_, let name, let phone): return "\(name): \(phone)"
+        case .naloxoneResponder(let person): return person.name
         }
     }
 }

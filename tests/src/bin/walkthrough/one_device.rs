@@ -317,6 +317,7 @@ pub fn run(path: &Path, key: &[u8; 32], today: Day) -> Result<()> {
                 craving: [3, 2, 6, 7, 4, 2, 1][d as usize],
                 sleep_hours: Some(7.0),
                 medication_taken: Some(true),
+                doses: Vec::new(),
                 used_substance: false,
                 triggers_met: if d == 3 { vec![id("t-payday")] } else { vec![] },
                 coping_used: vec![id("k-walk")],

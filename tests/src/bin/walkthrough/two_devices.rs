@@ -158,6 +158,7 @@ async fn walk(dir: &Path, owner_path: &Path, key: &[u8; 32], today: Day) -> Resu
             craving: 2,
             sleep_hours: Some(7.5),
             medication_taken: Some(true),
+            doses: Vec::new(),
             used_substance: false,
             triggers_met: vec![],
             coping_used: vec![id("k-walk")],

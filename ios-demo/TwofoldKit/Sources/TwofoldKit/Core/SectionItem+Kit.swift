@@ -24,12 +24,16 @@ extension SectionItem {
         case .environmentSafety: return .environmentSafety
         case .lapsePlan: return .lapsePlan
         case .postCrisisPlan: return .postCrisisPlan
+        case .naloxoneKits: return .naloxoneKits
+        case .neverUseAlone: return .neverUseAlone
+        case .naloxoneResponders: return .naloxoneResponders
         case .contacts: return .contacts
         case .meetings: return .meetings
         case .attendance: return .attendance
         case .checkIns: return .checkIns
         case .recoveries: return .recoveries
         case .lapses: return .lapses
+        case .medicationSchedule: return .medicationSchedule
         case .weeks: return .weeks
         case .milestones: return .milestones
         case .openAlerts: return .openAlerts
@@ -57,12 +61,16 @@ extension SectionItem {
         case .environmentSafety(let item): return item.id
         case .lapsePlan(let item): return item.id
         case .postCrisisPlan(let item): return item.id
+        case .naloxoneKits(let item): return item.id
+        case .neverUseAlone(let item): return item.id
+        case .naloxoneResponders(let item): return item.id
         case .contacts(let item): return item.id
         case .meetings(let item): return item.id
         case .attendance(let item): return item.id
         case .checkIns(let item): return item.id
         case .recoveries(let item): return item.id
         case .lapses(let item): return item.id
+        case .medicationSchedule(let item): return item.id
         case .weeks(let item): return item.id
         case .milestones(let item): return item.id
         case .openAlerts(let item): return item.id
@@ -91,12 +99,16 @@ extension SectionItem {
         case .medications(let i): return i.name
         case .treatments(let i): return i.name
         case .environmentSafety(let i): return i.description
+        case .naloxoneKits(let i): return i.location
+        case .neverUseAlone(let i): return i.name
+        case .naloxoneResponders(let i): return i.note
         case .contacts(let i): return i.name
         case .meetings(let i): return i.name
         case .attendance(let i): return i.note
         case .checkIns(let i): return i.day
         case .recoveries(let i): return i.substance
         case .lapses(let i): return i.day
+        case .medicationSchedule(let i): return i.name
         case .weeks(let i): return i.weekStart
         case .milestones(let i): return i.recovery
         case .openAlerts(let i): return i.id
@@ -130,12 +142,16 @@ extension Store {
             case .environmentSafety(let item): try await core.putSafetyStep(item: item)
             case .lapsePlan(let item): try await core.putLapsePlanStep(item: item)
             case .postCrisisPlan(let item): try await core.putPostCrisisStep(item: item)
+            case .naloxoneKits(let item): try await core.putNaloxoneKit(item: item)
+            case .neverUseAlone(let item): try await core.putNeverUseAloneLine(item: item)
+            case .naloxoneResponders(let item): try await core.putNaloxoneResponder(item: item)
             case .contacts(let item): try await core.putContact(item: item)
             case .meetings(let item): try await core.putMeeting(item: item)
             case .attendance(let item): try await core.putAttendance(item: item)
             case .checkIns(let item): try await core.putCheckIn(item: item)
             case .recoveries(let item): try await core.putRecovery(item: item)
             case .lapses(let item): try await core.putLapse(item: item)
+            case .medicationSchedule(let item): try await core.putScheduledMedication(item: item)
             case .weeks, .milestones, .openAlerts:
                 throw StoreError.invalidInput(field: "section", reason: "is derived from the journal, not written")
             }
