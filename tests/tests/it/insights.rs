@@ -882,7 +882,7 @@ fn the_crisis_screen_needs_nothing_but_the_plan_document() {
     // The plan alone, as bytes, with no contacts, schedule or journal anywhere.
     let plan = automerge::AutoCommit::load(&store.export_bytes(DocKind::Plan).expect("bytes"))
         .expect("load");
-    let screen = insights::crisis::screen(&plan, None, None).expect("screen");
+    let screen = insights::crisis::screen(&plan, None, None, None).expect("screen");
     assert_eq!(screen.reasons[0].text, "Walking my dog");
     assert!(screen.people_to_call.is_empty() && screen.crisis_lines.is_empty());
 }
