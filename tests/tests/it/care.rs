@@ -93,18 +93,23 @@ fn rosa(store: &Twofold) {
 #[test]
 fn the_phones_region_gives_the_crisis_screen_its_lines_and_emergency_number() {
     let (_d, store) = open();
-    let mx = store
-        .crisis_screen_for_region(Some("mx"))
-        .expect("screen");
+    let mx = store.crisis_screen_for_region(Some("mx")).expect("screen");
     let emergency = mx.emergency.as_ref().expect("bundled for MX");
-    assert_eq!((emergency.region.as_str(), emergency.number.as_str()), ("MX", "911"));
+    assert_eq!(
+        (emergency.region.as_str(), emergency.number.as_str()),
+        ("MX", "911")
+    );
     let line = &mx.crisis_lines[0];
     assert_eq!(line.phones[0].number, "800 911 2000");
     assert_eq!(line.bundled_region.as_deref(), Some("MX"));
     assert!(line.is_local_default && line.contact_id.is_none());
 
     // No region, or one with nothing bundled: no invented number.
-    assert!(store.crisis_screen().expect("screen").crisis_lines.is_empty());
+    assert!(store
+        .crisis_screen()
+        .expect("screen")
+        .crisis_lines
+        .is_empty());
     let nowhere = store.crisis_screen_for_region(Some("AQ")).expect("screen");
     assert!(nowhere.emergency.is_none() && nowhere.crisis_lines.is_empty());
     assert!(matches!(
@@ -127,7 +132,10 @@ fn the_phones_region_gives_the_crisis_screen_its_lines_and_emergency_number() {
     assert_eq!(own.crisis_lines.len(), 1);
     assert_eq!(own.crisis_lines[0].name, "My local line");
     assert_eq!(own.crisis_lines[0].bundled_region, None);
-    assert_eq!(own.emergency.as_ref().map(|e| e.number.as_str()), Some("911"));
+    assert_eq!(
+        own.emergency.as_ref().map(|e| e.number.as_str()),
+        Some("911")
+    );
     // Without a region from the phone, the local line's region finds the emergency number.
     let screen = store.crisis_screen().expect("screen");
     assert_eq!(screen.emergency.map(|e| e.number), Some("911".to_string()));
@@ -135,12 +143,17 @@ fn the_phones_region_gives_the_crisis_screen_its_lines_and_emergency_number() {
 
 #[test]
 fn every_country_where_a_core_language_is_official_that_is_bundled_has_a_source() {
-    for region in ["US", "GB", "CA", "AU", "ES", "MX", "FR", "BR", "PT", "EG", "AE"] {
+    for region in [
+        "US", "GB", "CA", "AU", "ES", "MX", "FR", "BR", "PT", "EG", "AE",
+    ] {
         let lines = twofold_core::insights::crisis_lines::for_region(region)
             .expect("valid")
             .unwrap_or_else(|| panic!("{region} bundled"));
         assert!(lines.emergency.source.url.starts_with("http"), "{region}");
-        assert!(lines.lines.iter().all(|l| l.source.checked == day("2026-12-03")));
+        assert!(lines
+            .lines
+            .iter()
+            .all(|l| l.source.checked == day("2026-12-03")));
     }
 }
 
@@ -185,10 +198,16 @@ fn a_worsening_fortnight_reads_as_falling_mood_and_rising_craving_over_14_days()
     };
     let mood = line("Mood (0 very low");
     assert!(mood.contains("up from 4.0 in the 30 days before"), "{mood}");
-    assert!(mood.contains("over the last 14 days: falling, by about"), "{mood}");
+    assert!(
+        mood.contains("over the last 14 days: falling, by about"),
+        "{mood}"
+    );
     let craving = line("Craving (0 none");
     assert!(craving.contains("in the 30 days before"), "{craving}");
-    assert!(craving.contains("over the last 14 days: rising, by about"), "{craving}");
+    assert!(
+        craving.contains("over the last 14 days: rising, by about"),
+        "{craving}"
+    );
 
     let es = store
         .summary(&SummaryOptions {
@@ -210,14 +229,22 @@ fn the_persons_words_are_quoted_and_every_language_renders_with_its_direction() 
         parts: SummaryPart::ALL.to_vec(),
     };
     let en = store.summary(&options(Lang::En)).expect("summary");
-    assert!(en.markdown.contains("will: “Comes over and stays”"), "{}", en.markdown);
+    assert!(
+        en.markdown.contains("will: “Comes over and stays”"),
+        "{}",
+        en.markdown
+    );
     assert!(!en.markdown.contains("will Comes"));
     assert!(en.markdown.contains("available: “evenings”"));
-    assert!(en.html.starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"));
+    assert!(en
+        .html
+        .starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"));
 
     let fr = store.summary(&options(Lang::Fr)).expect("summary");
     assert!(fr.html.contains("<html lang=\"fr\" dir=\"ltr\">"));
-    assert!(fr.markdown.contains("fera\u{a0}: «\u{a0}Comes over and stays\u{a0}»"));
+    assert!(fr
+        .markdown
+        .contains("fera\u{a0}: «\u{a0}Comes over and stays\u{a0}»"));
     assert!(fr.markdown.contains("Mon plan de rétablissement"));
 
     let pt = store.summary(&options(Lang::Pt)).expect("summary");
@@ -225,12 +252,23 @@ fn the_persons_words_are_quoted_and_every_language_renders_with_its_direction() 
     assert!(pt.markdown.contains("nos últimos 14 dias: descendo"));
 
     let ar = store.summary(&options(Lang::Ar)).expect("summary");
-    assert!(ar.html.starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(ar
+        .html
+        .starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"));
     assert!(ar.html.contains("خطة تعافيّ وآخر 30 يومًا"));
-    assert!(ar.markdown.contains("«Comes over and stays»") || ar.markdown.contains("Comes over and stays"));
-    assert!(ar.markdown.contains("في انخفاض"), "the mood line says falling");
+    assert!(
+        ar.markdown.contains("«Comes over and stays»")
+            || ar.markdown.contains("Comes over and stays")
+    );
+    assert!(
+        ar.markdown.contains("في انخفاض"),
+        "the mood line says falling"
+    );
     for out in [&en, &fr, &pt, &ar] {
-        assert!(!out.markdown.contains("private words"), "never a check-in's note");
+        assert!(
+            !out.markdown.contains("private words"),
+            "never a check-in's note"
+        );
         assert!(!out.markdown.contains("summary."), "no untranslated code");
     }
 }
@@ -254,7 +292,10 @@ fn the_wellbeing_summary_counts_the_persons_day_and_shares_only_the_chosen_field
     let mentor_id = pair(&owner, &mentor, &relay);
     let o = owner.s();
     o.set_time_zone(Some("America/Los_Angeles")).expect("zone");
-    assert!(matches!(o.set_time_zone(Some("Nowhere/Else")), Err(Error::Invalid(_))));
+    assert!(matches!(
+        o.set_time_zone(Some("Nowhere/Else")),
+        Err(Error::Invalid(_))
+    ));
     o.put(
         s::RECOVERIES,
         Recovery {
@@ -274,8 +315,14 @@ fn the_wellbeing_summary_counts_the_persons_day_and_shares_only_the_chosen_field
         ..WellbeingFields::default()
     })
     .expect("fields");
-    o.share(DocKind::Summary, &mentor_id, Access::Read, "how I'm doing", None)
-        .expect("share");
+    o.share(
+        DocKind::Summary,
+        &mentor_id,
+        Access::Read,
+        "how I'm doing",
+        None,
+    )
+    .expect("share");
     settle(&[&owner, &mentor], &relay);
 
     let summary = mentor
@@ -308,8 +355,14 @@ fn the_wellbeing_summary_counts_the_persons_day_and_shares_only_the_chosen_field
             .expect("snapshot"),
     )
     .expect("json");
-    assert!(!json.contains("CANARY"), "an unchosen field never leaves the phone");
-    assert!(!relay.all_bytes().iter().any(|b| b.windows(6).any(|w| w == b"CANARY")));
+    assert!(
+        !json.contains("CANARY"),
+        "an unchosen field never leaves the phone"
+    );
+    assert!(!relay
+        .all_bytes()
+        .iter()
+        .any(|b| b.windows(6).any(|w| w == b"CANARY")));
 
     // Chosen again, the milestone arrives, counted in local days: 1 March is day 1 since
     // 28 February (UTC's 2 March would make it 2).

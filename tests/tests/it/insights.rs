@@ -1192,7 +1192,9 @@ fn the_summary_has_only_the_parts_picked_and_escapes_user_text() {
         .markdown
         .contains("\\<script\\>alert('x')\\</script\\> \\& \\*\\*payday\\*\\*"));
 
-    assert!(out.html.starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"));
+    assert!(out
+        .html
+        .starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"));
     assert!(out.html.contains("<svg") && out.html.contains("role=\"img\""));
     assert!(out
         .html
@@ -1219,7 +1221,9 @@ fn the_summary_is_available_in_spanish() {
         parts: SummaryPart::ALL.to_vec(),
     };
     let out = store.summary(&options).expect("summary");
-    assert!(out.html.starts_with("<!DOCTYPE html>\n<html lang=\"es\" dir=\"ltr\">"));
+    assert!(out
+        .html
+        .starts_with("<!DOCTYPE html>\n<html lang=\"es\" dir=\"ltr\">"));
     assert!(out
         .markdown
         .contains("# Mi plan de recuperación y los últimos 30 días"));
