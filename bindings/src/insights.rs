@@ -110,6 +110,12 @@ impl TwofoldStore {
         self.read(|core| Ok(core.crisis_screen()?.into()))
     }
 
+    /// The crisis screen with the bundled crisis lines and emergency number of `region` (the
+    /// phone's ISO 3166-1 alpha-2 region, e.g. `"MX"`) where the person has set no local line.
+    pub fn crisis_screen_for_region(&self, region: Option<String>) -> Result<CrisisScreen> {
+        self.read(|core| Ok(core.crisis_screen_for_region(region.as_deref())?.into()))
+    }
+
     pub fn local_crisis_line(&self) -> Result<Option<LocalCrisisLine>> {
         self.read(|core| Ok(core.local_crisis_line()?))
     }

@@ -35,6 +35,7 @@ pub mod sharing;
 pub mod store;
 pub mod suggestions;
 pub mod sync_engine;
+pub mod wellbeing;
 
 pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
@@ -86,6 +87,24 @@ pub fn attendance_id(meeting_id: String, occurrence: String) -> Result<String> {
 /// Checks a recurrence rule (RRULE value, e.g. `FREQ=WEEKLY;BYDAY=TU`) as `put_meeting` will,
 /// anchored at `start` (`YYYY-MM-DDTHH:MM`) in `time_zone` (IANA name). For forms that check
 /// as the person types.
+/// The bundled emergency number and crisis lines of `region` (ISO 3166-1 alpha-2, any case),
+/// each with the page it was confirmed against; `None` where the core bundles none.
+#[uniffi::export]
+pub fn crisis_lines_for_region(region: String) -> Result<Option<RegionLines>> {
+    guard(|| Ok(twofold_core::insights::crisis_lines::for_region(&region)?.cloned()))
+}
+
+/// Every region with bundled crisis lines (ISO 3166-1 alpha-2).
+#[uniffi::export]
+pub fn crisis_line_regions() -> Result<Vec<String>> {
+    guard(|| {
+        Ok(twofold_core::insights::crisis_lines::all()?
+            .iter()
+            .map(|c| c.region.clone())
+            .collect())
+    })
+}
+
 #[uniffi::export]
 pub fn validate_rrule(rrule: String, start: String, time_zone: String) -> Result<()> {
     guard(|| {

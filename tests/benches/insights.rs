@@ -1,5 +1,6 @@
 //! Insights benchmarks on the design's five-year data set: the crisis screen (target: a few
-//! milliseconds), with the alerts, patterns, plan review and summary beside it. Each figure is
+//! milliseconds; also with the bundled lines of a region), with the alerts, patterns, plan
+//! review and summary beside it, and the summary in each catalogue language against English. Each figure is
 //! printed next to baselines measured in the same run — a plain `list` of one plan section and
 //! the home screen — as a ratio. These report; they do not fail.
 //!
@@ -96,6 +97,23 @@ fn main() {
         parts: SummaryPart::ALL.to_vec(),
     };
     let summary = time(rounds.min(31), || store.summary(&options).expect("summary"));
+    let crisis_region = time(rounds, || {
+        store
+            .crisis_screen_for_region(Some("MX"))
+            .expect("crisis for a region")
+    });
+    let in_lang = |lang| {
+        let options = SummaryOptions {
+            lang,
+            ..options.clone()
+        };
+        time(rounds.min(31), || store.summary(&options).expect("summary"))
+    };
+    let english = in_lang(Lang::En);
+    let languages: Vec<(Lang, Duration)> = [Lang::Es, Lang::Fr, Lang::Pt, Lang::Ar]
+        .into_iter()
+        .map(|l| (l, in_lang(l)))
+        .collect();
 
     println!(
         "baselines: list(warning_signs) {:.3} ms, home_screen {:.3} ms",
@@ -145,4 +163,20 @@ fn main() {
         home,
         "-",
     );
+    report(
+        "crisis_screen_for_region(MX)",
+        crisis_region,
+        "crisis_screen",
+        crisis,
+        "a few ms",
+    );
+    for (lang, took) in languages {
+        report(
+            &format!("summary in {}", lang.tag()),
+            took,
+            "summary in en",
+            english,
+            "<= 1.5x",
+        );
+    }
 }

@@ -25,16 +25,24 @@ pub use tc::{
     LocalCrisisLine, Milestone, Patterns, Phrase, PlanReview, RecoveryProgress, Rule, Summary,
     SummaryPart, ThresholdSettings, ThresholdSuggestion, Thresholds,
 };
-pub use ti::crisis::{CrisisLineEntry, DistractionEntry, ProfessionalEntry};
+pub use ti::crisis::{CrisisLineEntry, DistractionEntry, EmergencyEntry, ProfessionalEntry};
+pub use ti::crisis_lines::{
+    BundledLine, EmergencyNumber, EmergencyService, LineSource, RegionLines,
+};
 pub use ti::i18n::PhraseParam;
 pub use ti::ladder::PersonToCall;
 pub use ti::patterns::{AttendanceMood, CopingOutcome, Trend, TriggerCount, WindowPatterns};
 pub use ti::review::SectionAge;
 
+/// A language the core writes in (the summary, the default help text); every phrase code
+/// exists in each.
 #[uniffi::remote(Enum)]
 pub enum Lang {
     En,
     Es,
+    Fr,
+    Pt,
+    Ar,
 }
 
 #[uniffi::remote(Record)]
@@ -357,7 +365,63 @@ pub struct CrisisLineEntry {
     pub phones: Vec<Phone>,
     pub url: Option<String>,
     pub contact_id: Option<ItemId>,
+    /// The region's default line: the one set on the device, or a bundled one.
     pub is_local_default: bool,
+    /// The region whose bundled directory the line comes from.
+    pub bundled_region: Option<String>,
+    /// What a caller needs to know (an option to choose, the area served), in English.
+    pub note: Option<String>,
+}
+
+/// What a country's emergency number reaches.
+#[uniffi::remote(Enum)]
+pub enum EmergencyService {
+    All,
+    Police,
+    Ambulance,
+    Fire,
+}
+
+/// The emergency number of the region the crisis screen was asked for.
+#[uniffi::remote(Record)]
+pub struct EmergencyEntry {
+    pub region: String,
+    pub number: String,
+    pub services: Vec<EmergencyService>,
+}
+
+/// The public page a bundled number was confirmed against, and the day it was checked.
+#[uniffi::remote(Record)]
+pub struct LineSource {
+    pub name: String,
+    pub url: String,
+    pub checked: Day,
+}
+
+#[uniffi::remote(Record)]
+pub struct EmergencyNumber {
+    pub number: String,
+    pub services: Vec<EmergencyService>,
+    pub source: LineSource,
+}
+
+#[uniffi::remote(Record)]
+pub struct BundledLine {
+    pub name: String,
+    pub number: String,
+    pub text_number: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub source: LineSource,
+}
+
+/// One country's bundled emergency number and crisis lines.
+#[uniffi::remote(Record)]
+pub struct RegionLines {
+    /// ISO 3166-1 alpha-2.
+    pub region: String,
+    pub emergency: EmergencyNumber,
+    pub lines: Vec<BundledLine>,
 }
 
 mirror_record! {
@@ -370,6 +434,7 @@ mirror_record! {
         people_to_call: Vec<PersonToCall> => each,
         professionals: Vec<ProfessionalEntry> => each,
         crisis_lines: Vec<CrisisLineEntry> => each,
+        emergency: Option<EmergencyEntry> => plain,
         environment_safety: Vec<SafetyStep> => records,
         reasons: Vec<Reason> => records,
     }

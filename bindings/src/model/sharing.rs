@@ -19,7 +19,7 @@ use crate::model::documents::{DocumentKind, SectionName};
 
 pub use tc::{
     Access, Author, Authorship, Disclosure, MentorNote, Peer, PeerStatus, Share, SharedDocument,
-    SuggestionStatus,
+    SuggestionStatus, WellbeingFields,
 };
 
 /// Where a pairing stands.
@@ -137,8 +137,16 @@ mirror_record! {
         mood_avg: Option<f64> => plain,
         /// Mean craving, 0–10, one decimal.
         craving_avg: Option<f64> => plain,
-        /// Days of the week with substance use recorded.
-        use_days: u32 => plain,
+        /// Days of the week with substance use recorded; `None` when the owner does not share
+        /// it.
+        use_days: Option<u32> => plain,
+        /// Mood points gained (negative: lost) over the 14 days ending on the week's last day,
+        /// by Theil–Sen; `None` with too few check-ins or when not shared.
+        #[uniffi(default)]
+        mood_course: Option<f64> => plain,
+        /// The same for craving.
+        #[uniffi(default)]
+        craving_course: Option<f64> => plain,
     }
 }
 
@@ -165,6 +173,18 @@ mirror_record! {
         /// `YYYY-MM-DD`.
         since: String => day,
     }
+}
+
+/// Which fields of the wellbeing summary the owner shares; a field not chosen never leaves
+/// the device.
+#[uniffi::remote(Record)]
+pub struct WellbeingFields {
+    pub mood: bool,
+    pub craving: bool,
+    pub use_days: bool,
+    pub trends: bool,
+    pub milestones: bool,
+    pub alerts: bool,
 }
 
 // --- notes and suggestions ---------------------------------------------------------------------

@@ -4,9 +4,10 @@
 //! living.
 //!
 //! It reads only the plan and the contacts, both already in memory, so it answers with no
-//! network and on a store that holds nothing but a plan. The local crisis line is a device
-//! setting the person (or the app, from the phone's region) chooses: no number is built in,
-//! because no single number is right in every country.
+//! network and on a store that holds nothing but a plan. Crisis lines come in three layers: the
+//! person's own (contacts with the crisis line role) first; then the local line they set on the
+//! device, which overrides the bundled default; else the bundled lines of the phone's region
+//! (`crisis_lines`), with that region's emergency number.
 
 use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::docs::items;
 use crate::docs::sections as s;
 use crate::error::Result;
+use crate::insights::crisis_lines::{self, EmergencyService, RegionLines};
 use crate::insights::ladder::{Network, PersonToCall};
 use crate::model::contacts::{ContactRole, Phone};
 use crate::model::ids::ItemId;
@@ -75,8 +77,22 @@ pub struct CrisisLineEntry {
     pub url: Option<String>,
     /// The contact, for a line the person added themselves.
     pub contact_id: Option<ItemId>,
-    /// The device's configured local line.
+    /// The default line of the person's region: the one they set on the device, or a bundled
+    /// one.
     pub is_local_default: bool,
+    /// The region whose bundled directory the line comes from; `None` for a line the person
+    /// added or set.
+    pub bundled_region: Option<String>,
+    /// What a caller needs to know (an option to choose, the area served), in English.
+    pub note: Option<String>,
+}
+
+/// The emergency number of the person's region, from the bundled directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmergencyEntry {
+    pub region: String,
+    pub number: String,
+    pub services: Vec<EmergencyService>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,6 +103,9 @@ pub struct CrisisScreen {
     pub people_to_call: Vec<PersonToCall>,
     pub professionals: Vec<ProfessionalEntry>,
     pub crisis_lines: Vec<CrisisLineEntry>,
+    /// The region's emergency number, when a region was given (or set with the local line) and
+    /// is bundled.
+    pub emergency: Option<EmergencyEntry>,
     pub environment_safety: Vec<SafetyStep>,
     pub reasons: Vec<Reason>,
 }
@@ -96,11 +115,13 @@ fn digits(number: &str) -> String {
 }
 
 /// Professionals from the plan, then crisis lines: the person's own (contacts with the crisis
-/// line role), then the local default unless one of theirs already has its number.
+/// line role), then the local line they set or else the region's bundled lines, each unless one
+/// of theirs already has its number.
 fn professionals_and_lines(
     plan: &AutoCommit,
     net: &Network,
     local: Option<&LocalCrisisLine>,
+    bundled: Option<&RegionLines>,
 ) -> Result<(Vec<ProfessionalEntry>, Vec<CrisisLineEntry>)> {
     let mut professionals: Vec<ProfessionalEntry> = Vec::new();
     for p in items::list(plan, s::PROFESSIONALS)? {
@@ -130,44 +151,84 @@ fn professionals_and_lines(
             url: None,
             contact_id: Some(c.id.clone()),
             is_local_default: false,
+            bundled_region: None,
+            note: None,
         })
         .collect();
-    if let Some(local) = local {
-        let wanted = digits(&local.number);
+    let defaults: Vec<CrisisLineEntry> = match (local, bundled) {
+        (Some(local), _) => vec![CrisisLineEntry {
+            name: local.name.clone(),
+            phones: call_and_text(&local.number, local.text_number.as_deref()),
+            url: local.url.clone(),
+            contact_id: None,
+            is_local_default: true,
+            bundled_region: None,
+            note: None,
+        }],
+        (None, Some(region)) => region
+            .lines
+            .iter()
+            .map(|l| CrisisLineEntry {
+                name: l.name.clone(),
+                phones: call_and_text(&l.number, l.text_number.as_deref()),
+                url: l.url.clone(),
+                contact_id: None,
+                is_local_default: true,
+                bundled_region: Some(region.region.clone()),
+                note: l.note.clone(),
+            })
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    for default in defaults {
+        // A number the person already has (as a professional or their own line) is not shown
+        // twice.
+        let wanted = digits(&default.phones[0].number);
         let listed = professionals
             .iter()
             .flat_map(|p| p.phones.iter())
             .chain(lines.iter().flat_map(|l| l.phones.iter()))
             .any(|p| digits(&p.number) == wanted);
         if !listed {
-            let mut phones = vec![Phone {
-                label: "call".into(),
-                number: local.number.clone(),
-            }];
-            if let Some(text) = &local.text_number {
-                phones.push(Phone {
-                    label: "text".into(),
-                    number: text.clone(),
-                });
-            }
-            lines.push(CrisisLineEntry {
-                name: local.name.clone(),
-                phones,
-                url: local.url.clone(),
-                contact_id: None,
-                is_local_default: true,
-            });
+            lines.push(default);
         }
     }
     Ok((professionals, lines))
 }
 
-/// The crisis screen from the plan, the contacts (if any) and the local line (if set).
+fn call_and_text(number: &str, text: Option<&str>) -> Vec<Phone> {
+    let mut phones = vec![Phone {
+        label: "call".into(),
+        number: number.to_string(),
+    }];
+    if let Some(text) = text {
+        phones.push(Phone {
+            label: "text".into(),
+            number: text.to_string(),
+        });
+    }
+    phones
+}
+
+/// The crisis screen from the plan, the contacts (if any), the local line (if set) and the
+/// phone's region (ISO 3166-1 alpha-2; if `None`, the local line's region).
 pub fn screen(
     plan: &AutoCommit,
     contacts: Option<&AutoCommit>,
     local: Option<&LocalCrisisLine>,
+    region: Option<&str>,
 ) -> Result<CrisisScreen> {
+    let bundled = match region {
+        Some(r) => crisis_lines::for_region(r)?,
+        // The local line's region was typed by a person (up to 8 characters): one that is not
+        // a country code simply finds nothing, and the crisis screen still opens.
+        None => local.and_then(|l| crisis_lines::for_region(&l.region).ok().flatten()),
+    };
+    let emergency = bundled.map(|b| EmergencyEntry {
+        region: b.region.clone(),
+        number: b.emergency.number.clone(),
+        services: b.emergency.services.clone(),
+    });
     let net = Network::load(plan, contacts)?;
     let distractions = items::list(plan, s::DISTRACTIONS)?
         .into_iter()
@@ -184,7 +245,7 @@ pub fn screen(
             notes: d.notes,
         })
         .collect();
-    let (professionals, crisis_lines) = professionals_and_lines(plan, &net, local)?;
+    let (professionals, crisis_lines) = professionals_and_lines(plan, &net, local, bundled)?;
     Ok(CrisisScreen {
         warning_signs: items::list(plan, s::WARNING_SIGNS)?,
         coping_strategies: items::list(plan, s::COPING_STRATEGIES)?,
@@ -192,6 +253,7 @@ pub fn screen(
         people_to_call: net.ladder(plan)?,
         professionals,
         crisis_lines,
+        emergency,
         environment_safety: items::list(plan, s::ENVIRONMENT_SAFETY)?,
         reasons: items::list(plan, s::REASONS)?,
     })

@@ -5,11 +5,14 @@
 //! Everything here is a pure function of loaded documents and device-local settings; the
 //! `Twofold` methods in `twofold::insights` do the locking and the settings I/O. Words the core
 //! produces leave as [`i18n::Phrase`] codes with parameters, so apps translate them; the core
-//! itself renders English and Spanish for the summary.
+//! itself renders them from one message catalogue per language (English, Spanish, French,
+//! Portuguese, Arabic) for the summary and the help text.
 
 pub mod adherence;
 pub mod compute;
+pub mod course;
 pub mod crisis;
+pub mod crisis_lines;
 pub mod daily;
 pub mod doses;
 pub mod help;

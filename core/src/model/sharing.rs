@@ -20,8 +20,52 @@ pub struct WeekSummary {
     pub mood_avg: Option<f64>,
     /// Mean craving, 0–10, one decimal.
     pub craving_avg: Option<f64>,
-    /// Days of the week with substance use recorded.
-    pub use_days: u32,
+    /// Days of the week with substance use recorded; `None` when the owner does not share it.
+    pub use_days: Option<u32>,
+    /// Mood points gained (negative: lost) over the 14 days ending on the week's last day (on
+    /// the day of the refresh, for the current week): the Theil–Sen course, so a worsening
+    /// fortnight shows even when the averages look better. `None` with fewer than 4 days of
+    /// check-ins in those 14, or when the owner does not share it. One decimal.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub mood_course: Option<f64>,
+    /// The same for craving.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub craving_course: Option<f64>,
+}
+
+/// Which fields of the wellbeing summary the owner shares (a device-local setting). A field
+/// not chosen is never written into the summary document, so it never leaves the device.
+/// Everything is chosen until the owner says otherwise, as before the setting existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WellbeingFields {
+    /// Weekly mood averages.
+    pub mood: bool,
+    /// Weekly craving averages.
+    pub craving: bool,
+    /// Days of each week with substance use.
+    pub use_days: bool,
+    /// The 14-day course of mood and of craving (each only with its averages).
+    pub trends: bool,
+    /// Each recovery's day count and milestone (with its name).
+    pub milestones: bool,
+    /// Which early warnings are open.
+    pub alerts: bool,
+}
+
+impl Default for WellbeingFields {
+    fn default() -> Self {
+        WellbeingFields {
+            mood: true,
+            craving: true,
+            use_days: true,
+            trends: true,
+            milestones: true,
+            alerts: true,
+        }
+    }
 }
 
 /// A recovery run's latest milestone, without the lapse details.
@@ -92,7 +136,15 @@ impl Validate for WeekSummary {
                 return Err(Error::invalid(field, "must be between 0 and 10"));
             }
         }
-        if self.use_days > 7 {
+        for (field, value) in [
+            ("mood_course", self.mood_course),
+            ("craving_course", self.craving_course),
+        ] {
+            if value.is_some_and(|v| !(-10.0..=10.0).contains(&v)) {
+                return Err(Error::invalid(field, "must be between -10 and 10"));
+            }
+        }
+        if self.use_days.is_some_and(|d| d > 7) {
             return Err(Error::invalid("use_days", "must be at most 7"));
         }
         Ok(())

@@ -16,3 +16,9 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
         .execute([key, value])?;
     Ok(())
 }
+
+pub fn remove(conn: &Connection, key: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM settings WHERE key = ?1")?
+        .execute([key])?;
+    Ok(())
+}

@@ -164,10 +164,16 @@ impl Twofold {
 
     /// The crisis screen, in the plan's order. Needs nothing but the plan; no network.
     pub fn crisis_screen(&self) -> Result<CrisisScreen> {
+        self.crisis_screen_for_region(None)
+    }
+
+    /// The crisis screen with the bundled lines and emergency number of `region` (the phone's
+    /// ISO 3166-1 alpha-2 region) where the person has set no local line of their own.
+    pub fn crisis_screen_for_region(&self, region: Option<&str>) -> Result<CrisisScreen> {
         let local = self.local_crisis_line()?;
         self.read(|docs| {
             let src = sources(docs)?;
-            crisis::screen(src.plan, src.contacts, local.as_ref())
+            crisis::screen(src.plan, src.contacts, local.as_ref(), region)
         })
     }
 

@@ -1,7 +1,7 @@
 """The schedule in time, open formats and insights through the Python bindings: occurrences,
 reminders, moved and cancelled meetings, attendance, iCalendar / vCard / Meeting Guide,
-early-warning alerts and thresholds, the crisis screen, asking for help, plan review and the
-summary."""
+early-warning alerts and thresholds, the crisis screen with the bundled crisis lines of the
+phone's region, asking for help, plan review and the summary (in Arabic too, right to left)."""
 
 import datetime
 import json
@@ -28,6 +28,8 @@ from twofold_ffi import (
     Thresholds,
     TwofoldError,
     TwofoldStore,
+    crisis_line_regions,
+    crisis_lines_for_region,
 )
 
 MADRID = "Europe/Madrid"
@@ -197,4 +199,35 @@ async def test_crisis_screen_help_review_and_summary(db_path, key):
                                                  parts=[SummaryPart.WHEN_WELL, SummaryPart.TRIGGERS]))
     assert "Payday evenings alone" in summary.markdown
     assert "Payday evenings alone" in summary.html
+
+    # The same summary in Arabic: the page is right to left, the person's words as written.
+    arabic = await store.summary(SummaryOptions(lang=Lang.AR, today="2026-03-03",
+                                                parts=[SummaryPart.TRIGGERS, SummaryPart.LAST_THIRTY_DAYS]))
+    assert arabic.html.startswith('<!DOCTYPE html>\n<html lang="ar" dir="rtl">')
+    assert "المحفّزات" in arabic.markdown and "Payday evenings alone" in arabic.markdown
+    assert "summary." not in arabic.markdown, "every code has Arabic words"
+    store.close()
+
+
+async def test_bundled_crisis_lines_by_region(db_path, key):
+    regions = crisis_line_regions()
+    assert len(regions) >= 30 and {"US", "MX", "BR", "FR", "EG"} <= set(regions)
+    brazil = crisis_lines_for_region("br")
+    assert (brazil.region, brazil.emergency.number) == ("BR", "192")
+    assert [line.number for line in brazil.lines] == ["188"]
+    assert brazil.lines[0].source.url.startswith("http") and brazil.lines[0].source.checked == "2026-12-03"
+    assert crisis_lines_for_region("AQ") is None, "a country the core does not bundle gets no guess"
+    with pytest.raises(TwofoldError.InvalidInput):
+        crisis_lines_for_region("Brazil")
+
+    store = await TwofoldStore.open(db_path, key)
+    await put_full_plan(store)
+    screen = store.crisis_screen_for_region("MX")
+    assert screen.emergency.number == "911"
+    bundled = [line for line in screen.crisis_lines if line.bundled_region == "MX"]
+    assert [line.phones[0].number for line in bundled] == ["800 911 2000"]
+    await store.set_local_crisis_line(LocalCrisisLine(name="Mi línea", number="+52 55 0000 0000", region="MX"))
+    screen = store.crisis_screen_for_region("MX")
+    assert not [line for line in screen.crisis_lines if line.bundled_region], "the person's line overrides"
+    assert screen.emergency.number == "911"
     store.close()

@@ -29,6 +29,7 @@ from twofold_ffi import (
     SuggestionStatus,
     TwofoldError,
     TwofoldStore,
+    WellbeingFields,
     new_item_id,
 )
 
@@ -313,6 +314,20 @@ async def test_summary_instead_of_journal_and_suggestions_flow_back(tmp_path, sy
     assert not sync.relay_holds(b"CANARY"), "no note text leaves the phone"
     with pytest.raises(TwofoldError.NotAllowed):
         await mentor.shared_put(summary, SectionItem.OPEN_ALERTS(SharedAlert(id="high_craving", since=today)))
+
+    # The owner stops sharing mood, substance use and milestones: they never leave the phone.
+    assert owner.wellbeing_fields() == WellbeingFields(
+        mood=True, craving=True, use_days=True, trends=True, milestones=True, alerts=True)
+    await owner.set_wellbeing_fields(WellbeingFields(
+        mood=False, craving=True, use_days=False, trends=True, milestones=False, alerts=True))
+    await owner.set_time_zone("Pacific/Kiritimati")
+    assert owner.time_zone() == "Pacific/Kiritimati"
+    await owner.add_recovery("CANARY-recovery", "2026-01-01")
+    await sync.settle([owner, mentor])
+    week = mentor.shared_list(summary, SectionName.WEEKS)[-1].item
+    assert (week.mood_avg, week.use_days, week.craving_avg) == (None, None, 7.0)
+    assert mentor.shared_list(summary, SectionName.MILESTONES) == []
+    assert "CANARY" not in (await mentor.shared_snapshot(summary)).json
 
     # The mentor only reads the plan, but can write notes and suggest.
     idea = coping("cold water on the face")

@@ -891,7 +891,7 @@ fn the_crisis_screen_needs_nothing_but_the_plan_document() {
     // The plan alone, as bytes, with no contacts, schedule or journal anywhere.
     let plan = automerge::AutoCommit::load(&store.export_bytes(DocKind::Plan).expect("bytes"))
         .expect("load");
-    let screen = insights::crisis::screen(&plan, None, None).expect("screen");
+    let screen = insights::crisis::screen(&plan, None, None, None).expect("screen");
     assert_eq!(screen.reasons[0].text, "Walking my dog");
     assert!(screen.people_to_call.is_empty() && screen.crisis_lines.is_empty());
 }
@@ -1201,7 +1201,9 @@ fn the_summary_has_only_the_parts_picked_and_escapes_user_text() {
         .markdown
         .contains("\\<script\\>alert('x')\\</script\\> \\& \\*\\*payday\\*\\*"));
 
-    assert!(out.html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(out
+        .html
+        .starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"));
     assert!(out.html.contains("<svg") && out.html.contains("role=\"img\""));
     assert!(out
         .html
@@ -1228,7 +1230,9 @@ fn the_summary_is_available_in_spanish() {
         parts: SummaryPart::ALL.to_vec(),
     };
     let out = store.summary(&options).expect("summary");
-    assert!(out.html.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"));
+    assert!(out
+        .html
+        .starts_with("<!DOCTYPE html>\n<html lang=\"es\" dir=\"ltr\">"));
     assert!(out
         .markdown
         .contains("# Mi plan de recuperación y los últimos 30 días"));

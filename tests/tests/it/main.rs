@@ -3,6 +3,7 @@
 //! own; `cargo test -p twofold-tests --test it sync_net::` runs one of them.
 
 mod care;
+mod care_text;
 mod crypto;
 mod documents;
 mod failure_paths;

@@ -1,5 +1,7 @@
 //! The summary as one self-contained HTML page: no scripts, no external resources, styles for
-//! screen and print (one A4/Letter page for a typical plan), and every string escaped.
+//! screen and print (one A4/Letter page for a typical plan), and every string escaped. The page
+//! sets its language and direction; alignment is by start and end so right-to-left text lays
+//! out as it should, while the chart keeps time running left to right.
 
 use std::fmt::Write;
 
@@ -27,9 +29,9 @@ const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111;line-height:1.4;max-width:46rem;margin:1.5rem auto;padding:0 1rem}\
 h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1.1rem 0 .3rem;border-bottom:1px solid #999}\
 h3{font-size:1rem;margin:.8rem 0 .2rem}p,ul{margin:.3rem 0}li{margin:.1rem 0}\
-figure{margin:.6rem 0;break-inside:avoid}svg{display:block;max-width:100%;height:auto}\
-table{border-collapse:collapse}th,td{border:1px solid #999;padding:.1rem .4rem;text-align:right}\
-th:first-child,td:first-child{text-align:left}\
+figure{margin:.6rem 0;break-inside:avoid}svg{display:block;max-width:100%;height:auto;direction:ltr}\
+table{border-collapse:collapse}th,td{border:1px solid #999;padding:.1rem .4rem;text-align:end}\
+th:first-child,td:first-child{text-align:start}\
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}\
 @page{margin:12mm}\
 @media print{body{margin:0;max-width:none;font-size:9.5pt}h2{break-after:avoid}ul{break-inside:avoid-page}}";
@@ -71,8 +73,9 @@ pub(crate) fn render(lang: Lang, blocks: &[Block]) -> String {
     // Writing to a String cannot fail.
     let _ = writeln!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>",
+        "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>",
         lang.tag(),
+        lang.dir(),
         escape(title)
     );
     for block in blocks {

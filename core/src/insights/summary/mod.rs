@@ -1,6 +1,7 @@
 //! The one-page summary to bring to a clinician or mentor: the parts of the plan the owner
 //! picks and, if picked, the last 30 days — in Markdown and in print-ready HTML with an inline
-//! SVG chart, in English or Spanish.
+//! SVG chart, in any language of the catalogue (the HTML sets `lang` and `dir`, right to left
+//! for Arabic). The person's own words appear as they wrote them: as list items, or quoted.
 //!
 //! Building and rendering are split: `build` turns documents into a list of neutral blocks of
 //! *unescaped* text, and the Markdown and HTML renderers escape every string they are given.

@@ -1,14 +1,16 @@
 //! The journal's parts of the summary: recovery milestones and the last 30 days — averages
-//! and direction, the chart's data and its text alternative, triggers, coping and meetings.
-//! Never a check-in's note.
+//! said against the 30 days before, the course over the last 14 days, the chart's data and its
+//! text alternative, triggers, coping and meetings. Never a check-in's note.
 
 use std::collections::BTreeMap;
 
 use super::{list_or_none, opt_decimal, Block, Chart, Table};
 use crate::error::Result;
 use crate::insights::compute::{self, Sources};
+use crate::insights::course::{self, Course, COURSE_DAYS};
 use crate::insights::daily::{self, DayStats};
 use crate::insights::i18n::{self, label, Lang, Phrase};
+use crate::insights::patterns::{Direction, Trend};
 use crate::model::time::Day;
 
 pub(super) fn milestones_part(src: &Sources<'_>, lang: Lang, today: Day) -> Result<Vec<Block>> {
@@ -96,16 +98,49 @@ fn chart(lang: Lang, days: &BTreeMap<Day, DayStats>, today: Day) -> Chart {
     }
 }
 
+/// "up from 4.0 in the 30 days before": what the average is compared with, said.
+fn comparison(lang: Lang, t: &Trend) -> String {
+    let code = match (t.previous_average, t.direction) {
+        (None, _) | (_, Direction::Unknown) => "summary.compare_none",
+        (Some(_), Direction::Rising) => "summary.compare_up",
+        (Some(_), Direction::Falling) => "summary.compare_down",
+        (Some(_), Direction::Steady) => "summary.compare_same",
+    };
+    i18n::render(
+        lang,
+        &Phrase::new(code).with("before", opt_decimal(lang, t.previous_average)),
+    )
+}
+
+/// "over the last 14 days: falling, by about 3.0 points".
+pub(crate) fn course_text(lang: Lang, c: &Course) -> String {
+    let code = match c.direction {
+        Direction::Rising => "summary.course_rising",
+        Direction::Falling => "summary.course_falling",
+        Direction::Steady => "summary.course_steady",
+        Direction::Unknown => "summary.course_unknown",
+    };
+    i18n::render(
+        lang,
+        &Phrase::new(code)
+            .with("days", c.days)
+            .with("change", opt_decimal(lang, c.change.map(f64::abs))),
+    )
+}
+
 pub(super) fn month_part(src: &Sources<'_>, lang: Lang, today: Day) -> Result<Vec<Block>> {
     let (w, days) = compute::month(src, today)?;
-    let trend_line = |code: &str, t: &crate::insights::patterns::Trend| {
+    let trend_line = |code: &str, t: &Trend, c: Course| {
         i18n::render(
             lang,
             &Phrase::new(code)
                 .with("avg", opt_decimal(lang, t.average))
-                .with("direction", t.direction.code()),
+                .with("comparison", comparison(lang, t))
+                .with("course", course_text(lang, &c)),
         )
     };
+    let mood_course = course::course(&days, today, COURSE_DAYS, |d| d.mood);
+    let craving_course = course::course(&days, today, COURSE_DAYS, |d| d.craving);
     let mut out = vec![
         Block::Heading(label(lang, "summary.last_30")),
         Block::Paragraph(i18n::render(
@@ -113,8 +148,8 @@ pub(super) fn month_part(src: &Sources<'_>, lang: Lang, today: Day) -> Result<Ve
             &Phrase::new("summary.check_in_days").with("count", w.days_with_check_in),
         )),
         Block::List(vec![
-            trend_line("summary.mood_line", &w.mood),
-            trend_line("summary.craving_line", &w.craving),
+            trend_line("summary.mood_line", &w.mood, mood_course),
+            trend_line("summary.craving_line", &w.craving, craving_course),
         ]),
         Block::Chart(chart(lang, &days, today)),
         Block::Subheading(label(lang, "summary.top_triggers")),

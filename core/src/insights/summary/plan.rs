@@ -130,7 +130,7 @@ pub(super) fn plan_part(
             vec![heading("summary.coping"), list_or_none(lang, lines)]
         }
         SummaryPart::Distractions => {
-            let screen = crisis::screen(plan, src.contacts, None)?;
+            let screen = crisis::screen(plan, src.contacts, None, None)?;
             let lines = screen
                 .distractions
                 .iter()
@@ -144,7 +144,7 @@ pub(super) fn plan_part(
             vec![heading("summary.people_to_call"), list_or_none(lang, lines)]
         }
         SummaryPart::Professionals => {
-            let screen = crisis::screen(plan, src.contacts, extras.local_line)?;
+            let screen = crisis::screen(plan, src.contacts, extras.local_line, None)?;
             let mut lines: Vec<String> = screen
                 .professionals
                 .iter()
