@@ -4,6 +4,7 @@
 
 pub mod chunks;
 pub mod database;
+pub mod dump;
 pub mod identity;
 pub mod migrations;
 pub mod outbox;
