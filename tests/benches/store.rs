@@ -298,8 +298,8 @@ fn main() {
     backup_and_restore(&path, &key, if quick { 3 } else { 7 });
 }
 
-/// 4. Backup and restore of the five-year store with the real Argon2id parameters, against
-/// what they cannot avoid: one key derivation and Automerge saving (loading) every document.
+/// Section 4: backup and restore of the five-year store with the real Argon2id parameters,
+/// against what they cannot avoid: one key derivation and Automerge saving (loading) every document.
 fn backup_and_restore(path: &Path, key: &[u8; 32], rounds: usize) {
     use twofold_core::backup::{kdf, KdfParams};
     const PASS: &str = "a passphrase for the benchmark";

@@ -166,7 +166,7 @@ fn a_wrong_passphrase_a_damaged_file_and_a_used_store_are_refused_and_touch_noth
             OpenOptions::default(),
         )
     };
-    let err = |r: Result<Twofold, Error>| r.err().expect("refused");
+    let err = |r: Result<Twofold, Error>| r.expect_err("refused");
     assert!(matches!(err(open()), Error::RestoreTargetInUse));
     assert!(matches!(
         err(Twofold::restore_backup(
@@ -227,7 +227,7 @@ fn the_default_argon2id_parameters_derive_in_reasonable_time() {
     let sealed = started.elapsed();
     let started = Instant::now();
     backup::open(&file, PASS).expect("open");
-    println!(
+    eprintln!(
         "Argon2id {:?}: backup {sealed:?}, open {:?}",
         KdfParams::DEFAULT,
         started.elapsed()
