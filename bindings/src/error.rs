@@ -33,6 +33,10 @@ pub enum TwofoldError {
     #[error("the store file was damaged and moved aside")]
     Corrupt { moved_to: String },
 
+    /// The passphrase does not open this backup. Nothing was changed: ask for it again.
+    #[error("the passphrase does not open this backup")]
+    WrongPassphrase,
+
     /// The store was written by a newer version of the app; it was left untouched.
     #[error("the store was written by a newer version of the app")]
     NewerVersion,
@@ -90,6 +94,15 @@ impl From<twofold_core::Error> for TwofoldError {
             // or saves a smaller one.
             E::FinderFull { .. } => TwofoldError::ImportRefused {
                 reason: e.to_string(),
+            },
+            E::WrongPassphrase => TwofoldError::WrongPassphrase,
+            // A backup file is outside bytes refused before anything was written, like an
+            // import: the caller tells the person this file cannot be used.
+            E::BackupRefused { reason } => TwofoldError::ImportRefused {
+                reason: format!("backup refused: {reason}"),
+            },
+            E::RestoreTargetInUse => TwofoldError::NotAllowed {
+                reason: "the store already holds data; restore into a new store".to_string(),
             },
             E::Closed => TwofoldError::Closed,
             // The document's kind (`plan`, `schedule`…), never its content.

@@ -7,6 +7,7 @@
 //!   disclosure log), `shared_docs` (what others shared, who wrote what), `suggestions`
 //!   (a mentor's notes and suggestions, the wellbeing summary) and `sync_engine` (the sans-IO
 //!   engine for apps that run their own transport).
+//! - `backup`: the person's passphrase-sealed backup, and restoring it into a new store.
 //! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
 //!   sync for the foreground, a status listener for the UI.
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
@@ -18,6 +19,7 @@
 //!
 //! Bindings are generated from the built library: `scripts/bindgen.sh`.
 
+pub mod backup;
 pub mod care;
 mod convert;
 pub mod error;

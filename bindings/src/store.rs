@@ -74,12 +74,6 @@ pub struct TwofoldStore {
     core: Mutex<Option<Arc<Twofold>>>,
 }
 
-/// The key as the core wants it: exactly 32 bytes.
-fn key_array(key: &[u8]) -> Result<[u8; KEY_LEN]> {
-    <[u8; KEY_LEN]>::try_from(key)
-        .map_err(|_| TwofoldError::invalid("key", "must be exactly 32 bytes"))
-}
-
 fn item_id(field: &str, raw: &str) -> Result<ItemId> {
     Ok(ItemId::parse(field, raw)?)
 }
@@ -91,9 +85,22 @@ pub(crate) fn read_snapshot(core: &Twofold, kind: DocKind) -> Result<DocumentSna
 }
 
 impl TwofoldStore {
+    /// The key as the core wants it: exactly 32 bytes.
+    pub(crate) fn key_array(key: &[u8]) -> Result<[u8; KEY_LEN]> {
+        <[u8; KEY_LEN]>::try_from(key)
+            .map_err(|_| TwofoldError::invalid("key", "must be exactly 32 bytes"))
+    }
+
+    /// Wraps an open core store.
+    pub(crate) fn from_core(core: Twofold) -> Arc<Self> {
+        Arc::new(TwofoldStore {
+            core: Mutex::new(Some(Arc::new(core))),
+        })
+    }
+
     async fn open_inner(path: String, key: Vec<u8>, options: StoreOptions) -> Result<Arc<Self>> {
         install_panic_hook();
-        let key = guard(|| key_array(&key))?;
+        let key = guard(|| Self::key_array(&key))?;
         if path.trim().is_empty() {
             return Err(TwofoldError::invalid("path", "must not be empty"));
         }
@@ -102,9 +109,7 @@ impl TwofoldStore {
             Ok(Twofold::open_with(PathBuf::from(path), &key, options)?)
         })
         .await?;
-        Ok(Arc::new(TwofoldStore {
-            core: Mutex::new(Some(Arc::new(core))),
-        }))
+        Ok(Self::from_core(core))
     }
 
     pub(crate) fn core(&self) -> Result<Arc<Twofold>> {

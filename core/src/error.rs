@@ -41,6 +41,19 @@ pub enum Error {
     #[error("the finder's saved meeting lists would pass {limit}")]
     FinderFull { limit: &'static str },
 
+    /// The passphrase does not open this backup. Nothing was changed.
+    #[error("the passphrase does not open this backup")]
+    WrongPassphrase,
+
+    /// A backup file was refused (damaged, truncated, not a backup, from a newer app, or past
+    /// a limit) before anything was written. The reason is fixed text, never file contents.
+    #[error("backup refused: {reason}")]
+    BackupRefused { reason: &'static str },
+
+    /// A restore must go to a new store; this one already holds the person's data.
+    #[error("the store already holds data; a backup is restored only into a new store")]
+    RestoreTargetInUse,
+
     #[error("the store is closed")]
     Closed,
 

@@ -5,6 +5,7 @@
 //! Where is a check-in stored? [`Twofold::record_check_in`] → `docs` (the journal document) →
 //! `store::chunks` (its bytes in SQLite).
 
+pub mod backup;
 pub mod crypto;
 pub mod docs;
 pub mod error;

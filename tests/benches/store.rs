@@ -295,4 +295,96 @@ fn main() {
         median(bare),
         "<= 1.5x",
     );
+
+    backup_and_restore(&path, &key, if quick { 3 } else { 7 });
+}
+
+/// Section 4: backup and restore of the five-year store with the real Argon2id parameters,
+/// against what they cannot avoid: one key derivation and Automerge saving (loading) every document.
+fn backup_and_restore(path: &Path, key: &[u8; 32], rounds: usize) {
+    use twofold_core::backup::{kdf, KdfParams};
+    const PASS: &str = "a passphrase for the benchmark";
+    println!("\n-- backup and restore of the five-year store ({rounds} of each) --");
+    let derive = |p: KdfParams| {
+        let t = Instant::now();
+        kdf::derive(PASS, &[7; 16], p).expect("derive");
+        t.elapsed()
+    };
+    // OWASP's minimum for Argon2id (19 MiB, 2 passes): the floor the chosen cost is set against.
+    let floor = KdfParams {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        lanes: 1,
+    };
+    let chosen: Vec<Duration> = (0..rounds).map(|_| derive(KdfParams::DEFAULT)).collect();
+    let minimum: Vec<Duration> = (0..rounds).map(|_| derive(floor)).collect();
+    let derive_time = median(chosen);
+    report(
+        "Argon2id derive, 64 MiB / 3 passes / 1 lane",
+        derive_time,
+        "Argon2id at OWASP's floor, 19 MiB / 2",
+        median(minimum),
+        "~1 s on a cheap phone (ADR 0010)",
+    );
+
+    let store = Twofold::open(path, key).expect("open");
+    let mut exports = Vec::new();
+    let mut file = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        file = store.export_backup(PASS).expect("backup");
+        exports.push(t.elapsed());
+    }
+    let mut saves = Vec::new();
+    let mut saved_bytes = Vec::new();
+    let kinds: Vec<DocKind> = DocKind::ALL.into_iter().chain([DocKind::Summary]).collect();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        saved_bytes = kinds
+            .iter()
+            .map(|k| store.export_bytes(*k).expect("bytes"))
+            .collect();
+        saves.push(t.elapsed());
+    }
+    drop(store);
+    let saved_total: usize = saved_bytes.iter().map(Vec::len).sum();
+    report(
+        "export_backup, five years",
+        median(exports),
+        "derive + Automerge save of every document",
+        derive_time + median(saves.clone()),
+        "a few seconds at most",
+    );
+
+    let mut restores = Vec::new();
+    let mut loads = Vec::new();
+    for i in 0..rounds {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join(format!("restored-{i}.db"));
+        let t = Instant::now();
+        let restored = Twofold::restore_backup(&target, key, &file, PASS, OpenOptions::default())
+            .expect("restore");
+        restores.push(t.elapsed());
+        drop(restored);
+        let t = Instant::now();
+        for bytes in &saved_bytes {
+            AutoCommit::load(bytes).expect("load");
+        }
+        loads.push(t.elapsed());
+    }
+    report(
+        "restore_backup into a new store, five years",
+        median(restores),
+        "derive + Automerge load of every document",
+        derive_time + median(loads),
+        "a few seconds at most",
+    );
+    let db_size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "backup file: {} KiB; the documents' Automerge bytes: {} KiB ({:.2}x); the store file: {} KiB",
+        file.len() / 1024,
+        saved_total / 1024,
+        file.len() as f64 / saved_total as f64,
+        db_size / 1024
+    );
 }

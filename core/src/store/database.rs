@@ -241,6 +241,14 @@ impl Database {
         f(&lock(&self.reader))
     }
 
+    /// Moves everything in the WAL into the main file and empties the WAL, so that the main
+    /// file alone holds the data (before it is moved) and no old page lingers in the WAL.
+    pub fn checkpoint(&self) -> Result<()> {
+        let conn = lock(&self.writer);
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// `PRAGMA integrity_check`, for tests and for a support screen.
     pub fn integrity_check(&self) -> Result<bool> {
         let conn = lock(&self.writer);

@@ -5,6 +5,7 @@
 
 pub mod chunks;
 pub mod database;
+pub mod dump;
 pub mod finder_regions;
 pub mod identity;
 pub mod migrations;

@@ -6,6 +6,7 @@
 //! transaction with `synchronous=FULL` → tell the listeners. A write the call acknowledged is
 //! on disk.
 
+mod backup;
 mod care;
 mod clock;
 mod finder;
@@ -358,6 +359,11 @@ impl Twofold {
         listener: impl Fn(&SharedChanged) + Send + Sync + 'static,
     ) -> Subscription {
         self.listeners.subscribe_shared(Arc::new(listener))
+    }
+
+    /// Moves the write-ahead log into the database file and empties it.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.db.checkpoint()
     }
 
     /// `PRAGMA integrity_check` of the database file.

@@ -42,6 +42,7 @@ fn entry(d: Day, mood: u8, craving: u8) -> NewCheckIn {
         coping_used: vec![],
         warning_signs: vec![],
         note: "private words".into(),
+        doses: vec![],
     }
 }
 

@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case wrongKey
     /// The file was damaged and moved aside (never deleted) to `movedTo`.
     case corrupt(movedTo: String)
+    /// The passphrase does not open this backup; nothing was changed.
+    case wrongPassphrase
     /// Written by a newer version of the app; left untouched.
     case newerVersion
     case importRefused(reason: String)
@@ -46,6 +48,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .NotFound(let what, let id): self = .notFound(what: what, id: id)
         case .WrongKey: self = .wrongKey
         case .Corrupt(let movedTo): self = .corrupt(movedTo: movedTo)
+        case .WrongPassphrase: self = .wrongPassphrase
         case .NewerVersion: self = .newerVersion
         case .ImportRefused(let reason): self = .importRefused(reason: reason)
         case .Storage(let reason): self = .storage(reason: reason)

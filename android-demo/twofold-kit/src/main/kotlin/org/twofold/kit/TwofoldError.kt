@@ -26,6 +26,10 @@ sealed class TwofoldError(message: String, cause: Throwable?) : Exception(messag
     class Corrupt(val movedTo: String, cause: Throwable? = null) :
         TwofoldError("the store file was damaged and moved aside", cause)
 
+    /** The passphrase does not open this backup; nothing was changed. Ask for it again. */
+    class WrongPassphrase(cause: Throwable? = null) :
+        TwofoldError("the passphrase does not open this backup", cause)
+
     /** A newer app wrote this store; it was left untouched. */
     class NewerVersion(cause: Throwable? = null) :
         TwofoldError("the store was written by a newer version of the app", cause)
@@ -52,6 +56,7 @@ fun TwofoldException.toTwofoldError(): TwofoldError = when (this) {
     is TwofoldException.NotFound -> TwofoldError.NotFound(what, id, this)
     is TwofoldException.WrongKey -> TwofoldError.WrongKey(this)
     is TwofoldException.Corrupt -> TwofoldError.Corrupt(movedTo, this)
+    is TwofoldException.WrongPassphrase -> TwofoldError.WrongPassphrase(this)
     is TwofoldException.NewerVersion -> TwofoldError.NewerVersion(this)
     is TwofoldException.ImportRefused -> TwofoldError.ImportRefused(reason, this)
     is TwofoldException.Storage -> TwofoldError.Storage(reason, this)

@@ -196,6 +196,7 @@ fun problemText(e: TwofoldError): String = when (e) {
     is TwofoldError.NotFound -> stringResource(R.string.problem_not_found)
     is TwofoldError.WrongKey -> stringResource(R.string.problem_wrong_key)
     is TwofoldError.Corrupt -> stringResource(R.string.problem_corrupt)
+    is TwofoldError.WrongPassphrase -> stringResource(R.string.problem_wrong_passphrase)
     is TwofoldError.NewerVersion -> stringResource(R.string.problem_newer_version)
     is TwofoldError.ImportRefused -> stringResource(R.string.problem_import_refused)
     is TwofoldError.Storage -> stringResource(R.string.problem_storage)
