@@ -14,7 +14,7 @@
 //! they travel to peers like any change (ADR 0007).
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, Change, ObjType, ROOT};
+use automerge::{ActorId, AutoCommit, Change, ObjType, ReadDoc, ROOT};
 
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{SectionId, WHEN_WELL};
@@ -82,6 +82,13 @@ fn upgrade_change(kind: DocKind, version: u64) -> Result<Option<Change>> {
 pub fn upgrade(doc: &mut AutoCommit, kind: DocKind) -> Result<Vec<u8>> {
     let mut applied = Vec::new();
     for version in SCHEMA + 1..=LATEST_SCHEMA {
+        // Only an upgrade change creates its sections' keys at the root, so finding them all
+        // means it was applied: every open checks this, and it needs no look-up of the change
+        // by hash in the document's history.
+        let mut added = SectionId::of(kind).filter(|s| s.since_schema() == version);
+        if added.all(|s| matches!(doc.get(ROOT, s.key()), Ok(Some(_)))) {
+            continue;
+        }
         let Some(change) = upgrade_change(kind, version)? else {
             continue;
         };
