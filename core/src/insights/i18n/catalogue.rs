@@ -54,11 +54,13 @@ fn build(lang: Lang) -> Bundle {
     bundle
 }
 
+/// Each language's bundle is parsed the first time that language is asked for, so opening the
+/// app pays for the person's language (and English, the fallback), not all five.
 fn bundle(lang: Lang) -> &'static Bundle {
-    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
-    let bundles = BUNDLES.get_or_init(|| Lang::ALL.iter().map(|l| build(*l)).collect());
+    static BUNDLES: [OnceLock<Bundle>; Lang::ALL.len()] =
+        [const { OnceLock::new() }; Lang::ALL.len()];
     let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-    &bundles[index]
+    BUNDLES[index].get_or_init(|| build(Lang::ALL[index]))
 }
 
 pub(super) fn message_id(code: &str) -> String {
