@@ -8,6 +8,7 @@
 //!   (a mentor's notes and suggestions, the wellbeing summary) and `sync_engine` (the sans-IO
 //!   engine for apps that run their own transport).
 //! - `backup`: the person's passphrase-sealed backup, and restoring it into a new store.
+//! - `erase`: "delete everything from this phone", and removing a store whose key is lost.
 //! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
 //!   sync for the foreground, a status listener for the UI.
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
@@ -22,6 +23,7 @@
 pub mod backup;
 pub mod care;
 mod convert;
+pub mod erase;
 pub mod error;
 pub mod finder;
 pub mod insights;

@@ -112,6 +112,11 @@ impl TwofoldStore {
         Ok(Self::from_core(core))
     }
 
+    /// Takes the core out: from now on every call fails with `Closed`.
+    pub(crate) fn take_core(&self) -> Option<Arc<Twofold>> {
+        self.core.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
     pub(crate) fn core(&self) -> Result<Arc<Twofold>> {
         self.core
             .lock()
@@ -160,8 +165,7 @@ impl TwofoldStore {
     /// released when the last one ends). Closing twice is fine. (In Kotlin: `closeStore()`,
     /// since `close()` there releases the object itself.)
     pub fn close(&self) {
-        let core = self.core.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(core) = core {
+        if let Some(core) = self.take_core() {
             if let Ok(core) = Arc::try_unwrap(core) {
                 core.close();
             }

@@ -64,7 +64,8 @@ pub use sync::{
     SyncEngine,
 };
 pub use twofold::{
-    Author, Authorship, ChangeOrigin, Clock, Disclosure, DocChanged, HomeScreen, LadderRung,
-    LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote, ReceivedSuggestion,
-    Share, SharedChanged, SharedDocument, Streak, Subscription, Twofold, Watched, Watcher,
+    erase_store_at, Author, Authorship, ChangeOrigin, Clock, Disclosure, DocChanged, HomeScreen,
+    LadderRung, LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote,
+    ReceivedSuggestion, Share, SharedChanged, SharedDocument, Streak, Subscription, Twofold,
+    Watched, Watcher,
 };

@@ -6,3 +6,4 @@ pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;
 pub mod relay_sim;
+pub mod sqlcipher_pages;

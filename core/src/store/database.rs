@@ -186,6 +186,11 @@ impl Database {
         }
         // Every acknowledged write is on disk before the call returns.
         writer.pragma_update(None, "synchronous", "FULL")?;
+        // A deleted row's bytes are overwritten, not left in a free page: what `forget` or
+        // an erased share removed is gone from the file (and, after a checkpoint, the WAL).
+        // SQLCipher forces this on keyed databases; it is stated here so it holds whatever
+        // the build, and the erasure tests show the checkpoint is the step that matters.
+        writer.pragma_update(None, "secure_delete", "ON")?;
         migrations::migrate(&mut writer)?;
         let outgoing = OutgoingHook::default();
         let inserted = outgoing.inserted.clone();
@@ -245,7 +250,17 @@ impl Database {
     /// file alone holds the data (before it is moved) and no old page lingers in the WAL.
     pub fn checkpoint(&self) -> Result<()> {
         let conn = lock(&self.writer);
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Held so that no read snapshot pins old frames: the WAL must end empty. (The writer
+        // lock comes first, the order a write that reads inside its transaction takes.)
+        let _reader = lock(&self.reader);
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                Some("the WAL could not be emptied".into()),
+            )
+            .into());
+        }
         Ok(())
     }
 

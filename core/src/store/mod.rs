@@ -6,6 +6,7 @@
 pub mod chunks;
 pub mod database;
 pub mod dump;
+pub mod files;
 pub mod finder_regions;
 pub mod identity;
 pub mod migrations;

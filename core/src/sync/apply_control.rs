@@ -14,7 +14,7 @@ use crate::store::chunks::{self, DocumentRow};
 use crate::store::outbox;
 use crate::store::peers;
 use crate::store::streams::{self, StreamRow};
-use crate::sync::control::{parse_id, parse_writers, ControlMessage, Grant};
+use crate::sync::control::{parse_id, parse_writers, ControlMessage, Grant, ERASED};
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
 use crate::twofold::listeners::{ChangeOrigin, SharedChanged};
@@ -27,13 +27,21 @@ enum Effect {
     Access(String, DocAccess, bool),
 }
 
-/// What a committed control message changes in memory: its effect, the document it replaced,
-/// and the document whose listeners hear of it.
+/// What a committed control message changes in memory: its effect, the document it removed
+/// (replaced by a forgotten one's successor, or erased by its owner), and the document whose
+/// listeners hear of it.
 pub(crate) struct ControlCommitted {
     effect: Effect,
-    replaced: Option<String>,
+    removed: Option<String>,
     changed: Option<String>,
     peer: KeyId,
+}
+
+impl ControlCommitted {
+    /// Whether a document's rows were deleted: its old pages must then leave the WAL too.
+    pub(crate) fn removes_a_document(&self) -> bool {
+        self.removed.is_some()
+    }
 }
 
 impl Twofold {
@@ -104,7 +112,7 @@ impl Twofold {
             }
             // Only a document this peer shared here can end (checked above); for one this
             // device never got there is nothing to do.
-            (ControlMessage::Revoked { doc_id, .. }, _)
+            (ControlMessage::Revoked { doc_id, reason }, _)
                 if docs
                     .others
                     .get(doc_id)
@@ -112,15 +120,24 @@ impl Twofold {
             {
                 streams::retire_doc(tx, doc_id)?;
                 outbox::drop_doc_changes(tx, doc_id)?;
-                chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
-                Effect::Access(doc_id.clone(), DocAccess::Ended, false)
+                if reason == ERASED {
+                    // The owner erased their phone and asked for their copies back: gone.
+                    chunks::delete_document(tx, doc_id)?;
+                    Effect::None
+                } else {
+                    chunks::set_access(tx, doc_id, DocAccess::Ended.as_str())?;
+                    Effect::Access(doc_id.clone(), DocAccess::Ended, false)
+                }
             }
             _ => Effect::None,
         };
         streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
         streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
-        let (replaced, changed) = match message {
+        let (removed, changed) = match message {
             ControlMessage::Grant(grant) => (grant.replaces, Some(grant.doc_id)),
+            ControlMessage::Revoked { doc_id, reason } if reason == ERASED => {
+                (Some(doc_id.clone()), Some(doc_id))
+            }
             ControlMessage::Revoked { doc_id, .. } => (None, Some(doc_id)),
             ControlMessage::Writers { .. } => (None, None),
         };
@@ -128,7 +145,7 @@ impl Twofold {
             received: Received::Control,
             after: AfterCommit::Control(ControlCommitted {
                 effect,
-                replaced,
+                removed,
                 changed,
                 peer,
             }),
@@ -154,7 +171,15 @@ impl Twofold {
                 }
             }
         }
-        if let Some(old) = committed.replaced {
+        let event = committed
+            .changed
+            .and_then(|id| docs.others.get(&id))
+            .map(|d| SharedChanged {
+                doc_id: d.doc_id.clone(),
+                kind: d.kind,
+                origin: ChangeOrigin::Peer,
+            });
+        if let Some(old) = committed.removed {
             if docs
                 .others
                 .get(&old)
@@ -163,14 +188,7 @@ impl Twofold {
                 docs.others.remove(&old);
             }
         }
-        committed
-            .changed
-            .and_then(|id| docs.others.get(&id))
-            .map(|d| SharedChanged {
-                doc_id: d.doc_id.clone(),
-                kind: d.kind,
-                origin: ChangeOrigin::Peer,
-            })
+        event
     }
 
     /// Every check of a grant, and the decoded document, before anything is written.

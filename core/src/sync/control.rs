@@ -12,6 +12,11 @@ use crate::sync::types::Access;
 /// Longest JSON part of a control message.
 pub const MAX_CONTROL_JSON: usize = 64 * 1024;
 
+/// The reason of a [`ControlMessage::Revoked`] sent when the owner erases their phone: the
+/// receiving device deletes its copy instead of keeping it read-only. (An older device reads
+/// it as any other revocation.)
+pub const ERASED: &str = "erased";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ControlMessage {
@@ -24,7 +29,8 @@ pub enum ControlMessage {
         epoch: u32,
         writers: Vec<String>,
     },
-    /// The recipient gets nothing more of this document; what it has, it keeps.
+    /// The recipient gets nothing more of this document; what it has, it keeps — unless the
+    /// reason is [`ERASED`], when it deletes its copy.
     Revoked { doc_id: String, reason: String },
 }
 

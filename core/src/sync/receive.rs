@@ -311,6 +311,7 @@ impl Twofold {
         }
         let mut events = Vec::new();
         let mut changed: Vec<(String, DocKind, bool)> = Vec::new();
+        let mut removed_a_document = false;
         for after in decided.after {
             match after {
                 AfterCommit::Nothing => {}
@@ -320,6 +321,7 @@ impl Twofold {
                     }
                 }
                 AfterCommit::Control(committed) => {
+                    removed_a_document |= committed.removes_a_document();
                     if let Some(e) = self.after_control(&mut docs, committed) {
                         events.push(Changed::Shared(e));
                     }
@@ -345,6 +347,13 @@ impl Twofold {
         }
         // Listeners may call back into the store: never under the documents' lock.
         drop(docs);
+        if removed_a_document {
+            // The removal is committed either way; a WAL left unemptied now is emptied at
+            // the next checkpoint (compaction, close), so this is not the receive's failure.
+            if let Err(e) = self.db.checkpoint() {
+                tracing::warn!(error = %e, "the WAL was not emptied after a document was removed");
+            }
+        }
         for event in events {
             match event {
                 Changed::Own(e) => self.listeners.notify(e),

@@ -7,7 +7,7 @@
 //! `path`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use automerge::AutoCommit;
 use rusqlite::params;
@@ -19,6 +19,7 @@ use crate::crypto::DevicePublicKeys;
 use crate::docs::guarded_load::load_untrusted;
 use crate::error::{Error, Result};
 use crate::store::database::{Database, KEY_LEN};
+use crate::store::files::{remove_if_present, side, store_files, sync_dir_of};
 use crate::store::{chunks, dump, identity, migrations, settings};
 
 /// Where the public keys of the devices this store was restored from are kept (hex, comma
@@ -27,29 +28,6 @@ pub(crate) const PREDECESSORS_SETTING: &str = "device.predecessors";
 
 fn refused(reason: &'static str) -> Error {
     Error::BackupRefused { reason }
-}
-
-fn side(path: &Path, suffix: &str) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(suffix);
-    PathBuf::from(p)
-}
-
-/// The database file and the files SQLite and the store keep beside it.
-fn store_files(path: &Path) -> [PathBuf; 4] {
-    [
-        path.to_path_buf(),
-        side(path, "-wal"),
-        side(path, "-shm"),
-        side(path, ".keycheck"),
-    ]
-}
-
-fn remove_if_present(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-        _ => Ok(()),
-    }
 }
 
 /// A backup's contents, checked whole: the documents loaded, so a restore cannot fail
@@ -242,12 +220,7 @@ impl Twofold {
         }
         std::fs::rename(&building, path)?;
         std::fs::rename(side(&building, ".keycheck"), side(path, ".keycheck"))?;
-        if let Some(dir) = path.parent() {
-            if let Ok(d) = std::fs::File::open(dir) {
-                // Makes the renames durable; not every platform allows syncing a directory.
-                let _ = d.sync_all();
-            }
-        }
+        sync_dir_of(path);
         Twofold::open_with(path, key, options)
     }
 }

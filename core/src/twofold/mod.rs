@@ -9,6 +9,7 @@
 mod backup;
 mod care;
 mod clock;
+mod erase;
 mod finder;
 mod formats;
 mod home;
@@ -42,6 +43,7 @@ use crate::store::database::{self, Database, KEY_LEN};
 use crate::store::{identity, outbox, streams};
 
 pub use clock::Clock;
+pub use erase::erase_store_at;
 pub use home::{HomeScreen, LadderRung, Streak};
 pub use journal::{LapseRecorded, NewCheckIn};
 pub use listeners::{ChangeOrigin, DocChanged, SharedChanged, Subscription};

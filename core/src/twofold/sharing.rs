@@ -262,7 +262,10 @@ impl Twofold {
                 doc.outbox = true;
             }
             Ok(())
-        })
+        })?;
+        // The old history's pages are zeroed in the file (secure_delete) but may still sit in
+        // the WAL until it is emptied.
+        self.db.checkpoint()
     }
 
     pub(crate) fn paired(&self, peer: &KeyId) -> Result<()> {

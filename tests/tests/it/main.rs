@@ -7,6 +7,7 @@ mod care;
 mod care_text;
 mod crypto;
 mod documents;
+mod erasure;
 mod failure_paths;
 mod finder;
 mod formats;
