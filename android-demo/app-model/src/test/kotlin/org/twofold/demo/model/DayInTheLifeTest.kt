@@ -81,14 +81,15 @@ class DayInTheLifeTest {
             plan.startNew(section)
             for (field in assertNotNull(plan.state.value.editing).fields) {
                 when (field) {
-                    is FormField.Text -> plan.editField(field.key, "${section.name.lowercase()} ${field.key}")
+                    is FormField.Text -> plan.editField(field.key,
+                        if (field.key == "phone") "+34 600 000 009" else "${section.name.lowercase()} ${field.key}")
                     // Optional references stay empty: "people not to involve" naming Rosa
                     // would rightly take her off the crisis ladder.
                     is FormField.Pick -> if (!field.optional) plan.editField(field.key,
                         if (field.source == PickSource.CONTACTS) rosa.id else plan.state.value.goals.first().id)
                     is FormField.Day -> plan.editField(field.key, "2026-09-01")
                     is FormField.Choice -> if (field.key == "domain") plan.editField(field.key, Domain.SUBSTANCE.name)
-                    is FormField.Flag -> Unit
+                    is FormField.Flag, is FormField.Number -> Unit
                 }
             }
             plan.save().join()

@@ -12,7 +12,7 @@ import androidx.lifecycle.compose.LifecycleStartEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import java.util.Locale
 import kotlinx.coroutines.flow.catch
-import org.twofold.core.Lang
+import org.twofold.demo.model.coreLang
 import org.twofold.demo.model.CrisisModel
 import org.twofold.demo.model.ReminderPlanner
 import org.twofold.demo.model.SyncModel
@@ -33,7 +33,7 @@ fun Foreground() {
     val vm = screenModel("foreground") { store, scope ->
         ForegroundModels(
             SyncModel(relays(store), scope),
-            CrisisModel(store, Lang.EN, scope),
+            CrisisModel(store, coreLang(deviceLocales()), scope),
             ReminderPlanner(store, clock, settings),
         )
     }
