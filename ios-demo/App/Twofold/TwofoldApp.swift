@@ -46,7 +46,7 @@ final class Launcher: ObservableObject {
         do {
             let directory = try FileManager.default.url(
                 for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
-            let lang: Lang = Locale.preferredLanguages.first?.hasPrefix("es") == true ? .es : .en
+            let lang = coreLang(preferred: Locale.preferredLanguages)
             let app = try await AppModel.open(
                 directory: directory, keys: KeychainKey(), preferences: PreferencesStore.load(), lang: lang)
             app.start()

@@ -24,6 +24,30 @@ struct CrisisView: View {
                                       message: nil, open: open)
                     }
                 }
+                // Harm reduction next: in an overdose these are what is needed first.
+                if !screen.naloxoneKits.isEmpty || !screen.naloxoneResponders.isEmpty {
+                    Section("crisis.naloxone") {
+                        ForEach(screen.naloxoneKits, id: \.id) { kit in
+                            VStack(alignment: .leading) {
+                                Text(kit.location)
+                                if let expires = kit.expires { Text("crisis.naloxone.expires \(expires)").font(.caption) }
+                            }
+                        }
+                        ForEach(screen.naloxoneResponders, id: \.contactId) { person in
+                            PersonButtons(name: person.name, detail: person.willDo, call: crisis.callLink(person.phones),
+                                          message: nil, open: open)
+                        }
+                    }
+                }
+                if !screen.neverUseAlone.isEmpty {
+                    Section("crisis.neverUseAlone") {
+                        ForEach(screen.neverUseAlone, id: \.id) { line in
+                            PersonButtons(name: line.name, detail: line.phone,
+                                          call: crisis.callLink([Phone(label: "call", number: line.phone)]),
+                                          message: nil, open: open)
+                        }
+                    }
+                }
                 textSection("crisis.warningSigns", screen.warningSigns.map(\.description))
                 textSection("crisis.coping", screen.copingStrategies.map(\.description))
                 textSection("crisis.distractions", screen.distractions.map(\.name))

@@ -17,6 +17,7 @@ public final class AppModel: ViewModel {
     public let contacts: ContactsModel
     public let schedule: ScheduleModel
     public let checkIn: CheckInModel
+    public let medications: MedicationsModel
     public let sync: SyncModel
     public let pairing: PairingModel
     public let sharing: SharingModel
@@ -33,6 +34,7 @@ public final class AppModel: ViewModel {
         contacts = ContactsModel(store: store)
         schedule = ScheduleModel(store: store, clock: clock)
         checkIn = CheckInModel(store: store, clock: clock)
+        medications = MedicationsModel(store: store, clock: clock)
         sync = SyncModel(store: store)
         pairing = PairingModel(store: store, sync: sync, clock: clock)
         sharing = SharingModel(store: store, sync: sync)
@@ -55,6 +57,7 @@ public final class AppModel: ViewModel {
         plan.start()
         contacts.start()
         schedule.start()
+        medications.start()
         crisis.load()
         if let relay = preferences.relayURL {
             sync.connect(relayURL: relay)
