@@ -550,7 +550,13 @@ fn the_crisis_screen_lists_the_harm_reduction_items() {
     let responders: Vec<(&str, &str, &str)> = screen
         .naloxone_responders
         .iter()
-        .map(|p| (p.name.as_str(), p.phones[0].number.as_str(), p.will_do.as_str()))
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.phones[0].number.as_str(),
+                p.will_do.as_str(),
+            )
+        })
         .collect();
     assert_eq!(responders, [("Ana", "+34 600 000 001", "trained")]);
     // The rest of the screen is unchanged: Spain's bundled line and emergency number.

@@ -125,7 +125,13 @@ async fn an_upgraded_old_store_and_a_new_phone_sync_the_new_sections_and_converg
 
     let both = vec!["Alex's car".to_string(), "kitchen drawer".to_string()];
     let sams_kits = || locations(sam.s().list(s::NALOXONE_KITS).expect("kits"));
-    let alexs_kits = || locations(alex.s().shared_list(&sams_plan, s::NALOXONE_KITS).expect("kits"));
+    let alexs_kits = || {
+        locations(
+            alex.s()
+                .shared_list(&sams_plan, s::NALOXONE_KITS)
+                .expect("kits"),
+        )
+    };
     assert_eq!(sams_kits(), both, "Sam has both kits");
     assert_eq!(alexs_kits(), both, "Alex has both kits");
     assert_eq!(
@@ -157,7 +163,11 @@ async fn an_upgraded_old_store_and_a_new_phone_sync_the_new_sections_and_converg
     assert_eq!(sam.s().doc_heads(&sams_plan).expect("heads"), heads);
     assert_eq!(alex.s().doc_heads(&sams_plan).expect("heads"), heads);
     assert_eq!(
-        locations(alex.s().shared_list(&sams_plan, s::NALOXONE_KITS).expect("kits")),
+        locations(
+            alex.s()
+                .shared_list(&sams_plan, s::NALOXONE_KITS)
+                .expect("kits")
+        ),
         both
     );
 }
