@@ -48,7 +48,8 @@ final class Launcher: ObservableObject {
                 for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
             let lang = coreLang(preferred: Locale.preferredLanguages)
             let app = try await AppModel.open(
-                directory: directory, keys: KeychainKey(), preferences: PreferencesStore.load(), lang: lang)
+                directory: directory, keys: KeychainKey(), preferences: PreferencesStore.load(), lang: lang,
+                region: Locale.current.region?.identifier)
             app.start()
             app.sync.goLive()
             self.app = app

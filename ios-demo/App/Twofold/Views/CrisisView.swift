@@ -20,7 +20,12 @@ struct CrisisView: View {
                     }
                     // The core adds the local crisis line here unless its number is already shown.
                     ForEach(screen.crisisLines, id: \.name) { line in
-                        PersonButtons(name: line.name, detail: "", call: crisis.callLink(line.phones),
+                        PersonButtons(name: line.name, detail: line.note ?? "", call: crisis.callLink(line.phones),
+                                      message: nil, open: open)
+                    }
+                    if let emergency = screen.emergency {
+                        PersonButtons(name: String(localized: "crisis.emergency"), detail: emergency.number,
+                                      call: crisis.callLink([Phone(label: "call", number: emergency.number)]),
                                       message: nil, open: open)
                     }
                 }

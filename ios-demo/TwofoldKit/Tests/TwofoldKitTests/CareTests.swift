@@ -66,6 +66,14 @@ final class CareTests: StoreTestCase {
         XCTAssertEqual(screen.neverUseAlone.map(\.phone), ["+34 600 000 002"])
         XCTAssertEqual(screen.naloxoneResponders.map(\.name), ["Ana"])
         XCTAssertEqual(app.crisis.callLink(screen.naloxoneResponders[0].phones)?.absoluteString, "tel:+34600000001")
+
+        // The phone's region: the core's bundled lines and emergency number, with the same items.
+        let mexico = CrisisModel(store: app.store, lang: .es, region: "MX")
+        mexico.load()
+        let there = try XCTUnwrap(mexico.screen)
+        XCTAssertEqual(there.emergency?.number, "911")
+        XCTAssertEqual(there.crisisLines.filter { $0.bundledRegion == "MX" }.map { $0.phones.first?.number }, ["800 911 2000"])
+        XCTAssertEqual(there.naloxoneKits, screen.naloxoneKits)
     }
 
     @MainActor

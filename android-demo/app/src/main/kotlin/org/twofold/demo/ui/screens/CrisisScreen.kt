@@ -37,7 +37,8 @@ import org.twofold.demo.ui.screenModel
 @Composable
 fun CrisisScreen() {
     val lang = coreLang(deviceLocales())
-    val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope) }
+    val region = java.util.Locale.getDefault().country.ifEmpty { null }
+    val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope, region) }
     val context = LocalContext.current
     // A phone without a dialer or SMS app (a tablet) must not crash the crisis screen: the
     // numbers stay on screen to dial from another phone.
@@ -66,21 +67,25 @@ fun CrisisScreen() {
                 )
             }
             item { SectionHeader(stringResource(R.string.crisis_lines)) }
-            state.localLine?.let { line ->
-                item {
-                    ListItem(
-                        headlineContent = { Text(line.name) },
-                        supportingContent = { Text(line.number) },
-                        trailingContent = { CallAndText(line.name, line.number, startIntent, textNumber = line.textNumber) },
-                    )
-                }
-            }
-            items(screen?.crisisLines.orEmpty().filter { !it.isLocalDefault }) { line ->
+            // The person's own lines first, then the line they set or the region's bundled ones.
+            items(screen?.crisisLines.orEmpty()) { line ->
                 val number = line.phones.firstOrNull()?.number
+                val text = line.phones.firstOrNull { it.label == "text" }?.number
                 ListItem(
                     headlineContent = { Text(line.name) },
-                    trailingContent = { if (number != null) CallAndText(line.name, number, startIntent) },
+                    supportingContent = { Text(listOfNotNull(number, line.note).joinToString(" · ")) },
+                    trailingContent = { if (number != null) CallAndText(line.name, number, startIntent, textNumber = text) },
                 )
+            }
+            screen?.emergency?.let { emergency ->
+                item {
+                    val name = stringResource(R.string.crisis_emergency)
+                    ListItem(
+                        headlineContent = { Text(name) },
+                        supportingContent = { Text(emergency.number) },
+                        trailingContent = { CallAndText(name, emergency.number, startIntent, textNumber = null) },
+                    )
+                }
             }
             // Harm reduction, right after the lines: in an overdose these are what is needed first.
             if (screen != null && (screen.naloxoneKits.isNotEmpty() || screen.naloxoneResponders.isNotEmpty() || screen.neverUseAlone.isNotEmpty())) {
