@@ -15,6 +15,7 @@ use twofold_core::insights as ti;
 use twofold_core::{Day, ItemId};
 
 use crate::convert::mirror_record;
+use crate::model::care::{NaloxoneKit, NeverUseAloneLine};
 use crate::model::contacts::{ContactRole, Phone};
 use crate::model::journal::CheckIn;
 use crate::model::plan::{CopingStrategy, DistractionKind, Reason, SafetyStep, WarningSign};
@@ -437,6 +438,11 @@ mirror_record! {
         emergency: Option<EmergencyEntry> => plain,
         environment_safety: Vec<SafetyStep> => records,
         reasons: Vec<Reason> => records,
+        /// Where each naloxone kit is kept and when it expires, in the plan's order.
+        naloxone_kits: Vec<NaloxoneKit> => records,
+        never_use_alone: Vec<NeverUseAloneLine> => records,
+        /// Who can give naloxone, with their numbers (`will_do`: the person's note).
+        naloxone_responders: Vec<PersonToCall> => each,
     }
 }
 

@@ -1,7 +1,9 @@
 //! The crisis screen: the safety plan in one call, in the plan's order — warning signs, things
 //! I can do alone, people and places for distraction, people to call (with numbers and what
 //! each will do), professionals and crisis lines, making the environment safe, reasons for
-//! living.
+//! living — and the person's harm-reduction items: where their naloxone kits are and when they
+//! expire, their "never use alone" lines, and who can give naloxone. An overdose is a crisis
+//! too, and the screen is what the person (or whoever holds their phone) opens in one.
 //!
 //! It reads only the plan and the contacts, both already in memory, so it answers with no
 //! network and on a store that holds nothing but a plan. Crisis lines come in three layers: the
@@ -18,6 +20,7 @@ use crate::error::Result;
 use crate::insights::crisis_lines::{self, EmergencyService, RegionLines};
 use crate::insights::ladder::{Network, PersonToCall};
 use crate::model::contacts::{ContactRole, Phone};
+use crate::model::harm_reduction::{NaloxoneKit, NeverUseAloneLine};
 use crate::model::ids::ItemId;
 use crate::model::plan::{CopingStrategy, DistractionKind, Reason, SafetyStep, WarningSign};
 use crate::model::validate::{self, optional, required, MAX_SHORT};
@@ -108,6 +111,13 @@ pub struct CrisisScreen {
     pub emergency: Option<EmergencyEntry>,
     pub environment_safety: Vec<SafetyStep>,
     pub reasons: Vec<Reason>,
+    /// Where each naloxone kit is kept and when it expires, in the plan's order (an expired
+    /// kit is still listed: the app can say so, and in an overdose an old kit beats none).
+    pub naloxone_kits: Vec<NaloxoneKit>,
+    pub never_use_alone: Vec<NeverUseAloneLine>,
+    /// The people the plan says can give naloxone, with their numbers; `will_do` is the
+    /// person's note about them.
+    pub naloxone_responders: Vec<PersonToCall>,
 }
 
 fn digits(number: &str) -> String {
@@ -256,5 +266,8 @@ pub fn screen(
         emergency,
         environment_safety: items::list(plan, s::ENVIRONMENT_SAFETY)?,
         reasons: items::list(plan, s::REASONS)?,
+        naloxone_kits: items::list(plan, s::NALOXONE_KITS)?,
+        never_use_alone: items::list(plan, s::NEVER_USE_ALONE)?,
+        naloxone_responders: net.naloxone_responders(plan)?,
     })
 }

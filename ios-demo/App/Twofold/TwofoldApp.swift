@@ -46,9 +46,10 @@ final class Launcher: ObservableObject {
         do {
             let directory = try FileManager.default.url(
                 for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
-            let lang: Lang = Locale.preferredLanguages.first?.hasPrefix("es") == true ? .es : .en
+            let lang = coreLang(preferred: Locale.preferredLanguages)
             let app = try await AppModel.open(
-                directory: directory, keys: KeychainKey(), preferences: PreferencesStore.load(), lang: lang)
+                directory: directory, keys: KeychainKey(), preferences: PreferencesStore.load(), lang: lang,
+                region: Locale.current.region?.identifier)
             app.start()
             app.sync.goLive()
             self.app = app

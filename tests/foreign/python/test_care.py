@@ -116,3 +116,22 @@ async def test_a_lapse_after_abstinence_raises_a_high_priority_alert_with_naloxo
     await store.set_thresholds(thresholds)
     assert all(a.rule != Rule.TOLERANCE_LOWERED for a in await store.alerts("2026-05-11"))
     store.close()
+
+
+async def test_the_crisis_screen_lists_the_harm_reduction_items(db_path, key):
+    store = await TwofoldStore.open(db_path, key)
+    assert store.crisis_screen().naloxone_kits == []
+    friend = mentor()
+    await store.put_contact(friend)
+    await store.put_naloxone_kit(NaloxoneKit(id=new_item_id(), location="kitchen drawer", expires="2027-01-31", remind_days_before=30))
+    await store.put_naloxone_kit(NaloxoneKit(id=new_item_id(), location="my backpack"))
+    await store.put_never_use_alone_line(NeverUseAloneLine(id=new_item_id(), name="A line I trust", phone="+1 800 000 0000"))
+    await store.put_naloxone_responder(NaloxoneResponder(id=new_item_id(), contact_id=friend.id, note="carries a kit"))
+
+    screen = store.crisis_screen_for_region("US")
+    assert [(k.location, k.expires) for k in screen.naloxone_kits] == [("kitchen drawer", "2027-01-31"), ("my backpack", None)]
+    assert [(l.name, l.phone) for l in screen.never_use_alone] == [("A line I trust", "+1 800 000 0000")]
+    assert [(p.contact_id, p.will_do) for p in screen.naloxone_responders] == [(friend.id, "carries a kit")]
+    assert screen.naloxone_responders[0].phones == friend.phones
+    assert screen.emergency.number == "911"
+    store.close()

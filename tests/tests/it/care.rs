@@ -1,7 +1,7 @@
 //! Care content (issue 22) through the public API: documents written before it open and keep
 //! their meaning; the medication schedule and its validation; discreet care reminders; the
 //! schedule-based medication-missed rule; adherence in the summary; the lowered-tolerance
-//! alert with the person's harm-reduction next steps.
+//! alert with the person's harm-reduction next steps, and the same items on the crisis screen.
 
 use std::path::Path;
 
@@ -344,9 +344,8 @@ fn the_medication_missed_rule_reads_the_schedule() {
     );
 }
 
-#[test]
-fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reduction_plan() {
-    let (_dir, store) = open();
+/// Ana (a contact), a lapse plan, a kit, a never-use-alone line and Ana as a responder.
+fn harm_reduction_plan(store: &Twofold) {
     let phone = |n: &str| Phone {
         label: "mobile".into(),
         number: n.into(),
@@ -409,6 +408,12 @@ fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reducti
             },
         )
         .expect("responder");
+}
+
+#[test]
+fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reduction_plan() {
+    let (_dir, store) = open();
+    harm_reduction_plan(&store);
     // A responder must point at a contact.
     assert!(store
         .put(
@@ -472,4 +477,88 @@ fn a_lapse_after_a_week_without_raises_the_tolerance_alert_with_the_harm_reducti
         .expect("alerts")
         .iter()
         .all(|a| a.rule != Rule::ToleranceLowered));
+}
+
+#[test]
+fn the_crisis_screen_lists_the_harm_reduction_items() {
+    let (_dir, store) = open();
+    let empty = store.crisis_screen().expect("screen");
+    assert!(empty.naloxone_kits.is_empty() && empty.never_use_alone.is_empty());
+    harm_reduction_plan(&store);
+    store
+        .put(
+            s::NALOXONE_KITS,
+            NaloxoneKit {
+                id: id("kit-2"),
+                location: "my backpack".into(),
+                expires: None,
+                remind_days_before: 0,
+                notes: String::new(),
+            },
+        )
+        .expect("kit");
+    // Someone the person must not involve is never offered, even as a responder.
+    store
+        .put(
+            s::CONTACTS,
+            Contact {
+                id: id("leo"),
+                name: "Leo".into(),
+                roles: vec![],
+                phones: vec![Phone {
+                    label: "mobile".into(),
+                    number: "+34 600 000 003".into(),
+                }],
+                email: None,
+                availability: String::new(),
+                notes: String::new(),
+                crisis_order: None,
+                do_not_involve: true,
+            },
+        )
+        .expect("contact");
+    store
+        .put(
+            s::NALOXONE_RESPONDERS,
+            NaloxoneResponder {
+                id: id("resp-3"),
+                contact_id: id("leo"),
+                note: String::new(),
+            },
+        )
+        .expect("responder");
+
+    let screen = store.crisis_screen_for_region(Some("ES")).expect("screen");
+    let kits: Vec<(&str, Option<Day>)> = screen
+        .naloxone_kits
+        .iter()
+        .map(|k| (k.location.as_str(), k.expires))
+        .collect();
+    assert_eq!(
+        kits,
+        [
+            ("bathroom cabinet", Some(day("2027-05-01"))),
+            ("my backpack", None)
+        ]
+    );
+    let lines: Vec<(&str, &str)> = screen
+        .never_use_alone
+        .iter()
+        .map(|l| (l.name.as_str(), l.phone.as_str()))
+        .collect();
+    assert_eq!(lines, [("The line I trust", "+34 600 000 002")]);
+    let responders: Vec<(&str, &str, &str)> = screen
+        .naloxone_responders
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.phones[0].number.as_str(),
+                p.will_do.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(responders, [("Ana", "+34 600 000 001", "trained")]);
+    // The rest of the screen is unchanged: Spain's bundled line and emergency number.
+    assert_eq!(screen.emergency.map(|e| e.number), Some("112".to_string()));
 }

@@ -5,6 +5,7 @@
 mod backup;
 mod care;
 mod care_text;
+mod care_upgrade_sync;
 mod crypto;
 mod documents;
 mod erasure;

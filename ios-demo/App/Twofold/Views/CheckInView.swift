@@ -24,9 +24,28 @@ struct CheckInView: View {
                     Slider(value: level(\.craving), in: 0...10, step: 1) { Text("checkIn.craving") }
                         .accessibilityValue(Text("\(checkIn.craving)"))
                     Text("checkIn.craving.value \(Int(checkIn.craving))")
-                    Toggle("checkIn.medication", isOn: Binding(
-                        get: { checkIn.medicationTaken ?? false }, set: { checkIn.medicationTaken = $0 }))
+                    if checkIn.dueDoses.isEmpty {
+                        Toggle("checkIn.medication", isOn: Binding(
+                            get: { checkIn.medicationTaken ?? false }, set: { checkIn.medicationTaken = $0 }))
+                    }
                     Toggle("checkIn.used", isOn: $checkIn.usedSubstance)
+                }
+                if !checkIn.dueDoses.isEmpty {
+                    // A schedule exists: one answer per dose, taken or missed.
+                    Section("checkIn.doses") {
+                        ForEach(checkIn.dueDoses, id: \.dose.due) { entry in
+                            let key = DoseKey(medicationId: entry.dose.medicationId, due: entry.dose.due)
+                            Picker(selection: Binding(
+                                get: { checkIn.doseAnswers[key] }, set: { checkIn.answer(entry.dose, taken: $0) })
+                            ) {
+                                Text("checkIn.dose.unanswered").tag(Bool?.none)
+                                Text("checkIn.dose.taken").tag(Bool?.some(true))
+                                Text("checkIn.dose.missed").tag(Bool?.some(false))
+                            } label: {
+                                Text("\(String(entry.dose.due.dropFirst(11).prefix(5)))  \(entry.medication?.name ?? "")")
+                            }
+                        }
+                    }
                 }
                 chips("checkIn.triggers", checkIn.triggerChoices.map { ($0.id, $0.description) }, \.triggersMet)
                 chips("checkIn.coping", checkIn.copingChoices.map { ($0.id, $0.description) }, \.copingUsed)

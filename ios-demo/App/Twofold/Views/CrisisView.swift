@@ -20,8 +20,37 @@ struct CrisisView: View {
                     }
                     // The core adds the local crisis line here unless its number is already shown.
                     ForEach(screen.crisisLines, id: \.name) { line in
-                        PersonButtons(name: line.name, detail: "", call: crisis.callLink(line.phones),
+                        PersonButtons(name: line.name, detail: line.note ?? "", call: crisis.callLink(line.phones),
                                       message: nil, open: open)
+                    }
+                    if let emergency = screen.emergency {
+                        PersonButtons(name: String(localized: "crisis.emergency"), detail: emergency.number,
+                                      call: crisis.callLink([Phone(label: "call", number: emergency.number)]),
+                                      message: nil, open: open)
+                    }
+                }
+                // Harm reduction next: in an overdose these are what is needed first.
+                if !screen.naloxoneKits.isEmpty || !screen.naloxoneResponders.isEmpty {
+                    Section("crisis.naloxone") {
+                        ForEach(screen.naloxoneKits, id: \.id) { kit in
+                            VStack(alignment: .leading) {
+                                Text(kit.location)
+                                if let expires = kit.expires { Text("crisis.naloxone.expires \(expires)").font(.caption) }
+                            }
+                        }
+                        ForEach(screen.naloxoneResponders, id: \.contactId) { person in
+                            PersonButtons(name: person.name, detail: person.willDo, call: crisis.callLink(person.phones),
+                                          message: nil, open: open)
+                        }
+                    }
+                }
+                if !screen.neverUseAlone.isEmpty {
+                    Section("crisis.neverUseAlone") {
+                        ForEach(screen.neverUseAlone, id: \.id) { line in
+                            PersonButtons(name: line.name, detail: line.phone,
+                                          call: crisis.callLink([Phone(label: "call", number: line.phone)]),
+                                          message: nil, open: open)
+                        }
                     }
                 }
                 textSection("crisis.warningSigns", screen.warningSigns.map(\.description))

@@ -88,6 +88,22 @@ struct PlanItemEditor: View {
             if uses(.done) {
                 Toggle("plan.item.done", isOn: $draft.done)
             }
+            if uses(.expires) {
+                TextField("plan.item.expires", text: Binding(
+                    get: { draft.expires ?? "" }, set: { draft.expires = $0.isEmpty ? nil : $0 }))
+                    .keyboardType(.numbersAndPunctuation)
+                    .foregroundStyle(draft.formField(of: plan.failure) == .expires ? Color.red : Color.primary)
+            }
+            if uses(.remindDays) {
+                Stepper(value: $draft.remindDaysBefore, in: 0...90) {
+                    Text("plan.item.remindDays \(Int(draft.remindDaysBefore))")
+                }
+            }
+            if uses(.phone) {
+                TextField("plan.item.phone", text: $draft.phone)
+                    .keyboardType(.phonePad)
+                    .foregroundStyle(draft.formField(of: plan.failure) == .phone ? Color.red : Color.primary)
+            }
             if uses(.detail) {
                 TextField(LocalizedStringKey("plan.item.detail." + draft.section.rawValue), text: $draft.detail, axis: .vertical)
             }

@@ -16,6 +16,8 @@ struct RootView: View {
                 .tabItem { Label("tab.schedule", systemImage: "calendar") }
             NavigationStack { ContactsView(contacts: app.contacts) }
                 .tabItem { Label("tab.contacts", systemImage: "person.2") }
+            NavigationStack { MedicationsView(medications: app.medications) }
+                .tabItem { Label("tab.medications", systemImage: "pills") }
             NavigationStack { ConnectView(app: app) }
                 .tabItem { Label("tab.connect", systemImage: "link") }
         }

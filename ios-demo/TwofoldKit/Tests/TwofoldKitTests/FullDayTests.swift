@@ -51,7 +51,10 @@ final class FullDayTests: StoreTestCase {
             draft.detail = "what to do"
             draft.domain = .both
             if section == .goalSteps { draft.goalId = goalId }
-            if [.crisisContacts, .professionals].contains(section) { draft.contactId = section == .crisisContacts ? alex.id : line.id }
+            if [.crisisContacts, .professionals, .naloxoneResponders].contains(section) {
+                draft.contactId = section == .professionals ? line.id : alex.id
+            }
+            if section == .neverUseAlone { draft.phone = "+34 600 000 009" }
             let saved = await app.plan.save(draft)
             XCTAssertTrue(saved, "\(section): \(String(describing: app.plan.failure))")
             if section == .goals { goalId = draft.id }

@@ -17,22 +17,24 @@ public final class AppModel: ViewModel {
     public let contacts: ContactsModel
     public let schedule: ScheduleModel
     public let checkIn: CheckInModel
+    public let medications: MedicationsModel
     public let sync: SyncModel
     public let pairing: PairingModel
     public let sharing: SharingModel
     public let mentor: MentorModel
     public let fromMentor: MentorNotesModel
 
-    init(store: Store, clock: Clock, preferences: Preferences, lang: Lang) {
+    init(store: Store, clock: Clock, preferences: Preferences, lang: Lang, region: String? = nil) {
         self.store = store
         self.clock = clock
         self.preferences = preferences
         today = TodayModel(store: store, clock: clock)
         plan = PlanModel(store: store)
-        crisis = CrisisModel(store: store, lang: lang)
+        crisis = CrisisModel(store: store, lang: lang, region: region)
         contacts = ContactsModel(store: store)
         schedule = ScheduleModel(store: store, clock: clock)
         checkIn = CheckInModel(store: store, clock: clock)
+        medications = MedicationsModel(store: store, clock: clock)
         sync = SyncModel(store: store)
         pairing = PairingModel(store: store, sync: sync, clock: clock)
         sharing = SharingModel(store: store, sync: sync)
@@ -43,10 +45,10 @@ public final class AppModel: ViewModel {
     /// Opens (or creates) the store in `directory`. A wrong key throws `.wrongKey` and touches
     /// nothing: the app then says so and never deletes the file.
     public static func open(directory: URL, keys: KeyProvider, preferences: Preferences = Preferences(),
-                            clock: Clock = .system, lang: Lang = .en) async throws -> AppModel {
+                            clock: Clock = .system, lang: Lang = .en, region: String? = nil) async throws -> AppModel {
         let key = try keys.databaseKey()
         let store = try await Store.open(at: directory.appendingPathComponent(fileName), key: key)
-        return AppModel(store: store, clock: clock, preferences: preferences, lang: lang)
+        return AppModel(store: store, clock: clock, preferences: preferences, lang: lang, region: region)
     }
 
     /// Starts the live parts (today, plan, contacts, schedule; sync when a relay is chosen).
@@ -55,6 +57,7 @@ public final class AppModel: ViewModel {
         plan.start()
         contacts.start()
         schedule.start()
+        medications.start()
         crisis.load()
         if let relay = preferences.relayURL {
             sync.connect(relayURL: relay)

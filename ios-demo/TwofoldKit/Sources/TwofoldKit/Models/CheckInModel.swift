@@ -24,6 +24,10 @@ public final class CheckInModel: ViewModel {
     public private(set) var triggerChoices: [Trigger] = [] { willSet { willChange() } }
     public private(set) var copingChoices: [CopingStrategy] = [] { willSet { willChange() } }
     public private(set) var warningSignChoices: [WarningSign] = [] { willSet { willChange() } }
+    /// Today's scheduled doses, in time order, with the medication each belongs to.
+    public private(set) var dueDoses: [(dose: DueDose, medication: ScheduledMedication?)] = [] { willSet { willChange() } }
+    /// Per dose (by `DueDose.medicationId` and `due`): taken or missed; unanswered ones are left out.
+    public var doseAnswers: [DoseKey: Bool] = [:] { willSet { willChange() } }
 
     /// What the last submission brought up: the check-in and the open alerts (with the steps
     /// the person's own plan suggests).
@@ -34,12 +38,15 @@ public final class CheckInModel: ViewModel {
         self.clock = clock
     }
 
-    /// Reads the plan's choices (once per opening of the form).
+    /// Reads the plan's choices and today's doses (once per opening of the form).
     public func load() {
         do {
+            let today = clock.today
             (triggerChoices, copingChoices, warningSignChoices) = try store.read { core in
                 (try core.listTriggers(), try core.listCopingStrategies(), try core.listWarningSigns())
             }
+            let (doses, schedule) = try store.read { core in (try core.dosesOn(day: today), try core.listMedicationSchedule()) }
+            dueDoses = doses.map { dose in (dose, schedule.first { $0.id == dose.medicationId }) }
         } catch {
             failure = error as? StoreError
         }
@@ -50,6 +57,8 @@ public final class CheckInModel: ViewModel {
         let today = clock.today
         let entry = NewCheckIn(
             day: today, mood: mood, craving: craving, sleepHours: sleepHours, medicationTaken: medicationTaken,
+            doses: doseAnswers.sorted { ($0.key.due, $0.key.medicationId) < ($1.key.due, $1.key.medicationId) }
+                .map { DoseAnswer(medicationId: $0.key.medicationId, due: $0.key.due, taken: $0.value) },
             usedSubstance: usedSubstance, triggersMet: triggersMet.sorted(), copingUsed: copingUsed.sorted(),
             warningSigns: warningSigns.sorted(), note: note)
         let atMs = clock.nowMs
@@ -65,9 +74,21 @@ public final class CheckInModel: ViewModel {
     public func reset() {
         (mood, craving, sleepHours, medicationTaken, usedSubstance) = (5, 0, nil, nil, false)
         (triggersMet, copingUsed, warningSigns, note) = ([], [], [], "")
+        doseAnswers = [:]
+    }
+
+    /// Answers one dose: taken, missed, or (nil) not answered.
+    public func answer(_ dose: DueDose, taken: Bool?) {
+        doseAnswers[DoseKey(medicationId: dose.medicationId, due: dose.due)] = taken
     }
 
     public func dismissOutcome() {
         outcome = nil
     }
+}
+
+/// A scheduled dose of the day: which medication, and its wall-clock time.
+public struct DoseKey: Hashable, Sendable {
+    public let medicationId: String
+    public let due: String
 }

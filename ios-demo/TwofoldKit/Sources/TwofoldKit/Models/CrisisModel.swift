@@ -8,6 +8,9 @@ import TwofoldCore
 public final class CrisisModel: ViewModel {
     let store: Store
     let lang: Lang
+    /// The phone's region (ISO 3166-1 alpha-2): its emergency number and the core's bundled
+    /// crisis lines show when the person has set no line of their own.
+    let region: String?
 
     public private(set) var screen: CrisisScreen? { willSet { willChange() } }
     public private(set) var localLine: LocalCrisisLine? { willSet { willChange() } }
@@ -15,16 +18,17 @@ public final class CrisisModel: ViewModel {
     public private(set) var helpDraft: HelpDraft? { willSet { willChange() } }
 
     /// `lang` picks the language of the core's default help text (the person's own text wins).
-    public init(store: Store, lang: Lang) {
+    public init(store: Store, lang: Lang, region: String? = nil) {
         self.store = store
         self.lang = lang
+        self.region = region
     }
 
     /// Reads everything at once; synchronous reads, so the screen is filled before it shows.
     public func load() {
         do {
             let (screen, line, draft) = try store.read { core in
-                (try core.crisisScreen(), try core.localCrisisLine(), try core.helpDraft(lang: lang))
+                (try core.crisisScreenForRegion(region: region), try core.localCrisisLine(), try core.helpDraft(lang: lang))
             }
             self.screen = screen
             self.localLine = line

@@ -25,6 +25,12 @@ public struct PlanItemDraft: Equatable, Sendable {
     /// `YYYY-MM-DD`, for goals.
     public var targetDate: String?
     public var done = false
+    /// A naloxone kit's expiry, `YYYY-MM-DD`.
+    public var expires: String?
+    /// Days before `expires` to remind (0–90).
+    public var remindDaysBefore: UInt32 = 30
+    /// A "never use alone" line's number.
+    public var phone = ""
 
     /// A new, empty item of `section`.
     public init(section: PlanSection) {
@@ -55,6 +61,9 @@ public struct PlanItemDraft: Equatable, Sendable {
         case .environmentSafety(let i): text = i.description; done = i.done
         case .takeoverSigns(let i), .whatHelps(let i), .whatDoesNotHelp(let i), .lapsePlan(let i), .postCrisisPlan(let i):
             text = i.text
+        case .naloxoneKits(let i): text = i.location; expires = i.expires; remindDaysBefore = i.remindDaysBefore; detail = i.notes
+        case .neverUseAlone(let i): text = i.name; phone = i.phone; detail = i.notes
+        case .naloxoneResponders(let i): contactId = i.contactId; detail = i.note
         default: break
         }
     }
@@ -88,6 +97,11 @@ public struct PlanItemDraft: Equatable, Sendable {
         case .environmentSafety: return .environmentSafety(item: SafetyStep(id: id, description: text, done: done))
         case .lapsePlan: return .lapsePlan(item: PlanNote(id: id, text: text))
         case .postCrisisPlan: return .postCrisisPlan(item: PlanNote(id: id, text: text))
+        case .naloxoneKits:
+            return .naloxoneKits(item: NaloxoneKit(
+                id: id, location: text, expires: expires, remindDaysBefore: remindDaysBefore, notes: detail))
+        case .neverUseAlone: return .neverUseAlone(item: NeverUseAloneLine(id: id, name: text, phone: phone, notes: detail))
+        case .naloxoneResponders: return .naloxoneResponders(item: NaloxoneResponder(id: id, contactId: contact, note: detail))
         }
     }
 
@@ -96,8 +110,11 @@ public struct PlanItemDraft: Equatable, Sendable {
     public func formField(of error: StoreError?) -> PlanField? {
         guard let field = error?.field, let last = field.split(separator: ".").last else { return nil }
         switch last {
-        case "description", "text", "name", "title": return nil // the main text: see `isTextRefused`
-        case "action_plan", "will_do", "notes", "reason", "role_note": return .detail
+        case "description", "text", "name", "title", "location": return nil // the main text: see `isTextRefused`
+        case "action_plan", "will_do", "notes", "note", "reason", "role_note": return .detail
+        case "expires": return .expires
+        case "remind_days_before": return .remindDays
+        case "phone": return .phone
         case "contact_id": return .contact
         case "goal_id": return .goal
         case "target_date": return .targetDate
@@ -108,6 +125,6 @@ public struct PlanItemDraft: Equatable, Sendable {
     /// Whether a refusal is about the main text.
     public func isTextRefused(_ error: StoreError?) -> Bool {
         guard let field = error?.field, let last = field.split(separator: ".").last else { return false }
-        return ["description", "text", "name", "title"].contains(String(last))
+        return ["description", "text", "name", "title", "location"].contains(String(last))
     }
 }

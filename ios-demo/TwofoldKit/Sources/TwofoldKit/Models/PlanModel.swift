@@ -133,6 +133,9 @@ extension PlanEntry {
         case .environmentSafety(let i): (text, detail, domain) = (i.description, "", nil)
         case .takeoverSigns(let i), .whatHelps(let i), .whatDoesNotHelp(let i), .lapsePlan(let i), .postCrisisPlan(let i):
             (text, detail, domain) = (i.text, "", nil)
+        case .naloxoneKits(let i): (text, detail, domain) = (i.location, i.expires ?? "", nil)
+        case .neverUseAlone(let i): (text, detail, domain) = (i.name, i.phone, nil)
+        case .naloxoneResponders(let i): (text, detail, domain) = (name(i.contactId), i.note, nil)
         default: (text, detail, domain) = ("", "", nil)
         }
     }

@@ -9,6 +9,8 @@ public enum PlanSection: String, CaseIterable, Sendable, Identifiable {
     case goals, goalSteps, takeoverSigns, crisisContacts, doNotInvolve, professionals
     case medications, treatments, whatHelps, whatDoesNotHelp, environmentSafety
     case lapsePlan, postCrisisPlan
+    /// Harm reduction: where naloxone is, "never use alone" lines, who can give naloxone.
+    case naloxoneKits, neverUseAlone, naloxoneResponders
 
     public var id: String { rawValue }
 
@@ -42,6 +44,9 @@ public enum PlanSection: String, CaseIterable, Sendable, Identifiable {
         case .environmentSafety: return .environmentSafety
         case .lapsePlan: return .lapsePlan
         case .postCrisisPlan: return .postCrisisPlan
+        case .naloxoneKits: return .naloxoneKits
+        case .neverUseAlone: return .neverUseAlone
+        case .naloxoneResponders: return .naloxoneResponders
         }
     }
 
@@ -63,13 +68,16 @@ public enum PlanSection: String, CaseIterable, Sendable, Identifiable {
         case .treatments: return [.treatmentKind, .treatmentPreference, .detail]
         case .environmentSafety: return [.done]
         case .takeoverSigns, .whatHelps, .whatDoesNotHelp, .lapsePlan, .postCrisisPlan: return []
+        case .naloxoneKits: return [.expires, .remindDays, .detail]
+        case .neverUseAlone: return [.phone, .detail]
+        case .naloxoneResponders: return [.contact, .detail]
         }
     }
 
     /// Sections whose items point at a contact and have no text of their own (the text shown
     /// is the contact's name).
     public var textIsContactName: Bool {
-        self == .crisisContacts || self == .professionals
+        self == .crisisContacts || self == .professionals || self == .naloxoneResponders
     }
 
     /// The section's items, in the person's order, from a whole plan.
@@ -94,6 +102,9 @@ public enum PlanSection: String, CaseIterable, Sendable, Identifiable {
         case .environmentSafety: return plan.environmentSafety.map { .environmentSafety(item: $0) }
         case .lapsePlan: return plan.lapsePlan.map { .lapsePlan(item: $0) }
         case .postCrisisPlan: return plan.postCrisisPlan.map { .postCrisisPlan(item: $0) }
+        case .naloxoneKits: return plan.naloxoneKits.map { .naloxoneKits(item: $0) }
+        case .neverUseAlone: return plan.neverUseAlone.map { .neverUseAlone(item: $0) }
+        case .naloxoneResponders: return plan.naloxoneResponders.map { .naloxoneResponders(item: $0) }
         }
     }
 }
@@ -102,6 +113,10 @@ public enum PlanSection: String, CaseIterable, Sendable, Identifiable {
 public enum PlanField: String, Sendable, Hashable {
     case detail, domain, priority, triggerKind, stage, distractionKind, reasonKind
     case medicationPreference, treatmentKind, treatmentPreference, contact, goal, targetDate, done
+    /// A naloxone kit's expiry (`YYYY-MM-DD`) and how many days before it to remind (0–90).
+    case expires, remindDays
+    /// A "never use alone" line's number.
+    case phone
 }
 
 /// One row of the plan screen: what it says, its domain tag, and the typed item behind it.

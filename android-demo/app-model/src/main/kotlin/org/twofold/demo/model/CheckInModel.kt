@@ -11,11 +11,13 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import org.twofold.core.CheckInOutcome
 import org.twofold.core.CopingStrategy
+import org.twofold.core.DoseAnswer
 import org.twofold.core.NewCheckIn
 import org.twofold.core.Trigger
 import org.twofold.core.WarningSign
 import org.twofold.kit.Store
 import org.twofold.kit.coreDay
+import org.twofold.kit.journal
 import org.twofold.kit.plan
 
 /** What the person is entering. Defaults need no input at all: two taps and "save". */
@@ -29,13 +31,23 @@ data class CheckInDraft(
     val coping: Set<String> = emptySet(),
     val warningSigns: Set<String> = emptySet(),
     val note: String = "",
+    /** Per scheduled dose of the day: taken (true) or missed (false); unanswered ones are left out. */
+    val doses: Map<DoseKey, Boolean> = emptyMap(),
 )
+
+/** A dose the schedule gives today: which medication, and its wall-clock time. */
+data class DoseKey(val medicationId: String, val due: String)
+
+/** A dose to answer, with the medication's name and dose for the form (the check-in is private). */
+data class DueDoseView(val key: DoseKey, val name: String, val dose: String, val time: String)
 
 /** The plan's items offered as one-tap chips. */
 data class CheckInChoices(
     val triggers: List<Trigger> = emptyList(),
     val coping: List<CopingStrategy> = emptyList(),
     val warningSigns: List<WarningSign> = emptyList(),
+    /** Today's scheduled doses, in time order. */
+    val doses: List<DueDoseView> = emptyList(),
 )
 
 data class CheckInState(
@@ -63,10 +75,32 @@ class CheckInModel(
         scope.launch {
             store.plan().collect { plan ->
                 _state.update {
-                    it.copy(choices = CheckInChoices(plan.triggers, plan.copingStrategies, plan.warningSigns))
+                    it.copy(choices = it.choices.copy(triggers = plan.triggers, coping = plan.copingStrategies, warningSigns = plan.warningSigns))
                 }
             }
         }
+        scope.launch {
+            // The schedule lives in the journal: a medication added or changed re-lists today's doses.
+            store.journal().collect { journal ->
+                val meds = journal.medicationSchedule.associateBy { it.id }
+                val today = LocalDate.now(clock).coreDay()
+                val due = store.call { dosesOn(today) }.map { d ->
+                    val m = meds[d.medicationId]
+                    DueDoseView(
+                        DoseKey(d.medicationId, d.due),
+                        name = m?.name ?: "",
+                        dose = m?.let { "${it.doseAmount.toString().removeSuffix(".0")} ${it.doseUnit}" } ?: "",
+                        time = d.due.substringAfter('T').take(5),
+                    )
+                }
+                _state.update { it.copy(choices = it.choices.copy(doses = due)) }
+            }
+        }
+    }
+
+    /** Answers one dose: taken, missed, or (null) not answered. */
+    fun answerDose(key: DoseKey, taken: Boolean?) = edit { d ->
+        d.copy(doses = if (taken == null) d.doses - key else d.doses + (key to taken))
     }
 
     fun edit(change: (CheckInDraft) -> CheckInDraft) = _state.update { it.copy(draft = change(it.draft)) }
@@ -99,5 +133,6 @@ class CheckInModel(
         copingUsed = coping.toList(),
         warningSigns = warningSigns.toList(),
         note = note,
+        doses = doses.map { (key, taken) -> DoseAnswer(key.medicationId, key.due, taken) },
     )
 }

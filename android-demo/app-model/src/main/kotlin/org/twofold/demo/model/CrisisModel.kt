@@ -40,6 +40,11 @@ class CrisisModel(
     private val store: Store,
     private val lang: Lang,
     scope: CoroutineScope,
+    /**
+     * The phone's region (ISO 3166-1 alpha-2): its emergency number and the core's bundled
+     * crisis lines for it show when the person has set no line of their own.
+     */
+    private val region: String? = null,
 ) : ScreenModel(scope) {
     private val _state = MutableStateFlow(CrisisState())
     val state: StateFlow<CrisisState> = _state.asStateFlow()
@@ -47,17 +52,6 @@ class CrisisModel(
     init {
         scope.launch {
             combine(store.plan(), store.contacts()) { _, _ -> }.collect { load() }
-        }
-    }
-
-    /**
-     * On first run, the region's crisis line becomes the store's local line (it stays the
-     * person's to change); an existing one is never overwritten.
-     */
-    fun ensureLocalLine(region: String): Job = act {
-        if (store.call { localCrisisLine() } == null) {
-            CrisisLines.forRegion(region)?.let { line -> store.call { setLocalCrisisLine(line) } }
-            load()
         }
     }
 
@@ -78,7 +72,7 @@ class CrisisModel(
         val draft = store.call { helpDraft(lang) }
         _state.value = CrisisState(
             loaded = true,
-            screen = store.call { crisisScreen() },
+            screen = store.call { crisisScreenForRegion(region) },
             localLine = store.call { localCrisisLine() },
             helpText = draft.text,
             helpRecipients = draft.selected,

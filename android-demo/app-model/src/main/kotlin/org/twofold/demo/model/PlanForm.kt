@@ -16,6 +16,9 @@ sealed interface FormField {
 
     data class Flag(override val key: String, val value: Boolean) : FormField
 
+    /** A whole number from [min] to [max] (days before an expiry to remind). */
+    data class Number(override val key: String, val value: Int, val min: Int, val max: Int) : FormField
+
     /** `YYYY-MM-DD`, or empty for none. */
     data class Day(override val key: String, val value: String) : FormField
 
@@ -39,6 +42,7 @@ data class PlanItemForm(
                 is FormField.Text -> f.copy(value = value as String)
                 is FormField.Choice -> f.copy(value = value as String)
                 is FormField.Flag -> f.copy(value = value as Boolean)
+                is FormField.Number -> f.copy(value = value as Int)
                 is FormField.Day -> f.copy(value = value as String)
                 is FormField.Pick -> f.copy(value = value as String?)
             }
@@ -49,6 +53,7 @@ data class PlanItemForm(
     internal fun text(key: String) = (field(key) as FormField.Text).value
     internal fun choice(key: String) = (field(key) as FormField.Choice).value
     internal fun flag(key: String) = (field(key) as FormField.Flag).value
+    internal fun number(key: String) = (field(key) as FormField.Number).value
     internal fun day(key: String) = (field(key) as FormField.Day).value.ifBlank { null }
     internal fun pick(key: String) = (field(key) as FormField.Pick).value
     private fun field(key: String) = fields.first { it.key == key }

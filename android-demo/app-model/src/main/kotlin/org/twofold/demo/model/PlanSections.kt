@@ -11,6 +11,9 @@ import org.twofold.core.GoalStep
 import org.twofold.core.MaintenanceItem
 import org.twofold.core.Medication
 import org.twofold.core.MedicationPreference
+import org.twofold.core.NaloxoneKit
+import org.twofold.core.NaloxoneResponder
+import org.twofold.core.NeverUseAloneLine
 import org.twofold.core.PlanDocument
 import org.twofold.core.PlanNote
 import org.twofold.core.Priority
@@ -51,7 +54,13 @@ enum class PlanSection(val sectionName: SectionName) {
     ENVIRONMENT_SAFETY(SectionName.ENVIRONMENT_SAFETY),
     LAPSE_PLAN(SectionName.LAPSE_PLAN),
     POST_CRISIS_PLAN(SectionName.POST_CRISIS_PLAN),
+    NALOXONE_KITS(SectionName.NALOXONE_KITS),
+    NEVER_USE_ALONE(SectionName.NEVER_USE_ALONE),
+    NALOXONE_RESPONDERS(SectionName.NALOXONE_RESPONDERS),
 }
+
+/** The core's longest warning before a kit's expiry, in days. */
+const val MAX_REMIND_DAYS = 90
 
 /** One line of a section as the plan screen lists it. */
 data class PlanEntry(
@@ -265,6 +274,37 @@ object PlanSections {
         ),
         noteSpec(PlanSection.LAPSE_PLAN, { it.lapsePlan }) { putLapsePlanStep(it) },
         noteSpec(PlanSection.POST_CRISIS_PLAN, { it.postCrisisPlan }) { putPostCrisisStep(it) },
+        // Harm reduction: every name and number here is the person's own; the app suggests none.
+        SectionSpec(
+            PlanSection.NALOXONE_KITS, { it.naloxoneKits },
+            entry = { PlanEntry(it.id, it.location, it.expires ?: "") },
+            fields = {
+                listOf(
+                    text("location", it?.location),
+                    FormField.Day("expires", it?.expires ?: ""),
+                    FormField.Number("remind_days_before", it?.remindDaysBefore?.toInt() ?: 30, 0, MAX_REMIND_DAYS),
+                    text("notes", it?.notes),
+                )
+            },
+            build = { id, f ->
+                NaloxoneKit(id, f.text("location"), f.day("expires"), f.number("remind_days_before").toUInt(), f.text("notes"))
+            },
+            put = { putNaloxoneKit(it) },
+        ),
+        SectionSpec(
+            PlanSection.NEVER_USE_ALONE, { it.neverUseAlone },
+            entry = { PlanEntry(it.id, it.name, it.phone) },
+            fields = { listOf(text("name", it?.name), text("phone", it?.phone), text("notes", it?.notes)) },
+            build = { id, f -> NeverUseAloneLine(id, f.text("name"), f.text("phone"), f.text("notes")) },
+            put = { putNeverUseAloneLine(it) },
+        ),
+        SectionSpec(
+            PlanSection.NALOXONE_RESPONDERS, { it.naloxoneResponders },
+            entry = { PlanEntry(it.id, it.contactId, it.note, contactRef = it.contactId) },
+            fields = { listOf(contact("contact_id", it?.contactId), text("note", it?.note)) },
+            build = { id, f -> NaloxoneResponder(id, f.pick("contact_id") ?: "", f.text("note")) },
+            put = { putNaloxoneResponder(it) },
+        ),
     ).associateBy { it.section }
 
     fun spec(section: PlanSection): SectionSpec<*> = all.getValue(section)

@@ -81,14 +81,15 @@ class DayInTheLifeTest {
             plan.startNew(section)
             for (field in assertNotNull(plan.state.value.editing).fields) {
                 when (field) {
-                    is FormField.Text -> plan.editField(field.key, "${section.name.lowercase()} ${field.key}")
+                    is FormField.Text -> plan.editField(field.key,
+                        if (field.key == "phone") "+34 600 000 009" else "${section.name.lowercase()} ${field.key}")
                     // Optional references stay empty: "people not to involve" naming Rosa
                     // would rightly take her off the crisis ladder.
                     is FormField.Pick -> if (!field.optional) plan.editField(field.key,
                         if (field.source == PickSource.CONTACTS) rosa.id else plan.state.value.goals.first().id)
                     is FormField.Day -> plan.editField(field.key, "2026-09-01")
                     is FormField.Choice -> if (field.key == "domain") plan.editField(field.key, Domain.SUBSTANCE.name)
-                    is FormField.Flag -> Unit
+                    is FormField.Flag, is FormField.Number -> Unit
                 }
             }
             plan.save().join()
@@ -139,14 +140,15 @@ class DayInTheLifeTest {
         today.state.awaitState("an acknowledged alert leaves the today screen") { s -> s.openAlerts.none { it.situation == seen.situation } }
 
         // --- the crisis screen: offline, from the plan, with the region's line --------------
-        val crisis = CrisisModel(store, Lang.ES, scope)
-        crisis.ensureLocalLine("ES").join()
-        val screen = crisis.state.awaitState("crisis screen with the local line") { it.loaded && it.localLine != null }
-        assertEquals("024", screen.localLine?.number)
+        val crisis = CrisisModel(store, Lang.ES, scope, region = "ES")
+        val screen = crisis.state.awaitState("crisis screen with the region's line") { it.loaded }
+        val spain = assertNotNull(screen.screen).crisisLines.single { it.bundledRegion == "ES" }
+        assertEquals("024", spain.phones.first().number, "the core's bundled line for the phone's region")
+        assertEquals("112", screen.screen!!.emergency?.number)
         assertEquals(listOf(rosa.id), assertNotNull(screen.screen).peopleToCall.map { it.contactId })
         assertEquals(1, screen.screen!!.copingStrategies.size)
         assertTrue(screen.helpText.isNotBlank(), "a help text to start from")
-        assertEquals(CrisisAction.Call("024"), crisis.call(screen.localLine!!.number))
+        assertEquals(CrisisAction.Call("024"), crisis.call(spain.phones.first().number))
         val sms = crisis.helpMessage(listOf(rosa.id), screen.helpText)
         assertEquals(listOf("+34 600 000 001"), sms.numbers)
 

@@ -29,11 +29,12 @@ enum class Destination(val route: String, @StringRes val title: Int, val icon: I
     SHARED_WITH_ME("shared", R.string.screen_shared_with_me, Icons.Filled.People),
     SYNC("sync", R.string.screen_sync, Icons.Filled.Sync),
     SETTINGS("settings", R.string.screen_settings, Icons.Filled.Settings),
+    MEDICATIONS("medications", R.string.screen_medications, Icons.Filled.ListAlt),
     ;
 
     companion object {
         val bottomBar = listOf(TODAY, CHECK_IN, PLAN, SCHEDULE, MORE)
-        val more = listOf(CONTACTS, PAIRING, SHARING, SHARED_WITH_ME, SYNC, SETTINGS)
+        val more = listOf(CONTACTS, MEDICATIONS, PAIRING, SHARING, SHARED_WITH_ME, SYNC, SETTINGS)
         const val CRISIS = "crisis"
     }
 }

@@ -12,7 +12,7 @@ import androidx.lifecycle.compose.LifecycleStartEffect
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import java.util.Locale
 import kotlinx.coroutines.flow.catch
-import org.twofold.core.Lang
+import org.twofold.demo.model.coreLang
 import org.twofold.demo.model.CrisisModel
 import org.twofold.demo.model.ReminderPlanner
 import org.twofold.demo.model.SyncModel
@@ -24,8 +24,8 @@ private class ForegroundModels(val sync: SyncModel, val crisis: CrisisModel, val
 
 /**
  * While the app is in front: live sync runs (edits go out at once, a mentor's arrive at once);
- * on each start the reminders are planned again and, on first run, the region's crisis line
- * is stored. Asks once for the notification permission (API 33+).
+ * on each start the reminders are planned again. Asks once for the notification permission
+ * (API 33+).
  */
 @Composable
 fun Foreground() {
@@ -33,7 +33,7 @@ fun Foreground() {
     val vm = screenModel("foreground") { store, scope ->
         ForegroundModels(
             SyncModel(relays(store), scope),
-            CrisisModel(store, Lang.EN, scope),
+            CrisisModel(store, coreLang(deviceLocales()), scope, Locale.getDefault().country.ifEmpty { null }),
             ReminderPlanner(store, clock, settings),
         )
     }
@@ -41,7 +41,6 @@ fun Foreground() {
     val models = (leased as? Leased.Ready<ForegroundModels>)?.model ?: return
     LifecycleStartEffect(models) {
         models.sync.startLive()
-        models.crisis.ensureLocalLine(Locale.getDefault().country)
         onStopOrDispose { models.sync.stopLive() }
     }
     // Alarms follow the schedule. A failure to read it (storage) leaves the last alarms in

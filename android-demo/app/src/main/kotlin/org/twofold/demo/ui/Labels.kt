@@ -41,6 +41,9 @@ fun PlanSection.title(): Int = when (this) {
     PlanSection.ENVIRONMENT_SAFETY -> R.string.section_environment_safety
     PlanSection.LAPSE_PLAN -> R.string.section_lapse_plan
     PlanSection.POST_CRISIS_PLAN -> R.string.section_post_crisis_plan
+    PlanSection.NALOXONE_KITS -> R.string.section_naloxone_kits
+    PlanSection.NEVER_USE_ALONE -> R.string.section_never_use_alone
+    PlanSection.NALOXONE_RESPONDERS -> R.string.section_naloxone_responders
 }
 
 @StringRes
@@ -71,6 +74,19 @@ fun fieldLabel(key: String): Int = when (key) {
     "reason" -> R.string.field_reason
     "role_note" -> R.string.field_role_note
     "preference" -> R.string.field_preference
+    "location" -> R.string.field_location
+    "expires" -> R.string.field_expires
+    "remind_days_before" -> R.string.field_remind_days_before
+    "phone" -> R.string.contacts_phone
+    "note" -> R.string.field_notes
+    // the medication schedule
+    "dose_amount" -> R.string.field_dose_amount
+    "dose_unit" -> R.string.field_dose_unit
+    "reminder_offsets_minutes" -> R.string.field_reminder_offsets
+    "pickup_place" -> R.string.field_pickup_place
+    "refill_date" -> R.string.field_refill_date
+    "refill_remind_days_before" -> R.string.field_refill_remind_days_before
+    "show_name_in_reminders" -> R.string.field_show_name_in_reminders
     // contacts and meetings, for the field a refusal names
     "number" -> R.string.contacts_phone
     "email" -> R.string.contacts_email

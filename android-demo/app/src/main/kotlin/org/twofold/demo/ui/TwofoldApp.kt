@@ -32,6 +32,7 @@ import org.twofold.demo.ui.screens.MoreScreen
 import org.twofold.demo.ui.screens.PairingScreen
 import org.twofold.demo.ui.screens.PlanScreen
 import org.twofold.demo.ui.screens.ScheduleScreen
+import org.twofold.demo.ui.screens.MedicationsScreen
 import org.twofold.demo.ui.screens.SettingsScreen
 import org.twofold.demo.ui.screens.SharedWithMeScreen
 import org.twofold.demo.ui.screens.SharingScreen
@@ -68,6 +69,7 @@ fun TwofoldApp() {
             composable(Destination.SHARED_WITH_ME.route) { SharedWithMeScreen() }
             composable(Destination.SYNC.route) { SyncScreen() }
             composable(Destination.SETTINGS.route) { SettingsScreen() }
+            composable(Destination.MEDICATIONS.route) { MedicationsScreen() }
             composable(Destination.CRISIS) { CrisisScreen() }
         }
     }

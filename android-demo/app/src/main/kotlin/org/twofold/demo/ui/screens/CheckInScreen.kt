@@ -55,7 +55,19 @@ fun CheckInScreen(onCrisis: () -> Unit) {
             }
             Scale(stringResource(R.string.check_in_mood), d.mood) { v -> model.edit { it.copy(mood = v) } }
             Scale(stringResource(R.string.check_in_craving), d.craving) { v -> model.edit { it.copy(craving = v) } }
-            LabeledSwitch(stringResource(R.string.check_in_medication), d.medicationTaken == true) { v -> model.edit { it.copy(medicationTaken = v) } }
+            if (state.choices.doses.isEmpty()) {
+                LabeledSwitch(stringResource(R.string.check_in_medication), d.medicationTaken == true) { v -> model.edit { it.copy(medicationTaken = v) } }
+            } else {
+                // A schedule exists: one answer per dose, taken or missed.
+                SectionHeader(stringResource(R.string.check_in_doses))
+                for (dose in state.choices.doses) {
+                    Text("${dose.time}  ${dose.name} ${dose.dose}")
+                    val answers = listOf(true, false)
+                    Chips(answers, { d.doses[dose.key] == it }, { stringResource(if (it) R.string.check_in_dose_taken else R.string.check_in_dose_missed) }) { taken ->
+                        model.answerDose(dose.key, if (d.doses[dose.key] == taken) null else taken)
+                    }
+                }
+            }
             LabeledSwitch(stringResource(R.string.check_in_used), d.usedSubstance) { v -> model.edit { it.copy(usedSubstance = v) } }
             if (state.choices.warningSigns.isNotEmpty()) {
                 SectionHeader(stringResource(R.string.check_in_warning_signs))

@@ -18,11 +18,12 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import org.twofold.core.Lang
 import org.twofold.demo.R
 import org.twofold.demo.model.CrisisAction
 import org.twofold.demo.model.CrisisModel
+import org.twofold.demo.model.coreLang
 import org.twofold.demo.platform.Intents
+import org.twofold.demo.ui.deviceLocales
 import org.twofold.demo.ui.ProblemLine
 import org.twofold.demo.ui.SectionHeader
 import org.twofold.demo.ui.WithModel
@@ -35,8 +36,9 @@ import org.twofold.demo.ui.screenModel
  */
 @Composable
 fun CrisisScreen() {
-    val lang = if (java.util.Locale.getDefault().language == "es") Lang.ES else Lang.EN
-    val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope) }
+    val lang = coreLang(deviceLocales())
+    val region = java.util.Locale.getDefault().country.ifEmpty { null }
+    val vm = screenModel("crisis") { store, scope -> CrisisModel(store, lang, scope, region) }
     val context = LocalContext.current
     // A phone without a dialer or SMS app (a tablet) must not crash the crisis screen: the
     // numbers stay on screen to dial from another phone.
@@ -65,21 +67,51 @@ fun CrisisScreen() {
                 )
             }
             item { SectionHeader(stringResource(R.string.crisis_lines)) }
-            state.localLine?.let { line ->
+            // The person's own lines first, then the line they set or the region's bundled ones.
+            items(screen?.crisisLines.orEmpty()) { line ->
+                val number = line.phones.firstOrNull()?.number
+                val text = line.phones.firstOrNull { it.label == "text" }?.number
+                ListItem(
+                    headlineContent = { Text(line.name) },
+                    supportingContent = { Text(listOfNotNull(number, line.note).joinToString(" · ")) },
+                    trailingContent = { if (number != null) CallAndText(line.name, number, startIntent, textNumber = text) },
+                )
+            }
+            screen?.emergency?.let { emergency ->
                 item {
+                    val name = stringResource(R.string.crisis_emergency)
                     ListItem(
-                        headlineContent = { Text(line.name) },
-                        supportingContent = { Text(line.number) },
-                        trailingContent = { CallAndText(line.name, line.number, startIntent, textNumber = line.textNumber) },
+                        headlineContent = { Text(name) },
+                        supportingContent = { Text(emergency.number) },
+                        trailingContent = { CallAndText(name, emergency.number, startIntent, textNumber = null) },
                     )
                 }
             }
-            items(screen?.crisisLines.orEmpty().filter { !it.isLocalDefault }) { line ->
-                val number = line.phones.firstOrNull()?.number
-                ListItem(
-                    headlineContent = { Text(line.name) },
-                    trailingContent = { if (number != null) CallAndText(line.name, number, startIntent) },
-                )
+            // Harm reduction, right after the lines: in an overdose these are what is needed first.
+            if (screen != null && (screen.naloxoneKits.isNotEmpty() || screen.naloxoneResponders.isNotEmpty() || screen.neverUseAlone.isNotEmpty())) {
+                item { SectionHeader(stringResource(R.string.section_naloxone_kits)) }
+                items(screen.naloxoneKits, key = { it.id }) { kit ->
+                    ListItem(
+                        headlineContent = { Text(kit.location) },
+                        supportingContent = { kit.expires?.let { Text(stringResource(R.string.crisis_kit_expires, it)) } },
+                    )
+                }
+                items(screen.naloxoneResponders) { person ->
+                    val number = person.phones.firstOrNull()?.number
+                    ListItem(
+                        headlineContent = { Text(person.name) },
+                        supportingContent = { Text(stringResource(R.string.crisis_can_give_naloxone)) },
+                        trailingContent = { if (number != null) CallAndText(person.name, number, startIntent) },
+                    )
+                }
+                item { SectionHeader(stringResource(R.string.section_never_use_alone)) }
+                items(screen.neverUseAlone, key = { it.id }) { line ->
+                    ListItem(
+                        headlineContent = { Text(line.name) },
+                        supportingContent = { Text(line.phone) },
+                        trailingContent = { CallAndText(line.name, line.phone, startIntent) },
+                    )
+                }
             }
             item { SectionHeader(stringResource(R.string.section_coping_strategies)) }
             items(screen?.copingStrategies.orEmpty(), key = { it.id }) { ListItem(headlineContent = { Text(it.description) }) }

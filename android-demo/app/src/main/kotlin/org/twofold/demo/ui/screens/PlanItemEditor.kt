@@ -1,6 +1,7 @@
 package org.twofold.demo.ui.screens
 
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
@@ -14,6 +15,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.input.KeyboardType
 import org.twofold.core.Contact
 import org.twofold.core.Goal
 import org.twofold.demo.R
@@ -71,6 +73,13 @@ private fun Field(field: FormField, contacts: List<Contact>, goals: List<Goal>, 
             modifier = Modifier.fillMaxWidth().semantics { contentDescription = label },
         )
         is FormField.Flag -> LabeledSwitch(label, field.value) { onField(field.key, it) }
+        is FormField.Number -> OutlinedTextField(
+            field.value.toString(),
+            { typed -> typed.toIntOrNull()?.takeIf { it in field.min..field.max }?.let { onField(field.key, it) } },
+            label = { Text(label) }, singleLine = true,
+            keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
+            modifier = Modifier.fillMaxWidth().semantics { contentDescription = label },
+        )
         is FormField.Choice -> {
             Text(label)
             Chips(field.options, { it == field.value }, { stringResource(choiceLabel(it)) }) { onField(field.key, it) }
