@@ -6,7 +6,8 @@
 //! - Sharing, on the same object: `pairing` (invites, approval), `sharing` (consent, the
 //!   disclosure log), `shared_docs` (what others shared, who wrote what), `suggestions`
 //!   (a mentor's notes and suggestions, the wellbeing summary) and `sync_engine` (the sans-IO
-//!   engine for apps that run their own transport).
+//!   engine for apps that run their own transport), `sos` (requests for help through the
+//!   encrypted channel, the mentor's overview).
 //! - `backup`: the person's passphrase-sealed backup, and restoring it into a new store.
 //! - `erase`: "delete everything from this phone", and removing a store whose key is lost.
 //! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
@@ -36,6 +37,7 @@ pub mod schedule;
 pub mod sections;
 pub mod shared_docs;
 pub mod sharing;
+pub mod sos;
 pub mod store;
 pub mod suggestions;
 pub mod sync_engine;

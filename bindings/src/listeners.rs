@@ -110,6 +110,12 @@ impl SubscriptionHandle {
     }
 }
 
+impl SubscriptionHandle {
+    pub(crate) fn from_task(task: ListenerTask) -> Arc<SubscriptionHandle> {
+        Arc::new(SubscriptionHandle { task })
+    }
+}
+
 impl Drop for SubscriptionHandle {
     fn drop(&mut self) {
         self.cancel();

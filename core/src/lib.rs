@@ -49,6 +49,7 @@ pub use model::medication::*;
 pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
+pub use model::sos::{NewSos, SosLocation, SosReply, SosState};
 pub use model::time::{Day, LocalDateTime};
 pub use net::{
     LiveSync, NetOptions, NetProblem, Progress, RelayTransport, SyncClient, SyncReport, SyncStatus,
@@ -64,8 +65,9 @@ pub use sync::{
     SyncEngine,
 };
 pub use twofold::{
-    erase_store_at, Author, Authorship, ChangeOrigin, Clock, Disclosure, DocChanged, HomeScreen,
-    LadderRung, LapseRecorded, NewCheckIn, OpenOptions, Peer, PeerStatus, ReceivedNote,
-    ReceivedSuggestion, Share, SharedChanged, SharedDocument, Streak, Subscription, Twofold,
-    Watched, Watcher,
+    erase_store_at, Attention, Author, Authorship, ChangeOrigin, Clock, Disclosure, DocChanged,
+    HomeScreen, Interruption, LadderRung, LapseRecorded, Mentee, MentorView, NewCheckIn,
+    OpenOptions, Peer, PeerStatus, QuietHours, ReceivedNote, ReceivedSos, ReceivedSuggestion,
+    SentSos, Share, SharedChanged, SharedDocument, SosEvent, SosRung, Streak, Subscription,
+    Twofold, Watched, Watcher,
 };

@@ -12,6 +12,11 @@
 //!    hour. Baselines: the protocol's least — one bare read per followed stream, and a bare
 //!    WebSocket held open (the relay's pings) for the same time.
 //!
+//! 4. A request for help (ADR 0013), from `send_sos` on one phone to the SOS listener on the
+//!    mentor's, both live; and an offline mentor's next `sync_now` that brings it in (what a
+//!    phone does once woken). Baseline: the relay alone, as in 1, with the request's envelope
+//!    size.
+//!
 //! `cargo bench -p twofold-tests --bench net` (add `-- --quick` for fewer rounds).
 #![allow(clippy::print_stdout)]
 
@@ -469,6 +474,118 @@ async fn idle_data(quick: bool) {
     );
 }
 
+async fn sos_latency(quick: bool) {
+    let rounds = if quick { 20 } else { 200 };
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(
+        relay_dir.path(),
+        &["--token-rate", "1000", "--token-burst", "10000"],
+    );
+    let person = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let (mentor_id, _) = pair(&person, &mentor).await.expect("pair");
+    let contact = Contact {
+        id: ItemId::parse("id", "alex").expect("id"),
+        name: "Alex".into(),
+        roles: vec![ContactRole::Mentor],
+        phones: vec![],
+        email: None,
+        availability: String::new(),
+        notes: String::new(),
+        crisis_order: Some(1),
+        do_not_involve: false,
+    };
+    person.s().put(s::CONTACTS, contact).expect("contact");
+    person
+        .s()
+        .link_sos_contact(&ItemId::parse("id", "alex").expect("id"), Some(&mentor_id))
+        .expect("link");
+    let request = || NewSos {
+        text: Some("Please call me, it is bad tonight".into()),
+        location: Some(SosLocation {
+            lat_e6: 52_520_008,
+            lon_e6: 13_404_954,
+            accuracy_m: 20,
+        }),
+        wait_ms: 10 * 60_000,
+    };
+
+    // Both live: send → the mentor's listener.
+    let person_live = person.go_live().await;
+    let mentor_live = mentor.go_live().await;
+    let (tx, rx) = mpsc::channel();
+    let sub = mentor.s().subscribe_sos(move |e| {
+        if let SosEvent::Received { sos_id, .. } = e {
+            let _ = tx.send(sos_id.clone());
+        }
+    });
+    let mut live = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let sent = person.s().send_sos(request()).expect("send");
+        loop {
+            let got = rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("the request arrived within 10 s");
+            if got == sent.sos_id {
+                break;
+            }
+        }
+        live.push(t.elapsed());
+        person.s().close_sos(&sent.sos_id).expect("close");
+    }
+    drop(sub);
+    person_live.stop().await;
+    mentor_live.stop().await;
+    settle(&[&person, &mentor]).await;
+
+    // The mentor offline: the person's phone has sent it; the mentor's phone, once woken,
+    // syncs it in.
+    let mut woken = Vec::with_capacity(rounds);
+    let mut envelope = 0;
+    for _ in 0..rounds {
+        let sent = person.s().send_sos(request()).expect("send");
+        person.sync().await;
+        envelope = person
+            .s()
+            .disclosure_log()
+            .expect("log")
+            .last()
+            .map_or(0, |d| d.bytes as usize);
+        let t = Instant::now();
+        mentor.sync().await;
+        woken.push(t.elapsed());
+        assert!(mentor
+            .s()
+            .sos_received()
+            .expect("received")
+            .iter()
+            .any(|r| r.sos_id == sent.sos_id));
+        person.s().close_sos(&sent.sos_id).expect("close");
+        settle(&[&person, &mentor]).await;
+    }
+    let mut bare = bare_relay(&relay.url, envelope, rounds).await;
+    println!("a request for help, {envelope} B envelope ({rounds} requests):");
+    line(
+        "  send_sos → mentor's listener, live, p50",
+        percentile(&mut live, 0.5),
+        "bare append → live frame, p50",
+        percentile(&mut bare, 0.5),
+    );
+    line(
+        "  send_sos → mentor's listener, live, p90",
+        percentile(&mut live, 0.9),
+        "bare append → live frame, p90",
+        percentile(&mut bare, 0.9),
+    );
+    line(
+        "  woken mentor's sync_now bringing it, p50",
+        percentile(&mut woken, 0.5),
+        "bare append → live frame, p50",
+        percentile(&mut bare, 0.5),
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -488,6 +605,9 @@ fn main() {
         }
         if run("idle") {
             idle_data(quick).await;
+        }
+        if run("sos") {
+            sos_latency(quick).await;
         }
     });
 }

@@ -3,11 +3,13 @@
 //! benchmarks.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use tempfile::TempDir;
 use twofold_core::{
-    KeyId, LiveSync, NetOptions, PeerStatus, Result, SyncClient, SyncReport, SyncStatus, Twofold,
+    Clock, KeyId, LiveSync, NetOptions, OpenOptions, PeerStatus, Result, SyncClient, SyncReport,
+    SyncStatus, Twofold,
 };
 
 use crate::keys::random_key;
@@ -26,6 +28,8 @@ pub struct NetDevice {
     pub relay_url: String,
     store: Option<Arc<Twofold>>,
     client: Option<Arc<SyncClient>>,
+    /// How far the store's clock runs ahead of the system's (kept across reopening).
+    ahead_ms: Arc<AtomicI64>,
 }
 
 impl NetDevice {
@@ -47,6 +51,7 @@ impl NetDevice {
             relay_url: relay_url.to_string(),
             store: None,
             client: None,
+            ahead_ms: Arc::default(),
         };
         device.open();
         device
@@ -54,11 +59,22 @@ impl NetDevice {
 
     /// Opens the store (again) from disk with a fresh client, as after the app was killed.
     pub fn open(&mut self) {
-        let store = Arc::new(Twofold::open(&self.path, &self.key).expect("open store"));
+        let ahead = self.ahead_ms.clone();
+        let options = OpenOptions {
+            clock: Clock::from_fn(move || now_ms() + ahead.load(Ordering::SeqCst)),
+            ..OpenOptions::default()
+        };
+        let store =
+            Arc::new(Twofold::open_with(&self.path, &self.key, options).expect("open store"));
         let client =
             SyncClient::new(store.clone(), &self.relay_url, fast_options()).expect("relay URL");
         self.store = Some(store);
         self.client = Some(client);
+    }
+
+    /// Moves this device's clock on by `ms` (its store reads the system's time plus this).
+    pub fn advance_clock(&self, ms: i64) {
+        self.ahead_ms.fetch_add(ms, Ordering::SeqCst);
     }
 
     /// Closes the store so another process may open it.

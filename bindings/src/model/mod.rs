@@ -19,6 +19,7 @@ pub mod net;
 pub mod plan;
 pub mod schedule;
 pub mod sharing;
+pub mod sos;
 pub mod sync;
 pub mod values;
 

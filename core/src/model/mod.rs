@@ -9,5 +9,6 @@ pub mod medication;
 pub mod plan;
 pub mod schedule;
 pub mod sharing;
+pub mod sos;
 pub mod time;
 pub mod validate;

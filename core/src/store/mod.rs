@@ -14,4 +14,5 @@ pub mod outbox;
 pub mod peers;
 pub mod settings;
 pub mod shares;
+pub mod sos;
 pub mod streams;

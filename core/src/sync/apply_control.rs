@@ -59,6 +59,14 @@ impl Twofold {
             Ok(Payload::Control { message, tail }) => (message, tail),
             _ => return incoming.refuse_in_tx(tx, RejectReason::BadControl),
         };
+        if matches!(
+            message,
+            ControlMessage::Sos(_)
+                | ControlMessage::SosAnswer(_)
+                | ControlMessage::SosClosed { .. }
+        ) {
+            return self.apply_sos_in_tx(tx, incoming, &message, peer, now_ms);
+        }
         let prepared = match &message {
             ControlMessage::Grant(grant) => self.prepare_grant(tx, docs, grant, tail, &peer),
             ControlMessage::Writers { doc_id, .. }
@@ -139,7 +147,10 @@ impl Twofold {
                 (Some(doc_id.clone()), Some(doc_id))
             }
             ControlMessage::Revoked { doc_id, .. } => (None, Some(doc_id)),
-            ControlMessage::Writers { .. } => (None, None),
+            ControlMessage::Writers { .. }
+            | ControlMessage::Sos(_)
+            | ControlMessage::SosAnswer(_)
+            | ControlMessage::SosClosed { .. } => (None, None),
         };
         Ok(Decided {
             received: Received::Control,

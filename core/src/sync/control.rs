@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::{DevicePublicKeys, StreamId};
 use crate::docs::kind::DocKind;
+use crate::sync::sos_control::{SosAnswer, SosCall};
 use crate::sync::types::Access;
 
 /// Longest JSON part of a control message.
@@ -32,6 +33,12 @@ pub enum ControlMessage {
     /// The recipient gets nothing more of this document; what it has, it keeps — unless the
     /// reason is [`ERASED`], when it deletes its copy.
     Revoked { doc_id: String, reason: String },
+    /// An urgent request for help (ADR 0013).
+    Sos(SosCall),
+    /// The answer to one.
+    SosAnswer(SosAnswer),
+    /// The person closed the request: nobody needs to come any more.
+    SosClosed { sos_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

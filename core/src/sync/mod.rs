@@ -6,6 +6,7 @@
 //! - `receive`: one envelope — verified, then checked and applied in one write transaction.
 //! - `apply_control`: grants, writer lists and revocations from a paired device's channel.
 //! - `receive_mailbox`: join requests and pairing decisions.
+//! - `apply_sos`: requests for help and their answers from a paired device's channel.
 //!
 //! No sockets, clocks or sleeps: the engine's state is the store's (SQLite, in the same
 //! transactions as the documents), so it is reached from the store as [`crate::Twofold::sync`]
@@ -13,6 +14,7 @@
 //! reasons: `docs/adr/0004-sync-engine.md`.
 
 mod apply_control;
+mod apply_sos;
 mod applying;
 pub mod control;
 mod engine;
@@ -21,6 +23,7 @@ mod outgoing;
 pub mod payload;
 mod receive;
 mod receive_mailbox;
+pub mod sos_control;
 pub mod types;
 
 pub use engine::SyncEngine;

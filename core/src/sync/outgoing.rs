@@ -22,6 +22,7 @@ impl Twofold {
     /// same envelope bytes are returned again until acknowledged).
     pub(crate) fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
         self.expire_shares(now_ms)?;
+        self.escalate_sos()?;
         self.refresh_shared_summary(now_ms)?;
         self.seal_pending()?;
         let rows = self.db.read(outbox::unsent)?;
@@ -96,6 +97,7 @@ impl Twofold {
             let Some(row) = outbox::take_envelope(tx, id)? else {
                 return Ok(());
             };
+            self.sos_relayed_in_tx(tx, id, row.envelope.len() as u64, now_ms)?;
             // Stored right after what this device has read: nothing to read back.
             if let Some(position) = position {
                 streams::advance_cursor(tx, &row.stream, position)?;

@@ -28,11 +28,11 @@ use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::peers::{self, PeerState};
 use crate::store::streams::{self, StreamRow};
-use crate::store::{chunks, outbox, shares};
+use crate::store::{chunks, outbox, shares, sos};
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
 use crate::twofold::listeners::{ChangeOrigin, DocChanged, SharedChanged};
-use crate::twofold::{DocSel, Docs, Twofold};
+use crate::twofold::{DocSel, Docs, SosEvent, Twofold};
 
 pub(crate) fn reject_of(e: EnvelopeError) -> RejectReason {
     match e {
@@ -103,6 +103,8 @@ pub(crate) enum AfterCommit {
     },
     /// A control message's effect on the documents in memory.
     Control(ControlCommitted),
+    /// What an SOS message changed, for the SOS listeners.
+    Sos(Vec<SosEvent>),
 }
 
 /// Writes what an outcome settled without applying anything: a refusal's counter, and the
@@ -310,6 +312,7 @@ impl Twofold {
             self.reload_in(&mut docs, doc_id);
         }
         let mut events = Vec::new();
+        let mut sos_events = Vec::new();
         let mut changed: Vec<(String, DocKind, bool)> = Vec::new();
         let mut removed_a_document = false;
         for after in decided.after {
@@ -326,6 +329,7 @@ impl Twofold {
                         events.push(Changed::Shared(e));
                     }
                 }
+                AfterCommit::Sos(sos) => sos_events.extend(sos),
             }
         }
         // One compaction check and one event per document per batch.
@@ -360,6 +364,7 @@ impl Twofold {
                 Changed::Shared(e) => self.listeners.notify_shared(&e),
             }
         }
+        self.listeners.notify_sos(&sos_events);
         Ok(decided.received)
     }
 
@@ -383,6 +388,8 @@ impl Twofold {
             Ok(plain) => plain,
             Err(e) => return incoming.refuse_in_tx(tx, reject_of(e)),
         };
+        // Heard from: the mentor's view shows when each person last synced.
+        sos::seen(tx, &incoming.sender, now_ms)?;
         match row.peer_id {
             Some(peer) => self.apply_control_in_tx(tx, docs, incoming, &plain, peer, now_ms),
             None => self.apply_changes_in_tx(tx, docs, incoming, &plain, touched),

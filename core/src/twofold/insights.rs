@@ -29,7 +29,7 @@ use crate::store::settings;
 const THRESHOLDS: &str = "insights.thresholds";
 const ACKNOWLEDGED: &str = "insights.acknowledged";
 const CRISIS_LINE: &str = "insights.local_crisis_line";
-const HELP: &str = "insights.help";
+pub(crate) const HELP: &str = "insights.help";
 const REVIEW: &str = "insights.review";
 
 fn sources(docs: &Docs) -> Result<Sources<'_>> {
@@ -43,7 +43,7 @@ fn sources(docs: &Docs) -> Result<Sources<'_>> {
 }
 
 impl Twofold {
-    fn load_setting<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
+    pub(crate) fn load_setting<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
         let raw = self.db.read(|c| settings::get(c, key))?;
         Ok(match raw {
             None => T::default(),
@@ -56,13 +56,13 @@ impl Twofold {
         })
     }
 
-    fn save_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+    pub(crate) fn save_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
         let json = serde_json::to_string(value)
             .map_err(|_| Error::invalid(key, "could not be encoded"))?;
         self.db.write(|tx| settings::set(tx, key, &json))
     }
 
-    fn ladder(&self) -> Result<Vec<PersonToCall>> {
+    pub(crate) fn ladder(&self) -> Result<Vec<PersonToCall>> {
         self.read(|docs| {
             let src = sources(docs)?;
             Network::load(src.plan, src.contacts)?.ladder(src.plan)

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
+use super::sos::SosEvent;
 use crate::docs::kind::DocKind;
 
 /// Where a change came from.
@@ -36,6 +37,7 @@ pub struct SharedChanged {
 pub type Listener = Arc<dyn Fn(&DocChanged) + Send + Sync>;
 pub type OutgoingListener = Arc<dyn Fn() + Send + Sync>;
 pub type SharedListener = Arc<dyn Fn(&SharedChanged) + Send + Sync>;
+pub type SosListener = Arc<dyn Fn(&SosEvent) + Send + Sync>;
 
 /// Listeners of one sort, by subscription id.
 struct Registry<L>(Mutex<HashMap<u64, L>>);
@@ -69,6 +71,7 @@ pub struct Listeners {
     own: Registry<(DocKind, Listener)>,
     outgoing: Registry<OutgoingListener>,
     shared: Registry<SharedListener>,
+    sos: Registry<SosListener>,
 }
 
 impl std::fmt::Debug for Listeners {
@@ -90,6 +93,7 @@ impl Drop for Subscription {
             reg.own.lock().remove(&self.id);
             reg.outgoing.lock().remove(&self.id);
             reg.shared.lock().remove(&self.id);
+            reg.sos.lock().remove(&self.id);
         }
     }
 }
@@ -120,10 +124,17 @@ impl Listeners {
         self.add(|l| &l.shared, listener)
     }
 
+    pub fn subscribe_sos(self: &Arc<Self>, listener: SosListener) -> Subscription {
+        self.add(|l| &l.sos, listener)
+    }
+
     /// How many listeners are subscribed, of every sort.
     #[cfg(test)]
     pub fn count(&self) -> usize {
-        self.own.lock().len() + self.outgoing.lock().len() + self.shared.lock().len()
+        self.own.lock().len()
+            + self.outgoing.lock().len()
+            + self.shared.lock().len()
+            + self.sos.lock().len()
     }
 
     pub fn notify(&self, event: DocChanged) {
@@ -141,5 +152,15 @@ impl Listeners {
 
     pub fn notify_outgoing(&self) {
         call_each(self.outgoing.current(), |listener| listener());
+    }
+
+    pub fn notify_sos(&self, events: &[SosEvent]) {
+        if events.is_empty() {
+            return;
+        }
+        let targets = self.sos.current();
+        for event in events {
+            call_each(targets.clone(), |listener| listener(event));
+        }
     }
 }

@@ -17,6 +17,7 @@ mod insights;
 mod kill;
 mod properties;
 mod schedule;
+mod sos;
 mod sync;
 mod sync_net;
 mod sync_privacy;
