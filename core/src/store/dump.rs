@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// device's secret keys), `doc_chunks` (each document travels as one snapshot instead),
 /// `invites` and the mailboxes (a pairing under way is started again), `rejections`
 /// (diagnostic counters).
-pub const BACKED_UP_TABLES: [&str; 10] = [
+pub const BACKED_UP_TABLES: [&str; 12] = [
     "documents",
     "settings",
     "peers",
@@ -26,6 +26,10 @@ pub const BACKED_UP_TABLES: [&str; 10] = [
     "disclosure_log",
     "outbox_changes",
     "outbox",
+    // Which paired phone each ladder contact answers an SOS on, and a mentor's own notes on
+    // each person: set by hand in a calm moment, so a restore must bring them back.
+    "sos_links",
+    "mentee_notes",
 ];
 
 fn refused(reason: &'static str) -> Error {

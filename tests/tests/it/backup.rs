@@ -26,6 +26,7 @@ struct Everything {
     disclosures: Vec<twofold_core::Disclosure>,
     peers: Vec<twofold_core::Peer>,
     shared_with_me: Vec<twofold_core::SharedDocument>,
+    sos_ladder: Vec<(twofold_core::ItemId, twofold_core::KeyId)>,
     display_name: String,
 }
 
@@ -58,6 +59,7 @@ fn everything(s: &Twofold) -> Everything {
             })
             .collect(),
         shared_with_me,
+        sos_ladder: s.sos_ladder().expect("sos ladder"),
         display_name: s.display_name().expect("name"),
     }
 }
@@ -90,8 +92,16 @@ fn backup_wipe_restore_gives_identical_documents_shares_and_log() {
             None,
         )
         .expect("share");
+    let today = twofold_core::Day::parse("day", "2026-12-03").expect("day");
+    let home = owner.s().home_screen(today).expect("home");
+    let first_rung = home.crisis_ladder[0].contact_id.clone();
+    owner
+        .s()
+        .link_sos_contact(&first_rung, Some(&mentor_id))
+        .expect("link");
     settle(&[&owner, &mentor], &relay);
     let before = everything(owner.s());
+    assert_eq!(before.sos_ladder.len(), 1, "the SOS link is part of what must return");
     let old_device = owner.s().device_id();
 
     let file = owner.s().export_backup_with(PASS, CHEAP).expect("backup");
