@@ -10,6 +10,8 @@
 //! - `backup`: the person's passphrase-sealed backup, and restoring it into a new store.
 //! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
 //!   sync for the foreground, a status listener for the UI.
+//! - [`DirectSession`] (`direct`): direct sync with a paired device in the same room — listen,
+//!   connect (by address or address code), a report per session; no relay.
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
 //!   the FFI.
 //! - `model`: the core's records and enums mirrored as uniffi types (`convert` checks ids,
@@ -22,6 +24,7 @@
 pub mod backup;
 pub mod care;
 mod convert;
+pub mod direct;
 pub mod error;
 pub mod finder;
 pub mod insights;
@@ -43,6 +46,7 @@ pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
 pub use model::care::*;
 pub use model::contacts::*;
+pub use model::direct::*;
 pub use model::documents::*;
 pub use model::finder::*;
 pub use model::formats::*;
@@ -54,6 +58,7 @@ pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
 pub use model::sync::*;
+pub use direct::{DirectListening, DirectSession};
 pub use net::{StatusSubscription, SyncSession, SyncStatusListener};
 pub use store::{StoreOptions, TwofoldStore};
 

@@ -6,6 +6,7 @@ mod backup;
 mod care;
 mod care_text;
 mod crypto;
+mod direct;
 mod documents;
 mod failure_paths;
 mod finder;
