@@ -5,7 +5,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 use twofold_core::sections as s;
@@ -480,7 +479,7 @@ async fn a_proxy_that_delays_drops_and_cuts_cannot_stop_convergence_or_double_ap
     };
     let proxy = FlakyProxy::start(listener.local_addr(), faults, 16).await;
     let sam_id = sam.store().device_id();
-    let (mut applied_at_alex, mut applied_at_sam) = (0u64, 0u64);
+    let mut applied_at_alex = 0u64;
     let mut problems = Vec::new();
     let mut clean = false;
     for attempt in 0..60 {
@@ -492,16 +491,13 @@ async fn a_proxy_that_delays_drops_and_cuts_cannot_stop_convergence_or_double_ap
         .expect("every session ends by itself")
         .expect("local storage works");
         applied_at_alex += report.applied_changes;
-        // Sam's side of the same session (it may end a moment later, by its idle timeout).
-        let served = next(&mut listener).await;
-        applied_at_sam += served.applied_changes;
-        match (&report.interrupted, &served.interrupted) {
-            (None, None) => {
+        match report.interrupted {
+            None => {
                 clean = true;
                 eprintln!("converged after {} sessions", attempt + 1);
                 break;
             }
-            (a, b) => problems.push((a.clone(), b.clone())),
+            Some(p) => problems.push(p),
         }
     }
     assert!(clean, "no clean session in 60: {problems:?}");
@@ -509,10 +505,22 @@ async fn a_proxy_that_delays_drops_and_cuts_cannot_stop_convergence_or_double_ap
         !problems.is_empty(),
         "the proxy interrupted at least one session (else this test proves nothing)"
     );
-    for (a, b) in problems.iter() {
-        for p in [a, b].into_iter().flatten() {
-            assert!(p.transient(), "only network problems: {p:?}");
+    // Sam's side of every session, each ended by itself (a stalled one by its idle timeout).
+    let mut applied_at_sam = 0u64;
+    let connections = proxy.connections.load(std::sync::atomic::Ordering::Relaxed);
+    for _ in 0..connections {
+        let served = next(&mut listener).await;
+        applied_at_sam += served.applied_changes;
+        if let Some(p) = served.interrupted {
+            problems.push(p);
         }
+    }
+    for p in &problems {
+        // A cut during the handshake looks like a hang-up, the rest like a bad network.
+        assert!(
+            p.transient() || *p == DirectProblem::HandshakeFailed,
+            "only network problems: {p:?}"
+        );
     }
     assert_eq!(
         sam.store().doc_heads(&plan).expect("heads"),
