@@ -68,10 +68,13 @@ pub fn encode_address_hint(hint: AddressHint) -> Result<String> {
         let addresses = hint
             .addresses
             .iter()
-            .map(|a| a.parse::<IpAddr>().map_err(|_| invalid("addresses", "is not an IP address")))
+            .map(|a| {
+                a.parse::<IpAddr>()
+                    .map_err(|_| invalid("addresses", "is not an IP address"))
+            })
             .collect::<Result<Vec<_>>>()?;
-        let hint = twofold_core::AddressHint::new(hint.port, addresses)
-            .map_err(|e| invalid("hint", e))?;
+        let hint =
+            twofold_core::AddressHint::new(hint.port, addresses).map_err(|e| invalid("hint", e))?;
         Ok(hint.encode())
     })
 }
@@ -82,11 +85,8 @@ impl DirectSession {
     /// device that calls.
     pub async fn listen(&self, port: u16) -> Result<Arc<DirectListening>> {
         let direct = self.direct.clone();
-        let task = runtime()?.spawn(async move {
-            direct
-                .listen(SocketAddr::from(([0, 0, 0, 0], port)))
-                .await
-        });
+        let task = runtime()?
+            .spawn(async move { direct.listen(SocketAddr::from(([0, 0, 0, 0], port))).await });
         let listener = task.await.map_err(|_| TwofoldError::internal_failure())??;
         Ok(Arc::new(DirectListening {
             port: listener.local_addr().port(),
@@ -104,7 +104,10 @@ impl DirectSession {
             .map_err(|_| invalid("address", "is not ip:port"))?;
         let direct = self.direct.clone();
         let task = runtime()?.spawn(async move { direct.connect_tcp(addr, &peer).await });
-        Ok(task.await.map_err(|_| TwofoldError::internal_failure())??.into())
+        Ok(task
+            .await
+            .map_err(|_| TwofoldError::internal_failure())??
+            .into())
     }
 
     /// One session with `peer` at the addresses of an address code, tried in order until
@@ -122,7 +125,10 @@ impl DirectSession {
             }
             Ok::<_, twofold_core::Error>(last)
         });
-        Ok(task.await.map_err(|_| TwofoldError::internal_failure())??.into())
+        Ok(task
+            .await
+            .map_err(|_| TwofoldError::internal_failure())??
+            .into())
     }
 }
 

@@ -42,6 +42,7 @@ pub mod suggestions;
 pub mod sync_engine;
 pub mod wellbeing;
 
+pub use direct::{DirectListening, DirectSession};
 pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
 pub use model::care::*;
@@ -58,7 +59,6 @@ pub use model::plan::*;
 pub use model::schedule::*;
 pub use model::sharing::*;
 pub use model::sync::*;
-pub use direct::{DirectListening, DirectSession};
 pub use net::{StatusSubscription, SyncSession, SyncStatusListener};
 pub use store::{StoreOptions, TwofoldStore};
 

@@ -84,7 +84,15 @@ async fn pair(down: TcpStream, up: TcpStream, faults: Faults, seed: u64, bytes: 
     let (dr, dw) = down.into_split();
     let (ur, uw) = up.into_split();
     let (cut_tx, cut_rx) = tokio::sync::watch::channel(false);
-    let a = pump(dr, uw, faults, seed, bytes.clone(), cut_tx.clone(), cut_rx.clone());
+    let a = pump(
+        dr,
+        uw,
+        faults,
+        seed,
+        bytes.clone(),
+        cut_tx.clone(),
+        cut_rx.clone(),
+    );
     let b = pump(ur, dw, faults, seed ^ 0x5eed, bytes, cut_tx, cut_rx);
     tokio::join!(a, b);
 }

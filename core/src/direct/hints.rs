@@ -105,10 +105,7 @@ impl AddressHint {
             .filter(|p| p.eq_ignore_ascii_case(PREFIX))
             .map(|_| &text[PREFIX.len()..])
             .ok_or(HintError::NotAHint)?;
-        let clean: String = body
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
+        let clean: String = body.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let bytes = hex::decode(clean).map_err(|_| HintError::BadEncoding)?;
         let (&version, _) = bytes.split_first().ok_or(HintError::Truncated)?;
         if version != VERSION {
@@ -240,6 +237,9 @@ mod tests {
         // The CRC's reference value ("123456789" → 0x29B1).
         assert_eq!(checksum(b"123456789"), [0x29, 0xB1]);
         assert_eq!(AddressHint::decode("hello"), Err(HintError::NotAHint));
-        assert_eq!(AddressHint::decode("TFD1:02"), Err(HintError::UnsupportedVersion(2)));
+        assert_eq!(
+            AddressHint::decode("TFD1:02"),
+            Err(HintError::UnsupportedVersion(2))
+        );
     }
 }

@@ -35,8 +35,14 @@ pub struct DocOffer {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
-    Offer { version: u8, docs: Vec<DocOffer> },
-    Changes { doc_id: String, changes: Vec<Vec<u8>> },
+    Offer {
+        version: u8,
+        docs: Vec<DocOffer>,
+    },
+    Changes {
+        doc_id: String,
+        changes: Vec<Vec<u8>>,
+    },
     Done,
 }
 
@@ -226,7 +232,10 @@ mod tests {
     fn doc_offer() -> impl Strategy<Value = DocOffer> {
         (
             "[a-z0-9-]{1,40}",
-            prop::collection::vec((prop::collection::vec(any::<u8>(), 1..33), any::<u64>()), 0..6),
+            prop::collection::vec(
+                (prop::collection::vec(any::<u8>(), 1..33), any::<u64>()),
+                0..6,
+            ),
         )
             .prop_map(|(doc_id, clock)| DocOffer { doc_id, clock })
     }

@@ -185,7 +185,9 @@ impl DirectSync {
                         Ok(report) => {
                             let _ = reports_tx.try_send(report);
                         }
-                        Err(e) => tracing::warn!(error = %e, "a direct session hit a local failure"),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "a direct session hit a local failure")
+                        }
                     }
                 });
             }

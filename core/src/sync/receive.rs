@@ -533,7 +533,10 @@ impl Twofold {
             touched.changed.insert(doc.doc_id.clone());
             let kind = doc.kind;
             let n = fresh.len();
-            if doc.am.apply_changes(fresh.iter().map(|c| (*c).clone())).is_err()
+            if doc
+                .am
+                .apply_changes(fresh.iter().map(|c| (*c).clone()))
+                .is_err()
                 || genesis::kind_of(&doc.am) != Some(kind)
             {
                 return Ok(Err((RejectReason::MalformedPayload, true)));

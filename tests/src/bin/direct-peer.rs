@@ -57,9 +57,7 @@ fn main() -> Result<()> {
         .ok_or_else(|| Error::invalid("key", "must be 64 hex digits"))?;
     let store = Arc::new(Twofold::open(path, &key)?);
     let addr = |i: usize| -> Result<SocketAddr> {
-        args.get(i)
-            .and_then(|a| a.parse().ok())
-            .ok_or_else(usage)
+        args.get(i).and_then(|a| a.parse().ok()).ok_or_else(usage)
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -34,7 +34,10 @@ fn has(store: &Twofold, plan: &str, item: &str) -> bool {
 
 /// Sam's phone and mentor Alex's, paired through `relay`, Sam's plan shared with Alex
 /// (`access`) and synced; the plan's id and Alex's id on Sam's phone.
-async fn shared_plan(relay: &RelayProcess, access: Access) -> (NetDevice, NetDevice, String, KeyId) {
+async fn shared_plan(
+    relay: &RelayProcess,
+    access: Access,
+) -> (NetDevice, NetDevice, String, KeyId) {
     let owner = NetDevice::new("Sam", &relay.url);
     let mentor = NetDevice::new("Alex", &relay.url);
     let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
@@ -136,11 +139,18 @@ fn two_process_sessions(
     let owner_id = owner.s().device_id().to_string();
     owner
         .s()
-        .put(s::COPING_STRATEGIES, coping("fromowner", "walk to the river"))
+        .put(
+            s::COPING_STRATEGIES,
+            coping("fromowner", "walk to the river"),
+        )
         .expect("owner edit");
     mentor
         .s()
-        .shared_put(plan, s::COPING_STRATEGIES, coping("frommentor", "call me at 8"))
+        .shared_put(
+            plan,
+            s::COPING_STRATEGIES,
+            coping("frommentor", "call me at 8"),
+        )
         .expect("mentor edit");
     owner.close();
     mentor.close();
@@ -177,7 +187,10 @@ fn two_process_sessions(
     mentor.open();
     for (who, d) in [("owner", &*owner), ("mentor", &*mentor)] {
         assert!(has(d.s(), plan, "fromowner"), "{who} has the owner's edit");
-        assert!(has(d.s(), plan, "frommentor"), "{who} has the mentor's edit");
+        assert!(
+            has(d.s(), plan, "frommentor"),
+            "{who} has the mentor's edit"
+        );
     }
     assert_eq!(
         owner.s().doc_heads(plan).expect("heads"),
@@ -283,7 +296,10 @@ async fn an_impostor_or_a_man_in_the_middle_gets_nothing_and_learns_nothing() {
     let (owner, mentor, plan, mentor_id) = shared_plan(&relay, Access::Write).await;
     owner
         .s()
-        .put(s::COPING_STRATEGIES, coping("secret1", "CANARY-direct-qq17"))
+        .put(
+            s::COPING_STRATEGIES,
+            coping("secret1", "CANARY-direct-qq17"),
+        )
         .expect("edit");
     let owner_side = DirectSync::new(owner.store(), fast());
     let mut listener = owner_side
@@ -300,11 +316,7 @@ async fn an_impostor_or_a_man_in_the_middle_gets_nothing_and_learns_nothing() {
     let sam = twofold_core::crypto::Invite::decode(&invite, (now_ms() / 1000) as u64)
         .expect("decode")
         .owner;
-    let impostor = snow::Builder::new(
-        "Noise_KK_25519_ChaChaPoly_SHA256"
-            .parse()
-            .expect("pattern"),
-    );
+    let impostor = snow::Builder::new("Noise_KK_25519_ChaChaPoly_SHA256".parse().expect("pattern"));
     let keys = impostor.generate_keypair().expect("keys");
     let mut hs = impostor
         .local_private_key(&keys.private)
@@ -347,7 +359,10 @@ async fn an_impostor_or_a_man_in_the_middle_gets_nothing_and_learns_nothing() {
     assert_eq!((report.peer, report.applied_changes), (None, 0));
     let seen = next(&mut mitm_listener).await;
     assert_eq!(seen.interrupted, Some(DirectProblem::HandshakeFailed));
-    assert_eq!(seen.peer, None, "the man in the middle did not learn who called");
+    assert_eq!(
+        seen.peer, None,
+        "the man in the middle did not learn who called"
+    );
     // And Taylor calling Alex is refused before a byte is sent: they are not paired.
     let report = mitm
         .connect_tcp(listener.local_addr(), &mentor_id)
@@ -356,7 +371,12 @@ async fn an_impostor_or_a_man_in_the_middle_gets_nothing_and_learns_nothing() {
     assert_eq!(report.interrupted, Some(DirectProblem::NotPaired));
 
     // Nothing left Sam's phone for anyone; Alex, the real peer, still gets the edit.
-    assert!(owner.s().disclosure_log().expect("log").iter().all(|d| d.what != "direct"));
+    assert!(owner
+        .s()
+        .disclosure_log()
+        .expect("log")
+        .iter()
+        .all(|d| d.what != "direct"));
     assert!(!has(mitm.store(), &plan, "secret1"));
     let report = alex
         .connect_tcp(listener.local_addr(), &sam_id)
@@ -390,11 +410,18 @@ async fn read_only_stays_read_only_and_a_revoked_share_is_not_synced() {
         .expect("downgrade");
     owner
         .s()
-        .put(s::COPING_STRATEGIES, coping("owner2", "breathe four counts"))
+        .put(
+            s::COPING_STRATEGIES,
+            coping("owner2", "breathe four counts"),
+        )
         .expect("edit");
     mentor
         .s()
-        .shared_put(&plan, s::COPING_STRATEGIES, coping("mentor2", "not allowed now"))
+        .shared_put(
+            &plan,
+            s::COPING_STRATEGIES,
+            coping("mentor2", "not allowed now"),
+        )
         .expect("the mentor's phone does not know yet");
     let sam = DirectSync::new(owner.store(), fast());
     let alex = DirectSync::new(mentor.store(), fast());
@@ -412,8 +439,14 @@ async fn read_only_stays_read_only_and_a_revoked_share_is_not_synced() {
     assert_eq!(sam_report.interrupted, None, "{sam_report:?}");
     assert_eq!(sam_report.refused_batches, 1, "{sam_report:?}");
     assert_eq!(sam_report.applied_changes, 0);
-    assert!(!has(sam.store(), &plan, "mentor2"), "read-only stayed read-only");
-    assert!(has(alex.store(), &plan, "owner2"), "a reader still gets the owner's edits");
+    assert!(
+        !has(sam.store(), &plan, "mentor2"),
+        "read-only stayed read-only"
+    );
+    assert!(
+        has(alex.store(), &plan, "owner2"),
+        "a reader still gets the owner's edits"
+    );
     assert!(sam
         .store()
         .sync()
@@ -427,7 +460,10 @@ async fn read_only_stays_read_only_and_a_revoked_share_is_not_synced() {
         .revoke_share(DocKind::Plan, &mentor_id)
         .expect("revoke");
     sam.store()
-        .put(s::COPING_STRATEGIES, coping("owner3", "after the revocation"))
+        .put(
+            s::COPING_STRATEGIES,
+            coping("owner3", "after the revocation"),
+        )
         .expect("edit");
     let before = direct_entries(sam.store(), &mentor_id).len();
     let alex_report = alex
@@ -438,7 +474,10 @@ async fn read_only_stays_read_only_and_a_revoked_share_is_not_synced() {
     assert_eq!(alex_report.interrupted, None, "{alex_report:?}");
     assert_eq!((sam_report.documents, sam_report.sent_changes), (0, 0));
     assert_eq!(alex_report.applied_changes, 0);
-    assert!(!has(alex.store(), &plan, "owner3"), "a revoked share is not synced");
+    assert!(
+        !has(alex.store(), &plan, "owner3"),
+        "a revoked share is not synced"
+    );
     assert_eq!(direct_entries(sam.store(), &mentor_id).len(), before);
 }
 
@@ -457,13 +496,20 @@ async fn a_proxy_that_delays_drops_and_cuts_cannot_stop_convergence_or_double_ap
     for i in 0..OWNER_EDITS {
         owner
             .s()
-            .put(s::COPING_STRATEGIES, coping(&format!("o{i}"), &format!("{long}{i}")))
+            .put(
+                s::COPING_STRATEGIES,
+                coping(&format!("o{i}"), &format!("{long}{i}")),
+            )
             .expect("owner edit");
     }
     for i in 0..MENTOR_EDITS {
         mentor
             .s()
-            .shared_put(&plan, s::COPING_STRATEGIES, coping(&format!("m{i}"), &format!("{long}{i}")))
+            .shared_put(
+                &plan,
+                s::COPING_STRATEGIES,
+                coping(&format!("m{i}"), &format!("{long}{i}")),
+            )
             .expect("mentor edit");
     }
     let sam = DirectSync::new(owner.store(), fast());
@@ -554,7 +600,11 @@ async fn direct_and_relay_sync_never_double_apply_and_a_relay_synced_third_devic
         .expect("edit");
     mentor
         .s()
-        .shared_put(&plan, s::COPING_STRATEGIES, coping("both2", "from Alex, both ways"))
+        .shared_put(
+            &plan,
+            s::COPING_STRATEGIES,
+            coping("both2", "from Alex, both ways"),
+        )
         .expect("edit");
     // In the room: a direct session first.
     let sam = DirectSync::new(owner.store(), fast());
@@ -579,10 +629,16 @@ async fn direct_and_relay_sync_never_double_apply_and_a_relay_synced_third_devic
     let pushed = mentor.sync().await;
     assert_eq!(pushed.sent, 1, "{pushed:?}");
     let pulled = owner.sync().await;
-    assert!(pulled.duplicates >= 1, "Alex's envelope was a duplicate: {pulled:?}");
+    assert!(
+        pulled.duplicates >= 1,
+        "Alex's envelope was a duplicate: {pulled:?}"
+    );
     assert_eq!(pulled.applied, 0, "{pulled:?}");
     let pulled = mentor.sync().await;
-    assert!(pulled.duplicates >= 1, "Sam's envelope was a duplicate: {pulled:?}");
+    assert!(
+        pulled.duplicates >= 1,
+        "Sam's envelope was a duplicate: {pulled:?}"
+    );
     assert_eq!(pulled.applied, 0, "{pulled:?}");
     assert_eq!(owner.s().doc_heads(&plan).expect("heads"), heads);
     assert_eq!(mentor.s().doc_heads(&plan).expect("heads"), heads);
@@ -604,7 +660,9 @@ async fn direct_and_relay_sync_never_double_apply_and_a_relay_synced_third_devic
     assert!(log
         .iter()
         .any(|d| d.what == "direct" && d.peer_id == mentor_id && d.doc_id == plan));
-    assert!(log.iter().any(|d| d.what != "direct" && d.peer_id == third_id));
+    assert!(log
+        .iter()
+        .any(|d| d.what != "direct" && d.peer_id == third_id));
     assert!(log
         .iter()
         .all(|d| !(d.what == "direct" && d.peer_id == third_id)));
