@@ -12,6 +12,8 @@
 //! - `erase`: "delete everything from this phone", and removing a store whose key is lost.
 //! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
 //!   sync for the foreground, a status listener for the UI.
+//! - [`DirectSession`] (`direct`): direct sync with a paired device in the same room — listen,
+//!   connect (by address or address code), a report per session; no relay.
 //! - [`TwofoldError`] (`error`): the one error, by what the caller can do; no panic crosses
 //!   the FFI.
 //! - `model`: the core's records and enums mirrored as uniffi types (`convert` checks ids,
@@ -24,6 +26,7 @@
 pub mod backup;
 pub mod care;
 mod convert;
+pub mod direct;
 pub mod erase;
 pub mod error;
 pub mod finder;
@@ -43,10 +46,12 @@ pub mod suggestions;
 pub mod sync_engine;
 pub mod wellbeing;
 
+pub use direct::{DirectListening, DirectSession};
 pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
 pub use model::care::*;
 pub use model::contacts::*;
+pub use model::direct::*;
 pub use model::documents::*;
 pub use model::finder::*;
 pub use model::formats::*;

@@ -7,6 +7,7 @@
 
 pub mod backup;
 pub mod crypto;
+pub mod direct;
 pub mod docs;
 pub mod error;
 pub mod finder;
@@ -20,6 +21,9 @@ pub mod sync;
 mod twofold;
 
 pub use crypto::KeyId;
+pub use direct::{
+    AddressHint, DirectListener, DirectOptions, DirectProblem, DirectReport, DirectSync, HintError,
+};
 pub use docs::conflicts::FieldConflict;
 pub use docs::guarded_load::LoadLimits;
 pub use docs::kind::DocKind;

@@ -2,6 +2,7 @@
 
 pub mod dataset;
 pub mod feeds;
+pub mod flaky_proxy;
 pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;

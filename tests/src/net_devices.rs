@@ -87,6 +87,11 @@ impl NetDevice {
         self.store.as_ref().expect("store open")
     }
 
+    /// The open store itself, for another client of it (a direct session).
+    pub fn store(&self) -> Arc<Twofold> {
+        self.store.clone().expect("store open")
+    }
+
     pub fn client(&self) -> &Arc<SyncClient> {
         self.client.as_ref().expect("store open")
     }

@@ -9,6 +9,7 @@
 
 pub mod care;
 pub mod contacts;
+pub mod direct;
 pub mod documents;
 pub mod finder;
 pub mod formats;

@@ -88,7 +88,8 @@ pub struct Disclosure {
     pub changes: u32,
     /// Its size on the wire.
     pub bytes: u64,
-    /// `changes`, or `snapshot` (the whole document, sent with a grant).
+    /// `changes`, `snapshot` (the whole document, sent with a grant), or `direct` (changes
+    /// sent in a direct session, ADR 0011).
     pub what: String,
 }
 

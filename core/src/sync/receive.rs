@@ -481,7 +481,7 @@ impl Twofold {
 
     /// Devices whose changes a writer may pass on: the owner, and every past or present
     /// writer of the document.
-    fn allowed_authors_in(
+    pub(crate) fn allowed_authors_in(
         &self,
         conn: &Connection,
         docs: &Docs,
@@ -535,25 +535,43 @@ impl Twofold {
             if doc.owner != Some(sender) && changes.iter().any(foreign) {
                 return Ok(Err((RejectReason::WrongAuthor, false)));
             }
+            // Changes already here (a direct session brought them first, ADR 0011) are
+            // neither applied nor stored again; the envelope's number is used up all the same.
+            let fresh: Vec<&automerge::Change> = changes
+                .iter()
+                .filter(|c| doc.am.get_change_by_hash(&c.hash()).is_none())
+                .collect();
+            streams::set_sender_next(tx, &incoming.row.stream, &sender, incoming.seq + 1)?;
+            streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
+            if fresh.is_empty() {
+                return Ok(Ok(None));
+            }
             touched.changed.insert(doc.doc_id.clone());
             let kind = doc.kind;
-            let n = changes.len();
-            if doc.am.apply_changes(changes.iter().cloned()).is_err()
+            let n = fresh.len();
+            if doc
+                .am
+                .apply_changes(fresh.iter().map(|c| (*c).clone()))
+                .is_err()
                 || genesis::kind_of(&doc.am) != Some(kind)
             {
                 return Ok(Err((RejectReason::MalformedPayload, true)));
             }
             let chunk_seq = doc.last_seq + 1;
-            chunks::append(tx, &doc.doc_id, chunk_seq, raw, false)?;
-            streams::set_sender_next(tx, &incoming.row.stream, &sender, incoming.seq + 1)?;
-            streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
+            if n == changes.len() {
+                chunks::append(tx, &doc.doc_id, chunk_seq, raw, false)?;
+            } else {
+                let bytes: Vec<u8> = fresh.iter().flat_map(|c| c.raw_bytes().to_vec()).collect();
+                chunks::append(tx, &doc.doc_id, chunk_seq, &bytes, false)?;
+            }
             doc.chunks += 1;
             doc.last_seq = chunk_seq;
             let own = doc.owner.is_none() && doc.peer.is_none();
-            Ok(Ok((kind, n, own)))
+            Ok(Ok(Some((kind, n, own))))
         });
         match outcome {
-            Ok(Ok((kind, changes, own))) => Ok(Decided {
+            Ok(Ok(None)) => Ok(Decided::just(Received::Duplicate)),
+            Ok(Ok(Some((kind, changes, own)))) => Ok(Decided {
                 received: Received::Applied { kind, changes },
                 after: AfterCommit::Changed { doc_id, kind, own },
             }),

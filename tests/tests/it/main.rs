@@ -7,6 +7,7 @@ mod care;
 mod care_text;
 mod care_upgrade_sync;
 mod crypto;
+mod direct;
 mod documents;
 mod erasure;
 mod failure_paths;
