@@ -101,7 +101,11 @@ fn backup_wipe_restore_gives_identical_documents_shares_and_log() {
         .expect("link");
     settle(&[&owner, &mentor], &relay);
     let before = everything(owner.s());
-    assert_eq!(before.sos_ladder.len(), 1, "the SOS link is part of what must return");
+    assert_eq!(
+        before.sos_ladder.len(),
+        1,
+        "the SOS link is part of what must return"
+    );
     let old_device = owner.s().device_id();
 
     let file = owner.s().export_backup_with(PASS, CHEAP).expect("backup");
