@@ -27,8 +27,18 @@ for arg in "$@"; do
 done
 
 cd "$root"
-echo "bindgen: cargo build -p twofold-ffi --lib --bins ${cargo_flags[*]}" >&2
-cargo build -p twofold-ffi --lib --bins "${cargo_flags[@]}"
+# A debug build resolves features exactly as `cargo test --workspace` does (the whole
+# workspace, test targets included), so after the test stage it rebuilds nothing; `-p
+# twofold-ffi` alone resolves other features for tokio, serde_json, tracing and their
+# dependents and rebuilt most of the tree (six minutes in CI). A release build has no test
+# stage before it and builds the library alone.
+if [[ $profile == debug ]]; then
+    build=(cargo build --locked --workspace --lib --bins --tests)
+else
+    build=(cargo build --locked -p twofold-ffi --lib --bins --release)
+fi
+echo "bindgen: ${build[*]}" >&2
+"${build[@]}"
 
 target_dir=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')

@@ -12,7 +12,10 @@ cd "$root"
 eval "$(scripts/toolchains/python.sh)"
 : "${TWOFOLD_PY:?python.sh did not export TWOFOLD_PY}"
 
-cargo build --quiet -p twofold-tests --bin ics-interop
+# Built as `cargo test --workspace` builds it (same features), so after the test stage this is
+# a no-op; `-p twofold-tests --bin ics-interop` alone resolved other features and rebuilt
+# half the dependencies (four minutes in CI).
+cargo build --quiet --locked --workspace --lib --bins --tests
 target=${CARGO_TARGET_DIR:-$root/target}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -11,7 +11,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock};
+use std::time::Duration;
 
 use rusqlite::config::DbConfig;
 use rusqlite::hooks::Action;
@@ -84,6 +85,30 @@ fn apply_key(conn: &Connection, key: &[u8; KEY_LEN]) -> Result<()> {
     Ok(())
 }
 
+/// SQLite marks itself initialised a moment before SQLCipher's own start-up (its provider and
+/// memory shield) has finished, and a connection keyed on another thread in that window is
+/// refused with "sqlcipher not initialized": two stores opened at once in a fresh process
+/// could see one of them fail. The first open in the process finishes that start-up here, on
+/// a throwaway in-memory connection, while every other open waits; the retries cover a
+/// start-up begun outside this module (another SQLite user in the same process).
+fn finish_sqlcipher_start_up() {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| {
+        let probe = || -> rusqlite::Result<()> {
+            let conn = Connection::open_in_memory()?;
+            conn.pragma_update(None, "cipher_log_level", "NONE")?;
+            conn.pragma_update(None, "key", format!("x'{}'", hex::encode([0u8; KEY_LEN])))
+        };
+        for _ in 0..100 {
+            if probe().is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // Nothing more to do here: the real open below reports the failure as it is.
+    });
+}
+
 fn is_not_a_database(e: &Error) -> bool {
     matches!(
         e.sqlite_code(),
@@ -141,6 +166,7 @@ fn configure(conn: &Connection) -> Result<()> {
 impl Database {
     /// Opens (or creates) the database at `path` with `key`, and migrates it.
     pub fn open(path: &Path, key: &[u8; KEY_LEN]) -> Result<Self> {
+        finish_sqlcipher_start_up();
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
         let keycheck = keycheck_path(path);
         let mut writer = Connection::open_with_flags(
