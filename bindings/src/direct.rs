@@ -132,6 +132,29 @@ impl DirectSession {
     }
 }
 
+/// The DNS-SD service type a phone registers and browses to find a paired device on the local
+/// network (`_http._tcp.local.`: the commonest there is, so it says nothing about the app).
+#[uniffi::export]
+pub fn discovery_service_type() -> String {
+    twofold_core::DISCOVERY_SERVICE_TYPE.to_string()
+}
+
+#[uniffi::export]
+impl DirectSession {
+    /// The instance name this phone registers (Android `NsdManager`, Apple `NWListener`) for
+    /// paired device `peer` to find it now: 20 hex digits only the two can compute, new every
+    /// 15 minutes. Register it again when [`DirectSession::discovery_name`] changes.
+    pub fn discovery_name(&self, peer: KeyId) -> Result<String> {
+        guard(|| Ok(self.direct.store().discovery_name(&peer)?))
+    }
+
+    /// The names `peer` may be advertising now (this window's and its neighbours'): a
+    /// browsed service whose instance name is one of these is that device; call it there.
+    pub fn peer_discovery_names(&self, peer: KeyId) -> Result<Vec<String>> {
+        guard(|| Ok(self.direct.store().peer_discovery_names(&peer)?))
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl DirectListening {
     /// The port it listens on.

@@ -21,8 +21,11 @@ pub mod sync;
 mod twofold;
 
 pub use crypto::KeyId;
+#[cfg(feature = "mdns")]
+pub use direct::Advertisement;
 pub use direct::{
     AddressHint, DirectListener, DirectOptions, DirectProblem, DirectReport, DirectSync, HintError,
+    DISCOVERY_SERVICE_TYPE, DISCOVERY_WINDOW_MS,
 };
 pub use docs::conflicts::FieldConflict;
 pub use docs::guarded_load::LoadLimits;

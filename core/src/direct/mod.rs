@@ -7,15 +7,23 @@
 //! - `message`: the session's messages and their decoder (property-tested).
 //! - `exchange`: the store's side — which documents, what each side holds, applying.
 //! - [`AddressHint`] (`hints`): where a device listens, as a short code or QR payload.
+//! - `discovery`: the names under which paired devices find each other on the local network.
+//! - [`Advertisement`] (`mdns`, the `mdns` feature): advertising and finding by mDNS.
 //! - [`DirectProblem`] (`problem`): what can end a session, by what the caller can do.
 
 mod channel;
+mod discovery;
 mod exchange;
 mod hints;
+#[cfg(feature = "mdns")]
+mod mdns;
 mod message;
 mod problem;
 mod session;
 
+pub use discovery::{SERVICE_TYPE as DISCOVERY_SERVICE_TYPE, WINDOW_MS as DISCOVERY_WINDOW_MS};
 pub use hints::{AddressHint, HintError, MAX_ADDRESSES};
+#[cfg(feature = "mdns")]
+pub use mdns::Advertisement;
 pub use problem::DirectProblem;
 pub use session::{DirectListener, DirectOptions, DirectReport, DirectSync};

@@ -409,7 +409,7 @@ impl DirectSync {
 
     /// Runs a store call on the blocking pool (SQLite with `synchronous=FULL`), a panic in
     /// it contained.
-    async fn engine<T: Send + 'static>(
+    pub(super) async fn engine<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Twofold) -> Result<T> + Send + 'static,
     ) -> Result<T> {

@@ -6,6 +6,10 @@
 //! `session …` after each session it answered; exits after SESSIONS sessions (default 1).
 //! `direct-peer PATH KEY_HEX connect ADDR PEER_HEX` — one session; prints `session …`.
 //! `direct-peer PATH KEY_HEX edit ID TEXT` — one coping strategy put into the plan.
+//! `direct-peer PATH KEY_HEX advertise ADDR PEER_HEX [SESSIONS]` — listens on ADDR and
+//! advertises itself to PEER by mDNS; prints `advertising NAME PORT`, then as `listen`.
+//! `direct-peer PATH KEY_HEX discover PEER_HEX SECONDS` — finds PEER by mDNS and runs one
+//! session with it; prints `session …` (`interrupted=Some(Unreachable)` if not found).
 //!
 //! A session line: `session peer=HEX docs=N sent=N applied=N duplicates=N interrupted=WHAT`.
 
@@ -44,7 +48,8 @@ fn main() -> Result<()> {
     let usage = || {
         Error::invalid(
             "args",
-            "usage: direct-peer PATH KEY_HEX listen ADDR [N] | connect ADDR PEER_HEX | edit ID TEXT",
+            "usage: direct-peer PATH KEY_HEX listen ADDR [N] | connect ADDR PEER_HEX | edit ID TEXT \
+             | advertise ADDR PEER_HEX [N] | discover PEER_HEX SECONDS",
         )
     };
     let (path, key_hex, mode) = match args.as_slice() {
@@ -58,6 +63,13 @@ fn main() -> Result<()> {
     let store = Arc::new(Twofold::open(path, &key)?);
     let addr = |i: usize| -> Result<SocketAddr> {
         args.get(i).and_then(|a| a.parse().ok()).ok_or_else(usage)
+    };
+    let peer_at = |i: usize| -> Result<KeyId> {
+        args.get(i)
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|b| <[u8; 16]>::try_from(b).ok())
+            .map(KeyId)
+            .ok_or_else(usage)
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -79,13 +91,36 @@ fn main() -> Result<()> {
                 Ok::<_, Error>(())
             })?;
         }
+        "advertise" => {
+            let peer = peer_at(5)?;
+            let sessions: usize = args.get(6).and_then(|n| n.parse().ok()).unwrap_or(1);
+            runtime.block_on(async {
+                let mut listener = direct.listen(addr(4)?).await?;
+                let port = listener.local_addr().port();
+                let _advertised = direct.advertise(port, vec![peer]).await?;
+                say(&format!(
+                    "advertising {} {port}",
+                    store.discovery_name(&peer)?
+                ))?;
+                for _ in 0..sessions {
+                    let Some(report) = listener.next_report().await else {
+                        break;
+                    };
+                    say(&line(&report))?;
+                }
+                Ok::<_, Error>(())
+            })?;
+        }
+        "discover" => {
+            let peer = peer_at(4)?;
+            let seconds: u64 = args.get(5).and_then(|n| n.parse().ok()).ok_or_else(usage)?;
+            let report = runtime.block_on(
+                direct.discover_and_connect(&peer, std::time::Duration::from_secs(seconds)),
+            )?;
+            say(&line(&report))?;
+        }
         "connect" => {
-            let peer = args
-                .get(5)
-                .and_then(|h| hex::decode(h).ok())
-                .and_then(|b| <[u8; 16]>::try_from(b).ok())
-                .map(KeyId)
-                .ok_or_else(usage)?;
+            let peer = peer_at(5)?;
             let report = runtime.block_on(direct.connect_tcp(addr(4)?, &peer))?;
             say(&line(&report))?;
         }

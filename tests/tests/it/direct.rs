@@ -240,7 +240,10 @@ impl Namespaces {
     }
 
     fn make() -> std::result::Result<Namespaces, String> {
-        let tag = std::process::id() % 100_000;
+        // Tests in this process run at once: each pair gets its own names.
+        static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tag = format!("{}x{n}", std::process::id() % 100_000);
         let ns = Namespaces {
             a: format!("tfa{tag}"),
             b: format!("tfb{tag}"),
@@ -270,14 +273,7 @@ impl Drop for Namespaces {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_sync_directly_across_two_network_namespaces() {
-    let ns = match Namespaces::make() {
-        Ok(ns) => ns,
-        Err(reason) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("skipped: network namespaces are not available here ({reason})");
-            return;
-        }
-        Err(reason) => panic!("network namespaces are required under CI=true: {reason}"),
-    };
+    let Some(ns) = namespaces() else { return };
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let mut relay = RelayProcess::sqlite(relay_dir.path(), &[]);
     let (mut owner, mut mentor, plan, _) = shared_plan(&relay, Access::Write).await;
@@ -285,6 +281,90 @@ async fn two_processes_sync_directly_across_two_network_namespaces() {
     let in_a = ["ip", "netns", "exec", ns.a.as_str()];
     let in_b = ["ip", "netns", "exec", ns.b.as_str()];
     two_process_sessions(&mut owner, &mut mentor, &plan, &in_a, &in_b, "10.231.0.1:0");
+}
+
+/// Namespaces for a test, or `None` (skipped, said why) where they cannot be made outside CI.
+fn namespaces() -> Option<Namespaces> {
+    match Namespaces::make() {
+        Ok(ns) => Some(ns),
+        Err(reason) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("skipped: network namespaces are not available here ({reason})");
+            None
+        }
+        Err(reason) => panic!("network namespaces are required under CI=true: {reason}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paired_device_is_found_by_mdns_across_two_namespaces_under_a_name_that_says_nothing() {
+    let Some(ns) = namespaces() else { return };
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let mut relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let (mut owner, mut mentor, plan, mentor_id) = shared_plan(&relay, Access::Write).await;
+    let stranger = NetDevice::new("Stranger", &relay.url);
+    relay.kill();
+    let owner_id = owner.s().device_id();
+
+    // The name Sam's phone advertises to Alex's: both compute it, nobody else can, and it
+    // is neither Alex's name for itself nor anything of the person's.
+    let name = owner.s().discovery_name(&mentor_id).expect("name");
+    assert_eq!(name.len(), 20, "{name}");
+    assert!(name.bytes().all(|c| c.is_ascii_hexdigit()), "{name}");
+    assert!(mentor
+        .s()
+        .peer_discovery_names(&owner_id)
+        .expect("names")
+        .contains(&name));
+    assert_ne!(mentor.s().discovery_name(&owner_id).expect("name"), name);
+    assert!(matches!(
+        stranger.s().discovery_name(&owner_id),
+        Err(twofold_core::Error::NotPaired)
+    ));
+    for id in [owner_id.to_string(), mentor_id.to_string()] {
+        assert!(!name.contains(&id[..8]), "the name holds no device id");
+    }
+    // Fifteen minutes on, another name.
+    let later = owner
+        .s()
+        .discovery_name_at(&mentor_id, now_ms() + twofold_core::DISCOVERY_WINDOW_MS)
+        .expect("name");
+    assert_ne!(later, name);
+
+    owner
+        .s()
+        .put(
+            s::COPING_STRATEGIES,
+            coping("foundbymdns", "met at the café"),
+        )
+        .expect("edit");
+    owner.close();
+    mentor.close();
+    let in_a = ["ip", "netns", "exec", ns.a.as_str()];
+    let in_b = ["ip", "netns", "exec", ns.b.as_str()];
+    let mentor_hex = mentor_id.to_string();
+    let owner_hex = owner_id.to_string();
+    let mut server = Peer::start(&in_a, &owner, &["advertise", "0.0.0.0:0", &mentor_hex, "1"]);
+    let ready = server.line();
+    assert_eq!(
+        ready.split(' ').nth(1),
+        Some(name.as_str()),
+        "advertised: {ready}"
+    );
+    // Nobody told Alex's phone where Sam's is: it looks for the name on the network.
+    let mut client = Peer::start(&in_b, &mentor, &["discover", &owner_hex, "20"]);
+    let found = client.line();
+    client.wait();
+    // Checked before waiting on Sam's side, which answers only a caller that found it.
+    assert_eq!(field(&found, "interrupted"), "none", "{found}");
+    assert_eq!(field(&found, "peer"), owner_hex);
+    assert_eq!(field(&found, "applied"), "1", "{found}");
+    let served = server.line();
+    server.wait();
+    assert_eq!(field(&served, "interrupted"), "none", "{served}");
+    assert_eq!(field(&served, "docs"), "1", "{served}");
+    owner.open();
+    mentor.open();
+    assert!(has(mentor.s(), &plan, "foundbymdns"));
 }
 
 // ---- impostors ---------------------------------------------------------------------------
