@@ -16,6 +16,7 @@ from twofold_ffi import (
     TwofoldError,
     TwofoldStore,
     decode_address_hint,
+    discovery_service_type,
     encode_address_hint,
 )
 
@@ -59,6 +60,14 @@ async def test_two_stores_sync_directly_by_an_address_code(tmp_path, relay_url):
     assert (again.interrupted, again.sent_changes, again.applied_changes) == (None, 0, 0), again
     listening.stop()
 
+    # Found by the platform's NSD / Bonjour under a name only the two can compute: the name
+    # Sam's phone registers is one Alex's phone looks for, and the other way round differs.
+    assert discovery_service_type() == "_http._tcp.local."
+    sam_name = owner.direct_session().discovery_name(mentor_id)
+    assert len(sam_name) == 20 and all(c in "0123456789abcdef" for c in sam_name), sam_name
+    assert sam_name in mentor.direct_session().peer_discovery_names(owner.device_id())
+    assert sam_name != mentor.direct_session().discovery_name(owner.device_id())
+
     # Later, through the relay too: nothing is applied twice.
     reports = await settle(owner_s, mentor_s)
     assert sum(r.duplicates for r in reports) >= 2, reports
@@ -73,6 +82,8 @@ async def test_a_stranger_gets_nothing_and_bad_codes_name_the_field(tmp_path, re
     assert isinstance(report.interrupted, DirectProblem.NOT_PAIRED), report
     assert report.wire_sent == 0
     listening.stop()
+    with pytest.raises(TwofoldError.NotAllowed):
+        stranger.direct_session().discovery_name(owner.device_id())
 
     with pytest.raises(TwofoldError.InvalidInput) as bad:
         decode_address_hint("TFD1:0123")

@@ -1,0 +1,85 @@
+// Direct sync from Swift (ADR 0011): two real stores paired and sharing through the suites'
+// relay, then a DirectSession listening on loopback and another calling it by the address code
+// an app would show as a QR code — the library's Noise KK session, not one written here — and
+// the names an iOS app gives NWListener and looks for with NWBrowser to be found without a code.
+import Foundation
+import XCTest
+
+import TwofoldCore
+
+final class DirectSyncTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func device(_ name: String) async throws -> TwofoldStore {
+        let store = try await TwofoldStore.open(path: dir.appendingPathComponent("\(name).db").path, key: randomKey())
+        try await store.setDisplayName(name: name)
+        return store
+    }
+
+    /// Pairs `mentor` with `owner` through the relay; the mentor's id on the owner's phone.
+    func pair(_ owner: TwofoldStore, _ ownerSync: SyncSession, _ mentor: TwofoldStore, _ mentorSync: SyncSession, _ url: String) async throws -> String {
+        let invite = try await owner.createInvite(relay: url, expiresAtMs: nowMs() + 600_000)
+        _ = try await mentor.acceptInvite(invite: invite, displayName: "Alex")
+        assertClean(try await mentorSync.syncNow())
+        var asking: Peer?
+        for _ in 0..<10 {
+            assertClean(try await ownerSync.syncNow())
+            asking = try owner.peers().first { $0.status == .needsDecision }
+            if asking != nil { break }
+        }
+        let request = try XCTUnwrap(asking, "the join request arrived through the relay")
+        _ = try await owner.approvePairing(peerId: request.id)
+        try await syncUntilQuiet(ownerSync, mentorSync)
+        return request.id
+    }
+
+    func testTwoPhonesInOneRoomSyncByAnAddressCodeAndKnowEachOthersDiscoveryNames() async throws {
+        let url = try relayUrl()
+        let owner = try await device("Sam")
+        let mentor = try await device("Alex")
+        let ownerSync = try owner.syncSession(relayUrl: url)
+        let mentorSync = try mentor.syncSession(relayUrl: url)
+        let mentorId = try await pair(owner, ownerSync, mentor, mentorSync, url)
+        try await owner.share(kind: .plan, peerId: mentorId, access: .write, purpose: "in the room", expiresAtMs: nil)
+        try await syncUntilQuiet(ownerSync, mentorSync)
+        let planId = try XCTUnwrap(try mentor.sharedWithMe().first { $0.kind == .plan }).docId
+
+        // No relay from here: an edit on each side, then one direct session.
+        let fromOwner = CopingStrategy(id: newItemId(), description: "walk to the river", domain: .both)
+        let fromMentor = CopingStrategy(id: newItemId(), description: "text me after the meeting", domain: .both)
+        try await owner.putCopingStrategy(item: fromOwner)
+        try await mentor.sharedPut(docId: planId, item: .copingStrategies(item: fromMentor))
+        let listening = try await owner.directSession().listen(port: 0)
+        let code = try encodeAddressHint(hint: AddressHint(port: listening.port(), addresses: ["127.0.0.1"]))
+        XCTAssertTrue(code.hasPrefix("TFD1:") && code.count < 40, code)
+        let report = try await mentor.directSession().connectHint(code: code, peer: try owner.deviceId())
+        XCTAssertNil(report.interrupted, "\(report)")
+        XCTAssertEqual(report.peer, try owner.deviceId())
+        XCTAssertEqual([UInt64(report.documents), report.sentChanges, report.appliedChanges], [1, 1, 1], "\(report)")
+        let served = await listening.nextReport()
+        XCTAssertEqual(served?.peer, mentorId)
+        listening.stop()
+        XCTAssertTrue(try owner.listCopingStrategies().contains(fromMentor), "the mentor's edit arrived directly")
+        XCTAssertEqual(try owner.docHeads(docId: planId), try mentor.docHeads(docId: planId))
+        XCTAssertTrue(try owner.disclosureLog().contains { $0.what == "direct" && $0.peerId == mentorId })
+
+        // What the app gives NWListener and looks for with NWBrowser: names only the pair can make.
+        XCTAssertEqual(discoveryServiceType(), "_http._tcp.local.")
+        let samName = try owner.directSession().discoveryName(peer: mentorId)
+        XCTAssertEqual(samName.count, 20)
+        XCTAssertTrue(samName.allSatisfy { "0123456789abcdef".contains($0) }, samName)
+        XCTAssertTrue(try mentor.directSession().peerDiscoveryNames(peer: try owner.deviceId()).contains(samName))
+        XCTAssertNotEqual(samName, try mentor.directSession().discoveryName(peer: try owner.deviceId()))
+        let stranger = try await device("Eve")
+        XCTAssertThrowsError(try stranger.directSession().discoveryName(peer: try owner.deviceId()))
+    }
+}
