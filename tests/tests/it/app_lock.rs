@@ -320,9 +320,10 @@ fn pin_try_child() {
 
 #[test]
 fn a_try_is_counted_before_it_is_checked_so_killing_the_app_cannot_undo_it() {
-    // A slow derivation (about 0.7 s here) so the child is surely killed in the middle of it.
+    // A slow derivation (about 1 s here, three times the window below) so that the child is
+    // killed in the middle of it, whichever order it counts and checks in.
     let phone = Phone::with_kdf(KdfParams {
-        memory_kib: 64 * 1024,
+        memory_kib: 128 * 1024,
         iterations: 10,
         lanes: 1,
     });
@@ -353,7 +354,7 @@ fn a_try_is_counted_before_it_is_checked_so_killing_the_app_cannot_undo_it() {
         "the child starts its try"
     );
     let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(400)
+    while started.elapsed() < Duration::from_millis(300)
         && std::fs::read(phone.lock_path()).ok().as_ref() == Some(&before)
     {
         std::thread::sleep(Duration::from_millis(1));
