@@ -90,6 +90,7 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// that string alone proves nothing.
 pub fn key_opens(path: &Path, key: &[u8; 32]) -> bool {
     database_pages(path, key).first().is_some_and(|page| {
-        page.get(16..18) == Some(&[0x10, 0x00][..]) && page.get(20..24) == Some(&[80, 64, 32, 32][..])
+        page.get(16..18) == Some(&[0x10, 0x00][..])
+            && page.get(20..24) == Some(&[80, 64, 32, 32][..])
     })
 }

@@ -86,8 +86,7 @@ pub fn derive(
     let mut kek = Zeroizing::new([0u8; KEY_LEN]);
     let mut duress_check = [0u8; DURESS_CHECK_LEN];
     // 32 bytes are far below HKDF-SHA256's 8160-byte limit: these cannot fail.
-    hkdf.expand(KEK_INFO, &mut kek[..])
-        .map_err(|_| damaged())?;
+    hkdf.expand(KEK_INFO, &mut kek[..]).map_err(|_| damaged())?;
     hkdf.expand(DURESS_INFO, &mut duress_check)
         .map_err(|_| damaged())?;
     Ok(PinKeys { kek, duress_check })
@@ -164,7 +163,10 @@ mod tests {
         let again = derive("2468", &[1; KEY_LEN], &salt, P).expect("derive");
         assert_eq!(*again.unwrap(&wrapped).expect("unwraps"), store_key);
         let other_pin = derive("2469", &[1; KEY_LEN], &salt, P).expect("derive");
-        assert!(other_pin.unwrap(&wrapped).is_none(), "the PIN alone matters");
+        assert!(
+            other_pin.unwrap(&wrapped).is_none(),
+            "the PIN alone matters"
+        );
         let other_platform = derive("2468", &[2; KEY_LEN], &salt, P).expect("derive");
         assert!(
             other_platform.unwrap(&wrapped).is_none(),

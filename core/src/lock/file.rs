@@ -217,12 +217,8 @@ mod tests {
     use super::*;
 
     fn sample() -> LockFile {
-        let mut file = LockFile::new(
-            KdfParams::DEFAULT,
-            [3; SALT_LEN],
-            [4; WRAPPED_LEN],
-        )
-        .expect("new");
+        let mut file =
+            LockFile::new(KdfParams::DEFAULT, [3; SALT_LEN], [4; WRAPPED_LEN]).expect("new");
         file.failures = 7;
         file.last_failure_ms = 1_900_000_000_000;
         file.duress = true;

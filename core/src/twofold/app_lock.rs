@@ -49,11 +49,7 @@ fn is_off() -> Error {
 
 impl Twofold {
     fn lock_ops(&self) -> (MutexGuard<'_, ()>, &[u8; KEY_LEN]) {
-        let guard = self
-            .app_lock
-            .ops
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let guard = self.app_lock.ops.lock().unwrap_or_else(|p| p.into_inner());
         (guard, &self.app_lock.platform_key)
     }
 

@@ -47,7 +47,10 @@ fn wait(file: &LockFile, now: i64) -> Option<(i64, u64)> {
     }
     let since = u64::try_from(now.saturating_sub(file.last_failure_ms)).unwrap_or(0);
     let left = delay.checked_sub(since).filter(|&left| left > 0)?;
-    Some((now.saturating_add(i64::try_from(left).unwrap_or(i64::MAX)), left))
+    Some((
+        now.saturating_add(i64::try_from(left).unwrap_or(i64::MAX)),
+        left,
+    ))
 }
 
 /// What a PIN that passed opened.
@@ -60,7 +63,12 @@ pub(crate) enum Verdict {
 
 /// Refuses a try while wrong ones make it wait; otherwise counts it durably *before* the
 /// derivation, so killing the app mid-check cannot undo the count.
-fn count_try(path: &Path, platform_key: &[u8; KEY_LEN], file: &mut LockFile, now: i64) -> Result<()> {
+fn count_try(
+    path: &Path,
+    platform_key: &[u8; KEY_LEN],
+    file: &mut LockFile,
+    now: i64,
+) -> Result<()> {
     if file.waiting_until().is_some() && now < file.last_failure_ms {
         // The clock went back: the wait restarts from now instead of lasting until the old
         // time comes round again (setting the clock back must not shorten it, nor lock the

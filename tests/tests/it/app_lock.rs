@@ -215,7 +215,10 @@ fn after_enabling_no_page_of_the_database_or_its_wal_decrypts_under_the_old_key(
 
     store.enable_app_lock(PIN).expect("enable");
     store
-        .put(s::COPING_STRATEGIES, coping("after", "written after enabling"))
+        .put(
+            s::COPING_STRATEGIES,
+            coping("after", "written after enabling"),
+        )
         .expect("put after");
     let check = |when: &str| {
         let key = phone.store_key(PIN);
@@ -285,12 +288,19 @@ fn wrong_pins_make_the_next_try_wait_longer_and_the_right_pin_resets_the_count()
     phone.advance(-3_600_000);
     assert!(matches!(
         phone.unlock(PIN),
-        Err(Error::LockedOut { wait_ms: 60_000, .. })
+        Err(Error::LockedOut {
+            wait_ms: 60_000,
+            ..
+        })
     ));
     phone.advance(60_000);
     let store = phone.unlock(PIN).expect("the right PIN after the wait");
     drop(store);
-    assert_eq!(phone.lock_file().failures, 0, "the right PIN resets the count");
+    assert_eq!(
+        phone.lock_file().failures,
+        0,
+        "the right PIN resets the count"
+    );
     for _ in 1..=4 {
         assert!(matches!(
             phone.unlock("0000"),
@@ -309,10 +319,7 @@ fn pin_try_child() {
         return;
     };
     let (path, key) = arg.split_once('|').expect("path|key");
-    let key: [u8; 32] = hex::decode(key)
-        .expect("hex")
-        .try_into()
-        .expect("32 bytes");
+    let key: [u8; 32] = hex::decode(key).expect("hex").try_into().expect("32 bytes");
     eprintln!("trying");
     let _ = Twofold::open_with_pin(path, &key, "0000", OpenOptions::default());
     eprintln!("finished");
@@ -338,11 +345,7 @@ fn a_try_is_counted_before_it_is_checked_so_killing_the_app_cannot_undo_it() {
         ])
         .env(
             CHILD,
-            format!(
-                "{}|{}",
-                phone.path.display(),
-                hex::encode(phone.platform)
-            ),
+            format!("{}|{}", phone.path.display(), hex::encode(phone.platform)),
         )
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -424,7 +427,10 @@ fn the_duress_pin_erases_everything_and_opens_an_empty_store_that_the_same_pin_o
         );
         assert!(!contains(bytes, CANARY.as_bytes()), "{name} raw");
     }
-    assert!(!key_opens(&phone.path, &old_key), "the old key opens nothing");
+    assert!(
+        !key_opens(&phone.path, &old_key),
+        "the old key opens nothing"
+    );
     assert!(!contains(
         &store_plaintext(&phone.path, &old_key),
         CANARY.as_bytes()
@@ -481,7 +487,9 @@ fn changing_the_pin_rewraps_the_same_key_and_disabling_re_keys_to_the_platform_k
     store.disable_app_lock(NEW).expect("disable");
     assert!(!store.app_lock_status().expect("status").on);
     assert!(!phone.lock_path().exists());
-    store.put(s::COPING_STRATEGIES, coping("c2", "after")).expect("put");
+    store
+        .put(s::COPING_STRATEGIES, coping("c2", "after"))
+        .expect("put");
     drop(store);
     assert_eq!(phone.state().expect("state"), LockState::NoLock);
     assert!(key_opens(&phone.path, &phone.platform));
@@ -580,7 +588,12 @@ fn damaged_or_truncated_lock_files_are_typed_errors_that_erase_nothing() {
     drop(store);
     let good = std::fs::read(phone.lock_path()).expect("read");
     let before = phone.files();
-    let strategy = (0u8..4, any::<usize>(), 1u8..=255, proptest::collection::vec(any::<u8>(), 0..300));
+    let strategy = (
+        0u8..4,
+        any::<usize>(),
+        1u8..=255,
+        proptest::collection::vec(any::<u8>(), 0..300),
+    );
     let mut runner = TestRunner::new(Config::with_cases(64));
     runner
         .run(&strategy, |(how, at, flip, noise)| {
