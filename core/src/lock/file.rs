@@ -215,6 +215,7 @@ impl Fields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn sample() -> LockFile {
         let mut file =
@@ -261,5 +262,25 @@ mod tests {
             LockFile::from_plain(&plain[..10]),
             Err(Error::LockDamaged { .. })
         ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_bytes_or_any_changed_byte_are_a_typed_refusal(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+            at in any::<usize>(),
+            flip in 1u8..=255,
+        ) {
+            let key = [1; KEY_LEN];
+            let refused = |r: Result<LockFile>| {
+                matches!(r, Err(Error::WrongKey | Error::LockDamaged { .. }))
+            };
+            prop_assert!(refused(LockFile::open(&bytes, &key)));
+            let mut good = sample().seal(&key).expect("seal");
+            good[at % FILE_LEN] ^= flip;
+            prop_assert!(refused(LockFile::open(&good, &key)));
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! duress PIN, an empty new store in place of an erased one (ADR 0015).
 
 use std::path::Path;
+use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
@@ -12,6 +13,8 @@ use crate::lock::derive::{random, MAX_PIN_CHARS};
 use crate::lock::{delay_ms, derive, LockFile, PinKeys};
 use crate::store::database::KEY_LEN;
 use crate::store::files::{all_store_files, app_lock_path, remove_if_present, sync_dir_of};
+
+static TRIES: Mutex<()> = Mutex::new(());
 
 /// What the lock screen shows before any PIN is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +100,12 @@ pub(crate) fn check_pin(
     if pin.chars().count() > MAX_PIN_CHARS {
         // Not counted: no PIN this long can be set, and it would only cost derivation time.
         return Err(Error::invalid("pin", "is longer than 128 characters"));
+    }
+    // One try at a time in this process: two at once would read the same count and one of
+    // them would go uncounted (and tries in parallel would guess faster).
+    let _one_at_a_time = TRIES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(current) = LockFile::read(path, platform_key)? {
+        *file = current;
     }
     count_try(path, platform_key, file, now)?;
     let keys = derive(pin, platform_key, &file.salt, file.kdf)?;
