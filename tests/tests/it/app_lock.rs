@@ -571,10 +571,20 @@ fn the_real_argon2id_parameters_unlock_in_reasonable_time() {
     drop(store);
     let started = Instant::now();
     assert!(matches!(phone.unlock("0000"), Err(Error::WrongPin { .. })));
+    let wrong = started.elapsed();
+    phone
+        .unlock(PIN)
+        .expect("unlock")
+        .set_duress_pin(DURESS)
+        .expect("duress");
+    let started = Instant::now();
+    let empty = phone.unlock(DURESS).expect("the duress PIN");
+    let duress = started.elapsed();
+    drop(empty);
     eprintln!(
-        "app lock, Argon2id {:?}: enable {enabled:?}, unlock {unlocked:?}, a wrong PIN {:?}",
+        "app lock, Argon2id {:?}: enable {enabled:?}, unlock {unlocked:?}, a wrong PIN \
+         {wrong:?}, the duress PIN (erase and a new store) {duress:?}",
         KdfParams::DEFAULT,
-        started.elapsed()
     );
     assert_eq!(phone.lock_file().kdf, KdfParams::DEFAULT);
 }
