@@ -57,6 +57,21 @@ pub enum TwofoldError {
     #[error("not allowed: {reason}")]
     NotAllowed { reason: String },
 
+    /// The store has an app lock: ask for the PIN and open it with `open_with_pin`. Nothing
+    /// was touched.
+    #[error("the store has an app lock")]
+    Locked,
+
+    /// The PIN does not open this store. The try was counted; the next one waits `wait_ms`
+    /// (0 while tries are still free).
+    #[error("the PIN does not open this store")]
+    WrongPin { wait_ms: u64 },
+
+    /// Too many wrong PINs: this try was refused unchecked. Try again at `until_ms` (ms since
+    /// the epoch), `wait_ms` from now.
+    #[error("too many wrong PINs; try again later")]
+    LockedOut { until_ms: i64, wait_ms: u64 },
+
     /// The store was closed; open it again.
     #[error("the store is closed")]
     Closed,
@@ -103,6 +118,17 @@ impl From<twofold_core::Error> for TwofoldError {
             },
             E::RestoreTargetInUse => TwofoldError::NotAllowed {
                 reason: "the store already holds data; restore into a new store".to_string(),
+            },
+            E::Locked => TwofoldError::Locked,
+            E::WrongPin { wait_ms } => TwofoldError::WrongPin { wait_ms: *wait_ms },
+            E::LockedOut { until_ms, wait_ms } => TwofoldError::LockedOut {
+                until_ms: *until_ms,
+                wait_ms: *wait_ms,
+            },
+            // The lock file (and so the store) cannot be read; nothing was touched. Only a
+            // backup brings the data back. The reason is fixed text.
+            E::LockDamaged { .. } => TwofoldError::Storage {
+                reason: e.to_string(),
             },
             E::Closed => TwofoldError::Closed,
             // The document's kind (`plan`, `schedule`…), never its content.
@@ -202,5 +228,12 @@ mod tests {
         );
         let e: TwofoldError = twofold_core::Error::NotPaired.into();
         assert!(matches!(e, TwofoldError::NotAllowed { .. }));
+        let e: TwofoldError = twofold_core::Error::WrongPin { wait_ms: 30_000 }.into();
+        assert_eq!(e, TwofoldError::WrongPin { wait_ms: 30_000 });
+        let e: TwofoldError = twofold_core::Error::LockDamaged {
+            reason: "its length is wrong",
+        }
+        .into();
+        assert!(matches!(e, TwofoldError::Storage { reason } if reason.contains("length")));
     }
 }

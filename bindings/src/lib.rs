@@ -10,6 +10,8 @@
 //!   encrypted channel, the mentor's overview).
 //! - `backup`: the person's passphrase-sealed backup, and restoring it into a new store.
 //! - `erase`: "delete everything from this phone", and removing a store whose key is lost.
+//! - `app_lock`: the optional PIN that wraps the store key with the platform key, its growing
+//!   wait after wrong tries, and the duress PIN (`lock_state`, `open_with_pin`, …).
 //! - [`SyncSession`] (`net`): sync over a relay — `sync_now` for background schedulers, live
 //!   sync for the foreground, a status listener for the UI.
 //! - [`DirectSession`] (`direct`): direct sync with a paired device in the same room — listen,
@@ -23,6 +25,7 @@
 //!
 //! Bindings are generated from the built library: `scripts/bindgen.sh`.
 
+pub mod app_lock;
 pub mod backup;
 pub mod care;
 mod convert;
@@ -49,6 +52,7 @@ pub mod wellbeing;
 pub use direct::{DirectListening, DirectSession};
 pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
+pub use model::app_lock::*;
 pub use model::care::*;
 pub use model::contacts::*;
 pub use model::direct::*;

@@ -54,6 +54,25 @@ pub enum Error {
     #[error("the store already holds data; a backup is restored only into a new store")]
     RestoreTargetInUse,
 
+    /// The store has an app lock: open it with `Twofold::open_with_pin`. Nothing was touched.
+    #[error("the store has an app lock; open it with the PIN")]
+    Locked,
+
+    /// The PIN is not this store's. The try was counted; `wait_ms` is how long the next try
+    /// will be refused (0 while tries are still free).
+    #[error("the PIN does not open this store")]
+    WrongPin { wait_ms: u64 },
+
+    /// Too many wrong PINs: this try was refused unchecked (and not counted) until `until_ms`
+    /// on the store's clock, `wait_ms` from now.
+    #[error("too many wrong PINs; the next try is possible later")]
+    LockedOut { until_ms: i64, wait_ms: u64 },
+
+    /// The app lock file opened under the platform key but is not one this app can read (or
+    /// has the wrong length). Nothing was touched. The reason is fixed text.
+    #[error("the app lock file is damaged: {reason}")]
+    LockDamaged { reason: &'static str },
+
     #[error("the store is closed")]
     Closed,
 

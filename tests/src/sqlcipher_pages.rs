@@ -83,3 +83,14 @@ pub fn store_plaintext(db: &Path, key: &[u8; 32]) -> Vec<u8> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// Whether `key` is the key of the database file at `path`: its page 1 decrypts to SQLite's
+/// header fields (page size 4096, SQLCipher's 80 reserved bytes, the fixed payload fractions).
+/// [`database_pages`] puts the header's magic string in front of page 1 whatever the key, so
+/// that string alone proves nothing.
+pub fn key_opens(path: &Path, key: &[u8; 32]) -> bool {
+    database_pages(path, key).first().is_some_and(|page| {
+        page.get(16..18) == Some(&[0x10, 0x00][..])
+            && page.get(20..24) == Some(&[80, 64, 32, 32][..])
+    })
+}

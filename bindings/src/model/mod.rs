@@ -7,6 +7,7 @@
 //! Ids, days (`YYYY-MM-DD`) and wall-clock times (`YYYY-MM-DDTHH:MM[:SS]`) are strings; the
 //! store checks them on the way in (see `convert`).
 
+pub mod app_lock;
 pub mod care;
 pub mod contacts;
 pub mod direct;

@@ -20,6 +20,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::store::files::{remove_if_present, sync_dir_of, write_durably};
 use crate::store::migrations;
 
 pub const KEY_LEN: usize = 32;
@@ -116,26 +117,6 @@ fn is_not_a_database(e: &Error) -> bool {
     )
 }
 
-fn write_file_durably(path: &Path, contents: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = std::fs::File::open(dir) {
-            // Makes the rename durable; not every platform allows syncing a directory.
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
-}
-
 /// Moves a damaged database (and its WAL and shared-memory files) aside; never deletes.
 fn move_aside(path: &Path) -> Result<PathBuf> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
@@ -160,6 +141,29 @@ fn move_aside(path: &Path) -> Result<PathBuf> {
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn open_reader(path: &Path, key: &[u8; KEY_LEN]) -> Result<Connection> {
+    let reader = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    apply_key(&reader, key)?;
+    configure(&reader)?;
+    Ok(reader)
+}
+
+/// `PRAGMA wal_checkpoint(TRUNCATE)`, failing unless the WAL ended empty.
+fn checkpoint_truncate(conn: &Connection) -> Result<()> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("the WAL could not be emptied".into()),
+        )
+        .into());
+    }
     Ok(())
 }
 
@@ -203,7 +207,7 @@ impl Database {
         migrations::refuse_newer(&writer)?;
         writer.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         if !keycheck.exists() {
-            write_file_durably(&keycheck, keycheck_of(key).as_bytes())?;
+            write_durably(&keycheck, keycheck_of(key).as_bytes())?;
         }
         configure(&writer)?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -225,12 +229,7 @@ impl Database {
                 inserted.store(true, Ordering::Relaxed);
             }
         }))?;
-        let reader = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        apply_key(&reader, key)?;
-        configure(&reader)?;
+        let reader = open_reader(path, key)?;
         Ok(Database {
             path: path.to_path_buf(),
             reader: Mutex::new(reader),
@@ -279,15 +278,39 @@ impl Database {
         // Held so that no read snapshot pins old frames: the WAL must end empty. (The writer
         // lock comes first, the order a write that reads inside its transaction takes.)
         let _reader = lock(&self.reader);
-        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        if busy != 0 {
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                Some("the WAL could not be emptied".into()),
-            )
-            .into());
-        }
+        checkpoint_truncate(&conn)
+    }
+
+    /// Re-encrypts every page under `new_key` (SQLCipher's `rekey`: one write transaction
+    /// that rewrites every page), then checkpoints and empties the WAL, so that neither the
+    /// file nor the WAL keeps a page under the old key. The reader is reopened with the new
+    /// key. Call [`Database::drop_keycheck`] first and [`Database::write_keycheck`] after: a
+    /// key check that names a key the file no longer opens with would make a later open with
+    /// that key move the file aside as damaged.
+    pub fn rekey(&self, new_key: &[u8; KEY_LEN]) -> Result<()> {
+        let conn = lock(&self.writer);
+        let mut reader = lock(&self.reader);
+        // Old-key frames would otherwise outlive the rekey in the WAL.
+        checkpoint_truncate(&conn)?;
+        conn.pragma_update(None, "rekey", format!("x'{}'", hex::encode(new_key)))?;
+        // The rekey wrote every page, under the new key, into the WAL: move them all into
+        // the file (overwriting each old-key page) and empty the WAL.
+        checkpoint_truncate(&conn)?;
+        *reader = open_reader(&self.path, new_key)?;
         Ok(())
+    }
+
+    /// Removes the key check (durably): until [`Database::write_keycheck`], a failed open is
+    /// reported as a wrong key and never moves the file aside.
+    pub fn drop_keycheck(&self) -> Result<()> {
+        remove_if_present(&keycheck_path(&self.path))?;
+        sync_dir_of(&self.path);
+        Ok(())
+    }
+
+    /// Writes the key check for `key`, the key the file is now encrypted with.
+    pub fn write_keycheck(&self, key: &[u8; KEY_LEN]) -> Result<()> {
+        write_durably(&keycheck_path(&self.path), keycheck_of(key).as_bytes())
     }
 
     /// `PRAGMA integrity_check`, for tests and for a support screen.

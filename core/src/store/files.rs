@@ -1,6 +1,7 @@
 //! The files a store keeps beside its database: SQLite's WAL and shared memory, the key
-//! check, a restore being built, and damaged copies moved aside. Restore replaces them and
-//! "delete everything from this phone" removes them, so both need the one list.
+//! check, the app lock (its wrapped store key, ADR 0015), a restore being built, and damaged
+//! copies moved aside. Restore replaces them and "delete everything from this phone" removes
+//! them, so both need the one list.
 
 use std::path::{Path, PathBuf};
 
@@ -13,14 +14,38 @@ pub fn side(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// Suffix of the app lock file (`core/src/lock/file.rs`).
+pub const APP_LOCK_SUFFIX: &str = ".applock";
+
+/// The app lock file of the store at `path`.
+pub fn app_lock_path(path: &Path) -> PathBuf {
+    side(path, APP_LOCK_SUFFIX)
+}
+
 /// The database file and the files SQLite and the store keep beside it.
-pub fn store_files(path: &Path) -> [PathBuf; 4] {
+pub fn store_files(path: &Path) -> [PathBuf; 5] {
     [
         path.to_path_buf(),
         side(path, "-wal"),
         side(path, "-shm"),
         side(path, ".keycheck"),
+        app_lock_path(path),
     ]
+}
+
+/// Writes `contents` to `path` so that a crash leaves either the old file or the new one:
+/// a temporary file, synced, renamed over `path`, the directory synced.
+pub fn write_durably(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let tmp = side(path, ".tmp");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    sync_dir_of(path);
+    Ok(())
 }
 
 /// Removes `path`; a file already gone is not an error.
@@ -32,11 +57,13 @@ pub fn remove_if_present(path: &Path) -> Result<bool> {
     }
 }
 
-/// Every file that holds any of this store's data: [`store_files`], the same for a restore
-/// left half-built (`.restoring`) and for each damaged copy moved aside (`.damaged-<time>`,
-/// which still holds the person's data under the same key).
+/// Every file that holds any of this store's data: [`store_files`], a lock file a crash left
+/// half-written, the same for a restore left half-built (`.restoring`) and for each damaged
+/// copy moved aside (`.damaged-<time>`, which still holds the person's data under the same
+/// key).
 pub fn all_store_files(path: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = store_files(path).into();
+    files.push(side(&app_lock_path(path), ".tmp"));
     files.extend(store_files(&side(path, ".restoring")));
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
         return Ok(files);
@@ -95,7 +122,10 @@ mod tests {
             "s.twofold-wal",
             "s.twofold-shm",
             "s.twofold.keycheck",
+            "s.twofold.applock",
+            "s.twofold.applock.tmp",
             "s.twofold.restoring",
+            "s.twofold.restoring.applock",
             "s.twofold.restoring-wal",
             "s.twofold.damaged-20261203T101010",
             "s.twofold.damaged-20261203T101010-wal",

@@ -6,6 +6,7 @@
 //! transaction with `synchronous=FULL` → tell the listeners. A write the call acknowledged is
 //! on disk.
 
+mod app_lock;
 mod backup;
 mod care;
 mod clock;
@@ -25,6 +26,7 @@ mod shared_docs;
 mod sharing;
 mod sos;
 mod suggestions;
+mod unlock;
 mod watch;
 mod wellbeing;
 
@@ -35,6 +37,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
 
+use crate::backup::KdfParams;
 use crate::crypto::{DeviceIdentity, KeyId};
 use crate::docs::genesis;
 use crate::docs::guarded_load::LoadLimits;
@@ -44,6 +47,7 @@ use crate::store::chunks::{self, DocumentRow};
 use crate::store::database::{self, Database, KEY_LEN};
 use crate::store::{identity, outbox, streams};
 
+pub use app_lock::AppLockStatus;
 pub use clock::Clock;
 pub use erase::erase_store_at;
 pub use home::{HomeScreen, LadderRung, Streak};
@@ -55,6 +59,7 @@ pub use shared_docs::{Author, Authorship, SharedDocument};
 pub use sharing::{Disclosure, Share};
 pub use sos::{ReceivedSos, SentSos, SosEvent, SosRung};
 pub use suggestions::{ReceivedNote, ReceivedSuggestion};
+pub use unlock::{lock_state, LockState};
 pub use watch::{Watched, Watcher};
 
 #[derive(Debug, Clone)]
@@ -65,6 +70,8 @@ pub struct OpenOptions {
     pub import_limits: LoadLimits,
     /// Where the store reads the time.
     pub clock: Clock,
+    /// Argon2id parameters for a new app lock's PIN (tests use cheap ones; ADR 0015).
+    pub lock_kdf: KdfParams,
 }
 
 impl Default for OpenOptions {
@@ -73,6 +80,7 @@ impl Default for OpenOptions {
             compact_after_chunks: 256,
             import_limits: LoadLimits::default(),
             clock: Clock::system(),
+            lock_kdf: KdfParams::DEFAULT,
         }
     }
 }
@@ -188,6 +196,8 @@ pub struct Twofold {
     pub(crate) options: OpenOptions,
     /// The saved finder regions, decoded, and the table version they were read at.
     finder_cache: finder::Cache,
+    /// The platform key this store was opened with, for the app lock's calls.
+    app_lock: app_lock::AppLockSlot,
 }
 
 fn load_trusted(bytes: &[u8]) -> Result<AutoCommit> {
@@ -214,12 +224,28 @@ impl Twofold {
         Self::open_with(path, key, OpenOptions::default())
     }
 
+    /// Opens (or creates) the store at `path` with the app's key. A store with an app lock
+    /// is refused ([`Error::Locked`]) untouched: open it with [`Twofold::open_with_pin`].
     pub fn open_with(
         path: impl AsRef<Path>,
         key: &[u8; KEY_LEN],
         options: OpenOptions,
     ) -> Result<Self> {
-        let db = Database::open(path.as_ref(), key)?;
+        if crate::lock::file::exists(path.as_ref()) {
+            return Err(Error::Locked);
+        }
+        Self::open_keyed(path.as_ref(), key, key, options)
+    }
+
+    /// Opens the database with `store_key`; `platform_key` is kept for the app lock's calls
+    /// (the two are the same key while the store has no lock).
+    pub(crate) fn open_keyed(
+        path: &Path,
+        store_key: &[u8; KEY_LEN],
+        platform_key: &[u8; KEY_LEN],
+        options: OpenOptions,
+    ) -> Result<Self> {
+        let db = Database::open(path, store_key)?;
         let identity = match db.read(identity::load)? {
             Some(identity) => identity,
             None => db.write(|tx| identity::create(tx, options.clock.now_ms()))?,
@@ -243,6 +269,7 @@ impl Twofold {
             listeners,
             options,
             finder_cache: finder::Cache::default(),
+            app_lock: app_lock::AppLockSlot::new(platform_key),
         })
     }
 

@@ -2,6 +2,7 @@
 //! dependencies' generic code compiled once. Each module is the story it was as a file of its
 //! own; `cargo test -p twofold-tests --test it sync_net::` runs one of them.
 
+mod app_lock;
 mod backup;
 mod care;
 mod care_text;

@@ -25,6 +25,12 @@ public enum StoreError: Error, Equatable, Sendable {
     case storage(reason: String)
     /// Read-only share, ended share, or a device that is not paired.
     case notAllowed(reason: String)
+    /// The store has an app lock: ask for the PIN and open it with the PIN.
+    case locked
+    /// The PIN does not open this store; the try was counted. The next waits `waitMs`.
+    case wrongPin(waitMs: UInt64)
+    /// Too many wrong PINs: refused unchecked until `untilMs`, `waitMs` from now.
+    case lockedOut(untilMs: Int64, waitMs: UInt64)
     case closed
     /// A bug in the core (a contained panic).
     case internalFailure(reason: String)
@@ -53,6 +59,9 @@ public enum StoreError: Error, Equatable, Sendable {
         case .ImportRefused(let reason): self = .importRefused(reason: reason)
         case .Storage(let reason): self = .storage(reason: reason)
         case .NotAllowed(let reason): self = .notAllowed(reason: reason)
+        case .Locked: self = .locked
+        case .WrongPin(let waitMs): self = .wrongPin(waitMs: waitMs)
+        case .LockedOut(let untilMs, let waitMs): self = .lockedOut(untilMs: untilMs, waitMs: waitMs)
         case .Closed: self = .closed
         case .Internal(let reason): self = .internalFailure(reason: reason)
         }

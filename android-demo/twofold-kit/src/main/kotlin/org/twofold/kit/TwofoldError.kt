@@ -43,6 +43,17 @@ sealed class TwofoldError(message: String, cause: Throwable?) : Exception(messag
     /** Not allowed for this device (read-only share, not paired); retrying will not help. */
     class NotAllowed(val reason: String, cause: Throwable? = null) : TwofoldError("not allowed: $reason", cause)
 
+    /** The store has an app lock: ask for the PIN and open it with the PIN. Nothing was touched. */
+    class Locked(cause: Throwable? = null) : TwofoldError("the store has an app lock", cause)
+
+    /** The PIN does not open this store; the try was counted. The next try waits [waitMs] (0 while free). */
+    class WrongPin(val waitMs: ULong, cause: Throwable? = null) :
+        TwofoldError("the PIN does not open this store", cause)
+
+    /** Too many wrong PINs: this try was refused unchecked. Try again at [untilMs], [waitMs] from now. */
+    class LockedOut(val untilMs: Long, val waitMs: ULong, cause: Throwable? = null) :
+        TwofoldError("too many wrong PINs; try again later", cause)
+
     /** The store was closed. */
     class Closed(cause: Throwable? = null) : TwofoldError("the store is closed", cause)
 
@@ -61,6 +72,9 @@ fun TwofoldException.toTwofoldError(): TwofoldError = when (this) {
     is TwofoldException.ImportRefused -> TwofoldError.ImportRefused(reason, this)
     is TwofoldException.Storage -> TwofoldError.Storage(reason, this)
     is TwofoldException.NotAllowed -> TwofoldError.NotAllowed(reason, this)
+    is TwofoldException.Locked -> TwofoldError.Locked(this)
+    is TwofoldException.WrongPin -> TwofoldError.WrongPin(waitMs, this)
+    is TwofoldException.LockedOut -> TwofoldError.LockedOut(untilMs, waitMs, this)
     is TwofoldException.Closed -> TwofoldError.Closed(this)
     is TwofoldException.Internal -> TwofoldError.Internal(reason, this)
 }

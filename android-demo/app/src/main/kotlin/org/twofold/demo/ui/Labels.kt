@@ -217,6 +217,9 @@ fun problemText(e: TwofoldError): String = when (e) {
     is TwofoldError.ImportRefused -> stringResource(R.string.problem_import_refused)
     is TwofoldError.Storage -> stringResource(R.string.problem_storage)
     is TwofoldError.NotAllowed -> stringResource(R.string.problem_not_allowed)
+    is TwofoldError.Locked -> stringResource(R.string.problem_locked)
+    is TwofoldError.WrongPin -> stringResource(R.string.problem_wrong_pin)
+    is TwofoldError.LockedOut -> stringResource(R.string.problem_locked_out)
     is TwofoldError.Closed -> stringResource(R.string.problem_closed)
     is TwofoldError.Internal -> stringResource(R.string.problem_internal)
 }
