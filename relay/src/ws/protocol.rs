@@ -26,6 +26,12 @@ pub enum ClientOp {
     UnfollowMailbox {
         mailbox: String,
     },
+    /// This connection is the device of a push registration: no wake-ups for it while the
+    /// connection is open (it hears envelopes itself).
+    PushLive {
+        registration: String,
+        token: String,
+    },
 }
 
 /// `kind (1) ‖ id (16) ‖ position (u64 BE) ‖ bytes`.
