@@ -17,6 +17,7 @@ mod import_fuzz;
 mod insights;
 mod kill;
 mod properties;
+mod push;
 mod schedule;
 mod sos;
 mod sync;
