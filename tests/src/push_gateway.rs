@@ -3,6 +3,7 @@
 //! it received, with when it arrived, so a test can check each byte.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,8 @@ pub const APP_ID: &str = "org.twofold.test";
 struct Seen {
     hits: Mutex<Vec<(Instant, Vec<u8>)>>,
     arrived: Notify,
+    /// Accept requests and never answer them: a gateway that hangs.
+    hang: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -77,6 +80,11 @@ impl LocalGateway {
         }
     }
 
+    /// From now on, takes requests in and never answers (counting them still).
+    pub fn hang(&self) {
+        self.seen.hang.store(true, Ordering::SeqCst);
+    }
+
     /// Stops answering: connections to its port are refused from now on.
     pub async fn stop(&self) {
         self.server.abort();
@@ -96,5 +104,8 @@ async fn notify(State(seen): State<Arc<Seen>>, body: Bytes) -> Json<serde_json::
         .expect("hits")
         .push((Instant::now(), body.to_vec()));
     seen.arrived.notify_waiters();
+    if seen.hang.load(Ordering::SeqCst) {
+        std::future::pending::<()>().await;
+    }
     Json(serde_json::json!({ "rejected": [] }))
 }
