@@ -245,7 +245,10 @@ async fn with_the_gateway_down_appends_succeed_and_a_restarted_relay_still_wakes
     let hung = sam.s().send_sos(sos(None)).expect("send");
     let started = Instant::now();
     let report = sam.sync().await;
-    assert!(report.interrupted.is_none() && report.sent >= 2, "{report:?}");
+    assert!(
+        report.interrupted.is_none() && report.sent >= 2,
+        "{report:?}"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "an append does not wait for the gateway ({:?})",
@@ -262,7 +265,10 @@ async fn with_the_gateway_down_appends_succeed_and_a_restarted_relay_still_wakes
     sam.s().close_sos(&hung.sos_id).expect("close");
     let second = sam.s().send_sos(sos(None)).expect("send");
     let report = sam.sync().await;
-    assert!(report.interrupted.is_none() && report.sent >= 2, "{report:?}");
+    assert!(
+        report.interrupted.is_none() && report.sent >= 2,
+        "{report:?}"
+    );
     alex.sync().await;
     assert!(alex
         .s()
