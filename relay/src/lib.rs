@@ -18,4 +18,4 @@ mod ws;
 pub use config::Config;
 pub use error::StartError;
 pub use ids::token_hash;
-pub use server::{serve, serve_with_gateways, RelayHandle};
+pub use server::{serve, RelayHandle};

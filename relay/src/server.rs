@@ -70,15 +70,6 @@ fn begin_shutdown(state: &AppState) {
 /// Opens the store, binds the listener and starts serving in the background.
 pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
     let gateways = Gateways::from_config(&config.push_gateways)?;
-    serve_with_gateways(config, gateways).await
-}
-
-/// [`serve`] with the push gateways given rather than configured (tests wake through their
-/// own [`crate::push::Gateway`]).
-pub async fn serve_with_gateways(
-    config: Config,
-    gateways: Gateways,
-) -> Result<RelayHandle, StartError> {
     if config.max_envelope_bytes == 0 || config.max_envelope_bytes > 64 * 1024 * 1024 {
         return Err(StartError::Config(
             "--max-envelope-bytes must be between 1 and 64 MiB".into(),
