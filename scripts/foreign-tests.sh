@@ -127,6 +127,7 @@ start_relay() {
     fi
     [[ -x "$bin" ]] || { say "the relay was not built at $bin"; return 1; }
     relay_start "$bin" "$log" || { say "$relay_error"; return 1; }
+    relay_bin=$bin
 }
 
 t0=$SECONDS
@@ -134,6 +135,8 @@ if start_relay; then
     export TWOFOLD_RELAY_URL=$relay_url
     # Where it keeps what it stores: the suites check that it holds ciphertext only.
     export TWOFOLD_RELAY_DATA_DIR=$relay_dir/data
+    # The push test starts its own relay with its own loopback gateway (test_push.py).
+    export TWOFOLD_RELAY_BIN=$relay_bin
     say "relay built and listening on $relay_url in $((SECONDS - t0))s"
 else
     echo "----- $logs/relay.log -----"

@@ -38,6 +38,7 @@ pub mod listeners;
 pub mod model;
 pub mod net;
 pub mod pairing;
+pub mod push;
 mod runtime;
 pub mod schedule;
 pub mod sections;

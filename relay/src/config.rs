@@ -115,6 +115,21 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_RELAY_FOLLOW_POLL_MS", default_value_t = 2000)]
     pub follow_poll_ms: u64,
 
+    /// A push gateway the relay may call, as `APP_ID=URL` (repeatable; comma-separated in the
+    /// environment). A device registers for wake-ups naming one of these app ids; the relay
+    /// never calls a URL a client sent.
+    #[arg(
+        long = "push-gateway",
+        env = "TWOFOLD_RELAY_PUSH_GATEWAYS",
+        value_delimiter = ','
+    )]
+    pub push_gateways: Vec<String>,
+
+    /// Least milliseconds between two wake-ups of one push registration; envelopes landing in
+    /// between are coalesced into one wake-up at the end of the interval.
+    #[arg(long, env = "TWOFOLD_RELAY_PUSH_INTERVAL_MS", default_value_t = 30_000)]
+    pub push_interval_ms: u64,
+
     /// Seconds to let WebSockets close and in-flight requests finish on shutdown.
     #[arg(long, env = "TWOFOLD_RELAY_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
@@ -131,6 +146,10 @@ impl Config {
 
     pub fn mailbox_ttl(&self) -> Duration {
         Duration::from_secs(self.mailbox_ttl_secs)
+    }
+
+    pub fn push_interval(&self) -> Duration {
+        Duration::from_millis(self.push_interval_ms.max(1))
     }
 
     pub fn follow_poll(&self) -> Duration {

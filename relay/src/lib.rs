@@ -10,6 +10,7 @@ mod hub;
 mod ids;
 mod limits;
 mod metrics;
+pub mod push;
 mod server;
 mod store;
 mod ws;

@@ -20,6 +20,14 @@ pub struct Metrics {
     follows_open: AtomicU64,
     follows_total: AtomicU64,
     slow_consumers: AtomicU64,
+    push_registrations: AtomicU64,
+}
+
+/// The push waker's own counters, read when metrics are rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PushCounts {
+    pub sent: u64,
+    pub failed: u64,
 }
 
 fn kind_index(kind: Kind) -> usize {
@@ -43,6 +51,10 @@ impl Metrics {
 
     pub fn read(&self, kind: Kind) {
         self.reads[kind_index(kind)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn push_registered(&self) {
+        self.push_registrations.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn stream_created(&self) {
@@ -77,7 +89,7 @@ impl Metrics {
         self.slow_consumers.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, stats: Option<&StoreStats>) -> String {
+    pub fn render(&self, stats: Option<&StoreStats>, push: PushCounts) -> String {
         let mut out = String::new();
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
@@ -161,6 +173,24 @@ impl Metrics {
             "counter",
             "WebSocket connections dropped for not reading.",
             &[(String::new(), get(&self.slow_consumers))],
+        );
+        family(
+            "twofold_relay_push_registrations_total",
+            "counter",
+            "Push registrations created or renewed.",
+            &[(String::new(), get(&self.push_registrations))],
+        );
+        family(
+            "twofold_relay_push_wakeups_total",
+            "counter",
+            "Wake-ups a push gateway accepted.",
+            &[(String::new(), push.sent)],
+        );
+        family(
+            "twofold_relay_push_failures_total",
+            "counter",
+            "Wake-ups a push gateway refused or did not answer.",
+            &[(String::new(), push.failed)],
         );
         if let Some(stats) = stats {
             family(

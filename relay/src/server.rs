@@ -17,6 +17,7 @@ use crate::hub::Hub;
 use crate::ids::TokenHash;
 use crate::limits::{RateLimiter, WindowCounter};
 use crate::metrics::Metrics;
+use crate::push::{Gateways, Registration, Waker};
 use crate::store::Store;
 
 /// Everything a request handler or WebSocket session may need.
@@ -33,6 +34,7 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     pub sessions: TaskTracker,
     pub connections: AtomicUsize,
+    pub waker: Arc<Waker>,
 }
 
 /// A running relay. Dropping it leaves the relay running until the runtime ends.
@@ -67,6 +69,7 @@ fn begin_shutdown(state: &AppState) {
 
 /// Opens the store, binds the listener and starts serving in the background.
 pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
+    let gateways = Gateways::from_config(&config.push_gateways)?;
     if config.max_envelope_bytes == 0 || config.max_envelope_bytes > 64 * 1024 * 1024 {
         return Err(StartError::Config(
             "--max-envelope-bytes must be between 1 and 64 MiB".into(),
@@ -78,6 +81,8 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
         .await
         .map_err(StartError::Listen)?;
     let local_addr = listener.local_addr().map_err(StartError::Listen)?;
+    let (waker, forgotten) = Waker::new(gateways, config.push_interval());
+    load_registrations(&store, &waker).await?;
 
     let state = Arc::new(AppState {
         per_token: RateLimiter::new(config.token_rate, config.token_burst),
@@ -93,9 +98,11 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
         shutdown: CancellationToken::new(),
         sessions: TaskTracker::new(),
         connections: AtomicUsize::new(0),
+        waker,
     });
 
     let sweeper = tokio::spawn(sweep_mailboxes(state.clone()));
+    let forgetter = tokio::spawn(forget_rejected(state.clone(), forgotten));
     let app = crate::http::router(state.clone());
     let server_state = state.clone();
     let server = tokio::spawn(async move {
@@ -128,6 +135,7 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
             tracing::warn!("some WebSocket sessions did not close in time");
         }
         sweeper.abort();
+        forgetter.abort();
         server_state.store.close().await;
         tracing::info!("relay stopped");
     });
@@ -148,6 +156,37 @@ async fn sweep_mailboxes(state: Arc<AppState>) {
         ticker.tick().await;
         if let Err(err) = state.store.sweep_expired().await {
             tracing::warn!(error = %err, "mailbox sweep failed");
+        }
+    }
+}
+
+async fn load_registrations(store: &Store, waker: &Waker) -> Result<(), StartError> {
+    for (id, record) in store.load_pushes().await? {
+        match Registration::from_bytes(&record) {
+            Ok(registration) => {
+                if waker.register(id, registration).is_err() {
+                    tracing::warn!(
+                        "a stored push registration is over its stream's limit; skipped"
+                    );
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "a stored push registration is unreadable; skipped")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Push tokens a gateway rejected are deleted from the store too, so a restart does not bring
+/// them back.
+async fn forget_rejected(
+    state: Arc<AppState>,
+    mut forgotten: tokio::sync::mpsc::UnboundedReceiver<crate::ids::Id>,
+) {
+    while let Some(id) = forgotten.recv().await {
+        if let Err(err) = state.store.delete_push(id).await {
+            tracing::warn!(error = %err, "could not delete a rejected push registration");
         }
     }
 }

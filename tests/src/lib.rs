@@ -6,5 +6,6 @@ pub mod flaky_proxy;
 pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;
+pub mod push_gateway;
 pub mod relay_sim;
 pub mod sqlcipher_pages;

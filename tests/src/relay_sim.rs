@@ -423,6 +423,8 @@ impl FollowConnection for SimFollow {
                 FollowCommand::Unmailbox(mailbox) => {
                     me.mailboxes.remove(&mailbox);
                 }
+                // The simulated relay wakes nobody.
+                FollowCommand::PushLive { .. } => {}
             }
         }
         async { Ok(()) }.boxed()

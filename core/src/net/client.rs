@@ -64,6 +64,9 @@ pub struct SyncClient {
     /// Streams this process has registered with the relay (registering is idempotent; this
     /// only saves a request per envelope).
     registered: Mutex<HashSet<[u8; 16]>>,
+    /// What this process last told the relay about push wake-ups (a digest of the request),
+    /// so an unchanged registration is sent once per process, not on every exchange.
+    pub(super) push_sent: Mutex<Option<[u8; 32]>>,
     pub(super) status: watch::Sender<SyncStatus>,
     /// One exchange at a time: a background `sync_now` and live sync share the outbox.
     pub(super) exchanging: tokio::sync::Mutex<()>,
@@ -98,6 +101,7 @@ impl SyncClient {
             api: transport,
             options,
             registered: Mutex::new(HashSet::new()),
+            push_sent: Mutex::new(None),
             status: watch::channel(SyncStatus::Idle).0,
             exchanging: tokio::sync::Mutex::new(()),
         })
@@ -143,7 +147,11 @@ impl SyncClient {
             self.status.send_replace(SyncStatus::Syncing { progress });
         }
         let net = match step {
-            Step::Exchange => self.exchange(&mut report, &mut progress).await,
+            Step::Exchange => match self.exchange(&mut report, &mut progress).await {
+                // After the pull: it may have opened streams the registration should watch.
+                Ok(Ok(())) => self.sync_push_registration().await,
+                other => other,
+            },
             Step::Push => self.push(&mut report, &mut progress).await,
         };
         self.finish(&mut report, net, settled).await?;

@@ -63,6 +63,8 @@ struct Followed {
     /// once, or a refusal would loop.
     refused: HashMap<[u8; 16], Instant>,
     retry_at: Option<Instant>,
+    /// The push registration this connection has claimed as live.
+    push_live: Option<String>,
 }
 
 enum Ended {
@@ -239,10 +241,25 @@ impl SyncClient {
         connection: &mut dyn FollowConnection,
         followed: &mut Followed,
     ) -> Result<Net> {
-        let (streams, mailboxes) = self
-            .engine(|s| Ok((s.sync().follows()?, s.sync().mailbox_follows()?)))
+        let (streams, mailboxes, push) = self
+            .engine(|s| {
+                Ok((
+                    s.sync().follows()?,
+                    s.sync().mailbox_follows()?,
+                    s.push_registration()?,
+                ))
+            })
             .await?;
         let mut commands = Vec::new();
+        // While this connection is open the phone hears envelopes itself: tell the relay not
+        // to wake it (once per connection and registration).
+        if let Some(push) = push.filter(|p| followed.push_live.as_ref() != Some(&p.id)) {
+            commands.push(FollowCommand::PushLive {
+                registration: push.id_bytes()?,
+                token: push.secret_bytes()?,
+            });
+            followed.push_live = Some(push.id);
+        }
         let wanted: HashMap<[u8; 16], _> = streams.into_iter().map(|f| (f.stream.0, f)).collect();
         followed.streams.retain(|id, _| {
             let keep = wanted.contains_key(id);

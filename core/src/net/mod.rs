@@ -8,11 +8,13 @@
 //!   the bytes; `relay_api` (HTTP) and `websocket` (the live follow) are the real relay's,
 //!   the simulations' faulty in-memory relay is another.
 //! - `records`: the relay's framing; `problem`: what can go wrong, by what the caller can
-//!   do; `report`: reports, progress and status.
+//!   do; `report`: reports, progress and status; `push`: telling the relay where to send
+//!   wake-ups.
 
 mod client;
 mod live;
 mod problem;
+mod push;
 mod records;
 mod relay_api;
 mod report;

@@ -208,6 +208,58 @@ impl RelayTransport for RelayApi {
     fn follow(&self) -> BoxFuture<'_, NetResult<Box<dyn FollowConnection>>> {
         websocket::connect(self.follow_url(), self.timeout).boxed()
     }
+
+    fn put_push<'a>(
+        &'a self,
+        id: &'a [u8; 16],
+        token: &'a [u8; 32],
+        body: &'a [u8],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let res = self
+                .http
+                .put(self.url(&format!("v1/push/{}", hex::encode(id))))
+                .header(
+                    AUTHORIZATION,
+                    format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
+                )
+                .header("content-type", "application/json")
+                .body(body.to_vec())
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            check(res).await.map(drop)
+        }
+        .boxed()
+    }
+
+    fn delete_push<'a>(
+        &'a self,
+        id: &'a [u8; 16],
+        token: &'a [u8; 32],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let res = self
+                .http
+                .delete(self.url(&format!("v1/push/{}", hex::encode(id))))
+                .header(
+                    AUTHORIZATION,
+                    format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
+                )
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            match check(res).await {
+                Ok(_) => Ok(()),
+                // Already gone (a relay reset, or the gateway rejected the token).
+                Err(NetProblem::Refused {
+                    code: RelayCode::NotFound,
+                }) => Ok(()),
+                Err(p) => Err(p),
+            }
+        }
+        .boxed()
+    }
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -66,6 +66,30 @@ pub trait RelayTransport: Send + Sync + std::fmt::Debug {
 
     /// Opens a live follow: records are pushed as they are stored.
     fn follow(&self) -> BoxFuture<'_, NetResult<Box<dyn FollowConnection>>>;
+
+    /// Creates or replaces push registration `id` (its capability `token`) with `body`, the
+    /// relay's JSON (relay/README.md). A transport without wake-ups has nothing to register.
+    fn put_push<'a>(
+        &'a self,
+        _id: &'a [u8; 16],
+        _token: &'a [u8; 32],
+        _body: &'a [u8],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        Box::pin(async {
+            Err(NetProblem::Protocol {
+                what: "this transport has no push wake-ups",
+            })
+        })
+    }
+
+    /// Deletes push registration `id`; one the relay does not know is already gone.
+    fn delete_push<'a>(
+        &'a self,
+        _id: &'a [u8; 16],
+        _token: &'a [u8; 32],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// What a live follow is asked to deliver, or to stop delivering.
@@ -82,6 +106,12 @@ pub enum FollowCommand {
         after: u64,
     },
     Unmailbox([u8; 16]),
+    /// This connection speaks for push registration `registration`: the relay sends it no
+    /// wake-ups while the connection is open.
+    PushLive {
+        registration: [u8; 16],
+        token: [u8; 32],
+    },
 }
 
 /// Tokens stay out of logs.
@@ -106,6 +136,7 @@ impl std::fmt::Debug for FollowCommand {
                 .debug_tuple("Unmailbox")
                 .field(&hex::encode(mailbox))
                 .finish(),
+            FollowCommand::PushLive { .. } => f.debug_struct("PushLive").finish_non_exhaustive(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The relay's live follow over a WebSocket (relay/README.md, "Live follow"): commands go out
 //! as JSON text, records come back as binary frames, a refused follow as a JSON text.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use reqwest::Url;
@@ -67,6 +69,14 @@ fn command_text(command: &FollowCommand) -> String {
         FollowCommand::Unmailbox(mailbox) => format!(
             r#"{{"op":"unfollow_mailbox","mailbox":"{}"}}"#,
             hex::encode(mailbox)
+        ),
+        FollowCommand::PushLive {
+            registration,
+            token,
+        } => format!(
+            r#"{{"op":"push_live","registration":"{}","token":"{}"}}"#,
+            hex::encode(registration),
+            URL_SAFE_NO_PAD.encode(token)
         ),
     }
 }

@@ -146,9 +146,16 @@ impl Twofold {
             for table in dump::BACKED_UP_TABLES {
                 let mut rows = dump::dump(&tx, table)?;
                 if table == "settings" {
-                    // Carried in its own field; the restored device writes its own list.
-                    rows.rows
-                        .retain(|r| r.first() != Some(&Cell::Text(PREDECESSORS_SETTING.into())));
+                    // Predecessors are carried in their own field (the restored device writes
+                    // its own list); a push registration names this phone and its relay
+                    // capability, so a restored phone registers its own.
+                    rows.rows.retain(|r| match r.first() {
+                        Some(Cell::Text(key)) => {
+                            key != PREDECESSORS_SETTING
+                                && !key.starts_with(super::push::PUSH_PREFIX)
+                        }
+                        _ => true,
+                    });
                 }
                 tables.insert(table.to_string(), rows);
             }

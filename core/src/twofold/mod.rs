@@ -21,6 +21,7 @@ pub mod listeners;
 mod mentor_view;
 mod pairing;
 mod portability;
+pub(crate) mod push;
 mod schedule;
 mod shared_docs;
 mod sharing;

@@ -3,6 +3,7 @@
 mod extract;
 mod mailboxes;
 mod ops;
+mod push;
 mod streams;
 
 use std::sync::Arc;
@@ -29,6 +30,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/v1/mailboxes/{mailbox}",
             post(mailboxes::post).get(mailboxes::read),
+        )
+        .route(
+            "/v1/push/{registration}",
+            put(push::put).delete(push::delete),
         )
         .route("/v1/follow", get(crate::ws::upgrade))
         .route("/health", get(ops::health))

@@ -33,7 +33,7 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(stats.as_ref()),
+        state.metrics.render(stats.as_ref(), state.waker.counts()),
     )
         .into_response()
 }

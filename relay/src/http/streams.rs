@@ -86,6 +86,10 @@ pub async fn append(
     };
     let appended = state.store.append(log, bytes, policy).await?;
     state.metrics.appended(Kind::Stream, appended.duplicate);
+    if !appended.duplicate {
+        // Never awaits a gateway: wake-ups go out on their own tasks.
+        state.waker.appended(id);
+    }
     Ok(Json(serde_json::json!({ "position": appended.position })).into_response())
 }
 

@@ -272,6 +272,29 @@ impl Store {
         }
     }
 
+    /// Keeps a push registration (`push::Registration::to_bytes`), replacing one of that id.
+    pub async fn save_push(&self, id: Id, record: Vec<u8>) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.save_push(id, record).await,
+            Backend::Nats(s) => s.save_push(id, record).await,
+        }
+    }
+
+    pub async fn delete_push(&self, id: Id) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.delete_push(id).await,
+            Backend::Nats(s) => s.delete_push(id).await,
+        }
+    }
+
+    /// Every push registration, read once at start.
+    pub async fn load_pushes(&self) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.load_pushes().await,
+            Backend::Nats(s) => s.load_pushes().await,
+        }
+    }
+
     /// Drops mailbox messages past their time. JetStream expires them by itself.
     pub async fn sweep_expired(&self) -> Result<(), StoreError> {
         match &self.backend {

@@ -45,6 +45,7 @@ pub struct NatsStore {
     mailboxes: Stream,
     meta: Stream,
     digests: Stream,
+    pushes: Stream,
     prefix: String,
     listener: JoinHandle<()>,
 }
@@ -114,6 +115,16 @@ impl NatsStore {
         )
         .await?;
 
+        // One message per registration id; an empty one is a deletion.
+        let pushes = ensure_stream(
+            &js,
+            stream::Config {
+                max_messages_per_subject: 1,
+                ..base("PUSH", format!("{prefix}.push.*"))
+            },
+        )
+        .await?;
+
         let mut notifications = client
             .subscribe(format!("{prefix}.notify.>"))
             .await
@@ -149,6 +160,7 @@ impl NatsStore {
             mailboxes,
             meta,
             digests,
+            pushes,
             prefix,
             listener,
         })
@@ -406,6 +418,44 @@ impl NatsStore {
             }
         }
         next_for_subject(store, subject, lo).await
+    }
+
+    pub async fn save_push(&self, id: Id, record: Vec<u8>) -> Result<(), StoreError> {
+        let subject = format!("{}.push.{}", self.prefix, id.hex());
+        match self
+            .publish(
+                subject,
+                PublishMessage::build().payload(Bytes::from(record)),
+            )
+            .await
+        {
+            Ok(_) | Err(Published::WrongLastSequence) => Ok(()),
+            Err(Published::Failed(err)) => Err(err),
+        }
+    }
+
+    pub async fn delete_push(&self, id: Id) -> Result<(), StoreError> {
+        self.save_push(id, Vec::new()).await
+    }
+
+    pub async fn load_pushes(&self) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
+        let subject = format!("{}.push.*", self.prefix);
+        let mut out = Vec::new();
+        let mut from = 1;
+        while let Some(message) = next_for_subject(&self.pushes, &subject, from).await? {
+            from = message.sequence + 1;
+            let id = message
+                .subject
+                .as_str()
+                .rsplit('.')
+                .next()
+                .and_then(|hex| Id::parse(hex).ok())
+                .ok_or(StoreError::Corrupt("push registration subject"))?;
+            if !message.payload.is_empty() {
+                out.push((id, message.payload.to_vec()));
+            }
+        }
+        Ok(out)
     }
 
     pub async fn stats(&self) -> Result<StoreStats, StoreError> {

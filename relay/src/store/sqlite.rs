@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS mailbox_messages (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS mailbox_messages_by_digest ON mailbox_messages (mailbox, digest);
 CREATE INDEX IF NOT EXISTS mailbox_messages_by_expiry ON mailbox_messages (expires_at);
+CREATE TABLE IF NOT EXISTS push_registrations (
+    id BLOB PRIMARY KEY,
+    record BLOB NOT NULL -- push::Registration::to_bytes
+);
 ";
 
 #[derive(Debug)]
@@ -237,6 +241,44 @@ impl SqliteStore {
                 envelope_bytes: envelope_bytes as u64,
                 mailbox_messages: mailbox_messages as u64,
             })
+        })
+        .await
+    }
+
+    pub async fn save_push(&self, id: Id, record: Vec<u8>) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.execute(
+                "INSERT INTO push_registrations (id, record) VALUES (?1, ?2) \
+                 ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+                params![&id.0[..], record],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn delete_push(&self, id: Id) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            conn.execute("DELETE FROM push_registrations WHERE id = ?1", [&id.0[..]])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn load_pushes(&self) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
+        self.read_with(|conn| {
+            let mut stmt = conn.prepare("SELECT id, record FROM push_registrations")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, record) = row?;
+                let id = <[u8; 16]>::try_from(id.as_slice())
+                    .map_err(|_| StoreError::Corrupt("push registration id"))?;
+                out.push((Id(id), record));
+            }
+            Ok(out)
         })
         .await
     }

@@ -26,6 +26,12 @@ pub enum ClientOp {
     UnfollowMailbox {
         mailbox: String,
     },
+    /// This connection is the device of a push registration: no wake-ups for it while the
+    /// connection is open (it hears envelopes itself).
+    PushLive {
+        registration: String,
+        token: String,
+    },
 }
 
 /// `kind (1) ‖ id (16) ‖ position (u64 BE) ‖ bytes`.
@@ -53,7 +59,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_the_three_commands() {
+    fn parses_the_commands() {
         let follow: ClientOp =
             serde_json::from_str(r#"{"op":"follow","stream":"ab","token":"t","after":3}"#)
                 .expect("follow");
@@ -61,6 +67,11 @@ mod tests {
         let mailbox: ClientOp =
             serde_json::from_str(r#"{"op":"follow_mailbox","mailbox":"ab"}"#).expect("mailbox");
         assert!(matches!(mailbox, ClientOp::FollowMailbox { after: 0, .. }));
+        let live: ClientOp =
+            serde_json::from_str(r#"{"op":"push_live","registration":"ab","token":"t"}"#)
+                .expect("push_live");
+        assert!(matches!(live, ClientOp::PushLive { .. }));
+        assert!(serde_json::from_str::<ClientOp>(r#"{"op":"push_live"}"#).is_err());
         assert!(serde_json::from_str::<ClientOp>(r#"{"op":"nope"}"#).is_err());
     }
 

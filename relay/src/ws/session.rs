@@ -30,6 +30,8 @@ struct Session {
     out: Outbox,
     cancel: CancellationToken,
     follows: HashMap<LogRef, JoinHandle<()>>,
+    /// Push registrations this connection speaks for; dropped with the session.
+    claims: Vec<crate::push::LiveClaim>,
 }
 
 pub async fn run(socket: WebSocket, state: Arc<AppState>, ip: IpAddr, _slot: ConnectionSlot) {
@@ -52,6 +54,7 @@ pub async fn run(socket: WebSocket, state: Arc<AppState>, ip: IpAddr, _slot: Con
         out,
         cancel: cancel.clone(),
         follows: HashMap::new(),
+        claims: Vec::new(),
     };
 
     let mut last_heard = Instant::now();
@@ -133,6 +136,21 @@ impl Session {
                         .await
                     }
                     Err(err) => self.refuse(about, err.code()).await,
+                }
+            }
+            ClientOp::PushLive {
+                registration,
+                token,
+            } => {
+                let claim = Id::parse(&registration).ok().and_then(|id| {
+                    let token = presented_token_hash(&token)?;
+                    self.state.waker.claim(id, &token)
+                });
+                match claim {
+                    // A handful per connection is plenty (one per app on the phone).
+                    Some(claim) if self.claims.len() < 4 => self.claims.push(claim),
+                    Some(_) => self.refuse(None, ErrorCode::QuotaExceeded).await,
+                    None => self.refuse(None, ErrorCode::NotFound).await,
                 }
             }
             ClientOp::Unfollow { stream: id } => self.stop(Kind::Stream, &id).await,

@@ -8,5 +8,6 @@ mod follow;
 mod jetstream;
 mod limits;
 mod mailboxes;
+mod push;
 mod restart;
 mod streams;

@@ -107,6 +107,12 @@ fn backup_wipe_restore_gives_identical_documents_shares_and_log() {
         "the SOS link is part of what must return"
     );
     let old_device = owner.s().device_id();
+    // A push registration names this phone: it stays behind (the restored phone registers
+    // its own token).
+    owner
+        .s()
+        .register_push("push-token-of-the-old-phone", "org.twofold.test")
+        .expect("register push");
 
     let file = owner.s().export_backup_with(PASS, CHEAP).expect("backup");
     let MemDevice { dir, key, .. } = owner;
@@ -117,6 +123,7 @@ fn backup_wipe_restore_gives_identical_documents_shares_and_log() {
     let restored =
         Twofold::restore_backup(&path, &key, &file, PASS, OpenOptions::default()).expect("restore");
     assert_eq!(everything(&restored), before);
+    assert_eq!(restored.push_gateway().expect("push"), None);
     assert_ne!(
         restored.device_id(),
         old_device,

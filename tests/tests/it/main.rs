@@ -18,6 +18,7 @@ mod import_fuzz;
 mod insights;
 mod kill;
 mod properties;
+mod push;
 mod schedule;
 mod sos;
 mod sync;
