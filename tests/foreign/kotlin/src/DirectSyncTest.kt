@@ -29,23 +29,6 @@ class DirectSyncTest {
 
     private fun coping(text: String) = CopingStrategy(newItemId(), text, Domain.BOTH)
 
-    /** Pairs `mentor` with `owner` through the relay; the mentor's id on the owner's phone. */
-    private suspend fun pair(owner: TwofoldStore, ownerSync: SyncSession, mentor: TwofoldStore, mentorSync: SyncSession, url: String): String {
-        val invite = owner.createInvite(url, System.currentTimeMillis() + 600_000)
-        mentor.acceptInvite(invite, "Alex")
-        assertClean(mentorSync.syncNow())
-        var asking: Peer? = null
-        for (i in 1..10) {
-            assertClean(ownerSync.syncNow())
-            asking = owner.peers().singleOrNull { it.status == PeerStatus.NEEDS_DECISION }
-            if (asking != null) break
-        }
-        assertNotNull(asking, "the join request arrived through the relay")
-        owner.approvePairing(asking.id)
-        syncUntilQuiet(ownerSync, mentorSync)
-        return asking.id
-    }
-
     @Test
     fun twoPhonesInOneRoomSyncByAnAddressCodeAndKnowEachOthersDiscoveryNames() = runBlocking {
         val url = relayUrl()
@@ -53,7 +36,7 @@ class DirectSyncTest {
         val mentor = device("Alex")
         val ownerSync = owner.syncSession(url)
         val mentorSync = mentor.syncSession(url)
-        val mentorId = pair(owner, ownerSync, mentor, mentorSync, url)
+        val mentorId = pairThroughRelay(owner, ownerSync, mentor, mentorSync, url)
         owner.share(DocumentKind.PLAN, mentorId, Access.WRITE, "in the room", null)
         syncUntilQuiet(ownerSync, mentorSync)
         val plan = mentor.sharedWithMe().single { it.kind == DocumentKind.PLAN }.docId

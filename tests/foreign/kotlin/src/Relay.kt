@@ -4,6 +4,7 @@ package org.twofold.core.test
 
 import java.io.File
 import kotlin.test.assertEquals
+import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import org.twofold.core.*
@@ -46,4 +47,21 @@ suspend fun syncUntilQuiet(vararg sessions: SyncSession) {
         if (moved == 0uL) return
     }
     error("the devices did not settle in 10 rounds")
+}
+
+/** Pairs `joiner` with `owner` through the relay (syncNow only); the joiner's id on the owner's phone. */
+suspend fun pairThroughRelay(owner: TwofoldStore, ownerSync: SyncSession, joiner: TwofoldStore, joinerSync: SyncSession, url: String): String {
+    val invite = owner.createInvite(url, System.currentTimeMillis() + 600_000)
+    joiner.acceptInvite(invite, joiner.displayName())
+    assertClean(joinerSync.syncNow())
+    var asking: Peer? = null
+    for (i in 1..10) {
+        assertClean(ownerSync.syncNow())
+        asking = owner.peers().singleOrNull { it.status == PeerStatus.NEEDS_DECISION }
+        if (asking != null) break
+    }
+    assertNotNull(asking, "the join request arrived through the relay")
+    owner.approvePairing(asking.id)
+    syncUntilQuiet(ownerSync, joinerSync)
+    return asking.id
 }

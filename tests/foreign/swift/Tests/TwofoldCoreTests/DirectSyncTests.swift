@@ -25,30 +25,13 @@ final class DirectSyncTests: XCTestCase {
         return store
     }
 
-    /// Pairs `mentor` with `owner` through the relay; the mentor's id on the owner's phone.
-    func pair(_ owner: TwofoldStore, _ ownerSync: SyncSession, _ mentor: TwofoldStore, _ mentorSync: SyncSession, _ url: String) async throws -> String {
-        let invite = try await owner.createInvite(relay: url, expiresAtMs: nowMs() + 600_000)
-        _ = try await mentor.acceptInvite(invite: invite, displayName: "Alex")
-        assertClean(try await mentorSync.syncNow())
-        var asking: Peer?
-        for _ in 0..<10 {
-            assertClean(try await ownerSync.syncNow())
-            asking = try owner.peers().first { $0.status == .needsDecision }
-            if asking != nil { break }
-        }
-        let request = try XCTUnwrap(asking, "the join request arrived through the relay")
-        _ = try await owner.approvePairing(peerId: request.id)
-        try await syncUntilQuiet(ownerSync, mentorSync)
-        return request.id
-    }
-
     func testTwoPhonesInOneRoomSyncByAnAddressCodeAndKnowEachOthersDiscoveryNames() async throws {
         let url = try relayUrl()
         let owner = try await device("Sam")
         let mentor = try await device("Alex")
         let ownerSync = try owner.syncSession(relayUrl: url)
         let mentorSync = try mentor.syncSession(relayUrl: url)
-        let mentorId = try await pair(owner, ownerSync, mentor, mentorSync, url)
+        let mentorId = try await pairThroughRelay(owner, ownerSync, mentor, mentorSync, url)
         try await owner.share(kind: .plan, peerId: mentorId, access: .write, purpose: "in the room", expiresAtMs: nil)
         try await syncUntilQuiet(ownerSync, mentorSync)
         let planId = try XCTUnwrap(try mentor.sharedWithMe().first { $0.kind == .plan }).docId

@@ -35,3 +35,20 @@ func syncUntilQuiet(_ sessions: SyncSession...) async throws {
     }
     XCTFail("the devices did not settle in 10 rounds")
 }
+
+/// Pairs `joiner` with `owner` through the relay (syncNow only); the joiner's id on the owner's phone.
+func pairThroughRelay(_ owner: TwofoldStore, _ ownerSync: SyncSession, _ joiner: TwofoldStore, _ joinerSync: SyncSession, _ url: String) async throws -> String {
+    let invite = try await owner.createInvite(relay: url, expiresAtMs: nowMs() + 600_000)
+    _ = try await joiner.acceptInvite(invite: invite, displayName: try joiner.displayName())
+    assertClean(try await joinerSync.syncNow())
+    var asking: Peer?
+    for _ in 0..<10 {
+        assertClean(try await ownerSync.syncNow())
+        asking = try owner.peers().first { $0.status == .needsDecision }
+        if asking != nil { break }
+    }
+    let request = try XCTUnwrap(asking, "the join request arrived through the relay")
+    _ = try await owner.approvePairing(peerId: request.id)
+    try await syncUntilQuiet(ownerSync, joinerSync)
+    return request.id
+}
