@@ -30,7 +30,7 @@ class DirectSyncTest {
     private fun coping(text: String) = CopingStrategy(newItemId(), text, Domain.BOTH)
 
     @Test
-    fun twoPhonesInOneRoomSyncByAnAddressCodeAndKnowEachOthersDiscoveryNames() = runBlocking {
+    fun twoPhonesInOneRoomSyncByAnAddressCodeAndKnowEachOthersDiscoveryNames() = runBlocking<Unit> {
         val url = relayUrl()
         val owner = device("Sam")
         val mentor = device("Alex")

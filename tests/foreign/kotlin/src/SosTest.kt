@@ -36,7 +36,7 @@ class SosTest {
     }
 
     @Test
-    fun anSosReachesTheMentorIsAnsweredAndTopsTheOverview() = runBlocking {
+    fun anSosReachesTheMentorIsAnsweredAndTopsTheOverview() = runBlocking<Unit> {
         val url = relayUrl()
         val sam = device("Sam")
         val alex = device("Alex")
