@@ -4,8 +4,6 @@
 // and the names an Android app registers with NsdManager to be found without a code.
 package org.twofold.core.test
 
-import java.io.File
-import java.security.SecureRandom
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNotEquals
@@ -22,10 +20,7 @@ class DirectSyncTest {
     @get:Rule
     val tmp = TemporaryFolder()
 
-    private suspend fun device(name: String): TwofoldStore {
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        return TwofoldStore.open(File(tmp.root, "$name.db").path, key).also { it.setDisplayName(name) }
-    }
+    private suspend fun device(name: String) = newDevice(tmp, name)
 
     private fun coping(text: String) = CopingStrategy(newItemId(), text, Domain.BOTH)
 

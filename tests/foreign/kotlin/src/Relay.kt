@@ -3,10 +3,12 @@
 package org.twofold.core.test
 
 import java.io.File
+import java.security.SecureRandom
 import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
+import org.junit.rules.TemporaryFolder
 import org.twofold.core.*
 
 /** The relay started for the suites; never a skip: without it the test fails. */
@@ -64,4 +66,10 @@ suspend fun pairThroughRelay(owner: TwofoldStore, ownerSync: SyncSession, joiner
     owner.approvePairing(asking.id)
     syncUntilQuiet(ownerSync, joinerSync)
     return asking.id
+}
+
+/** A new store named `name` in the test's folder, its display name set. */
+suspend fun newDevice(tmp: TemporaryFolder, name: String): TwofoldStore {
+    val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
+    return TwofoldStore.open(File(tmp.root, "$name.db").path, key).also { it.setDisplayName(name) }
 }

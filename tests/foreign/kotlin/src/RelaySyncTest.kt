@@ -4,8 +4,6 @@
 // foreground does, and what a sync against an unreachable relay reports.
 package org.twofold.core.test
 
-import java.io.File
-import java.security.SecureRandom
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
@@ -39,10 +37,7 @@ class RelaySyncTest {
     @get:Rule
     val tmp = TemporaryFolder()
 
-    private suspend fun device(name: String): TwofoldStore {
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        return TwofoldStore.open(File(tmp.root, "$name.db").path, key).also { it.setDisplayName(name) }
-    }
+    private suspend fun device(name: String) = newDevice(tmp, name)
 
     private fun coping(text: String) = CopingStrategy(newItemId(), text, Domain.BOTH)
 

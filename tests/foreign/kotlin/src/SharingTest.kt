@@ -3,8 +3,6 @@
 // revocation, and what the relay keeps (ciphertext only).
 package org.twofold.core.test
 
-import java.io.File
-import java.security.SecureRandom
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNull
@@ -21,10 +19,7 @@ class SharingTest {
     @get:Rule
     val tmp = TemporaryFolder()
 
-    private suspend fun device(name: String): TwofoldStore {
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        return TwofoldStore.open(File(tmp.root, "$name.db").path, key).also { it.setDisplayName(name) }
-    }
+    private suspend fun device(name: String) = newDevice(tmp, name)
 
     private fun coping(text: String) = CopingStrategy(newItemId(), text, Domain.BOTH)
 

@@ -4,8 +4,6 @@
 // the answer and closes the request. The relay's files never hold the words.
 package org.twofold.core.test
 
-import java.io.File
-import java.security.SecureRandom
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -25,10 +23,7 @@ class SosTest {
     @get:Rule
     val tmp = TemporaryFolder()
 
-    private suspend fun device(name: String): TwofoldStore {
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        return TwofoldStore.open(File(tmp.root, "$name.db").path, key).also { it.setDisplayName(name) }
-    }
+    private suspend fun device(name: String) = newDevice(tmp, name)
 
     private class Heard : SosListener {
         val events = CopyOnWriteArrayList<SosEvent>()

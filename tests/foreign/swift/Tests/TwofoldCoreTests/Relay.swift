@@ -52,3 +52,23 @@ func pairThroughRelay(_ owner: TwofoldStore, _ ownerSync: SyncSession, _ joiner:
     try await syncUntilQuiet(ownerSync, joinerSync)
     return request.id
 }
+
+/// A test case whose stores live in a fresh directory, removed after each test.
+class DeviceTestCase: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func device(_ name: String) async throws -> TwofoldStore {
+        let store = try await TwofoldStore.open(path: dir.appendingPathComponent("\(name).db").path, key: randomKey())
+        try await store.setDisplayName(name: name)
+        return store
+    }
+}

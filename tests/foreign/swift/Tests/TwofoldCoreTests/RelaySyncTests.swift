@@ -30,26 +30,9 @@ extension SyncStatus {
     var isUpToDate: Bool { if case .upToDate = self { return true } else { return false } }
 }
 
-final class RelaySyncTests: XCTestCase {
+final class RelaySyncTests: DeviceTestCase {
     /// A port nothing listens on (TCP "discard"): connecting is refused at once.
     static let closedPortUrl = "http://127.0.0.1:9"
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
-
-    func device(_ name: String) async throws -> TwofoldStore {
-        let store = try await TwofoldStore.open(path: dir.appendingPathComponent("\(name).db").path, key: randomKey())
-        try await store.setDisplayName(name: name)
-        return store
-    }
-
     func waitFor(_ what: String, timeout: TimeInterval = 10, _ done: () throws -> Bool) async throws {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while try !done() {

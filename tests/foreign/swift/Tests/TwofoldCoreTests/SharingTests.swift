@@ -9,24 +9,7 @@ import TwofoldCore
 
 func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-final class SharingTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
-
-    func device(_ name: String) async throws -> TwofoldStore {
-        let store = try await TwofoldStore.open(path: dir.appendingPathComponent("\(name).db").path, key: randomKey())
-        try await store.setDisplayName(name: name)
-        return store
-    }
-
+final class SharingTests: DeviceTestCase {
     func testPairShareSyncAndReadOnTheMentorsSide() async throws {
         let url = try relayUrl()
         let owner = try await device("Sam")

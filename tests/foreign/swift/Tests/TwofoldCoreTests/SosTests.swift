@@ -24,24 +24,7 @@ final class SosHeard: SosListener, @unchecked Sendable {
     }
 }
 
-final class SosTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
-
-    func device(_ name: String) async throws -> TwofoldStore {
-        let store = try await TwofoldStore.open(path: dir.appendingPathComponent("\(name).db").path, key: randomKey())
-        try await store.setDisplayName(name: name)
-        return store
-    }
-
+final class SosTests: DeviceTestCase {
     func testAnSosReachesTheMentorIsAnsweredAndTopsTheOverview() async throws {
         let url = try relayUrl()
         let sam = try await device("Sam")
