@@ -53,3 +53,18 @@ pub fn erase_store_at(path: String) -> Result<u64> {
         )?))
     })
 }
+
+/// Moves the store at `path` aside (to `<path>.unreadable-<time>`, nothing deleted) without
+/// opening it, and returns where; `None` when there was no store. For a store whose key is
+/// lost: `path` is then free for `restore_backup` or a new store, and the store set aside
+/// opens at its new path if the key comes back. The store must not be open.
+#[uniffi::export]
+pub fn set_aside_store_at(path: String) -> Result<Option<String>> {
+    guard(|| {
+        if path.trim().is_empty() {
+            return Err(TwofoldError::invalid("path", "must not be empty"));
+        }
+        Ok(twofold_core::set_aside_store_at(&PathBuf::from(path))?
+            .map(|p| p.to_string_lossy().into_owned()))
+    })
+}

@@ -73,9 +73,9 @@ pub use sync::{
     SyncEngine,
 };
 pub use twofold::{
-    erase_store_at, lock_state, AppLockStatus, Attention, Author, Authorship, ChangeOrigin, Clock,
-    Disclosure, DocChanged, HomeScreen, Interruption, LadderRung, LapseRecorded, LockState, Mentee,
-    MentorView, NewCheckIn, OpenOptions, Peer, PeerStatus, QuietHours, ReceivedNote, ReceivedSos,
-    ReceivedSuggestion, SentSos, Share, SharedChanged, SharedDocument, SosEvent, SosRung, Streak,
-    Subscription, Twofold, Watched, Watcher,
+    erase_store_at, lock_state, set_aside_store_at, AppLockStatus, Attention, Author, Authorship,
+    ChangeOrigin, Clock, Disclosure, DocChanged, HomeScreen, Interruption, LadderRung,
+    LapseRecorded, LockState, Mentee, MentorView, NewCheckIn, OpenOptions, Peer, PeerStatus,
+    QuietHours, ReceivedNote, ReceivedSos, ReceivedSuggestion, SentSos, Share, SharedChanged,
+    SharedDocument, SosEvent, SosRung, Streak, Subscription, Twofold, Watched, Watcher,
 };

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::{DocSel, Twofold};
 use crate::error::Result;
-use crate::store::files::erase_store_files;
+use crate::store::files::{erase_store_files, set_aside_store_files};
 use crate::store::shares;
 use crate::sync::control::ERASED;
 
@@ -37,4 +37,14 @@ impl Twofold {
 /// lost, or one left half-restored. The store must not be open.
 pub fn erase_store_at(path: &Path) -> Result<usize> {
     erase_store_files(path)
+}
+
+/// Moves the store at `path` — the database and every side file — aside to
+/// `<path>.unreadable-<time>` without opening it, and returns where (`None`: there was no
+/// store). For a store whose key is lost (the platform key gone after a biometric change):
+/// nothing is deleted, the store opens at its new path if the key comes back, and `path` is
+/// free for [`Twofold::restore_backup`] or a new store to pair and sync again. "Delete
+/// everything" removes what was set aside too.
+pub fn set_aside_store_at(path: &Path) -> Result<Option<std::path::PathBuf>> {
+    set_aside_store_files(path)
 }

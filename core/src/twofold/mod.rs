@@ -50,7 +50,7 @@ use crate::store::{identity, outbox, streams};
 
 pub use app_lock::AppLockStatus;
 pub use clock::Clock;
-pub use erase::erase_store_at;
+pub use erase::{erase_store_at, set_aside_store_at};
 pub use home::{HomeScreen, LadderRung, Streak};
 pub use journal::{LapseRecorded, NewCheckIn};
 pub use listeners::{ChangeOrigin, DocChanged, SharedChanged, Subscription};

@@ -7,7 +7,14 @@ import secrets
 
 import pytest
 
-from twofold_ffi import Access, DocumentKind, TwofoldError, TwofoldStore, erase_store_at
+from twofold_ffi import (
+    Access,
+    DocumentKind,
+    TwofoldError,
+    TwofoldStore,
+    erase_store_at,
+    set_aside_store_at,
+)
 
 from test_sharing import coping, device, pair
 
@@ -50,3 +57,25 @@ async def test_a_store_whose_key_is_lost_is_erased_without_opening_it(tmp_path):
     assert erase_store_at(path) == 0, "erasing twice is fine"
     with pytest.raises(TwofoldError.InvalidInput):
         erase_store_at(" ")
+
+
+async def test_a_store_whose_key_is_lost_is_set_aside_and_opens_again_with_its_key(tmp_path):
+    path = str(tmp_path / "lost-key.db")
+    old_key = secrets.token_bytes(32)
+    store = await TwofoldStore.open(path, old_key)
+    await store.set_when_well("Mornings with the dog.")
+    store.close()
+    new_key = secrets.token_bytes(32)
+    with pytest.raises(TwofoldError.WrongKey):
+        await TwofoldStore.open(path, new_key)
+    aside = set_aside_store_at(path)
+    assert aside is not None and aside.startswith(path + ".unreadable-"), aside
+    fresh = await TwofoldStore.open(path, new_key)  # the place is free: a new store, to pair again
+    assert fresh.when_well() == ""
+    fresh.close()
+    found = await TwofoldStore.open(aside, old_key)  # the old key came back
+    assert found.when_well() == "Mornings with the dog."
+    found.close()
+    assert set_aside_store_at(str(tmp_path / "nothing-here.db")) is None
+    with pytest.raises(TwofoldError.InvalidInput):
+        set_aside_store_at(" ")

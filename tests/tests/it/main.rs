@@ -16,6 +16,7 @@ mod finder;
 mod formats;
 mod import_fuzz;
 mod insights;
+mod key_trouble;
 mod kill;
 mod properties;
 mod push;
