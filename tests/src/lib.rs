@@ -1,6 +1,7 @@
 //! Shared pieces of the cross-crate tests, the walkthrough and the benchmarks.
 
 pub mod dataset;
+pub mod dir_files;
 pub mod feeds;
 pub mod flaky_proxy;
 pub mod keys;

@@ -19,6 +19,7 @@ use twofold_core::lock::{derive, LockFile, FILE_LEN};
 use twofold_core::sections as s;
 use twofold_core::store::database::Database;
 use twofold_core::*;
+use twofold_tests::dir_files::files_of;
 use twofold_tests::keys::random_key;
 use twofold_tests::sqlcipher_pages::{contains, key_opens, store_plaintext};
 
@@ -111,21 +112,8 @@ impl Phone {
 
     /// Every file in the phone's directory, by name.
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        files_in(self.dir.path())
+        files_of(self.dir.path())
     }
-}
-
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("list")
-        .flatten()
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect()
 }
 
 fn side(path: &Path, suffix: &str) -> PathBuf {

@@ -3,13 +3,13 @@
 //! leave the store at the target untouched; hostile files never panic.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Instant;
 
 use proptest::prelude::*;
 use twofold_core::backup::{self, BackupContents, KdfParams};
 use twofold_core::{Access, DocKind, Error, OpenOptions, Twofold};
 use twofold_tests::dataset::{populate, DatasetSpec};
+use twofold_tests::dir_files::files_of;
 use twofold_tests::keys::random_key;
 use twofold_tests::mem_devices::{plan_shared, settle, MemDevice};
 
@@ -62,20 +62,6 @@ fn everything(s: &Twofold) -> Everything {
         sos_ladder: s.sos_ladder().expect("sos ladder"),
         display_name: s.display_name().expect("name"),
     }
-}
-
-fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            (
-                p.file_name().expect("name").to_string_lossy().into_owned(),
-                std::fs::read(&p).expect("read"),
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -5,29 +5,13 @@
 //! turns up, the store set aside opens with it. (Pairing again, or the mentor recognising the
 //! restored phone, is issue 14's successor part.)
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use twofold_core::backup::KdfParams;
 use twofold_core::{erase_store_at, set_aside_store_at, DocKind, Error, OpenOptions, Twofold};
 use twofold_tests::dataset::{populate, DatasetSpec};
+use twofold_tests::dir_files::files_of;
 use twofold_tests::keys::random_key;
 
 const PASS: &str = "correct horse battery staple";
-
-fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            (
-                p.file_name().expect("name").to_string_lossy().into_owned(),
-                std::fs::read(&p).expect("read"),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn a_lost_key_refuses_touches_nothing_and_the_way_back_is_set_aside_then_restore() {
