@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use twofold_core::sections as s;
 use twofold_core::{Contact, ContactRole, DocKind, ItemId, KeyId, NewSos, SosLocation};
 use twofold_testkit::RelayProcess;
+use twofold_tests::dir_files::any_file_holds;
 use twofold_tests::mem_devices::contains;
 use twofold_tests::net_devices::{pair, NetDevice};
 use twofold_tests::push_gateway::{LocalGateway, APP_ID};
@@ -28,21 +29,6 @@ fn sos(text: Option<&str>) -> NewSos {
         }),
         wait_ms: 5 * 60_000,
     }
-}
-
-fn files_hold(dir: &std::path::Path, needle: &[u8]) -> bool {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read relay dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if contains(&std::fs::read(&path).expect("read"), needle) {
-                return true;
-            }
-        }
-    }
-    false
 }
 
 fn relay_with(gateway: &LocalGateway, dir: &std::path::Path) -> RelayProcess {
@@ -218,7 +204,7 @@ async fn a_registered_phone_is_woken_with_nothing_but_its_token_then_syncs_the_r
 
     // The push token is in the relay's store (it must be, to call the gateway) only while
     // registered; the request's words never are.
-    assert!(!files_hold(relay_dir.path(), WORDS.as_bytes()));
+    assert!(!any_file_holds(relay_dir.path(), WORDS.as_bytes()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,7 @@ use twofold_core::{
     Phone, QuietHours, SosEvent, SosLocation, SosReply, SosState,
 };
 use twofold_testkit::RelayProcess;
-use twofold_tests::mem_devices::contains;
+use twofold_tests::dir_files::any_file_holds;
 use twofold_tests::net_devices::{pair, settle, NetDevice};
 
 const WORDS: &str = "CANARY-sos-words-qk52";
@@ -63,21 +63,6 @@ async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> boo
     }
 }
 
-fn files_hold(dir: &Path, needle: &[u8]) -> bool {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read relay dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if contains(&std::fs::read(&path).expect("read"), needle) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 fn assert_relay_saw_nothing(dir: &Path) {
     for needle in [
         WORDS.as_bytes(),
@@ -89,7 +74,7 @@ fn assert_relay_saw_nothing(dir: &Path) {
         b"cant_now",
     ] {
         assert!(
-            !files_hold(dir, needle),
+            !any_file_holds(dir, needle),
             "the relay's files hold {}",
             String::from_utf8_lossy(needle)
         );
