@@ -43,6 +43,17 @@ fn say(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Prints a line for each of the next `sessions` sessions `listener` answers.
+async fn answer(listener: &mut DirectListener, sessions: usize) -> Result<()> {
+    for _ in 0..sessions {
+        let Some(report) = listener.next_report().await else {
+            break;
+        };
+        say(&line(&report))?;
+    }
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let usage = || {
@@ -82,13 +93,7 @@ fn main() -> Result<()> {
             runtime.block_on(async {
                 let mut listener = direct.listen(addr(4)?).await?;
                 say(&format!("listening {}", listener.local_addr()))?;
-                for _ in 0..sessions {
-                    let Some(report) = listener.next_report().await else {
-                        break;
-                    };
-                    say(&line(&report))?;
-                }
-                Ok::<_, Error>(())
+                answer(&mut listener, sessions).await
             })?;
         }
         "advertise" => {
@@ -102,13 +107,7 @@ fn main() -> Result<()> {
                     "advertising {} {port}",
                     store.discovery_name(&peer)?
                 ))?;
-                for _ in 0..sessions {
-                    let Some(report) = listener.next_report().await else {
-                        break;
-                    };
-                    say(&line(&report))?;
-                }
-                Ok::<_, Error>(())
+                answer(&mut listener, sessions).await
             })?;
         }
         "discover" => {
