@@ -15,6 +15,7 @@ use twofold_core::backup::KdfParams;
 use twofold_core::sections as s;
 use twofold_core::*;
 use twofold_testkit::RelayProcess;
+use twofold_tests::mem_devices::contains;
 use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
 
 /// Words the person wrote, each through another path.
@@ -62,7 +63,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 fn holds(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    contains(hay, needle.as_bytes())
 }
 
 /// Every file under `dir` modified since `since` that holds `needle` (unreadable ones skipped:
