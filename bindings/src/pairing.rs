@@ -87,4 +87,44 @@ impl TwofoldStore {
         })
         .await
     }
+
+    /// A link invite (text for a QR code) for the person's new phone or tablet to scan with
+    /// `accept_link_invite`; approve the new device with `approve_pairing` once both screens
+    /// show the same code. The new device then gets every one of the person's documents,
+    /// read-write, with the next syncs. Valid until `expires_at_ms`; it works once.
+    pub async fn create_link_invite(&self, relay: String, expires_at_ms: i64) -> Result<String> {
+        self.write(move |core| Ok(core.create_link_invite(&relay, expires_at_ms)?))
+            .await
+    }
+
+    /// The new device: answers a link invite from the person's device under `device_name`.
+    /// Returns that device, `AwaitingApproval` and `linked`, with the code to compare. Once
+    /// approved, the person's documents take the place of this device's own (what it held
+    /// merges into them). `InvalidInput` on `invite` for a pairing invite or a bad one, and on
+    /// `device` if this device is already paired or sharing (link before pairing).
+    #[uniffi::method(default(now_ms = None))]
+    pub async fn accept_link_invite(
+        &self,
+        invite: String,
+        device_name: String,
+        now_ms: Option<i64>,
+    ) -> Result<Peer> {
+        self.write(move |core| {
+            let now = now_ms.unwrap_or_else(crate::store::now_ms);
+            Ok(core.accept_link_invite(&invite, &device_name, now)?)
+        })
+        .await
+    }
+
+    /// Removes a device this one linked (lost, stolen, sold): it gets nothing new from now on,
+    /// the devices the person's documents are shared with stop taking its changes, and it
+    /// deletes the person's documents if it ever syncs again. `InvalidInput` on `device` for
+    /// a device this one did not link.
+    pub async fn remove_device(&self, peer_id: String) -> Result<()> {
+        self.write(move |core| {
+            let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
+            Ok(core.remove_device(&peer)?)
+        })
+        .await
+    }
 }

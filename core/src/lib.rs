@@ -78,4 +78,5 @@ pub use twofold::{
     LapseRecorded, LockState, Mentee, MentorView, NewCheckIn, OpenOptions, Peer, PeerStatus,
     QuietHours, ReceivedNote, ReceivedSos, ReceivedSuggestion, SentSos, Share, SharedChanged,
     SharedDocument, SosEvent, SosRung, Streak, Subscription, Twofold, Watched, Watcher,
+    LINKED_DEVICE_PURPOSE,
 };

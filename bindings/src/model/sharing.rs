@@ -56,6 +56,9 @@ pub struct Peer {
     pub paired_at_ms: Option<i64>,
     /// The relay the pairing went through (from the invite): pass it to `sync_session`.
     pub relay: Option<String>,
+    /// Another device of this person (a phone, a tablet) linked with a link invite, rather
+    /// than someone else's device paired with an invite.
+    pub linked: bool,
 }
 
 /// A consent record: one document shared with one device, in force or ended.

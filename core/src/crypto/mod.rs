@@ -25,6 +25,7 @@ pub mod join;
 pub mod keys;
 pub mod pairing_reply;
 mod seal;
+pub mod successor_channel;
 pub mod verification;
 
 pub use envelope::{
@@ -71,4 +72,5 @@ pub(crate) mod label {
     pub const VERIFICATION_CODE: &[u8] = b"twofold/v1/verification-code";
     pub const PAIRING_REPLY_KEY: &[u8] = b"twofold/v1/pairing-reply";
     pub const PAIRING_REPLY_SIG: &[u8] = b"twofold/v1/pairing-reply-signature";
+    pub const SUCCESSOR_CHANNEL: &[u8] = b"twofold/v1/successor-channel";
 }

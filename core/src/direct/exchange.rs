@@ -262,8 +262,7 @@ impl Twofold {
                 chunks::append(tx, &doc.doc_id, seq, &bytes, false)?;
                 doc.chunks += 1;
                 doc.last_seq = seq;
-                let own = doc.owner.is_none() && doc.peer.is_none();
-                changed_kind = Some((kind, own));
+                changed_kind = Some((kind, doc.is_mine()));
                 Ok(Applied::Changes(fresh.len()))
             })
         });

@@ -205,7 +205,8 @@ impl SyncClient {
             if let Err(p) = self.pull(report, progress).await? {
                 return Ok(Err(p));
             }
-            if report.applied == applied {
+            let due = self.engine(|s| s.sync().pulled()).await?;
+            if report.applied == applied && !due {
                 break;
             }
         }

@@ -19,6 +19,9 @@ pub struct DocumentRow {
     pub access: String,
     /// For a mentor's notes document: the person it is for.
     pub peer: Option<KeyId>,
+    /// The person's own document of its kind, received from the linked device that made it
+    /// (ADR 0012): it stands where this device's own document of that kind stood.
+    pub adopted: bool,
 }
 
 /// A document's stored bytes, ready for `Automerge::load`, how many chunks they came from,
@@ -32,8 +35,8 @@ pub struct StoredDoc {
 
 pub fn insert_document(tx: &Transaction<'_>, row: &DocumentRow, created_at_ms: i64) -> Result<()> {
     tx.execute(
-        "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access, peer) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access, peer, adopted) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             row.doc_id,
             row.kind.as_str(),
@@ -41,7 +44,8 @@ pub fn insert_document(tx: &Transaction<'_>, row: &DocumentRow, created_at_ms: i
             created_at_ms,
             row.owner.as_ref().map(|o| &o.0[..]),
             row.access,
-            row.peer.as_ref().map(|p| &p.0[..])
+            row.peer.as_ref().map(|p| &p.0[..]),
+            row.adopted,
         ],
     )?;
     Ok(())
@@ -49,7 +53,8 @@ pub fn insert_document(tx: &Transaction<'_>, row: &DocumentRow, created_at_ms: i
 
 pub fn documents(conn: &Connection) -> Result<Vec<DocumentRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT doc_id, kind, actor, owner, access, peer FROM documents ORDER BY created_at, doc_id",
+        "SELECT doc_id, kind, actor, owner, access, peer, adopted FROM documents \
+         ORDER BY created_at, doc_id",
     )?;
     let mut rows = stmt.query([])?;
     let key_id = |raw: Option<Vec<u8>>, field: &str| -> Result<Option<KeyId>> {
@@ -70,6 +75,7 @@ pub fn documents(conn: &Connection) -> Result<Vec<DocumentRow>> {
             owner: key_id(r.get(3)?, "documents.owner")?,
             access: r.get(4)?,
             peer: key_id(r.get(5)?, "documents.peer")?,
+            adopted: r.get(6)?,
         });
     }
     Ok(out)

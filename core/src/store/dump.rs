@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// device's secret keys), `doc_chunks` (each document travels as one snapshot instead),
 /// `invites` and the mailboxes (a pairing under way is started again), `rejections`
 /// (diagnostic counters).
-pub const BACKED_UP_TABLES: [&str; 12] = [
+pub const BACKED_UP_TABLES: [&str; 13] = [
     "documents",
     "settings",
     "peers",
@@ -30,6 +30,9 @@ pub const BACKED_UP_TABLES: [&str; 12] = [
     // each person: set by hand in a calm moment, so a restore must bring them back.
     "sos_links",
     "mentee_notes",
+    // The person's recovery identity: its only power is to name the device that succeeds a
+    // lost one (ADR 0010), which is what a restore is.
+    "recovery_identity",
 ];
 
 fn refused(reason: &'static str) -> Error {

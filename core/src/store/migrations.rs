@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_access_checks.sql"),
     include_str!("migrations/0005_finder_regions.sql"),
     include_str!("migrations/0006_sos.sql"),
+    include_str!("migrations/0007_linked_devices.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

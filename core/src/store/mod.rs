@@ -12,6 +12,7 @@ pub mod identity;
 pub mod migrations;
 pub mod outbox;
 pub mod peers;
+pub mod recovery;
 pub mod settings;
 pub mod shares;
 pub mod sos;

@@ -289,14 +289,34 @@ pub fn add_invite(
     secret: &[u8; 32],
     relay: &str,
     expires_at_s: i64,
+    link: bool,
     now_ms: i64,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![&invite_id[..], &secret[..], relay, expires_at_s, now_ms],
+        "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at, link) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            &invite_id[..],
+            &secret[..],
+            relay,
+            expires_at_s,
+            now_ms,
+            link
+        ],
     )?;
     Ok(())
+}
+
+/// Whether the invite links one of the person's own devices (ADR 0012).
+pub fn is_link_invite(conn: &Connection, invite_id: &[u8; 16]) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT link FROM invites WHERE invite_id = ?1",
+            [&invite_id[..]],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// The first valid join request used the invite up.

@@ -57,6 +57,36 @@ pub struct PeerRow {
     pub channel_stream: Option<StreamId>,
     pub created_at: i64,
     pub paired_at: Option<i64>,
+    /// Another device of this store's person, linked by a link invite (ADR 0012).
+    pub link: Option<Link>,
+}
+
+/// How a peer that is another device of the same person is linked to this one (ADR 0012).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// This device linked it: it gets the person's documents from here, read-write.
+    Device,
+    /// This device was linked to it: its documents are the person's, and stand here in place
+    /// of this device's own.
+    Origin,
+}
+
+impl Link {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::Device => "device",
+            Link::Origin => "origin",
+        }
+    }
+
+    fn parse(raw: Option<String>) -> Result<Option<Self>> {
+        raw.map(|raw| match raw.as_str() {
+            "device" => Ok(Link::Device),
+            "origin" => Ok(Link::Origin),
+            _ => Err(Error::invalid("peers.link", "is not a known link")),
+        })
+        .transpose()
+    }
 }
 
 fn fixed<const N: usize>(raw: Option<Vec<u8>>, field: &str) -> Result<Option<[u8; N]>> {
@@ -82,11 +112,12 @@ fn from_row(r: &Row<'_>) -> Result<PeerRow> {
         channel_stream: fixed(r.get(7)?, "peers.channel_stream")?.map(StreamId),
         created_at: r.get(8)?,
         paired_at: r.get(9)?,
+        link: Link::parse(r.get(10)?)?,
     })
 }
 
 const COLUMNS: &str = "peer_id, public_keys, display_name, state, invite_id, invite_secret, \
-                       relay, channel_stream, created_at, paired_at";
+                       relay, channel_stream, created_at, paired_at, link";
 
 pub fn get(conn: &Connection, peer: &KeyId) -> Result<Option<PeerRow>> {
     let mut stmt =
@@ -118,12 +149,12 @@ pub fn keys(conn: &Connection, peer: &KeyId) -> Result<Option<DevicePublicKeys>>
 pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
     tx.execute(
         &format!(
-            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
              ON CONFLICT (peer_id) DO UPDATE SET public_keys = excluded.public_keys, \
              display_name = excluded.display_name, state = excluded.state, \
              invite_id = excluded.invite_id, invite_secret = excluded.invite_secret, \
              relay = excluded.relay, channel_stream = excluded.channel_stream, \
-             paired_at = excluded.paired_at"
+             paired_at = excluded.paired_at, link = excluded.link"
         ),
         params![
             &p.peer_id.0[..],
@@ -136,6 +167,7 @@ pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
             p.channel_stream.as_ref().map(|s| &s.0[..]),
             p.created_at,
             p.paired_at,
+            p.link.map(Link::as_str),
         ],
     )?;
     Ok(())

@@ -82,6 +82,16 @@ pub fn retire_channel(tx: &Transaction<'_>, peer: &KeyId) -> Result<()> {
     Ok(())
 }
 
+/// Stops using a channel for anything new while its unsent messages still go out (with its
+/// key); acknowledging the last one retires it.
+pub fn leave_channel(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET active = 0 WHERE stream_id = ?1",
+        [&stream.0[..]],
+    )?;
+    Ok(())
+}
+
 pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
     Ok(query(conn, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])?.pop())
 }

@@ -12,7 +12,8 @@ use crate::docs::kind::DocKind;
 use crate::error::Result;
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::outbox;
-use crate::store::peers;
+use crate::store::peers::{self, Link};
+use crate::store::shares;
 use crate::store::streams::{self, StreamRow};
 use crate::sync::control::{parse_id, parse_writers, ControlMessage, Grant, ERASED};
 use crate::sync::payload::{self, Payload};
@@ -21,20 +22,25 @@ use crate::twofold::listeners::{ChangeOrigin, SharedChanged};
 use crate::twofold::{DocAccess, Docs, LoadedDoc, Twofold};
 
 /// What a control message changes in memory once its transaction has committed.
-enum Effect {
+pub(super) enum Effect {
     None,
     Upsert(Box<LoadedDoc>),
     Access(String, DocAccess, bool),
+    /// A device succeeded another (ADR 0010): what was the old one's is the new one's.
+    Moved {
+        old: KeyId,
+        new: KeyId,
+    },
 }
 
 /// What a committed control message changes in memory: its effect, the document it removed
 /// (replaced by a forgotten one's successor, or erased by its owner), and the document whose
 /// listeners hear of it.
 pub(crate) struct ControlCommitted {
-    effect: Effect,
-    removed: Option<String>,
-    changed: Option<String>,
-    peer: KeyId,
+    pub(super) effect: Effect,
+    pub(super) removed: Option<String>,
+    pub(super) changed: Option<String>,
+    pub(super) peer: KeyId,
 }
 
 impl ControlCommitted {
@@ -59,6 +65,20 @@ impl Twofold {
             Ok(Payload::Control { message, tail }) => (message, tail),
             _ => return incoming.refuse_in_tx(tx, RejectReason::BadControl),
         };
+        // Only a successor statement comes signed by the person's recovery key rather than
+        // by their device, and only it may (ADR 0010).
+        match (&message, incoming.sender != peer) {
+            (ControlMessage::Successor { old, new, channel }, true) => {
+                return self.apply_successor_in_tx(tx, incoming, old, new, channel, peer, now_ms);
+            }
+            (ControlMessage::RecoveryKey { keys }, false) => {
+                return self.apply_recovery_key_in_tx(tx, incoming, keys, peer);
+            }
+            (ControlMessage::Successor { .. }, false) | (_, true) => {
+                return incoming.refuse_in_tx(tx, RejectReason::BadControl);
+            }
+            _ => {}
+        }
         if matches!(
             message,
             ControlMessage::Sos(_)
@@ -70,10 +90,7 @@ impl Twofold {
         let prepared = match &message {
             ControlMessage::Grant(grant) => self.prepare_grant(tx, docs, grant, tail, &peer),
             ControlMessage::Writers { doc_id, .. }
-                if docs
-                    .others
-                    .get(doc_id)
-                    .is_some_and(|d| d.owner == Some(peer)) =>
+                if docs.by_id(doc_id).is_some_and(|d| d.owner == Some(peer)) =>
             {
                 Ok(None)
             }
@@ -118,6 +135,22 @@ impl Twofold {
                 }
                 Effect::None
             }
+            // The device this one was linked to removed it (ADR 0012): the person's document
+            // leaves this device, whatever the reason given, and an empty one of the same
+            // kind takes its place.
+            (ControlMessage::Revoked { doc_id, .. }, _)
+                if docs
+                    .by_id(doc_id)
+                    .is_some_and(|d| d.adopted && d.owner == Some(peer)) =>
+            {
+                let kind = docs.by_id(doc_id).map(|d| d.kind).unwrap_or(DocKind::Plan);
+                streams::retire_doc(tx, doc_id)?;
+                outbox::drop_doc_changes(tx, doc_id)?;
+                chunks::delete_document(tx, doc_id)?;
+                let fresh =
+                    Self::create_doc_in_tx(tx, &Self::actor_of(&self.identity), kind, now_ms)?;
+                Effect::Upsert(Box::new(fresh))
+            }
             // Only a document this peer shared here can end (checked above); for one this
             // device never got there is nothing to do.
             (ControlMessage::Revoked { doc_id, reason }, _)
@@ -141,8 +174,11 @@ impl Twofold {
         };
         streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
         streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
+        let unlinked = matches!(&message, ControlMessage::Revoked { doc_id, .. }
+            if docs.by_id(doc_id).is_some_and(|d| d.adopted && d.owner == Some(peer)));
         let (removed, changed) = match message {
             ControlMessage::Grant(grant) => (grant.replaces, Some(grant.doc_id)),
+            ControlMessage::Revoked { doc_id, .. } if unlinked => (Some(doc_id), None),
             ControlMessage::Revoked { doc_id, reason } if reason == ERASED => {
                 (Some(doc_id.clone()), Some(doc_id))
             }
@@ -150,7 +186,9 @@ impl Twofold {
             ControlMessage::Writers { .. }
             | ControlMessage::Sos(_)
             | ControlMessage::SosAnswer(_)
-            | ControlMessage::SosClosed { .. } => (None, None),
+            | ControlMessage::SosClosed { .. }
+            | ControlMessage::RecoveryKey { .. }
+            | ControlMessage::Successor { .. } => (None, None),
         };
         Ok(Decided {
             received: Received::Control,
@@ -164,16 +202,25 @@ impl Twofold {
     }
 
     /// Puts a committed control message's effect into the documents in memory; returns the
-    /// change to tell listeners of.
+    /// change to tell listeners of, and whether it is one of the person's own documents.
     pub(crate) fn after_control(
         &self,
         docs: &mut Docs,
         committed: ControlCommitted,
-    ) -> Option<SharedChanged> {
+    ) -> Option<(SharedChanged, bool)> {
+        let mut own_replaced = None;
         match committed.effect {
             Effect::None => {}
             Effect::Upsert(doc) => {
-                docs.others.insert(doc.doc_id.clone(), *doc);
+                if doc.is_mine() {
+                    // Stands in the place of the kind's document before it (ADR 0012).
+                    own_replaced = Some(SharedChanged {
+                        doc_id: doc.doc_id.clone(),
+                        kind: doc.kind,
+                        origin: ChangeOrigin::Peer,
+                    });
+                }
+                docs.put_back(*doc);
             }
             Effect::Access(doc_id, access, outbox) => {
                 if let Some(d) = docs.others.get_mut(&doc_id) {
@@ -181,15 +228,29 @@ impl Twofold {
                     d.outbox = outbox;
                 }
             }
+            Effect::Moved { old, new } => {
+                for d in docs.owner.values_mut().chain(docs.others.values_mut()) {
+                    if d.owner == Some(old) {
+                        d.owner = Some(new);
+                    }
+                    if d.peer == Some(old) {
+                        d.peer = Some(new);
+                    }
+                }
+            }
         }
         let event = committed
             .changed
-            .and_then(|id| docs.others.get(&id))
-            .map(|d| SharedChanged {
-                doc_id: d.doc_id.clone(),
-                kind: d.kind,
-                origin: ChangeOrigin::Peer,
-            });
+            .and_then(|id| docs.by_id(&id))
+            .map(|d| {
+                let event = SharedChanged {
+                    doc_id: d.doc_id.clone(),
+                    kind: d.kind,
+                    origin: ChangeOrigin::Peer,
+                };
+                (event, d.is_mine())
+            })
+            .or(own_replaced.map(|e| (e, true)));
         if let Some(old) = committed.removed {
             if docs
                 .others
@@ -271,7 +332,9 @@ impl Twofold {
             Access::Write => DocAccess::Write,
         };
         let me = Self::actor_of(&self.identity);
-        let (mut am, catch_up, chunks_seq) = match docs.others.get(&grant.doc_id) {
+        let adopting = self.adopts(tx, docs, grant, access, peer)?;
+        let mut adopted = adopting.is_some();
+        let (mut am, catch_up, chunks_seq) = match docs.by_id(&grant.doc_id) {
             // A read-only device has nothing of its own to keep: it takes the owner's copy, so
             // changes the owner never received (a revoked writer's last ones) leave with the
             // old epoch instead of keeping it apart from the owner forever.
@@ -279,6 +342,7 @@ impl Twofold {
                 (p.snapshot, Vec::new(), existing.last_seq + 1)
             }
             Some(existing) => {
+                adopted = existing.adopted;
                 let mut am = existing.am.clone();
                 // Changes the owner's snapshot lacks (sent in an epoch that just ended, by this
                 // device or passed on from another writer) go out again on the new stream;
@@ -308,9 +372,27 @@ impl Twofold {
                     owner: Some(*peer),
                     access: access.as_str().to_string(),
                     peer: None,
+                    adopted,
                 };
                 chunks::insert_document(tx, &row, now_ms)?;
-                (p.snapshot, Vec::new(), 1)
+                match adopting {
+                    Some(Adopting::MergeOwn(own_id, own)) => {
+                        // What this device wrote before it was linked joins the person's
+                        // document and goes to the device it was linked to.
+                        let Some((merged, mine)) = merge_own_into(p.snapshot, own) else {
+                            return Ok(Err(RejectReason::MalformedPayload));
+                        };
+                        chunks::delete_document(tx, &own_id)?;
+                        (merged, mine, 1)
+                    }
+                    Some(Adopting::Replace(old_id)) => {
+                        streams::retire_doc(tx, &old_id)?;
+                        outbox::drop_doc_changes(tx, &old_id)?;
+                        chunks::delete_document(tx, &old_id)?;
+                        (p.snapshot, Vec::new(), 1)
+                    }
+                    None => (p.snapshot, Vec::new(), 1),
+                }
             }
         };
         for k in &p.writers {
@@ -345,7 +427,7 @@ impl Twofold {
             }
         }
         if let Some(old) = &grant.replaces {
-            if docs.others.get(old).is_some_and(|d| d.owner == Some(*peer)) {
+            if docs.by_id(old).is_some_and(|d| d.owner == Some(*peer)) {
                 streams::retire_doc(tx, old)?;
                 chunks::delete_document(tx, old)?;
             }
@@ -360,8 +442,69 @@ impl Twofold {
             chunks: 1,
             last_seq: chunks_seq,
             outbox: writes,
+            adopted,
         }))))
     }
+
+    /// Whether a grant from `peer` brings the person's own document of its kind to this
+    /// device, linked to `peer` (ADR 0012), and what it replaces here. Only a read-write grant
+    /// of one of the person's kinds from the device this one was linked to, for a document
+    /// this device does not hold yet; and this device's own document of that kind must be
+    /// unshared (a device is linked before it pairs) or an earlier one from the same device.
+    fn adopts(
+        &self,
+        conn: &Connection,
+        docs: &Docs,
+        grant: &Grant,
+        access: DocAccess,
+        peer: &KeyId,
+    ) -> Result<Option<Adopting>> {
+        if access != DocAccess::Write
+            || grant.kind == DocKind::Notes
+            || docs.by_id(&grant.doc_id).is_some()
+        {
+            return Ok(None);
+        }
+        let origin = peers::get(conn, peer)?.is_some_and(|p| p.link == Some(Link::Origin));
+        let Some(own) = docs.owner.get(&grant.kind).filter(|_| origin) else {
+            return Ok(None);
+        };
+        if own.adopted {
+            return Ok((own.owner == Some(*peer)).then(|| Adopting::Replace(own.doc_id.clone())));
+        }
+        let unshared =
+            own.access == DocAccess::Owner && shares::active_for_doc(conn, &own.doc_id)?.is_empty();
+        Ok(unshared.then(|| Adopting::MergeOwn(own.doc_id.clone(), own.am.clone())))
+    }
+}
+
+/// What an adopted document replaces on this device.
+enum Adopting {
+    /// This device's own document of the kind (id, contents), never shared: merged in, then
+    /// deleted.
+    MergeOwn(String, automerge::AutoCommit),
+    /// An earlier document of the kind from the same linked device (one it has since
+    /// re-created): deleted.
+    Replace(String),
+}
+
+/// The person's document with what this device wrote into its own before it was linked, and
+/// those changes (to send on); `None` if they do not merge.
+fn merge_own_into(
+    mut theirs: automerge::AutoCommit,
+    mut own: automerge::AutoCommit,
+) -> Option<(automerge::AutoCommit, Vec<Vec<u8>>)> {
+    let heads = theirs.get_heads();
+    let merged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| theirs.merge(&mut own)));
+    if !matches!(merged, Ok(Ok(_))) {
+        return None;
+    }
+    let mine = theirs
+        .get_changes(&heads)
+        .into_iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    Some((theirs, mine))
 }
 
 struct PreparedGrant {

@@ -39,6 +39,18 @@ pub enum ControlMessage {
     SosAnswer(SosAnswer),
     /// The person closed the request: nobody needs to come any more.
     SosClosed { sos_id: String },
+    /// The sender's person's recovery public keys, hex (ADR 0010): the key that may later name
+    /// the device that succeeds the sender.
+    RecoveryKey { keys: String },
+    /// Signed by the person's recovery key, not by a device: device `new` (public keys, hex)
+    /// succeeds device `old`, lost, and takes its place in the pairing, on a new channel whose
+    /// stream and key are `channel`, sealed to the recipient (hex; the lost device holds the
+    /// old channel's key).
+    Successor {
+        old: String,
+        new: String,
+        channel: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +121,15 @@ pub fn parse_writers(raw: &[String]) -> Result<Vec<DevicePublicKeys>, BadControl
             DevicePublicKeys::from_bytes(&bytes).map_err(|_| BadControl)
         })
         .collect()
+}
+
+/// Public keys written as 128 lowercase hex characters.
+pub fn parse_keys(raw: &str) -> Result<DevicePublicKeys, BadControl> {
+    if raw.len() != 128 {
+        return Err(BadControl);
+    }
+    let bytes = hex::decode(raw).map_err(|_| BadControl)?;
+    DevicePublicKeys::from_bytes(&bytes).map_err(|_| BadControl)
 }
 
 pub fn encode_writers(writers: &[DevicePublicKeys]) -> Vec<String> {

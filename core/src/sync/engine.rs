@@ -51,6 +51,12 @@ impl SyncEngine<'_> {
         self.store.sync_follows()
     }
 
+    /// Every stream was read to its end. Whether that made something due to send: a restored
+    /// store tells its peers who it is only after it has read what its streams held (ADR 0010).
+    pub fn pulled(&self) -> Result<bool> {
+        self.store.succession_pulled()
+    }
+
     /// The mailboxes to read (pairings under way), each after its cursor.
     pub fn mailbox_follows(&self) -> Result<Vec<MailboxFollow>> {
         self.store.sync_mailbox_follows()

@@ -22,6 +22,10 @@ impl Twofold {
     /// same envelope bytes are returned again until acknowledged).
     pub(crate) fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
         self.expire_shares(now_ms)?;
+        self.share_with_linked_devices()?;
+        self.announce_recovery_keys()?;
+        self.send_successor_if_due()?;
+        self.rotate_pending()?;
         self.escalate_sos()?;
         self.refresh_shared_summary(now_ms)?;
         self.seal_pending()?;
@@ -102,11 +106,15 @@ impl Twofold {
             if let Some(position) = position {
                 streams::advance_cursor(tx, &row.stream, position)?;
             }
-            // The last notice to an unpaired device is out: its channel ends.
-            if let Some(peer) = streams::get(tx, &row.stream)?.and_then(|s| s.peer_id) {
-                let removed = peers::get(tx, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
-                if removed && outbox::unsent_on(tx, &row.stream)? == 0 {
-                    streams::retire_channel(tx, &peer)?;
+            // The last notice to an unpaired device is out: its channel ends. So does a channel
+            // left for a new one (ADR 0010) once its last message, the successor statement, is.
+            if let Some(stream) = streams::get(tx, &row.stream)? {
+                if let Some(peer) = stream.peer_id {
+                    let removed =
+                        peers::get(tx, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
+                    if (removed || !stream.active) && outbox::unsent_on(tx, &row.stream)? == 0 {
+                        streams::retire(tx, &row.stream)?;
+                    }
                 }
             }
             let Some(doc_id) = row.doc_id.as_deref() else {

@@ -28,11 +28,11 @@ use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::peers::{self, PeerState};
 use crate::store::streams::{self, StreamRow};
-use crate::store::{chunks, outbox, shares, sos};
+use crate::store::{chunks, outbox, recovery, shares, sos};
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
 use crate::twofold::listeners::{ChangeOrigin, DocChanged, SharedChanged};
-use crate::twofold::{DocSel, Docs, SosEvent, Twofold};
+use crate::twofold::{predecessors_in, DocSel, Docs, SosEvent, Twofold};
 
 pub(crate) fn reject_of(e: EnvelopeError) -> RejectReason {
     match e {
@@ -325,8 +325,13 @@ impl Twofold {
                 }
                 AfterCommit::Control(committed) => {
                     removed_a_document |= committed.removes_a_document();
-                    if let Some(e) = self.after_control(&mut docs, committed) {
-                        events.push(Changed::Shared(e));
+                    match self.after_control(&mut docs, committed) {
+                        Some((e, true)) => events.push(Changed::Own(DocChanged {
+                            kind: e.kind,
+                            origin: e.origin,
+                        })),
+                        Some((e, false)) => events.push(Changed::Shared(e)),
+                        None => {}
                     }
                 }
                 AfterCommit::Sos(sos) => sos_events.extend(sos),
@@ -412,14 +417,29 @@ impl Twofold {
         }
         let sender = decoded.header().sender;
         let me = self.identity.key_id();
+        let mut past_self = false;
         let keys = if sender == me {
             Some(self.identity.public_keys())
+        } else if let Some(keys) = self.db.read(|c| peers::keys(c, &sender))? {
+            Some(keys)
+        } else if let Some(keys) = self.predecessor(&sender)? {
+            // The device this store was restored from (ADR 0010).
+            past_self = true;
+            Some(keys)
+        } else if row.peer_id.is_some() {
+            // A paired person's recovery key, which signs only a successor statement.
+            self.db
+                .read(|c| recovery::keys_by_recovery_id(c, &sender))?
         } else {
-            self.db.read(|c| peers::keys(c, &sender))?
+            None
         };
         match decoded.verify(|_| keys) {
-            // This device's own envelope, read back from the relay.
+            // This device's own envelope, read back from the relay; or on a channel, one the
+            // device it was restored from sent (its effect is in the backup or lost with it).
             Ok(_) if sender == me => Ok(Authenticity::Settled(Received::Duplicate)),
+            Ok(_) if past_self && row.peer_id.is_some() => {
+                Ok(Authenticity::Settled(Received::Duplicate))
+            }
             Ok(verified) => Ok(Authenticity::Authentic(verified)),
             Err(e) => refuse(reject_of(e)),
         }
@@ -442,9 +462,12 @@ impl Twofold {
             return refuse(RejectReason::NotAllowed);
         }
         let expected = streams::sender_next(conn, &row.stream, &header.sender)?;
+        // A recovery key numbers its rare statements from backups that may be older than its
+        // last one: any number past the last it used is its next.
+        let recovery_sender = row.peer_id.is_some_and(|p| p != header.sender);
         Ok(if header.seq < expected {
             Some(Received::Duplicate)
-        } else if header.seq > expected {
+        } else if header.seq > expected && !recovery_sender {
             Some(Received::Gap {
                 sender: header.sender,
                 expected,
@@ -464,7 +487,11 @@ impl Twofold {
     ) -> Result<bool> {
         if let Some(peer) = row.peer_id {
             let removed = peers::get(conn, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
-            return Ok(peer == *sender && !removed);
+            let by_recovery_key = || -> Result<bool> {
+                Ok(recovery::peer_recovery_keys(conn, &peer)?
+                    .is_some_and(|k| k.key_id() == *sender))
+            };
+            return Ok(!removed && (peer == *sender || by_recovery_key()?));
         }
         let Some(doc_id) = row.doc_id.as_deref() else {
             return Ok(false);
@@ -475,7 +502,8 @@ impl Twofold {
             Some(Some(_)) => Ok(streams::writers(conn, doc_id)?.contains(sender)),
             Some(None) => Ok(shares::active_for_doc(conn, doc_id)?
                 .iter()
-                .any(|s| s.peer_id == *sender && s.access == Access::Write)),
+                .any(|s| s.peer_id == *sender && s.access == Access::Write)
+                || Self::predecessor_in(conn, sender)?.is_some()),
         }
     }
 
@@ -498,8 +526,25 @@ impl Twofold {
                     .filter(|s| s.doc_id == doc_id && s.access == Access::Write)
                     .map(|s| s.peer_id),
             );
+            // What the devices this store was restored from wrote is the person's own.
+            out.extend(predecessors_in(conn)?.iter().map(|k| k.key_id()));
         }
         Ok(out)
+    }
+
+    /// The public keys of `id`, if it is a device this store was restored from.
+    fn predecessor(&self, id: &KeyId) -> Result<Option<crate::crypto::DevicePublicKeys>> {
+        Ok(self.predecessors()?.into_iter().find(|k| k.key_id() == *id))
+    }
+
+    /// [`Self::predecessor`] on `conn`, inside the transaction that has it.
+    fn predecessor_in(
+        conn: &Connection,
+        id: &KeyId,
+    ) -> Result<Option<crate::crypto::DevicePublicKeys>> {
+        Ok(predecessors_in(conn)?
+            .into_iter()
+            .find(|k| k.key_id() == *id))
     }
 
     fn apply_changes_in_tx(
@@ -566,7 +611,7 @@ impl Twofold {
             }
             doc.chunks += 1;
             doc.last_seq = chunk_seq;
-            let own = doc.owner.is_none() && doc.peer.is_none();
+            let own = doc.is_mine();
             Ok(Ok(Some((kind, n, own))))
         });
         match outcome {

@@ -4,7 +4,7 @@
 use crate::crypto::{open_reply, DocKey, Invite, InviteSecret, JoinRequest, PairingDecision};
 use crate::error::Result;
 use crate::store::outbox::{self, MailboxRole};
-use crate::store::peers::{self, PeerRow, PeerState};
+use crate::store::peers::{self, Link, PeerRow, PeerState};
 use crate::store::streams::{self, StreamRow};
 use crate::sync::{Received, RejectReason};
 use crate::twofold::Twofold;
@@ -47,6 +47,7 @@ impl Twofold {
             secret: InviteSecret(secret),
             owner: self.identity.public_keys(),
             expires_at: expires_at as u64,
+            link: false,
         };
         let now = u64::try_from(now_ms / 1000).unwrap_or(0);
         let Ok(request) = JoinRequest::open(bytes, &invite, &self.identity, now) else {
@@ -66,8 +67,13 @@ impl Twofold {
             channel_stream: None,
             created_at: now_ms,
             paired_at: None,
+            link: None,
         };
         self.db.write(|tx| {
+            let mut row = row;
+            if outbox::is_link_invite(tx, invite_id)? {
+                row.link = Some(Link::Device);
+            }
             if peers::get(tx, &row.peer_id)?.is_some_and(|p| p.state == PeerState::Paired) {
                 return Ok(Received::Rejected(RejectReason::BadPairingMessage));
             }
@@ -95,6 +101,7 @@ impl Twofold {
             secret: InviteSecret(secret),
             owner: row.keys,
             expires_at: u64::MAX,
+            link: row.link.is_some(),
         };
         let Ok(decision) = open_reply(bytes, &invite, &self.identity) else {
             return Ok(Received::Rejected(RejectReason::BadPairingMessage));

@@ -20,7 +20,7 @@ use crate::docs::guarded_load::load_untrusted;
 use crate::error::{Error, Result};
 use crate::store::database::{Database, KEY_LEN};
 use crate::store::files::{remove_if_present, side, store_files, sync_dir_of};
-use crate::store::{chunks, dump, identity, migrations, settings};
+use crate::store::{chunks, dump, identity, migrations, recovery, settings};
 
 /// Where the public keys of the devices this store was restored from are kept (hex, comma
 /// separated, oldest first).
@@ -180,21 +180,25 @@ impl Twofold {
 
     /// The devices this store was restored from, oldest first.
     pub fn predecessors(&self) -> Result<Vec<DevicePublicKeys>> {
-        let raw = self
-            .db
-            .read(|c| settings::get(c, PREDECESSORS_SETTING))?
-            .unwrap_or_default();
-        raw.split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                hex::decode(s)
-                    .ok()
-                    .and_then(|b| DevicePublicKeys::from_bytes(&b).ok())
-                    .ok_or_else(|| Error::invalid(PREDECESSORS_SETTING, "is damaged"))
-            })
-            .collect()
+        self.db.read(predecessors_in)
     }
+}
 
+/// [`Twofold::predecessors`], read on `conn` (inside a transaction that has it).
+pub(crate) fn predecessors_in(conn: &rusqlite::Connection) -> Result<Vec<DevicePublicKeys>> {
+    let raw = settings::get(conn, PREDECESSORS_SETTING)?.unwrap_or_default();
+    raw.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            hex::decode(s)
+                .ok()
+                .and_then(|b| DevicePublicKeys::from_bytes(&b).ok())
+                .ok_or_else(|| Error::invalid(PREDECESSORS_SETTING, "is damaged"))
+        })
+        .collect()
+}
+
+impl Twofold {
     /// Restores a backup into a new store at `path` and opens it. The store at `path` must be
     /// absent or unused (see [`Error::RestoreTargetInUse`]); this device gets a new identity.
     /// A wrong passphrase is [`Error::WrongPassphrase`], a bad file [`Error::BackupRefused`];
@@ -248,8 +252,25 @@ fn build(path: &Path, key: &[u8; KEY_LEN], checked: &CheckedContents, now_ms: i6
         for (doc_id, (bytes, _)) in &checked.documents {
             chunks::append(tx, doc_id, 1, bytes, true)?;
         }
+        // What the device the backup was made on sent after it is read back like a peer's
+        // (ADR 0010): its numbers go on from where the backup left them.
+        if let Some(maker) = checked.predecessors.last() {
+            tx.execute(
+                "INSERT OR REPLACE INTO stream_senders (stream_id, sender, next_seq) \
+                 SELECT stream_id, ?1, next_seq FROM streams",
+                params![&maker.key_id().0[..]],
+            )?;
+        }
         // This device signs with a new key: its numbers on every stream start again.
         tx.execute("UPDATE streams SET next_seq = 1", [])?;
+        // Its peers learn of it at its first sync (ADR 0010), from the recovery identity the
+        // backup carries, numbering past anything a copy of the same backup may have used.
+        settings::set(
+            tx,
+            super::succession::SUCCESSION_SETTING,
+            super::succession::RESTORED,
+        )?;
+        recovery::skip_seq_to(tx, u64::try_from(now_ms / 1000).unwrap_or(0))?;
         let list = checked
             .predecessors
             .iter()

@@ -17,6 +17,7 @@ mod home;
 mod insights;
 mod items;
 mod journal;
+mod linked_devices;
 pub mod listeners;
 mod mentor_view;
 mod pairing;
@@ -26,6 +27,7 @@ mod schedule;
 mod shared_docs;
 mod sharing;
 mod sos;
+mod succession;
 mod suggestions;
 mod unlock;
 mod watch;
@@ -49,10 +51,12 @@ use crate::store::database::{self, Database, KEY_LEN};
 use crate::store::{identity, outbox, streams};
 
 pub use app_lock::AppLockStatus;
+pub(crate) use backup::predecessors_in;
 pub use clock::Clock;
 pub use erase::{erase_store_at, set_aside_store_at};
 pub use home::{HomeScreen, LadderRung, Streak};
 pub use journal::{LapseRecorded, NewCheckIn};
+pub use linked_devices::LINKED_DEVICE_PURPOSE;
 pub use listeners::{ChangeOrigin, DocChanged, SharedChanged, Subscription};
 pub use mentor_view::{Attention, Interruption, Mentee, MentorView, QuietHours};
 pub use pairing::{Peer, PeerStatus};
@@ -133,6 +137,17 @@ pub(crate) struct LoadedDoc {
     pub last_seq: i64,
     /// Local changes go to the outbox: the document has a live stream this device writes.
     pub outbox: bool,
+    /// The person's own document of its kind, received from the device this one was linked
+    /// to (ADR 0012); `owner` is that device.
+    pub adopted: bool,
+}
+
+impl LoadedDoc {
+    /// The person's own document of its kind: made here, or adopted from the device this one
+    /// was linked to.
+    pub fn is_mine(&self) -> bool {
+        self.adopted || (self.owner.is_none() && self.peer.is_none())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -173,7 +188,7 @@ impl Docs {
     }
 
     pub(crate) fn put_back(&mut self, doc: LoadedDoc) {
-        if doc.owner.is_none() && doc.peer.is_none() {
+        if doc.is_mine() {
             self.owner.insert(doc.kind, doc);
         } else {
             self.others.insert(doc.doc_id.clone(), doc);
@@ -312,6 +327,7 @@ impl Twofold {
             }
             docs.put_back(LoadedDoc {
                 outbox,
+                adopted: row.adopted,
                 doc_id: row.doc_id,
                 kind: row.kind,
                 owner: row.owner,
@@ -342,6 +358,26 @@ impl Twofold {
         peer: Option<KeyId>,
         now_ms: i64,
     ) -> Result<LoadedDoc> {
+        db.write(|tx| Self::create_doc_for_in_tx(tx, actor, kind, peer, now_ms))
+    }
+
+    /// [`Twofold::create_doc`] of one of the person's own kinds, in the caller's transaction.
+    pub(crate) fn create_doc_in_tx(
+        tx: &rusqlite::Transaction<'_>,
+        actor: &ActorId,
+        kind: DocKind,
+        now_ms: i64,
+    ) -> Result<LoadedDoc> {
+        Self::create_doc_for_in_tx(tx, actor, kind, None, now_ms)
+    }
+
+    fn create_doc_for_in_tx(
+        tx: &rusqlite::Transaction<'_>,
+        actor: &ActorId,
+        kind: DocKind,
+        peer: Option<KeyId>,
+        now_ms: i64,
+    ) -> Result<LoadedDoc> {
         let mut am = genesis::genesis(kind, actor)?;
         let row = DocumentRow {
             doc_id: uuid::Uuid::new_v4().simple().to_string(),
@@ -350,12 +386,11 @@ impl Twofold {
             owner: None,
             access: DocAccess::Owner.as_str().to_string(),
             peer,
+            adopted: false,
         };
         let bytes = am.save();
-        db.write(|tx| {
-            chunks::insert_document(tx, &row, now_ms)?;
-            chunks::append(tx, &row.doc_id, 1, &bytes, true)
-        })?;
+        chunks::insert_document(tx, &row, now_ms)?;
+        chunks::append(tx, &row.doc_id, 1, &bytes, true)?;
         Ok(LoadedDoc {
             doc_id: row.doc_id,
             kind,
@@ -366,6 +401,7 @@ impl Twofold {
             chunks: 1,
             last_seq: 1,
             outbox: false,
+            adopted: false,
         })
     }
 
@@ -446,7 +482,7 @@ impl Twofold {
                 out,
                 changed,
                 target.kind,
-                target.owner.is_some() || target.peer.is_some(),
+                !target.is_mine(),
                 target.doc_id.clone(),
             ))
         })?;

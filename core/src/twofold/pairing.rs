@@ -14,9 +14,10 @@ use crate::error::{Error, Result};
 use crate::store::chunks;
 use crate::store::identity;
 use crate::store::outbox::{self, MailboxRole};
-use crate::store::peers::{self, PeerRow, PeerState};
+use crate::store::peers::{self, Link, PeerRow, PeerState};
 use crate::store::shares;
 use crate::store::streams::{self, StreamRow};
+use crate::sync::control::ERASED;
 use crate::sync::mailbox::{join_mailbox, reply_mailbox};
 
 /// Where a pairing stands, as the app shows it.
@@ -41,6 +42,9 @@ pub struct Peer {
     pub paired_at_ms: Option<i64>,
     /// The relay the pairing went through (from the invite): where to sync with this peer.
     pub relay: Option<String>,
+    /// Another device of this person (a phone, a tablet), linked with a link invite rather
+    /// than paired with someone else's (ADR 0012).
+    pub linked: bool,
 }
 
 fn invite_error(e: InviteError) -> Error {
@@ -69,12 +73,19 @@ impl Twofold {
 
     /// Owner side: a new invite for a QR code or a link, valid until `expires_at_ms`.
     pub fn create_invite(&self, relay: &str, expires_at_ms: i64) -> Result<String> {
+        self.new_invite(relay, expires_at_ms, false)
+    }
+
+    /// A new invite, for pairing with someone else's device or (`link`) for linking another
+    /// device of this person.
+    pub(crate) fn new_invite(&self, relay: &str, expires_at_ms: i64, link: bool) -> Result<String> {
         if expires_at_ms <= self.now_ms() {
             return Err(Error::invalid("expires_at", "must be in the future"));
         }
         let expires_at = u64::try_from(expires_at_ms / 1000).unwrap_or(0);
-        let invite = Invite::create(relay, &self.identity.public_keys(), expires_at)
+        let mut invite = Invite::create(relay, &self.identity.public_keys(), expires_at)
             .map_err(invite_error)?;
+        invite.link = link;
         self.db.write(|tx| {
             outbox::add_invite(
                 tx,
@@ -82,6 +93,7 @@ impl Twofold {
                 &invite.secret.0,
                 relay,
                 expires_at as i64,
+                link,
                 self.now_ms(),
             )?;
             outbox::watch_mailbox(
@@ -95,10 +107,28 @@ impl Twofold {
     }
 
     /// The other side: answers an invite under `display_name`. Returns the peer to show,
-    /// with the verification code to compare with the owner's screen.
+    /// with the verification code to compare with the owner's screen. A link invite (one of
+    /// the inviter's own devices, [`Twofold::create_link_invite`]) is refused here.
     pub fn accept_invite(&self, invite: &str, display_name: &str, now_ms: i64) -> Result<Peer> {
         let now = u64::try_from(now_ms / 1000).unwrap_or(0);
         let invite = Invite::decode(invite, now).map_err(invite_error)?;
+        if invite.link {
+            return Err(Error::invalid(
+                "invite",
+                "links a person's own device; it is not for pairing",
+            ));
+        }
+        self.answer_invite(invite, display_name, now_ms, None)
+    }
+
+    /// Sends the join request for a decoded invite and records the pairing under way.
+    pub(crate) fn answer_invite(
+        &self,
+        invite: Invite,
+        display_name: &str,
+        now_ms: i64,
+        link: Option<Link>,
+    ) -> Result<Peer> {
         if invite.owner.key_id() == self.identity.key_id() {
             return Err(Error::invalid("invite", "is this device's own invite"));
         }
@@ -115,6 +145,7 @@ impl Twofold {
             channel_stream: None,
             created_at: now_ms,
             paired_at: None,
+            link,
         };
         self.db.write(|tx| {
             if let Some(existing) = peers::get(tx, &row.peer_id)? {
@@ -161,12 +192,19 @@ impl Twofold {
             verification_code: verification_code(&self.identity.public_keys(), &row.keys).digits(),
             paired_at_ms: row.paired_at,
             relay: row.relay.clone(),
+            linked: row.link.is_some(),
         }
     }
 
     /// Owner side: approves a pending pairing after comparing the codes. Opens the channel.
     pub fn approve_pairing(&self, peer: &KeyId) -> Result<Peer> {
-        self.decide_pairing(peer, true)
+        let approved = self.decide_pairing(peer, true)?;
+        if approved.linked {
+            // The person's documents go to their new device now; `outgoing` repeats this if
+            // the app stops in between.
+            self.share_with_linked_devices()?;
+        }
+        Ok(approved)
     }
 
     pub fn decline_pairing(&self, peer: &KeyId) -> Result<Peer> {
@@ -190,6 +228,7 @@ impl Twofold {
                 secret: InviteSecret(secret),
                 owner: self.identity.public_keys(),
                 expires_at: expires_at as u64,
+                link: row.link.is_some(),
             };
             let decision = if approve {
                 let key = DocKey::generate(0)
@@ -243,7 +282,15 @@ impl Twofold {
     /// records and authorship keep its name. Nothing more is read from its channel; the
     /// channel ends once the last notice is acknowledged. Pairing again needs a new invite.
     /// Unpairing a removed device again does nothing.
+    ///
+    /// Unpairing a device this one linked removes it ([`Twofold::remove_device`]); the device
+    /// this one was linked to cannot be unpaired from here (ADR 0012).
     pub fn unpair(&self, peer: &KeyId) -> Result<()> {
+        self.end_pairing(peer, "unpaired")
+    }
+
+    /// [`Twofold::unpair`], telling the peer `reason` for each share that ends.
+    pub(crate) fn end_pairing(&self, peer: &KeyId, reason: &str) -> Result<()> {
         let Some(mut row) = self
             .db
             .read(|c| peers::get(c, peer))?
@@ -254,6 +301,17 @@ impl Twofold {
         if row.state == PeerState::Removed {
             return Ok(());
         }
+        let reason = match row.link {
+            None => reason,
+            // A device of the person's that leaves takes none of their documents with it.
+            Some(Link::Device) => ERASED,
+            Some(Link::Origin) => {
+                return Err(Error::invalid(
+                    "device",
+                    "is the device this one was linked to; devices are removed there",
+                ))
+            }
+        };
         let given: std::collections::BTreeSet<String> = self
             .db
             .read(shares::active)?
@@ -262,7 +320,7 @@ impl Twofold {
             .map(|s| s.doc_id)
             .collect();
         for doc_id in &given {
-            self.end_shares(DocSel::Id(doc_id), |s| s.peer_id == *peer, "unpaired")?;
+            self.end_shares(DocSel::Id(doc_id), |s| s.peer_id == *peer, reason)?;
         }
         let mut docs = self.docs_write();
         let theirs: Vec<String> = docs

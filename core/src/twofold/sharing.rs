@@ -64,6 +64,18 @@ impl Twofold {
                 "notes are shared through suggestions",
             ));
         }
+        if self
+            .db
+            .read(|c| peers::get(c, peer))?
+            .is_some_and(|p| p.link.is_some())
+        {
+            // A linked device gets every document of the person, read-write, from the device
+            // that linked it (ADR 0012); consent between one person's devices is not asked.
+            return Err(Error::invalid(
+                "peer",
+                "is one of this person's own devices",
+            ));
+        }
         self.share_doc(DocSel::Own(kind), peer, access, purpose, expires_at_ms)
     }
 
@@ -225,6 +237,14 @@ impl Twofold {
         let now = self.now_ms();
         let actor = Self::actor_of(&self.identity);
         self.with_doc(DocSel::Own(kind), |_, doc| {
+            if doc.access != DocAccess::Owner {
+                // An adopted document (ADR 0012): the device that made it forgets it, and
+                // this device gets the re-created one from there.
+                return Err(Error::invalid(
+                    "document",
+                    "is forgotten on the device this one is linked to",
+                ));
+            }
             let snapshot = DocumentSnapshot::read(kind, &doc.am)?;
             let mut fresh = genesis::genesis(kind, &actor)?;
             snapshot.write_into(&mut fresh)?;
@@ -239,6 +259,7 @@ impl Twofold {
                 owner: None,
                 access: DocAccess::Owner.as_str().to_string(),
                 peer: None,
+                adopted: false,
             };
             self.db.write(|tx| {
                 chunks::insert_document(tx, &row, now)?;
@@ -277,7 +298,7 @@ impl Twofold {
 
     /// Retires the document's current stream and, if anyone still has a share, opens the next
     /// epoch and grants it to each of them.
-    fn rotate(
+    pub(crate) fn rotate(
         &self,
         tx: &rusqlite::Transaction<'_>,
         doc: &mut LoadedDoc,

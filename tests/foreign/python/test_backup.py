@@ -1,6 +1,6 @@
 """Backup and restore through the bindings: a paired, sharing owner's store sealed with a
 passphrase, the phone wiped, the backup restored into a new store — the same documents, shares,
-log and pairings. A wrong passphrase and a damaged file are typed errors that touch nothing.
+log and pairings, and the mentor recognises the new phone after one sync. A wrong passphrase and a damaged file are typed errors that touch nothing.
 Uses the real Argon2id parameters (64 MiB): four derivations, about a second in all."""
 
 import os
@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from twofold_ffi import Access, DocumentKind, TwofoldError, TwofoldStore
+from twofold_ffi import Access, DocumentKind, SectionItem, TwofoldError, TwofoldStore
 
 from test_sharing import coping, device, pair
 
@@ -63,6 +63,19 @@ async def test_backup_wipe_restore_brings_everything_back(tmp_path, sync):
     restored.close()
     reopened = await TwofoldStore.open(new_path, new_key)
     assert reopened.when_well() == "Steady mornings, calls with Alex."
+
+    # The mentor recognises the restored phone after one sync (ADR 0010): the pairing moves to
+    # its keys, and edits flow both ways again.
+    await sync.settle([reopened, mentor])
+    assert [p.id for p in mentor.peers()] == [reopened.device_id()]
+    plan = reopened.doc_id(DocumentKind.PLAN)
+    await mentor.shared_put(plan, SectionItem.COPING_STRATEGIES(coping("Call Alex on Sundays")))
+    await reopened.put_coping_strategy(coping("Written on the new phone"))
+    await sync.settle([reopened, mentor])
+    await sync.settle([mentor, reopened])
+    mine = sorted(c.description for c in reopened.list_coping_strategies())
+    assert mine == ["Call Alex on Sundays", "Walk round the block", "Written on the new phone"]
+    assert reopened.doc_heads(plan) == mentor.doc_heads(plan)
     reopened.close()
 
 

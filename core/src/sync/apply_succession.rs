@@ -1,0 +1,123 @@
+//! The control messages of ADR 0010 on a paired device's channel: a person's recovery keys,
+//! and the successor statement their recovery key signs when a restored phone takes the lost
+//! one's place. Each is applied in the receiving transaction, like every control message.
+
+use rusqlite::Transaction;
+
+use super::apply_control::{ControlCommitted, Effect};
+use super::receive::{AfterCommit, Decided, Incoming};
+use crate::crypto::successor_channel::open_successor_channel;
+use crate::crypto::{DocKey, KeyId};
+use crate::error::Result;
+use crate::store::peers::{self, PeerRow, PeerState};
+use crate::store::recovery;
+use crate::store::streams::{self, StreamRow};
+use crate::sync::control::parse_keys;
+use crate::sync::{Received, RejectReason};
+use crate::twofold::Twofold;
+
+impl Twofold {
+    /// `peer`'s person's recovery keys: kept beside the peer, to check a successor statement.
+    pub(crate) fn apply_recovery_key_in_tx(
+        &self,
+        tx: &Transaction<'_>,
+        incoming: &Incoming<'_>,
+        keys: &str,
+        peer: KeyId,
+    ) -> Result<Decided> {
+        let Ok(keys) = parse_keys(keys) else {
+            return incoming.refuse_in_tx(tx, RejectReason::BadControl);
+        };
+        if keys.validate().is_err() {
+            return incoming.refuse_in_tx(tx, RejectReason::BadControl);
+        }
+        recovery::set_peer_recovery_keys(tx, &peer, &keys)?;
+        self.consume(tx, incoming)?;
+        Ok(Decided::just(Received::Control))
+    }
+
+    /// Device `new` succeeds `peer` (signed by `peer`'s person's recovery key, checked before
+    /// this): a new peer row for it, everything of the pairing moved to it, `peer` removed,
+    /// and every document shared with it marked for a new epoch (its keys went to the lost
+    /// device).
+    pub(crate) fn apply_successor_in_tx(
+        &self,
+        tx: &Transaction<'_>,
+        incoming: &Incoming<'_>,
+        old: &str,
+        new: &str,
+        channel: &str,
+        peer: KeyId,
+        now_ms: i64,
+    ) -> Result<Decided> {
+        let refuse = |reason| incoming.refuse_in_tx(tx, reason);
+        let (Ok(old), Ok(new)) = (parse_keys(old), parse_keys(new)) else {
+            return refuse(RejectReason::BadControl);
+        };
+        let Some(row) = peers::get(tx, &peer)? else {
+            return refuse(RejectReason::NotAllowed);
+        };
+        let taken = peers::get(tx, &new.key_id())?.is_some_and(|p| p.state != PeerState::Writer);
+        if row.keys != old || new.validate().is_err() || new.key_id() == old.key_id() || taken {
+            return refuse(RejectReason::BadControl);
+        }
+        let channel = hex::decode(channel).ok().and_then(|sealed| {
+            open_successor_channel(&self.identity, &old.key_id(), &new.key_id(), &sealed)
+        });
+        let Some((channel_stream, channel_key)) = channel else {
+            return refuse(RejectReason::BadControl);
+        };
+        if streams::get(tx, &channel_stream)?.is_some() {
+            return refuse(RejectReason::BadControl);
+        }
+        let recovery_keys = recovery::peer_recovery_keys(tx, &peer)?;
+        let successor = PeerRow {
+            peer_id: new.key_id(),
+            keys: new,
+            state: PeerState::Paired,
+            invite_secret: None,
+            channel_stream: Some(channel_stream),
+            created_at: now_ms,
+            paired_at: Some(now_ms),
+            ..row
+        };
+        peers::upsert(tx, &successor)?;
+        if let Some(keys) = &recovery_keys {
+            recovery::set_peer_recovery_keys(tx, &successor.peer_id, keys)?;
+        }
+        recovery::move_to_successor(tx, &peer, &successor.peer_id)?;
+        self.consume(tx, incoming)?;
+        // The lost device holds the old channel's key: nothing more goes or is read there.
+        streams::retire(tx, &incoming.row.stream)?;
+        streams::insert(
+            tx,
+            &StreamRow {
+                stream: channel_stream,
+                doc_id: None,
+                peer_id: Some(successor.peer_id),
+                key: DocKey::from_secret_bytes(0, &channel_key),
+                active: true,
+                cursor: 0,
+                next_seq: 1,
+            },
+        )?;
+        Ok(Decided {
+            received: Received::Control,
+            after: AfterCommit::Control(ControlCommitted {
+                effect: Effect::Moved {
+                    old: peer,
+                    new: successor.peer_id,
+                },
+                removed: None,
+                changed: None,
+                peer,
+            }),
+        })
+    }
+
+    /// Uses up the envelope's sequence number and moves the cursor past it.
+    fn consume(&self, tx: &Transaction<'_>, incoming: &Incoming<'_>) -> Result<()> {
+        streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
+        streams::advance_cursor(tx, &incoming.row.stream, incoming.position)
+    }
+}

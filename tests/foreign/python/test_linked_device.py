@@ -1,0 +1,61 @@
+"""The person's second device through the bindings and a real relay (ADR 0012): a tablet
+linked to the phone by a link invite and the same code gets the person's documents, writes,
+and the mentor sees its edits; removed from the phone, its later edits reach nobody and the
+person's documents leave it when it next syncs."""
+
+import pytest
+
+from twofold_ffi import Access, DocumentKind, PeerStatus, SectionName, TwofoldError
+
+from test_sharing import coping, device, now_ms, pair
+
+
+def descriptions(store) -> list:
+    return sorted(c.description for c in store.list_coping_strategies())
+
+
+async def test_a_linked_tablet_writes_like_the_phone_until_it_is_removed(tmp_path, sync):
+    phone = await device(tmp_path, "Lena")
+    mentor = await device(tmp_path, "Rosa")
+    tablet = await device(tmp_path, "Lena-tablet")
+    await phone.put_coping_strategy(coping("walk by the river"))
+    rosa = await pair(phone, mentor, sync)
+    await phone.share(DocumentKind.PLAN, rosa, Access.WRITE, "support", None)
+    await sync.settle([phone, mentor])
+
+    link = await phone.create_link_invite(sync.url, now_ms() + 600_000)
+    assert link.startswith("twofold:link:1:")
+    with pytest.raises(TwofoldError.InvalidInput):
+        await mentor.accept_invite(link, "Rosa")
+    pending = await tablet.accept_link_invite(link, "Lena's tablet")
+    assert pending.linked and pending.status == PeerStatus.AWAITING_APPROVAL
+    await sync.settle([tablet, phone])
+    asking = [p for p in phone.peers() if p.status == PeerStatus.NEEDS_DECISION]
+    assert len(asking) == 1 and asking[0].linked
+    assert asking[0].verification_code == pending.verification_code
+    tablet_id = asking[0].id
+    await phone.approve_pairing(tablet_id)
+    await sync.settle([phone, tablet, mentor])
+
+    plan = phone.doc_id(DocumentKind.PLAN)
+    assert tablet.doc_id(DocumentKind.PLAN) == plan
+    assert descriptions(tablet) == ["walk by the river"]
+    await tablet.put_coping_strategy(coping("call Rosa from the tablet"))
+    await sync.settle([tablet, phone, mentor])
+    await sync.settle([phone, mentor, tablet])
+    assert descriptions(phone) == ["call Rosa from the tablet", "walk by the river"]
+    seen = sorted(i.item.description for i in mentor.shared_list(plan, SectionName.COPING_STRATEGIES))
+    assert seen == ["call Rosa from the tablet", "walk by the river"]
+    assert tablet.doc_heads(plan) == phone.doc_heads(plan) == mentor.doc_heads(plan)
+
+    with pytest.raises(TwofoldError.InvalidInput):
+        await tablet.remove_device(phone.device_id())
+    await phone.remove_device(tablet_id)
+    assert all(p.id != tablet_id for p in phone.peers())
+    await tablet.put_coping_strategy(coping("TABLET-AFTER-REMOVAL"))
+    await phone.put_coping_strategy(coping("PHONE-AFTER-REMOVAL"))
+    await sync.settle([phone, mentor])
+    await sync.settle([tablet, phone, mentor])
+    assert "TABLET-AFTER-REMOVAL" not in descriptions(phone)
+    assert descriptions(tablet) == [], "the person's plan left the removed tablet"
+
