@@ -112,11 +112,29 @@ mod tests {
             let err = conn.execute_batch(sql).expect_err(sql);
             assert!(err.to_string().contains("is not"), "{sql}: {err}");
         };
-        refused("INSERT INTO documents VALUES ('d0', 'plan', x'01', 1, NULL, 'admin', NULL)");
+        refused(
+            "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access, peer) \
+             VALUES ('d0', 'plan', x'01', 1, NULL, 'admin', NULL)",
+        );
         conn.execute_batch(
-            "INSERT INTO documents VALUES ('d1', 'plan', x'01', 1, NULL, 'read', NULL)",
+            "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access, peer) \
+             VALUES ('d1', 'plan', x'01', 1, NULL, 'read', NULL)",
         )
         .expect("a known access");
+        // Linked devices (ADR 0012): CHECK constraints on the columns version 7 added.
+        for sql in [
+            "UPDATE documents SET adopted = 2 WHERE doc_id = 'd1'",
+            "INSERT INTO peers (peer_id, public_keys, display_name, state, created_at, link) \
+             VALUES (x'03', x'02', 'p', 'paired', 1, 'owner')",
+            "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at, link) \
+             VALUES (x'04', x'05', 'r', 1, 1, 3)",
+        ] {
+            let err = conn.execute_batch(sql).expect_err(sql);
+            assert!(
+                err.to_string().contains("CHECK constraint failed"),
+                "{sql}: {err}"
+            );
+        }
         refused("UPDATE documents SET access = 'owner ' WHERE doc_id = 'd1'");
         refused(
             "INSERT INTO peers (peer_id, public_keys, display_name, state, created_at) \

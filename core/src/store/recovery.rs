@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 pub fn load(conn: &Connection) -> Result<Option<DeviceIdentity>> {
     let secret: Option<Vec<u8>> = conn
         .query_row(
-            "SELECT secret FROM recovery_identity WHERE id = 1",
+            "SELECT recovery_secret FROM recovery_identity WHERE id = 1",
             [],
             |r| r.get(0),
         )
@@ -31,7 +31,7 @@ pub fn load_or_create(tx: &Transaction<'_>, now_ms: i64) -> Result<DeviceIdentit
     let identity = DeviceIdentity::generate()
         .map_err(|_| Error::invalid("recovery_identity", "the system random generator failed"))?;
     tx.execute(
-        "INSERT INTO recovery_identity (id, secret, created_at) VALUES (1, ?1, ?2)",
+        "INSERT INTO recovery_identity (id, recovery_secret, created_at) VALUES (1, ?1, ?2)",
         params![&identity.to_secret_bytes()[..], now_ms],
     )?;
     Ok(identity)

@@ -151,6 +151,9 @@ fn the_backup_holds_no_secret_key_of_the_device() {
     assert!(!contents.tables.contains_key("identity"));
     let json = serde_json::to_string(&contents).expect("json");
     assert!(!json.contains("\"secret\""), "no column named secret");
+    // By design it holds the person's recovery key (ADR 0010), whose only power is to name
+    // the device that succeeds this one.
+    assert!(contents.tables.contains_key("recovery_identity"));
 }
 
 #[test]

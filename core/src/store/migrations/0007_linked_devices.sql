@@ -16,10 +16,10 @@ ALTER TABLE documents ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopt
 -- that succeeds a lost one. Unlike this device's own keys it travels in every backup, with the
 -- next sequence number it signs with on a channel.
 CREATE TABLE recovery_identity (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
-    secret     BLOB NOT NULL,
-    next_seq   INTEGER NOT NULL DEFAULT 1,
-    created_at INTEGER NOT NULL
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    recovery_secret BLOB NOT NULL,
+    next_seq        INTEGER NOT NULL DEFAULT 1,
+    created_at      INTEGER NOT NULL
 );
 
 -- A paired person's recovery public keys, from their `recovery_key` message; and whether this
