@@ -207,4 +207,13 @@ class AppLockTest {
             phone.holder.closeNow()
         }
     }
+
+    @Test
+    fun theLockScreenOffersTheRegionsNumbersAndNothingElse() {
+        val spain = lockScreenHelp("ES")
+        assertEquals(HelpNumber(null, "112"), spain.first(), "the emergency number first")
+        assertTrue(spain.size > 1, "then the bundled crisis lines")
+        assertEquals(emptyList(), lockScreenHelp(null))
+        assertEquals(emptyList(), lockScreenHelp("not a region"), "nothing rather than a guess")
+    }
 }
