@@ -46,24 +46,14 @@ final class AppLockTests: StoreTestCase {
         return time
     }
 
-    private func gate(_ home: URL, keys: KeyProvider, time: TestTime) -> AppLockGate {
+    private func makeGate(_ home: URL, keys: KeyProvider, time: TestTime) -> AppLockGate {
         AppLockGate(directory: home, keys: keys, clock: testClock(time))
     }
 
-    private func home(_ name: String) throws -> URL {
+    private func makeHome(_ name: String) throws -> URL {
         let url = dir.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
-    }
-
-    private func settle(_ gate: AppLockGate) async throws {
-        try await waitUntil("the gate settles") {
-            switch gate.state {
-            case .checking, .erasing: return false
-            case .locked(let screen): return !screen.checking
-            default: return true
-            }
-        }
     }
 
     private func names(_ app: AppModel?) throws -> [String] {
@@ -72,10 +62,10 @@ final class AppLockTests: StoreTestCase {
 
     func testLockUnlockWrongPinsChangeDuressAndOff() async throws {
         let canary = "CANARY-swift-lock-m3xt"
-        let home = try home("phone")
+        let home = try makeHome("phone")
         let keys = EphemeralKey()
         let time = nowTime()
-        let gate = gate(home, keys: keys, time: time)
+        let gate = makeGate(home, keys: keys, time: time)
         await gate.start()
         XCTAssertEqual(gate.state, .open, "no lock: the app opens")
         let app = try XCTUnwrap(gate.app)
@@ -100,7 +90,7 @@ final class AppLockTests: StoreTestCase {
         XCTAssertTrue(app.store.isClosed, "locking closes the store")
 
         // A new start, as after the app was killed: the lock screen, nothing read.
-        let atStart = self.gate(home, keys: keys, time: time)
+        let atStart = makeGate(home, keys: keys, time: time)
         await atStart.start()
         XCTAssertEqual(atStart.state, .locked(.init()))
         for n in 1...4 {
@@ -142,14 +132,14 @@ final class AppLockTests: StoreTestCase {
     }
 
     func testTheFifthWrongPinStartsAWaitShownAsACountdown() async throws {
-        let home = try home("phone")
+        let home = try makeHome("phone")
         let keys = EphemeralKey()
         let time = nowTime()
         let first = try await AppModel.open(directory: home, keys: keys)
         try await first.store.enableAppLock(pin: pin)
         await first.close()
 
-        let gate = gate(home, keys: keys, time: time)
+        let gate = makeGate(home, keys: keys, time: time)
         await gate.start()
         for _ in 1...4 { await gate.unlock(pin: "0000") }
         await gate.unlock(pin: "0000")
@@ -171,7 +161,7 @@ final class AppLockTests: StoreTestCase {
             return XCTFail("the core says locked out")
         }
         XCTAssertTrue((1...30_000).contains(waitMs))
-        let again = self.gate(home, keys: keys, time: nowTime())
+        let again = makeGate(home, keys: keys, time: nowTime())
         await again.start()
         guard case .locked(let shown) = again.state else { return XCTFail("locked at start") }
         XCTAssertTrue((1...30).contains(shown.waitSeconds) && !shown.wrongPin, "the countdown, no word of a wrong PIN")
@@ -182,13 +172,13 @@ final class AppLockTests: StoreTestCase {
     }
 
     func testTheAppLocksAgainAfterAMinuteInTheBackground() async throws {
-        let home = try home("phone")
+        let home = try makeHome("phone")
         let keys = EphemeralKey()
         let time = nowTime()
         let first = try await AppModel.open(directory: home, keys: keys)
         try await first.store.enableAppLock(pin: pin)
         await first.close()
-        let gate = gate(home, keys: keys, time: time)
+        let gate = makeGate(home, keys: keys, time: time)
         await gate.start()
         await gate.unlock(pin: pin)
         let app = try XCTUnwrap(gate.app)
@@ -208,10 +198,10 @@ final class AppLockTests: StoreTestCase {
 
     func testEraseRemovesTheStoreThenTheKeychainKeyAndAFreshStartMakesANewKey() async throws {
         let canary = "CANARY-swift-erase-q7rb"
-        let home = try home("phone")
-        let kept = try home("kept") // what someone copied off the phone before the erase
+        let home = try makeHome("phone")
+        let kept = try makeHome("kept") // what someone copied off the phone before the erase
         let keys = FileKey(url: dir.appendingPathComponent("keychain-item"))
-        let gate = gate(home, keys: keys, time: nowTime())
+        let gate = makeGate(home, keys: keys, time: nowTime())
         await gate.start()
         let app = try XCTUnwrap(gate.app)
         try await app.store.put(.contacts(item: Contact(id: newItemId(), name: canary)))

@@ -54,7 +54,7 @@ public final class AppLockGate: ViewModel {
     }
 
     /// Away this long, the app asks for the PIN again: long enough for a call or a QR scan.
-    public static let relockAfter: TimeInterval = 60
+    public nonisolated static let relockAfter: TimeInterval = 60
 
     public private(set) var state: State = .checking { willSet { willChange() } }
     /// The open app; nil whenever the lock screen (or anything else) shows.

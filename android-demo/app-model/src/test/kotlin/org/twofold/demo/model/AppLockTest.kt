@@ -44,16 +44,20 @@ class AppLockTest {
         fun gate() = AppLockGate(path, { key }, holder, clock, scope)
     }
 
-    private suspend fun StateFlow<Gate>.awaitSettled(what: String): Gate =
-        awaitState(what) { it !is Gate.Checking && !(it is Gate.Locked && it.checking) }
+    /** The gate's state once a check or a try has finished (each action is joined first). */
+    private fun StateFlow<Gate>.settled(what: String): Gate {
+        val state = value
+        if (state is Gate.Checking || (state is Gate.Locked && state.checking)) throw AssertionError("not settled: $what ($state)")
+        return state
+    }
 
     @Test
     fun lockUnlockWrongPinsChangeDuressAndOff() = runBlocking {
         val phone = Phone(tmp.root)
         try {
             val gate = phone.gate()
-            gate.start()
-            assertIs<Gate.Open>(gate.state.awaitSettled("no lock: the app opens"))
+            gate.start().join()
+            assertIs<Gate.Open>(gate.state.settled("no lock: the app opens"))
             val lease = phone.holder.lease()
             lease.store.call { putContact(Contact(newItemId(), canary)) }
 
@@ -77,17 +81,17 @@ class AppLockTest {
 
             // A new start, as after the process died: the lock screen, nothing read.
             val atStart = phone.gate()
-            atStart.start()
-            assertEquals(Gate.Locked(), atStart.state.awaitSettled("locked at start"))
+            atStart.start().join()
+            assertEquals(Gate.Locked(), atStart.state.settled("locked at start"))
             assertFailsWith<TwofoldError.Locked>("a screen cannot open it without the PIN") { phone.holder.lease() }
 
             repeat(4) { n ->
-                atStart.unlock("0000")
-                val wrong = atStart.state.awaitSettled("wrong PIN ${n + 1}")
+                atStart.unlock("0000").join()
+                val wrong = atStart.state.settled("wrong PIN ${n + 1}")
                 assertEquals(Gate.Locked(wrongPin = true), wrong, "the first wrong tries are free")
             }
-            atStart.unlock(pin)
-            val open = assertIs<Gate.Open>(atStart.state.awaitSettled("the PIN opens it"))
+            atStart.unlock(pin).join()
+            val open = assertIs<Gate.Open>(atStart.state.settled("the PIN opens it"))
             phone.holder.lease().use { assertEquals(listOf(canary), it.store.call { listContacts() }.map { c -> c.name }) }
 
             // Change the PIN in settings; the old one stops working.
@@ -97,16 +101,16 @@ class AppLockTest {
                 assertEquals(LockChange.PIN_CHANGED, s.state.value.done)
             }
             atStart.lockNow()
-            atStart.unlock(pin)
-            assertEquals(Gate.Locked(wrongPin = true), atStart.state.awaitSettled("the old PIN"))
-            atStart.unlock("8642")
-            val second = assertIs<Gate.Open>(atStart.state.awaitSettled("the new PIN"))
+            atStart.unlock(pin).join()
+            assertEquals(Gate.Locked(wrongPin = true), atStart.state.settled("the old PIN"))
+            atStart.unlock("8642").join()
+            val second = assertIs<Gate.Open>(atStart.state.settled("the new PIN"))
             assertTrue(second.session > open.session, "a new session: the last one's screens are dropped")
 
             // The duress PIN: an empty store that looks like any other, the old data in no file.
             atStart.lockNow()
-            atStart.unlock(duress)
-            assertIs<Gate.Open>(atStart.state.awaitSettled("the duress PIN opens"))
+            atStart.unlock(duress).join()
+            assertIs<Gate.Open>(atStart.state.settled("the duress PIN opens"))
             phone.holder.lease().use { l ->
                 assertEquals(emptyList(), l.store.call { listContacts() }, "an empty store")
                 val s = AppLockSettingsModel(l.store, phone.scope)
@@ -140,19 +144,19 @@ class AppLockTest {
             phone.holder.lease().use { l -> l.store.call { enableAppLock(pin) } }
             phone.holder.closeNow()
             val gate = phone.gate()
-            gate.start()
-            gate.state.awaitSettled("locked")
+            gate.start().join()
+            gate.state.settled("locked")
             repeat(4) {
-                gate.unlock("0000")
-                gate.state.awaitSettled("a free wrong try")
+                gate.unlock("0000").join()
+                gate.state.settled("a free wrong try")
             }
-            gate.unlock("0000")
-            val fifth = assertIs<Gate.Locked>(gate.state.awaitSettled("the fifth wrong try"))
+            gate.unlock("0000").join()
+            val fifth = assertIs<Gate.Locked>(gate.state.settled("the fifth wrong try"))
             assertTrue(fifth.wrongPin)
             assertEquals(30L, fifth.waitSeconds, "the wait starts at 30 s")
             assertFalse(fifth.canTry)
 
-            gate.unlock(pin)
+            gate.unlock(pin).join()
             assertEquals(fifth, gate.state.value, "during the wait a try is not even sent")
             phone.clock.advance(Duration.ofSeconds(12))
             gate.tick()
@@ -163,8 +167,8 @@ class AppLockTest {
             val out = assertIs<LockState.LockedOut>(state)
             assertTrue(out.waitMs in 1uL..30_000uL)
             val again = AppLockGate(phone.path, { phone.key }, phone.holder, MutableClock(), phone.scope)
-            again.start()
-            val shown = assertIs<Gate.Locked>(again.state.awaitSettled("locked out at start"))
+            again.start().join()
+            val shown = assertIs<Gate.Locked>(again.state.settled("locked out at start"))
             assertTrue(shown.waitSeconds in 1L..30L && !shown.wrongPin, "the countdown, with no word about a wrong PIN")
 
             phone.clock.advance(Duration.ofSeconds(18))
@@ -183,10 +187,10 @@ class AppLockTest {
             phone.holder.lease().use { l -> l.store.call { enableAppLock(pin) } }
             phone.holder.closeNow()
             val gate = phone.gate()
-            gate.start()
-            gate.state.awaitSettled("locked")
-            gate.unlock(pin)
-            assertIs<Gate.Open>(gate.state.awaitSettled("open"))
+            gate.start().join()
+            gate.state.settled("locked")
+            gate.unlock(pin).join()
+            assertIs<Gate.Open>(gate.state.settled("open"))
             val screen = phone.holder.lease()
 
             gate.onBackground()
