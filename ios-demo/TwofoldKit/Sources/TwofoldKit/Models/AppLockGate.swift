@@ -63,7 +63,7 @@ public final class AppLockGate: ViewModel {
     public private(set) var session = 0
 
     /// Called with each newly opened app (the app starts live sync and reminders there).
-    public var onOpen: ((AppModel) async -> Void)?
+    public var onOpen: (@MainActor (AppModel) async -> Void)?
 
     let directory: URL
     let keys: KeyProvider

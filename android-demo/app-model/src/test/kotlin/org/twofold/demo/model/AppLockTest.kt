@@ -52,7 +52,7 @@ class AppLockTest {
     }
 
     @Test
-    fun lockUnlockWrongPinsChangeDuressAndOff() = runBlocking {
+    fun lockUnlockWrongPinsChangeDuressAndOff() = runBlocking<Unit> {
         val phone = Phone(tmp.root)
         try {
             val gate = phone.gate()
@@ -138,7 +138,7 @@ class AppLockTest {
     }
 
     @Test
-    fun theFifthWrongPinStartsAWaitShownAsACountdown() = runBlocking {
+    fun theFifthWrongPinStartsAWaitShownAsACountdown() = runBlocking<Unit> {
         val phone = Phone(tmp.root)
         try {
             phone.holder.lease().use { l -> l.store.call { enableAppLock(pin) } }
@@ -181,7 +181,7 @@ class AppLockTest {
     }
 
     @Test
-    fun theAppLocksAgainAfterAMinuteInTheBackground() = runBlocking {
+    fun theAppLocksAgainAfterAMinuteInTheBackground() = runBlocking<Unit> {
         val phone = Phone(tmp.root)
         try {
             phone.holder.lease().use { l -> l.store.call { enableAppLock(pin) } }

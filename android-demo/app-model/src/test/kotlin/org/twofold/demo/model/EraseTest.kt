@@ -29,7 +29,7 @@ class EraseTest {
     val tmp = TemporaryFolder()
 
     @Test
-    fun eraseRemovesTheStoreThenThePlatformKeyAndAFreshStartMakesANewKey() = runBlocking {
+    fun eraseRemovesTheStoreThenThePlatformKeyAndAFreshStartMakesANewKey() = runBlocking<Unit> {
         val dir = tmp.newFolder("phone")
         val kept = tmp.newFolder("kept") // what someone copied off the phone before the erase
         val wrapping = FileKeyWrapper(File(dir, "keystore/wrapping.key"))
