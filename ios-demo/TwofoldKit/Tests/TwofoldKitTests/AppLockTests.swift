@@ -234,7 +234,7 @@ final class AppLockTests: StoreTestCase {
         await gate.app?.close()
     }
 
-    func testTheLockScreenOffersTheRegionsNumbersAndNothingElse() {
+    func testTheLockScreenOffersTheRegionsNumbersAndNothingElse() async {
         let spain = lockScreenHelp(region: "ES")
         XCTAssertEqual(spain.first, HelpNumber(name: nil, number: "112"), "the emergency number first")
         XCTAssertGreaterThan(spain.count, 1, "then the bundled crisis lines")
