@@ -53,7 +53,12 @@ struct GateView: View {
             OpenFailureView(failure: failure)
         case .open:
             if let app = gate.app {
-                RootView(app: app, gate: gate).id(gate.session) // a new session: new screens
+                RootView(app: app, gate: gate)
+                    .id(gate.session) // a new session: new screens
+                    .alert("erase.stopped", isPresented: Binding(
+                        get: { gate.failure != nil }, set: { if !$0 { gate.dismissFailure() } })) {
+                        Button("common.close", role: .cancel) {}
+                    }
             }
         }
     }

@@ -181,6 +181,11 @@ public final class AppLockGate: ViewModel {
         await start()
     }
 
+    /// Why the last "delete everything" stopped has been read.
+    public func dismissFailure() {
+        failure = nil
+    }
+
     private func opened(_ app: AppModel) async {
         countdown?.cancel()
         countdown = nil

@@ -39,8 +39,8 @@ class AppGraph(context: Context) {
      */
     val storeHolder = StoreHolder { Store.open(storePath, databaseKey.getOrCreate()) }
 
-    /** The process's own scope, for what outlives screens (the lock gate's countdown). */
-    private val appScope = CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate)
+    /** The process's own scope, for what outlives screens (the lock gate's countdown, the erase). */
+    val appScope = CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate)
 
     val lockGate = AppLockGate(storePath, databaseKey::getOrCreate, storeHolder, clock, appScope)
 

@@ -43,9 +43,13 @@ sealed interface Gate {
 
     /**
      * The app. [session] is new after every unlock and every erase: screens made for an
-     * earlier session (and their store) are dropped, never shown again.
+     * earlier session (and their store) are dropped, never shown again. [problem]: why the
+     * last "delete everything" did not finish (the app shows what is left).
      */
-    data class Open(val session: Int) : Gate
+    data class Open(val session: Int, val problem: TwofoldError? = null) : Gate
+
+    /** "Delete everything" is running: nothing of the store is on screen. */
+    data object Erasing : Gate
 
     /**
      * The lock cannot be read: the platform key does not open the lock file (`WrongKey`) or
@@ -146,6 +150,9 @@ class AppLockGate(
         if (Duration.between(since, clock.instant()) >= relockAfter) lockNow(beforeClose)
     }
 
+    /** [lockNow] from a button: runs in the gate's scope, which outlives the screen. */
+    fun lock(beforeClose: suspend () -> Unit = {}): Job = scope.launch { lockNow(beforeClose) }
+
     /**
      * Shows the lock screen and closes the store, when the store has an app lock (without
      * one there is nothing to lock: the app stays open).
@@ -166,10 +173,24 @@ class AppLockGate(
         holder.closeNow()
     }
 
-    /** After "delete everything": a new, empty, unlocked session (a new key is made at once). */
-    suspend fun erased() = mutex.withLock {
+    /** "Delete everything" starts: the app leaves the screen (and cannot lock meanwhile). */
+    suspend fun erasing() = mutex.withLock {
+        _state.value = Gate.Erasing
+    }
+
+    /**
+     * After "delete everything": a new session — empty and unlocked, under a new key made at
+     * once — or, when the erase stopped with [problem], whatever is left, with the reason.
+     */
+    suspend fun erased(problem: TwofoldError? = null) = mutex.withLock {
         sessionLease = null
-        _state.value = open()
+        _state.value = open().copy(problem = problem)
+    }
+
+    /** The reason an erase stopped has been read. */
+    fun dismissProblem() {
+        val open = _state.value as? Gate.Open ?: return
+        _state.value = open.copy(problem = null)
     }
 
     private fun open(): Gate.Open {

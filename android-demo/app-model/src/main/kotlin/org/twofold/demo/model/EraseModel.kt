@@ -24,14 +24,18 @@ data class EraseState(
  * (`prepareErase`, then one sync with each relay, best effort — an offline phone erases
  * anyway), the core erases the store (database, WAL, the app lock's file, side files), and
  * then the platform key is deleted ([DatabaseKey.delete]: the wrapped key file and the
- * Keystore key), so no copy of the old files can ever be opened. [onErased] then starts a
- * new, empty session; its first open makes a new key.
+ * Keystore key), so no copy of the old files can ever be opened. [beforeErase] takes the
+ * app off the screen first (the gate's `erasing`, then the screens are dropped); [onErased]
+ * then starts a new, empty session — its first open makes a new key — or, when the erase
+ * stopped, shows what is left with the reason. In the app [scope] is the process's, not the
+ * screen's: dropping the screens must not stop the erase half-way.
  */
 class EraseModel(
     private val holder: StoreHolder,
     private val relays: (Store) -> Relays,
     private val key: DatabaseKey,
-    private val onErased: suspend () -> Unit,
+    private val beforeErase: suspend () -> Unit = {},
+    private val onErased: suspend (TwofoldError?) -> Unit,
     scope: CoroutineScope,
 ) : ScreenModel(scope) {
     private val _state = MutableStateFlow(EraseState())
@@ -40,7 +44,9 @@ class EraseModel(
     fun eraseEverything(): Job = act {
         if (_state.value.erasing) return@act
         _state.value = EraseState(erasing = true)
+        var failure: TwofoldError? = null
         try {
+            beforeErase()
             var ended: ULong = 0u
             val removed = holder.finish { store ->
                 ended = store.call { prepareErase() }
@@ -59,9 +65,12 @@ class EraseModel(
                 throw TwofoldError.Storage("the platform key could not be deleted", e)
             }
             _state.value = EraseState(sharesEnded = ended, filesRemoved = removed)
-            onErased()
+        } catch (e: TwofoldError) {
+            failure = e
+            throw e
         } finally {
             _state.value = _state.value.copy(erasing = false)
+            onErased(failure)
         }
     }
 

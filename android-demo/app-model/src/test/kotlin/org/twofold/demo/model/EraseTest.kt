@@ -52,8 +52,14 @@ class EraseTest {
                 f.copyTo(File(kept, f.relativeTo(dir).path))
             }
 
-            val erase = EraseModel(holder, { Relays(it, settings) }, keys, gate::erased, scope)
+            var shownWhileErasing: Gate? = null
+            val erase = EraseModel(
+                holder, { Relays(it, settings) }, keys,
+                beforeErase = { gate.erasing(); shownWhileErasing = gate.state.value },
+                onErased = gate::erased, scope = scope,
+            )
             erase.eraseEverything().join()
+            assertEquals(Gate.Erasing, shownWhileErasing, "the app leaves the screen first")
             assertNull(erase.problem.value)
             val done = erase.state.value
             assertTrue((done.filesRemoved ?: 0u) >= 2u, "the database and the lock file at least: $done")
@@ -71,6 +77,7 @@ class EraseTest {
             // A fresh start: a new session, a new key, an empty unlocked store.
             val after = assertIs<Gate.Open>(gate.state.value)
             assertTrue(after.session > first.session)
+            assertNull(after.problem)
             holder.lease().use { assertEquals(emptyList(), it.store.call { listContacts() }) }
             val newKey = keys.getOrCreate()
             assertFalse(newKey.contentEquals(oldKey), "a new key")

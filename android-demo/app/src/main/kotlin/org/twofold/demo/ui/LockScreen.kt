@@ -112,3 +112,27 @@ fun LockFailedScreen() {
         Text(stringResource(R.string.lock_failed))
     }
 }
+
+/** "Delete everything" is running; nothing of the store shows. */
+@Composable
+fun ErasingScreen() {
+    Column(
+        Modifier.fillMaxSize().padding(24.dp),
+        verticalArrangement = Arrangement.spacedBy(16.dp, Alignment.CenterVertically),
+        horizontalAlignment = Alignment.CenterHorizontally,
+    ) {
+        CircularProgressIndicator()
+        Text(stringResource(R.string.erase_working))
+    }
+}
+
+/** Why "delete everything" stopped; what is left shows behind it. */
+@Composable
+fun ErasePausedDialog(problem: org.twofold.kit.TwofoldError, onDismiss: () -> Unit) {
+    androidx.compose.material3.AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text(stringResource(R.string.erase_stopped)) },
+        text = { Text(problemText(problem)) },
+        confirmButton = { androidx.compose.material3.TextButton(onClick = onDismiss) { Text(stringResource(R.string.dismiss)) } },
+    )
+}

@@ -37,7 +37,11 @@ class MainActivity : ComponentActivity() {
                     Gate.Checking -> Box(Modifier.fillMaxSize())
                     is Gate.Locked -> LockScreen(s, gate::unlock)
                     is Gate.Failed -> LockFailedScreen()
-                    is Gate.Open -> key(s.session) { TwofoldApp() }
+                    Gate.Erasing -> ErasingScreen()
+                    is Gate.Open -> {
+                        key(s.session) { TwofoldApp() }
+                        s.problem?.let { ErasePausedDialog(it, gate::dismissProblem) }
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 package org.twofold.demo.ui.screens
 
 import android.app.Activity
+import androidx.activity.ComponentActivity
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
@@ -17,7 +18,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
@@ -30,7 +30,6 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import kotlinx.coroutines.launch
 import org.twofold.demo.R
 import org.twofold.demo.graph
 import org.twofold.demo.model.AppLockSettingsModel
@@ -76,7 +75,7 @@ private enum class PinForm { ENABLE, CHANGE, DISABLE, DURESS }
 @Composable
 private fun AppLockSection() {
     val graph = LocalContext.current.graph
-    val scope = rememberCoroutineScope()
+    val activity = LocalContext.current as? Activity
     val vm = screenModel("app-lock") { store, scope -> AppLockSettingsModel(store, scope) }
     WithModel(vm) { model ->
         val state by model.state.collectAsStateWithLifecycle()
@@ -92,7 +91,9 @@ private fun AppLockSection() {
         if (!state.on) {
             ActionButton(R.string.lock_turn_on) { form = PinForm.ENABLE }
         } else {
-            ActionButton(R.string.lock_now) { scope.launch { graph.lockGate.lockNow() } }
+            ActionButton(R.string.lock_now) {
+                graph.lockGate.lock(beforeClose = { (activity as? ComponentActivity)?.viewModelStore?.clear() })
+            }
             ActionButton(R.string.lock_change_pin) { form = PinForm.CHANGE }
             ActionButton(R.string.lock_turn_off) { form = PinForm.DISABLE }
             SectionHeader(stringResource(R.string.duress_title))
@@ -168,14 +169,16 @@ private fun PinField(label: Int, value: String, onChange: (String) -> Unit) {
 private fun EraseSection() {
     val context = LocalContext.current
     val activity = context as? Activity
-    val vm = screenModel("erase") { _, scope ->
+    val vm = screenModel("erase") { _, _ ->
         EraseModel(
             holder = storeHolder,
             relays = { relays(it) },
             key = databaseKey,
-            // A new, empty session; the screens of the erased store are dropped.
-            onErased = { lockGate.erased(); (activity as? androidx.activity.ComponentActivity)?.viewModelStore?.clear() },
-            scope = scope,
+            // The app leaves the screen and its screens (with this one) are dropped; the erase
+            // runs in the process's scope, so dropping this screen does not stop it.
+            beforeErase = { lockGate.erasing(); (activity as? ComponentActivity)?.viewModelStore?.clear() },
+            onErased = { lockGate.erased(it) },
+            scope = appScope,
         )
     }
     WithModel(vm) { model ->
