@@ -16,7 +16,7 @@ struct AppLockSettingsView: View {
         Form {
             Section {
                 Text("lock.settings.explained").font(.footnote)
-                Text(lock.isOn ? "lock.settings.on" : "lock.settings.off")
+                Text(lock.isOn ? LocalizedStringKey("lock.settings.on") : LocalizedStringKey("lock.settings.off"))
                 if lock.working { ProgressView() }
                 if let done = lock.done { Text(doneText(done)) }
                 PinFailureText(failure: lock.failure)

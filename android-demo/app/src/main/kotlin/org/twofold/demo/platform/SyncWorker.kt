@@ -30,10 +30,15 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         } catch (e: TwofoldError.Locked) {
             return Result.success()
         }
-        return lease.use { lease ->
-            val outcome = BackgroundSync.runOnce(graph.relays(lease.store))
-            ReminderScheduler.replaceAll(applicationContext, ReminderPlanner(lease.store, graph.clock, graph.settings).plan())
-            if (outcome == SyncOutcome.RETRY_LATER) Result.retry() else Result.success()
+        return lease.use { held ->
+            try {
+                val outcome = BackgroundSync.runOnce(graph.relays(held.store))
+                ReminderScheduler.replaceAll(applicationContext, ReminderPlanner(held.store, graph.clock, graph.settings).plan())
+                if (outcome == SyncOutcome.RETRY_LATER) Result.retry() else Result.success()
+            } catch (e: TwofoldError.Closed) {
+                // The app locked again or erased everything meanwhile: its store is gone.
+                Result.retry()
+            }
         }
     }
 
