@@ -27,8 +27,9 @@ struct TwofoldApp: App {
                 }
             }
             // The app switcher keeps a picture of the screen: cover it whenever the app is not
-            // in front, so nothing shows before an unlock.
-            .overlay { if phase != .active { Color(uiColor: .systemBackground).ignoresSafeArea() } }
+            // in front, so nothing shows before an unlock — and, coming back, stay covered
+            // in front, until the lock has decided whether to show the lock screen.
+            .overlay { if phase != .active || launcher.covered { Color(uiColor: .systemBackground).ignoresSafeArea() } }
             .task { await launcher.open() }
         }
         .onChange(of: phase) { phase in
@@ -73,6 +74,8 @@ final class Launcher: ObservableObject {
 
     @Published private(set) var gate: AppLockGate?
     @Published private(set) var failure: StoreError?
+    /// Covered from leaving the foreground until, back in front, the lock has decided.
+    @Published private(set) var covered = false
 
     func open() async {
         guard gate == nil else { return }
@@ -99,10 +102,12 @@ final class Launcher: ObservableObject {
         switch phase {
         case .active:
             await gate.willEnterForeground()
+            covered = false
             guard let app = gate.app else { return }
             app.today.start()
             app.sync.goLive()
         case .background:
+            covered = true
             gate.didEnterBackground()
             guard let app = gate.app else { return }
             PreferencesStore.save(app.preferences)

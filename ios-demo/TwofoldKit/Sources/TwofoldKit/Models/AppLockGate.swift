@@ -73,6 +73,7 @@ public final class AppLockGate: ViewModel {
     let region: String?
     let relockAfter: TimeInterval
     private var backgroundSince: Date?
+    private var lockOnAtBackground = false
     private var countdown: Task<Void, Never>?
 
     public init(directory: URL, keys: KeyProvider, preferences: Preferences = Preferences(), clock: Clock = .system,
@@ -135,26 +136,40 @@ public final class AppLockGate: ViewModel {
         state = .locked(waiting(screen, until: until))
     }
 
+    /// The app left the screen: the time, and whether the store has a lock (read now, so that
+    /// coming back decides at once).
     public func didEnterBackground() {
         backgroundSince = clock.now()
+        lockOnAtBackground = lockIsOn()
     }
 
-    /// Back in front: locks again when the app was away `relockAfter` or longer.
+    /// Back in front: locks again when the app was away `relockAfter` or longer. The lock
+    /// screen is set before the first suspension (nothing of the app shows), then the store
+    /// closes.
     public func willEnterForeground() async {
         guard let since = backgroundSince else { return }
         backgroundSince = nil
-        if clock.now().timeIntervalSince(since) >= relockAfter {
-            await lockNow()
+        if clock.now().timeIntervalSince(since) >= relockAfter, lockOnAtBackground {
+            await closeSession()
         }
     }
 
     /// Shows the lock screen and closes the store, when the store has an app lock (without
     /// one there is nothing to lock: the app stays open).
     public func lockNow() async {
+        guard lockIsOn() else { return }
+        await closeSession()
+    }
+
+    /// Whether the store has a lock; when that cannot be read (storage), it is taken to have one.
+    private func lockIsOn() -> Bool {
+        guard let lock = try? Store.lockState(at: storeURL, key: try keys.databaseKey()) else { return true }
+        if case .noLock = lock { return false }
+        return true
+    }
+
+    private func closeSession() async {
         guard case .open = state, let app else { return }
-        // Unreadable now (storage): lock anyway; the lock screen says what it can.
-        let lock = try? Store.lockState(at: storeURL, key: try keys.databaseKey())
-        if case .noLock? = lock { return }
         preferences = app.preferences
         state = .locked(LockScreen())
         self.app = nil

@@ -84,6 +84,7 @@ class AppLockGate(
     private var session = 0
     private var sessionLease: StoreHolder.Lease? = null
     private var backgroundSince: Instant? = null
+    @Volatile private var lockOnAtBackground = false
     private var countdown: Job? = null
 
     /** At start: the app, or the lock screen (with the wait, if one is running). */
@@ -135,19 +136,37 @@ class AppLockGate(
         _state.value = waiting(locked, until)
     }
 
-    fun onBackground() {
+    /**
+     * The app left the screen: the time, and whether the store has a lock (read now, while
+     * nothing waits for it, so that coming back can decide at once).
+     */
+    fun onBackground(): Job {
         backgroundSince = clock.instant()
+        return scope.launch { lockOnAtBackground = _state.value is Gate.Open && lockIsOn() }
     }
 
     /**
-     * Back in front: locks again when the app was away [relockAfter] or longer. [beforeClose]
-     * runs once the lock screen is up and before the store closes (the app drops its screens'
-     * ViewModels there, so nothing reads the closing store).
+     * Back in front: locks again when the app was away [relockAfter] or longer. The lock
+     * screen is up before this returns (before the first frame: nothing of the app shows);
+     * [beforeClose] then runs before the store closes (the app drops its screens' ViewModels
+     * there, so nothing reads the closing store).
      */
-    fun onForeground(beforeClose: suspend () -> Unit = {}): Job = scope.launch {
-        val since = backgroundSince ?: return@launch
+    fun onForeground(beforeClose: suspend () -> Unit = {}): Job {
+        val since = backgroundSince
         backgroundSince = null
-        if (Duration.between(since, clock.instant()) >= relockAfter) lockNow(beforeClose)
+        val away = since != null && Duration.between(since, clock.instant()) >= relockAfter
+        if (!away || _state.value !is Gate.Open || !lockOnAtBackground) return Job().apply { complete() }
+        _state.value = Gate.Locked()
+        return scope.launch { mutex.withLock { closeSession(beforeClose) } }
+    }
+
+    /** Whether the store has a lock; when that cannot be read, it is taken to have one. */
+    private suspend fun lockIsOn(): Boolean = try {
+        Store.lockState(path, platformKey()) !is LockState.NoLock
+    } catch (e: TwofoldError) {
+        true
+    } catch (e: KeyUnavailable) {
+        true
     }
 
     /** [lockNow] from a button: runs in the gate's scope, which outlives the screen. */
@@ -158,16 +177,12 @@ class AppLockGate(
      * one there is nothing to lock: the app stays open).
      */
     suspend fun lockNow(beforeClose: suspend () -> Unit = {}) = mutex.withLock {
-        if (_state.value !is Gate.Open) return@withLock
-        val lock = try {
-            Store.lockState(path, platformKey())
-        } catch (e: TwofoldError) {
-            null // unreadable now: lock anyway, the lock screen will say what it can
-        } catch (e: KeyUnavailable) {
-            null
-        }
-        if (lock is LockState.NoLock) return@withLock
+        if (_state.value !is Gate.Open || !lockIsOn()) return@withLock
         _state.value = Gate.Locked()
+        closeSession(beforeClose)
+    }
+
+    private suspend fun closeSession(beforeClose: suspend () -> Unit) {
         beforeClose()
         sessionLease = null // its store is closed below; an old lease's close does nothing
         holder.closeNow()

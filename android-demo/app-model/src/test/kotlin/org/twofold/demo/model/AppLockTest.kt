@@ -193,17 +193,18 @@ class AppLockTest {
             assertIs<Gate.Open>(gate.state.settled("open"))
             val screen = phone.holder.lease()
 
-            gate.onBackground()
+            gate.onBackground().join()
             phone.clock.advance(Duration.ofSeconds(30))
             gate.onForeground().join()
             assertIs<Gate.Open>(gate.state.value, "half a minute away (a phone call): still open")
             assertFalse(screen.store.isClosed)
 
             var dropped = false
-            gate.onBackground()
+            gate.onBackground().join()
             phone.clock.advance(AppLockGate.RELOCK_AFTER)
-            gate.onForeground(beforeClose = { dropped = !screen.store.isClosed }).join()
-            assertEquals(Gate.Locked(), gate.state.value)
+            val closing = gate.onForeground(beforeClose = { dropped = !screen.store.isClosed })
+            assertEquals(Gate.Locked(), gate.state.value, "the lock screen is up before onForeground returns")
+            closing.join()
             assertTrue(dropped, "the screens are dropped before the store closes")
             assertTrue(screen.store.isClosed)
         } finally {
