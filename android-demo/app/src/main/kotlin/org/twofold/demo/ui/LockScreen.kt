@@ -91,7 +91,8 @@ fun LockScreen(state: Gate.Locked, onUnlock: (String) -> Unit) {
             Text(help)
         }
         if (showHelp) {
-            for (line in lockScreenHelp(Locale.getDefault().country.ifEmpty { null })) {
+            val lines = remember { lockScreenHelp(Locale.getDefault().country.ifEmpty { null }) }
+            for (line in lines) {
                 val name = line.name ?: stringResource(R.string.lock_emergency)
                 val call = stringResource(R.string.crisis_call, name)
                 Button(onClick = { runCatching { context.startActivity(Intents.crisis(CrisisAction.Call(line.number))) } }, modifier = Modifier.fillMaxWidth().semantics { contentDescription = call }) {
