@@ -73,18 +73,14 @@ if grep -rlE '^import (android|androidx)\.' "$here/twofold-kit/src" "$here/app-m
 fi
 
 # The app itself is not compiled here (no Android SDK), so check what can be: every string and
-# plural it names exists in English (values/) and Spanish (values-es/), and the two list the
-# same names (app_name may stay untranslated).
-res=$here/app/src/main/res
-names() { grep -oE "<(string|plurals) name=\"[a-z_0-9]+\"" "$1" | sed -E 's/.*name="([^"]+)"/\1/' | sort -u; }
-used=$(grep -rhoE 'R\.(string|plurals)\.[a-z_0-9]+' "$here/app/src/main/kotlin" | sed -E 's/R\.(string|plurals)\.//' | sort -u)
-missing_en=$(comm -23 <(echo "$used") <(names "$res/values/strings.xml"))
-differ=$(diff <(names "$res/values/strings.xml" | grep -vx app_name) <(names "$res/values-es/strings.xml"))
-if [[ -n "$missing_en" || -n "$differ" ]]; then
-    [[ -n "$missing_en" ]] && say "strings used by the app but not in values/strings.xml: $missing_en"
-    [[ -n "$differ" ]] && say "values/ and values-es/ differ: $differ"
+# plural it names exists in English (values/), every language (es, fr, pt, ar) has exactly
+# English's names with the same placeholders and its plural quantities, and aapt2 would read
+# each file (well-formed, apostrophes escaped). See check-strings.py.
+if ! python3 "$here/check-strings.py" "$here/app/src/main/res" "$here/app/src/main/kotlin" >"$logs/strings.txt" 2>&1; then
+    show_log "$logs/strings.txt"
     die "the app's string resources are incomplete"
 fi
+say "string resources: en, es, fr, pt, ar complete"
 
 # --- compile -----------------------------------------------------------------------------------
 t0=$SECONDS

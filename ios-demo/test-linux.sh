@@ -51,6 +51,15 @@ if [[ -z "${SWIFT_CHROOT:-}" ]]; then
 fi
 [[ -x "$SWIFT_CHROOT/usr/libexec/swift/bin/swift" ]] || die "no Swift toolchain in SWIFT_CHROOT=$SWIFT_CHROOT"
 
+# --- the app's strings (the app is not compiled here: no Xcode) -------------------------------------
+# Every language (es, fr, pt, ar) has exactly English's keys with the same placeholders, and
+# each file parses. See check-strings.py.
+if ! strings_report=$(python3 "$here/check-strings.py" "$here/App/Twofold/Resources" 2>&1); then
+    echo "$strings_report" >&2
+    die "the app's Localizable.strings are incomplete"
+fi
+say "Localizable.strings: en, es, fr, pt, ar complete"
+
 # --- the staged package ---------------------------------------------------------------------------
 # Only files whose content changed are copied, and files gone from the source are removed: the
 # build system notices a rewritten file even when its content is the same, so copying

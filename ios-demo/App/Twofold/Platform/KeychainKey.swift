@@ -4,7 +4,8 @@ import TwofoldKit
 
 /// The database key in the Keychain: 32 random bytes made on first launch, readable only on
 /// this device and only after its first unlock (so background sync works while locked, and the
-/// key never goes to a backup or another phone). Glue only: no decisions beyond "make it once".
+/// key never goes to a backup or another phone). Glue only: no decisions beyond "make it once,
+/// delete it on erase".
 struct KeychainKey: KeyProvider {
     let service = "org.twofold.app.database-key"
 
@@ -15,6 +16,14 @@ struct KeychainKey: KeyProvider {
         guard status == errSecSuccess else { throw KeychainError(status: status) }
         try save(bytes)
         return bytes
+    }
+
+    /// Deletes the Keychain item after "delete everything" erased the store: no copy of the old
+    /// files can be opened again, and the next `databaseKey()` makes a new key.
+    func deleteKey() throws {
+        let query: [CFString: Any] = [kSecClass: kSecClassGenericPassword, kSecAttrService: service]
+        let status = SecItemDelete(query as CFDictionary)
+        guard status == errSecSuccess || status == errSecItemNotFound else { throw KeychainError(status: status) }
     }
 
     private func read() throws -> Data? {

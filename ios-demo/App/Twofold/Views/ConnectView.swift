@@ -4,6 +4,7 @@ import TwofoldKit
 /// Everything about other people's devices: sync, pairing, sharing and consent, mentees.
 struct ConnectView: View {
     @ObservedObject var app: AppModel
+    let gate: AppLockGate
 
     var body: some View {
         List {
@@ -16,6 +17,8 @@ struct ConnectView: View {
             Toggle("connect.reminderDetail", isOn: Binding(
                 get: { app.preferences.showReminderDetail }, set: { app.setShowReminderDetail($0) }))
                 .accessibilityHint(Text("connect.reminderDetail.hint"))
+            NavigationLink("lock.settings.title") { AppLockSettingsView(gate: gate, lock: app.appLock) }
+            NavigationLink("erase.title") { EraseView(gate: gate) }
         }
         .navigationTitle("tab.connect")
     }

@@ -4,6 +4,7 @@ import TwofoldKit
 /// The tabs, with the crisis button above every screen: one tap, from anywhere.
 struct RootView: View {
     @ObservedObject var app: AppModel
+    let gate: AppLockGate
     @State private var showsCrisis = false
 
     var body: some View {
@@ -18,7 +19,7 @@ struct RootView: View {
                 .tabItem { Label("tab.contacts", systemImage: "person.2") }
             NavigationStack { MedicationsView(medications: app.medications) }
                 .tabItem { Label("tab.medications", systemImage: "pills") }
-            NavigationStack { ConnectView(app: app) }
+            NavigationStack { ConnectView(app: app, gate: gate) }
                 .tabItem { Label("tab.connect", systemImage: "link") }
         }
         .safeAreaInset(edge: .top) {

@@ -23,6 +23,7 @@ public final class AppModel: ViewModel {
     public let sharing: SharingModel
     public let mentor: MentorModel
     public let fromMentor: MentorNotesModel
+    public let appLock: AppLockSettingsModel
 
     init(store: Store, clock: Clock, preferences: Preferences, lang: Lang, region: String? = nil) {
         self.store = store
@@ -40,6 +41,7 @@ public final class AppModel: ViewModel {
         sharing = SharingModel(store: store, sync: sync)
         mentor = MentorModel(store: store, clock: clock)
         fromMentor = MentorNotesModel(store: store)
+        appLock = AppLockSettingsModel(store: store)
     }
 
     /// Opens (or creates) the store in `directory`. A wrong key throws `.wrongKey` and touches
@@ -51,6 +53,15 @@ public final class AppModel: ViewModel {
         return AppModel(store: store, clock: clock, preferences: preferences, lang: lang, region: region)
     }
 
+    /// Opens the store in `directory` that has an app lock, with the platform key and the PIN
+    /// (`.wrongPin`, `.lockedOut` as `Store.openWithPin` says). The lock screen's call.
+    public static func open(directory: URL, keys: KeyProvider, pin: String, preferences: Preferences = Preferences(),
+                            clock: Clock = .system, lang: Lang = .en, region: String? = nil) async throws -> AppModel {
+        let key = try keys.databaseKey()
+        let store = try await Store.openWithPin(at: directory.appendingPathComponent(fileName), key: key, pin: pin)
+        return AppModel(store: store, clock: clock, preferences: preferences, lang: lang, region: region)
+    }
+
     /// Starts the live parts (today, plan, contacts, schedule; sync when a relay is chosen).
     public func start() {
         today.start()
@@ -59,6 +70,7 @@ public final class AppModel: ViewModel {
         schedule.start()
         medications.start()
         crisis.load()
+        appLock.load()
         if let relay = preferences.relayURL {
             sync.connect(relayURL: relay)
         }
@@ -97,10 +109,32 @@ public final class AppModel: ViewModel {
 
     /// Stops every stream and sync, then closes the store.
     public func close() async {
-        for model in [today, plan, contacts, schedule, checkIn, pairing, sharing, mentor, fromMentor] as [ViewModel] {
-            model.stop()
-        }
+        stopModels()
         await sync.shutDown()
         store.close()
+    }
+
+    /// "Delete everything from this phone", in order: every share this device gave ends with a
+    /// notice asking the paired device to delete its copy; one sync carries the notices (best
+    /// effort: an offline phone erases anyway); the core
+    /// removes every file of the store (the app lock's file included); then the platform key
+    /// goes (`keys.deleteKey()`: the Keychain item), so no copy of the old files can be opened
+    /// again. Returns how many files were removed. The model is closed afterwards.
+    public func eraseEverything(keys: KeyProvider) async throws -> UInt64 {
+        _ = try await store.prepareErase()
+        // Offline, the report says so at once; the relay's own timeouts bound a slow network.
+        _ = await sync.syncNow()
+        stopModels()
+        await sync.shutDown()
+        let removed = try await store.eraseEverything()
+        try keys.deleteKey()
+        return removed
+    }
+
+    private func stopModels() {
+        for model in [today, plan, contacts, schedule, checkIn, medications, pairing, sharing, mentor, fromMentor, appLock]
+            as [ViewModel] {
+            model.stop()
+        }
     }
 }

@@ -5,6 +5,11 @@ import Foundation
 public protocol KeyProvider: Sendable {
     /// The key, made and stored on first use.
     func databaseKey() throws -> Data
+
+    /// Deletes the key for good (the Keychain item), after "delete everything" has erased the
+    /// store: no copy of the old files can be opened again. The next `databaseKey()` makes a
+    /// new one. Deleting a key that is not there is not an error.
+    func deleteKey() throws
 }
 
 /// A key kept in memory, for tests and previews.
@@ -16,6 +21,10 @@ public struct EphemeralKey: KeyProvider {
     }
 
     public func databaseKey() throws -> Data { key }
+
+    /// Nothing to delete: the key lives only in this value (previews and tests that do not
+    /// erase; the erase tests use a key kept in a file).
+    public func deleteKey() throws {}
 
     public static func random() -> Data {
         var generator = SystemRandomNumberGenerator()

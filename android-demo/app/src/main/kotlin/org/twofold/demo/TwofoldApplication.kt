@@ -4,7 +4,10 @@ import android.app.Application
 import org.twofold.demo.platform.ReminderScheduler
 import org.twofold.demo.platform.SyncWorker
 
-/** Builds the [AppGraph] once per process and schedules the periodic background work. */
+/**
+ * Builds the [AppGraph] once per process, reads the app lock's state (the first screen is the
+ * app or the lock screen) and schedules the periodic background work.
+ */
 class TwofoldApplication : Application() {
     lateinit var graph: AppGraph
         private set
@@ -12,6 +15,7 @@ class TwofoldApplication : Application() {
     override fun onCreate() {
         super.onCreate()
         graph = AppGraph(this)
+        graph.lockGate.start()
         SyncWorker.schedule(this)
         ReminderScheduler.createChannel(this)
     }

@@ -9,6 +9,7 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import org.twofold.core.LockState
 import org.twofold.core.TwofoldStore
 
 /**
@@ -51,12 +52,28 @@ class Store private constructor(
 
     /** Stops live sync of every session, then closes the store. Safe to call twice. */
     suspend fun shutdown() {
+        endSessions()
+        raw.closeStore()
+    }
+
+    /**
+     * "Delete everything from this phone", the core's part: stops every sync session, closes
+     * the store and removes the database, its WAL, the app lock's file and every side file;
+     * returns how many files there were. Call `prepareErase` and a sync first, so paired
+     * devices are asked to drop their copies; delete the platform key afterwards
+     * ([DatabaseKey.delete]). Later calls fail with [TwofoldError.Closed].
+     */
+    suspend fun eraseEverything(): ULong {
+        endSessions()
+        return withContext(dispatcher) { translating { raw.eraseEverything() } }
+    }
+
+    private suspend fun endSessions() {
         for (relay in relays) relay.stopLive()
         // Release the sessions first: each holds the core, which closes only when none does.
         relays.forEach { it.close() }
         relays.clear()
         scope.cancel()
-        raw.closeStore()
     }
 
     /** [shutdown] for `use {}` and lifecycle callbacks; blocks while live sync stops. */
@@ -74,5 +91,32 @@ class Store private constructor(
         ): Store = withContext(dispatcher) {
             Store(translating { TwofoldStore.open(path, key) }, dispatcher)
         }
+
+        /**
+         * Opens the store at [path] that has an app lock, with the platform [key] and the
+         * person's [pin] (ADR 0015). Each try is counted before it is checked (about 0.2 s of
+         * Argon2id): a wrong PIN is [TwofoldError.WrongPin] with the wait the next try costs,
+         * and during that wait every try is [TwofoldError.LockedOut], refused unchecked. The
+         * duress PIN opens an empty store in place of the erased one, looking the same.
+         */
+        suspend fun openWithPin(
+            path: String,
+            key: ByteArray,
+            pin: String,
+            dispatcher: CoroutineDispatcher = Dispatchers.IO,
+        ): Store = withContext(dispatcher) {
+            Store(translating { TwofoldStore.openWithPin(path, key, pin) }, dispatcher)
+        }
+
+        /**
+         * Whether the store at [path] has an app lock, read with the platform [key] before
+         * opening (nothing is written): which screen to show first. A key that does not open
+         * the lock file is [TwofoldError.WrongKey].
+         */
+        suspend fun lockState(
+            path: String,
+            key: ByteArray,
+            dispatcher: CoroutineDispatcher = Dispatchers.IO,
+        ): LockState = withContext(dispatcher) { translating { org.twofold.core.lockState(path, key) } }
     }
 }

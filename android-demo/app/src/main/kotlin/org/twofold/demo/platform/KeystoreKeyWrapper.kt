@@ -12,7 +12,8 @@ import org.twofold.kit.KeyWrapper
 /**
  * Wraps the database key with an AES-256-GCM key that lives in the Android Keystore (in
  * secure hardware where the phone has it) and never leaves it. The logic around it — make the
- * key once, never replace a key that fails to unwrap — is twofold-kit's `DatabaseKey`.
+ * key once, never replace a key that fails to unwrap, delete it after an erase — is
+ * twofold-kit's `DatabaseKey`.
  */
 class KeystoreKeyWrapper(private val alias: String = "twofold-db-key-wrapper") : KeyWrapper {
     override fun wrap(plain: ByteArray): ByteArray {
@@ -25,6 +26,12 @@ class KeystoreKeyWrapper(private val alias: String = "twofold-db-key-wrapper") :
         val cipher = Cipher.getInstance(TRANSFORMATION)
             .apply { init(Cipher.DECRYPT_MODE, secretKey(), GCMParameterSpec(TAG_BITS, iv)) }
         return cipher.doFinal(wrapped, IV_BYTES, wrapped.size - IV_BYTES)
+    }
+
+    /** Removes the Keystore entry: what it wrapped can never be unwrapped again, on any phone. */
+    override fun deleteKey() {
+        val keyStore = KeyStore.getInstance(PROVIDER).apply { load(null) }
+        if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)
     }
 
     private fun secretKey(): SecretKey {

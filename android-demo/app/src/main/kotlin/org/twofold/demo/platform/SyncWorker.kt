@@ -13,6 +13,7 @@ import org.twofold.demo.graph
 import org.twofold.demo.model.BackgroundSync
 import org.twofold.demo.model.ReminderPlanner
 import org.twofold.demo.model.SyncOutcome
+import org.twofold.kit.TwofoldError
 
 /**
  * Periodic background sync (and a fresh set of reminders, since a mentor may have added a
@@ -22,10 +23,22 @@ import org.twofold.demo.model.SyncOutcome
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
         val graph = applicationContext.graph
-        return graph.storeHolder.lease().use { lease ->
-            val outcome = BackgroundSync.runOnce(graph.relays(lease.store))
-            ReminderScheduler.replaceAll(applicationContext, ReminderPlanner(lease.store, graph.clock, graph.settings).plan())
-            if (outcome == SyncOutcome.RETRY_LATER) Result.retry() else Result.success()
+        // With the app lock on, the store opens only with the PIN: no sync until the person
+        // unlocks (then live sync runs in front). Not a failure, nothing to retry.
+        val lease = try {
+            graph.storeHolder.lease()
+        } catch (e: TwofoldError.Locked) {
+            return Result.success()
+        }
+        return lease.use { held ->
+            try {
+                val outcome = BackgroundSync.runOnce(graph.relays(held.store))
+                ReminderScheduler.replaceAll(applicationContext, ReminderPlanner(held.store, graph.clock, graph.settings).plan())
+                if (outcome == SyncOutcome.RETRY_LATER) Result.retry() else Result.success()
+            } catch (e: TwofoldError.Closed) {
+                // The app locked again or erased everything meanwhile: its store is gone.
+                Result.retry()
+            }
         }
     }
 

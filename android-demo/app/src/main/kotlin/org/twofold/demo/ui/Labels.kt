@@ -208,7 +208,13 @@ fun syncStatusText(status: SyncStatus): String = when (status) {
 /** What went wrong, for a snackbar or a line under a form. No data, only the kind. */
 @Composable
 fun problemText(e: TwofoldError): String = when (e) {
-    is TwofoldError.InvalidInput -> stringResource(R.string.problem_invalid, stringResource(fieldLabel(e.field.substringAfterLast('.'))))
+    is TwofoldError.InvalidInput -> when (e.field) {
+        // The app lock's PIN fields: what to do, never the PIN.
+        "confirm_pin" -> stringResource(R.string.lock_pin_mismatch)
+        "pin", "new_pin", "duress_pin" ->
+            stringResource(if ("differ" in e.reason) R.string.lock_pin_must_differ else R.string.lock_pin_rules)
+        else -> stringResource(R.string.problem_invalid, stringResource(fieldLabel(e.field.substringAfterLast('.'))))
+    }
     is TwofoldError.NotFound -> stringResource(R.string.problem_not_found)
     is TwofoldError.WrongKey -> stringResource(R.string.problem_wrong_key)
     is TwofoldError.Corrupt -> stringResource(R.string.problem_corrupt)

@@ -14,6 +14,7 @@ import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.launch
 import org.twofold.demo.AppGraph
 import org.twofold.demo.graph
+import org.twofold.demo.model.Gate
 import org.twofold.kit.Store
 
 /** A screen's model once the store is open, or why it could not be opened. */
@@ -56,5 +57,7 @@ class ScreenViewModel<M : Any>(
 @Composable
 fun <M : Any> screenModel(key: String, create: AppGraph.(Store, CoroutineScope) -> M): ScreenViewModel<M> {
     val graph = LocalContext.current.graph
-    return viewModel(key = key, factory = viewModelFactory { initializer { ScreenViewModel(graph, create) } })
+    // One per unlocked session: a screen of an earlier session (a closed store) is never reused.
+    val session = (graph.lockGate.state.value as? Gate.Open)?.session ?: 0
+    return viewModel(key = "$key@$session", factory = viewModelFactory { initializer { ScreenViewModel(graph, create) } })
 }
