@@ -199,8 +199,8 @@ mod tests {
     }
 
     /// `docs/crisis-lines.md` says which countries are bundled ("54 countries: AE, AR, …."),
-    /// and the left-out list is read against it: an edit to the data file that forgets the
-    /// doc, or the reverse, fails here.
+    /// and readers plan searches from it: an edit to the data file that forgets the doc, or
+    /// the reverse, fails here.
     #[test]
     fn the_documented_list_matches_the_bundled_file() {
         let doc = include_str!("../../../docs/crisis-lines.md");
