@@ -205,9 +205,13 @@ mod tests {
     fn the_documented_list_matches_the_bundled_file() {
         let doc = include_str!("../../../docs/crisis-lines.md");
         let marker = " countries: ";
-        let at = doc.find(marker).expect("the doc lists the bundled countries");
+        let at = doc
+            .find(marker)
+            .expect("the doc lists the bundled countries");
         let line_start = doc[..at].rfind('\n').map_or(0, |i| i + 1);
-        let count: usize = doc[line_start..at].parse().expect("the list starts with a count");
+        let count: usize = doc[line_start..at]
+            .parse()
+            .expect("the list starts with a count");
         let rest = &doc[at + marker.len()..];
         let list = &rest[..rest.find('.').expect("the list ends with a full stop")];
         let documented: Vec<&str> = list.split(',').map(str::trim).collect();
@@ -216,7 +220,10 @@ mod tests {
             .iter()
             .map(|c| c.region.as_str())
             .collect();
-        assert_eq!(documented, bundled, "docs/crisis-lines.md and the data file differ");
+        assert_eq!(
+            documented, bundled,
+            "docs/crisis-lines.md and the data file differ"
+        );
         assert_eq!(count, bundled.len(), "the documented count");
     }
 
