@@ -198,6 +198,35 @@ mod tests {
         assert!(for_region("USA").is_err());
     }
 
+    /// `docs/crisis-lines.md` says which countries are bundled ("54 countries: AE, AR, …."),
+    /// and readers plan searches from it: an edit to the data file that forgets the doc, or
+    /// the reverse, fails here.
+    #[test]
+    fn the_documented_list_matches_the_bundled_file() {
+        let doc = include_str!("../../../docs/crisis-lines.md");
+        let marker = " countries: ";
+        let at = doc
+            .find(marker)
+            .expect("the doc lists the bundled countries");
+        let line_start = doc[..at].rfind('\n').map_or(0, |i| i + 1);
+        let count: usize = doc[line_start..at]
+            .parse()
+            .expect("the list starts with a count");
+        let rest = &doc[at + marker.len()..];
+        let list = &rest[..rest.find('.').expect("the list ends with a full stop")];
+        let documented: Vec<&str> = list.split(',').map(str::trim).collect();
+        let bundled: Vec<&str> = all()
+            .expect("the bundled file parses")
+            .iter()
+            .map(|c| c.region.as_str())
+            .collect();
+        assert_eq!(
+            documented, bundled,
+            "docs/crisis-lines.md and the data file differ"
+        );
+        assert_eq!(count, bundled.len(), "the documented count");
+    }
+
     #[test]
     fn an_entry_without_source_or_date_a_bad_number_or_a_duplicate_is_refused() {
         let good = r#"{"about":"","countries":[{"region":"XA","emergency":{"number":"112","services":["all"],"source":{"name":"A page","url":"https://example.org","checked":"2026-12-03"}},"lines":[{"name":"Line","number":"0800 111","source":{"name":"A page","url":"https://example.org","checked":"2026-12-03"}}]}]}"#;

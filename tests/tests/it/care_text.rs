@@ -144,18 +144,42 @@ fn the_phones_region_gives_the_crisis_screen_its_lines_and_emergency_number() {
 
 #[test]
 fn every_country_where_a_core_language_is_official_that_is_bundled_has_a_source() {
+    let checked = [day("2026-12-03"), day("2026-12-04")];
     for region in [
-        "US", "GB", "CA", "AU", "ES", "MX", "FR", "BR", "PT", "EG", "AE",
+        "US", "GB", "CA", "AU", "ES", "MX", "FR", "BR", "PT", "EG", "AE", "BO", "HN", "SV", "CM",
     ] {
         let lines = twofold_core::insights::crisis_lines::for_region(region)
             .expect("valid")
             .unwrap_or_else(|| panic!("{region} bundled"));
         assert!(lines.emergency.source.url.starts_with("http"), "{region}");
-        assert!(lines
-            .lines
-            .iter()
-            .all(|l| l.source.checked == day("2026-12-03")));
+        assert!(
+            lines
+                .lines
+                .iter()
+                .all(|l| checked.contains(&l.source.checked)),
+            "{region}"
+        );
     }
+}
+
+/// Honduras has no crisis line apart from 911, whose crisis psychologists take the calls: the
+/// screen shows 911 as the emergency number and as the bundled line, with the note that says
+/// to ask for psychological support.
+#[test]
+fn a_region_whose_crisis_line_is_the_emergency_number_shows_it_with_its_note() {
+    let (_d, store) = open();
+    let hn = store.crisis_screen_for_region(Some("HN")).expect("screen");
+    assert_eq!(
+        hn.emergency.as_ref().map(|e| e.number.as_str()),
+        Some("911")
+    );
+    let line = &hn.crisis_lines[0];
+    assert_eq!(line.bundled_region.as_deref(), Some("HN"));
+    assert_eq!(line.phones[0].number, "911");
+    assert!(line
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("psychological support")));
 }
 
 // ---------------------------------------------------------------- summaries
