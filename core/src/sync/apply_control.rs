@@ -4,6 +4,7 @@
 
 use rusqlite::{Connection, Transaction};
 
+use super::apply_succession::Statement;
 use super::receive::{AfterCommit, Decided, Incoming};
 use crate::crypto::{unwrap_doc_key, KeyId, WrapContext};
 use crate::docs::genesis;
@@ -69,7 +70,8 @@ impl Twofold {
         // by their device, and only it may (ADR 0010).
         match (&message, incoming.sender != peer) {
             (ControlMessage::Successor { old, new, channel }, true) => {
-                return self.apply_successor_in_tx(tx, incoming, old, new, channel, peer, now_ms);
+                let statement = Statement { old, new, channel };
+                return self.apply_successor_in_tx(tx, incoming, &statement, peer, now_ms);
             }
             (ControlMessage::RecoveryKey { keys }, false) => {
                 return self.apply_recovery_key_in_tx(tx, incoming, keys, peer);
@@ -379,7 +381,7 @@ impl Twofold {
                     Some(Adopting::MergeOwn(own_id, own)) => {
                         // What this device wrote before it was linked joins the person's
                         // document and goes to the device it was linked to.
-                        let Some((merged, mine)) = merge_own_into(p.snapshot, own) else {
+                        let Some((merged, mine)) = merge_own_into(p.snapshot, *own) else {
                             return Ok(Err(RejectReason::MalformedPayload));
                         };
                         chunks::delete_document(tx, &own_id)?;
@@ -474,7 +476,7 @@ impl Twofold {
         }
         let unshared =
             own.access == DocAccess::Owner && shares::active_for_doc(conn, &own.doc_id)?.is_empty();
-        Ok(unshared.then(|| Adopting::MergeOwn(own.doc_id.clone(), own.am.clone())))
+        Ok(unshared.then(|| Adopting::MergeOwn(own.doc_id.clone(), Box::new(own.am.clone()))))
     }
 }
 
@@ -482,7 +484,7 @@ impl Twofold {
 enum Adopting {
     /// This device's own document of the kind (id, contents), never shared: merged in, then
     /// deleted.
-    MergeOwn(String, automerge::AutoCommit),
+    MergeOwn(String, Box<automerge::AutoCommit>),
     /// An earlier document of the kind from the same linked device (one it has since
     /// re-created): deleted.
     Replace(String),

@@ -16,6 +16,13 @@ use crate::sync::control::parse_keys;
 use crate::sync::{Received, RejectReason};
 use crate::twofold::Twofold;
 
+/// A successor statement's fields, as the message carries them (hex).
+pub(crate) struct Statement<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub channel: &'a str,
+}
+
 impl Twofold {
     /// `peer`'s person's recovery keys: kept beside the peer, to check a successor statement.
     pub(crate) fn apply_recovery_key_in_tx(
@@ -44,14 +51,12 @@ impl Twofold {
         &self,
         tx: &Transaction<'_>,
         incoming: &Incoming<'_>,
-        old: &str,
-        new: &str,
-        channel: &str,
+        statement: &Statement<'_>,
         peer: KeyId,
         now_ms: i64,
     ) -> Result<Decided> {
         let refuse = |reason| incoming.refuse_in_tx(tx, reason);
-        let (Ok(old), Ok(new)) = (parse_keys(old), parse_keys(new)) else {
+        let (Ok(old), Ok(new)) = (parse_keys(statement.old), parse_keys(statement.new)) else {
             return refuse(RejectReason::BadControl);
         };
         let Some(row) = peers::get(tx, &peer)? else {
@@ -61,7 +66,7 @@ impl Twofold {
         if row.keys != old || new.validate().is_err() || new.key_id() == old.key_id() || taken {
             return refuse(RejectReason::BadControl);
         }
-        let channel = hex::decode(channel).ok().and_then(|sealed| {
+        let channel = hex::decode(statement.channel).ok().and_then(|sealed| {
             open_successor_channel(&self.identity, &old.key_id(), &new.key_id(), &sealed)
         });
         let Some((channel_stream, channel_key)) = channel else {
