@@ -237,4 +237,12 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
         !lost_sees.contains(&"Rosa: breathe with me".to_string()),
         "{lost_sees:?}"
     );
+    // Not even a grant meant for the new phone came its way: those travel on the new channel,
+    // whose key the lost phone never had (on the old one, each would be a refused grant here,
+    // its snapshot readable under the old channel key).
+    let refused = lost.s().sync().rejections().expect("counters");
+    assert!(
+        refused.iter().all(|(reason, _)| reason != "bad_control"),
+        "{refused:?}"
+    );
 }
