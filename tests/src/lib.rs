@@ -4,6 +4,7 @@ pub mod dataset;
 pub mod dir_files;
 pub mod feeds;
 pub mod flaky_proxy;
+pub mod journal_notes;
 pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;

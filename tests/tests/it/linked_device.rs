@@ -6,20 +6,12 @@
 //! next syncs.
 
 use twofold_core::sections as s;
-use twofold_core::{
-    Access, CopingStrategy, Day, DocKind, Domain, ItemId, NewCheckIn, PeerStatus, Twofold,
-};
+use twofold_core::{Access, DocKind, PeerStatus, Twofold};
 use twofold_testkit::RelayProcess;
+use twofold_tests::journal_notes::{check_in_notes, check_in_with_note};
+use twofold_tests::mem_devices::coping;
 use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
 use twofold_tests::sqlcipher_pages::{contains, store_plaintext};
-
-fn coping(id: &str, text: &str) -> CopingStrategy {
-    CopingStrategy {
-        id: ItemId::parse("id", id).expect("id"),
-        description: text.to_string(),
-        domain: Domain::Both,
-    }
-}
 
 fn strategies(store: &Twofold) -> Vec<String> {
     let mut out: Vec<String> = store
@@ -27,42 +19,6 @@ fn strategies(store: &Twofold) -> Vec<String> {
         .expect("plan")
         .into_iter()
         .map(|c| c.description)
-        .collect();
-    out.sort();
-    out
-}
-
-fn check_in(store: &Twofold, day: &str, note: &str) {
-    let day = Day::parse("day", day).expect("day");
-    let at = day.0.and_hms_opt(20, 0, 0).expect("time").and_utc();
-    store
-        .record_check_in(
-            NewCheckIn {
-                day,
-                mood: 6,
-                craving: 2,
-                sleep_hours: None,
-                medication_taken: None,
-                doses: vec![],
-                used_substance: false,
-                triggers_met: vec![],
-                coping_used: vec![],
-                warning_signs: vec![],
-                note: note.to_string(),
-            },
-            at.timestamp_millis(),
-        )
-        .expect("check-in");
-}
-
-fn notes(store: &Twofold) -> Vec<String> {
-    let from = Day::parse("day", "2026-01-01").expect("day");
-    let to = Day::parse("day", "2026-12-31").expect("day");
-    let mut out: Vec<String> = store
-        .check_ins_between(from, to)
-        .expect("journal")
-        .into_iter()
-        .map(|c| c.note)
         .collect();
     out.sort();
     out
@@ -78,9 +34,9 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
 
     phone
         .s()
-        .put(s::COPING_STRATEGIES, coping("c1", "walk by the river"))
+        .put(s::COPING_STRATEGIES, coping("walk by the river"))
         .expect("put");
-    check_in(phone.s(), "2026-11-30", "phone: a calm day");
+    check_in_with_note(phone.s(), "2026-11-30", "phone: a calm day");
     let (rosa, _) = pair(&phone, &mentor).await.expect("pairing");
     phone
         .s()
@@ -88,7 +44,7 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
         .expect("share");
     settle(&[&phone, &mentor]).await;
     // Written on the tablet before it was linked: kept, and it reaches the phone.
-    check_in(tablet.s(), "2026-12-01", "tablet: before the link");
+    check_in_with_note(tablet.s(), "2026-12-01", "tablet: before the link");
 
     // A link invite is for the person's own device only, and a pairing invite never links.
     let link = phone
@@ -150,8 +106,8 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
     }
     assert_eq!(strategies(tablet.s()), ["walk by the river"]);
     let both = ["phone: a calm day", "tablet: before the link"];
-    assert_eq!(notes(phone.s()), both);
-    assert_eq!(notes(tablet.s()), both);
+    assert_eq!(check_in_notes(phone.s()), both);
+    assert_eq!(check_in_notes(tablet.s()), both);
     assert!(tablet.s().shared_with_me().expect("list").is_empty());
     assert!(tablet
         .s()
@@ -171,10 +127,7 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
     // A full writing device: its edits reach the phone and the mentor; hers reach both.
     tablet
         .s()
-        .put(
-            s::COPING_STRATEGIES,
-            coping("c2", "call Rosa from the tablet"),
-        )
+        .put(s::COPING_STRATEGIES, coping("call Rosa from the tablet"))
         .expect("tablet writes");
     let plan_id = phone.s().doc_id(DocKind::Plan).expect("plan");
     mentor
@@ -182,7 +135,7 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
         .shared_put(
             &plan_id,
             s::COPING_STRATEGIES,
-            coping("c3", "Rosa: breathe, four counts"),
+            coping("Rosa: breathe, four counts"),
         )
         .expect("mentor writes");
     settle(&[&tablet, &mentor, &phone]).await;
@@ -223,11 +176,11 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
     // The tablet, offline, writes; the phone writes after the removal.
     tablet
         .s()
-        .put(s::COPING_STRATEGIES, coping("c4", "TABLET-AFTER-REMOVAL"))
+        .put(s::COPING_STRATEGIES, coping("TABLET-AFTER-REMOVAL"))
         .expect("tablet still writes locally");
     phone
         .s()
-        .put(s::COPING_STRATEGIES, coping("c5", "PHONE-AFTER-REMOVAL"))
+        .put(s::COPING_STRATEGIES, coping("PHONE-AFTER-REMOVAL"))
         .expect("phone writes");
     settle(&[&phone, &mentor]).await;
     settle(&[&tablet, &phone, &mentor]).await;
@@ -249,7 +202,7 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
         "{:?}",
         strategies(tablet.s())
     );
-    assert!(notes(tablet.s()).is_empty());
+    assert!(check_in_notes(tablet.s()).is_empty());
     assert_ne!(tablet.s().doc_id(DocKind::Plan).expect("plan"), plan_id);
     tablet.s().checkpoint().expect("checkpoint");
     let pages = store_plaintext(&tablet.path, &tablet.key);
@@ -258,7 +211,7 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
     // The tablet works on as a device of its own.
     tablet
         .s()
-        .put(s::COPING_STRATEGIES, coping("c6", "a fresh start"))
+        .put(s::COPING_STRATEGIES, coping("a fresh start"))
         .expect("write");
     assert_eq!(strategies(tablet.s()), ["a fresh start"]);
 }

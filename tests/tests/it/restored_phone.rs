@@ -7,60 +7,17 @@
 
 use twofold_core::backup::KdfParams;
 use twofold_core::sections as s;
-use twofold_core::{
-    Access, CopingStrategy, Day, DocKind, Domain, ItemId, NewCheckIn, OpenOptions, PeerStatus,
-    Twofold,
-};
+use twofold_core::{Access, CopingStrategy, DocKind, OpenOptions, PeerStatus, Twofold};
 use twofold_testkit::RelayProcess;
+use twofold_tests::journal_notes::{check_in_notes, check_in_with_note};
 use twofold_tests::keys::random_key;
+use twofold_tests::mem_devices::coping;
 use twofold_tests::net_devices::{pair, settle, NetDevice};
 
 const PASS: &str = "correct horse battery staple";
 
-fn coping(id: &str, text: &str) -> CopingStrategy {
-    CopingStrategy {
-        id: ItemId::parse("id", id).expect("id"),
-        description: text.to_string(),
-        domain: Domain::Both,
-    }
-}
-
 fn texts(items: Vec<CopingStrategy>) -> Vec<String> {
     let mut out: Vec<String> = items.into_iter().map(|c| c.description).collect();
-    out.sort();
-    out
-}
-
-fn check_in(store: &Twofold, day: &str, note: &str) {
-    let day = Day::parse("day", day).expect("day");
-    let at = day.0.and_hms_opt(21, 0, 0).expect("time").and_utc();
-    let new = NewCheckIn {
-        day,
-        mood: 5,
-        craving: 3,
-        sleep_hours: None,
-        medication_taken: None,
-        doses: vec![],
-        used_substance: false,
-        triggers_met: vec![],
-        coping_used: vec![],
-        warning_signs: vec![],
-        note: note.to_string(),
-    };
-    store
-        .record_check_in(new, at.timestamp_millis())
-        .expect("check-in");
-}
-
-fn notes(store: &Twofold) -> Vec<String> {
-    let from = Day::parse("day", "2026-01-01").expect("day");
-    let to = Day::parse("day", "2026-12-31").expect("day");
-    let mut out: Vec<String> = store
-        .check_ins_between(from, to)
-        .expect("journal")
-        .into_iter()
-        .map(|c| c.note)
-        .collect();
     out.sort();
     out
 }
@@ -73,9 +30,9 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
     let rosa = NetDevice::new("Rosa", &relay.url);
     let (rosa_id, _) = pair(&lost, &rosa).await.expect("pairing");
     lost.s()
-        .put(s::COPING_STRATEGIES, coping("c1", "walk by the river"))
+        .put(s::COPING_STRATEGIES, coping("walk by the river"))
         .expect("put");
-    check_in(lost.s(), "2026-11-28", "before the backup");
+    check_in_with_note(lost.s(), "2026-11-28", "before the backup");
     lost.s()
         .share(DocKind::Plan, &rosa_id, Access::Write, "support", None)
         .expect("share plan");
@@ -83,10 +40,7 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
         .share(DocKind::Journal, &rosa_id, Access::Read, "support", None)
         .expect("share journal");
     rosa.s()
-        .put(
-            s::COPING_STRATEGIES,
-            coping("r1", "Rosa's own: call my sponsor"),
-        )
+        .put(s::COPING_STRATEGIES, coping("Rosa's own: call my sponsor"))
         .expect("rosa's plan");
     let lena_on_rosa = lost.s().device_id();
     rosa.s()
@@ -107,7 +61,7 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
         .export_backup_with(PASS, KdfParams::CHEAP_FOR_TESTS)
         .expect("backup");
     // After the backup: written and synced on the phone that is then lost.
-    check_in(lost.s(), "2026-11-29", "after the backup");
+    check_in_with_note(lost.s(), "2026-11-29", "after the backup");
     settle(&[&lost, &rosa]).await;
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -128,7 +82,7 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
     let r = new.sync().await;
     assert!(r.interrupted.is_none(), "{r:?}");
     assert_eq!(
-        notes(new.s()),
+        check_in_notes(new.s()),
         ["after the backup", "before the backup"],
         "read back"
     );
@@ -161,25 +115,15 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
 
     // Both write; both see both, and nothing of before is lost.
     new.s()
-        .put(
-            s::COPING_STRATEGIES,
-            coping("c2", "written on the new phone"),
-        )
+        .put(s::COPING_STRATEGIES, coping("written on the new phone"))
         .expect("new writes");
     rosa.s()
-        .shared_put(
-            &plan,
-            s::COPING_STRATEGIES,
-            coping("c3", "Rosa: breathe with me"),
-        )
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Rosa: breathe with me"))
         .expect("rosa writes");
     rosa.s()
-        .put(
-            s::COPING_STRATEGIES,
-            coping("r2", "Rosa's own: a second line"),
-        )
+        .put(s::COPING_STRATEGIES, coping("Rosa's own: a second line"))
         .expect("rosa's own");
-    check_in(new.s(), "2026-11-30", "on the new phone");
+    check_in_with_note(new.s(), "2026-11-30", "on the new phone");
     settle(&[&new, &rosa]).await;
     let all = [
         "Rosa: breathe with me",
@@ -217,7 +161,7 @@ async fn a_restored_phone_is_recognised_after_one_sync_and_the_lost_one_is_cut_o
 
     // The lost phone: its later edits are refused, and it gets nothing new.
     lost.s()
-        .put(s::COPING_STRATEGIES, coping("c9", "LOST-PHONE-EDIT"))
+        .put(s::COPING_STRATEGIES, coping("LOST-PHONE-EDIT"))
         .expect("the lost phone still writes locally");
     settle(&[&lost, &rosa, &new]).await;
     assert!(!texts(

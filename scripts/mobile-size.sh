@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The size of what the phones ship: libtwofold_ffi built with the `release-mobile` profile for
+# this machine's target (the proxy for each phone ABI, ADR 0018), stripped, against the design's
+# budget of 8 MB (8,000,000 bytes). Prints where the bytes go — per section, per C library
+# (SQLCipher, its crypto provider, ring's C) and per Rust crate (from the unstripped symbols) — and
+# exits non-zero above the budget.
+#
+#   scripts/mobile-size.sh                 # build (a release build: ~15 min cold here) and report
+#   scripts/mobile-size.sh --no-build      # report on the library already built
+#
+# Not in CI: CI builds no release-mobile library (fat LTO, opt-level z), and this build would
+# add ~15 minutes cold on the 2-core machine. Run it after any dependency or profile change.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+budget=8000000
+build=1
+for arg in "$@"; do
+    case "$arg" in
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "mobile-size.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+target_dir=$(cargo metadata --format-version 1 --no-deps \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+out=$target_dir/release-mobile
+link_map=$out/libtwofold_ffi.map
+if [[ $build == 1 ]]; then
+    # Only the cdylib (the staticlib would run fat LTO a second time for the same code). The
+    # link flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
+    cargo rustc --locked -p twofold-ffi --lib --profile release-mobile --crate-type cdylib -- \
+        -C link-arg=-Wl,-Map="$link_map" -C link-arg=-Wl,-z,pack-relative-relocs
+fi
+lib=$out/libtwofold_ffi.so
+[[ -f $lib && -f $link_map ]] || { echo "mobile-size.sh: $lib not built (run without --no-build)" >&2; exit 1; }
+stripped=$out/libtwofold_ffi.stripped.so
+strip -o "$stripped" "$lib"
+bytes=$(stat -c %s "$stripped")
+
+python3 - "$lib" "$stripped" "$link_map" <<'EOF'
+import collections, glob, re, subprocess, sys
+lib, stripped, link_map = sys.argv[1:4]
+
+def run(*cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+print("sections of the stripped library (bytes):")
+for line in run("size", "-A", stripped).splitlines():
+    p = line.split()
+    if len(p) >= 2 and p[0].startswith(".") and p[1].isdigit() and int(p[1]) >= 100_000:
+        print(f"  {p[0]:<20} {int(p[1]):>10}")
+
+# Bytes per input of the link, from the linker's map: the one LTO object (all Rust), each -sys
+# crate's bundled C archive (SQLCipher and OpenSSL's libcrypto, ring's C), the linker's own sections.
+pattern = re.compile(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+\s+(/\S+?|<internal>)(?:\(\S+?\))?:\(\S+\)\s*$")
+inputs = collections.Counter()
+for line in open(link_map, errors="replace"):
+    m = pattern.match(line)
+    if m and int(m.group(1), 16) != 0:  # allocated sections only
+        name = re.sub(r"-[0-9a-f]{16}\.rlib$", " (C)", m.group(3).rsplit("/", 1)[-1])
+        if "-cgu." in name:
+            name = "Rust (the one LTO object)"
+        elif name == "<internal>":
+            name = "linker (relocations, unwind index, dynamic symbols)"
+        inputs[name] += int(m.group(2), 16)
+print("\nallocated bytes per input of the link:")
+for name, size in inputs.most_common(6):
+    print(f"  {size:>10}  {name}")
+
+def crate_of(name):
+    # <A as B>::f belongs to A's crate unless A is a std type, then to B's.
+    m = re.match(r"^<(.+?) as (.+?)>::", name)
+    candidates = [m.group(1), m.group(2)] if m else [name]
+    for i, c in enumerate(candidates):
+        c = re.sub(r"^[&*<( ]*(mut |dyn |const )?", "", c)
+        seg = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)::", c)
+        if seg:
+            if seg.group(1) in ("core", "alloc", "std") and i + 1 < len(candidates):
+                continue
+            return seg.group(1)
+    return None
+
+plain = {}
+for line in run("nm", "-S", "--size-sort", lib).splitlines():
+    p = line.split()
+    if len(p) == 4:
+        plain[p[0] + p[3]] = p[3]
+per = collections.Counter()
+for line in run("nm", "-S", "-C", "--size-sort", lib).splitlines():
+    p = line.split(None, 3)
+    if len(p) < 4 or p[2] in "bB":
+        continue
+    size, name = int(p[1], 16), p[3]
+    who = crate_of(name)
+    if who is None:
+        who = "uniffi scaffolding" if name.startswith(("uniffi_", "ffi_twofold")) else "C and unmangled"
+    per[who] += size
+total = sum(per.values())
+print(f"\nnamed symbols, {total} bytes (code and data; unwind tables, relocations and")
+print("anonymous constants are not in them), the 25 largest owners (Rust crate, demangled):")
+for who, size in per.most_common(25):
+    print(f"  {size:>10} {100 * size / total:5.1f}%  {who}")
+EOF
+
+echo
+echo "libtwofold_ffi.so, release-mobile, stripped: $bytes bytes (budget $budget)"
+if (( bytes > budget )); then
+    echo "mobile-size.sh: over the budget by $((bytes - budget)) bytes" >&2
+    exit 1
+fi
