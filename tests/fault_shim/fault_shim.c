@@ -13,8 +13,9 @@
  * and ENOENT when the step ran out of points first.
  *
  * Counted: write, pwrite(64), writev, fsync, fdatasync, ftruncate(64), fallocate(64), and
- * opens with write intent (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC), rename(at), unlink(at),
- * mkdir(at). Reads always pass: the faults are on the way to the disk.
+ * opens with write intent (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC), rename(at), unlink(at) (not
+ * under ENOSPC: a full disk lets files go), mkdir(at). Reads always pass: the faults are on
+ * the way to the disk.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -237,14 +238,20 @@ int renameat2(int fd1, const char *from, int fd2, const char *to, unsigned flags
     if ((under_dir(from) || under_dir(to)) && fault_point()) return -1;
     return real_renameat2(fd1, from, fd2, to, flags);
 }
+/* A full disk still lets a file go (that is how space comes back): unlinks are fault points
+ * for the other faults only. */
+static int unlink_point(void) {
+    return fault_errno != ENOSPC && fault_point();
+}
+
 int unlink(const char *path) {
     REAL(unlink);
-    if (under_dir(path) && fault_point()) return -1;
+    if (under_dir(path) && unlink_point()) return -1;
     return real_unlink(path);
 }
 int unlinkat(int dirfd, const char *path, int flags) {
     REAL(unlinkat);
-    if (under_dir(path) && fault_point()) return -1;
+    if (under_dir(path) && unlink_point()) return -1;
     return real_unlinkat(dirfd, path, flags);
 }
 int mkdir(const char *path, mode_t mode) {

@@ -273,7 +273,10 @@ pub fn run_step(step: Step, files: &StepFiles, store: Option<&Twofold>) -> Resul
             if outcomes.iter().all(applied) {
                 Ok(())
             } else {
-                Err(Error::invalid("records", "not every envelope was applied"))
+                Err(Error::invalid(
+                    "records",
+                    format!("not every envelope was applied: {outcomes:?}"),
+                ))
             }
         }
         Step::ImportMeetingGuide => {

@@ -86,7 +86,7 @@ async fn main() -> Result<()> {
     let refused = Arc::new(AtomicU64::new(0));
     let editor = {
         let (person, mentor, reader) = (person.store(), mentor.store(), reader.store());
-        let (stop, edits, refused, plan) = (stop.clone(), edits.clone(), refused.clone(), plan);
+        let (stop, edits, refused, plan) = (stop.clone(), edits.clone(), refused.clone(), plan.clone());
         tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
             let mut n = 0u64;
