@@ -269,7 +269,8 @@ pub fn run_step(step: Step, files: &StepFiles, store: Option<&Twofold>) -> Resul
             let refs: Vec<(u64, &[u8])> = records.iter().map(|(p, b)| (*p, &b[..])).collect();
             let outcomes = store.sync().receive_batch(&stream, &refs)?;
             // A retry after a commit that did land finds the envelopes already applied.
-            let applied = |o: &Received| matches!(o, Received::Applied { .. } | Received::Duplicate);
+            let applied =
+                |o: &Received| matches!(o, Received::Applied { .. } | Received::Duplicate);
             if outcomes.iter().all(applied) {
                 Ok(())
             } else {
@@ -491,7 +492,10 @@ pub fn run_child(
         .env("TWOFOLD_FAULT_DIR", &files.dir)
         .env("TWOFOLD_FAULT_AT", at.to_string())
         .env("TWOFOLD_FAULT_ERRNO", fault.errno())
-        .env("TWOFOLD_FAULT_STICKY", if fault.sticky() { "1" } else { "0" })
+        .env(
+            "TWOFOLD_FAULT_STICKY",
+            if fault.sticky() { "1" } else { "0" },
+        )
         .env("RUST_BACKTRACE", "0")
         .output()
         .expect("run fault-step");

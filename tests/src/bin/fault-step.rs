@@ -16,7 +16,10 @@ use twofold_tests::faults::{self, Step, StepFiles};
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, step, dir, mode] = args.as_slice() else {
-        return Err(Error::invalid("args", "usage: fault-step STEP DIR once|retry"));
+        return Err(Error::invalid(
+            "args",
+            "usage: fault-step STEP DIR once|retry",
+        ));
     };
     let step = Step::parse(step).ok_or_else(|| Error::invalid("step", "is not a step"))?;
     let files = StepFiles {

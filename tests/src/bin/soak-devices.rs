@@ -86,7 +86,8 @@ async fn main() -> Result<()> {
     let refused = Arc::new(AtomicU64::new(0));
     let editor = {
         let (person, mentor, reader) = (person.store(), mentor.store(), reader.store());
-        let (stop, edits, refused, plan) = (stop.clone(), edits.clone(), refused.clone(), plan.clone());
+        let (stop, edits, refused, plan) =
+            (stop.clone(), edits.clone(), refused.clone(), plan.clone());
         tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
             let mut n = 0u64;
@@ -101,7 +102,11 @@ async fn main() -> Result<()> {
                         .put(s::COPING_STRATEGIES, coping(&format!("p{slot}"), text))
                         .expect("the person's edit"),
                     5..=7 => mentor
-                        .shared_put(&plan, s::COPING_STRATEGIES, coping(&format!("m{slot}"), text))
+                        .shared_put(
+                            &plan,
+                            s::COPING_STRATEGIES,
+                            coping(&format!("m{slot}"), text),
+                        )
                         .expect("the mentor's edit"),
                     8 => {
                         person
@@ -190,7 +195,11 @@ async fn main() -> Result<()> {
         edits.load(Ordering::Relaxed),
         refused.load(Ordering::Relaxed)
     )?;
-    for (name, d) in [("person", &person), ("mentor", &mentor), ("reader", &reader)] {
+    for (name, d) in [
+        ("person", &person),
+        ("mentor", &mentor),
+        ("reader", &reader),
+    ] {
         let chunks = chunk_counts(d);
         writeln!(
             out,

@@ -14,8 +14,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
-use twofold_tests::flaky_proxy::{Faults, FlakyProxy};
 use twofold_testkit::RelayProcess;
+use twofold_tests::flaky_proxy::{Faults, FlakyProxy};
 
 fn soak_secs() -> u64 {
     std::env::var("TWOFOLD_SOAK_SECS")
@@ -181,9 +181,7 @@ async fn devices_converge_through_a_relay_restarted_and_throttled_at_random() {
     eprintln!(
         "soak: {secs} s, {edits} edits, {restarts} relay restarts, {turns} weather turns, \
          {} connections through the proxy",
-        proxy
-            .connections
-            .load(std::sync::atomic::Ordering::Relaxed)
+        proxy.connections.load(std::sync::atomic::Ordering::Relaxed)
     );
     eprintln!(
         "soak: devices' RSS first third {first:.0} KiB, last third {last:.0} KiB (ratio {:.2}), \
@@ -222,7 +220,10 @@ async fn devices_converge_through_a_relay_restarted_and_throttled_at_random() {
             .and_then(|n| n.parse().ok())
             .expect("max_chunks");
         // The default threshold is 256: compaction keeps every document under it.
-        assert!(max_chunks <= 257, "compaction keeps the chunks bounded: {line}");
+        assert!(
+            max_chunks <= 257,
+            "compaction keeps the chunks bounded: {line}"
+        );
     }
     // The relay keeps each document stream's log; nothing else may grow with time: no
     // duplicates from retries through restarts and cuts, no bytes per reconnection.
