@@ -313,7 +313,10 @@ pub fn write_records(path: &Path, stream: &crypto::StreamId, records: &[(u64, Ve
     std::fs::write(path, text).expect("write the records");
 }
 
-fn read_records(path: &Path) -> Result<(crypto::StreamId, Vec<(u64, Vec<u8>)>)> {
+/// Records as a transport read them: position and bytes.
+pub type Records = Vec<(u64, Vec<u8>)>;
+
+fn read_records(path: &Path) -> Result<(crypto::StreamId, Records)> {
     let text = std::fs::read_to_string(path)?;
     let bad = || Error::invalid("records", "is not a records file");
     let mut lines = text.lines();
