@@ -9,7 +9,7 @@
 //! - the app goes on: after reopening, the step (if it did not land) succeeds; and in a
 //!   second child the same step succeeds in the same process once space is back.
 //!
-//! By default every call up to the 40th is tried, then every 5th; `TWOFOLD_FAULT_STRIDE=1`
+//! By default every call up to the 40th is tried, then every 10th; `TWOFOLD_FAULT_STRIDE=1`
 //! tries every call (the figures in ADR 0017's closing note), a larger stride fewer.
 
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 const EXE: &str = env!("CARGO_BIN_EXE_fault-step");
 
 /// The next call to fail after `n`: every call up to 40 (where the open, the transaction
-/// and its commit are), then every 5th (a restore's hundreds of page writes look alike), unless
+/// and its commit are), then every 10th (a restore's hundreds of page writes look alike), unless
 /// `TWOFOLD_FAULT_STRIDE` says otherwise (1: every call).
 fn next_call(n: u64) -> u64 {
     let stride = std::env::var("TWOFOLD_FAULT_STRIDE")
@@ -37,7 +37,7 @@ fn next_call(n: u64) -> u64 {
     match stride {
         Some(s) => n + s,
         None if n < 40 => n + 1,
-        None => n + 5,
+        None => n + 10,
     }
 }
 
