@@ -441,25 +441,29 @@ pub fn table_counts(path: &Path, key: &[u8; 32]) -> BTreeMap<String, i64> {
         .collect()
 }
 
-/// The shim, built once per process into a directory that lives as long as the process.
+/// The shim, built once per process beside the running test binary (in cargo's target
+/// directory, so no file is left in a temp folder).
 pub fn shim() -> &'static Path {
-    static SHIM: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &SHIM
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir for the shim");
-            let out = dir.path().join("libtwofold_fault_shim.so");
-            let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("fault_shim/fault_shim.c");
-            let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-                .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
-                .arg(&out)
-                .arg(&source)
-                .arg("-ldl")
-                .status()
-                .expect("run cc to build the fault shim");
-            assert!(status.success(), "building the fault shim failed");
-            (dir, out)
-        })
-        .1
+    static SHIM: OnceLock<PathBuf> = OnceLock::new();
+    SHIM.get_or_init(|| {
+        let exe = std::env::current_exe().expect("path of the running test");
+        let dir = exe.parent().expect("the test binary's directory");
+        let out = dir.join("libtwofold_fault_shim.so");
+        // Built under a name of this process's own, then renamed: two test processes may
+        // build it at once.
+        let building = dir.join(format!("libtwofold_fault_shim.{}.so", std::process::id()));
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("fault_shim/fault_shim.c");
+        let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+            .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
+            .arg(&building)
+            .arg(&source)
+            .arg("-ldl")
+            .status()
+            .expect("run cc to build the fault shim");
+        assert!(status.success(), "building the fault shim failed");
+        std::fs::rename(&building, &out).expect("put the fault shim in place");
+        out
+    })
 }
 
 /// What a child run of a step reported.
