@@ -1,10 +1,11 @@
-//! A TCP proxy on loopback for the direct-sync tests and the network benchmark: forwards
-//! both ways, counts the bytes, and — when told — delays, drops and cuts at random points
-//! (seeded, so a failure can be replayed).
+//! A TCP proxy on loopback for the direct-sync tests, the network benchmark and the soak:
+//! forwards both ways, counts the bytes, and — when told — delays, drops and cuts at random
+//! points (seeded, so a failure can be replayed). The faults can be changed while it runs
+//! ([`FlakyProxy::set_faults`]): the soak throttles, stalls and frees the line at random.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
@@ -39,6 +40,7 @@ pub struct FlakyProxy {
     pub bytes: Arc<AtomicU64>,
     /// Connections it accepted.
     pub connections: Arc<AtomicU64>,
+    faults: Arc<RwLock<Faults>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -55,6 +57,8 @@ impl FlakyProxy {
         let bytes = Arc::new(AtomicU64::new(0));
         let connections = Arc::new(AtomicU64::new(0));
         let (b, c) = (bytes.clone(), connections.clone());
+        let shared = Arc::new(RwLock::new(faults));
+        let f = shared.clone();
         let task = tokio::spawn(async move {
             let mut n = 0u64;
             while let Ok((down, _)) = listener.accept().await {
@@ -64,13 +68,14 @@ impl FlakyProxy {
                     continue;
                 };
                 let b = b.clone();
-                tokio::spawn(pair(down, up, faults, seed.wrapping_mul(1000) + n, b));
+                tokio::spawn(pair(down, up, f.clone(), seed.wrapping_mul(1000) + n, b));
             }
         });
         FlakyProxy {
             addr,
             bytes,
             connections,
+            faults: shared,
             task,
         }
     }
@@ -78,16 +83,27 @@ impl FlakyProxy {
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
     }
+
+    /// From the next piece of data on, on every connection, open or new.
+    pub fn set_faults(&self, faults: Faults) {
+        *self.faults.write().unwrap_or_else(|p| p.into_inner()) = faults;
+    }
 }
 
-async fn pair(down: TcpStream, up: TcpStream, faults: Faults, seed: u64, bytes: Arc<AtomicU64>) {
+async fn pair(
+    down: TcpStream,
+    up: TcpStream,
+    faults: Arc<RwLock<Faults>>,
+    seed: u64,
+    bytes: Arc<AtomicU64>,
+) {
     let (dr, dw) = down.into_split();
     let (ur, uw) = up.into_split();
     let (cut_tx, cut_rx) = tokio::sync::watch::channel(false);
     let a = pump(
         dr,
         uw,
-        faults,
+        faults.clone(),
         seed,
         bytes.clone(),
         cut_tx.clone(),
@@ -100,7 +116,7 @@ async fn pair(down: TcpStream, up: TcpStream, faults: Faults, seed: u64, bytes: 
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
-    faults: Faults,
+    faults: Arc<RwLock<Faults>>,
     seed: u64,
     bytes: Arc<AtomicU64>,
     cut_tx: tokio::sync::watch::Sender<bool>,
@@ -116,6 +132,7 @@ async fn pump(
             },
             _ = cut_rx.changed() => break,
         };
+        let faults = *faults.read().unwrap_or_else(|p| p.into_inner());
         if faults.cut > 0.0 && rng.random_bool(faults.cut) {
             let _ = cut_tx.send(true);
             break;

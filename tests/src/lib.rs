@@ -2,6 +2,7 @@
 
 pub mod dataset;
 pub mod dir_files;
+pub mod faults;
 pub mod feeds;
 pub mod flaky_proxy;
 pub mod journal_notes;

@@ -8,9 +8,21 @@
 //! Its format is 32 bytes: the stream id, then the first and last positions (little-endian).
 //! It names a random stream id and positions, nothing of the person's.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::crypto::StreamId;
+
+/// Markers this process failed to clear after an error: it is still running, so it did not
+/// die applying them, and its own later receives must not refuse the record they name.
+static LEFT_BY_AN_ERROR: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn left_by_an_error() -> MutexGuard<'static, BTreeSet<PathBuf>> {
+    LEFT_BY_AN_ERROR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Where the marker of the store at `db` lives.
 pub(crate) fn marker_path(db: &Path) -> PathBuf {
@@ -31,16 +43,32 @@ pub(crate) fn set(db: &Path, stream: &StreamId, from: u64, to: u64) {
 }
 
 /// Nothing is being applied.
+///
+/// A marker left behind after an error (not a death) would have the next start refuse a good
+/// record, its sender's number used up: when the file cannot be removed (a failing disk), it
+/// is emptied instead, and an empty marker names nothing. Only a file system that refuses
+/// both (read-only) keeps it; that is left to the next start (ADR 0017).
 pub(crate) fn clear(db: &Path) {
     let path = marker_path(db);
-    if path.exists() && std::fs::remove_file(&path).is_err() {
+    if !path.exists() || std::fs::remove_file(&path).is_ok() {
+        return;
+    }
+    if std::fs::write(&path, []).is_err() {
         tracing::warn!("could not remove the applying marker");
+        left_by_an_error().insert(path);
     }
 }
 
 /// The records of `stream` that were being applied when a process ended, if any.
 pub(crate) fn suspect(db: &Path, stream: &StreamId) -> Option<(u64, u64)> {
-    let bytes = std::fs::read(marker_path(db)).ok()?;
+    let path = marker_path(db);
+    if left_by_an_error().contains(&path) {
+        if std::fs::remove_file(&path).is_ok() || !path.exists() {
+            left_by_an_error().remove(&path);
+        }
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
     let (id, rest) = bytes.split_first_chunk::<16>()?;
     let (from, rest) = rest.split_first_chunk::<8>()?;
     let to = rest.first_chunk::<8>()?;
