@@ -70,11 +70,12 @@ report=()
 for target in "${targets[@]}"; do
     corpus="$root/fuzz/target/corpus/$target"
     artifacts="$root/fuzz/artifacts/$target"
-    mkdir -p "$corpus" "$artifacts"
+    seeds="$root/fuzz/corpus/$target"
+    mkdir -p "$corpus" "$artifacts" "$seeds"
     log="$root/fuzz/target/$target.log"
     echo "fuzz: $target for $seconds s"
     "$bin/$target" "${limits[@]}" -max_total_time="$seconds" -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" "$corpus" "$root/fuzz/corpus/$target" >"$log" 2>&1
+        -artifact_prefix="$artifacts/" "$corpus" "$seeds" >"$log" 2>&1
     status=$?
     rm -rf "${TMPDIR:-/tmp}"/twofold-fuzz-relay-*
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
