@@ -7,6 +7,7 @@
 //! Seeds are small and committed; what the fuzzer adds to a corpus is not.
 
 #[path = "../../src/fixtures.rs"]
+#[allow(dead_code)] // the targets use all of it; the seeds most
 mod fixtures;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
+use automerge::{ActorId, AutoCommit, ROOT};
 use twofold_core::backup::{BackupContents, Cell, KdfParams, TableDump};
 use twofold_core::crypto::{
     seal, seal_reply, wrap_doc_key, JoinRequest, PairingDecision, StreamId, WrapContext,
