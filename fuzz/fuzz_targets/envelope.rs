@@ -16,7 +16,13 @@ fuzz_target!(|data: &[u8]| {
     let ours = mode & 1 == 1;
     let sealed;
     let envelope = if ours {
-        match seal(&fixtures::doc_key(), &OWNER, fixtures::STREAM, u64::from(mode), rest) {
+        match seal(
+            &fixtures::doc_key(),
+            &OWNER,
+            fixtures::STREAM,
+            u64::from(mode),
+            rest,
+        ) {
             Ok(bytes) => {
                 sealed = bytes;
                 &sealed[..]

@@ -12,6 +12,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(invite) = Invite::decode(text, NOW_SECS) {
         let again = Invite::decode(&invite.encode(), NOW_SECS);
-        assert_eq!(again.as_ref(), Ok(&invite), "an encoded invite decodes to itself");
+        assert_eq!(
+            again.as_ref(),
+            Ok(&invite),
+            "an encoded invite decodes to itself"
+        );
     }
 });

@@ -24,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
         rest
     };
     if let Ok(same) = lock_round_trip(bytes, &PLATFORM_KEY) {
-        assert!(same, "an opened lock file seals and opens to the same fields");
+        assert!(
+            same,
+            "an opened lock file seals and opens to the same fields"
+        );
     }
 });

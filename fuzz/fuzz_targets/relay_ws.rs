@@ -20,7 +20,11 @@ static RELAY: LazyLock<Harness> = LazyLock::new(|| {
         &[(b"content-type", b"application/json")],
         format!(r#"{{"read_token_hash":"{READ}","append_token_hash":"{APPEND}"}}"#).into_bytes(),
     );
-    assert_eq!(created.map(|(status, _)| status), Ok(204), "the stream is created");
+    assert_eq!(
+        created.map(|(status, _)| status),
+        Ok(204),
+        "the stream is created"
+    );
     relay
 });
 

@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use twofold_core::crypto::{DevicePublicKeys, DocKey, Invite, InviteSecret, StreamId};
 use twofold_core::crypto::DeviceIdentity;
+use twofold_core::crypto::{DevicePublicKeys, DocKey, Invite, InviteSecret, StreamId};
 
 /// "Now" for invites and join requests, in seconds; the fixed invite expires long after.
 pub const NOW_SECS: u64 = 1_800_000_000;

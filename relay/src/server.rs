@@ -126,7 +126,13 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
 /// loaded. Also the receiver of the registrations a gateway rejected, for `forget_rejected`.
 pub(crate) async fn open_state(
     config: Config,
-) -> Result<(Arc<AppState>, tokio::sync::mpsc::UnboundedReceiver<crate::ids::Id>), StartError> {
+) -> Result<
+    (
+        Arc<AppState>,
+        tokio::sync::mpsc::UnboundedReceiver<crate::ids::Id>,
+    ),
+    StartError,
+> {
     let gateways = Gateways::from_config(&config.push_gateways)?;
     if config.max_envelope_bytes == 0 || config.max_envelope_bytes > 64 * 1024 * 1024 {
         return Err(StartError::Config(

@@ -104,12 +104,20 @@ fn main() {
         epoch: 2,
         writers: vec![hex::encode(mentor_keys().to_bytes())],
     };
-    write("control", "writers", &payload::encode_control(&writers, &[])[1..]);
+    write(
+        "control",
+        "writers",
+        &payload::encode_control(&writers, &[])[1..],
+    );
     let revoked = ControlMessage::Revoked {
         doc_id: hex::encode(DOC_ID),
         reason: "erased".into(),
     };
-    write("control", "revoked", &payload::encode_control(&revoked, &[])[1..]);
+    write(
+        "control",
+        "revoked",
+        &payload::encode_control(&revoked, &[])[1..],
+    );
     let sos_id = "0123456789abcdef0123456789abcdef";
     for (name, json) in [
         (
@@ -133,7 +141,11 @@ fn main() {
 
     // Payloads and Automerge bytes.
     write("payload", "changes", &changes);
-    write("payload", "control", &payload::encode_control(&revoked, &[]));
+    write(
+        "payload",
+        "control",
+        &payload::encode_control(&revoked, &[]),
+    );
     for kind in [
         DocKind::Plan,
         DocKind::Contacts,
@@ -176,7 +188,10 @@ fn main() {
         channel_stream: StreamId([0x45; 16]),
         owner_name: "Alex".into(),
     };
-    for (name, decision) in [("approved", approved), ("declined", PairingDecision::Declined)] {
+    for (name, decision) in [
+        ("approved", approved),
+        ("declined", PairingDecision::Declined),
+    ] {
         let reply = seal_reply(&INVITE, &OWNER, &mentor_keys(), &decision).expect("reply");
         write("pairing_reply", name, &with_mode(0, &reply));
     }
@@ -219,8 +234,9 @@ fn main() {
         )]),
     };
     let encoded = contents.encode().expect("encode");
-    let file = twofold_core::backup::seal(&encoded, "a long passphrase", KdfParams::CHEAP_FOR_TESTS)
-        .expect("seal");
+    let file =
+        twofold_core::backup::seal(&encoded, "a long passphrase", KdfParams::CHEAP_FOR_TESTS)
+            .expect("seal");
     write("backup", "file", &file);
     write("backup", "contents-deflated", &with_mode(0, &encoded));
     let json = serde_json::to_vec(&contents).expect("json");
@@ -304,7 +320,8 @@ BEGIN:VEVENT\r\nUID:allday\r\nDTSTART;VALUE=DATE:20240301\r\nSUMMARY:Holiday\r\n
 BEGIN:VEVENT\r\nUID:rid\r\nRECURRENCE-ID:20240301T120000Z\r\nDTSTART:20240301T130000Z\r\nSUMMARY:Orphan\r\nEND:VEVENT\r\n\
 END:VCALENDAR\r\n";
 
-const VCF: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dr. Lee\r\nN:Lee;Ann;;;\r\nTEL;TYPE=CELL:+1 555 0199\r\n\
+const VCF: &str =
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dr. Lee\r\nN:Lee;Ann;;;\r\nTEL;TYPE=CELL:+1 555 0199\r\n\
 TEL:not a number\r\nEMAIL:ann@example.org\r\nCATEGORIES:Therapist,Work\r\nEND:VCARD\r\n\
 BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Sponsor\r\nTEL:+1 555 0100\r\nROLE:sponsor\r\nEND:VCARD\r\n";
 
@@ -335,7 +352,10 @@ DELETE /v1/push/dddddddddddddddddddddddddddddddd\n\
 authorization: Bearer AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\n\n",
     ),
     ("health", "GET /health\n\n%%\nGET /metrics\n\n"),
-    ("unknown", "PATCH /v2/nothing?x=1\nx-twofold-head: 3\n\nbody"),
+    (
+        "unknown",
+        "PATCH /v2/nothing?x=1\nx-twofold-head: 3\n\nbody",
+    ),
 ];
 
 const RELAY_WS: [(&str, &str); 3] = [
