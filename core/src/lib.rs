@@ -12,6 +12,8 @@ pub mod docs;
 pub mod error;
 pub mod finder;
 pub mod formats;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod insights;
 pub mod lock;
 pub mod model;

@@ -5,6 +5,8 @@
 mod config;
 mod error;
 pub mod framing;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod http;
 mod hub;
 mod ids;

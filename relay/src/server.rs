@@ -69,37 +69,11 @@ fn begin_shutdown(state: &AppState) {
 
 /// Opens the store, binds the listener and starts serving in the background.
 pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
-    let gateways = Gateways::from_config(&config.push_gateways)?;
-    if config.max_envelope_bytes == 0 || config.max_envelope_bytes > 64 * 1024 * 1024 {
-        return Err(StartError::Config(
-            "--max-envelope-bytes must be between 1 and 64 MiB".into(),
-        ));
-    }
-    let hub = Arc::new(Hub::default());
-    let store = Store::open(&config, hub).await?;
-    let listener = TcpListener::bind(config.listen)
+    let (state, forgotten) = open_state(config).await?;
+    let listener = TcpListener::bind(state.config.listen)
         .await
         .map_err(StartError::Listen)?;
     let local_addr = listener.local_addr().map_err(StartError::Listen)?;
-    let (waker, forgotten) = Waker::new(gateways, config.push_interval());
-    load_registrations(&store, &waker).await?;
-
-    let state = Arc::new(AppState {
-        per_token: RateLimiter::new(config.token_rate, config.token_burst),
-        per_ip: RateLimiter::new(config.ip_rate, config.ip_burst),
-        creates_per_ip: WindowCounter::new(
-            config.streams_per_ip_per_hour,
-            Duration::from_secs(3600),
-        ),
-        config,
-        store,
-        metrics: Metrics::default(),
-        shutting_down: AtomicBool::new(false),
-        shutdown: CancellationToken::new(),
-        sessions: TaskTracker::new(),
-        connections: AtomicUsize::new(0),
-        waker,
-    });
 
     let sweeper = tokio::spawn(sweep_mailboxes(state.clone()));
     let forgetter = tokio::spawn(forget_rejected(state.clone(), forgotten));
@@ -146,6 +120,47 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
         state,
         server,
     })
+}
+
+/// The shared state of a relay with `config`: its store opened and its push registrations
+/// loaded. Also the receiver of the registrations a gateway rejected, for `forget_rejected`.
+pub(crate) async fn open_state(
+    config: Config,
+) -> Result<
+    (
+        Arc<AppState>,
+        tokio::sync::mpsc::UnboundedReceiver<crate::ids::Id>,
+    ),
+    StartError,
+> {
+    let gateways = Gateways::from_config(&config.push_gateways)?;
+    if config.max_envelope_bytes == 0 || config.max_envelope_bytes > 64 * 1024 * 1024 {
+        return Err(StartError::Config(
+            "--max-envelope-bytes must be between 1 and 64 MiB".into(),
+        ));
+    }
+    let hub = Arc::new(Hub::default());
+    let store = Store::open(&config, hub).await?;
+    let (waker, forgotten) = Waker::new(gateways, config.push_interval());
+    load_registrations(&store, &waker).await?;
+
+    let state = Arc::new(AppState {
+        per_token: RateLimiter::new(config.token_rate, config.token_burst),
+        per_ip: RateLimiter::new(config.ip_rate, config.ip_burst),
+        creates_per_ip: WindowCounter::new(
+            config.streams_per_ip_per_hour,
+            Duration::from_secs(3600),
+        ),
+        config,
+        store,
+        metrics: Metrics::default(),
+        shutting_down: AtomicBool::new(false),
+        shutdown: CancellationToken::new(),
+        sessions: TaskTracker::new(),
+        connections: AtomicUsize::new(0),
+        waker,
+    });
+    Ok((state, forgotten))
 }
 
 async fn sweep_mailboxes(state: Arc<AppState>) {

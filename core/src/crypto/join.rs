@@ -101,6 +101,16 @@ impl JoinRequest {
     }
 }
 
+/// Seals any `plaintext` as a join request to `invite`'s owner, as [`JoinRequest::seal`] frames
+/// it, so a fuzz target reaches the parser behind the AEAD (`fuzzing` feature only).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn seal_plaintext(invite: &Invite, plaintext: &[u8]) -> Option<Vec<u8>> {
+    let header = header(&invite.invite_id);
+    let aad = aad(&header, invite);
+    let sealed = seal_to(&invite.owner.agreement, &context(invite, &aad), plaintext).ok()?;
+    Some([&header[..], &sealed[..]].concat())
+}
+
 fn check_frame(bytes: &[u8]) -> Result<(), InviteError> {
     if bytes.len() > MAX_JOIN_REQUEST_LEN {
         return Err(InviteError::TooLong);

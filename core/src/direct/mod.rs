@@ -17,7 +17,7 @@ mod exchange;
 mod hints;
 #[cfg(feature = "mdns")]
 mod mdns;
-mod message;
+pub(crate) mod message;
 mod problem;
 mod session;
 

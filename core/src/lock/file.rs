@@ -175,6 +175,23 @@ impl LockFile {
         Self::from_plain(&plain)
     }
 
+    /// Seals any 146-or-other-length `plain` as a lock file's bytes, so a fuzz target reaches
+    /// [`LockFile::open`]'s parser behind the AEAD (`fuzzing` feature only).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn seal_plain(plain: &[u8], platform_key: &[u8; KEY_LEN]) -> Option<Vec<u8>> {
+        let nonce = [7u8; NONCE_LEN];
+        let sealed = XChaCha20Poly1305::new(platform_key.into())
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: FILE_AAD,
+                },
+            )
+            .ok()?;
+        Some([&nonce[..], &sealed[..]].concat())
+    }
+
     /// The lock file of the store at `db`, or `None` when the store has no app lock.
     pub fn read(db: &Path, platform_key: &[u8; KEY_LEN]) -> Result<Option<Self>> {
         let bytes = match std::fs::read(app_lock_path(db)) {

@@ -3,7 +3,7 @@
 mod follow;
 mod outbox;
 mod protocol;
-mod session;
+pub(crate) mod session;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;

@@ -250,3 +250,37 @@ async fn write_loop(
     }));
     let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
 }
+
+/// Runs text frames through one session's command handler as [`run`] does, with no socket
+/// (`fuzzing` feature only): what the relay does with a client's frames is exercised whole —
+/// parsing, id and token checks, authorisation against the store, follows started and stopped.
+/// Returns how many frames the session queued for the peer.
+#[cfg(feature = "fuzzing")]
+pub(crate) async fn run_commands(state: Arc<AppState>, ip: IpAddr, texts: &[&str]) -> usize {
+    let cancel = state.shutdown.child_token();
+    let (out, mut queue) = Outbox::new(Duration::from_secs(1));
+    let mut session = Session {
+        state,
+        ip,
+        out,
+        cancel: cancel.clone(),
+        follows: HashMap::new(),
+        claims: Vec::new(),
+    };
+    let mut frames = 0;
+    for text in texts {
+        session.command(text).await;
+        while queue.try_recv().is_ok() {
+            frames += 1;
+        }
+    }
+    cancel.cancel();
+    for (_, task) in session.follows.drain() {
+        task.abort();
+    }
+    drop(session);
+    while queue.try_recv().is_ok() {
+        frames += 1;
+    }
+    frames
+}

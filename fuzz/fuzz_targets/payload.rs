@@ -1,0 +1,21 @@
+//! A decrypted envelope's payload (`core/src/sync/payload.rs`): change chunks through the
+//! guarded walk and Automerge's change parser, then applied to a document as the engine applies
+//! them (`sync/receive.rs`: no `catch_unwind` there, so a panic here would be one there).
+#![no_main]
+
+use automerge::AutoCommit;
+use libfuzzer_sys::fuzz_target;
+use twofold_core::sync::payload::{self, Payload};
+use twofold_core::LoadLimits;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(Payload::Changes(raw)) = payload::decode(data) else {
+        return;
+    };
+    let Ok(changes) = payload::parse_changes(raw, LoadLimits::default()) else {
+        return;
+    };
+    let mut doc = AutoCommit::new();
+    let _ = doc.apply_changes(changes);
+    let _ = twofold_core::docs::genesis::kind_of(&doc);
+});

@@ -1,0 +1,12 @@
+//! Shared by the fuzz targets in `fuzz_targets/` (ADR 0016): the fixed keys and the checks
+//! every target makes of a decoder's answer.
+
+pub mod fixtures;
+
+/// Splits `data` at the first `sep`: the fuzzer's way of giving a target two inputs.
+pub fn split_once(data: &[u8], sep: u8) -> (&[u8], &[u8]) {
+    match data.iter().position(|&b| b == sep) {
+        Some(at) => (&data[..at], &data[at + 1..]),
+        None => (data, &[]),
+    }
+}
