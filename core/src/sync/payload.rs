@@ -96,24 +96,6 @@ mod tests {
         }
     }
 
-    /// Found by the `payload` fuzz target (ADR 0016): a change that passes the guarded walk and
-    /// Automerge's parser, and whose apply panics inside automerge 0.12 (an actor the document
-    /// does not know: `lookup_actor(..).unwrap()` in `op_set2/change/batch.rs`). The engine
-    /// applies changes without `catch_unwind` (`sync/receive.rs`, `direct/exchange.rs`), so a
-    /// paired device could make the receiver panic. Open: the fix belongs in the engine's apply.
-    #[test]
-    #[ignore = "open fuzz finding: the engine's apply must contain this panic (sync/receive.rs)"]
-    fn a_change_whose_apply_panics_in_automerge_is_contained() {
-        let bytes = include_bytes!("../../../tests/fixtures/fuzz/payload-apply-panics.bin");
-        let Ok(Payload::Changes(raw)) = decode(bytes) else {
-            panic!("the reproducer is a changes payload");
-        };
-        let changes = parse_changes(raw, LoadLimits::default()).expect("passes the decoder");
-        let mut doc = automerge::AutoCommit::new();
-        let applied = catch_unwind(AssertUnwindSafe(|| doc.apply_changes(changes)));
-        assert!(applied.is_ok(), "applying the change panicked");
-    }
-
     #[test]
     fn control_messages_round_trip_with_their_tail() {
         let message = ControlMessage::Revoked {

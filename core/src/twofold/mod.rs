@@ -679,6 +679,35 @@ mod tests {
         assert_eq!(store.when_well().expect("read"), "still writable");
     }
 
+    /// Found by the `payload` fuzz target (ADR 0016): a change that passes the guarded walk and
+    /// Automerge's parser, and whose apply panics inside automerge 0.12 (an actor the document
+    /// does not know). Both paths that apply a peer's changes (`sync/receive.rs`,
+    /// `direct/exchange.rs`) apply them inside `with_doc_in`, as here: the panic is contained,
+    /// the document goes back to what the disk holds, and the store goes on.
+    #[test]
+    fn a_peer_change_whose_apply_panics_in_automerge_is_contained_where_changes_are_applied() {
+        use crate::sync::payload::{decode, parse_changes, Payload};
+        let bytes = include_bytes!("../../../tests/fixtures/fuzz/payload-apply-panics.bin");
+        let Ok(Payload::Changes(raw)) = decode(bytes) else {
+            panic!("the reproducer is a changes payload");
+        };
+        let changes = parse_changes(raw, LoadLimits::default()).expect("passes the decoder");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+        store.set_when_well("steady").expect("write");
+        let plan = store.doc_id(DocKind::Plan).expect("plan");
+        let applied: Result<()> = store.with_doc(DocSel::Id(&plan), |_, doc| {
+            doc.am.apply_changes(changes)?;
+            Ok(())
+        });
+        assert!(
+            matches!(applied, Err(Error::Contained { .. })),
+            "{applied:?}"
+        );
+        assert_eq!(store.when_well().expect("read"), "steady");
+        store.set_when_well("still writable").expect("write after");
+    }
+
     #[test]
     fn an_unknown_access_read_back_is_an_error_not_ownership() {
         for known in ["owner", "read", "write", "ended"] {
