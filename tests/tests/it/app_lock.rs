@@ -602,7 +602,8 @@ fn damaged_or_truncated_lock_files_are_typed_errors_that_erase_nothing() {
                     bad
                 }
                 1 => good[..at % FILE_LEN].to_vec(),
-                2 => [&good[..], &noise[..]].concat(),
+                // Always at least one byte longer (an empty tail left the file as it was).
+                2 => [&good[..], &noise[..], &[flip][..]].concat(),
                 _ => noise,
             };
             std::fs::write(phone.lock_path(), &bad).expect("write");
