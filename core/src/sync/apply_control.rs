@@ -109,6 +109,14 @@ impl Twofold {
             Ok(p) => p,
             Err(reason) => return incoming.refuse_in_tx(tx, reason),
         };
+        // A revocation of a document adopted from the device this one was linked to: its kind.
+        let unlinked = match &message {
+            ControlMessage::Revoked { doc_id, .. } => docs
+                .by_id(doc_id)
+                .filter(|d| d.adopted && d.owner == Some(peer))
+                .map(|d| d.kind),
+            _ => None,
+        };
         let effect = match (&message, prepared) {
             (ControlMessage::Grant(grant), Some(p)) => {
                 match self.commit_grant(tx, docs, grant, p, &peer, now_ms)? {
@@ -140,12 +148,8 @@ impl Twofold {
             // The device this one was linked to removed it (ADR 0012): the person's document
             // leaves this device, whatever the reason given, and an empty one of the same
             // kind takes its place.
-            (ControlMessage::Revoked { doc_id, .. }, _)
-                if docs
-                    .by_id(doc_id)
-                    .is_some_and(|d| d.adopted && d.owner == Some(peer)) =>
-            {
-                let kind = docs.by_id(doc_id).map(|d| d.kind).unwrap_or(DocKind::Plan);
+            (ControlMessage::Revoked { doc_id, .. }, _) if unlinked.is_some() => {
+                let kind = unlinked.unwrap_or(DocKind::Plan);
                 streams::retire_doc(tx, doc_id)?;
                 outbox::drop_doc_changes(tx, doc_id)?;
                 chunks::delete_document(tx, doc_id)?;
@@ -176,11 +180,9 @@ impl Twofold {
         };
         streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
         streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
-        let unlinked = matches!(&message, ControlMessage::Revoked { doc_id, .. }
-            if docs.by_id(doc_id).is_some_and(|d| d.adopted && d.owner == Some(peer)));
         let (removed, changed) = match message {
             ControlMessage::Grant(grant) => (grant.replaces, Some(grant.doc_id)),
-            ControlMessage::Revoked { doc_id, .. } if unlinked => (Some(doc_id), None),
+            ControlMessage::Revoked { doc_id, .. } if unlinked.is_some() => (Some(doc_id), None),
             ControlMessage::Revoked { doc_id, reason } if reason == ERASED => {
                 (Some(doc_id.clone()), Some(doc_id))
             }

@@ -422,7 +422,7 @@ impl Twofold {
             Some(self.identity.public_keys())
         } else if let Some(keys) = self.db.read(|c| peers::keys(c, &sender))? {
             Some(keys)
-        } else if let Some(keys) = self.predecessor(&sender)? {
+        } else if let Some(keys) = self.db.read(|c| Self::predecessor_in(c, &sender))? {
             // The device this store was restored from (ADR 0010).
             past_self = true;
             Some(keys)
@@ -533,11 +533,6 @@ impl Twofold {
     }
 
     /// The public keys of `id`, if it is a device this store was restored from.
-    fn predecessor(&self, id: &KeyId) -> Result<Option<crate::crypto::DevicePublicKeys>> {
-        Ok(self.predecessors()?.into_iter().find(|k| k.key_id() == *id))
-    }
-
-    /// [`Self::predecessor`] on `conn`, inside the transaction that has it.
     fn predecessor_in(
         conn: &Connection,
         id: &KeyId,

@@ -5,7 +5,7 @@
 
 use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::successor_channel::seal_successor_channel;
-use crate::crypto::{seal, DevicePublicKeys, DocKey, StreamId};
+use crate::crypto::{seal, DocKey, StreamId};
 use crate::error::{Error, Result};
 use crate::store::outbox::{self, NewEnvelope};
 use crate::store::peers::{self, PeerState};
@@ -27,14 +27,6 @@ fn rng_failed() -> Error {
 }
 
 impl Twofold {
-    /// The public keys of this person's recovery identity, made now if the store has none
-    /// (the devices this one pairs with learn them).
-    pub fn recovery_keys(&self) -> Result<DevicePublicKeys> {
-        let now = self.now_ms();
-        self.db
-            .write(|tx| Ok(recovery::load_or_create(tx, now)?.public_keys()))
-    }
-
     /// Before each send: every paired device that has not had this person's recovery keys
     /// gets them on its channel, once.
     pub(crate) fn announce_recovery_keys(&self) -> Result<()> {
