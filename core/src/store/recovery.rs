@@ -102,7 +102,7 @@ pub fn keys_by_recovery_id(conn: &Connection, id: &KeyId) -> Result<Option<Devic
 pub fn peers_without_recovery_keys(conn: &Connection) -> Result<Vec<KeyId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT peer_id FROM peers WHERE state = 'paired' AND recovery_sent = 0 \
-         AND channel_stream IS NOT NULL",
+         AND channel_stream IS NOT NULL AND person IS NULL AND introduced_by IS NULL",
     )?;
     let ids = stmt
         .query_map([], |r| r.get::<_, Vec<u8>>(0))?
@@ -148,6 +148,15 @@ pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Resu
         "UPDATE streams SET peer_id = ?2 WHERE peer_id = ?1",
         params![o, n],
     )?;
+    // The person's other devices, and the pairings the lost device handed over (ADR 0012).
+    tx.execute(
+        "UPDATE peers SET person = ?2 WHERE person = ?1",
+        params![o, n],
+    )?;
+    tx.execute(
+        "UPDATE peers SET introduced_by = ?2 WHERE introduced_by = ?1",
+        params![o, n],
+    )?;
     tx.execute(
         "INSERT OR IGNORE INTO doc_writers (doc_id, writer, current) \
          SELECT doc_id, ?2, 1 FROM doc_writers WHERE writer = ?1 AND current = 1",
@@ -182,6 +191,15 @@ pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Resu
         "INSERT OR IGNORE INTO pending_rotations (doc_id) \
          SELECT DISTINCT doc_id FROM shares WHERE peer_id = ?1 AND ended_at IS NULL",
         params![n],
+    )?;
+    Ok(())
+}
+
+/// One document waits for a new epoch.
+pub fn rotate_doc(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO pending_rotations (doc_id) VALUES (?1)",
+        [doc_id],
     )?;
     Ok(())
 }

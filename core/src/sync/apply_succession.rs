@@ -39,7 +39,7 @@ impl Twofold {
             return incoming.refuse_in_tx(tx, RejectReason::BadControl);
         }
         recovery::set_peer_recovery_keys(tx, &peer, &keys)?;
-        self.consume(tx, incoming)?;
+        self.consume_control(tx, incoming)?;
         Ok(Decided::just(Received::Control))
     }
 
@@ -91,7 +91,7 @@ impl Twofold {
             recovery::set_peer_recovery_keys(tx, &successor.peer_id, keys)?;
         }
         recovery::move_to_successor(tx, &peer, &successor.peer_id)?;
-        self.consume(tx, incoming)?;
+        self.consume_control(tx, incoming)?;
         // The lost device holds the old channel's key: nothing more goes or is read there.
         streams::retire(tx, &incoming.row.stream)?;
         streams::insert(
@@ -114,6 +114,7 @@ impl Twofold {
                     new: successor.peer_id,
                 },
                 removed: None,
+                dropped: Vec::new(),
                 changed: None,
                 peer,
             }),
@@ -121,7 +122,11 @@ impl Twofold {
     }
 
     /// Uses up the envelope's sequence number and moves the cursor past it.
-    fn consume(&self, tx: &Transaction<'_>, incoming: &Incoming<'_>) -> Result<()> {
+    pub(super) fn consume_control(
+        &self,
+        tx: &Transaction<'_>,
+        incoming: &Incoming<'_>,
+    ) -> Result<()> {
         streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
         streams::advance_cursor(tx, &incoming.row.stream, incoming.position)
     }

@@ -15,6 +15,7 @@ mod finder;
 mod formats;
 mod home;
 mod insights;
+mod introductions;
 mod items;
 mod journal;
 mod linked_devices;

@@ -1,0 +1,118 @@
+//! The channels the device that linked others made between each of the person's linked
+//! devices and each device the person is paired with (ADR 0012), and what it last told each
+//! side about them.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::crypto::{DocKey, KeyId, StreamId};
+use crate::error::{Error, Result};
+
+/// One linked device's channel to one paired device.
+#[derive(Debug, Clone)]
+pub struct IntroductionRow {
+    pub device: KeyId,
+    pub peer: KeyId,
+    pub stream: StreamId,
+    pub key: DocKey,
+    pub told_device: Option<String>,
+}
+
+fn key_id(raw: Vec<u8>, field: &str) -> Result<KeyId> {
+    raw.try_into()
+        .map(KeyId)
+        .map_err(|_| Error::invalid(field, "has the wrong length"))
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> Result<IntroductionRow> {
+    let stream: Vec<u8> = r.get(2)?;
+    let key: Vec<u8> = r.get(3)?;
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| Error::invalid("introductions.channel_key", "has the wrong length"))?;
+    Ok(IntroductionRow {
+        device: key_id(r.get(0)?, "introductions.device")?,
+        peer: key_id(r.get(1)?, "introductions.peer")?,
+        stream: StreamId(
+            stream.try_into().map_err(|_| {
+                Error::invalid("introductions.channel_stream", "has the wrong length")
+            })?,
+        ),
+        key: DocKey::from_secret_bytes(0, &key),
+        told_device: r.get(4)?,
+    })
+}
+
+const COLUMNS: &str = "device, peer, channel_stream, channel_key, told_device";
+
+pub fn all(conn: &Connection) -> Result<Vec<IntroductionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM introductions ORDER BY device, peer"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(read_row(r)?);
+    }
+    Ok(out)
+}
+
+pub fn get(conn: &Connection, device: &KeyId, peer: &KeyId) -> Result<Option<IntroductionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM introductions WHERE device = ?1 AND peer = ?2"
+    ))?;
+    let mut rows = stmt.query(params![&device.0[..], &peer.0[..]])?;
+    rows.next()?.map(read_row).transpose()
+}
+
+pub fn insert(tx: &Transaction<'_>, row: &IntroductionRow) -> Result<()> {
+    tx.execute(
+        &format!("INSERT INTO introductions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"),
+        params![
+            &row.device.0[..],
+            &row.peer.0[..],
+            &row.stream.0[..],
+            &row.key.secret_bytes()[..],
+            row.told_device,
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn set_told_device(
+    tx: &Transaction<'_>,
+    device: &KeyId,
+    peer: &KeyId,
+    told: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE introductions SET told_device = ?3 WHERE device = ?1 AND peer = ?2",
+        params![&device.0[..], &peer.0[..], told],
+    )?;
+    Ok(())
+}
+
+/// A channel both sides hold now, or a removed device's: its key is no longer needed here.
+pub fn delete(tx: &Transaction<'_>, device: &KeyId, peer: &KeyId) -> Result<()> {
+    tx.execute(
+        "DELETE FROM introductions WHERE device = ?1 AND peer = ?2",
+        params![&device.0[..], &peer.0[..]],
+    )?;
+    Ok(())
+}
+
+/// The list of the person's devices last sent to `peer` (JSON), if any.
+pub fn devices_told(conn: &Connection, peer: &KeyId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT devices_told FROM peers WHERE peer_id = ?1")?
+        .query_row([&peer.0[..]], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+pub fn set_devices_told(tx: &Transaction<'_>, peer: &KeyId, told: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE peers SET devices_told = ?2 WHERE peer_id = ?1",
+        params![&peer.0[..], told],
+    )?;
+    Ok(())
+}
