@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::crypto::{DocKey, KeyId, StreamId};
 use crate::error::{Error, Result};
+use crate::sync::Access;
 
 /// One linked device's channel to one paired device.
 #[derive(Debug, Clone)]
@@ -113,6 +114,72 @@ pub fn set_devices_told(tx: &Transaction<'_>, peer: &KeyId, told: &str) -> Resul
     tx.execute(
         "UPDATE peers SET devices_told = ?2 WHERE peer_id = ?1",
         params![&peer.0[..], told],
+    )?;
+    Ok(())
+}
+
+/// A share in force on the device this one is linked to, as it was handed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandedShareRow {
+    pub doc_id: String,
+    pub peer: KeyId,
+    pub access: Access,
+    pub purpose: String,
+    pub expires_at_ms: Option<i64>,
+}
+
+/// Replaces the handed-over shares with the latest list.
+pub fn set_handed_shares(tx: &Transaction<'_>, rows: &[HandedShareRow]) -> Result<()> {
+    tx.execute("DELETE FROM handed_shares", [])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO handed_shares (doc_id, peer, access, purpose, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for r in rows {
+        stmt.execute(params![
+            r.doc_id,
+            &r.peer.0[..],
+            r.access.as_str(),
+            r.purpose,
+            r.expires_at_ms
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn handed_shares(conn: &Connection) -> Result<Vec<HandedShareRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT doc_id, peer, access, purpose, expires_at FROM handed_shares ORDER BY doc_id, peer",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let access: String = r.get(2)?;
+        out.push(HandedShareRow {
+            doc_id: r.get(0)?,
+            peer: key_id(r.get(1)?, "handed_shares.peer")?,
+            access: Access::parse(&access)
+                .ok_or_else(|| Error::invalid("handed_shares.access", "is not read or write"))?,
+            purpose: r.get(3)?,
+            expires_at_ms: r.get(4)?,
+        });
+    }
+    Ok(out)
+}
+
+/// What was last handed to a linked device (JSON without secrets), if anything.
+pub fn handover_told(conn: &Connection, device: &KeyId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT handover_told FROM peers WHERE peer_id = ?1")?
+        .query_row([&device.0[..]], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+pub fn set_handover_told(tx: &Transaction<'_>, device: &KeyId, told: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE peers SET handover_told = ?2 WHERE peer_id = ?1",
+        params![&device.0[..], told],
     )?;
     Ok(())
 }

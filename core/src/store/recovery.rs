@@ -226,3 +226,37 @@ pub fn rotated(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
     tx.execute("DELETE FROM pending_rotations WHERE doc_id = ?1", [doc_id])?;
     Ok(())
 }
+
+/// A linked device takes the person's recovery identity from the device it is linked to
+/// (ADR 0012), numbering its statements from `next_seq` on.
+pub fn replace(
+    tx: &Transaction<'_>,
+    identity: &DeviceIdentity,
+    next_seq: u64,
+    now_ms: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO recovery_identity (id, recovery_secret, next_seq, created_at) \
+         VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET \
+         recovery_secret = excluded.recovery_secret, \
+         next_seq = max(recovery_identity.next_seq, excluded.next_seq)",
+        params![
+            &identity.to_secret_bytes()[..],
+            i64::try_from(next_seq).unwrap_or(i64::MAX),
+            now_ms
+        ],
+    )?;
+    Ok(())
+}
+
+/// The next number the recovery identity would sign with.
+pub fn next_seq(conn: &Connection) -> Result<u64> {
+    let seq: Option<i64> = conn
+        .query_row(
+            "SELECT next_seq FROM recovery_identity WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(1))
+}

@@ -102,6 +102,9 @@ impl Twofold {
             ControlMessage::Introduce(intro) => {
                 return self.apply_introduction_in_tx(tx, incoming, intro, peer, now_ms);
             }
+            ControlMessage::Handover(handover) => {
+                return self.apply_handover_in_tx(tx, incoming, handover, peer, now_ms);
+            }
             _ => {}
         }
         let prepared = match &message {
@@ -211,7 +214,8 @@ impl Twofold {
             | ControlMessage::RecoveryKey { .. }
             | ControlMessage::Successor { .. }
             | ControlMessage::Devices { .. }
-            | ControlMessage::Introduce(_) => (None, None),
+            | ControlMessage::Introduce(_)
+            | ControlMessage::Handover(_) => (None, None),
         };
         Ok(Decided {
             received: Received::Control,

@@ -9,16 +9,18 @@ use rusqlite::Transaction;
 
 use super::apply_control::{ControlCommitted, Effect};
 use super::receive::{AfterCommit, Decided, Incoming};
-use crate::crypto::{DevicePublicKeys, DocKey, KeyId, StreamId};
+use crate::crypto::{DeviceIdentity, DevicePublicKeys, DocKey, KeyId, StreamId};
 use crate::error::Result;
+use crate::model::validate::MAX_SHORT;
+use crate::store::introductions::{self, HandedShareRow};
 use crate::store::peers::{self, Link, PeerRow, PeerState};
 use crate::store::streams::{self, StreamRow};
 use crate::store::{chunks, outbox, recovery, shares, sos};
 use crate::sync::control::{
-    parse_channel, parse_keys, Introduction, LinkedDevice, ERASED, MAX_INTRODUCED_NAME,
-    MAX_LINKED_DEVICES, MAX_SOS_CONTACTS,
+    parse_channel, parse_id, parse_keys, Handover, Introduction, LinkedDevice, ERASED,
+    MAX_HANDED_SHARES, MAX_INTRODUCED_NAME, MAX_LINKED_DEVICES, MAX_SOS_CONTACTS,
 };
-use crate::sync::{Received, RejectReason};
+use crate::sync::{Access, Received, RejectReason};
 use crate::twofold::{DocAccess, Twofold};
 
 /// A device named in an introduction, checked.
@@ -320,5 +322,56 @@ impl Twofold {
             }
         }
         Ok(dropped)
+    }
+
+    /// From the device this one is linked to: the person's recovery identity and the shares
+    /// in force there, kept for taking its place if it is lost.
+    pub(crate) fn apply_handover_in_tx(
+        &self,
+        tx: &Transaction<'_>,
+        incoming: &Incoming<'_>,
+        handover: &Handover,
+        peer: KeyId,
+        now_ms: i64,
+    ) -> Result<Decided> {
+        let refuse = |reason| incoming.refuse_in_tx(tx, reason);
+        if !peers::get(tx, &peer)?
+            .is_some_and(|p| p.link == Some(Link::Origin) && p.state == PeerState::Paired)
+        {
+            return refuse(RejectReason::NotAllowed);
+        }
+        let identity = hex::decode(&handover.recovery)
+            .ok()
+            .and_then(|raw| DeviceIdentity::from_secret_bytes(&raw).ok());
+        let Some(identity) = identity else {
+            return refuse(RejectReason::BadControl);
+        };
+        if handover.shares.len() > MAX_HANDED_SHARES {
+            return refuse(RejectReason::BadControl);
+        }
+        let shares = handover
+            .shares
+            .iter()
+            .map(|h| {
+                let doc_ok = parse_id(&h.doc_id).is_ok();
+                let purpose_ok = h.purpose.chars().count() <= MAX_SHORT
+                    && !h.purpose.chars().any(char::is_control);
+                Some(HandedShareRow {
+                    doc_id: h.doc_id.clone(),
+                    peer: KeyId(parse_id(&h.peer).ok()?),
+                    access: Access::parse(&h.access)?,
+                    purpose: h.purpose.clone(),
+                    expires_at_ms: h.expires_at_ms,
+                })
+                .filter(|_| doc_ok && purpose_ok)
+            })
+            .collect::<Option<Vec<_>>>();
+        let Some(shares) = shares else {
+            return refuse(RejectReason::BadControl);
+        };
+        recovery::replace(tx, &identity, handover.next_seq, now_ms)?;
+        introductions::set_handed_shares(tx, &shares)?;
+        self.consume_control(tx, incoming)?;
+        Ok(Decided::just(Received::Control))
     }
 }

@@ -58,7 +58,37 @@ pub enum ControlMessage {
     /// From the device this one is linked to: a device the person is paired with, and the
     /// channel to it; `ended` when that pairing ended.
     Introduce(Introduction),
+    /// From the device this one is linked to: what this one needs to take its place should it
+    /// be lost — the person's recovery identity and the shares in force there.
+    Handover(Handover),
 }
+
+/// What a linked device keeps to take the place of a lost origin (ADR 0012).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    /// The person's recovery identity, secret, hex (ADR 0010).
+    pub recovery: String,
+    /// The next number the recovery identity signs with.
+    pub next_seq: u64,
+    pub shares: Vec<HandedShare>,
+}
+
+/// One share in force on the origin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandedShare {
+    /// 32 hex characters.
+    pub doc_id: String,
+    /// The device it is shared with: its key id, 32 hex characters.
+    pub peer: String,
+    pub access: String,
+    pub purpose: String,
+    pub expires_at_ms: Option<i64>,
+}
+
+/// Most shares one handover carries.
+pub const MAX_HANDED_SHARES: usize = 1024;
 
 /// One of a person's other devices, as [`ControlMessage::Devices`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,8 +18,10 @@ use crate::crypto::{DocKey, KeyId, StreamId};
 use crate::error::{Error, Result};
 use crate::store::introductions::{self, IntroductionRow};
 use crate::store::peers::{self, Link, PeerRow, PeerState};
-use crate::store::{shares, sos, streams};
-use crate::sync::control::{encode_channel, ControlMessage, Introduction, LinkedDevice};
+use crate::store::{recovery, shares, sos, streams};
+use crate::sync::control::{
+    encode_channel, ControlMessage, HandedShare, Handover, Introduction, LinkedDevice,
+};
 use crate::sync::payload::encode_control;
 
 fn rng_failed() -> Error {
@@ -54,7 +56,9 @@ impl Twofold {
         }
         let partners: Vec<&PeerRow> = rows.iter().filter(|p| own_pairing(p)).collect();
         let links = self.db.read(sos::links)?;
+        let now = self.now_ms();
         self.db.write(|tx| {
+            self.hand_over_in_tx(tx, &devices, now)?;
             for partner in &partners {
                 let mut listed = Vec::with_capacity(devices.len());
                 for device in &devices {
@@ -115,6 +119,42 @@ impl Twofold {
             }
             Ok(())
         })
+    }
+
+    /// Each linked device holds what it needs to take this device's place if it is lost: the
+    /// person's recovery identity and the shares in force (sent again when they change).
+    fn hand_over_in_tx(&self, tx: &Transaction<'_>, devices: &[&PeerRow], now: i64) -> Result<()> {
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let recovery_identity = recovery::load_or_create(tx, now)?;
+        let linked: BTreeSet<KeyId> = devices.iter().map(|d| d.peer_id).collect();
+        let shares: Vec<HandedShare> = shares::active(tx)?
+            .into_iter()
+            .filter(|s| !linked.contains(&s.peer_id))
+            .map(|s| HandedShare {
+                doc_id: s.doc_id,
+                peer: hex::encode(s.peer_id.0),
+                access: s.access.as_str().to_string(),
+                purpose: s.purpose,
+                expires_at_ms: s.expires_at_ms,
+            })
+            .collect();
+        // What is compared holds no secret: the recovery key's id and the shares.
+        let told = to_json(&(hex::encode(recovery_identity.key_id().0), &shares))?;
+        for device in devices {
+            if introductions::handover_told(tx, &device.peer_id)?.as_deref() == Some(&told) {
+                continue;
+            }
+            let message = ControlMessage::Handover(Handover {
+                recovery: hex::encode(&recovery_identity.to_secret_bytes()[..]),
+                next_seq: recovery::next_seq(tx)?,
+                shares: shares.clone(),
+            });
+            self.send_control_in_tx(tx, &device.peer_id, &message)?;
+            introductions::set_handover_told(tx, &device.peer_id, &told)?;
+        }
+        Ok(())
     }
 
     /// The channel between a linked device and a paired device, made on first need.

@@ -30,6 +30,7 @@ mod sharing;
 mod sos;
 mod succession;
 mod suggestions;
+mod takeover;
 mod unlock;
 mod watch;
 mod wellbeing;

@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 
 use twofold_core::sections as s;
 use twofold_core::{
-    Attention, Contact, ContactRole, ItemId, KeyId, NewSos, PeerStatus, Phone, SosReply, Twofold,
+    Access, Attention, Contact, ContactRole, DocKind, ItemId, KeyId, NewSos, PeerStatus, Phone,
+    SosReply, Twofold,
 };
 use twofold_testkit::RelayProcess;
 use twofold_tests::mem_devices::coping;
@@ -210,4 +211,107 @@ async fn a_linked_tablet_is_introduced_to_the_persons_mentors_and_leaves_them_wh
     settle(&[&tablet, &rosa]).await;
     assert_eq!(rosa.s().sos_received().expect("received").len(), before);
     let _: KeyId = rosa_id;
+}
+
+/// The plan's strategies as `store` has them: its own plan, or the one shared with it.
+fn plan_strategies(store: &Twofold, plan: &str) -> BTreeSet<String> {
+    let own = store.doc_id(DocKind::Plan).expect("plan") == plan;
+    let items = if own {
+        store.list(s::COPING_STRATEGIES)
+    } else {
+        store.shared_list(plan, s::COPING_STRATEGIES)
+    };
+    items
+        .expect("plan")
+        .into_iter()
+        .map(|c| c.description)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_tablet_takes_the_place_of_the_lost_phone_and_the_phone_gets_nothing_new() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let phone = NetDevice::new("Lena", &relay.url);
+    let rosa = NetDevice::new("Rosa", &relay.url);
+    let tablet = NetDevice::new("Lena's tablet", &relay.url);
+    let lena = phone.s().device_id();
+
+    let (rosa_id, _) = pair(&phone, &rosa).await.expect("pair Rosa");
+    phone
+        .s()
+        .put(s::COPING_STRATEGIES, coping("walk by the river"))
+        .expect("put");
+    phone
+        .s()
+        .share(DocKind::Plan, &rosa_id, Access::Write, "support", None)
+        .expect("share");
+    let plan = phone.s().doc_id(DocKind::Plan).expect("plan");
+    settle(&[&phone, &rosa]).await;
+    // Nothing to take over with before the phone has handed it over.
+    assert!(tablet.s().take_over_from_lost_device(&lena).is_err());
+    link(&phone, &tablet).await.expect("link");
+    settle(&[&phone, &rosa, &tablet]).await;
+    settle(&[&rosa, &tablet, &phone]).await;
+    assert!(tablet.s().take_over_from_lost_device(&rosa_id).is_err());
+
+    // The phone is lost. What it writes from now on reaches nobody.
+    tablet
+        .s()
+        .take_over_from_lost_device(&lena)
+        .expect("take over");
+    phone
+        .s()
+        .put(s::COPING_STRATEGIES, coping("THIEF-on-the-lost-phone"))
+        .expect("the lost phone writes");
+    settle(&[&tablet, &rosa]).await;
+    settle(&[&rosa, &tablet]).await;
+    settle(&[&phone, &rosa, &tablet]).await;
+    settle(&[&rosa, &tablet, &phone]).await;
+
+    // Rosa sees one person, Lena, on the tablet now; the plan is the same document.
+    let tablet_id = tablet.s().device_id();
+    let view = rosa.s().mentor_view().expect("view");
+    assert_eq!(view.mentees.len(), 1, "{view:?}");
+    assert_eq!(view.mentees[0].peer, tablet_id);
+    assert_eq!(view.mentees[0].name, "Lena");
+    assert!(plan_strategies(rosa.s(), &plan).contains("walk by the river"));
+    assert!(!plan_strategies(rosa.s(), &plan).contains("THIEF-on-the-lost-phone"));
+    // Both keep writing to each other.
+    tablet
+        .s()
+        .put(s::COPING_STRATEGIES, coping("from the tablet, as Lena"))
+        .expect("tablet writes");
+    rosa.s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Rosa, after"))
+        .expect("Rosa writes");
+    rosa.s()
+        .add_mentor_note(&tablet_id, "CANARY-after-takeover-k3")
+        .expect("note");
+    settle(&[&tablet, &rosa, &phone]).await;
+    settle(&[&rosa, &tablet, &phone]).await;
+    let tablet_sees = plan_strategies(tablet.s(), &plan);
+    assert!(tablet_sees.contains("Rosa, after"), "{tablet_sees:?}");
+    assert!(!tablet_sees.contains("THIEF-on-the-lost-phone"));
+    assert!(plan_strategies(rosa.s(), &plan).contains("from the tablet, as Lena"));
+    assert!(notes_from(tablet.s()).contains(&("Rosa".into(), "CANARY-after-takeover-k3".into())));
+    // The tablet is the owner now: it holds the consent record and can end it.
+    let shares = tablet.s().shares().expect("shares");
+    assert!(
+        shares
+            .iter()
+            .any(|s| s.peer == rosa_id && s.ended_at_ms.is_none() && s.kind == DocKind::Plan),
+        "{shares:?}"
+    );
+    // The lost phone got nothing new.
+    let phone_sees = plan_strategies(phone.s(), &plan);
+    assert!(!phone_sees.contains("Rosa, after"), "{phone_sees:?}");
+    assert!(!phone_sees.contains("from the tablet, as Lena"));
+    phone.s().checkpoint().expect("checkpoint");
+    let pages = store_plaintext(&phone.path, &phone.key);
+    assert!(!contains(&pages, b"CANARY-after-takeover-k3"));
+    tablet
+        .s()
+        .revoke_share(DocKind::Plan, &rosa_id)
+        .expect("the tablet revokes");
 }

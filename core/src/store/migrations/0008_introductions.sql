@@ -26,3 +26,18 @@ CREATE TABLE introductions (
 -- On the device that linked others: the list of the person's devices last sent to this peer
 -- (its JSON), NULL before the first.
 ALTER TABLE peers ADD COLUMN devices_told TEXT;
+
+-- On the device that linked others: what it last handed each linked device for taking over
+-- should this device be lost (the recovery key's id and the shares in force, as JSON).
+ALTER TABLE peers ADD COLUMN handover_told TEXT;
+
+-- On a linked device: the shares in force on the device it is linked to, so it can keep them
+-- if it takes that device's place (ADR 0012, "When the origin is the device that is lost").
+CREATE TABLE handed_shares (
+    doc_id     TEXT NOT NULL,
+    peer       BLOB NOT NULL,
+    access     TEXT NOT NULL CHECK (access IN ('read', 'write')),
+    purpose    TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (doc_id, peer)
+) WITHOUT ROWID;
