@@ -18,6 +18,7 @@ mod apply_introductions;
 mod apply_sos;
 mod apply_succession;
 mod applying;
+pub(crate) mod authorship;
 pub mod control;
 mod engine;
 pub mod mailbox;
