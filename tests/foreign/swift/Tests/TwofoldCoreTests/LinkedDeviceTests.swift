@@ -117,7 +117,8 @@ final class LinkedDeviceTests: DeviceTestCase {
         // relay on the old streams, and the phone and the mentor refuse them.
         try await tablet.putCopingStrategy(item: coping("TABLET-AFTER-REMOVAL"))
         _ = try await tablet.recordCheckIn(checkIn: checkIn("2026-12-04", "TABLET-AFTER-REMOVAL"))
-        XCTAssertNil(try await tabletSync.syncNow().interrupted)
+        let early = try await tabletSync.syncNow()
+        XCTAssertNil(early.interrupted, "\(early)")
         try await phone.putCopingStrategy(item: coping("PHONE-AFTER-REMOVAL"))
         let refused = try await syncRounds(2, phoneSync, mentorSync)
         XCTAssertFalse(refused.isEmpty, "the phone and the mentor refused the removed tablet's changes")
