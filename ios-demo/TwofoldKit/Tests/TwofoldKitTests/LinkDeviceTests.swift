@@ -99,6 +99,12 @@ final class LinkDeviceTests: StoreTestCase {
             XCTAssertEqual(try tablet.store.read { try $0.docId(kind: kind) }, try phone.store.read { try $0.docId(kind: kind) }, "\(kind)")
         }
         XCTAssertEqual(try copings(tablet), ["walk by the river"])
+        // After a restart the tablet still syncs with the phone's relay (it never chose one).
+        let restarted = AppModel(store: tablet.store, clock: .system, preferences: Preferences(), lang: .en)
+        XCTAssertNil(restarted.sync.relayURL)
+        restarted.connectRelay()
+        XCTAssertEqual(restarted.sync.relayURL, url)
+        await restarted.sync.shutDown()
 
         // A device already linked (or paired) is not linked again.
         _ = await phone.devices.showLinkCode()

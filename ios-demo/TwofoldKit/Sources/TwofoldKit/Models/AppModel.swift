@@ -73,7 +73,15 @@ public final class AppModel: ViewModel {
         medications.start()
         crisis.load()
         appLock.load()
-        if let relay = preferences.relayURL {
+        connectRelay()
+    }
+
+    /// Syncs with the relay the person chose, or else the one a pairing or a link went through:
+    /// a mentor's app and a linked tablet learn it from the invite, and keep it after a restart.
+    func connectRelay() {
+        let fromInvite = (try? store.read { try $0.peers() })?
+            .first { $0.status != .declined && $0.relay != nil }?.relay
+        if let relay = preferences.relayURL ?? fromInvite {
             sync.connect(relayURL: relay)
         }
     }
