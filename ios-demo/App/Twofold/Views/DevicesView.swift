@@ -68,6 +68,7 @@ struct DevicesView: View {
         Section("devices.newDevice") {
             if joining.status == .declined {
                 Text("devices.declined")
+                Button("devices.startAgain") { devices.startOver() }
             } else if devices.documentsArrived {
                 Text("devices.documentsArrived")
             } else {

@@ -61,6 +61,23 @@ final class LinkDeviceTests: StoreTestCase {
         XCTAssertEqual(tablet.devices.refusal, .notALinkCode)
         XCTAssertNil(tablet.devices.joining)
 
+        // A code the phone declines ("Not my device"): the tablet says so, then starts over.
+        _ = await phone.devices.showLinkCode()
+        _ = await tablet.devices.join(code: try XCTUnwrap(phone.devices.invite), deviceName: "Lena's tablet")
+        try await repeatUntil("the request reaches the phone", { await phone.devices.checkForNewDevice() }) {
+            phone.devices.asking != nil
+        }
+        let declined = await phone.devices.decline(try XCTUnwrap(phone.devices.asking))
+        XCTAssertTrue(declined)
+        XCTAssertNil(phone.devices.asking)
+        XCTAssertEqual(phone.devices.devices.count, 0)
+        try await repeatUntil("the tablet hears no", { await tablet.devices.checkForApproval() }) {
+            tablet.devices.joining?.status == .declined
+        }
+        XCTAssertFalse(tablet.devices.documentsArrived)
+        tablet.devices.startOver()
+        XCTAssertNil(tablet.devices.joining)
+
         // The code, the same digits on both screens, the approval.
         let shown = await phone.devices.showLinkCode()
         XCTAssertTrue(shown, "\(String(describing: phone.devices.failure))")

@@ -164,6 +164,14 @@ public final class LinkDeviceModel: ViewModel {
         return true
     }
 
+    /// After the phone said no: back to answering a code (a new one from the phone).
+    public func startOver() {
+        ownDocsBefore = [:]
+        joining = nil
+        documentsArrived = false
+        refusal = nil
+    }
+
     /// Syncs once with the phone's relay: its approval, then the documents.
     public func checkForApproval() async {
         await sync.syncNow()

@@ -173,6 +173,12 @@ class LinkDeviceModel(
         publish()
     }
 
+    /** After the phone said no: back to answering a code (a new one from the phone). */
+    fun startOver() {
+        ownDocsBefore = emptyMap()
+        _state.update { it.copy(joining = null, documentsArrived = false, refusal = null) }
+    }
+
     /** Syncs once with the phone's relay: its approval, then the documents. */
     fun checkForApproval(): Job = act {
         val joining = _state.value.joining ?: return@act

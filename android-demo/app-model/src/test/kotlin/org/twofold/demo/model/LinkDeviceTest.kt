@@ -64,6 +64,19 @@ class LinkDeviceTest {
             assertEquals(LinkRefusal.NOT_A_LINK_CODE, onTablet.state.value.refusal)
             assertNull(onTablet.state.value.joining)
 
+            // A code the phone declines ("Not my device"): the tablet says so, then starts over.
+            onPhone.showLinkCode().join()
+            onTablet.join(assertNotNull(onPhone.state.value.invite), "Lena's tablet").join()
+            withTimeout(30_000) { onPhone.waitForNewDevice(everyMs = 100) }
+            onPhone.decline(assertNotNull(onPhone.state.value.asking).id).join()
+            assertNull(onPhone.state.value.asking)
+            assertEquals(emptyList(), onPhone.state.value.devices)
+            withTimeout(30_000) { onTablet.waitForDocuments(everyMs = 100) }
+            assertEquals(PeerStatus.DECLINED, onTablet.state.value.joining?.status)
+            assertTrue(!onTablet.state.value.documentsArrived)
+            onTablet.startOver()
+            assertNull(onTablet.state.value.joining)
+
             // The code, the same digits on both screens, the approval.
             onPhone.showLinkCode().join()
             val code = assertNotNull(onPhone.state.value.invite, "${onPhone.problem.value}")

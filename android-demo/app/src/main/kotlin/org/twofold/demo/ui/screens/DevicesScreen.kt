@@ -89,7 +89,11 @@ fun DevicesScreen() {
                 // --- the new device, after answering the code ------------------------------
                 SectionHeader(stringResource(R.string.devices_new_device))
                 when {
-                    joining.status == PeerStatus.DECLINED -> Text(stringResource(R.string.devices_declined))
+                    joining.status == PeerStatus.DECLINED -> {
+                        Text(stringResource(R.string.devices_declined))
+                        val again = stringResource(R.string.devices_start_again)
+                        OutlinedButton(onClick = model::startOver, modifier = Modifier.semantics { contentDescription = again }) { Text(again) }
+                    }
                     state.documentsArrived -> Text(stringResource(R.string.devices_documents_arrived))
                     else -> {
                         LaunchedEffect(joining.id) { model.waitForDocuments() }
