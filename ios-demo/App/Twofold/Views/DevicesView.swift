@@ -1,4 +1,5 @@
 import SwiftUI
+import UIKit
 import TwofoldKit
 
 /// "Your devices": link a new phone or tablet (a link code as a QR code and as text, the same six
