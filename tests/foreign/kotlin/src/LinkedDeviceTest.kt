@@ -105,6 +105,7 @@ class LinkedDeviceTest {
         assertEquals(phone.docHeads(plan), tablet.docHeads(plan))
         assertEquals(phone.docHeads(plan), mentor.docHeads(plan))
         assertTrue(phone.shares().any { it.peer == tabletId && it.purpose == "this person's own device" && it.endedAtMs == null })
+        assertTrue(!relayFilesContain("from the tablet"), "the relay keeps ciphertext only")
 
         // Removal: only on the phone; then the tablet gets nothing new and is heard by no one.
         assertEquals("device", assertFailsWith<TwofoldException.InvalidInput> { tablet.removeDevice(phone.deviceId()) }.field)
