@@ -59,6 +59,12 @@ pub struct PeerRow {
     pub paired_at: Option<i64>,
     /// Another device of this store's person, linked by a link invite (ADR 0012).
     pub link: Option<Link>,
+    /// Another device of a paired person: the key id of the person's device that introduced
+    /// it (ADR 0012). It gets what that person gets and is not a pairing of its own.
+    pub person: Option<KeyId>,
+    /// On a linked device: the pairing was handed over by the device this one is linked to,
+    /// which alone ends it.
+    pub introduced_by: Option<KeyId>,
 }
 
 /// How a peer that is another device of the same person is linked to this one (ADR 0012).
@@ -113,11 +119,13 @@ fn from_row(r: &Row<'_>) -> Result<PeerRow> {
         created_at: r.get(8)?,
         paired_at: r.get(9)?,
         link: Link::parse(r.get(10)?)?,
+        person: fixed::<16>(r.get(11)?, "peers.person")?.map(KeyId),
+        introduced_by: fixed::<16>(r.get(12)?, "peers.introduced_by")?.map(KeyId),
     })
 }
 
 const COLUMNS: &str = "peer_id, public_keys, display_name, state, invite_id, invite_secret, \
-                       relay, channel_stream, created_at, paired_at, link";
+                       relay, channel_stream, created_at, paired_at, link, person, introduced_by";
 
 pub fn get(conn: &Connection, peer: &KeyId) -> Result<Option<PeerRow>> {
     let mut stmt =
@@ -149,12 +157,13 @@ pub fn keys(conn: &Connection, peer: &KeyId) -> Result<Option<DevicePublicKeys>>
 pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
     tx.execute(
         &format!(
-            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
              ON CONFLICT (peer_id) DO UPDATE SET public_keys = excluded.public_keys, \
              display_name = excluded.display_name, state = excluded.state, \
              invite_id = excluded.invite_id, invite_secret = excluded.invite_secret, \
              relay = excluded.relay, channel_stream = excluded.channel_stream, \
-             paired_at = excluded.paired_at, link = excluded.link"
+             paired_at = excluded.paired_at, link = excluded.link, \
+             person = excluded.person, introduced_by = excluded.introduced_by"
         ),
         params![
             &p.peer_id.0[..],
@@ -168,6 +177,8 @@ pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
             p.created_at,
             p.paired_at,
             p.link.map(Link::as_str),
+            p.person.as_ref().map(|k| &k.0[..]),
+            p.introduced_by.as_ref().map(|k| &k.0[..]),
         ],
     )?;
     Ok(())

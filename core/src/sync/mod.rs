@@ -14,6 +14,7 @@
 //! reasons: `docs/adr/0004-sync-engine.md`.
 
 mod apply_control;
+mod apply_introductions;
 mod apply_sos;
 mod apply_succession;
 mod applying;

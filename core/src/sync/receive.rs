@@ -487,8 +487,12 @@ impl Twofold {
     ) -> Result<bool> {
         if let Some(peer) = row.peer_id {
             let removed = peers::get(conn, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
+            // Another device of a person speaks with that person's recovery key (ADR 0012).
             let by_recovery_key = || -> Result<bool> {
-                Ok(recovery::peer_recovery_keys(conn, &peer)?
+                let whose = peers::get(conn, &peer)?
+                    .and_then(|p| p.person)
+                    .unwrap_or(peer);
+                Ok(recovery::peer_recovery_keys(conn, &whose)?
                     .is_some_and(|k| k.key_id() == *sender))
             };
             return Ok(!removed && (peer == *sender || by_recovery_key()?));

@@ -68,6 +68,8 @@ impl Twofold {
             created_at: now_ms,
             paired_at: None,
             link: None,
+            person: None,
+            introduced_by: None,
         };
         self.db.write(|tx| {
             let mut row = row;
