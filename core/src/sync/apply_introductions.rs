@@ -294,14 +294,20 @@ impl Twofold {
         Ok(theirs)
     }
 
-    /// The device this one was linked to removed it: the pairings it had handed over end, and
-    /// what they shared leaves this device with the person's documents. Returns the documents
-    /// deleted.
+    /// The device this one was linked to removed it: that device shows as declined, the
+    /// pairings it had handed over end, and what they shared leaves this device with the
+    /// person's documents. Returns the documents deleted.
     pub(super) fn drop_handed_over_in_tx(
         &self,
         tx: &Transaction<'_>,
         origin: &KeyId,
     ) -> Result<Vec<String>> {
+        // The device stays listed, linked and declined, so the app can say this one was
+        // removed there; its channel stays readable for the rest of its notices.
+        if let Some(mut row) = peers::get(tx, origin)?.filter(|r| r.state == PeerState::Paired) {
+            row.state = PeerState::Declined;
+            peers::upsert(tx, &row)?;
+        }
         let handed: Vec<PeerRow> = peers::list(tx)?
             .into_iter()
             .filter(|r| r.introduced_by == Some(*origin))
