@@ -233,3 +233,35 @@ pub fn set_writers(tx: &Transaction<'_>, doc_id: &str, writers: &[KeyId]) -> Res
     }
     Ok(())
 }
+
+/// How long a record with an unknown sender is held before it is refused for good, and how
+/// many reads it must have had by then: a writer list on its way arrives within a sync or two,
+/// a stray record never makes sense.
+pub const HOLD_UNKNOWN_SENDER_MS: i64 = 24 * 60 * 60_000;
+pub const HOLD_UNKNOWN_SENDER_READS: i64 = 3;
+
+/// Records that the record at `position` is held again; whether it has been held long enough
+/// to be refused for good (its row is then gone).
+pub fn hold(tx: &Transaction<'_>, stream: &StreamId, position: u64, now_ms: i64) -> Result<bool> {
+    // Records the cursor has passed since (their sender became known) are held no more.
+    tx.prepare_cached(
+        "DELETE FROM held_records WHERE stream_id = ?1 \
+         AND position <= (SELECT cursor FROM streams WHERE stream_id = ?1)",
+    )?
+    .execute([&stream.0[..]])?;
+    let (first, times): (i64, i64) = tx.query_row(
+        "INSERT INTO held_records (stream_id, position, first_held) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (stream_id, position) DO UPDATE SET times = times + 1 \
+         RETURNING first_held, times",
+        params![&stream.0[..], position as i64, now_ms],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let done = now_ms - first >= HOLD_UNKNOWN_SENDER_MS && times >= HOLD_UNKNOWN_SENDER_READS;
+    if done {
+        tx.execute(
+            "DELETE FROM held_records WHERE stream_id = ?1 AND position = ?2",
+            params![&stream.0[..], position as i64],
+        )?;
+    }
+    Ok(done)
+}

@@ -62,6 +62,7 @@ pub(crate) struct Incoming<'a> {
     pub position: u64,
     pub sender: KeyId,
     pub seq: u64,
+    pub now_ms: i64,
 }
 
 impl Incoming<'_> {
@@ -74,6 +75,7 @@ impl Incoming<'_> {
             self.position,
             Received::Rejected(reason),
             Some((&self.sender, self.seq)),
+            self.now_ms,
         )?;
         Ok(Decided::just(received))
     }
@@ -117,11 +119,19 @@ fn settle_in_tx(
     position: u64,
     outcome: Received,
     consumed: Option<(&KeyId, u64)>,
+    now_ms: i64,
 ) -> Result<Received> {
     match (&outcome, row) {
         (Received::Rejected(reason), row) => {
             outbox::count_rejection(tx, reason.as_str())?;
-            if let Some(row) = row.filter(|_| !reason.retryable()) {
+            // Held and read again while it may still make sense; then refused for good.
+            let held_on = match row {
+                Some(row) if reason.retryable() => {
+                    !streams::hold(tx, &row.stream, position, now_ms)?
+                }
+                _ => false,
+            };
+            if let Some(row) = row.filter(|_| !held_on) {
                 if let Some((sender, seq)) = consumed {
                     streams::set_sender_next(tx, &row.stream, sender, seq + 1)?;
                 }
@@ -189,7 +199,9 @@ impl Twofold {
             return self.db.write(|tx| {
                 records
                     .iter()
-                    .map(|(position, _)| settle_in_tx(tx, None, *position, refused.clone(), None))
+                    .map(|(position, _)| {
+                        settle_in_tx(tx, None, *position, refused.clone(), None, now_ms)
+                    })
                     .collect()
             });
         };
@@ -236,7 +248,14 @@ impl Twofold {
         let outcome = self.db.write(|tx| {
             let current = streams::get(tx, stream)?;
             let consumed = sender.as_ref().map(|(s, seq)| (s, *seq));
-            settle_in_tx(tx, current.as_ref(), position, refused, consumed)
+            settle_in_tx(
+                tx,
+                current.as_ref(),
+                position,
+                refused,
+                consumed,
+                self.now_ms(),
+            )
         })?;
         applying::clear(self.db.path());
         Ok(outcome)
@@ -260,45 +279,50 @@ impl Twofold {
         if let (Some(first), Some(last)) = (records.first(), records.last()) {
             applying::set(self.db.path(), stream, first.0, last.0);
         }
-        let decided = self.db.write(|tx| {
-            let mut batch = BatchDecided::default();
-            // Read again inside the transaction: another session may have moved it on.
-            let current = streams::get(tx, stream)?;
-            for (&(position, _), verdict) in records.iter().zip(verdicts) {
-                let decided = match (verdict, current.as_ref()) {
-                    (_, None) => {
-                        let refused = Received::Rejected(RejectReason::UnknownStream);
-                        Decided::just(settle_in_tx(tx, None, position, refused, None)?)
-                    }
-                    (Authenticity::Settled(outcome), Some(row)) => {
-                        Decided::just(settle_in_tx(tx, Some(row), position, outcome, None)?)
-                    }
-                    (Authenticity::Authentic(verified), Some(row)) => {
-                        let header = verified.header();
-                        let incoming = Incoming {
-                            row,
-                            position,
-                            sender: header.sender,
-                            seq: header.seq,
+        let decided =
+            self.db.write(|tx| {
+                let mut batch = BatchDecided::default();
+                // Read again inside the transaction: another session may have moved it on.
+                let current = streams::get(tx, stream)?;
+                for (&(position, _), verdict) in records.iter().zip(verdicts) {
+                    let decided =
+                        match (verdict, current.as_ref()) {
+                            (_, None) => {
+                                let refused = Received::Rejected(RejectReason::UnknownStream);
+                                Decided::just(settle_in_tx(
+                                    tx, None, position, refused, None, now_ms,
+                                )?)
+                            }
+                            (Authenticity::Settled(outcome), Some(row)) => Decided::just(
+                                settle_in_tx(tx, Some(row), position, outcome, None, now_ms)?,
+                            ),
+                            (Authenticity::Authentic(verified), Some(row)) => {
+                                let header = verified.header();
+                                let incoming = Incoming {
+                                    row,
+                                    position,
+                                    sender: header.sender,
+                                    seq: header.seq,
+                                    now_ms,
+                                };
+                                self.check_and_apply_in_tx(
+                                    tx,
+                                    &mut docs,
+                                    &incoming,
+                                    &verified,
+                                    now_ms,
+                                    &mut touched,
+                                )?
+                            }
                         };
-                        self.check_and_apply_in_tx(
-                            tx,
-                            &mut docs,
-                            &incoming,
-                            &verified,
-                            now_ms,
-                            &mut touched,
-                        )?
+                    batch.received.push(decided.received);
+                    batch.after.push(decided.after);
+                    if touched.reload.is_some() {
+                        break;
                     }
-                };
-                batch.received.push(decided.received);
-                batch.after.push(decided.after);
-                if touched.reload.is_some() {
-                    break;
                 }
-            }
-            Ok(batch)
-        });
+                Ok(batch)
+            });
         applying::clear(self.db.path());
         let decided = match decided {
             Ok(decided) => decided,
@@ -387,7 +411,7 @@ impl Twofold {
     ) -> Result<Decided> {
         let row = incoming.row;
         if let Some(outcome) = self.admit_in_tx(tx, docs, row, verified.header())? {
-            let settled = settle_in_tx(tx, Some(row), incoming.position, outcome, None)?;
+            let settled = settle_in_tx(tx, Some(row), incoming.position, outcome, None, now_ms)?;
             return Ok(Decided::just(settled));
         }
         let plain = match verified.decrypt(&row.key) {

@@ -586,6 +586,73 @@ fn no_one_brings_a_change_under_the_receivers_own_actor_or_a_false_genesis() {
         .any(|c| c.description == "the mentor's real change"));
 }
 
+/// A record whose sender nobody knows (issue 20, item 4) is held and read again for a while —
+/// a writer list may still be on its way — but not for ever: after a day and a few reads it is
+/// refused for good, and the stream no longer starts every sync from it.
+#[test]
+fn a_record_from_a_sender_nobody_knows_is_held_a_while_then_refused_for_good() {
+    let (relay, owner, mentor, _, _) = plan_shared(Access::Read);
+    let counts = |streams: &[StreamId]| -> Vec<usize> {
+        streams.iter().map(|s| relay.records(s).len()).collect()
+    };
+    let follows: Vec<StreamId> = mentor
+        .s()
+        .sync()
+        .follows()
+        .expect("follows")
+        .into_iter()
+        .map(|f| f.stream)
+        .collect();
+    let before = counts(&follows);
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("first"))
+        .expect("put");
+    assert_eq!(owner.exchange(&relay, Faults::NONE, 1).sent, 1);
+    let after = counts(&follows);
+    let plan_stream = follows
+        .iter()
+        .zip(before.iter().zip(after.iter()))
+        .find(|(_, (b, a))| a > b)
+        .map(|(s, _)| *s)
+        .expect("the plan's stream grew");
+    let mut stray = relay.records(&plan_stream).last().expect("one").clone();
+    stray[21..37].copy_from_slice(&[0x55; 16]);
+    relay.inject(&plan_stream, stray);
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("after the stray"))
+        .expect("put");
+    assert_eq!(owner.exchange(&relay, Faults::NONE, 2).sent, 1);
+
+    let unknown = |r: &twofold_core::SyncReport| {
+        r.rejected
+            .iter()
+            .any(|(reason, _)| *reason == RejectReason::UnknownSender)
+    };
+    // Held: read again at each sync, while what came after it applies.
+    for round in 0..3 {
+        let seen = mentor.exchange(&relay, Faults::NONE, 10 + round);
+        assert!(unknown(&seen), "held and read again: {seen:?}");
+    }
+    assert!(mentor
+        .s()
+        .shared_list(
+            &owner.s().doc_id(DocKind::Plan).expect("plan"),
+            s::COPING_STRATEGIES
+        )
+        .expect("list")
+        .iter()
+        .any(|c| c.description == "after the stray"));
+    // A day later it is refused for good: the next sync reads nothing of it.
+    mentor.advance_clock(25 * 60 * 60_000);
+    let last = mentor.exchange(&relay, Faults::NONE, 20);
+    assert!(unknown(&last), "{last:?}");
+    let quiet = mentor.exchange(&relay, Faults::NONE, 21);
+    assert!(!unknown(&quiet), "no longer read: {quiet:?}");
+    assert_eq!(quiet.received, 0, "{quiet:?}");
+}
+
 /// A record the app died applying (an allocation abort cannot be caught) is not applied again
 /// on every start: the marker left beside the database names it, the next sync refuses it
 /// with its sender's number used up, and the sender's next envelope applies.

@@ -41,3 +41,14 @@ CREATE TABLE handed_shares (
     expires_at INTEGER,
     PRIMARY KEY (doc_id, peer)
 ) WITHOUT ROWID;
+
+-- A record read with a sender this device does not know yet (its writer list may still be on
+-- its way on another stream): held, the cursor before it, and read again — but only for so
+-- long (issue 20, item 4); then refused, so one stray record cannot freeze a stream.
+CREATE TABLE held_records (
+    stream_id  BLOB NOT NULL,
+    position   INTEGER NOT NULL,
+    first_held INTEGER NOT NULL,
+    times      INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (stream_id, position)
+) WITHOUT ROWID;
