@@ -89,7 +89,12 @@ impl Metrics {
         self.slow_consumers.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, stats: Option<&StoreStats>, push: PushCounts) -> String {
+    pub fn render(
+        &self,
+        stats: Option<&StoreStats>,
+        push: PushCounts,
+        limiter_keys: &[(&str, usize)],
+    ) -> String {
         let mut out = String::new();
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
@@ -191,6 +196,15 @@ impl Metrics {
             "counter",
             "Wake-ups a push gateway refused or did not answer.",
             &[(String::new(), push.failed)],
+        );
+        family(
+            "twofold_relay_limiter_keys",
+            "gauge",
+            "Keys each in-memory limiter tracks (bounded by --limiter-max-keys).",
+            &limiter_keys
+                .iter()
+                .map(|(name, n)| (format!("{{limiter=\"{name}\"}}"), *n as u64))
+                .collect::<Vec<_>>(),
         );
         if let Some(stats) = stats {
             family(
