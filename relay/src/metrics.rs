@@ -231,6 +231,12 @@ impl Metrics {
                 "Unexpired mailbox messages held.",
                 &[(String::new(), stats.mailbox_messages)],
             );
+            family(
+                "twofold_relay_store_lookups_total",
+                "counter",
+                "Direct gets made of JetStream by this process (0 with SQLite).",
+                &[(String::new(), stats.lookups)],
+            );
         }
         out
     }

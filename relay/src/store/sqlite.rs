@@ -212,6 +212,7 @@ impl SqliteStore {
             Ok(Batch {
                 records,
                 head: head as u64,
+                resume: None,
             })
         })
         .await
@@ -240,6 +241,7 @@ impl SqliteStore {
                 envelopes: envelopes as u64,
                 envelope_bytes: envelope_bytes as u64,
                 mailbox_messages: mailbox_messages as u64,
+                lookups: 0,
             })
         })
         .await

@@ -28,11 +28,13 @@ pub async fn follow(
     // Subscribe before the first read, so an append between the two still wakes us.
     let mut wake = state.store.hub().subscribe(log);
     let poll = state.config.follow_poll();
+    // Where the store left off after the record at `cursor`, so a wake-up resumes there.
+    let mut resume = None;
     loop {
         wake.borrow_and_update();
         let batch = match state
             .store
-            .read(log, cursor, READ_MAX_LIMIT, ROUND_MAX_BYTES)
+            .read_from(log, cursor, resume, READ_MAX_LIMIT, ROUND_MAX_BYTES)
             .await
         {
             Ok(batch) => batch,
@@ -48,6 +50,10 @@ pub async fn follow(
             .records
             .last()
             .is_none_or(|record| record.position >= batch.head);
+        if !batch.records.is_empty() {
+            // Every record of the batch is sent below or the follow ends.
+            resume = batch.resume;
+        }
         for record in batch.records {
             let frame = Message::Binary(record_frame(log, record.position, &record.bytes).into());
             match out.send(frame).await {
