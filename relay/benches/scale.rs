@@ -226,6 +226,7 @@ async fn follow(
     epoch: Instant,
     into: Arc<Deliveries>,
     ready: Arc<AtomicU64>,
+    opening: tokio::sync::OwnedSemaphorePermit,
 ) {
     let Ok((mut socket, _)) = tokio_tungstenite::connect_async(&ws_url).await else {
         into.closed.fetch_add(1, Ordering::Relaxed);
@@ -243,6 +244,7 @@ async fn follow(
         return;
     }
     ready.fetch_add(1, Ordering::Relaxed);
+    drop(opening);
     while let Some(frame) = socket.next().await {
         match frame {
             Ok(Message::Binary(frame)) => {
@@ -285,19 +287,8 @@ async fn follow_all(
             into.clone(),
             ready.clone(),
         );
-        tasks.spawn(async move {
-            let connect = follow(url, stream, epoch, into, ready);
-            // The permit bounds connections being opened, not connections held.
-            tokio::pin!(connect);
-            tokio::select! {
-                biased;
-                () = &mut connect => drop(permit),
-                () = tokio::time::sleep(Duration::from_millis(200)) => {
-                    drop(permit);
-                    connect.await;
-                }
-            }
-        });
+        // The permit bounds connections being opened, not connections held.
+        tasks.spawn(follow(url, stream, epoch, into, ready, permit));
     }
     let deadline = Instant::now() + Duration::from_secs(120);
     while (ready.load(Ordering::Relaxed)

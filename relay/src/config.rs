@@ -129,8 +129,9 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_RELAY_SLOW_CONSUMER_SECS", default_value_t = 10)]
     pub slow_consumer_secs: u64,
 
-    /// Milliseconds between store polls of a live follow, the safety net behind notifications
-    /// (which another relay process may fail to send if it dies right after an append).
+    /// Milliseconds between store polls of a live follow on JetStream, the safety net behind
+    /// notifications (which another relay process may fail to send if it dies right after an
+    /// append). The embedded store wakes its followers in-process and polls every minute.
     #[arg(long, env = "TWOFOLD_RELAY_FOLLOW_POLL_MS", default_value_t = 2000)]
     pub follow_poll_ms: u64,
 

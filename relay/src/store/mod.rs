@@ -202,6 +202,12 @@ impl Store {
         &self.hub
     }
 
+    /// Whether every append this store takes goes through this process (and so wakes its
+    /// followers through the hub without fail): the embedded SQLite store.
+    pub fn wakeups_are_local(&self) -> bool {
+        matches!(self.backend, Backend::Sqlite(_))
+    }
+
     pub async fn create_stream(
         &self,
         id: Id,
