@@ -173,3 +173,52 @@ async fn expired_mailbox_messages_leave_no_trace_in_the_relay_files() {
     let reply = client.read_mailbox(&mailbox, 0).await;
     assert!(reply.records().is_empty());
 }
+
+/// Appends that arrive together share one commit (the group committer); one refused by its
+/// stream's quota must not take the others down with it, and positions stay dense.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_committed_together_are_refused_and_kept_one_by_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(
+        dir.path(),
+        // 4-byte envelopes in `small` (10 fit), 1-byte ones in `other` (all 40 fit).
+        &["--stream-max-bytes", "40", "--token-burst", "1000"],
+    );
+    let client = relay.client();
+    let (small, other) = (StreamKeys::new(), StreamKeys::new());
+    client.create(&small).await;
+    client.create(&other).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40u32 {
+        for (keys, bytes) in [
+            (small.clone(), i.to_be_bytes().to_vec()),
+            (other.clone(), vec![i as u8]),
+        ] {
+            let client = relay.client();
+            tasks.spawn(async move {
+                let reply = client
+                    .append(&keys.id, Some(&keys.append.text), bytes)
+                    .await;
+                (keys.id.clone(), reply.status, reply.error())
+            });
+        }
+    }
+    let (mut kept, mut refused) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        let (id, status, error) = done.expect("append task");
+        if id == small.id && status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(error, "quota_exceeded");
+            refused += 1;
+        } else {
+            assert_eq!(status, StatusCode::OK, "{error}");
+            kept += 1;
+        }
+    }
+    assert_eq!((kept, refused), (50, 30));
+    let small_records = client.read_all(&small).await;
+    assert_eq!(small_records.len(), 10);
+    crate::harness::assert_dense(small_records.iter().map(|(p, _)| *p));
+    let other_records = client.read_all(&other).await;
+    assert_eq!(other_records.len(), 40);
+    crate::harness::assert_dense(other_records.iter().map(|(p, _)| *p));
+}
