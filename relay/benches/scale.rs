@@ -172,12 +172,8 @@ async fn create_all(base: &str, streams: &[Arc<Stream>]) -> usize {
     let limit = Arc::new(Semaphore::new(SETUP_CONCURRENCY));
     let mut tasks = JoinSet::new();
     for stream in streams {
-        let (http, base, stream, limit) = (
-            http.clone(),
-            base.to_owned(),
-            stream.clone(),
-            limit.clone(),
-        );
+        let (http, base, stream, limit) =
+            (http.clone(), base.to_owned(), stream.clone(), limit.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
             create(&http, &base, &stream).await
@@ -291,8 +287,7 @@ async fn follow_all(
         tasks.spawn(follow(url, stream, epoch, into, ready, permit));
     }
     let deadline = Instant::now() + Duration::from_secs(120);
-    while (ready.load(Ordering::Relaxed)
-        + into.closed.load(Ordering::Relaxed))
+    while (ready.load(Ordering::Relaxed) + into.closed.load(Ordering::Relaxed))
         < streams.len() as u64
         && Instant::now() < deadline
     {
@@ -325,7 +320,12 @@ fn cpu_secs(relay: &RelayProcess) -> f64 {
         .rsplit_once(')')
         .map(|(_, rest)| rest.split_whitespace().collect())
         .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     (ticks(11) + ticks(12)) as f64 / 100.0
 }
@@ -397,12 +397,23 @@ async fn followers(options: &Options) {
     let create_secs = created.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_idle = rss_bytes(&relay);
-    let cpu_idle = cpu_share_over(&relay, Duration::from_secs(if options.quick { 2 } else { 5 })).await;
+    let cpu_idle = cpu_share_over(
+        &relay,
+        Duration::from_secs(if options.quick { 2 } else { 5 }),
+    )
+    .await;
     let probe = Arc::new(Stream::new());
     create(&http, &base, &probe).await;
     let probe_deliveries = Arc::new(Deliveries::default());
     let mut probe_task = JoinSet::new();
-    follow_all(&ws, &[probe.clone()], epoch, &probe_deliveries, &mut probe_task).await;
+    follow_all(
+        &ws,
+        &[probe.clone()],
+        epoch,
+        &probe_deliveries,
+        &mut probe_task,
+    )
+    .await;
     let probes = if options.quick { 30 } else { 100 };
     for _ in 0..probes {
         append(&http, &base, &probe, epoch).await;
@@ -420,8 +431,11 @@ async fn followers(options: &Options) {
     let connect_secs = connecting.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_followed = rss_bytes(&relay);
-    let cpu_followed =
-        cpu_share_over(&relay, Duration::from_secs(if options.quick { 2 } else { 5 })).await;
+    let cpu_followed = cpu_share_over(
+        &relay,
+        Duration::from_secs(if options.quick { 2 } else { 5 }),
+    )
+    .await;
 
     // Live through the crowd: appends to streams picked across the set, one at a time.
     let step = (n / probes).max(1);
@@ -526,7 +540,14 @@ async fn rate_on(label: &str, bases: &[String; 2], options: &Options) {
     create_all(&bases[0], std::slice::from_ref(&probe)).await;
     let probe_deliveries = Arc::new(Deliveries::default());
     let mut probe_task = JoinSet::new();
-    follow_all(&ws, &[probe.clone()], epoch, &probe_deliveries, &mut probe_task).await;
+    follow_all(
+        &ws,
+        &[probe.clone()],
+        epoch,
+        &probe_deliveries,
+        &mut probe_task,
+    )
+    .await;
     let http = http();
     let baseline_appends = if options.quick { 50 } else { 200 };
     for _ in 0..baseline_appends {

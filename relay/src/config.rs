@@ -106,7 +106,11 @@ pub struct Config {
 
     /// Most keys (tokens, addresses) each in-memory limiter tracks; past it the longest-idle
     /// ones are forgotten.
-    #[arg(long, env = "TWOFOLD_RELAY_LIMITER_MAX_KEYS", default_value_t = 100_000)]
+    #[arg(
+        long,
+        env = "TWOFOLD_RELAY_LIMITER_MAX_KEYS",
+        default_value_t = 100_000
+    )]
     pub limiter_max_keys: usize,
 
     /// Most simultaneous WebSocket connections.

@@ -28,12 +28,17 @@ pub async fn put(
     let id = registration_id(path)?;
     let existing = state.waker.token_of(id);
     // A registration's own token is checked first; the streams' read tokens after the body.
-    let token = access::authenticate(&state, peer.ip(), bearer(&headers).ok(), |token| async move {
-        match existing {
-            Some(hash) if !hash.matches(&token) => Err(RelayError::NotFound),
-            _ => Ok(()),
-        }
-    })
+    let token = access::authenticate(
+        &state,
+        peer.ip(),
+        bearer(&headers).ok(),
+        |token| async move {
+            match existing {
+                Some(hash) if !hash.matches(&token) => Err(RelayError::NotFound),
+                _ => Ok(()),
+            }
+        },
+    )
     .await?;
     let body = read_body(&headers, body, crate::push::BODY_MAX).await?;
     let request = RegisterRequest::decode(&body)?;
@@ -84,12 +89,17 @@ pub async fn delete(
 ) -> Result<StatusCode, RelayError> {
     let id = registration_id(path)?;
     let existing = state.waker.token_of(id);
-    access::authenticate(&state, peer.ip(), bearer(&headers).ok(), |token| async move {
-        match existing {
-            Some(hash) if hash.matches(&token) => Ok(()),
-            _ => Err(RelayError::NotFound),
-        }
-    })
+    access::authenticate(
+        &state,
+        peer.ip(),
+        bearer(&headers).ok(),
+        |token| async move {
+            match existing {
+                Some(hash) if hash.matches(&token) => Ok(()),
+                _ => Err(RelayError::NotFound),
+            }
+        },
+    )
     .await?;
     state.store.delete_push(id).await?;
     state.waker.unregister(id);

@@ -63,7 +63,13 @@ mod tests {
     fn idle_keys_go_first() {
         let start = Instant::now();
         let mut map: HashMap<u32, Instant> = (0..10).map(|k| (k, start)).collect();
-        make_room(&mut map, 10, start + Duration::from_secs(61), Duration::from_secs(60), |at| *at);
+        make_room(
+            &mut map,
+            10,
+            start + Duration::from_secs(61),
+            Duration::from_secs(60),
+            |at| *at,
+        );
         assert!(map.is_empty());
     }
 }

@@ -42,9 +42,13 @@ impl<K: Eq + Hash + Clone> WindowCounter<K> {
         let now = Instant::now();
         let mut counts = self.counts();
         if !counts.contains_key(&key) {
-            make_room(&mut counts, self.max_keys, now, self.window, |(start, _)| {
-                *start
-            });
+            make_room(
+                &mut counts,
+                self.max_keys,
+                now,
+                self.window,
+                |(start, _)| *start,
+            );
         }
         let (start, count) = counts.entry(key).or_insert((now, 0));
         if now.duration_since(*start) >= self.window {
@@ -98,7 +102,9 @@ mod tests {
     fn a_flood_of_fresh_keys_stays_within_the_budget() {
         let counter = WindowCounter::new(10, Duration::from_secs(3600)).with_max_keys(500);
         for key in 0..20_000u32 {
-            counter.charge(key, 1).expect("a fresh key has its allowance");
+            counter
+                .charge(key, 1)
+                .expect("a fresh key has its allowance");
         }
         assert!(counter.tracked() <= 500, "{} keys", counter.tracked());
     }

@@ -472,7 +472,11 @@ impl NatsStore {
         self.next(store, subject, lo).await
     }
 
-    async fn last(&self, store: &Stream, subject: &str) -> Result<Option<StreamMessage>, StoreError> {
+    async fn last(
+        &self,
+        store: &Stream,
+        subject: &str,
+    ) -> Result<Option<StreamMessage>, StoreError> {
         self.lookups.fetch_add(1, Ordering::Relaxed);
         found(store.direct_get_last_for_subject(subject).await)
     }
@@ -590,7 +594,6 @@ async fn ensure_stream(js: &Context, config: stream::Config) -> Result<Stream, S
     }
     Ok(stream)
 }
-
 
 fn found(
     result: Result<StreamMessage, stream::DirectGetError>,

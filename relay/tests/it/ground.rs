@@ -52,9 +52,15 @@ async fn made_up_tokens_are_cut_off_per_address_and_create_no_token_state() {
 
     // No made-up token got a bucket: per-token state exists only for tokens that proved right.
     let metrics = String::from_utf8(client.get("/metrics").await.body).expect("text");
-    assert_eq!(gauge(&metrics, "twofold_relay_limiter_keys{limiter=\"token\"}"), 0);
     assert_eq!(
-        gauge(&metrics, "twofold_relay_limiter_keys{limiter=\"auth_failures\"}"),
+        gauge(&metrics, "twofold_relay_limiter_keys{limiter=\"token\"}"),
+        0
+    );
+    assert_eq!(
+        gauge(
+            &metrics,
+            "twofold_relay_limiter_keys{limiter=\"auth_failures\"}"
+        ),
         1
     );
 }
@@ -152,7 +158,10 @@ async fn expired_mailbox_messages_leave_no_trace_in_the_relay_files() {
         .collect();
     let mailbox = new_id();
     assert_eq!(
-        client.post_mailbox(&mailbox, canary.clone()).await.position(),
+        client
+            .post_mailbox(&mailbox, canary.clone())
+            .await
+            .position(),
         1
     );
     let needle = &canary[..64];

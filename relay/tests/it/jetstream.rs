@@ -218,7 +218,9 @@ async fn a_live_follower_resumes_where_it_left_off_instead_of_searching() {
     client.create(&busy).await;
     for i in 0..100u32 {
         let token = Some(followed.append.text.as_str());
-        client.append(&followed.id, token, i.to_be_bytes().to_vec()).await;
+        client
+            .append(&followed.id, token, i.to_be_bytes().to_vec())
+            .await;
         for j in 0..5u32 {
             let bytes = [i.to_be_bytes(), j.to_be_bytes()].concat();
             client
