@@ -408,7 +408,7 @@ async fn followers(options: &Options) {
     let mut probe_task = JoinSet::new();
     follow_all(
         &ws,
-        &[probe.clone()],
+        std::slice::from_ref(&probe),
         epoch,
         &probe_deliveries,
         &mut probe_task,
@@ -542,7 +542,7 @@ async fn rate_on(label: &str, bases: &[String; 2], options: &Options) {
     let mut probe_task = JoinSet::new();
     follow_all(
         &ws,
-        &[probe.clone()],
+        std::slice::from_ref(&probe),
         epoch,
         &probe_deliveries,
         &mut probe_task,
