@@ -30,6 +30,7 @@ relay_start() { # relay_start BIN LOG
     # the per-address and per-token rate limits are lifted (relay/tests cover the limits).
     "$bin" --listen 127.0.0.1:0 --data-dir "$relay_dir/data" \
         --ip-rate 1000 --ip-burst 10000 --token-rate 1000 --token-burst 10000 \
+        --auth-failure-rate 1000 --auth-failure-burst 10000 \
         >"$out" 2>>"$log" </dev/null &
     relay_pid=$!
     # Its one stdout line: `twofold-relay listening on http://127.0.0.1:PORT`.

@@ -90,6 +90,29 @@ pub struct Config {
     )]
     pub streams_per_ip_per_hour: u32,
 
+    /// Sustained failed authentications (missing, malformed or wrong tokens) per second per
+    /// client address; past the burst, that address's token-carrying requests are refused.
+    #[arg(long, env = "TWOFOLD_RELAY_AUTH_FAILURE_RATE", default_value_t = 1.0)]
+    pub auth_failure_rate: f64,
+
+    /// Burst of failed authentications allowed per client address.
+    #[arg(long, env = "TWOFOLD_RELAY_AUTH_FAILURE_BURST", default_value_t = 60.0)]
+    pub auth_failure_burst: f64,
+
+    /// Bytes one client address may have stored per day (envelopes, mailbox messages, push
+    /// registrations; IPv6 counted per /64).
+    #[arg(long, env = "TWOFOLD_RELAY_IP_BYTES_PER_DAY", default_value_t = 1024 * 1024 * 1024)]
+    pub ip_bytes_per_day: u64,
+
+    /// Most keys (tokens, addresses) each in-memory limiter tracks; past it the longest-idle
+    /// ones are forgotten.
+    #[arg(
+        long,
+        env = "TWOFOLD_RELAY_LIMITER_MAX_KEYS",
+        default_value_t = 100_000
+    )]
+    pub limiter_max_keys: usize,
+
     /// Most simultaneous WebSocket connections.
     #[arg(long, env = "TWOFOLD_RELAY_MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
@@ -110,8 +133,9 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_RELAY_SLOW_CONSUMER_SECS", default_value_t = 10)]
     pub slow_consumer_secs: u64,
 
-    /// Milliseconds between store polls of a live follow, the safety net behind notifications
-    /// (which another relay process may fail to send if it dies right after an append).
+    /// Milliseconds between store polls of a live follow on JetStream, the safety net behind
+    /// notifications (which another relay process may fail to send if it dies right after an
+    /// append). The embedded store wakes its followers in-process and polls every minute.
     #[arg(long, env = "TWOFOLD_RELAY_FOLLOW_POLL_MS", default_value_t = 2000)]
     pub follow_poll_ms: u64,
 

@@ -2,6 +2,7 @@
 //! per pairing mailbox, authorises by capability-token hashes, and fans appends out to live
 //! WebSocket followers. It never sees plaintext and knows nothing of documents or people.
 
+mod access;
 mod config;
 mod error;
 pub mod framing;

@@ -89,7 +89,12 @@ impl Metrics {
         self.slow_consumers.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, stats: Option<&StoreStats>, push: PushCounts) -> String {
+    pub fn render(
+        &self,
+        stats: Option<&StoreStats>,
+        push: PushCounts,
+        limiter_keys: &[(&str, usize)],
+    ) -> String {
         let mut out = String::new();
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
@@ -192,6 +197,15 @@ impl Metrics {
             "Wake-ups a push gateway refused or did not answer.",
             &[(String::new(), push.failed)],
         );
+        family(
+            "twofold_relay_limiter_keys",
+            "gauge",
+            "Keys each in-memory limiter tracks (bounded by --limiter-max-keys).",
+            &limiter_keys
+                .iter()
+                .map(|(name, n)| (format!("{{limiter=\"{name}\"}}"), *n as u64))
+                .collect::<Vec<_>>(),
+        );
         if let Some(stats) = stats {
             family(
                 "twofold_relay_stored_envelopes",
@@ -216,6 +230,12 @@ impl Metrics {
                 "gauge",
                 "Unexpired mailbox messages held.",
                 &[(String::new(), stats.mailbox_messages)],
+            );
+            family(
+                "twofold_relay_store_lookups_total",
+                "counter",
+                "Direct gets made of JetStream by this process (0 with SQLite).",
+                &[(String::new(), stats.lookups)],
             );
         }
         out

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::StartError;
 use crate::hub::Hub;
 use crate::ids::TokenHash;
-use crate::limits::{RateLimiter, WindowCounter};
+use crate::limits::{AuthFailures, ClientKey, RateLimiter, WindowCounter};
 use crate::metrics::Metrics;
 use crate::push::{Gateways, Registration, Waker};
 use crate::store::Store;
@@ -27,8 +27,10 @@ pub struct AppState {
     pub store: Store,
     pub metrics: Metrics,
     pub per_token: RateLimiter<TokenHash>,
-    pub per_ip: RateLimiter<std::net::IpAddr>,
-    pub creates_per_ip: WindowCounter<std::net::IpAddr>,
+    pub per_ip: RateLimiter<ClientKey>,
+    pub creates_per_ip: WindowCounter<ClientKey>,
+    pub bytes_per_ip: WindowCounter<ClientKey>,
+    pub auth_failures: AuthFailures,
     pub shutting_down: AtomicBool,
     /// Cancelled when shutdown begins; every WebSocket session watches it.
     pub shutdown: CancellationToken,
@@ -145,11 +147,21 @@ pub(crate) async fn open_state(
     load_registrations(&store, &waker).await?;
 
     let state = Arc::new(AppState {
-        per_token: RateLimiter::new(config.token_rate, config.token_burst),
-        per_ip: RateLimiter::new(config.ip_rate, config.ip_burst),
+        per_token: RateLimiter::new(config.token_rate, config.token_burst)
+            .with_max_keys(config.limiter_max_keys),
+        per_ip: RateLimiter::new(config.ip_rate, config.ip_burst)
+            .with_max_keys(config.limiter_max_keys),
         creates_per_ip: WindowCounter::new(
-            config.streams_per_ip_per_hour,
+            u64::from(config.streams_per_ip_per_hour),
             Duration::from_secs(3600),
+        )
+        .with_max_keys(config.limiter_max_keys),
+        bytes_per_ip: WindowCounter::new(config.ip_bytes_per_day, Duration::from_secs(86_400))
+            .with_max_keys(config.limiter_max_keys),
+        auth_failures: AuthFailures::new(
+            config.auth_failure_rate,
+            config.auth_failure_burst,
+            config.limiter_max_keys,
         ),
         config,
         store,

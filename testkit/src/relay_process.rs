@@ -182,6 +182,11 @@ impl RelayProcess {
         }
     }
 
+    /// The process id while it runs (benchmarks read its memory and CPU time in `/proc`).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The relay's log file.
     pub fn log(&self) -> &Path {
         &self.log

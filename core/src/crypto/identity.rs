@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
-use super::{label, random_bytes, RngUnavailable};
+use super::{label, random_secret, RngUnavailable};
 
 /// Version byte of [`DeviceIdentity::to_secret_bytes`], so a later format can be told apart.
 const SECRET_FORMAT_V1: u8 = 1;
@@ -169,8 +169,8 @@ pub struct DeviceIdentity {
 impl DeviceIdentity {
     /// Makes a new identity from 64 bytes of OS randomness.
     pub fn generate() -> Result<Self, RngUnavailable> {
-        let seed = Zeroizing::new(random_bytes::<32>()?);
-        let agreement = Zeroizing::new(random_bytes::<32>()?);
+        let seed = random_secret::<32>()?;
+        let agreement = random_secret::<32>()?;
         Ok(Self::from_parts(&seed, &agreement))
     }
 

@@ -17,7 +17,7 @@ use base64::Engine;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::identity::{DevicePublicKeys, KeyError};
-use super::{random_bytes, RngUnavailable};
+use super::{random_bytes, random_secret, RngUnavailable};
 
 const SCHEME: &str = "twofold:";
 /// After [`SCHEME`]: the invite links one of the person's own devices.
@@ -124,7 +124,7 @@ impl Invite {
         Ok(Invite {
             relay: relay.to_owned(),
             invite_id: random_bytes()?,
-            secret: InviteSecret(random_bytes()?),
+            secret: InviteSecret(*random_secret()?),
             owner: *owner,
             expires_at,
             link: false,

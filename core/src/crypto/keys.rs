@@ -15,7 +15,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use super::envelope::StreamId;
 use super::identity::{verify, DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
 use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
-use super::{label, random_bytes, RngUnavailable};
+use super::{label, random_secret, RngUnavailable};
 
 const WRAP_VERSION: u8 = 1;
 /// version ‖ epoch ‖ sender.
@@ -35,7 +35,7 @@ pub struct DocKey {
 impl DocKey {
     /// A fresh random key for `epoch` (0 for a new share; each revocation increments it).
     pub fn generate(epoch: u32) -> Result<Self, RngUnavailable> {
-        let secret = Zeroizing::new(random_bytes::<32>()?);
+        let secret = random_secret::<32>()?;
         Ok(Self::from_secret_bytes(epoch, &secret))
     }
 

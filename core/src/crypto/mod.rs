@@ -55,6 +55,15 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], RngUnavailable> 
     Ok(out)
 }
 
+/// Fresh random key material from the OS, generated in place inside a buffer that is zeroed
+/// when dropped, so no copy of the secret outlives its use on the stack.
+pub(crate) fn random_secret<const N: usize>() -> Result<zeroize::Zeroizing<[u8; N]>, RngUnavailable>
+{
+    let mut out = zeroize::Zeroizing::new([0u8; N]);
+    getrandom::fill(&mut out[..]).map_err(|_| RngUnavailable)?;
+    Ok(out)
+}
+
 /// Domain-separation labels. Each use of a key or hash gets its own, so no output of one step
 /// can be replayed as the input of another.
 pub(crate) mod label {

@@ -53,7 +53,9 @@ pub fn seal_reply(
 ) -> Result<Vec<u8>, InviteError> {
     let header = header(&invite.invite_id);
     let aad = aad(&header, &owner.public_keys(), mentor);
-    let mut body = Vec::with_capacity(FIXED_PLAIN + MAX_DISPLAY_NAME_LEN);
+    // The channel key goes in here: zeroed on every way out, an early refusal included. Sized
+    // for the longest body so it never reallocates (which would leave a copy behind).
+    let mut body = Zeroizing::new(Vec::with_capacity(FIXED_PLAIN + MAX_DISPLAY_NAME_LEN));
     match decision {
         PairingDecision::Approved {
             channel_key,
@@ -75,9 +77,8 @@ pub fn seal_reply(
     }
     let signature = owner.sign(&[label::PAIRING_REPLY_SIG, &aad[..], &body[..]]);
     body.extend_from_slice(&signature);
-    let plain = Zeroizing::new(body);
     let sealed =
-        seal_to(&mentor.agreement, &context(invite, &aad), &plain).map_err(|e| match e {
+        seal_to(&mentor.agreement, &context(invite, &aad), &body).map_err(|e| match e {
             SealToError::Rng => InviteError::Rng(super::RngUnavailable),
             SealToError::WeakRecipientKey | SealToError::TooLarge => InviteError::BadMentorKeys,
         })?;

@@ -13,7 +13,7 @@ use sha2::Sha256;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
-use super::{random_bytes, RngUnavailable};
+use super::{random_secret, RngUnavailable};
 
 /// Bytes a sealed box adds to its plaintext: the ephemeral public key and the AEAD tag.
 pub(crate) const SEAL_OVERHEAD: usize = 32 + 16;
@@ -47,7 +47,7 @@ pub(crate) fn seal_to(
     ctx: &SealContext<'_>,
     plaintext: &[u8],
 ) -> Result<Vec<u8>, SealToError> {
-    let ephemeral = StaticSecret::from(random_bytes::<32>()?);
+    let ephemeral = StaticSecret::from(*random_secret::<32>()?);
     let ephemeral_public = PublicKey::from(&ephemeral);
     let shared = ephemeral.diffie_hellman(&PublicKey::from(*recipient));
     if !shared.was_contributory() {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::extract::{read_body, records_response, Cursor};
+use crate::access;
 use crate::config::{MAILBOX_MAX_BYTES, READ_MAX_BYTES};
 use crate::error::RelayError;
 use crate::ids::Id;
@@ -25,8 +26,9 @@ pub async fn post(
     body: Body,
 ) -> Result<Response, RelayError> {
     let log = mailbox(path)?;
-    state.per_ip.check(peer.ip())?;
+    access::per_address(&state, peer.ip())?;
     let bytes = read_body(&headers, body, MAILBOX_MAX_BYTES).await?;
+    access::charge_storage(&state, peer.ip(), bytes.len())?;
     let policy = AppendPolicy {
         max_records: state.config.mailbox_max_messages,
         max_bytes: u64::MAX,
@@ -44,7 +46,7 @@ pub async fn read(
     query: Result<Query<Cursor>, QueryRejection>,
 ) -> Result<Response, RelayError> {
     let log = mailbox(path)?;
-    state.per_ip.check(peer.ip())?;
+    access::per_address(&state, peer.ip())?;
     let Query(cursor) =
         query.map_err(|_| RelayError::BadRequest("after and limit are whole numbers"))?;
     let batch = state

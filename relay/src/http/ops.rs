@@ -33,7 +33,17 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(stats.as_ref(), state.waker.counts()),
+        state.metrics.render(
+            stats.as_ref(),
+            state.waker.counts(),
+            &[
+                ("token", state.per_token.tracked()),
+                ("address", state.per_ip.tracked()),
+                ("stream_creation", state.creates_per_ip.tracked()),
+                ("stored_bytes", state.bytes_per_ip.tracked()),
+                ("auth_failures", state.auth_failures.tracked()),
+            ],
+        ),
     )
         .into_response()
 }

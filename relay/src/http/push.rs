@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 
 use super::extract::{bearer, read_body};
+use crate::access;
 use crate::error::RelayError;
 use crate::ids::Id;
 use crate::push::{RegisterRequest, Registration};
@@ -25,12 +26,20 @@ pub async fn put(
     body: Body,
 ) -> Result<StatusCode, RelayError> {
     let id = registration_id(path)?;
-    let token = bearer(&headers)?;
-    state.per_token.check(token)?;
     let existing = state.waker.token_of(id);
-    if existing.is_some_and(|hash| !hash.matches(&token)) {
-        return Err(RelayError::NotFound);
-    }
+    // A registration's own token is checked first; the streams' read tokens after the body.
+    let token = access::authenticate(
+        &state,
+        peer.ip(),
+        bearer(&headers).ok(),
+        |token| async move {
+            match existing {
+                Some(hash) if !hash.matches(&token) => Err(RelayError::NotFound),
+                _ => Ok(()),
+            }
+        },
+    )
+    .await?;
     let body = read_body(&headers, body, crate::push::BODY_MAX).await?;
     let request = RegisterRequest::decode(&body)?;
     if !state.waker.knows_gateway(&request.gateway) {
@@ -39,13 +48,17 @@ pub async fn put(
         ));
     }
     for (stream, read) in &request.streams {
-        super::authorise(&state, *stream, |meta| meta.read.matches(read)).await?;
+        access::authenticate(&state, peer.ip(), Some(*read), |read| {
+            super::authorise(&state, *stream, move |meta| meta.read.matches(&read))
+        })
+        .await?;
     }
     if existing.is_none() {
         // A new registration costs storage, like a new stream.
-        state.per_ip.check(peer.ip())?;
-        state.creates_per_ip.check(peer.ip())?;
+        access::per_address(&state, peer.ip())?;
+        access::new_stream(&state, peer.ip())?;
     }
+    access::charge_storage(&state, peer.ip(), body.len())?;
     let registration = Registration {
         token,
         gateway: request.gateway,
@@ -70,20 +83,27 @@ pub async fn put(
 
 pub async fn delete(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<StatusCode, RelayError> {
     let id = registration_id(path)?;
-    let token = bearer(&headers)?;
-    state.per_token.check(token)?;
-    match state.waker.token_of(id) {
-        Some(hash) if hash.matches(&token) => {
-            state.store.delete_push(id).await?;
-            state.waker.unregister(id);
-            Ok(StatusCode::NO_CONTENT)
-        }
-        _ => Err(RelayError::NotFound),
-    }
+    let existing = state.waker.token_of(id);
+    access::authenticate(
+        &state,
+        peer.ip(),
+        bearer(&headers).ok(),
+        |token| async move {
+            match existing {
+                Some(hash) if hash.matches(&token) => Ok(()),
+                _ => Err(RelayError::NotFound),
+            }
+        },
+    )
+    .await?;
+    state.store.delete_push(id).await?;
+    state.waker.unregister(id);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn registration_id(path: Result<Path<String>, PathRejection>) -> Result<Id, RelayError> {

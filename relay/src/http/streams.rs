@@ -13,6 +13,7 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::extract::{bearer, read_body, records_response, Cursor};
+use crate::access;
 use crate::config::READ_MAX_BYTES;
 use crate::error::RelayError;
 use crate::ids::{Id, TokenHash};
@@ -37,7 +38,7 @@ pub async fn create(
     body: Body,
 ) -> Result<StatusCode, RelayError> {
     let id = stream_id(path)?;
-    state.per_ip.check(peer.ip())?;
+    access::per_address(&state, peer.ip())?;
     let body = read_body(&headers, body, CREATE_BODY_MAX).await?;
     let body: CreateBody = serde_json::from_slice(&body)
         .map_err(|_| RelayError::BadRequest("expected {read_token_hash, append_token_hash}"))?;
@@ -53,7 +54,7 @@ pub async fn create(
             Err(RelayError::NotFound)
         };
     }
-    state.creates_per_ip.check(peer.ip())?;
+    access::new_stream(&state, peer.ip())?;
     match state.store.create_stream(id, meta).await? {
         CreateOutcome::Created => {
             state.metrics.stream_created();
@@ -66,15 +67,18 @@ pub async fn create(
 
 pub async fn append(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, RelayError> {
     let id = stream_id(path)?;
-    let token = bearer(&headers)?;
-    state.per_token.check(token)?;
-    authorise(&state, id, |meta| meta.append.matches(&token)).await?;
+    access::authenticate(&state, peer.ip(), bearer(&headers).ok(), |token| {
+        authorise(&state, id, move |meta| meta.append.matches(&token))
+    })
+    .await?;
     let bytes = read_body(&headers, body, state.config.max_envelope_bytes).await?;
+    access::charge_storage(&state, peer.ip(), bytes.len())?;
     let policy = AppendPolicy {
         max_records: state.config.stream_max_records,
         max_bytes: state.config.stream_max_bytes,
@@ -95,14 +99,16 @@ pub async fn append(
 
 pub async fn read(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<Cursor>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, RelayError> {
     let id = stream_id(path)?;
-    let token = bearer(&headers)?;
-    state.per_token.check(token)?;
-    authorise(&state, id, |meta| meta.read.matches(&token)).await?;
+    access::authenticate(&state, peer.ip(), bearer(&headers).ok(), |token| {
+        authorise(&state, id, move |meta| meta.read.matches(&token))
+    })
+    .await?;
     let Query(cursor) =
         query.map_err(|_| RelayError::BadRequest("after and limit are whole numbers"))?;
     let log = LogRef {

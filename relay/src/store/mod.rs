@@ -112,6 +112,9 @@ pub struct Batch {
     pub records: Vec<Record>,
     /// The log's last position when the batch was read.
     pub head: u64,
+    /// Where the store can resume after the last record (JetStream's sequence of it); handed
+    /// back by a live follow so its next read does not search for its place again.
+    pub resume: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -120,6 +123,8 @@ pub struct StoreStats {
     pub envelopes: u64,
     pub envelope_bytes: u64,
     pub mailbox_messages: u64,
+    /// Direct gets made of JetStream so far (0 for SQLite).
+    pub lookups: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +202,12 @@ impl Store {
         &self.hub
     }
 
+    /// Whether every append this store takes goes through this process (and so wakes its
+    /// followers through the hub without fail): the embedded SQLite store.
+    pub fn wakeups_are_local(&self) -> bool {
+        matches!(self.backend, Backend::Sqlite(_))
+    }
+
     pub async fn create_stream(
         &self,
         id: Id,
@@ -252,9 +263,21 @@ impl Store {
         limit: usize,
         max_bytes: usize,
     ) -> Result<Batch, StoreError> {
+        self.read_from(log, after, None, limit, max_bytes).await
+    }
+
+    /// [`Store::read`] resuming where the previous batch ended (its [`Batch::resume`]).
+    pub async fn read_from(
+        &self,
+        log: LogRef,
+        after: u64,
+        resume: Option<u64>,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Batch, StoreError> {
         match &self.backend {
             Backend::Sqlite(s) => s.read(log, after, limit, max_bytes).await,
-            Backend::Nats(s) => s.read(log, after, limit, max_bytes).await,
+            Backend::Nats(s) => s.read(log, after, resume, limit, max_bytes).await,
         }
     }
 

@@ -10,6 +10,7 @@
 //! expected-last-subject-sequence 0 so only the first creator wins. After each append a plain
 //! NATS message on `<prefix>.notify.…` wakes the followers on every relay process.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,6 +49,8 @@ pub struct NatsStore {
     pushes: Stream,
     prefix: String,
     listener: JoinHandle<()>,
+    /// Direct gets made so far: what a read or an append costs JetStream (`/metrics`).
+    lookups: AtomicU64,
 }
 
 fn nats_err(err: impl std::fmt::Display) -> StoreError {
@@ -163,6 +166,7 @@ impl NatsStore {
             pushes,
             prefix,
             listener,
+            lookups: AtomicU64::new(0),
         })
     }
 
@@ -202,7 +206,7 @@ impl NatsStore {
 
     pub async fn stream_meta(&self, id: Id) -> Result<Option<StreamMeta>, StoreError> {
         let subject = format!("{}.meta.{}", self.prefix, id.hex());
-        match last_for_subject(&self.meta, &subject).await? {
+        match self.last(&self.meta, &subject).await? {
             Some(message) => StreamMeta::from_bytes(&message.payload)
                 .map(Some)
                 .ok_or(StoreError::Corrupt("token hashes")),
@@ -223,19 +227,24 @@ impl NatsStore {
         let digest_subject = format!("{}.dig.{}.{digest_hex}", self.prefix, log.id.hex());
 
         if log.kind == Kind::Stream {
-            if let Some(found) = last_for_subject(&self.digests, &digest_subject).await? {
+            if let Some(found) = self.last(&self.digests, &digest_subject).await? {
                 let position = <[u8; 8]>::try_from(found.payload.as_ref())
                     .map(u64::from_be_bytes)
                     .map_err(|_| StoreError::Corrupt("digest index"))?;
-                return Ok(Appended {
-                    position,
-                    duplicate: true,
-                });
+                // The entry is written before the envelope, so it may name a position whose
+                // publish never happened (the relay died) or went to other bytes (another relay
+                // won it): only an envelope with these bytes there makes this a duplicate.
+                if self.holds(store, &subject, position, &digest).await? {
+                    return Ok(Appended {
+                        position,
+                        duplicate: true,
+                    });
+                }
             }
         }
 
         for attempt in 0..MAX_ATTEMPTS {
-            let last = last_for_subject(store, &subject).await?;
+            let last = self.last(store, &subject).await?;
             let (last_seq, head, total) = match &last {
                 Some(message) => (
                     message.sequence,
@@ -260,7 +269,7 @@ impl NatsStore {
                 Kind::Mailbox => {
                     // Mailboxes are small (a few dozen messages of at most 4 KiB), so scanning
                     // the live ones finds duplicates even after JetStream's dedup window.
-                    let live = self.read(log, 0, usize::MAX, usize::MAX).await?;
+                    let live = self.read(log, 0, None, usize::MAX, usize::MAX).await?;
                     if let Some(same) = live.records.iter().find(|r| r.bytes == bytes) {
                         return Ok(Appended {
                             position: same.position,
@@ -281,6 +290,12 @@ impl NatsStore {
                 TOTAL_BYTES,
                 (total + bytes.len() as u64).to_string().as_str(),
             );
+            if log.kind == Kind::Stream {
+                // Before the envelope: a relay that dies between the two leaves an entry that
+                // `holds` sees through, never an envelope that a retry after JetStream's
+                // dedup window would store a second time.
+                self.index_digest(digest_subject.clone(), position).await?;
+            }
             let publish = PublishMessage::build()
                 .headers(headers)
                 .payload(bytes.clone())
@@ -295,9 +310,6 @@ impl NatsStore {
                     });
                 }
                 Ok(_) => {
-                    if log.kind == Kind::Stream {
-                        self.index_digest(digest_subject, position).await;
-                    }
                     return Ok(Appended {
                         position,
                         duplicate: false,
@@ -316,17 +328,40 @@ impl NatsStore {
         Err(StoreError::Nats("too much contention on one log".into()))
     }
 
-    /// Best effort: the append is already durable. Without the index entry, a retry of the same
-    /// bytes after JetStream's dedup window would be stored again.
-    async fn index_digest(&self, subject: String, position: u64) {
+    /// Points the digest index at `position` (one message per digest subject, so a rewrite
+    /// replaces a stale entry).
+    async fn index_digest(&self, subject: String, position: u64) -> Result<(), StoreError> {
         let publish =
             PublishMessage::build().payload(Bytes::copy_from_slice(&position.to_be_bytes()));
         match self.publish(subject, publish).await {
-            Ok(_) | Err(Published::WrongLastSequence) => {}
-            Err(Published::Failed(err)) => {
-                tracing::warn!(error = %err, "digest index write failed");
-            }
+            Ok(_) | Err(Published::WrongLastSequence) => Ok(()),
+            Err(Published::Failed(err)) => Err(err),
         }
+    }
+
+    /// Whether the envelope at `position` of `subject` is the one with `digest`.
+    async fn holds(
+        &self,
+        store: &Stream,
+        subject: &str,
+        position: u64,
+        digest: &[u8; 32],
+    ) -> Result<bool, StoreError> {
+        let Some(last) = self.last(store, subject).await? else {
+            return Ok(false);
+        };
+        if position == 0 || header_u64(&last, POSITION)? < position {
+            return Ok(false);
+        }
+        let at = self
+            .first_after(store, subject, position - 1, None, last.sequence)
+            .await?;
+        Ok(match at {
+            Some(message) => {
+                header_u64(&message, POSITION)? == position && digest_of(&message) == *digest
+            }
+            None => false,
+        })
     }
 
     pub async fn notify(&self, log: LogRef, position: u64) {
@@ -346,28 +381,33 @@ impl NatsStore {
         }
     }
 
+    /// Records after `after`. `resume` is the JetStream sequence of the record at `after`, as
+    /// the previous batch of a live follow ended ([`Batch::resume`]): the next record is then one
+    /// direct get away instead of a binary search of the whole stream on every wake-up.
     pub async fn read(
         &self,
         log: LogRef,
         after: u64,
+        resume: Option<u64>,
         limit: usize,
         max_bytes: usize,
     ) -> Result<Batch, StoreError> {
         let subject = self.subject(log);
         let store = self.stream_of(log.kind);
-        let Some(last) = last_for_subject(store, &subject).await? else {
+        let Some(last) = self.last(store, &subject).await? else {
             return Ok(Batch::default());
         };
         let head = header_u64(&last, POSITION)?;
         let mut batch = Batch {
             records: Vec::new(),
             head,
+            resume: None,
         };
         if head <= after {
             return Ok(batch);
         }
         let mut next = self
-            .first_after(store, &subject, after, last.sequence)
+            .first_after(store, &subject, after, resume, last.sequence)
             .await?;
         let mut size = 0;
         while let Some(message) = next {
@@ -385,6 +425,7 @@ impl NatsStore {
             }
             size += crate::framing::record_len(message.payload.len());
             let sequence = message.sequence;
+            batch.resume = Some(sequence);
             batch.records.push(Record {
                 position,
                 bytes: message.payload,
@@ -392,7 +433,7 @@ impl NatsStore {
             if position == head {
                 break;
             }
-            next = next_for_subject(store, &subject, sequence + 1).await?;
+            next = self.next(store, &subject, sequence + 1).await?;
         }
         Ok(batch)
     }
@@ -405,19 +446,53 @@ impl NatsStore {
         store: &Stream,
         subject: &str,
         after: u64,
+        resume: Option<u64>,
         last_sequence: u64,
     ) -> Result<Option<StreamMessage>, StoreError> {
+        if let Some(sequence) = resume {
+            // A wrong or stale hint (another store's sequence, a purged record) falls back to
+            // the search; a right one is the common case of a follower at the head.
+            if let Some(message) = self.next(store, subject, sequence + 1).await? {
+                let position = header_u64(&message, POSITION)?;
+                if position == after + 1 {
+                    return Ok(Some(message));
+                }
+            }
+        }
         let mut lo = after + 1;
         let mut hi = last_sequence;
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match next_for_subject(store, subject, mid).await? {
+            match self.next(store, subject, mid).await? {
                 Some(message) if header_u64(&message, POSITION)? > after => hi = mid,
                 Some(message) => lo = message.sequence + 1,
                 None => return Ok(None),
             }
         }
-        next_for_subject(store, subject, lo).await
+        self.next(store, subject, lo).await
+    }
+
+    async fn last(
+        &self,
+        store: &Stream,
+        subject: &str,
+    ) -> Result<Option<StreamMessage>, StoreError> {
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+        found(store.direct_get_last_for_subject(subject).await)
+    }
+
+    async fn next(
+        &self,
+        store: &Stream,
+        subject: &str,
+        from_sequence: u64,
+    ) -> Result<Option<StreamMessage>, StoreError> {
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+        found(
+            store
+                .direct_get_next_for_subject(subject, Some(from_sequence))
+                .await,
+        )
     }
 
     pub async fn save_push(&self, id: Id, record: Vec<u8>) -> Result<(), StoreError> {
@@ -442,7 +517,7 @@ impl NatsStore {
         let subject = format!("{}.push.*", self.prefix);
         let mut out = Vec::new();
         let mut from = 1;
-        while let Some(message) = next_for_subject(&self.pushes, &subject, from).await? {
+        while let Some(message) = self.next(&self.pushes, &subject, from).await? {
             from = message.sequence + 1;
             let id = message
                 .subject
@@ -467,6 +542,7 @@ impl NatsStore {
             envelopes: envelopes.state.messages,
             envelope_bytes: envelopes.state.bytes,
             mailbox_messages: mailboxes.state.messages,
+            lookups: self.lookups.load(Ordering::Relaxed),
         })
     }
 
@@ -519,25 +595,6 @@ async fn ensure_stream(js: &Context, config: stream::Config) -> Result<Stream, S
     Ok(stream)
 }
 
-async fn last_for_subject(
-    store: &Stream,
-    subject: &str,
-) -> Result<Option<StreamMessage>, StoreError> {
-    found(store.direct_get_last_for_subject(subject).await)
-}
-
-async fn next_for_subject(
-    store: &Stream,
-    subject: &str,
-    from_sequence: u64,
-) -> Result<Option<StreamMessage>, StoreError> {
-    found(
-        store
-            .direct_get_next_for_subject(subject, Some(from_sequence))
-            .await,
-    )
-}
-
 fn found(
     result: Result<StreamMessage, stream::DirectGetError>,
 ) -> Result<Option<StreamMessage>, StoreError> {
@@ -546,6 +603,10 @@ fn found(
         Err(err) if err.kind() == DirectGetErrorKind::NotFound => Ok(None),
         Err(err) => Err(nats_err(err)),
     }
+}
+
+fn digest_of(message: &StreamMessage) -> [u8; 32] {
+    digest(&message.payload)
 }
 
 fn header_u64(message: &StreamMessage, name: &str) -> Result<u64, StoreError> {

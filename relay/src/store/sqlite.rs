@@ -63,6 +63,8 @@ pub struct SqliteStore {
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Vec<Mutex<Connection>>>,
     next_reader: AtomicUsize,
+    /// Appends queue here for the group committer (`group_commit`).
+    appends: std::sync::mpsc::Sender<AppendJob>,
 }
 
 impl SqliteStore {
@@ -78,10 +80,17 @@ impl SqliteStore {
             Ok::<_, StoreError>((writer, readers))
         })
         .await??;
+        let writer = Arc::new(Mutex::new(writer));
+        let (appends, jobs) = std::sync::mpsc::channel();
+        let committer = writer.clone();
+        std::thread::Builder::new()
+            .name("relay-appends".into())
+            .spawn(move || group_commit(&committer, &jobs))?;
         Ok(SqliteStore {
-            writer: Arc::new(Mutex::new(writer)),
+            writer,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
+            appends,
         })
     }
 
@@ -145,11 +154,18 @@ impl SqliteStore {
         bytes: Bytes,
         policy: AppendPolicy,
     ) -> Result<Appended, StoreError> {
-        self.write(move |conn| match log.kind {
-            Kind::Stream => append_stream(conn, log.id, &bytes, policy),
-            Kind::Mailbox => append_mailbox(conn, log.id, &bytes, policy),
-        })
-        .await
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.appends
+            .send(AppendJob {
+                log,
+                bytes,
+                policy,
+                reply,
+            })
+            .map_err(|_| StoreError::Corrupt("the append writer stopped"))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Corrupt("the append writer stopped"))?
     }
 
     pub async fn read(
@@ -212,6 +228,7 @@ impl SqliteStore {
             Ok(Batch {
                 records,
                 head: head as u64,
+                resume: None,
             })
         })
         .await
@@ -240,6 +257,7 @@ impl SqliteStore {
                 envelopes: envelopes as u64,
                 envelope_bytes: envelope_bytes as u64,
                 mailbox_messages: mailbox_messages as u64,
+                lookups: 0,
             })
         })
         .await
@@ -288,11 +306,20 @@ impl SqliteStore {
             .await
     }
 
+    /// Drops expired mailbox messages and mailboxes, and then empties the WAL, which still holds
+    /// the pages as they were: with `secure_delete` the freed bytes are zeros in the file, and
+    /// once the WAL is checkpointed nothing of a finished pairing's messages stays behind.
     pub async fn sweep_expired(&self) -> Result<(), StoreError> {
         self.write(|conn| {
             let now = unix_now();
-            conn.execute("DELETE FROM mailbox_messages WHERE expires_at <= ?1", [now])?;
-            conn.execute("DELETE FROM mailboxes WHERE expires_at <= ?1", [now])?;
+            let messages =
+                conn.execute("DELETE FROM mailbox_messages WHERE expires_at <= ?1", [now])?;
+            let mailboxes = conn.execute("DELETE FROM mailboxes WHERE expires_at <= ?1", [now])?;
+            if messages + mailboxes > 0 {
+                // Best effort: a reader in the middle of a snapshot keeps some frames until the
+                // next sweep or the checkpoint on close.
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
             Ok(())
         })
         .await
@@ -344,19 +371,105 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA secure_delete = ON;",
     )?;
     Ok(conn)
 }
 
+/// Most appends one transaction takes: a bound on how long one commit keeps the writer.
+const MAX_BATCH: usize = 256;
+
+#[derive(Debug)]
+struct AppendJob {
+    log: LogRef,
+    bytes: Bytes,
+    policy: AppendPolicy,
+    reply: tokio::sync::oneshot::Sender<Result<Appended, StoreError>>,
+}
+
+/// The append writer: takes every append waiting when it is free, applies each under its own
+/// savepoint inside one `BEGIN IMMEDIATE` transaction, and commits them with one fsync. Under
+/// load an fsync per append queued every append behind every earlier one's (bench `scale`: p99
+/// 265 ms at 1,000 appends/s here); now the appends that arrive during one commit share the
+/// next. Each is answered only after the commit that holds it, so "acknowledged" still means
+/// "durable", and one append refused (a quota) is rolled back to its savepoint alone.
+/// Returns when the store is dropped.
+fn group_commit(writer: &Mutex<Connection>, jobs: &std::sync::mpsc::Receiver<AppendJob>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut conn = writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let outcomes = commit_batch(&mut conn, &batch);
+        drop(conn);
+        for (job, outcome) in batch.into_iter().zip(outcomes) {
+            // The requester may have gone (client disconnected); the append stands.
+            let _ = job.reply.send(outcome);
+        }
+    }
+}
+
+fn commit_batch(conn: &mut Connection, batch: &[AppendJob]) -> Vec<Result<Appended, StoreError>> {
+    let failed_all = |err: rusqlite::Error| -> Vec<Result<Appended, StoreError>> {
+        let full = matches!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull));
+        tracing::warn!(error = %err, "append transaction failed");
+        batch
+            .iter()
+            .map(|_| {
+                Err(if full {
+                    StoreError::StorageFull
+                } else {
+                    StoreError::Corrupt("the append transaction failed")
+                })
+            })
+            .collect()
+    };
+    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(err) => return failed_all(err),
+    };
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for job in batch {
+        outcomes.push(apply_one(&tx, job));
+    }
+    match tx.commit() {
+        Ok(()) => outcomes,
+        Err(err) => failed_all(err),
+    }
+}
+
+fn apply_one(tx: &Connection, job: &AppendJob) -> Result<Appended, StoreError> {
+    tx.execute_batch("SAVEPOINT one_append")?;
+    let applied = match job.log.kind {
+        Kind::Stream => append_stream(tx, job.log.id, &job.bytes, job.policy),
+        Kind::Mailbox => append_mailbox(tx, job.log.id, &job.bytes, job.policy),
+    };
+    match applied {
+        Ok(appended) => {
+            tx.execute_batch("RELEASE one_append")?;
+            Ok(appended)
+        }
+        Err(err) => {
+            tx.execute_batch("ROLLBACK TO one_append; RELEASE one_append")?;
+            Err(err)
+        }
+    }
+}
+
 fn append_stream(
-    conn: &mut Connection,
+    tx: &Connection,
     id: Id,
     bytes: &[u8],
     policy: AppendPolicy,
 ) -> Result<Appended, StoreError> {
     let digest = digest(bytes);
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(position) = tx
         .query_row(
             "SELECT position FROM envelopes WHERE stream = ?1 AND digest = ?2",
@@ -397,7 +510,6 @@ fn append_stream(
         "UPDATE streams SET head = ?2, bytes = bytes + ?3 WHERE id = ?1",
         params![&id.0[..], position as i64, bytes.len() as i64],
     )?;
-    tx.commit()?;
     Ok(Appended {
         position,
         duplicate: false,
@@ -405,7 +517,7 @@ fn append_stream(
 }
 
 fn append_mailbox(
-    conn: &mut Connection,
+    tx: &Connection,
     id: Id,
     bytes: &[u8],
     policy: AppendPolicy,
@@ -413,7 +525,6 @@ fn append_mailbox(
     let digest = digest(bytes);
     let now = unix_now();
     let ttl = policy.ttl.unwrap_or(Duration::ZERO).as_millis() as i64;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
         "DELETE FROM mailbox_messages WHERE mailbox = ?1 AND expires_at <= ?2",
         params![&id.0[..], now],
@@ -462,7 +573,6 @@ fn append_mailbox(
          ON CONFLICT (id) DO UPDATE SET head = excluded.head, expires_at = excluded.expires_at",
         params![&id.0[..], position, expires_at],
     )?;
-    tx.commit()?;
     Ok(Appended {
         position: position as u64,
         duplicate: false,

@@ -122,7 +122,7 @@ impl Session {
             ClientOp::FollowMailbox { mailbox, after } => {
                 let about = Some((Kind::Mailbox, mailbox.as_str()));
                 let checked = Id::parse(&mailbox)
-                    .and_then(|id| self.state.per_ip.check(self.ip).map(|()| id));
+                    .and_then(|id| crate::access::per_address(&self.state, self.ip).map(|()| id));
                 match checked {
                     Ok(id) => {
                         self.start(
@@ -142,10 +142,17 @@ impl Session {
                 registration,
                 token,
             } => {
+                let client = crate::limits::ClientKey::of(self.ip);
+                if let Err(err) = self.state.auth_failures.admit(client) {
+                    return self.refuse(None, err.code()).await;
+                }
                 let claim = Id::parse(&registration).ok().and_then(|id| {
                     let token = presented_token_hash(&token)?;
                     self.state.waker.claim(id, &token)
                 });
+                if claim.is_none() {
+                    self.state.auth_failures.failed(client);
+                }
                 match claim {
                     // A handful per connection is plenty (one per app on the phone).
                     Some(claim) if self.claims.len() < 4 => self.claims.push(claim),
@@ -160,9 +167,11 @@ impl Session {
 
     async fn authorise_stream(&self, stream: &str, token: &str) -> Result<Id, RelayError> {
         let id = Id::parse(stream)?;
-        let token = presented_token_hash(token).ok_or(RelayError::NotFound)?;
-        self.state.per_token.check(token)?;
-        crate::http::authorise(&self.state, id, |meta| meta.read.matches(&token)).await?;
+        let state = &self.state;
+        crate::access::authenticate(state, self.ip, presented_token_hash(token), |token| {
+            crate::http::authorise(state, id, move |meta| meta.read.matches(&token))
+        })
+        .await?;
         Ok(id)
     }
 

@@ -175,3 +175,123 @@ async fn two_relays_share_streams_and_live_follows_over_jetstream() {
         "{metrics}"
     );
 }
+
+fn scale_relay(nats: &NatsServer, dir: &Path) -> RelayProcess {
+    let args: Vec<String> = [
+        "--store",
+        &nats.url,
+        "--token-rate",
+        "1000000",
+        "--token-burst",
+        "1000000",
+        "--follow-poll-ms",
+        "600000",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    RelayProcess::start(&args, &dir.join("relay.log"))
+}
+
+async fn lookups(client: &crate::harness::Client) -> u64 {
+    let metrics = String::from_utf8(client.get("/metrics").await.body).expect("text");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("twofold_relay_store_lookups_total "))
+        .and_then(|value| value.trim().parse().ok())
+        .expect("the lookups counter")
+}
+
+/// A follower at the head of a stream that shares JetStream with busier ones is woken by each
+/// append: it must resume from the sequence it last delivered, not binary-search the whole
+/// JetStream stream again (about log2 of every envelope of every stream, per wake-up).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_follower_resumes_where_it_left_off_instead_of_searching() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let relay = scale_relay(&nats, dir.path());
+    let client = relay.client();
+    let (followed, busy) = (StreamKeys::new(), StreamKeys::new());
+    client.create(&followed).await;
+    client.create(&busy).await;
+    for i in 0..100u32 {
+        let token = Some(followed.append.text.as_str());
+        client
+            .append(&followed.id, token, i.to_be_bytes().to_vec())
+            .await;
+        for j in 0..5u32 {
+            let bytes = [i.to_be_bytes(), j.to_be_bytes()].concat();
+            client
+                .append(&busy.id, Some(&busy.append.text), bytes)
+                .await;
+        }
+    }
+    let mut follower = Follower::connect(&relay.ws_url()).await;
+    follower.follow(&followed, 0).await;
+    assert_dense(follower.records(100).await.into_iter().map(|(p, _)| p));
+
+    let before = lookups(&client).await;
+    for i in 0..10u32 {
+        let bytes = (1000 + i).to_be_bytes().to_vec();
+        client
+            .append(&followed.id, Some(&followed.append.text), bytes)
+            .await;
+        let record = follower.records(1).await;
+        assert_eq!(record[0].0, 101 + u64::from(i));
+    }
+    // Let a late wake-up's read land before counting.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let per_append = (lookups(&client).await - before) as f64 / 10.0;
+    // An append costs two lookups (digest index, last message), a resumed read two (last
+    // message, the next one), a spurious wake-up one more. Searching would add about ten.
+    assert!(
+        per_append <= 7.0,
+        "{per_append} JetStream lookups per append and delivery"
+    );
+}
+
+/// The digest index is written before its envelope (so a relay that dies between the two never
+/// leaves an envelope that a retry after JetStream's dedup window would store again). An entry
+/// whose envelope never arrived must then not pass a new append off as a duplicate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_index_entry_without_its_envelope_does_not_swallow_an_append() {
+    use sha2::Digest;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let relay = scale_relay(&nats, dir.path());
+    let client = relay.client();
+    let keys = StreamKeys::new();
+    client.create(&keys).await;
+    let bytes = b"an envelope whose first relay died before publishing it".to_vec();
+
+    // What a relay leaves when it dies right after its index write.
+    let nats_client = async_nats::connect(&nats.url).await.expect("NATS connects");
+    let js = async_nats::jetstream::new(nats_client);
+    let subject = format!(
+        "twofold.dig.{}.{}",
+        keys.id,
+        hex::encode(sha2::Sha256::digest(&bytes))
+    );
+    js.publish(subject, 1u64.to_be_bytes().to_vec().into())
+        .await
+        .expect("publish")
+        .await
+        .expect("acknowledged");
+
+    let reply = client
+        .append(&keys.id, Some(&keys.append.text), bytes.clone())
+        .await;
+    assert_eq!(reply.position(), 1);
+    assert_eq!(client.read_all(&keys).await, vec![(1, bytes.clone())]);
+    // And now the entry is right: a retry is a duplicate.
+    let again = client
+        .append(&keys.id, Some(&keys.append.text), bytes.clone())
+        .await;
+    assert_eq!(again.position(), 1);
+    assert_eq!(client.read_all(&keys).await.len(), 1);
+}

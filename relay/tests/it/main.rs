@@ -5,6 +5,7 @@ mod harness;
 
 mod embedded;
 mod follow;
+mod ground;
 mod jetstream;
 mod limits;
 mod mailboxes;
