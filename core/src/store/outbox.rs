@@ -353,3 +353,32 @@ pub fn drop_unsent_on(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
     tx.execute("DELETE FROM outbox WHERE stream_id = ?1", [&stream.0[..]])?;
     Ok(())
 }
+
+/// The owner decided on the pairing: the invite's secret has sealed its last message and is
+/// not kept (a stolen database must not hold it), and its join mailbox is no longer read.
+pub fn retire_invite(tx: &Transaction<'_>, invite_id: &[u8; 16]) -> Result<()> {
+    tx.execute(
+        "UPDATE invites SET secret = zeroblob(32) WHERE invite_id = ?1",
+        [&invite_id[..]],
+    )?;
+    unwatch_invite(tx, invite_id, MailboxRole::Join)
+}
+
+/// Invites that expired unanswered.
+pub fn expired_invites(conn: &Connection, now_s: i64) -> Result<Vec<[u8; 16]>> {
+    let ids: Vec<Vec<u8>> = conn
+        .prepare_cached("SELECT invite_id FROM invites WHERE used_at IS NULL AND expires_at < ?1")?
+        .query_map([now_s], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| <[u8; 16]>::try_from(id.as_slice()).ok())
+        .collect())
+}
+
+/// An invite that expired unanswered is deleted, with its join mailbox.
+pub fn delete_invite(tx: &Transaction<'_>, invite_id: &[u8; 16]) -> Result<()> {
+    unwatch_invite(tx, invite_id, MailboxRole::Join)?;
+    tx.execute("DELETE FROM invites WHERE invite_id = ?1", [&invite_id[..]])?;
+    Ok(())
+}

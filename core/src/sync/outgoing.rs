@@ -22,6 +22,16 @@ impl Twofold {
     /// same envelope bytes are returned again until acknowledged).
     pub(crate) fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
         self.expire_shares(now_ms)?;
+        let expired = self
+            .db
+            .read(|c| outbox::expired_invites(c, now_ms.div_euclid(1000)))?;
+        if !expired.is_empty() {
+            self.db.write(|tx| {
+                expired
+                    .iter()
+                    .try_for_each(|id| outbox::delete_invite(tx, id))
+            })?;
+        }
         self.share_with_linked_devices()?;
         self.introduce_linked_devices()?;
         self.share_with_person_devices()?;

@@ -272,6 +272,7 @@ impl Twofold {
             let reply =
                 seal_reply(&invite, &self.identity, &row.keys, &decision).map_err(invite_error)?;
             outbox::add_mailbox_post(tx, &reply_mailbox(&invite.secret), &reply)?;
+            outbox::retire_invite(tx, &invite_id)?;
             peers::upsert(tx, &row)?;
             Ok(row)
         })?;

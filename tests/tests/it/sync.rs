@@ -7,14 +7,15 @@ use rand_chacha::ChaCha8Rng;
 use twofold_core::crypto::StreamId;
 use twofold_core::sections::{self as s};
 use twofold_core::{
-    Access, Author, Day, DocKind, Domain, Error, ItemId, NewCheckIn, Received, RejectReason,
-    SectionId,
+    Access, Author, Day, DocKind, Domain, Error, ItemId, NewCheckIn, PeerStatus, Received,
+    RejectReason, SectionId,
 };
 use twofold_tests::mem_devices::{
-    contains, coping, heads, pair, plan_shared, settle, MemDevice as Device,
+    contains, coping, heads, pair, plan_shared, settle, MemDevice as Device, RELAY,
 };
 use twofold_tests::net_devices::now_ms as now;
 use twofold_tests::relay_sim::{Faults, MemRelay};
+use twofold_tests::sqlcipher_pages::store_plaintext;
 
 #[test]
 fn pair_share_edit_offline_on_both_sides_and_converge() {
@@ -651,6 +652,61 @@ fn a_record_from_a_sender_nobody_knows_is_held_a_while_then_refused_for_good() {
     let quiet = mentor.exchange(&relay, Faults::NONE, 21);
     assert!(!unknown(&quiet), "no longer read: {quiet:?}");
     assert_eq!(quiet.received, 0, "{quiet:?}");
+}
+
+/// An invite's secret opens its mailboxes and seals the owner's reply; once the owner decided,
+/// or the invite expired unanswered, it is not kept (issue 20, item 7): a stolen database holds
+/// neither, not even in free pages or the WAL.
+#[test]
+fn invite_secrets_leave_the_store_once_decided_or_expired() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let mentor = Device::new("Alex");
+    let secret_of = |invite: &str| {
+        twofold_core::crypto::Invite::decode(invite, (now() / 1000) as u64)
+            .expect("invite")
+            .secret
+            .0
+    };
+    let answered = owner
+        .s()
+        .create_invite(RELAY, now() + 600_000)
+        .expect("invite");
+    let unanswered = owner
+        .s()
+        .create_invite(RELAY, now() + 600_000)
+        .expect("invite");
+    mentor
+        .s()
+        .accept_invite(&answered, "Alex", now())
+        .expect("accept");
+    settle(&[&mentor, &owner], &relay);
+    let request = owner
+        .s()
+        .peers()
+        .expect("peers")
+        .into_iter()
+        .find(|p| p.status == PeerStatus::NeedsDecision)
+        .expect("request");
+    owner.s().checkpoint().expect("checkpoint");
+    let pages = store_plaintext(&owner.path, &owner.key);
+    assert!(
+        contains(&pages, &secret_of(&answered)),
+        "kept until decided"
+    );
+    owner.s().approve_pairing(&request.id).expect("approve");
+    owner.advance_clock(700_000);
+    settle(&[&owner, &mentor], &relay);
+    owner.s().checkpoint().expect("checkpoint");
+    let pages = store_plaintext(&owner.path, &owner.key);
+    assert!(!contains(&pages, &secret_of(&answered)), "decided: gone");
+    assert!(!contains(&pages, &secret_of(&unanswered)), "expired: gone");
+    assert!(owner
+        .s()
+        .peers()
+        .expect("peers")
+        .iter()
+        .any(|p| p.id == request.id && p.status == PeerStatus::Paired));
 }
 
 /// A record the app died applying (an allocation abort cannot be caught) is not applied again
