@@ -235,11 +235,12 @@ final class LinkDeviceTests: StoreTestCase {
         XCTAssertNil(tablet.devices.linkedTo)
         XCTAssertNil(tablet.devices.removedFrom)
         XCTAssertTrue(tablet.devices.isMain, "this device is the person's main device now")
+        XCTAssertEqual(tablet.preferences.relayURL, url, "the lost phone's relay is this device's now")
 
         // Rosa follows at her next sync: her overview shows Lena on the tablet.
         for app in [mentor, tablet, mentor] { await app.sync.syncNow() }
         let mentees = try mentor.store.read { try $0.mentorView() }.mentees
-        let tabletId = try tablet.store.read { $0.deviceId() }
+        let tabletId = try tablet.store.read { try $0.deviceId() }
         XCTAssertEqual(mentees.map(\.peer), [tabletId], "\(mentees)")
         XCTAssertEqual(mentees.map(\.name), ["Lena"])
         await phone.close()

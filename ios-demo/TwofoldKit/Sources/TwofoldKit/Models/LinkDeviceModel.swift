@@ -65,6 +65,11 @@ public final class LinkDeviceModel: ViewModel {
     /// The new device: why the core refused the code.
     public private(set) var refusal: LinkRefusal? { willSet { willChange() } }
 
+    /// Called with the lost phone's relay when this device takes its place: it synced through
+    /// the relay the phone's link code named, found from the phone's entry, which is gone then
+    /// (the mentors' entries name none). `AppModel` keeps it as the chosen relay.
+    var keepRelay: (@MainActor (String) -> Void)?
+
     /// The new device's own document ids before it answered the code: each is replaced by the
     /// person's when it arrives, so "every id changed" is "everything arrived". In memory only:
     /// after a restart the screen shows the devices, without the waiting step.
@@ -175,6 +180,7 @@ public final class LinkDeviceModel: ViewModel {
             failure = error as? StoreError ?? .internalFailure(reason: "unexpected error")
             return false
         }
+        if let relay = phone.relay { keepRelay?(relay) }
         await sync.syncNow()
         load()
         return true

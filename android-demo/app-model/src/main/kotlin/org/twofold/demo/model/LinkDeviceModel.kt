@@ -194,6 +194,10 @@ class LinkDeviceModel(
             _state.update { it.copy(takeoverRefused = true) }
             return@act
         }
+        // This device synced through the relay the phone's link code named, found from the
+        // phone's entry, which is gone now (the mentors' entries name none): it becomes this
+        // device's chosen relay, needed for syncing and for link codes from here.
+        if (settings.relayUrl == null) phone.relay?.let { settings.relayUrl = it }
         relays.all().forEach { it.syncNow() }
         publish()
     }

@@ -227,12 +227,13 @@ class LinkDeviceTest {
             assertNull(took.linkedTo, "$took")
             assertNull(took.removedFrom)
             assertTrue(took.isMain, "this device is the person's main device now")
+            assertEquals(url, tablet.settings.relayUrl, "the lost phone's relay is this device's now")
 
             // Rosa follows at her next sync: her overview shows Lena on the tablet.
-            settle(mentor, tablet)
-            settle(mentor)
-            val mentees = mentor.store.call { mentorView() }.mentees
-            assertEquals(listOf(tablet.store.call { deviceId() } to "Lena"), mentees.map { it.peer to it.name }, "$mentees")
+            val tabletId = tablet.store.call { deviceId() }
+            suspend fun rosaSees() = mentor.store.call { mentorView() }.mentees.map { it.peer to it.name }
+            repeat(10) { if (rosaSees() != listOf(tabletId to "Lena")) settle(mentor, tablet) }
+            assertEquals(listOf(tabletId to "Lena"), rosaSees(), "tablet syncs with ${tablet.relays.all().map { it.url }}")
         } finally {
             scope.cancel()
             phone.store.close()
