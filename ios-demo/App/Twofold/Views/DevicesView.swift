@@ -71,10 +71,12 @@ struct DevicesView: View {
         .confirmationDialog(takeoverTitle, isPresented: Binding(
             get: { devices.confirmingTakeover != nil },
             set: { if !$0 { devices.keepWaiting() } }
-        ), titleVisibility: .visible) {
-            Button("devices.takeover.confirm", role: .destructive) { Task { await devices.confirmTakeover() } }
+        ), titleVisibility: .visible, presenting: devices.confirmingTakeover) { phone in
+            // The phone is passed on: dismissing the dialog clears `confirmingTakeover` before
+            // the task runs.
+            Button("devices.takeover.confirm", role: .destructive) { Task { await devices.confirmTakeover(phone) } }
             Button("devices.takeover.keep", role: .cancel) { devices.keepWaiting() }
-        } message: {
+        } message: { _ in
             Text("devices.takeover.body")
         }
     }

@@ -165,10 +165,11 @@ public final class LinkDeviceModel: ViewModel {
     }
 
     /// This device takes the place of the phone the person confirmed lost; the sync right after
-    /// tells the mentors, who follow on this device. Cannot be undone.
+    /// tells the mentors, who follow on this device. Cannot be undone. `phone`: the one the
+    /// confirmation showed (a dialog clears `confirmingTakeover` as it closes).
     @discardableResult
-    public func confirmTakeover() async -> Bool {
-        guard let phone = confirmingTakeover else { return false }
+    public func confirmTakeover(_ confirmed: Peer? = nil) async -> Bool {
+        guard let phone = confirmed ?? confirmingTakeover else { return false }
         confirmingTakeover = nil
         do {
             try await store.write { try await $0.takeOverFromLostDevice(peerId: phone.id) }
