@@ -5,7 +5,9 @@ import TwofoldKit
 /// "Your devices": link a new phone or tablet (a link code as a QR code and as text, the same six
 /// digits on both screens, approval), join from the new device (scan or paste, the digits, then
 /// waiting for the documents), and the devices linked here, each with "Remove this device"
-/// behind a confirmation that says what removing does. All logic is in `LinkDeviceModel`.
+/// behind a confirmation that says what removing does. On a linked device: "My phone is lost",
+/// behind a confirmation that says what taking its place does; on a removed one, that it was
+/// removed and how to link it again. All logic is in `LinkDeviceModel`.
 struct DevicesView: View {
     @ObservedObject var devices: LinkDeviceModel
     @State private var deviceName = ""
@@ -18,7 +20,16 @@ struct DevicesView: View {
             Section("devices.yours") {
                 if let origin = devices.linkedTo {
                     Text("devices.linkedTo \(origin.displayName)")
-                    Text("devices.originLost").font(.footnote)
+                    Button("devices.phoneLost", role: .destructive) { devices.askToTakeOver(origin) }
+                }
+                if devices.takeoverRefused {
+                    Text("devices.takeover.refused").foregroundStyle(.red)
+                }
+                if let origin = devices.removedFrom {
+                    Text("devices.removedFrom \(origin.displayName)")
+                }
+                if devices.isMain {
+                    Text("devices.main")
                 }
                 if devices.devices.isEmpty && devices.linkedTo == nil {
                     Text("devices.none")
@@ -57,6 +68,21 @@ struct DevicesView: View {
         } message: {
             Text("devices.remove.body")
         }
+        .confirmationDialog(takeoverTitle, isPresented: Binding(
+            get: { devices.confirmingTakeover != nil },
+            set: { if !$0 { devices.keepWaiting() } }
+        ), titleVisibility: .visible, presenting: devices.confirmingTakeover) { phone in
+            // The phone is passed on: dismissing the dialog clears `confirmingTakeover` before
+            // the task runs.
+            Button("devices.takeover.confirm", role: .destructive) { Task { await devices.confirmTakeover(phone) } }
+            Button("devices.takeover.keep", role: .cancel) { devices.keepWaiting() }
+        } message: { _ in
+            Text("devices.takeover.body")
+        }
+    }
+
+    private var takeoverTitle: Text {
+        Text("devices.takeover.title \(devices.confirmingTakeover?.displayName ?? "")")
     }
 
     private var removalTitle: Text {

@@ -2,7 +2,10 @@
 // starts it): Lena's phone shows a link code, her tablet answers it, both show the same digits,
 // the phone approves and the tablet waits until every document has arrived; the phone lists the
 // tablet, the tablet the phone it is linked to. Then "Remove this device", kept once and
-// confirmed once: the tablet leaves the list, and when it next syncs the person's plan leaves it.
+// confirmed once: the tablet leaves the list, and when it next syncs the person's plan leaves it;
+// it says it was removed from Lena's devices, and a new code links it again. Then "My phone is
+// lost" on a tablet linked to a phone a mentor is paired with: the tablet takes the phone's
+// place, and the mentor follows it.
 import Foundation
 import XCTest
 
@@ -147,9 +150,101 @@ final class LinkDeviceTests: StoreTestCase {
         for _ in 0..<3 { await tablet.sync.syncNow() }
         XCTAssertEqual(try copings(tablet), [], "the person's plan left the removed tablet")
         XCTAssertNotEqual(try tablet.store.read { try $0.docId(kind: .plan) }, try phone.store.read { try $0.docId(kind: .plan) })
-        // Not checked here: the removed tablet still lists the phone (the core keeps that peer
-        // as paired and linked), so its screen cannot say it was removed yet.
+
+        // The tablet says it was removed, and from whose devices (not that a request was
+        // declined); a new code from the phone links it again.
+        tablet.devices.load()
+        XCTAssertEqual(tablet.devices.removedFrom?.displayName, "Lena")
+        XCTAssertNil(tablet.devices.linkedTo)
+        XCTAssertNil(tablet.devices.joining, "a removal is not a declined request")
+        XCTAssertFalse(tablet.devices.isMain)
+        _ = await phone.devices.showLinkCode()
+        let relinked = await tablet.devices.join(code: try XCTUnwrap(phone.devices.invite), deviceName: "Lena's tablet")
+        XCTAssertTrue(relinked, "\(String(describing: tablet.devices.refusal)) \(String(describing: tablet.devices.failure))")
+        XCTAssertEqual(tablet.devices.joining?.status, .awaitingApproval)
+        XCTAssertNil(tablet.devices.removedFrom)
+        try await repeatUntil("the removed tablet's new request reaches the phone", { await phone.devices.checkForNewDevice() }) {
+            phone.devices.asking?.displayName == "Lena's tablet"
+        }
         await phone.close()
+        await tablet.close()
+    }
+
+    @MainActor
+    func testTheTabletTakesThePlaceOfTheLostPhone() async throws {
+        let url = try relayURL()
+        let phone = try await device("phone", preferences: Preferences(relayURL: url))
+        let mentor = try await device("mentor")
+        let tablet = try await device("tablet")
+        phone.start()
+        mentor.start()
+        tablet.start()
+
+        // Rosa pairs with Lena's phone; the phone shares its plan with her.
+        _ = await phone.pairing.createInvite(displayName: "Lena")
+        _ = await mentor.pairing.join(invite: try XCTUnwrap(phone.pairing.invite), displayName: "Rosa")
+        try await repeatUntil("Rosa's request reaches the phone", { await phone.pairing.checkForRequests() }) {
+            !phone.pairing.requests.isEmpty
+        }
+        _ = await phone.pairing.approve(phone.pairing.requests[0])
+        try await repeatUntil("Rosa sees the approval", { await mentor.pairing.checkApproval() }) {
+            mentor.pairing.joining?.status == .paired
+        }
+        let rosa = try XCTUnwrap(phone.pairing.paired.first)
+        try await phone.store.write {
+            try await $0.share(kind: .plan, peerId: rosa.id, access: .write, purpose: "support", expiresAtMs: nil)
+        }
+
+        // The tablet asks to link. Before the phone handed anything over, taking its place is
+        // refused with a message that says why.
+        _ = await phone.devices.showLinkCode()
+        _ = await tablet.devices.join(code: try XCTUnwrap(phone.devices.invite), deviceName: "Lena's tablet")
+        let waiting = try XCTUnwrap(tablet.devices.joining, "\(String(describing: tablet.devices.failure))")
+        tablet.devices.askToTakeOver(waiting)
+        let early = await tablet.devices.confirmTakeover()
+        XCTAssertFalse(early)
+        XCTAssertTrue(tablet.devices.takeoverRefused)
+        XCTAssertNil(tablet.devices.failure)
+
+        try await repeatUntil("the tablet's request reaches the phone", { await phone.devices.checkForNewDevice() }) {
+            phone.devices.asking != nil
+        }
+        _ = await phone.devices.approve(try XCTUnwrap(phone.devices.asking))
+        try await repeatUntil("the documents reach the tablet", { await tablet.devices.checkForApproval() }) {
+            tablet.devices.documentsArrived
+        }
+        for app in [phone, mentor, tablet, mentor, tablet, phone] { await app.sync.syncNow() }
+        tablet.devices.load()
+        let lost = try XCTUnwrap(tablet.devices.linkedTo)
+        XCTAssertEqual(lost.displayName, "Lena")
+        XCTAssertFalse(tablet.devices.isMain)
+
+        // "My phone is lost": asked first; "Not now" once, then confirmed.
+        tablet.devices.askToTakeOver(lost)
+        XCTAssertEqual(tablet.devices.confirmingTakeover?.id, lost.id)
+        XCTAssertFalse(tablet.devices.takeoverRefused)
+        tablet.devices.keepWaiting()
+        XCTAssertNil(tablet.devices.confirmingTakeover)
+        tablet.devices.load()
+        XCTAssertEqual(tablet.devices.linkedTo?.id, lost.id, "kept")
+        tablet.devices.askToTakeOver(lost)
+        let took = await tablet.devices.confirmTakeover()
+        XCTAssertTrue(took, "\(String(describing: tablet.devices.failure))")
+        XCTAssertFalse(tablet.devices.takeoverRefused)
+        XCTAssertNil(tablet.devices.confirmingTakeover)
+        XCTAssertNil(tablet.devices.linkedTo)
+        XCTAssertNil(tablet.devices.removedFrom)
+        XCTAssertTrue(tablet.devices.isMain, "this device is the person's main device now")
+        XCTAssertEqual(tablet.preferences.relayURL, url, "the lost phone's relay is this device's now")
+
+        // Rosa follows at her next sync: her overview shows Lena on the tablet.
+        for app in [mentor, tablet, mentor] { await app.sync.syncNow() }
+        let mentees = try mentor.store.read { try $0.mentorView() }.mentees
+        let tabletId = try tablet.store.read { try $0.deviceId() }
+        XCTAssertEqual(mentees.map(\.peer), [tabletId], "\(mentees)")
+        XCTAssertEqual(mentees.map(\.name), ["Lena"])
+        await phone.close()
+        await mentor.close()
         await tablet.close()
     }
 }

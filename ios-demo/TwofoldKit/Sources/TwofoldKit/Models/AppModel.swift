@@ -44,6 +44,11 @@ public final class AppModel: ViewModel {
         mentor = MentorModel(store: store, clock: clock)
         fromMentor = MentorNotesModel(store: store)
         appLock = AppLockSettingsModel(store: store)
+        super.init()
+        // A device that took the lost phone's place keeps syncing through the phone's relay.
+        devices.keepRelay = { [unowned self] url in
+            if self.preferences.relayURL == nil { self.setRelay(url) }
+        }
     }
 
     /// Opens (or creates) the store in `directory`. A wrong key throws `.wrongKey` and touches

@@ -20,7 +20,12 @@ public enum LinkRefusal: Equatable, Sendable {
 ///
 /// Removing a device ends everything it could read: it gets nothing new, its later changes are
 /// refused, and if it comes online again it deletes what it had. The screen asks first
-/// (`askToRemove`, then `confirmRemoval` or `keepDevice`).
+/// (`askToRemove`, then `confirmRemoval` or `keepDevice`). The removed device says so
+/// (`removedFrom`), and a new link code links it again.
+///
+/// When the phone is the device that is lost, the linked device takes its place ("My phone is
+/// lost": `askToTakeOver`, then `confirmTakeover` or `keepWaiting`): the mentors follow at their
+/// next sync, the lost phone gets nothing new, and this device is the person's main device.
 ///
 /// The messages travel through the relay's mailboxes like pairing's, so each step syncs.
 @MainActor
@@ -44,10 +49,26 @@ public final class LinkDeviceModel: ViewModel {
     public private(set) var devices: [Peer] = [] { willSet { willChange() } }
     /// The device this one was linked to, if any. Devices are removed there, not here.
     public private(set) var linkedTo: Peer? { willSet { willChange() } }
+    /// The device this one was linked to removed it: its name, to say so. The person's documents
+    /// left this device with the removal; answering a new link code links it again.
+    public private(set) var removedFrom: Peer? { willSet { willChange() } }
+    /// The phone the person said is lost, until they confirm taking its place or go back.
+    public private(set) var confirmingTakeover: Peer? { willSet { willChange() } }
+    /// Taking the phone's place was refused: the phone had not handed over what it needs (both
+    /// devices must have synced while the phone still worked).
+    public private(set) var takeoverRefused = false { willSet { willChange() } }
+    /// This device is the person's main device: it links and removes the others. True on a
+    /// device linked to no other (the phone, or a device that took the lost phone's place).
+    public private(set) var isMain = false { willSet { willChange() } }
     /// The device the person asked to remove, until they confirm or keep it.
     public private(set) var confirmingRemoval: Peer? { willSet { willChange() } }
     /// The new device: why the core refused the code.
     public private(set) var refusal: LinkRefusal? { willSet { willChange() } }
+
+    /// Called with the lost phone's relay when this device takes its place: it synced through
+    /// the relay the phone's link code named, found from the phone's entry, which is gone then
+    /// (the mentors' entries name none). `AppModel` keeps it as the chosen relay.
+    var keepRelay: (@MainActor (String) -> Void)?
 
     /// The new device's own document ids before it answered the code: each is replaced by the
     /// person's when it arrives, so "every id changed" is "everything arrived". In memory only:
@@ -131,6 +152,41 @@ public final class LinkDeviceModel: ViewModel {
         return ok
     }
 
+    // MARK: the linked device, when the phone is lost
+
+    /// "My phone is lost": asks first.
+    public func askToTakeOver(_ phone: Peer) {
+        takeoverRefused = false
+        confirmingTakeover = phone
+    }
+
+    public func keepWaiting() {
+        confirmingTakeover = nil
+    }
+
+    /// This device takes the place of the phone the person confirmed lost; the sync right after
+    /// tells the mentors, who follow on this device. Cannot be undone. `phone`: the one the
+    /// confirmation showed (a dialog clears `confirmingTakeover` as it closes).
+    @discardableResult
+    public func confirmTakeover(_ confirmed: Peer? = nil) async -> Bool {
+        guard let phone = confirmed ?? confirmingTakeover else { return false }
+        confirmingTakeover = nil
+        do {
+            try await store.write { try await $0.takeOverFromLostDevice(peerId: phone.id) }
+            failure = nil
+        } catch StoreError.invalidInput(let field, _) where field == "device" {
+            takeoverRefused = true
+            return false
+        } catch {
+            failure = error as? StoreError ?? .internalFailure(reason: "unexpected error")
+            return false
+        }
+        if let relay = phone.relay { keepRelay?(relay) }
+        await sync.syncNow()
+        load()
+        return true
+    }
+
     // MARK: the new device
 
     /// The link code scanned (or pasted) from the person's phone, under `deviceName` ("Lena's
@@ -194,9 +250,14 @@ public final class LinkDeviceModel: ViewModel {
         devices = peers.filter { $0.status == .paired && sharedWith.contains($0.id) }
         // The phone this device answered (a declined one stays listed as such); after a
         // restart, the one it is linked to.
-        let joined = peers.first { $0.id == joining?.id }
+        // A phone that declined a device's request never paired with it; one that removed the
+        // device had (`pairedAtMs`), and is listed linked and declined from then on.
+        let removed = peers.first { $0.status == .declined && $0.pairedAtMs != nil }
+        let joined = peers.first { $0.id == joining?.id && $0.id != removed?.id }
         let origin = joined ?? peers.first { $0.status == .paired && !sharedWith.contains($0.id) }
         linkedTo = origin?.status == .paired ? origin : nil
+        removedFrom = linkedTo == nil && joined == nil ? removed : nil
+        isMain = linkedTo == nil && joined == nil && removed == nil
         asking = peers.first { $0.status == .needsDecision }
         if joining != nil { joining = joined }
         if !documentsArrived, joined?.status == .paired, !ownDocsBefore.isEmpty {

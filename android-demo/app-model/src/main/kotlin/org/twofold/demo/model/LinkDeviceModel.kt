@@ -35,6 +35,23 @@ data class LinkDeviceState(
     val devices: List<Peer> = emptyList(),
     /** The device this one was linked to, if any. Devices are removed there, not here. */
     val linkedTo: Peer? = null,
+    /**
+     * The device this one was linked to removed it: its name, to say so. The person's documents
+     * left this device with the removal; answering a new link code links it again.
+     */
+    val removedFrom: Peer? = null,
+    /** The phone the person said is lost, until they confirm taking its place or go back. */
+    val confirmingTakeover: Peer? = null,
+    /**
+     * Taking the phone's place was refused: the phone had not handed over what it needs (both
+     * devices must have synced while the phone still worked).
+     */
+    val takeoverRefused: Boolean = false,
+    /**
+     * This device is the person's main device: it links and removes the others. True on a
+     * device linked to no other (the phone, or a device that took the lost phone's place).
+     */
+    val isMain: Boolean = false,
     /** The device the person asked to remove, until they confirm or keep it. */
     val confirmingRemoval: Peer? = null,
     /** No relay chosen yet: linking needs one. */
@@ -54,7 +71,12 @@ data class LinkDeviceState(
  * approval and for the documents. What the device held before is kept (it merges in).
  *
  * Removing a device ends everything it could read: it gets nothing new, its later changes are
- * refused, and if it comes online again it deletes what it had. The screen asks first.
+ * refused, and if it comes online again it deletes what it had. The screen asks first. The
+ * removed device says so, and can be linked again.
+ *
+ * When the phone is the device that is lost, the linked device takes its place ("My phone is
+ * lost", asked first): the mentors follow at their next sync, the lost phone gets nothing new,
+ * and this device is the person's main device from then on.
  *
  * The messages travel through the relay's mailboxes like pairing's, so each step syncs once;
  * the `waitFor…` loops do that every [POLL_MS] while the screen is shown.
@@ -147,6 +169,39 @@ class LinkDeviceModel(
         publish()
     }
 
+    // --- the linked device, when the phone is lost ----------------------------------------
+
+    /** "My phone is lost": asks first ([confirmTakeover] or [keepWaiting]). */
+    fun askToTakeOver(phone: Peer) {
+        _state.update { it.copy(confirmingTakeover = phone, takeoverRefused = false) }
+    }
+
+    fun keepWaiting() {
+        _state.update { it.copy(confirmingTakeover = null) }
+    }
+
+    /**
+     * This device takes the place of the phone the person confirmed lost; the sync right after
+     * tells the mentors, who follow on this device. Cannot be undone.
+     */
+    fun confirmTakeover(): Job = act {
+        val phone = _state.value.confirmingTakeover ?: return@act
+        _state.update { it.copy(confirmingTakeover = null) }
+        try {
+            store.call { takeOverFromLostDevice(phone.id) }
+        } catch (e: TwofoldError.InvalidInput) {
+            if (e.field != "device") throw e
+            _state.update { it.copy(takeoverRefused = true) }
+            return@act
+        }
+        // This device synced through the relay the phone's link code named, found from the
+        // phone's entry, which is gone now (the mentors' entries name none): it becomes this
+        // device's chosen relay, needed for syncing and for link codes from here.
+        if (settings.relayUrl == null) phone.relay?.let { settings.relayUrl = it }
+        relays.all().forEach { it.syncNow() }
+        publish()
+    }
+
     // --- the new device -----------------------------------------------------------------
 
     /**
@@ -216,8 +271,12 @@ class LinkDeviceModel(
         val joiningId = _state.value.joining?.id
         // The phone this device answered (declined stays listed as such); after a restart,
         // the one it is linked to.
-        val joined = peers.firstOrNull { it.id == joiningId }
+        // A phone that declined a device's request never paired with it; one that removed the
+        // device had (`pairedAtMs`), and is listed linked and declined from then on.
+        val removedFrom = peers.firstOrNull { it.status == PeerStatus.DECLINED && it.pairedAtMs != null }
+        val joined = peers.firstOrNull { it.id == joiningId }?.takeIf { it.id != removedFrom?.id }
         val origin = joined ?: peers.firstOrNull { it.status == PeerStatus.PAIRED && it.id !in sharedWith }
+        val linkedTo = origin?.takeIf { o -> o.status == PeerStatus.PAIRED }
         val arrived = _state.value.documentsArrived || (
             joined?.status == PeerStatus.PAIRED && ownDocsBefore.isNotEmpty() &&
                 ownDocIds().all { (kind, id) -> ownDocsBefore[kind] != id }
@@ -225,7 +284,9 @@ class LinkDeviceModel(
         _state.update {
             it.copy(
                 devices = devices,
-                linkedTo = origin?.takeIf { o -> o.status == PeerStatus.PAIRED },
+                linkedTo = linkedTo,
+                removedFrom = removedFrom.takeIf { linkedTo == null && joined == null },
+                isMain = linkedTo == null && joined == null && removedFrom == null,
                 asking = peers.firstOrNull { p -> p.status == PeerStatus.NEEDS_DECISION },
                 joining = joined,
                 documentsArrived = arrived,

@@ -10,6 +10,7 @@ import kotlinx.coroutines.withTimeout
 import org.junit.Rule
 import org.junit.Test
 import org.junit.rules.TemporaryFolder
+import org.twofold.core.Access
 import org.twofold.core.CopingStrategy
 import org.twofold.core.DocumentKind
 import org.twofold.core.Domain
@@ -22,7 +23,8 @@ import org.twofold.kit.Store
  * shows a link code, her tablet answers it, both show the same digits, the phone approves and
  * the tablet waits until every document has arrived; the phone lists the tablet, the tablet
  * the phone it is linked to. Then "Remove this device", kept once and confirmed once: the
- * tablet leaves the list, and when it next syncs the person's plan leaves it.
+ * tablet leaves the list, and when it next syncs the person's plan leaves it; it says it was
+ * removed from Lena's devices, and a new code links it again.
  */
 class LinkDeviceTest {
     @get:Rule
@@ -137,11 +139,105 @@ class LinkDeviceTest {
             repeat(3) { tablet.relays.session(url).syncNow() }
             assertEquals(emptyList(), copings(tablet.store), "the person's plan left the removed tablet")
             assertTrue(tablet.store.call { docId(DocumentKind.PLAN) } != phone.store.call { docId(DocumentKind.PLAN) })
-            // Not checked here: the removed tablet still lists the phone (the core keeps that
-            // peer as paired and linked), so its screen cannot say it was removed yet.
+
+            // The tablet says it was removed, and from whose devices (not that a request was
+            // declined); a new code from the phone links it again.
+            onTablet.refresh().join()
+            val removed = onTablet.state.value
+            assertEquals("Lena", removed.removedFrom?.displayName, "$removed")
+            assertNull(removed.linkedTo)
+            assertNull(removed.joining, "a removal is not a declined request")
+            assertTrue(!removed.isMain)
+            onPhone.showLinkCode().join()
+            onTablet.join(assertNotNull(onPhone.state.value.invite), "Lena's tablet").join()
+            assertNull(onTablet.state.value.refusal, "a removed device can be linked again")
+            assertEquals(PeerStatus.AWAITING_APPROVAL, onTablet.state.value.joining?.status)
+            assertNull(onTablet.state.value.removedFrom)
+            withTimeout(30_000) { onPhone.waitForNewDevice(everyMs = 100) }
+            assertEquals("Lena's tablet", onPhone.state.value.asking?.displayName)
         } finally {
             scope.cancel()
             phone.store.close()
+            tablet.store.close()
+        }
+    }
+
+    /**
+     * "My phone is lost" on the tablet: refused while the phone has handed nothing over, asked
+     * first, then the tablet takes the phone's place. It is the person's main device, and the
+     * mentor paired with the phone follows it: her overview shows Lena on the tablet.
+     */
+    @Test
+    fun theTabletTakesThePlaceOfTheLostPhone() = runBlocking {
+        val url = relayUrl()
+        val scope = modelScope()
+        val phone = Device(openStore(tmp.root, "phone"), InMemorySettings(relayUrl = url))
+        val mentor = Device(openStore(tmp.root, "mentor"), InMemorySettings())
+        val tablet = Device(openStore(tmp.root, "tablet"), InMemorySettings())
+        suspend fun settle(vararg order: Device) = order.forEach { d -> d.relays.all().forEach { it.syncNow() } }
+        try {
+            // Rosa pairs with Lena's phone; the phone shares its plan with her.
+            val lenaPairing = PairingModel(phone.store, phone.relays, phone.settings, REAL_CLOCK, scope)
+            val rosaPairing = PairingModel(mentor.store, mentor.relays, mentor.settings, REAL_CLOCK, scope)
+            lenaPairing.setDisplayName("Lena").join()
+            lenaPairing.createInvite().join()
+            rosaPairing.acceptInvite(assertNotNull(lenaPairing.state.value.invite), "Rosa").join()
+            withTimeout(30_000) { lenaPairing.waitForAnswer(everyMs = 100) }
+            lenaPairing.approve(assertNotNull(lenaPairing.state.value.pending).id).join()
+            withTimeout(30_000) { rosaPairing.waitForApproval(everyMs = 100) }
+            val rosaId = lenaPairing.state.value.peers.single().id
+            phone.store.call { share(DocumentKind.PLAN, rosaId, Access.WRITE, "support", null) }
+
+            // The tablet asks to link. Before the phone handed anything over, taking its place
+            // is refused with a message that says why.
+            val onPhone = LinkDeviceModel(phone.store, phone.relays, phone.settings, REAL_CLOCK, scope)
+            val onTablet = LinkDeviceModel(tablet.store, tablet.relays, tablet.settings, REAL_CLOCK, scope)
+            onPhone.showLinkCode().join()
+            onTablet.join(assertNotNull(onPhone.state.value.invite), "Lena's tablet").join()
+            val waiting = assertNotNull(onTablet.state.value.joining, "${onTablet.problem.value}")
+            onTablet.askToTakeOver(waiting)
+            onTablet.confirmTakeover().join()
+            assertTrue(onTablet.state.value.takeoverRefused, "${onTablet.state.value} ${onTablet.problem.value}")
+            assertNull(onTablet.problem.value)
+
+            withTimeout(30_000) { onPhone.waitForNewDevice(everyMs = 100) }
+            onPhone.approve(assertNotNull(onPhone.state.value.asking).id).join()
+            withTimeout(60_000) { onTablet.waitForDocuments(everyMs = 100) }
+            settle(phone, mentor, tablet)
+            settle(mentor, tablet, phone)
+            onTablet.refresh().join()
+            val lost = assertNotNull(onTablet.state.value.linkedTo, "${onTablet.state.value}")
+            assertEquals("Lena", lost.displayName)
+            assertTrue(!onTablet.state.value.isMain)
+
+            // "My phone is lost": asked first; "Not now" once, then confirmed.
+            onTablet.askToTakeOver(lost)
+            assertEquals(lost, onTablet.state.value.confirmingTakeover)
+            assertTrue(!onTablet.state.value.takeoverRefused)
+            onTablet.keepWaiting()
+            assertNull(onTablet.state.value.confirmingTakeover)
+            onTablet.refresh().join()
+            assertEquals(lost, onTablet.state.value.linkedTo, "kept")
+            onTablet.askToTakeOver(lost)
+            onTablet.confirmTakeover().join()
+            val took = onTablet.state.value
+            assertNull(onTablet.problem.value)
+            assertTrue(!took.takeoverRefused, "$took")
+            assertNull(took.confirmingTakeover)
+            assertNull(took.linkedTo, "$took")
+            assertNull(took.removedFrom)
+            assertTrue(took.isMain, "this device is the person's main device now")
+            assertEquals(url, tablet.settings.relayUrl, "the lost phone's relay is this device's now")
+
+            // Rosa follows at her next sync: her overview shows Lena on the tablet.
+            val tabletId = tablet.store.call { deviceId() }
+            suspend fun rosaSees() = mentor.store.call { mentorView() }.mentees.map { it.peer to it.name }
+            repeat(10) { if (rosaSees() != listOf(tabletId to "Lena")) settle(mentor, tablet) }
+            assertEquals(listOf(tabletId to "Lena"), rosaSees(), "tablet syncs with ${tablet.relays.all().map { it.url }}")
+        } finally {
+            scope.cancel()
+            phone.store.close()
+            mentor.store.close()
             tablet.store.close()
         }
     }

@@ -45,7 +45,9 @@ import org.twofold.demo.ui.screenModel
  * "Your devices": link a new phone or tablet (a link code as a QR code and as text, the same six
  * digits on both screens, approval), join from the new device (scan or paste, the digits, then
  * waiting for the documents), and the devices linked here, each with "Remove this device" behind
- * a confirmation that says what removing does. All logic is in [LinkDeviceModel].
+ * a confirmation that says what removing does. On a linked device: "My phone is lost", behind a
+ * confirmation that says what taking its place does; on a removed one, that it was removed and
+ * how to link it again. All logic is in [LinkDeviceModel].
  */
 @Composable
 fun DevicesScreen() {
@@ -67,8 +69,12 @@ fun DevicesScreen() {
             SectionHeader(stringResource(R.string.devices_yours))
             state.linkedTo?.let { origin ->
                 Text(stringResource(R.string.devices_linked_to, origin.displayName))
-                Text(stringResource(R.string.devices_origin_lost), style = MaterialTheme.typography.bodySmall)
+                val lost = stringResource(R.string.devices_phone_lost)
+                OutlinedButton(onClick = { model.askToTakeOver(origin) }, modifier = Modifier.semantics { contentDescription = lost }) { Text(lost) }
             }
+            if (state.takeoverRefused) Text(stringResource(R.string.devices_takeover_refused), color = MaterialTheme.colorScheme.error)
+            state.removedFrom?.let { origin -> Text(stringResource(R.string.devices_removed_from, origin.displayName)) }
+            if (state.isMain) Text(stringResource(R.string.devices_main))
             if (state.devices.isEmpty() && state.linkedTo == null) Text(stringResource(R.string.devices_none))
             for (device in state.devices) {
                 val remove = stringResource(R.string.devices_remove_named, device.displayName)
@@ -83,6 +89,7 @@ fun DevicesScreen() {
                 )
             }
             state.confirmingRemoval?.let { device -> RemoveDialog(device, onRemove = { model.confirmRemoval() }, onKeep = model::keepDevice) }
+            state.confirmingTakeover?.let { phone -> TakeoverDialog(phone, onTakeOver = { model.confirmTakeover() }, onKeep = model::keepWaiting) }
 
             val joining = state.joining
             if (joining != null) {
@@ -185,5 +192,17 @@ private fun RemoveDialog(device: Peer, onRemove: () -> Unit, onKeep: () -> Unit)
         text = { Text(stringResource(R.string.devices_remove_body)) },
         confirmButton = { TextButton(onClick = onRemove) { Text(stringResource(R.string.devices_remove_confirm)) } },
         dismissButton = { TextButton(onClick = onKeep) { Text(stringResource(R.string.devices_remove_keep)) } },
+    )
+}
+
+/** Says what taking the lost phone's place does before it is done, and that it cannot be undone. */
+@Composable
+private fun TakeoverDialog(phone: Peer, onTakeOver: () -> Unit, onKeep: () -> Unit) {
+    AlertDialog(
+        onDismissRequest = onKeep,
+        title = { Text(stringResource(R.string.devices_takeover_title, phone.displayName)) },
+        text = { Text(stringResource(R.string.devices_takeover_body)) },
+        confirmButton = { TextButton(onClick = onTakeOver) { Text(stringResource(R.string.devices_takeover_confirm)) } },
+        dismissButton = { TextButton(onClick = onKeep) { Text(stringResource(R.string.devices_takeover_keep)) } },
     )
 }
