@@ -382,3 +382,11 @@ pub fn delete_invite(tx: &Transaction<'_>, invite_id: &[u8; 16]) -> Result<()> {
     tx.execute("DELETE FROM invites WHERE invite_id = ?1", [&invite_id[..]])?;
     Ok(())
 }
+
+/// The relay an invite this device showed named (kept after its secret is gone).
+pub fn invite_relay(conn: &Connection, invite_id: &[u8; 16]) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT relay FROM invites WHERE invite_id = ?1")?
+        .query_row([&invite_id[..]], |r| r.get(0))
+        .optional()?)
+}

@@ -193,3 +193,14 @@ pub fn remember_writer(tx: &Transaction<'_>, keys: &DevicePublicKeys, now_ms: i6
     )?;
     Ok(())
 }
+
+/// The relay a pairing went through: the one its invite named, whichever side showed it.
+pub fn relay_of(conn: &Connection, row: &PeerRow) -> Result<Option<String>> {
+    if row.relay.is_some() {
+        return Ok(row.relay.clone());
+    }
+    match &row.invite_id {
+        Some(id) => crate::store::outbox::invite_relay(conn, id),
+        None => Ok(None),
+    }
+}

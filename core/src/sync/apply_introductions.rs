@@ -107,7 +107,7 @@ impl Twofold {
                 state: PeerState::Paired,
                 invite_id: None,
                 invite_secret: None,
-                relay: person.relay.clone(),
+                relay: peers::relay_of(tx, &person)?,
                 channel_stream: Some(device.stream),
                 created_at: existing.as_ref().map_or(now_ms, |r| r.created_at),
                 paired_at: existing.as_ref().and_then(|r| r.paired_at).or(Some(now_ms)),

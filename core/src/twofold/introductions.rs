@@ -72,7 +72,7 @@ impl Twofold {
                     let intro = Introduction {
                         keys: hex::encode(partner.keys.to_bytes()),
                         name: partner.display_name.clone(),
-                        relay: partner.relay.clone(),
+                        relay: peers::relay_of(tx, partner)?,
                         channel,
                         sos_contacts: links
                             .iter()
@@ -105,7 +105,7 @@ impl Twofold {
                         let intro = Introduction {
                             keys: hex::encode(p.keys.to_bytes()),
                             name: p.display_name.clone(),
-                            relay: p.relay.clone(),
+                            relay: peers::relay_of(tx, p)?,
                             channel: encode_channel(&row.stream, row.key.secret_bytes()),
                             sos_contacts: Vec::new(),
                             ended: true,

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use twofold_core::sections as s;
 use twofold_core::{
-    Access, Attention, Contact, ContactRole, DocKind, ItemId, KeyId, NewSos, PeerStatus, Phone,
-    SosReply, Twofold,
+    Access, Attention, Contact, ContactRole, DocKind, ItemId, NewSos, PeerStatus, Phone, SosReply,
+    Twofold,
 };
 use twofold_testkit::RelayProcess;
 use twofold_tests::mem_devices::coping;
@@ -98,6 +98,15 @@ async fn a_linked_tablet_is_introduced_to_the_persons_mentors_and_leaves_them_wh
         BTreeSet::from(["Rosa".to_string()])
     );
     assert_eq!(paired_names(rosa.s()), BTreeSet::from(["Lena".to_string()]));
+    // The relay the phone's invite named comes with the pairing: where to reach Rosa.
+    let rosa_on_tablet = tablet
+        .s()
+        .peers()
+        .expect("peers")
+        .into_iter()
+        .find(|p| p.id == rosa_id)
+        .expect("Rosa");
+    assert_eq!(rosa_on_tablet.relay.as_deref(), Some(relay.url.as_str()));
     // Rosa's notes reach the tablet: the one from before the link, and a new one.
     assert_eq!(
         notes_from(tablet.s()),
@@ -210,7 +219,6 @@ async fn a_linked_tablet_is_introduced_to_the_persons_mentors_and_leaves_them_wh
     });
     settle(&[&tablet, &rosa]).await;
     assert_eq!(rosa.s().sos_received().expect("received").len(), before);
-    let _: KeyId = rosa_id;
 }
 
 /// The plan's strategies as `store` has them: its own plan, or the one shared with it.
