@@ -62,10 +62,12 @@ struct DevicesView: View {
         .confirmationDialog(removalTitle, isPresented: Binding(
             get: { devices.confirmingRemoval != nil },
             set: { if !$0 { devices.keepDevice() } }
-        ), titleVisibility: .visible) {
-            Button("devices.remove.confirm", role: .destructive) { Task { await devices.confirmRemoval() } }
+        ), titleVisibility: .visible, presenting: devices.confirmingRemoval) { device in
+            // The device is passed on: dismissing the dialog clears `confirmingRemoval` before
+            // the task runs.
+            Button("devices.remove.confirm", role: .destructive) { Task { await devices.confirmRemoval(device) } }
             Button("devices.remove.keep", role: .cancel) { devices.keepDevice() }
-        } message: {
+        } message: { _ in
             Text("devices.remove.body")
         }
         .confirmationDialog(takeoverTitle, isPresented: Binding(

@@ -141,7 +141,10 @@ final class LinkDeviceTests: StoreTestCase {
         phone.devices.load()
         XCTAssertEqual(phone.devices.devices.count, 1, "kept")
         phone.devices.askToRemove(linked)
-        let removed = await phone.devices.confirmRemoval()
+        // As SwiftUI does: dismissing the dialog clears the question before the button's task
+        // runs, so the dialog passes the device it showed.
+        phone.devices.keepDevice()
+        let removed = await phone.devices.confirmRemoval(linked)
         XCTAssertTrue(removed, "\(String(describing: phone.devices.failure))")
         XCTAssertNil(phone.devices.confirmingRemoval)
         XCTAssertEqual(phone.devices.devices.count, 0)

@@ -133,10 +133,11 @@ public final class LinkDeviceModel: ViewModel {
     }
 
     /// Removes the device the person confirmed: every document it could read starts a new epoch
-    /// without it, and the sync right after tells the devices they are shared with.
+    /// without it, and the sync right after tells the devices they are shared with. The dialog
+    /// passes the device it showed (dismissing it clears `confirmingRemoval` first).
     @discardableResult
-    public func confirmRemoval() async -> Bool {
-        guard let device = confirmingRemoval else { return false }
+    public func confirmRemoval(_ confirmed: Peer? = nil) async -> Bool {
+        guard let device = confirmed ?? confirmingRemoval else { return false }
         confirmingRemoval = nil
         return await decide { try await $0.removeDevice(peerId: device.id) }
     }
