@@ -59,6 +59,8 @@ pub struct PeerRow {
     pub paired_at: Option<i64>,
     /// Another device of this store's person, linked by a link invite (ADR 0012).
     pub link: Option<Link>,
+    /// Paired only for peer circles (ADR 0019): not one of the person's people.
+    pub circle: bool,
 }
 
 /// How a peer that is another device of the same person is linked to this one (ADR 0012).
@@ -113,11 +115,12 @@ fn from_row(r: &Row<'_>) -> Result<PeerRow> {
         created_at: r.get(8)?,
         paired_at: r.get(9)?,
         link: Link::parse(r.get(10)?)?,
+        circle: r.get(11)?,
     })
 }
 
 const COLUMNS: &str = "peer_id, public_keys, display_name, state, invite_id, invite_secret, \
-                       relay, channel_stream, created_at, paired_at, link";
+                       relay, channel_stream, created_at, paired_at, link, circle";
 
 pub fn get(conn: &Connection, peer: &KeyId) -> Result<Option<PeerRow>> {
     let mut stmt =
@@ -149,12 +152,13 @@ pub fn keys(conn: &Connection, peer: &KeyId) -> Result<Option<DevicePublicKeys>>
 pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
     tx.execute(
         &format!(
-            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT (peer_id) DO UPDATE SET public_keys = excluded.public_keys, \
              display_name = excluded.display_name, state = excluded.state, \
              invite_id = excluded.invite_id, invite_secret = excluded.invite_secret, \
              relay = excluded.relay, channel_stream = excluded.channel_stream, \
-             paired_at = excluded.paired_at, link = excluded.link"
+             paired_at = excluded.paired_at, link = excluded.link, \
+             circle = excluded.circle"
         ),
         params![
             &p.peer_id.0[..],
@@ -168,6 +172,7 @@ pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
             p.created_at,
             p.paired_at,
             p.link.map(Link::as_str),
+            p.circle,
         ],
     )?;
     Ok(())

@@ -116,7 +116,10 @@ impl Twofold {
         let notes = self.db.read(table::notes)?;
         let paired = self.db.read(peers::list)?;
         let mut mentees = Vec::new();
-        for p in paired.iter().filter(|p| p.state == PeerState::Paired) {
+        for p in paired
+            .iter()
+            .filter(|p| p.state == PeerState::Paired && !p.circle)
+        {
             let docs: Vec<SharedDocument> = shared
                 .iter()
                 .filter(|d| d.owner == p.peer_id)

@@ -64,11 +64,18 @@ impl Twofold {
                 "notes are shared through suggestions",
             ));
         }
-        if self
-            .db
-            .read(|c| peers::get(c, peer))?
-            .is_some_and(|p| p.link.is_some())
-        {
+        if kind == DocKind::Circle {
+            return Err(Error::invalid("kind", "a circle is shared by inviting"));
+        }
+        let row = self.db.read(|c| peers::get(c, peer))?;
+        if row.as_ref().is_some_and(|p| p.circle) {
+            // Nothing of the person's own enters a circle unless they post it (ADR 0019).
+            return Err(Error::invalid(
+                "peer",
+                "is met only in a peer circle; the person's own documents are not shared there",
+            ));
+        }
+        if row.is_some_and(|p| p.link.is_some()) {
             // A linked device gets every document of the person, read-write, from the device
             // that linked it (ADR 0012); consent between one person's devices is not asked.
             return Err(Error::invalid(
@@ -228,7 +235,7 @@ impl Twofold {
     /// key; the old key and history are destroyed. Devices it is shared with get the new
     /// document and are told to drop the old one.
     pub fn forget(&self, kind: DocKind) -> Result<()> {
-        if kind == DocKind::Notes {
+        if matches!(kind, DocKind::Notes | DocKind::Circle) {
             return Err(Error::invalid(
                 "kind",
                 "is not one of the person's documents",
