@@ -148,13 +148,16 @@ impl Twofold {
 
     fn circle_summary(&self, id: &str, held: &Held, muted: bool) -> CircleSummary {
         let me = self.device_id();
+        // A member's device learns of its removal from the share's end (the circle's last
+        // changes went to the others only, in the next epoch).
+        let shared = matches!(held.access, DocAccess::Owner | DocAccess::Write);
+        let my_role = held.contents.role_of(&me).filter(|_| shared);
         CircleSummary {
             doc_id: id.to_string(),
             name: held.contents.name.clone(),
             host: held.host,
-            my_role: held.contents.role_of(&me),
-            active: matches!(held.access, DocAccess::Owner | DocAccess::Write)
-                && held.contents.role_of(&me).is_some(),
+            my_role,
+            active: my_role.is_some(),
             muted,
             members: u32::try_from(held.contents.members.iter().filter(|m| m.current()).count())
                 .unwrap_or(u32::MAX),

@@ -7,6 +7,7 @@ mod backup;
 mod care;
 mod care_text;
 mod care_upgrade_sync;
+mod circles;
 mod crypto;
 mod direct;
 mod documents;
