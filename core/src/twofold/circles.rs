@@ -430,6 +430,17 @@ impl Twofold {
         self.db.write(|tx| table::set_left(tx, circle, Some(now)))
     }
 
+    /// The circle's whole document as Automerge bytes, for a member to keep their copy.
+    pub fn export_circle(&self, circle: &str) -> Result<Vec<u8>> {
+        self.read(|docs| {
+            docs.others
+                .get(circle)
+                .filter(|d| d.kind == DocKind::Circle)
+                .map(|d| d.am.clone().save())
+                .ok_or_else(|| Error::not_found("circle", circle.to_string()))
+        })
+    }
+
     /// Mutes or unmutes a circle on this device (the app shows no notifications for it).
     pub fn mute_circle(&self, circle: &str, muted: bool) -> Result<()> {
         self.held(circle)?;

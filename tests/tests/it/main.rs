@@ -8,6 +8,7 @@ mod care;
 mod care_text;
 mod care_upgrade_sync;
 mod circles;
+mod circles_sim;
 mod crypto;
 mod direct;
 mod documents;
