@@ -457,6 +457,11 @@ fn message_obj(doc: &AutoCommit, id: &ItemId) -> Result<ObjId> {
         .ok_or_else(|| Error::not_found("circle message", id.as_str()))
 }
 
+/// The device that created a message.
+pub fn message_author(doc: &AutoCommit, id: &ItemId) -> Result<KeyId> {
+    writer(&message_obj(doc, id)?).ok_or_else(|| Error::not_found("circle message", id.as_str()))
+}
+
 pub fn has_message(doc: &AutoCommit, id: &ItemId) -> Result<bool> {
     let messages = root_map(doc, MESSAGES)?;
     Ok(map_obj(doc, &messages, id.as_str())?.is_some())

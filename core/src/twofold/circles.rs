@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use super::listeners::ChangeOrigin;
 use super::{DocAccess, DocSel, Peer, Twofold};
 use crate::crypto::{Invite, InviteMark, KeyId};
-use crate::docs::circle::{self, Contents};
+use crate::docs::circle::{self, Contents, MemberEntry};
 use crate::docs::items;
 use crate::docs::kind::DocKind;
 use crate::docs::sections as s;
@@ -39,6 +39,18 @@ pub const CIRCLE_PURPOSE: &str = "peer circle";
 /// The revocation reasons a member's device is told.
 const LEFT: &str = "left";
 const REMOVED: &str = "removed";
+
+/// A circle's member entries, for the checks before a change.
+struct Members(Vec<MemberEntry>);
+
+impl Members {
+    fn role_of(&self, id: &KeyId) -> Option<CircleRole> {
+        self.0
+            .iter()
+            .find(|m| m.id == *id && m.current())
+            .map(|m| m.role)
+    }
+}
 
 /// One circle as this device holds it.
 struct Held {
@@ -294,13 +306,8 @@ impl Twofold {
     /// Hides a message for everyone: a host or a co-host, or the message's author.
     pub fn hide_circle_message_for_everyone(&self, circle: &str, message: &ItemId) -> Result<()> {
         let me = self.device_id();
-        self.change_circle(circle, |am, contents, role| {
-            let author = contents
-                .messages
-                .iter()
-                .find(|m| m.id == *message)
-                .map(|m| m.author)
-                .ok_or_else(|| Error::not_found("circle message", message.as_str()))?;
+        self.change_circle(circle, |am, _, role| {
+            let author = circle::message_author(am, message)?;
             if !role.moderates() && author != me {
                 return Err(Error::invalid(
                     "message",
@@ -539,8 +546,14 @@ impl Twofold {
 
     /// `circle` is hosted on this device.
     fn hosted(&self, circle: &str) -> Result<()> {
-        let held = self.held(circle)?;
-        if held.host != self.device_id() || held.access != DocAccess::Owner {
+        let owned = self.read(|docs| {
+            docs.others
+                .get(circle)
+                .filter(|d| d.kind == DocKind::Circle)
+                .map(|d| d.owner.is_none() && d.access == DocAccess::Owner)
+                .ok_or_else(|| Error::not_found("circle", circle.to_string()))
+        })?;
+        if !owned {
             return Err(Error::invalid("circle", "is hosted on another device"));
         }
         Ok(())
@@ -568,7 +581,7 @@ impl Twofold {
     fn change_circle<R>(
         &self,
         circle: &str,
-        f: impl FnOnce(&mut automerge::AutoCommit, &Contents, CircleRole) -> Result<R>,
+        f: impl FnOnce(&mut automerge::AutoCommit, &Members, CircleRole) -> Result<R>,
     ) -> Result<R> {
         let me = self.device_id();
         // The owner of a document never changes, so reading it before the change is safe.
@@ -580,11 +593,12 @@ impl Twofold {
                 .ok_or_else(|| Error::not_found("circle", circle.to_string()))
         })?;
         self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
-            let contents = circle::read(am, &host)?;
-            let role = contents
+            // The member entries only: a post must not read the whole history.
+            let members = Members(circle::members(am, &host)?);
+            let role = members
                 .role_of(&me)
                 .ok_or_else(|| Error::invalid("circle", "this person is no longer a member"))?;
-            f(am, &contents, role)
+            f(am, &members, role)
         })
     }
 }
