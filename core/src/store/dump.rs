@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// device's secret keys), `doc_chunks` (each document travels as one snapshot instead),
 /// `invites` and the mailboxes (a pairing under way is started again), `rejections`
 /// (diagnostic counters).
-pub const BACKED_UP_TABLES: [&str; 13] = [
+pub const BACKED_UP_TABLES: [&str; 15] = [
     "documents",
     "settings",
     "peers",
@@ -33,6 +33,9 @@ pub const BACKED_UP_TABLES: [&str; 13] = [
     // The person's recovery identity: its only power is to name the device that succeeds a
     // lost one (ADR 0010), which is what a restore is.
     "recovery_identity",
+    // The person's own choices about their peer circles: muted, left, hidden for them.
+    "circle_settings",
+    "circle_hidden",
 ];
 
 fn refused(reason: &'static str) -> Error {
