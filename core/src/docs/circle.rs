@@ -355,7 +355,7 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
             m.removal_requested = allowed && target != *host;
         }
     }
-    entries.sort_by(|a, b| (a.joined_at_ms, a.id.0).cmp(&(b.joined_at_ms, b.id.0)));
+    entries.sort_by_key(|a| (a.joined_at_ms, a.id.0));
     Ok(entries)
 }
 

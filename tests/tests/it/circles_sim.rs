@@ -154,7 +154,7 @@ fn measure_one_message_to_29_members_and_a_new_members_first_sync_of_5000_messag
 
     let built = Instant::now();
     let (relay, devices, circle) = circle_of(30);
-    println!("circle of 30 built (29 joins) in {:?}", built.elapsed());
+    eprintln!("circle of 30 built (29 joins) in {:?}", built.elapsed());
     let before = relay_bytes(&relay);
     let start = Instant::now();
     devices[1]
@@ -172,7 +172,7 @@ fn measure_one_message_to_29_members_and_a_new_members_first_sync_of_5000_messag
     let stored = relay_bytes(&relay) - before;
     let ids = message_ids(&devices[29], &circle);
     assert_eq!(ids.len(), 1);
-    println!(
+    eprintln!(
         "one message to 29 members: {stored} bytes stored at the relay (one envelope), \
          {} bytes read by the 29 members; {fan_time:?} for the sender's push and the 29 \
          members' syncs, one after another ({:.1}x the {one_time:?} of one message to one \
@@ -196,7 +196,7 @@ fn measure_one_message_to_29_members_and_a_new_members_first_sync_of_5000_messag
     }
     let all: Vec<&MemDevice> = devices.iter().collect();
     settle(&all, &relay);
-    println!("5,000 messages posted and synced in {:?}", start.elapsed());
+    eprintln!("5,000 messages posted and synced in {:?}", start.elapsed());
     let newcomer = MemDevice::new("newcomer");
     join(&devices[0], &circle, &newcomer, &relay);
     let host_sync = Instant::now();
@@ -214,7 +214,7 @@ fn measure_one_message_to_29_members_and_a_new_members_first_sync_of_5000_messag
     let load = Instant::now();
     let _doc = automerge::AutoCommit::load(&snapshot).expect("load");
     let load_time = load.elapsed();
-    println!(
+    eprintln!(
         "a new member's first sync of 5,000 messages: {first_sync:?} ({} records received, \
          grant snapshot {} bytes; {:.1}x Automerge's own load of it, {load_time:?}); reading \
          the circle's view after: {view_time:?}; the host's send of the 10 grants: {grants_out:?}",
