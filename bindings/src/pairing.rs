@@ -127,4 +127,18 @@ impl TwofoldStore {
         })
         .await
     }
+
+    /// On a linked device, when the person's phone it was linked to is lost: this device
+    /// takes its place. The person's mentors move the pairing here at their next sync, every
+    /// document starts a new epoch without the lost phone, and this device shares, revokes
+    /// and links from now on. `InvalidInput` on `device` if it is not the device this one was
+    /// linked to, or if that device had not yet handed over what taking its place needs (both
+    /// must have synced while it still worked). Doing it again does nothing.
+    pub async fn take_over_from_lost_device(&self, peer_id: String) -> Result<()> {
+        self.write(move |core| {
+            let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
+            Ok(core.take_over_from_lost_device(&peer)?)
+        })
+        .await
+    }
 }

@@ -184,3 +184,26 @@ pub async fn pair(owner: &NetDevice, joiner: &NetDevice) -> Result<(KeyId, Strin
     );
     Ok((request.id, request.verification_code))
 }
+
+/// Links `device` to `origin` as another device of the same person (ADR 0012): the link
+/// invite, the code comparison and the approval through the relay, then the syncs that bring
+/// the person's documents. Returns the device's id on the origin.
+pub async fn link(origin: &NetDevice, device: &NetDevice) -> Result<KeyId> {
+    let invite = origin
+        .s()
+        .create_link_invite(&origin.relay_url, now_ms() + 10 * 60_000)?;
+    let pending = device
+        .s()
+        .accept_link_invite(&invite, &device.s().display_name()?, now_ms())?;
+    settle(&[device, origin]).await;
+    let request = origin
+        .s()
+        .peers()?
+        .into_iter()
+        .find(|p| p.status == PeerStatus::NeedsDecision && p.linked)
+        .expect("the link request arrived through the relay");
+    assert_eq!(request.verification_code, pending.verification_code);
+    origin.s().approve_pairing(&request.id)?;
+    settle(&[origin, device]).await;
+    Ok(request.id)
+}

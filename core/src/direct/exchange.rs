@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, Disclosure};
 use crate::store::{chunks, outbox, streams};
+use crate::sync::authorship::impersonates;
 use crate::sync::payload;
 use crate::sync::{Access, RejectReason};
 use crate::twofold::listeners::{ChangeOrigin, DocChanged, SharedChanged};
@@ -242,6 +243,14 @@ impl Twofold {
                 return Ok(Applied::Refused(RejectReason::WrongAuthor));
             }
             self.with_doc_in(&mut docs, DocSel::Id(doc_id), |_, doc| {
+                if impersonates(
+                    &mut doc.am,
+                    doc.kind,
+                    &Self::actor_of(&self.identity),
+                    &changes,
+                ) {
+                    return Ok(Applied::Refused(RejectReason::WrongAuthor));
+                }
                 let fresh: Vec<Change> = changes
                     .iter()
                     .filter(|c| doc.am.get_change_by_hash(&c.hash()).is_none())

@@ -37,6 +37,18 @@ pub fn is_schema_actor(actor: &ActorId) -> bool {
     bytes == GENESIS_ACTOR || UPGRADE_ACTORS.iter().any(|a| bytes == a)
 }
 
+/// The hashes of the only changes a schema actor may have made in a document of `kind`: its
+/// genesis and its upgrade changes. Anything else under those actors is a forgery.
+pub fn schema_change_hashes(kind: DocKind) -> Result<Vec<automerge::ChangeHash>> {
+    let mut out = genesis_only(kind)?.get_heads();
+    for version in SCHEMA + 1..=LATEST_SCHEMA {
+        if let Some(change) = upgrade_change(kind, version)? {
+            out.push(change.hash());
+        }
+    }
+    Ok(out)
+}
+
 /// The genesis change alone, committed under its own actor.
 fn genesis_only(kind: DocKind) -> Result<AutoCommit> {
     let mut doc = AutoCommit::new().with_actor(ActorId::from(&GENESIS_ACTOR[..]));

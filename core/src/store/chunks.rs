@@ -160,3 +160,13 @@ pub fn replace_with_snapshot(
     tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [doc_id])?;
     append(tx, doc_id, seq, snapshot, true)
 }
+
+/// A document adopted from the device this one was linked to becomes this device's own, as
+/// the one that takes that device's place (ADR 0012).
+pub fn make_own(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE documents SET owner = NULL, access = 'owner', adopted = 0 WHERE doc_id = ?1",
+        [doc_id],
+    )?;
+    Ok(())
+}

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// device's secret keys), `doc_chunks` (each document travels as one snapshot instead),
 /// `invites` and the mailboxes (a pairing under way is started again), `rejections`
 /// (diagnostic counters).
-pub const BACKED_UP_TABLES: [&str; 15] = [
+pub const BACKED_UP_TABLES: [&str; 17] = [
     "documents",
     "settings",
     "peers",
@@ -33,6 +33,10 @@ pub const BACKED_UP_TABLES: [&str; 15] = [
     // The person's recovery identity: its only power is to name the device that succeeds a
     // lost one (ADR 0010), which is what a restore is.
     "recovery_identity",
+    // The channels this device made between the person's linked devices and their peers.
+    "introductions",
+    // On a linked device: the shares it keeps if it takes the lost origin's place.
+    "handed_shares",
     // The person's own choices about their peer circles: muted, left, hidden for them.
     "circle_settings",
     "circle_hidden",

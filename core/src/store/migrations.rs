@@ -17,7 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_finder_regions.sql"),
     include_str!("migrations/0006_sos.sql"),
     include_str!("migrations/0007_linked_devices.sql"),
-    include_str!("migrations/0008_reserved.sql"),
+    include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
 ];
 

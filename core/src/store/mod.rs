@@ -10,6 +10,7 @@ pub mod dump;
 pub mod files;
 pub mod finder_regions;
 pub mod identity;
+pub mod introductions;
 pub mod migrations;
 pub mod outbox;
 pub mod peers;

@@ -347,3 +347,9 @@ pub fn invite_secret(conn: &Connection, invite_id: &[u8; 16]) -> Result<Option<S
     })
     .transpose()
 }
+
+/// Drops what waits to go out on a stream that ends unheard (a lost device's channel).
+pub fn drop_unsent_on(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
+    tx.execute("DELETE FROM outbox WHERE stream_id = ?1", [&stream.0[..]])?;
+    Ok(())
+}

@@ -102,7 +102,7 @@ pub fn keys_by_recovery_id(conn: &Connection, id: &KeyId) -> Result<Option<Devic
 pub fn peers_without_recovery_keys(conn: &Connection) -> Result<Vec<KeyId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT peer_id FROM peers WHERE state = 'paired' AND recovery_sent = 0 \
-         AND channel_stream IS NOT NULL",
+         AND channel_stream IS NOT NULL AND person IS NULL AND introduced_by IS NULL",
     )?;
     let ids = stmt
         .query_map([], |r| r.get::<_, Vec<u8>>(0))?
@@ -148,6 +148,15 @@ pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Resu
         "UPDATE streams SET peer_id = ?2 WHERE peer_id = ?1",
         params![o, n],
     )?;
+    // The person's other devices, and the pairings the lost device handed over (ADR 0012).
+    tx.execute(
+        "UPDATE peers SET person = ?2 WHERE person = ?1",
+        params![o, n],
+    )?;
+    tx.execute(
+        "UPDATE peers SET introduced_by = ?2 WHERE introduced_by = ?1",
+        params![o, n],
+    )?;
     tx.execute(
         "INSERT OR IGNORE INTO doc_writers (doc_id, writer, current) \
          SELECT doc_id, ?2, 1 FROM doc_writers WHERE writer = ?1 AND current = 1",
@@ -186,6 +195,15 @@ pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Resu
     Ok(())
 }
 
+/// One document waits for a new epoch.
+pub fn rotate_doc(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO pending_rotations (doc_id) VALUES (?1)",
+        [doc_id],
+    )?;
+    Ok(())
+}
+
 /// Every document this store shares with anyone waits for a new epoch.
 pub fn rotate_every_shared(tx: &Transaction<'_>) -> Result<()> {
     tx.execute(
@@ -207,4 +225,38 @@ pub fn pending_rotations(conn: &Connection) -> Result<Vec<String>> {
 pub fn rotated(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
     tx.execute("DELETE FROM pending_rotations WHERE doc_id = ?1", [doc_id])?;
     Ok(())
+}
+
+/// A linked device takes the person's recovery identity from the device it is linked to
+/// (ADR 0012), numbering its statements from `next_seq` on.
+pub fn replace(
+    tx: &Transaction<'_>,
+    identity: &DeviceIdentity,
+    next_seq: u64,
+    now_ms: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO recovery_identity (id, recovery_secret, next_seq, created_at) \
+         VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET \
+         recovery_secret = excluded.recovery_secret, \
+         next_seq = max(recovery_identity.next_seq, excluded.next_seq)",
+        params![
+            &identity.to_secret_bytes()[..],
+            i64::try_from(next_seq).unwrap_or(i64::MAX),
+            now_ms
+        ],
+    )?;
+    Ok(())
+}
+
+/// The next number the recovery identity would sign with.
+pub fn next_seq(conn: &Connection) -> Result<u64> {
+    let seq: Option<i64> = conn
+        .query_row(
+            "SELECT next_seq FROM recovery_identity WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(1))
 }

@@ -32,6 +32,9 @@ pub(super) enum Effect {
         old: KeyId,
         new: KeyId,
     },
+    /// A pairing handed over by the device this one is linked to ended: these documents it
+    /// shared are kept, read-only (ADR 0012).
+    Ended(Vec<String>),
 }
 
 /// What a committed control message changes in memory: its effect, the document it removed
@@ -40,6 +43,9 @@ pub(super) enum Effect {
 pub(crate) struct ControlCommitted {
     pub(super) effect: Effect,
     pub(super) removed: Option<String>,
+    /// Documents deleted whoever owned them: those of the pairings the device this one was
+    /// linked to had handed over, when it removed this one (ADR 0012).
+    pub(super) dropped: Vec<String>,
     pub(super) changed: Option<String>,
     pub(super) peer: KeyId,
 }
@@ -47,7 +53,7 @@ pub(crate) struct ControlCommitted {
 impl ControlCommitted {
     /// Whether a document's rows were deleted: its old pages must then leave the WAL too.
     pub(crate) fn removes_a_document(&self) -> bool {
-        self.removed.is_some()
+        self.removed.is_some() || !self.dropped.is_empty()
     }
 }
 
@@ -89,6 +95,18 @@ impl Twofold {
         ) {
             return self.apply_sos_in_tx(tx, incoming, &message, peer, now_ms);
         }
+        match &message {
+            ControlMessage::Devices { devices } => {
+                return self.apply_devices_in_tx(tx, incoming, devices, peer, now_ms);
+            }
+            ControlMessage::Introduce(intro) => {
+                return self.apply_introduction_in_tx(tx, incoming, intro, peer, now_ms);
+            }
+            ControlMessage::Handover(handover) => {
+                return self.apply_handover_in_tx(tx, incoming, handover, peer, now_ms);
+            }
+            _ => {}
+        }
         let prepared = match &message {
             ControlMessage::Grant(grant) => self.prepare_grant(tx, docs, grant, tail, &peer),
             ControlMessage::Writers { doc_id, .. }
@@ -117,6 +135,7 @@ impl Twofold {
                 .map(|d| d.kind),
             _ => None,
         };
+        let mut dropped = Vec::new();
         let effect = match (&message, prepared) {
             (ControlMessage::Grant(grant), Some(p)) => {
                 match self.commit_grant(tx, docs, grant, p, &peer, now_ms)? {
@@ -149,6 +168,7 @@ impl Twofold {
             // leaves this device, whatever the reason given, and an empty one of the same
             // kind takes its place.
             (ControlMessage::Revoked { doc_id, .. }, _) if unlinked.is_some() => {
+                dropped = self.drop_handed_over_in_tx(tx, &peer)?;
                 let kind = unlinked.unwrap_or(DocKind::Plan);
                 streams::retire_doc(tx, doc_id)?;
                 outbox::drop_doc_changes(tx, doc_id)?;
@@ -192,13 +212,17 @@ impl Twofold {
             | ControlMessage::SosAnswer(_)
             | ControlMessage::SosClosed { .. }
             | ControlMessage::RecoveryKey { .. }
-            | ControlMessage::Successor { .. } => (None, None),
+            | ControlMessage::Successor { .. }
+            | ControlMessage::Devices { .. }
+            | ControlMessage::Introduce(_)
+            | ControlMessage::Handover(_) => (None, None),
         };
         Ok(Decided {
             received: Received::Control,
             after: AfterCommit::Control(ControlCommitted {
                 effect,
                 removed,
+                dropped,
                 changed,
                 peer,
             }),
@@ -232,6 +256,14 @@ impl Twofold {
                     d.outbox = outbox;
                 }
             }
+            Effect::Ended(doc_ids) => {
+                for doc_id in doc_ids {
+                    if let Some(d) = docs.others.get_mut(&doc_id) {
+                        d.access = DocAccess::Ended;
+                        d.outbox = false;
+                    }
+                }
+            }
             Effect::Moved { old, new } => {
                 for d in docs.owner.values_mut().chain(docs.others.values_mut()) {
                     if d.owner == Some(old) {
@@ -255,6 +287,9 @@ impl Twofold {
                 (event, d.is_mine())
             })
             .or(own_replaced.map(|e| (e, true)));
+        for id in &committed.dropped {
+            docs.others.remove(id);
+        }
         if let Some(old) = committed.removed {
             if docs
                 .others

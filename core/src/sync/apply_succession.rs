@@ -7,11 +7,11 @@ use rusqlite::Transaction;
 use super::apply_control::{ControlCommitted, Effect};
 use super::receive::{AfterCommit, Decided, Incoming};
 use crate::crypto::successor_channel::open_successor_channel;
-use crate::crypto::{DocKey, KeyId};
+use crate::crypto::{DevicePublicKeys, DocKey, KeyId};
 use crate::error::Result;
 use crate::store::peers::{self, PeerRow, PeerState};
-use crate::store::recovery;
 use crate::store::streams::{self, StreamRow};
+use crate::store::{recovery, shares};
 use crate::sync::control::parse_keys;
 use crate::sync::{Received, RejectReason};
 use crate::twofold::Twofold;
@@ -39,7 +39,7 @@ impl Twofold {
             return incoming.refuse_in_tx(tx, RejectReason::BadControl);
         }
         recovery::set_peer_recovery_keys(tx, &peer, &keys)?;
-        self.consume(tx, incoming)?;
+        self.consume_control(tx, incoming)?;
         Ok(Decided::just(Received::Control))
     }
 
@@ -62,6 +62,9 @@ impl Twofold {
         let Some(row) = peers::get(tx, &peer)? else {
             return refuse(RejectReason::NotAllowed);
         };
+        if row.person == Some(old.key_id()) {
+            return self.apply_takeover_in_tx(tx, incoming, statement, row, old, new, now_ms);
+        }
         let taken = peers::get(tx, &new.key_id())?.is_some_and(|p| p.state != PeerState::Writer);
         if row.keys != old || new.validate().is_err() || new.key_id() == old.key_id() || taken {
             return refuse(RejectReason::BadControl);
@@ -91,7 +94,7 @@ impl Twofold {
             recovery::set_peer_recovery_keys(tx, &successor.peer_id, keys)?;
         }
         recovery::move_to_successor(tx, &peer, &successor.peer_id)?;
-        self.consume(tx, incoming)?;
+        self.consume_control(tx, incoming)?;
         // The lost device holds the old channel's key: nothing more goes or is read there.
         streams::retire(tx, &incoming.row.stream)?;
         streams::insert(
@@ -114,6 +117,7 @@ impl Twofold {
                     new: successor.peer_id,
                 },
                 removed: None,
+                dropped: Vec::new(),
                 changed: None,
                 peer,
             }),
@@ -121,8 +125,97 @@ impl Twofold {
     }
 
     /// Uses up the envelope's sequence number and moves the cursor past it.
-    fn consume(&self, tx: &Transaction<'_>, incoming: &Incoming<'_>) -> Result<()> {
+    pub(super) fn consume_control(
+        &self,
+        tx: &Transaction<'_>,
+        incoming: &Incoming<'_>,
+    ) -> Result<()> {
         streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
         streams::advance_cursor(tx, &incoming.row.stream, incoming.position)
+    }
+
+    /// Another device of the person, `device` here, succeeds the person's lost device `old`
+    /// (ADR 0012): the pairing moves to it, on the new channel; what was shared with both goes
+    /// on with it alone, and every document shared with it starts a new epoch.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_takeover_in_tx(
+        &self,
+        tx: &Transaction<'_>,
+        incoming: &Incoming<'_>,
+        statement: &Statement<'_>,
+        device: PeerRow,
+        old: DevicePublicKeys,
+        new: DevicePublicKeys,
+        now_ms: i64,
+    ) -> Result<Decided> {
+        let refuse = |reason| incoming.refuse_in_tx(tx, reason);
+        let person = peers::get(tx, &old.key_id())?.filter(|p| p.state == PeerState::Paired);
+        let Some(person) = person else {
+            return refuse(RejectReason::NotAllowed);
+        };
+        if device.keys != new {
+            return refuse(RejectReason::BadControl);
+        }
+        let channel = hex::decode(statement.channel).ok().and_then(|sealed| {
+            open_successor_channel(&self.identity, &old.key_id(), &new.key_id(), &sealed)
+        });
+        let Some((channel_stream, channel_key)) = channel else {
+            return refuse(RejectReason::BadControl);
+        };
+        if streams::get(tx, &channel_stream)?.is_some() {
+            return refuse(RejectReason::BadControl);
+        }
+        let (old_id, new_id) = (old.key_id(), new.key_id());
+        // What both had, the device keeps; the lost one's consent records close.
+        let active = shares::active(tx)?;
+        for share in active.iter().filter(|s| s.peer_id == old_id) {
+            if active
+                .iter()
+                .any(|s| s.peer_id == new_id && s.doc_id == share.doc_id)
+            {
+                shares::end(tx, share.share_id, "succeeded", now_ms)?;
+            }
+        }
+        streams::retire_channel(tx, &old_id)?;
+        let recovery_keys = recovery::peer_recovery_keys(tx, &old_id)?;
+        recovery::move_to_successor(tx, &old_id, &new_id)?;
+        if let Some(keys) = &recovery_keys {
+            recovery::set_peer_recovery_keys(tx, &new_id, keys)?;
+        }
+        let successor = PeerRow {
+            display_name: person.display_name,
+            relay: person.relay.or(device.relay.clone()),
+            channel_stream: Some(channel_stream),
+            person: None,
+            ..device
+        };
+        peers::upsert(tx, &successor)?;
+        self.consume_control(tx, incoming)?;
+        streams::retire(tx, &incoming.row.stream)?;
+        streams::insert(
+            tx,
+            &StreamRow {
+                stream: channel_stream,
+                doc_id: None,
+                peer_id: Some(new_id),
+                key: DocKey::from_secret_bytes(0, &channel_key),
+                active: true,
+                cursor: 0,
+                next_seq: 1,
+            },
+        )?;
+        Ok(Decided {
+            received: Received::Control,
+            after: AfterCommit::Control(ControlCommitted {
+                effect: Effect::Moved {
+                    old: old_id,
+                    new: new_id,
+                },
+                removed: None,
+                dropped: Vec::new(),
+                changed: None,
+                peer: old_id,
+            }),
+        })
     }
 }

@@ -51,6 +51,96 @@ pub enum ControlMessage {
         new: String,
         channel: String,
     },
+    /// From a person's device that linked others (ADR 0012): the person's other devices, each
+    /// with its own channel to the recipient. The whole list each time: a device left out is
+    /// no longer the person's, and gets nothing more.
+    Devices { devices: Vec<LinkedDevice> },
+    /// From the device this one is linked to: a device the person is paired with, and the
+    /// channel to it; `ended` when that pairing ended.
+    Introduce(Introduction),
+    /// From the device this one is linked to: what this one needs to take its place should it
+    /// be lost — the person's recovery identity and the shares in force there.
+    Handover(Handover),
+}
+
+/// What a linked device keeps to take the place of a lost origin (ADR 0012).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    /// The person's recovery identity, secret, hex (ADR 0010).
+    pub recovery: String,
+    /// The next number the recovery identity signs with.
+    pub next_seq: u64,
+    pub shares: Vec<HandedShare>,
+}
+
+/// One share in force on the origin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandedShare {
+    /// 32 hex characters.
+    pub doc_id: String,
+    /// The device it is shared with: its key id, 32 hex characters.
+    pub peer: String,
+    pub access: String,
+    pub purpose: String,
+    pub expires_at_ms: Option<i64>,
+}
+
+/// Most shares one handover carries.
+pub const MAX_HANDED_SHARES: usize = 1024;
+
+/// One of a person's other devices, as [`ControlMessage::Devices`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkedDevice {
+    /// Public keys, 128 hex characters.
+    pub keys: String,
+    /// The name the device was linked under ("Lena's tablet").
+    pub name: String,
+    /// The channel's stream and key, 96 hex characters.
+    pub channel: String,
+}
+
+/// A device the person is paired with, handed over to one of their linked devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Introduction {
+    /// Public keys, 128 hex characters.
+    pub keys: String,
+    pub name: String,
+    /// The relay the pairing went through.
+    pub relay: Option<String>,
+    /// The channel's stream and key, 96 hex characters.
+    pub channel: String,
+    /// The person's contacts (item ids) whose SOS goes to this device.
+    pub sos_contacts: Vec<String>,
+    pub ended: bool,
+}
+
+/// Most devices one person links, and longest names and lists in their messages.
+pub const MAX_LINKED_DEVICES: usize = 16;
+pub const MAX_INTRODUCED_NAME: usize = 128;
+pub const MAX_SOS_CONTACTS: usize = 64;
+
+/// A channel's stream id and key, as [`LinkedDevice`] and [`Introduction`] carry them.
+pub fn encode_channel(stream: &StreamId, key: &[u8; 32]) -> String {
+    let mut raw = Vec::with_capacity(48);
+    raw.extend_from_slice(&stream.0);
+    raw.extend_from_slice(key);
+    hex::encode(raw)
+}
+
+pub fn parse_channel(raw: &str) -> Result<(StreamId, [u8; 32]), BadControl> {
+    if raw.len() != 96 {
+        return Err(BadControl);
+    }
+    let bytes = hex::decode(raw).map_err(|_| BadControl)?;
+    let (stream, key) = bytes.split_at(16);
+    Ok((
+        StreamId(stream.try_into().map_err(|_| BadControl)?),
+        key.try_into().map_err(|_| BadControl)?,
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,9 +14,11 @@
 //! reasons: `docs/adr/0004-sync-engine.md`.
 
 mod apply_control;
+mod apply_introductions;
 mod apply_sos;
 mod apply_succession;
 mod applying;
+pub(crate) mod authorship;
 pub mod control;
 mod engine;
 pub mod mailbox;

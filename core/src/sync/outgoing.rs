@@ -23,6 +23,8 @@ impl Twofold {
     pub(crate) fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
         self.expire_shares(now_ms)?;
         self.share_with_linked_devices()?;
+        self.introduce_linked_devices()?;
+        self.share_with_person_devices()?;
         self.enact_circle_requests()?;
         self.announce_recovery_keys()?;
         self.send_successor_if_due()?;

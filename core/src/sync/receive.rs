@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::store::peers::{self, PeerState};
 use crate::store::streams::{self, StreamRow};
 use crate::store::{chunks, outbox, recovery, shares, sos};
+use crate::sync::authorship::impersonates;
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
 use crate::twofold::listeners::{ChangeOrigin, DocChanged, SharedChanged};
@@ -487,8 +488,12 @@ impl Twofold {
     ) -> Result<bool> {
         if let Some(peer) = row.peer_id {
             let removed = peers::get(conn, &peer)?.is_some_and(|p| p.state == PeerState::Removed);
+            // Another device of a person speaks with that person's recovery key (ADR 0012).
             let by_recovery_key = || -> Result<bool> {
-                Ok(recovery::peer_recovery_keys(conn, &peer)?
+                let whose = peers::get(conn, &peer)?
+                    .and_then(|p| p.person)
+                    .unwrap_or(peer);
+                Ok(recovery::peer_recovery_keys(conn, &whose)?
                     .is_some_and(|k| k.key_id() == *sender))
             };
             return Ok(!removed && (peer == *sender || by_recovery_key()?));
@@ -563,6 +568,7 @@ impl Twofold {
         };
         let sender = incoming.sender;
         let sender_actor = automerge::ActorId::from(&sender.0[..]);
+        let own_actor = Self::actor_of(&self.identity);
         let authors = self.allowed_authors_in(tx, docs, &doc_id)?;
         let outcome = self.with_doc_in(docs, DocSel::Id(&doc_id), |_, doc| {
             // The owner may pass on anything (an import); a writer its own changes, and after
@@ -573,6 +579,9 @@ impl Twofold {
                     && !authors.iter().any(|a| c.actor_id().to_bytes() == a.0)
             };
             if doc.owner != Some(sender) && changes.iter().any(foreign) {
+                return Ok(Err((RejectReason::WrongAuthor, false)));
+            }
+            if impersonates(&mut doc.am, doc.kind, &own_actor, &changes) {
                 return Ok(Err((RejectReason::WrongAuthor, false)));
             }
             // Changes already here (a direct session brought them first, ADR 0011) are

@@ -71,6 +71,8 @@ impl Twofold {
             created_at: now_ms,
             paired_at: None,
             link: None,
+            person: None,
+            introduced_by: None,
             circle: false,
         };
         self.db.write(|tx| {

@@ -116,10 +116,21 @@ impl Twofold {
         let notes = self.db.read(table::notes)?;
         let paired = self.db.read(peers::list)?;
         let mut mentees = Vec::new();
+        // A person's other devices (ADR 0012) are shown as the person: what they send counts
+        // as theirs.
+        let devices_of = |person: &KeyId| -> Vec<KeyId> {
+            paired
+                .iter()
+                .filter(|d| d.person == Some(*person))
+                .map(|d| d.peer_id)
+                .chain(std::iter::once(*person))
+                .collect()
+        };
         for p in paired
             .iter()
-            .filter(|p| p.state == PeerState::Paired && !p.circle)
+            .filter(|p| p.state == PeerState::Paired && p.person.is_none() && !p.circle)
         {
+            let theirs = devices_of(&p.peer_id);
             let docs: Vec<SharedDocument> = shared
                 .iter()
                 .filter(|d| d.owner == p.peer_id)
@@ -127,7 +138,7 @@ impl Twofold {
                 .collect();
             let sos: Vec<ReceivedSos> = received
                 .iter()
-                .filter(|r| r.from == p.peer_id)
+                .filter(|r| theirs.contains(&r.from))
                 .cloned()
                 .collect();
             if docs.is_empty() && sos.is_empty() {
@@ -143,8 +154,9 @@ impl Twofold {
             }
             let last_heard_ms = seen
                 .iter()
-                .find(|(k, _)| *k == p.peer_id)
-                .map(|(_, at)| *at);
+                .filter(|(k, _)| theirs.contains(k))
+                .map(|(_, at)| *at)
+                .max();
             let sharing = docs.iter().any(|d| d.access.is_some());
             let attention = if !open_sos.is_empty() {
                 Attention::Sos

@@ -165,6 +165,8 @@ impl Twofold {
             created_at: now_ms,
             paired_at: None,
             link,
+            person: None,
+            introduced_by: None,
             circle: invite.mark == InviteMark::Circle,
         };
         self.db.write(|tx| {
@@ -198,6 +200,8 @@ impl Twofold {
         Ok(rows
             .iter()
             .filter(|r| !matches!(r.state, PeerState::Writer | PeerState::Removed))
+            // Another device of a paired person is shown as that person, not on its own.
+            .filter(|r| r.person.is_none())
             // Someone met only in a peer circle is not one of the person's people (ADR 0019).
             .filter(|r| !r.circle)
             .map(|r| self.peer_view(r))
@@ -319,6 +323,21 @@ impl Twofold {
     /// Unpairing a device this one linked removes it ([`Twofold::remove_device`]); the device
     /// this one was linked to cannot be unpaired from here (ADR 0012).
     pub fn unpair(&self, peer: &KeyId) -> Result<()> {
+        if let Some(row) = self.db.read(|c| peers::get(c, peer))? {
+            if row.person.is_some() {
+                return Err(Error::invalid(
+                    "peer",
+                    "is another device of someone paired with this one; it leaves when they \
+                     remove it, or when they are unpaired",
+                ));
+            }
+            if row.introduced_by.is_some() {
+                return Err(Error::invalid(
+                    "peer",
+                    "was paired on the device this one is linked to; it is unpaired there",
+                ));
+            }
+        }
         self.end_pairing(peer, "unpaired")
     }
 
@@ -375,6 +394,7 @@ impl Twofold {
             row.state = PeerState::Removed;
             row.invite_secret = None;
             peers::upsert(tx, &row)?;
+            self.forget_linked_devices_in_tx(tx, peer)?;
             // The notices still to send keep the channel open; with none, it ends now.
             if let Some(channel) = streams::channel(tx, peer)? {
                 if outbox::unsent_on(tx, &channel.stream)? == 0 {

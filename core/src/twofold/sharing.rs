@@ -75,6 +75,13 @@ impl Twofold {
                 "is met only in a peer circle; the person's own documents are not shared there",
             ));
         }
+        if row.as_ref().is_some_and(|p| p.person.is_some()) {
+            // It gets what its person gets (ADR 0012): share with them.
+            return Err(Error::invalid(
+                "peer",
+                "is another device of someone paired with this one; share with them",
+            ));
+        }
         if row.is_some_and(|p| p.link.is_some()) {
             // A linked device gets every document of the person, read-write, from the device
             // that linked it (ADR 0012); consent between one person's devices is not asked.
@@ -155,26 +162,7 @@ impl Twofold {
             }
             self.db.write(|tx| {
                 for share in &ending {
-                    shares::end(tx, share.share_id, reason, now)?;
-                    if let Some(channel) = streams::channel(tx, &share.peer_id)? {
-                        let message = ControlMessage::Revoked {
-                            doc_id: doc.doc_id.clone(),
-                            reason: reason.to_string(),
-                        };
-                        let notice = encode_control(&message, &[]);
-                        // A grant still waiting to go out would hand the document over after
-                        // consent ended: it goes out as this notice instead, at its sequence
-                        // number (dropping it would leave the peer waiting at a gap).
-                        for (id, seq) in outbox::unsent_grants(tx, &channel.stream, &doc.doc_id)? {
-                            let sealed =
-                                seal(&channel.key, &self.identity, channel.stream, seq, &notice)
-                                    .map_err(|_| {
-                                        Error::invalid("payload", "is too large for one envelope")
-                                    })?;
-                            outbox::replace_envelope(tx, id, &sealed)?;
-                        }
-                        self.enqueue_on(tx, &channel, &notice, None, 0)?;
-                    }
+                    self.end_share_in_tx(tx, share, reason, now)?;
                 }
                 self.rotate(tx, doc, None)
             })?;
@@ -184,6 +172,34 @@ impl Twofold {
                 .is_some();
             Ok(())
         })
+    }
+
+    /// Ends one share and tells its device, on their channel; the caller starts the new epoch.
+    pub(crate) fn end_share_in_tx(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        share: &ShareRow,
+        reason: &str,
+        now: i64,
+    ) -> Result<()> {
+        shares::end(tx, share.share_id, reason, now)?;
+        let Some(channel) = streams::channel(tx, &share.peer_id)? else {
+            return Ok(());
+        };
+        let message = ControlMessage::Revoked {
+            doc_id: share.doc_id.clone(),
+            reason: reason.to_string(),
+        };
+        let notice = encode_control(&message, &[]);
+        // A grant still waiting to go out would hand the document over after consent ended:
+        // it goes out as this notice instead, at its sequence number (dropping it would leave
+        // the peer waiting at a gap).
+        for (id, seq) in outbox::unsent_grants(tx, &channel.stream, &share.doc_id)? {
+            let sealed = seal(&channel.key, &self.identity, channel.stream, seq, &notice)
+                .map_err(|_| Error::invalid("payload", "is too large for one envelope"))?;
+            outbox::replace_envelope(tx, id, &sealed)?;
+        }
+        self.enqueue_on(tx, &channel, &notice, None, 0)
     }
 
     /// Expired consent acts as revoked. Called before anything is sent.

@@ -395,6 +395,9 @@ impl Twofold {
                 from_name: names
                     .iter()
                     .find(|p| p.peer_id == r.peer_id)
+                    // From another device of a person (ADR 0012): the person's own name.
+                    .map(|p| p.person.unwrap_or(p.peer_id))
+                    .and_then(|id| names.iter().find(|p| p.peer_id == id))
                     .map(|p| p.display_name.clone())
                     .unwrap_or_default(),
                 from: r.peer_id,

@@ -5,10 +5,10 @@
 
 use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::successor_channel::seal_successor_channel;
-use crate::crypto::{seal, DocKey, StreamId};
+use crate::crypto::{seal, DeviceIdentity, DevicePublicKeys, DocKey, StreamId};
 use crate::error::{Error, Result};
 use crate::store::outbox::{self, NewEnvelope};
-use crate::store::peers::{self, PeerState};
+use crate::store::peers::{self, PeerRow, PeerState};
 use crate::store::streams::{self, StreamRow};
 use crate::store::{recovery, settings};
 use crate::sync::control::ControlMessage;
@@ -75,7 +75,6 @@ impl Twofold {
                 .db
                 .write(|tx| settings::set(tx, SUCCESSION_SETTING, SENT));
         };
-        let me = self.identity.key_id();
         let paired: Vec<_> = self
             .db
             .read(peers::list)?
@@ -90,63 +89,87 @@ impl Twofold {
                     let Some(channel) = streams::channel(tx, &peer.peer_id)? else {
                         continue;
                     };
-                    // The lost phone holds this channel's key: the pairing moves to a new one.
-                    let fresh = StreamRow {
-                        stream: StreamId::random().map_err(|_| rng_failed())?,
-                        doc_id: None,
-                        peer_id: Some(peer.peer_id),
-                        key: DocKey::generate(0).map_err(|_| rng_failed())?,
-                        active: true,
-                        cursor: 0,
-                        next_seq: 1,
-                    };
-                    let sealed = seal_successor_channel(
-                        &peer.keys,
-                        &old.key_id(),
-                        &me,
-                        &fresh.stream,
-                        fresh.key.secret_bytes(),
-                    )
-                    .ok_or_else(|| Error::invalid("peer", "has unusable keys"))?;
-                    let payload = encode_control(
-                        &ControlMessage::Successor {
-                            old: hex::encode(old.to_bytes()),
-                            new: hex::encode(self.identity.public_keys().to_bytes()),
-                            channel: hex::encode(sealed),
-                        },
-                        &[],
-                    );
-                    let seq = recovery::take_seq(tx)?;
-                    let envelope = seal(
-                        &channel.key,
-                        &recovery_identity,
-                        channel.stream,
-                        seq,
-                        &payload,
-                    )
-                    .map_err(|_| Error::invalid("payload", "is too large for one envelope"))?;
-                    outbox::add_envelope(
+                    let fresh = self.state_successor_in_tx(
                         tx,
-                        &NewEnvelope {
-                            stream: &channel.stream,
-                            seq,
-                            doc_id: None,
-                            peer_id: None,
-                            changes: 0,
-                            envelope: &envelope,
-                        },
+                        &recovery_identity,
+                        &old,
+                        peer,
+                        &channel,
                         now,
                     )?;
-                    streams::leave_channel(tx, &channel.stream)?;
-                    streams::insert(tx, &fresh)?;
                     let mut row = peer.clone();
-                    row.channel_stream = Some(fresh.stream);
+                    row.channel_stream = Some(fresh);
                     peers::upsert(tx, &row)?;
                 }
             }
             recovery::rotate_every_shared(tx)?;
             settings::set(tx, SUCCESSION_SETTING, SENT)
         })
+    }
+
+    /// The successor statement to `peer` on `channel`, signed by the recovery identity: this
+    /// device succeeds `old`, on a new channel (sealed to the peer) that replaces `channel`,
+    /// which the statement is the last message on. Returns the new channel's stream.
+    pub(crate) fn state_successor_in_tx(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        recovery_identity: &DeviceIdentity,
+        old: &DevicePublicKeys,
+        peer: &PeerRow,
+        channel: &StreamRow,
+        now: i64,
+    ) -> Result<StreamId> {
+        // The lost device holds this channel's key: the pairing moves to a new one.
+        let fresh = StreamRow {
+            stream: StreamId::random().map_err(|_| rng_failed())?,
+            doc_id: None,
+            peer_id: Some(peer.peer_id),
+            key: DocKey::generate(0).map_err(|_| rng_failed())?,
+            active: true,
+            cursor: 0,
+            next_seq: 1,
+        };
+        let me = self.identity.key_id();
+        let sealed = seal_successor_channel(
+            &peer.keys,
+            &old.key_id(),
+            &me,
+            &fresh.stream,
+            fresh.key.secret_bytes(),
+        )
+        .ok_or_else(|| Error::invalid("peer", "has unusable keys"))?;
+        let payload = encode_control(
+            &ControlMessage::Successor {
+                old: hex::encode(old.to_bytes()),
+                new: hex::encode(self.identity.public_keys().to_bytes()),
+                channel: hex::encode(sealed),
+            },
+            &[],
+        );
+        let seq = recovery::take_seq(tx)?;
+        let envelope = seal(
+            &channel.key,
+            recovery_identity,
+            channel.stream,
+            seq,
+            &payload,
+        )
+        .map_err(|_| Error::invalid("payload", "is too large for one envelope"))?;
+        outbox::add_envelope(
+            tx,
+            &NewEnvelope {
+                stream: &channel.stream,
+                seq,
+                doc_id: None,
+                peer_id: None,
+                changes: 0,
+                envelope: &envelope,
+            },
+            now,
+        )?;
+        streams::leave_channel(tx, &channel.stream)?;
+        streams::insert(tx, &fresh)?;
+        Ok(fresh.stream)
     }
 
     /// Before each send: a new epoch for each document waiting for one (a peer named a

@@ -5,7 +5,7 @@ person's documents leave it when it next syncs."""
 
 import pytest
 
-from twofold_ffi import Access, DocumentKind, PeerStatus, SectionName, TwofoldError
+from twofold_ffi import Access, DocumentKind, PeerStatus, SectionItem, SectionName, TwofoldError
 
 from test_sharing import coping, device, now_ms, pair
 
@@ -59,3 +59,52 @@ async def test_a_linked_tablet_writes_like_the_phone_until_it_is_removed(tmp_pat
     assert "TABLET-AFTER-REMOVAL" not in descriptions(phone)
     assert descriptions(tablet) == [], "the person's plan left the removed tablet"
 
+
+
+async def link(phone, tablet, sync) -> str:
+    invite = await phone.create_link_invite(sync.url, now_ms() + 600_000)
+    pending = await tablet.accept_link_invite(invite, "Lena's tablet")
+    await sync.settle([tablet, phone])
+    asking = [p for p in phone.peers() if p.status == PeerStatus.NEEDS_DECISION and p.linked]
+    assert asking[0].verification_code == pending.verification_code
+    await phone.approve_pairing(asking[0].id)
+    await sync.settle([phone, tablet])
+    return asking[0].id
+
+
+async def test_the_mentor_reaches_the_tablet_and_the_tablet_takes_the_lost_phones_place(tmp_path, sync):
+    phone = await device(tmp_path, "Lena")
+    mentor = await device(tmp_path, "Rosa")
+    tablet = await device(tmp_path, "Lena-tablet")
+    await phone.put_coping_strategy(coping("walk by the river"))
+    rosa = await pair(phone, mentor, sync)
+    await phone.share(DocumentKind.PLAN, rosa, Access.WRITE, "support", None)
+    lena = phone.device_id()
+    await mentor.add_mentor_note(lena, "before the tablet")
+    await sync.settle([phone, mentor])
+    with pytest.raises(TwofoldError.InvalidInput):
+        await tablet.take_over_from_lost_device(lena)
+
+    await link(phone, tablet, sync)
+    await sync.settle([phone, mentor, tablet])
+    await sync.settle([mentor, tablet, phone])
+    # Peers learn of the person's devices: Rosa's notes reach the tablet; Rosa lists only Lena.
+    assert [n.note.text for n in tablet.mentor_notes()] == ["before the tablet"]
+    assert [p.display_name for p in tablet.peers() if not p.linked] == ["Rosa"]
+    assert [p.display_name for p in mentor.peers()] == ["Lena"]
+
+    # The phone is lost: the tablet takes its place; Rosa follows, the phone gets nothing new.
+    await tablet.take_over_from_lost_device(lena)
+    await sync.settle([tablet, mentor])
+    await sync.settle([mentor, tablet])
+    plan = tablet.doc_id(DocumentKind.PLAN)
+    await mentor.add_mentor_note(tablet.device_id(), "after the phone was lost")
+    await mentor.shared_put(plan, SectionItem.COPING_STRATEGIES(coping("ROSA-AFTER-LOSS")))
+    await sync.settle([mentor, tablet, phone])
+    await sync.settle([tablet, mentor, phone])
+    view = mentor.mentor_view()
+    assert [(m.peer, m.name) for m in view.mentees] == [(tablet.device_id(), "Lena")]
+    assert "after the phone was lost" in [n.note.text for n in tablet.mentor_notes()]
+    assert "ROSA-AFTER-LOSS" in descriptions(tablet)
+    assert "ROSA-AFTER-LOSS" not in descriptions(phone)
+    assert "after the phone was lost" not in [n.note.text for n in phone.mentor_notes()]

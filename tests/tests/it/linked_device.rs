@@ -204,6 +204,13 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
     );
     assert!(check_in_notes(tablet.s()).is_empty());
     assert_ne!(tablet.s().doc_id(DocKind::Plan).expect("plan"), plan_id);
+    // The tablet can say it was removed: the phone is listed, linked and declined.
+    assert!(tablet
+        .s()
+        .peers()
+        .expect("peers")
+        .iter()
+        .any(|p| p.linked && p.status == PeerStatus::Declined));
     tablet.s().checkpoint().expect("checkpoint");
     let pages = store_plaintext(&tablet.path, &tablet.key);
     assert!(!contains(&pages, b"PHONE-AFTER-REMOVAL"));

@@ -18,6 +18,7 @@ mod finder;
 mod formats;
 mod import_fuzz;
 mod insights;
+mod introduced_devices;
 mod io_faults;
 mod key_trouble;
 mod kill;

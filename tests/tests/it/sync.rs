@@ -521,6 +521,71 @@ fn a_grant_that_does_not_merge_is_refused_and_does_not_stop_sync() {
     );
 }
 
+/// Changes nobody may bring (issue 20, item 3): one under the receiving device's own actor
+/// that it does not have (a forged "you wrote this", or its next sequence number taken so its
+/// real change would fail as a duplicate), and one under the genesis actor that is not the
+/// genesis. Even the document's owner, who may pass on anything else, is refused, and the
+/// mentor's copy goes on with its own first change its own.
+#[test]
+fn no_one_brings_a_change_under_the_receivers_own_actor_or_a_false_genesis() {
+    use automerge::transaction::Transactable;
+    let (relay, owner, mentor, _, plan) = plan_shared(Access::Write);
+    let forge = |actor: &[u8], text: &str| {
+        let mut doc =
+            automerge::AutoCommit::load(&owner.s().export_bytes(DocKind::Plan).expect("export"))
+                .expect("load");
+        doc.set_actor(automerge::ActorId::from(actor));
+        doc.put(automerge::ROOT, "forged", text).expect("forge");
+        doc.commit();
+        doc.save()
+    };
+    for (round, actor) in [
+        mentor.s().device_id().0.to_vec(),
+        b"twofold-genesis1".to_vec(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let round = round as u64 * 10;
+        let forged = forge(&actor, &format!("words put in someone's mouth, {round}"));
+        let before = owner.s().doc_heads(&plan).expect("heads");
+        owner
+            .s()
+            .import_bytes(DocKind::Plan, &forged)
+            .expect("the owner's own copy takes the import");
+        assert_ne!(
+            owner.s().doc_heads(&plan).expect("heads"),
+            before,
+            "the import added it"
+        );
+        let sent = owner.exchange(&relay, Faults::NONE, round + 1);
+        assert_eq!(sent.sent, 1, "{sent:?}");
+        let seen = mentor.exchange(&relay, Faults::NONE, round + 2);
+        assert!(
+            seen.rejected
+                .iter()
+                .any(|(reason, _)| *reason == RejectReason::WrongAuthor),
+            "refused as a wrong author: {seen:?}"
+        );
+    }
+    // The mentor's copy holds no forgery: its own first change, under its own actor and
+    // first sequence number, is its own.
+    mentor
+        .s()
+        .shared_put(
+            &plan,
+            s::COPING_STRATEGIES,
+            coping("the mentor's real change"),
+        )
+        .expect("put");
+    assert!(mentor
+        .s()
+        .shared_list(&plan, s::COPING_STRATEGIES)
+        .expect("list")
+        .iter()
+        .any(|c| c.description == "the mentor's real change"));
+}
+
 /// A record the app died applying (an allocation abort cannot be caught) is not applied again
 /// on every start: the marker left beside the database names it, the next sync refuses it
 /// with its sender's number used up, and the sender's next envelope applies.

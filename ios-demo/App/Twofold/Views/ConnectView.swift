@@ -11,6 +11,7 @@ struct ConnectView: View {
             Section { SyncStatusRow(sync: app.sync) }
             NavigationLink("connect.sync") { SyncSettingsView(app: app, sync: app.sync) }
             NavigationLink("connect.pairing") { PairingView(pairing: app.pairing) }
+            NavigationLink("connect.devices") { DevicesView(devices: app.devices) }
             NavigationLink("connect.sharing") { SharingView(sharing: app.sharing) }
             NavigationLink("connect.mentees") { MentorView(mentor: app.mentor) }
             NavigationLink("connect.fromMentor") { FromMentorView(model: app.fromMentor) }

@@ -20,6 +20,7 @@ public final class AppModel: ViewModel {
     public let medications: MedicationsModel
     public let sync: SyncModel
     public let pairing: PairingModel
+    public let devices: LinkDeviceModel
     public let sharing: SharingModel
     public let mentor: MentorModel
     public let fromMentor: MentorNotesModel
@@ -38,6 +39,7 @@ public final class AppModel: ViewModel {
         medications = MedicationsModel(store: store, clock: clock)
         sync = SyncModel(store: store)
         pairing = PairingModel(store: store, sync: sync, clock: clock)
+        devices = LinkDeviceModel(store: store, sync: sync, clock: clock)
         sharing = SharingModel(store: store, sync: sync)
         mentor = MentorModel(store: store, clock: clock)
         fromMentor = MentorNotesModel(store: store)
@@ -71,7 +73,15 @@ public final class AppModel: ViewModel {
         medications.start()
         crisis.load()
         appLock.load()
-        if let relay = preferences.relayURL {
+        connectRelay()
+    }
+
+    /// Syncs with the relay the person chose, or else the one a pairing or a link went through:
+    /// a mentor's app and a linked tablet learn it from the invite, and keep it after a restart.
+    func connectRelay() {
+        let fromInvite = (try? store.read { try $0.peers() })?
+            .first { $0.status != .declined && $0.relay != nil }?.relay
+        if let relay = preferences.relayURL ?? fromInvite {
             sync.connect(relayURL: relay)
         }
     }
@@ -132,7 +142,7 @@ public final class AppModel: ViewModel {
     }
 
     private func stopModels() {
-        for model in [today, plan, contacts, schedule, checkIn, medications, pairing, sharing, mentor, fromMentor, appLock]
+        for model in [today, plan, contacts, schedule, checkIn, medications, pairing, devices, sharing, mentor, fromMentor, appLock]
             as [ViewModel] {
             model.stop()
         }

@@ -24,9 +24,10 @@ public final class PairingModel: ViewModel {
         self.clock = clock
     }
 
-    /// Requests to compare and approve or decline (owner side).
-    public var requests: [Peer] { peers.filter { $0.status == .needsDecision } }
-    public var paired: [Peer] { peers.filter { $0.status == .paired } }
+    /// Requests to compare and approve or decline (owner side). The person's own devices are
+    /// not here: they are on "Your devices" (`LinkDeviceModel`).
+    public var requests: [Peer] { peers.filter { $0.status == .needsDecision && !$0.linked } }
+    public var paired: [Peer] { peers.filter { $0.status == .paired && !$0.linked } }
 
     public func load() {
         do {

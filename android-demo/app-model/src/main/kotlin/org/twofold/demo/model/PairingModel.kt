@@ -131,8 +131,9 @@ class PairingModel(
         publishPeers()
     }
 
+    /** Mentors and mentees only: the person's own devices are on "Your devices" ([LinkDeviceModel]). */
     private suspend fun publishPeers() {
-        val peers = store.call { peers() }
+        val peers = store.call { peers() }.filter { !it.linked }
         _state.update { it.copy(peers = peers) }
     }
 

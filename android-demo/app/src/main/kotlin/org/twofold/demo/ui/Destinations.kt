@@ -5,6 +5,7 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.CalendarMonth
 import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.Contacts
+import androidx.compose.material.icons.filled.Devices
 import androidx.compose.material.icons.filled.Home
 import androidx.compose.material.icons.filled.Link
 import androidx.compose.material.icons.filled.ListAlt
@@ -25,6 +26,7 @@ enum class Destination(val route: String, @StringRes val title: Int, val icon: I
     MORE("more", R.string.screen_more, Icons.Filled.MoreHoriz),
     CONTACTS("contacts", R.string.screen_contacts, Icons.Filled.Contacts),
     PAIRING("pairing", R.string.screen_pairing, Icons.Filled.Link),
+    DEVICES("devices", R.string.screen_devices, Icons.Filled.Devices),
     SHARING("sharing", R.string.screen_sharing, Icons.Filled.Share),
     SHARED_WITH_ME("shared", R.string.screen_shared_with_me, Icons.Filled.People),
     SYNC("sync", R.string.screen_sync, Icons.Filled.Sync),
@@ -34,7 +36,7 @@ enum class Destination(val route: String, @StringRes val title: Int, val icon: I
 
     companion object {
         val bottomBar = listOf(TODAY, CHECK_IN, PLAN, SCHEDULE, MORE)
-        val more = listOf(CONTACTS, MEDICATIONS, PAIRING, SHARING, SHARED_WITH_ME, SYNC, SETTINGS)
+        val more = listOf(CONTACTS, MEDICATIONS, PAIRING, DEVICES, SHARING, SHARED_WITH_ME, SYNC, SETTINGS)
         const val CRISIS = "crisis"
     }
 }

@@ -28,6 +28,7 @@ import org.twofold.demo.R
 import org.twofold.demo.ui.screens.CheckInScreen
 import org.twofold.demo.ui.screens.ContactsScreen
 import org.twofold.demo.ui.screens.CrisisScreen
+import org.twofold.demo.ui.screens.DevicesScreen
 import org.twofold.demo.ui.screens.MoreScreen
 import org.twofold.demo.ui.screens.PairingScreen
 import org.twofold.demo.ui.screens.PlanScreen
@@ -65,6 +66,7 @@ fun TwofoldApp() {
             composable(Destination.MORE.route) { MoreScreen(onOpen = { nav.navigate(it.route) }) }
             composable(Destination.CONTACTS.route) { ContactsScreen() }
             composable(Destination.PAIRING.route) { PairingScreen() }
+            composable(Destination.DEVICES.route) { DevicesScreen() }
             composable(Destination.SHARING.route) { SharingScreen() }
             composable(Destination.SHARED_WITH_ME.route) { SharedWithMeScreen() }
             composable(Destination.SYNC.route) { SyncScreen() }
