@@ -80,10 +80,15 @@ impl Twofold {
             if outbox::is_link_invite(tx, invite_id)? {
                 row.link = Some(Link::Device);
             }
-            if circles::invite_circle(tx, invite_id)?.is_some() {
+            let circle_invite = circles::invite_circle(tx, invite_id)?.is_some();
+            if circle_invite {
                 row.circle = true;
             }
-            if peers::get(tx, &row.peer_id)?.is_some_and(|p| p.state == PeerState::Paired) {
+            // A device paired only for circles pairs again for another circle (the approval
+            // replaces the channel); any other pairing is never answered twice.
+            if peers::get(tx, &row.peer_id)?
+                .is_some_and(|p| p.state == PeerState::Paired && !(p.circle && circle_invite))
+            {
                 return Ok(Received::Rejected(RejectReason::BadPairingMessage));
             }
             // An invite works once: the first valid request retires it.

@@ -289,6 +289,27 @@ async fn a_circle_of_five_merges_offline_posts_and_a_removed_member_gets_nothing
     settle(&[&ben, &sam, &anna]).await;
     assert!(texts(anna.s(), &circle).contains(&"BEN-IS-BACK".to_string()));
 
+    // A second circle with the same host: Anna, paired with Sam only for circles, pairs
+    // again for it; the first circle goes on over the new channel.
+    let second = sam
+        .s()
+        .create_circle("Thursday women's group", "Sam")
+        .expect("second circle");
+    join(&sam, &second, &anna, "Anna").await;
+    settle(&[&sam, &anna]).await;
+    anna.s()
+        .post_circle_message(&circle, "ANNA-IN-THE-FIRST-AGAIN", None)
+        .expect("post in the first");
+    anna.s()
+        .post_circle_message(&second, "ANNA-IN-THE-SECOND", None)
+        .expect("post in the second");
+    settle(&[&anna, &sam, &ben]).await;
+    assert!(texts(sam.s(), &circle).contains(&"ANNA-IN-THE-FIRST-AGAIN".to_string()));
+    assert!(texts(ben.s(), &circle).contains(&"ANNA-IN-THE-FIRST-AGAIN".to_string()));
+    assert!(texts(sam.s(), &second).contains(&"ANNA-IN-THE-SECOND".to_string()));
+    assert_eq!(anna.s().circles().expect("circles").len(), 2);
+    assert!(anna.s().peers().expect("peers").is_empty());
+
     // The relay holds ciphertext only: no message, status, name, or the host's plan.
     for canary in [
         &b"MSG-CANARY"[..],
