@@ -28,6 +28,7 @@
 pub mod app_lock;
 pub mod backup;
 pub mod care;
+pub mod circles;
 mod convert;
 pub mod direct;
 pub mod erase;
@@ -55,6 +56,7 @@ pub use error::TwofoldError;
 pub use listeners::{DocumentListener, HomeScreenListener, SubscriptionHandle};
 pub use model::app_lock::*;
 pub use model::care::*;
+pub use model::circles::*;
 pub use model::contacts::*;
 pub use model::direct::*;
 pub use model::documents::*;

@@ -51,6 +51,10 @@ pub use insights::review::PlanReview;
 pub use insights::rules::{Alert, AlertPriority, CheckInOutcome, NextStep, Rule};
 pub use insights::summary::{Summary, SummaryOptions, SummaryPart};
 pub use insights::thresholds::{ThresholdSettings, ThresholdSuggestion, Thresholds};
+pub use model::circle::{
+    CircleMeeting, CircleMember, CircleMessage, CircleReaction, CircleRole, CircleStatus,
+    CircleSummary, CircleView,
+};
 pub use model::contacts::*;
 pub use model::harm_reduction::*;
 pub use model::ids::ItemId;
@@ -80,5 +84,5 @@ pub use twofold::{
     LapseRecorded, LockState, Mentee, MentorView, NewCheckIn, OpenOptions, Peer, PeerStatus,
     QuietHours, ReceivedNote, ReceivedSos, ReceivedSuggestion, SentSos, Share, SharedChanged,
     SharedDocument, SosEvent, SosRung, Streak, Subscription, Twofold, Watched, Watcher,
-    LINKED_DEVICE_PURPOSE,
+    CIRCLE_PURPOSE, LINKED_DEVICE_PURPOSE,
 };

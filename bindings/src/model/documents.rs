@@ -19,6 +19,8 @@ pub enum DocumentKind {
     Journal,
     Summary,
     Notes,
+    /// A peer circle (read with the circle calls).
+    Circle,
 }
 
 /// Every section of every document, for the operations that work on any section

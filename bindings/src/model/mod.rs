@@ -9,6 +9,7 @@
 
 pub mod app_lock;
 pub mod care;
+pub mod circles;
 pub mod contacts;
 pub mod direct;
 pub mod documents;

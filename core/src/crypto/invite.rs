@@ -1,8 +1,9 @@
 //! The pairing invite the owner shows as a QR code or sends as a link:
 //! `twofold:1:<base64url, no padding>`, carrying the relay address, a one-time invite id and
 //! secret, the owner's public keys and an expiry. A *link* invite, which links another device
-//! of the same person (ADR 0012), is `twofold:link:1:<...>`: the same fields, marked so that
-//! neither kind of invite can be answered as the other.
+//! of the same person (ADR 0012), is `twofold:link:1:<...>`, and a *circle* invite, which asks
+//! to join a peer circle (ADR 0019), is `twofold:circle:1:<...>`: the same fields, marked so
+//! that no kind of invite can be answered as another.
 //!
 //! Decoding is strict and bounded: a length cap before any work, the exact scheme and version,
 //! canonical base64url, exact field lengths, no trailing bytes. Errors are typed and never quote
@@ -22,13 +23,15 @@ use super::{random_bytes, random_secret, RngUnavailable};
 const SCHEME: &str = "twofold:";
 /// After [`SCHEME`]: the invite links one of the person's own devices.
 const LINK_MARK: &str = "link:";
+/// After [`SCHEME`]: the invite asks to join a peer circle.
+const CIRCLE_MARK: &str = "circle:";
 const VERSION: u8 = 1;
 /// invite id ‖ secret ‖ owner keys ‖ expiry ‖ relay length.
 const FIXED_LEN: usize = 16 + 32 + DevicePublicKeys::LEN + 8 + 1;
 pub const MAX_RELAY_LEN: usize = 255;
 /// The longest string a valid invite can be; anything longer is refused before decoding.
 pub const MAX_INVITE_LEN: usize =
-    SCHEME.len() + LINK_MARK.len() + 2 + (4 * (FIXED_LEN + MAX_RELAY_LEN)).div_ceil(3);
+    SCHEME.len() + CIRCLE_MARK.len() + 2 + (4 * (FIXED_LEN + MAX_RELAY_LEN)).div_ceil(3);
 
 /// Why an invite string (or a join request, see [`super::join`]) was refused. Never carries the
 /// input, a name or a key.
@@ -107,9 +110,31 @@ pub struct Invite {
     pub owner: DevicePublicKeys,
     /// Seconds since the Unix epoch; the invite is refused from this instant on.
     pub expires_at: u64,
-    /// The invite links another device of the owner's person, rather than pairing with
-    /// someone else's.
-    pub link: bool,
+    /// What answering the invite does: pair with someone, link one of the inviter's own
+    /// devices, or join a circle the inviter hosts.
+    pub mark: InviteMark,
+}
+
+/// What an invite is for, written in its text so that no kind can be answered as another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InviteMark {
+    /// Pairs with someone else's device (a mentor, a peer supporter).
+    #[default]
+    Pairing,
+    /// Links another device of the inviter's own person (ADR 0012).
+    Link,
+    /// Joins a peer circle the inviter's device hosts (ADR 0019).
+    Circle,
+}
+
+impl InviteMark {
+    fn text(self) -> &'static str {
+        match self {
+            InviteMark::Pairing => "",
+            InviteMark::Link => LINK_MARK,
+            InviteMark::Circle => CIRCLE_MARK,
+        }
+    }
 }
 
 impl Invite {
@@ -127,7 +152,7 @@ impl Invite {
             secret: InviteSecret(*random_secret()?),
             owner: *owner,
             expires_at,
-            link: false,
+            mark: InviteMark::Pairing,
         })
     }
 
@@ -146,7 +171,7 @@ impl Invite {
         // here and then fails to decode, rather than producing a different valid invite.
         bytes.push(u8::try_from(self.relay.len()).unwrap_or(u8::MAX));
         bytes.extend_from_slice(self.relay.as_bytes());
-        let mark = if self.link { LINK_MARK } else { "" };
+        let mark = self.mark.text();
         let out = format!("{SCHEME}{mark}{VERSION}:{}", URL_SAFE_NO_PAD.encode(&bytes));
         bytes.zeroize();
         out
@@ -168,10 +193,10 @@ impl Invite {
             return Err(InviteError::TooLong);
         }
         let rest = text.strip_prefix(SCHEME).ok_or(InviteError::NotAnInvite)?;
-        let (link, rest) = match rest.strip_prefix(LINK_MARK) {
-            Some(rest) => (true, rest),
-            None => (false, rest),
-        };
+        let (mark, rest) = [InviteMark::Link, InviteMark::Circle]
+            .into_iter()
+            .find_map(|m| rest.strip_prefix(m.text()).map(|r| (m, r)))
+            .unwrap_or((InviteMark::Pairing, rest));
         let (version, body) = rest.split_once(':').ok_or(InviteError::NotAnInvite)?;
         let version = parse_version(version)?;
         if version != VERSION {
@@ -183,7 +208,7 @@ impl Invite {
                 .map_err(|_| InviteError::BadEncoding)?,
         );
         let mut invite = parse_body(&mut bytes)?;
-        invite.link = link;
+        invite.mark = mark;
         Ok(invite)
     }
 }
@@ -216,7 +241,7 @@ fn parse_body(bytes: &mut [u8]) -> Result<Invite, InviteError> {
         secret: InviteSecret(fixed[16..48].try_into().expect(field)),
         owner,
         expires_at: u64::from_be_bytes(fixed[112..120].try_into().expect(field)),
-        link: false,
+        mark: InviteMark::Pairing,
     })
 }
 
@@ -242,7 +267,7 @@ mod tests {
     fn the_length_cap_matches_the_longest_valid_invite() {
         let mut longest = invite();
         longest.relay = "r".repeat(MAX_RELAY_LEN);
-        longest.link = true;
+        longest.mark = InviteMark::Circle;
         let text = longest.encode();
         assert_eq!(text.len(), MAX_INVITE_LEN);
         assert_eq!(Invite::decode(&text, 0).expect("valid"), longest);
@@ -252,12 +277,21 @@ mod tests {
     fn a_link_invite_says_so_and_a_pairing_invite_does_not() {
         let pairing = invite();
         let mut link = pairing.clone();
-        link.link = true;
+        link.mark = InviteMark::Link;
+        let mut circle = pairing.clone();
+        circle.mark = InviteMark::Circle;
         let (pairing_text, link_text) = (pairing.encode(), link.encode());
+        let circle_text = circle.encode();
         assert!(link_text.starts_with("twofold:link:1:"), "{link_text}");
+        assert!(
+            circle_text.starts_with("twofold:circle:1:"),
+            "{circle_text}"
+        );
         assert!(pairing_text.starts_with("twofold:1:"), "{pairing_text}");
-        assert!(Invite::decode(&link_text, 0).expect("valid").link);
-        assert!(!Invite::decode(&pairing_text, 0).expect("valid").link);
+        let decoded = |t: &str| Invite::decode(t, 0).expect("valid").mark;
+        assert_eq!(decoded(&link_text), InviteMark::Link);
+        assert_eq!(decoded(&circle_text), InviteMark::Circle);
+        assert_eq!(decoded(&pairing_text), InviteMark::Pairing);
         // The mark is exact: nothing else stands in for it.
         for bad in ["twofold:Link:1:", "twofold:link1:", "twofold:link::1:"] {
             let text = link_text.replacen("twofold:link:1:", bad, 1);

@@ -33,7 +33,7 @@ pub use envelope::{
     ENVELOPE_OVERHEAD, MAX_ENVELOPE_LEN,
 };
 pub use identity::{DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
-pub use invite::{Invite, InviteError, InviteSecret, MAX_INVITE_LEN};
+pub use invite::{Invite, InviteError, InviteMark, InviteSecret, MAX_INVITE_LEN};
 pub use join::{JoinRequest, MAX_JOIN_REQUEST_LEN};
 pub use keys::{
     token_hash, unwrap_doc_key, wrap_doc_key, CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN,

@@ -15,6 +15,9 @@ pub enum DocKind {
     Summary,
     /// A mentor's notes and suggestions for one person; owned by the mentor.
     Notes,
+    /// A peer circle (ADR 0019): a private support group, owned by the host's device and
+    /// shared read-write with each member's. A device may hold many.
+    Circle,
 }
 
 impl DocKind {
@@ -26,14 +29,15 @@ impl DocKind {
         DocKind::Journal,
     ];
 
-    /// Every kind, including the two that exist for sharing.
-    pub const EVERY: [DocKind; 6] = [
+    /// Every kind, including the three that exist for sharing.
+    pub const EVERY: [DocKind; 7] = [
         DocKind::Plan,
         DocKind::Contacts,
         DocKind::Schedule,
         DocKind::Journal,
         DocKind::Summary,
         DocKind::Notes,
+        DocKind::Circle,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +48,7 @@ impl DocKind {
             DocKind::Journal => "journal",
             DocKind::Summary => "summary",
             DocKind::Notes => "notes",
+            DocKind::Circle => "circle",
         }
     }
 
@@ -54,7 +59,7 @@ impl DocKind {
             .ok_or_else(|| {
                 Error::invalid(
                     field,
-                    "is not one of plan, contacts, schedule, journal, summary, notes",
+                    "is not one of plan, contacts, schedule, journal, summary, notes, circle",
                 )
             })
     }

@@ -69,6 +69,13 @@ macro_rules! snapshot_documents {
                     $( DocKind::$doc => DocumentSnapshot::$doc($snapshot {
                         $( $key: items::list(doc, s::$constant)?, )+
                     }), )+
+                    // A circle has no sections: it is read with the circle calls (ADR 0019).
+                    DocKind::Circle => {
+                        return Err(crate::error::Error::invalid(
+                            "kind",
+                            "a circle is read with the circle calls",
+                        ))
+                    }
                 })
             }
 

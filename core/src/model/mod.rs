@@ -1,6 +1,7 @@
 //! Plain domain types and their validation: what a plan, a contact, a meeting and a check-in
 //! are, independent of how they are stored or synced.
 
+pub mod circle;
 pub mod contacts;
 pub mod harm_reduction;
 pub mod ids;

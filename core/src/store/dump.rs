@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// device's secret keys), `doc_chunks` (each document travels as one snapshot instead),
 /// `invites` and the mailboxes (a pairing under way is started again), `rejections`
 /// (diagnostic counters).
-pub const BACKED_UP_TABLES: [&str; 15] = [
+pub const BACKED_UP_TABLES: [&str; 17] = [
     "documents",
     "settings",
     "peers",
@@ -37,6 +37,9 @@ pub const BACKED_UP_TABLES: [&str; 15] = [
     "introductions",
     // On a linked device: the shares it keeps if it takes the lost origin's place.
     "handed_shares",
+    // The person's own choices about their peer circles: muted, left, hidden for them.
+    "circle_settings",
+    "circle_hidden",
 ];
 
 fn refused(reason: &'static str) -> Error {

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_sos.sql"),
     include_str!("migrations/0007_linked_devices.sql"),
     include_str!("migrations/0008_introductions.sql"),
+    include_str!("migrations/0009_circles.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

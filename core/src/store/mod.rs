@@ -4,6 +4,7 @@
 //! offline finder. None of the latter is ever synced.
 
 pub mod chunks;
+pub mod circles;
 pub mod database;
 pub mod dump;
 pub mod files;

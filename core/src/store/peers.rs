@@ -65,6 +65,8 @@ pub struct PeerRow {
     /// On a linked device: the pairing was handed over by the device this one is linked to,
     /// which alone ends it.
     pub introduced_by: Option<KeyId>,
+    /// Paired only for peer circles (ADR 0019): not one of the person's people.
+    pub circle: bool,
 }
 
 /// How a peer that is another device of the same person is linked to this one (ADR 0012).
@@ -121,11 +123,13 @@ fn from_row(r: &Row<'_>) -> Result<PeerRow> {
         link: Link::parse(r.get(10)?)?,
         person: fixed::<16>(r.get(11)?, "peers.person")?.map(KeyId),
         introduced_by: fixed::<16>(r.get(12)?, "peers.introduced_by")?.map(KeyId),
+        circle: r.get(13)?,
     })
 }
 
 const COLUMNS: &str = "peer_id, public_keys, display_name, state, invite_id, invite_secret, \
-                       relay, channel_stream, created_at, paired_at, link, person, introduced_by";
+                       relay, channel_stream, created_at, paired_at, link, person, introduced_by, \
+                       circle";
 
 pub fn get(conn: &Connection, peer: &KeyId) -> Result<Option<PeerRow>> {
     let mut stmt =
@@ -157,13 +161,14 @@ pub fn keys(conn: &Connection, peer: &KeyId) -> Result<Option<DevicePublicKeys>>
 pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
     tx.execute(
         &format!(
-            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+            "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
              ON CONFLICT (peer_id) DO UPDATE SET public_keys = excluded.public_keys, \
              display_name = excluded.display_name, state = excluded.state, \
              invite_id = excluded.invite_id, invite_secret = excluded.invite_secret, \
              relay = excluded.relay, channel_stream = excluded.channel_stream, \
              paired_at = excluded.paired_at, link = excluded.link, \
-             person = excluded.person, introduced_by = excluded.introduced_by"
+             person = excluded.person, introduced_by = excluded.introduced_by, \
+             circle = excluded.circle"
         ),
         params![
             &p.peer_id.0[..],
@@ -179,6 +184,7 @@ pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
             p.link.map(Link::as_str),
             p.person.as_ref().map(|k| &k.0[..]),
             p.introduced_by.as_ref().map(|k| &k.0[..]),
+            p.circle,
         ],
     )?;
     Ok(())

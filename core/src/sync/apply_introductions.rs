@@ -60,6 +60,7 @@ impl Twofold {
         // Only a pairing of this device's own may speak for a person's devices.
         let Some(person) = peers::get(tx, &peer)?.filter(|p| {
             p.state == PeerState::Paired
+                && !p.circle
                 && p.link.is_none()
                 && p.person.is_none()
                 && p.introduced_by.is_none()
@@ -114,6 +115,7 @@ impl Twofold {
                 link: None,
                 person: Some(peer),
                 introduced_by: None,
+                circle: false,
             };
             peers::upsert(tx, &row)?;
         }
@@ -245,6 +247,7 @@ impl Twofold {
                 link: None,
                 person: None,
                 introduced_by: Some(peer),
+                circle: false,
             };
             peers::upsert(tx, &row)?;
             let wanted: BTreeSet<&str> = intro.sos_contacts.iter().map(String::as_str).collect();

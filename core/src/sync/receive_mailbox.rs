@@ -1,8 +1,11 @@
 //! Receiving one pairing message from a relay mailbox: a join request (owner side) or the
 //! owner's decision (joining side).
 
-use crate::crypto::{open_reply, DocKey, Invite, InviteSecret, JoinRequest, PairingDecision};
+use crate::crypto::{
+    open_reply, DocKey, Invite, InviteMark, InviteSecret, JoinRequest, PairingDecision,
+};
 use crate::error::Result;
+use crate::store::circles;
 use crate::store::outbox::{self, MailboxRole};
 use crate::store::peers::{self, Link, PeerRow, PeerState};
 use crate::store::streams::{self, StreamRow};
@@ -47,7 +50,7 @@ impl Twofold {
             secret: InviteSecret(secret),
             owner: self.identity.public_keys(),
             expires_at: expires_at as u64,
-            link: false,
+            mark: InviteMark::Pairing,
         };
         let now = u64::try_from(now_ms / 1000).unwrap_or(0);
         let Ok(request) = JoinRequest::open(bytes, &invite, &self.identity, now) else {
@@ -70,13 +73,22 @@ impl Twofold {
             link: None,
             person: None,
             introduced_by: None,
+            circle: false,
         };
         self.db.write(|tx| {
             let mut row = row;
             if outbox::is_link_invite(tx, invite_id)? {
                 row.link = Some(Link::Device);
             }
-            if peers::get(tx, &row.peer_id)?.is_some_and(|p| p.state == PeerState::Paired) {
+            let circle_invite = circles::invite_circle(tx, invite_id)?.is_some();
+            if circle_invite {
+                row.circle = true;
+            }
+            // A device paired only for circles pairs again for another circle (the approval
+            // replaces the channel); any other pairing is never answered twice.
+            if peers::get(tx, &row.peer_id)?
+                .is_some_and(|p| p.state == PeerState::Paired && !(p.circle && circle_invite))
+            {
                 return Ok(Received::Rejected(RejectReason::BadPairingMessage));
             }
             // An invite works once: the first valid request retires it.
@@ -103,7 +115,8 @@ impl Twofold {
             secret: InviteSecret(secret),
             owner: row.keys,
             expires_at: u64::MAX,
-            link: row.link.is_some(),
+            // The reply's sealing does not depend on the mark.
+            mark: InviteMark::Pairing,
         };
         let Ok(decision) = open_reply(bytes, &invite, &self.identity) else {
             return Ok(Received::Rejected(RejectReason::BadPairingMessage));

@@ -31,6 +31,9 @@ fn rng_failed() -> Error {
 /// A pairing this device made itself (not a linked device, nor one handed over or introduced).
 fn own_pairing(p: &PeerRow) -> bool {
     p.state == PeerState::Paired
+        // A pairing made only for peer circles carries no introductions (ADR 0019): a circle
+        // reaches the device that joined it, and the host learns of no other device.
+        && !p.circle
         && p.link.is_none()
         && p.person.is_none()
         && p.introduced_by.is_none()

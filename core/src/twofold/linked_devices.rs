@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::{DocAccess, DocSel, Peer, Twofold};
-use crate::crypto::{Invite, KeyId};
+use crate::crypto::{Invite, InviteMark, KeyId};
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::peers::{self, Link, PeerState};
@@ -25,7 +25,7 @@ impl Twofold {
     /// tablet to scan with [`Twofold::accept_link_invite`]. Approve the new device with
     /// [`Twofold::approve_pairing`] once both screens show the same code.
     pub fn create_link_invite(&self, relay: &str, expires_at_ms: i64) -> Result<String> {
-        self.new_invite(relay, expires_at_ms, true)
+        self.new_invite(relay, expires_at_ms, InviteMark::Link, None)
     }
 
     /// The new device: answers a link invite from the person's device, under `device_name`
@@ -37,7 +37,7 @@ impl Twofold {
         let now = u64::try_from(now_ms / 1000).unwrap_or(0);
         let invite =
             Invite::decode(invite, now).map_err(|e| Error::invalid("invite", e.to_string()))?;
-        if !invite.link {
+        if invite.mark != InviteMark::Link {
             return Err(Error::invalid(
                 "invite",
                 "pairs with someone else's device; it does not link one of this person's",

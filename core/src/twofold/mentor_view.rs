@@ -128,7 +128,7 @@ impl Twofold {
         };
         for p in paired
             .iter()
-            .filter(|p| p.state == PeerState::Paired && p.person.is_none())
+            .filter(|p| p.state == PeerState::Paired && p.person.is_none() && !p.circle)
         {
             let theirs = devices_of(&p.peer_id);
             let docs: Vec<SharedDocument> = shared

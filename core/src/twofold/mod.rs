@@ -9,6 +9,7 @@
 mod app_lock;
 mod backup;
 mod care;
+mod circles;
 mod clock;
 mod erase;
 mod finder;
@@ -54,6 +55,7 @@ use crate::store::{identity, outbox, streams};
 
 pub use app_lock::AppLockStatus;
 pub(crate) use backup::predecessors_in;
+pub use circles::CIRCLE_PURPOSE;
 pub use clock::Clock;
 pub use erase::{erase_store_at, set_aside_store_at};
 pub use home::{HomeScreen, LadderRung, Streak};
@@ -148,7 +150,8 @@ impl LoadedDoc {
     /// The person's own document of its kind: made here, or adopted from the device this one
     /// was linked to.
     pub fn is_mine(&self) -> bool {
-        self.adopted || (self.owner.is_none() && self.peer.is_none())
+        self.adopted
+            || (self.owner.is_none() && self.peer.is_none() && self.kind != DocKind::Circle)
     }
 }
 

@@ -7,11 +7,12 @@ use zeroize::Zeroizing;
 
 use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::{
-    seal_reply, verification_code, DevicePublicKeys, DocKey, Invite, InviteError, InviteSecret,
-    JoinRequest, KeyId, PairingDecision, StreamId,
+    seal_reply, verification_code, DevicePublicKeys, DocKey, Invite, InviteError, InviteMark,
+    InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
 };
 use crate::error::{Error, Result};
 use crate::store::chunks;
+use crate::store::circles;
 use crate::store::identity;
 use crate::store::outbox::{self, MailboxRole};
 use crate::store::peers::{self, Link, PeerRow, PeerState};
@@ -73,19 +74,25 @@ impl Twofold {
 
     /// Owner side: a new invite for a QR code or a link, valid until `expires_at_ms`.
     pub fn create_invite(&self, relay: &str, expires_at_ms: i64) -> Result<String> {
-        self.new_invite(relay, expires_at_ms, false)
+        self.new_invite(relay, expires_at_ms, InviteMark::Pairing, None)
     }
 
-    /// A new invite, for pairing with someone else's device or (`link`) for linking another
-    /// device of this person.
-    pub(crate) fn new_invite(&self, relay: &str, expires_at_ms: i64, link: bool) -> Result<String> {
+    /// A new invite, for pairing with someone else's device, for linking another device of
+    /// this person, or for joining `circle` (a circle document this device hosts).
+    pub(crate) fn new_invite(
+        &self,
+        relay: &str,
+        expires_at_ms: i64,
+        mark: InviteMark,
+        circle: Option<&str>,
+    ) -> Result<String> {
         if expires_at_ms <= self.now_ms() {
             return Err(Error::invalid("expires_at", "must be in the future"));
         }
         let expires_at = u64::try_from(expires_at_ms / 1000).unwrap_or(0);
         let mut invite = Invite::create(relay, &self.identity.public_keys(), expires_at)
             .map_err(invite_error)?;
-        invite.link = link;
+        invite.mark = mark;
         self.db.write(|tx| {
             outbox::add_invite(
                 tx,
@@ -93,9 +100,12 @@ impl Twofold {
                 &invite.secret.0,
                 relay,
                 expires_at as i64,
-                link,
+                mark == InviteMark::Link,
                 self.now_ms(),
             )?;
+            if let Some(doc_id) = circle {
+                circles::set_invite_circle(tx, &invite.invite_id, doc_id)?;
+            }
             outbox::watch_mailbox(
                 tx,
                 &join_mailbox(&invite.secret),
@@ -112,11 +122,20 @@ impl Twofold {
     pub fn accept_invite(&self, invite: &str, display_name: &str, now_ms: i64) -> Result<Peer> {
         let now = u64::try_from(now_ms / 1000).unwrap_or(0);
         let invite = Invite::decode(invite, now).map_err(invite_error)?;
-        if invite.link {
-            return Err(Error::invalid(
-                "invite",
-                "links a person's own device; it is not for pairing",
-            ));
+        match invite.mark {
+            InviteMark::Pairing => {}
+            InviteMark::Link => {
+                return Err(Error::invalid(
+                    "invite",
+                    "links a person's own device; it is not for pairing",
+                ))
+            }
+            InviteMark::Circle => {
+                return Err(Error::invalid(
+                    "invite",
+                    "asks to join a peer circle; it is not for pairing",
+                ))
+            }
         }
         self.answer_invite(invite, display_name, now_ms, None)
     }
@@ -148,10 +167,15 @@ impl Twofold {
             link,
             person: None,
             introduced_by: None,
+            circle: invite.mark == InviteMark::Circle,
         };
         self.db.write(|tx| {
             if let Some(existing) = peers::get(tx, &row.peer_id)? {
-                if existing.state == PeerState::Paired {
+                // A circle host's device this one was paired with only for circles pairs
+                // again for a circle it is asked to join (again): the new pairing replaces
+                // the old channel.
+                let circle_again = row.circle && existing.circle;
+                if existing.state == PeerState::Paired && !circle_again {
                     return Err(Error::invalid(
                         "invite",
                         "comes from a device already paired",
@@ -178,11 +202,13 @@ impl Twofold {
             .filter(|r| !matches!(r.state, PeerState::Writer | PeerState::Removed))
             // Another device of a paired person is shown as that person, not on its own.
             .filter(|r| r.person.is_none())
+            // Someone met only in a peer circle is not one of the person's people (ADR 0019).
+            .filter(|r| !r.circle)
             .map(|r| self.peer_view(r))
             .collect())
     }
 
-    fn peer_view(&self, row: &PeerRow) -> Peer {
+    pub(crate) fn peer_view(&self, row: &PeerRow) -> Peer {
         Peer {
             id: row.peer_id,
             display_name: row.display_name.clone(),
@@ -208,6 +234,9 @@ impl Twofold {
             // the app stops in between.
             self.share_with_linked_devices()?;
         }
+        if let Some(circle) = self.circle_of_pairing(peer)? {
+            self.admit_to_circle(&circle, peer)?;
+        }
         Ok(approved)
     }
 
@@ -232,7 +261,11 @@ impl Twofold {
                 secret: InviteSecret(secret),
                 owner: self.identity.public_keys(),
                 expires_at: expires_at as u64,
-                link: row.link.is_some(),
+                mark: if row.link.is_some() {
+                    InviteMark::Link
+                } else {
+                    InviteMark::Pairing
+                },
             };
             let decision = if approve {
                 let key = DocKey::generate(0)

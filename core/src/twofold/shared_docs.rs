@@ -53,6 +53,8 @@ impl Twofold {
             Ok(docs
                 .others
                 .values()
+                // Circles are listed with the circle calls, not with a person's documents.
+                .filter(|d| d.kind != DocKind::Circle)
                 .filter_map(|d| {
                     let owner = d.owner?;
                     Some(SharedDocument {

@@ -64,7 +64,17 @@ impl Twofold {
                 "notes are shared through suggestions",
             ));
         }
+        if kind == DocKind::Circle {
+            return Err(Error::invalid("kind", "a circle is shared by inviting"));
+        }
         let row = self.db.read(|c| peers::get(c, peer))?;
+        if row.as_ref().is_some_and(|p| p.circle) {
+            // Nothing of the person's own enters a circle unless they post it (ADR 0019).
+            return Err(Error::invalid(
+                "peer",
+                "is met only in a peer circle; the person's own documents are not shared there",
+            ));
+        }
         if row.as_ref().is_some_and(|p| p.person.is_some()) {
             // It gets what its person gets (ADR 0012): share with them.
             return Err(Error::invalid(
@@ -241,7 +251,7 @@ impl Twofold {
     /// key; the old key and history are destroyed. Devices it is shared with get the new
     /// document and are told to drop the old one.
     pub fn forget(&self, kind: DocKind) -> Result<()> {
-        if kind == DocKind::Notes {
+        if matches!(kind, DocKind::Notes | DocKind::Circle) {
             return Err(Error::invalid(
                 "kind",
                 "is not one of the person's documents",

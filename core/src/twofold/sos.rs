@@ -117,6 +117,14 @@ impl Twofold {
     pub fn link_sos_contact(&self, contact_id: &ItemId, peer: Option<&KeyId>) -> Result<()> {
         if let Some(peer) = peer {
             self.paired(peer)?;
+            if self
+                .db
+                .read(|c| peers::get(c, peer))?
+                .is_some_and(|p| p.circle)
+            {
+                // A circle member is not one of the person's people (ADR 0019).
+                return Err(Error::invalid("peer", "is met only in a peer circle"));
+            }
         }
         self.db
             .write(|tx| table::link(tx, contact_id.as_str(), peer))

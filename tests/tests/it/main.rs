@@ -7,6 +7,8 @@ mod backup;
 mod care;
 mod care_text;
 mod care_upgrade_sync;
+mod circles;
+mod circles_sim;
 mod crypto;
 mod direct;
 mod documents;

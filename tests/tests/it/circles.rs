@@ -1,0 +1,334 @@
+//! Peer circles (ADR 0019), end to end through a real relay process: Sam hosts a circle of
+//! five; each member joins with a circle invite and the code comparison; members post while
+//! offline and every copy ends with the same messages in the same order; a removal, a
+//! co-host's removal request and a leave each start a new epoch, after which the member gets
+//! nothing new; a removed member re-joins with a new invite; none of the circle's words, nor
+//! anything of the host's own plan, is found in a relay file or a member's store.
+
+use twofold_core::sections as s;
+use twofold_core::{Access, CircleRole, DocKind, KeyId, Twofold};
+use twofold_testkit::RelayProcess;
+use twofold_tests::dir_files::any_file_holds;
+use twofold_tests::mem_devices::coping;
+use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
+use twofold_tests::sqlcipher_pages::{contains, store_plaintext};
+
+const ONE_ADDRESS_FOR_MANY_PHONES: &[&str] = &[
+    "--ip-rate",
+    "1000",
+    "--ip-burst",
+    "10000",
+    "--streams-per-ip-per-hour",
+    "100000",
+];
+
+/// Invites `member` to `circle` under `name`, compares the codes and approves on the host.
+async fn join(host: &NetDevice, circle: &str, member: &NetDevice, name: &str) -> KeyId {
+    let invite = host
+        .s()
+        .create_circle_invite(circle, &host.relay_url, now_ms() + 600_000)
+        .expect("circle invite");
+    assert!(invite.starts_with("twofold:circle:1:"), "{invite}");
+    let pending = member
+        .s()
+        .accept_circle_invite(&invite, name, now_ms())
+        .expect("accept");
+    settle(&[member, host]).await;
+    let requests = host.s().circle_join_requests(circle).expect("requests");
+    assert_eq!(requests.len(), 1, "one request waits for {name}");
+    assert_eq!(requests[0].verification_code, pending.verification_code);
+    host.s().approve_pairing(&requests[0].id).expect("approve");
+    settle(&[host, member]).await;
+    requests[0].id
+}
+
+fn texts(store: &Twofold, circle: &str) -> Vec<String> {
+    store
+        .circle(circle)
+        .expect("circle")
+        .messages
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+fn ids(store: &Twofold, circle: &str) -> Vec<String> {
+    store
+        .circle(circle)
+        .expect("circle")
+        .messages
+        .into_iter()
+        .map(|m| m.id.as_str().to_string())
+        .collect()
+}
+
+fn member_names(store: &Twofold, circle: &str) -> Vec<String> {
+    let mut names: Vec<String> = store
+        .circle(circle)
+        .expect("circle")
+        .members
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_circle_of_five_merges_offline_posts_and_a_removed_member_gets_nothing_new() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    // Six phones behind one loopback address: the relay's per-address limits are for many
+    // phones' worth of requests here.
+    let relay = RelayProcess::sqlite(relay_dir.path(), ONE_ADDRESS_FOR_MANY_PHONES);
+    let sam = NetDevice::new("Samantha Jones", &relay.url);
+    let anna = NetDevice::new("Anna Keller", &relay.url);
+    let ben = NetDevice::new("Ben", &relay.url);
+    let cara = NetDevice::new("Cara", &relay.url);
+    let dev = NetDevice::new("Dev", &relay.url);
+    let mentor = NetDevice::new("Rosa", &relay.url);
+    // Sam's own plan, shared with her mentor: none of it may reach the circle.
+    sam.s()
+        .put(s::COPING_STRATEGIES, coping("PLAN-CANARY-river-walk"))
+        .expect("plan");
+    let (rosa, _) = pair(&sam, &mentor).await.expect("pair");
+    sam.s()
+        .share(DocKind::Plan, &rosa, Access::Read, "support", None)
+        .expect("share");
+
+    let circle = sam
+        .s()
+        .create_circle("CIRCLE-NAME-Tuesday DRA", "Sam")
+        .expect("create");
+    sam.s()
+        .set_circle_guidelines(&circle, "What is said here stays here.")
+        .expect("guidelines");
+    // A circle invite is no pairing invite, and the other way round.
+    let invite = sam
+        .s()
+        .create_circle_invite(&circle, &relay.url, now_ms() + 600_000)
+        .expect("invite");
+    assert!(anna.s().accept_invite(&invite, "Anna", now_ms()).is_err());
+    assert!(anna
+        .s()
+        .accept_link_invite(&invite, "Anna", now_ms())
+        .is_err());
+    let pairing = sam
+        .s()
+        .create_invite(&relay.url, now_ms() + 600_000)
+        .expect("pairing invite");
+    assert!(anna
+        .s()
+        .accept_circle_invite(&pairing, "Anna", now_ms())
+        .is_err());
+
+    let anna_id = join(&sam, &circle, &anna, "MEMBER-NAME-Anna K").await;
+    let ben_id = join(&sam, &circle, &ben, "Ben").await;
+    let cara_id = join(&sam, &circle, &cara, "Cara").await;
+    let dev_id = join(&sam, &circle, &dev, "Dev").await;
+    let all = [&sam, &anna, &ben, &cara, &dev];
+    settle(&all).await;
+    for d in all {
+        assert_eq!(
+            member_names(d.s(), &circle),
+            ["Ben", "Cara", "Dev", "MEMBER-NAME-Anna K", "Sam"]
+        );
+        assert_eq!(
+            d.s().circle(&circle).expect("circle").guidelines,
+            "What is said here stays here."
+        );
+    }
+    // Circle members are nobody's mentor or peer supporter: not in the people list, not in
+    // the mentor's overview, and the person's own documents cannot be shared with them.
+    assert_eq!(
+        sam.s()
+            .peers()
+            .expect("peers")
+            .into_iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+        [rosa]
+    );
+    assert!(anna.s().peers().expect("peers").is_empty());
+    assert!(anna.s().shared_with_me().expect("shared").is_empty());
+    assert!(anna.s().mentor_view().expect("view").mentees.is_empty());
+    assert!(sam
+        .s()
+        .share(DocKind::Journal, &anna_id, Access::Read, "x", None)
+        .is_err());
+
+    // Offline: three members post, one sets a status, one reacts; nobody syncs meanwhile.
+    let first = anna
+        .s()
+        .post_circle_message(&circle, "MSG-CANARY anna one", None)
+        .expect("post");
+    ben.s()
+        .post_circle_message(&circle, "MSG-CANARY ben one", None)
+        .expect("post");
+    cara.s()
+        .post_circle_message(&circle, "MSG-CANARY cara one", None)
+        .expect("post");
+    anna.s()
+        .post_circle_message(&circle, "MSG-CANARY anna two", None)
+        .expect("post");
+    dev.s()
+        .set_circle_status(&circle, "STATUS-CANARY shaky but here", "#d98c3a")
+        .expect("status");
+    settle(&all).await;
+    settle(&all).await;
+    let order = ids(sam.s(), &circle);
+    assert_eq!(order.len(), 4);
+    for d in all {
+        assert_eq!(ids(d.s(), &circle), order, "one order on every copy");
+        assert_eq!(
+            d.s().doc_heads(&circle).expect("heads"),
+            sam.s().doc_heads(&circle).expect("heads")
+        );
+        let view = d.s().circle(&circle).expect("circle");
+        assert_eq!(view.statuses.len(), 1);
+        assert_eq!(view.statuses[0].member, dev_id);
+        let m = view.messages.iter().find(|m| m.id == first).expect("first");
+        assert_eq!(m.author, anna_id);
+    }
+    let mut sorted = texts(sam.s(), &circle);
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "MSG-CANARY anna one",
+            "MSG-CANARY anna two",
+            "MSG-CANARY ben one",
+            "MSG-CANARY cara one"
+        ]
+    );
+
+    // A reply to a message this device has; one it has not seen is refused.
+    let reply = cara
+        .s()
+        .post_circle_message(&circle, "MSG-CANARY cara replies", Some(&first))
+        .expect("reply");
+    sam.s()
+        .react_in_circle(&circle, &first, Some("💛"))
+        .expect("react");
+    settle(&[&cara, &sam, &anna]).await;
+    let seen = anna.s().circle(&circle).expect("circle");
+    let got = seen.messages.iter().find(|m| m.id == reply).expect("reply");
+    assert_eq!(got.reply_to.as_ref(), Some(&first));
+    let reacted = seen.messages.iter().find(|m| m.id == first).expect("first");
+    assert_eq!(reacted.reactions.len(), 1);
+    assert_eq!(reacted.reactions[0].member, sam.s().device_id());
+
+    // Sam removes Ben: a new epoch without him.
+    sam.s()
+        .remove_circle_member(&circle, &ben_id)
+        .expect("remove");
+    settle(&all).await;
+    sam.s()
+        .post_circle_message(&circle, "AFTER-BEN-host", None)
+        .expect("post");
+    anna.s()
+        .post_circle_message(&circle, "AFTER-BEN-anna", None)
+        .expect("post");
+    assert!(ben
+        .s()
+        .post_circle_message(&circle, "BEN-AFTER-REMOVAL", None)
+        .is_err());
+    settle(&all).await;
+    settle(&all).await;
+    let ben_view = ben.s().circle(&circle).expect("Ben keeps what he had");
+    assert!(!ben_view.summary.active);
+    assert_eq!(ben_view.summary.my_role, None);
+    assert!(ben_view
+        .messages
+        .iter()
+        .all(|m| !m.text.starts_with("AFTER-BEN")));
+    assert!(texts(cara.s(), &circle).contains(&"AFTER-BEN-anna".to_string()));
+    assert!(!member_names(anna.s(), &circle).contains(&"Ben".to_string()));
+    ben.s().checkpoint().expect("checkpoint");
+    assert!(!contains(
+        &store_plaintext(&ben.path, &ben.key),
+        b"AFTER-BEN-host"
+    ));
+
+    // Sam names Anna co-host; Anna asks to remove Cara; Sam's device enacts it on its sync.
+    sam.s()
+        .set_circle_role(&circle, &anna_id, CircleRole::CoHost)
+        .expect("co-host");
+    settle(&[&sam, &anna]).await;
+    assert!(dev.s().remove_circle_member(&circle, &cara_id).is_err());
+    anna.s()
+        .remove_circle_member(&circle, &cara_id)
+        .expect("request");
+    // Dev leaves.
+    dev.s().leave_circle(&circle).expect("leave");
+    assert!(dev.s().circles().expect("circles").is_empty());
+    settle(&[&anna, &dev, &sam]).await;
+    settle(&[&sam, &anna, &cara, &dev]).await;
+    assert_eq!(
+        member_names(sam.s(), &circle),
+        ["MEMBER-NAME-Anna K", "Sam"]
+    );
+    sam.s()
+        .post_circle_message(&circle, "AFTER-CARA-AND-DEV", None)
+        .expect("post");
+    settle(&[&sam, &anna, &cara, &dev]).await;
+    for gone in [&cara, &dev] {
+        assert!(!texts(gone.s(), &circle).contains(&"AFTER-CARA-AND-DEV".to_string()));
+    }
+    assert!(texts(anna.s(), &circle).contains(&"AFTER-CARA-AND-DEV".to_string()));
+
+    // Ben joins again with a new invite; he gets the circle as it is now and writes again.
+    let ben_again = join(&sam, &circle, &ben, "Ben").await;
+    assert_eq!(ben_again, ben_id);
+    settle(&[&sam, &anna, &ben]).await;
+    assert!(texts(ben.s(), &circle).contains(&"AFTER-CARA-AND-DEV".to_string()));
+    assert!(ben.s().circle(&circle).expect("circle").summary.active);
+    ben.s()
+        .post_circle_message(&circle, "BEN-IS-BACK", None)
+        .expect("post");
+    settle(&[&ben, &sam, &anna]).await;
+    settle(&[&ben, &sam, &anna]).await;
+    assert!(texts(anna.s(), &circle).contains(&"BEN-IS-BACK".to_string()));
+
+    // A second circle with the same host: Anna, paired with Sam only for circles, pairs
+    // again for it; the first circle goes on over the new channel.
+    let second = sam
+        .s()
+        .create_circle("Thursday women's group", "Sam")
+        .expect("second circle");
+    join(&sam, &second, &anna, "Anna").await;
+    settle(&[&sam, &anna]).await;
+    anna.s()
+        .post_circle_message(&circle, "ANNA-IN-THE-FIRST-AGAIN", None)
+        .expect("post in the first");
+    anna.s()
+        .post_circle_message(&second, "ANNA-IN-THE-SECOND", None)
+        .expect("post in the second");
+    settle(&[&anna, &sam, &ben]).await;
+    assert!(texts(sam.s(), &circle).contains(&"ANNA-IN-THE-FIRST-AGAIN".to_string()));
+    assert!(texts(ben.s(), &circle).contains(&"ANNA-IN-THE-FIRST-AGAIN".to_string()));
+    assert!(texts(sam.s(), &second).contains(&"ANNA-IN-THE-SECOND".to_string()));
+    assert_eq!(anna.s().circles().expect("circles").len(), 2);
+    assert!(anna.s().peers().expect("peers").is_empty());
+
+    // The relay holds ciphertext only: no message, status, name, or the host's plan.
+    for canary in [
+        &b"MSG-CANARY"[..],
+        b"STATUS-CANARY",
+        b"MEMBER-NAME",
+        b"CIRCLE-NAME",
+        b"PLAN-CANARY",
+        b"AFTER-BEN",
+        b"BEN-IS-BACK",
+    ] {
+        assert!(
+            !any_file_holds(relay_dir.path(), canary),
+            "{}",
+            String::from_utf8_lossy(canary)
+        );
+    }
+    // And the host's own plan reached no member.
+    for d in [&anna, &ben, &cara, &dev] {
+        d.s().checkpoint().expect("checkpoint");
+        assert!(!contains(&store_plaintext(&d.path, &d.key), b"PLAN-CANARY"));
+    }
+}
