@@ -44,6 +44,27 @@ fn check_named(keys: &str, name: &str, channel: &str) -> Option<Named> {
     })
 }
 
+/// The peer row of a device handed over on its channel, paired now (its first pairing time
+/// kept); whose it is and its relay are the caller's.
+fn handed_row(named: Named, existing: Option<&PeerRow>, now_ms: i64) -> PeerRow {
+    PeerRow {
+        peer_id: named.keys.key_id(),
+        keys: named.keys,
+        display_name: named.name,
+        state: PeerState::Paired,
+        invite_id: None,
+        invite_secret: None,
+        relay: None,
+        channel_stream: Some(named.stream),
+        created_at: existing.map_or(now_ms, |r| r.created_at),
+        paired_at: existing.and_then(|r| r.paired_at).or(Some(now_ms)),
+        link: None,
+        person: None,
+        introduced_by: None,
+        circle: false,
+    }
+}
+
 impl Twofold {
     /// `peer`'s person's other devices, the whole list: new ones become peers of this device
     /// on the channel named for them (they get what `peer` gets from the next send on); one
@@ -91,31 +112,11 @@ impl Twofold {
                 continue;
             }
             listed.insert(id);
-            let channel = StreamRow {
-                stream: device.stream,
-                doc_id: None,
-                peer_id: Some(id),
-                key: DocKey::from_secret_bytes(0, &device.key),
-                active: true,
-                cursor: 0,
-                next_seq: 1,
-            };
-            self.hold_channel_in_tx(tx, existing.as_ref(), &channel)?;
+            self.hold_channel_in_tx(tx, existing.as_ref(), id, device.stream, &device.key)?;
             let row = PeerRow {
-                peer_id: id,
-                keys: device.keys,
-                display_name: device.name,
-                state: PeerState::Paired,
-                invite_id: None,
-                invite_secret: None,
                 relay: peers::relay_of(tx, &person)?,
-                channel_stream: Some(device.stream),
-                created_at: existing.as_ref().map_or(now_ms, |r| r.created_at),
-                paired_at: existing.as_ref().and_then(|r| r.paired_at).or(Some(now_ms)),
-                link: None,
                 person: Some(peer),
-                introduced_by: None,
-                circle: false,
+                ..handed_row(device, existing.as_ref(), now_ms)
             };
             peers::upsert(tx, &row)?;
         }
@@ -163,17 +164,28 @@ impl Twofold {
         &self,
         tx: &Transaction<'_>,
         existing: Option<&PeerRow>,
-        channel: &StreamRow,
+        peer: KeyId,
+        stream: StreamId,
+        key: &[u8; 32],
     ) -> Result<()> {
         let held = existing.and_then(|r| r.channel_stream);
-        if held == Some(channel.stream) && streams::get(tx, &channel.stream)?.is_some() {
+        if held == Some(stream) && streams::get(tx, &stream)?.is_some() {
             return Ok(());
         }
-        if let Some(peer) = channel.peer_id {
-            streams::retire_channel(tx, &peer)?;
-        }
-        if streams::get(tx, &channel.stream)?.is_none() {
-            streams::insert(tx, channel)?;
+        streams::retire_channel(tx, &peer)?;
+        if streams::get(tx, &stream)?.is_none() {
+            streams::insert(
+                tx,
+                &StreamRow {
+                    stream,
+                    doc_id: None,
+                    peer_id: Some(peer),
+                    key: DocKey::from_secret_bytes(0, key),
+                    active: true,
+                    cursor: 0,
+                    next_seq: 1,
+                },
+            )?;
         }
         Ok(())
     }
@@ -223,31 +235,11 @@ impl Twofold {
                 effect = Effect::Ended(self.end_introduced_in_tx(tx, row)?);
             }
         } else {
-            let channel = StreamRow {
-                stream: named.stream,
-                doc_id: None,
-                peer_id: Some(id),
-                key: DocKey::from_secret_bytes(0, &named.key),
-                active: true,
-                cursor: 0,
-                next_seq: 1,
-            };
-            self.hold_channel_in_tx(tx, existing.as_ref(), &channel)?;
+            self.hold_channel_in_tx(tx, existing.as_ref(), id, named.stream, &named.key)?;
             let row = PeerRow {
-                peer_id: id,
-                keys: named.keys,
-                display_name: named.name,
-                state: PeerState::Paired,
-                invite_id: None,
-                invite_secret: None,
                 relay: intro.relay.clone(),
-                channel_stream: Some(named.stream),
-                created_at: existing.as_ref().map_or(now_ms, |r| r.created_at),
-                paired_at: existing.as_ref().and_then(|r| r.paired_at).or(Some(now_ms)),
-                link: None,
-                person: None,
                 introduced_by: Some(peer),
-                circle: false,
+                ..handed_row(named, existing.as_ref(), now_ms)
             };
             peers::upsert(tx, &row)?;
             let wanted: BTreeSet<&str> = intro.sos_contacts.iter().map(String::as_str).collect();

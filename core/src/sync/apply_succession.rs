@@ -69,15 +69,10 @@ impl Twofold {
         if row.keys != old || new.validate().is_err() || new.key_id() == old.key_id() || taken {
             return refuse(RejectReason::BadControl);
         }
-        let channel = hex::decode(statement.channel).ok().and_then(|sealed| {
-            open_successor_channel(&self.identity, &old.key_id(), &new.key_id(), &sealed)
-        });
-        let Some((channel_stream, channel_key)) = channel else {
+        let Some((channel_stream, channel_key)) = self.new_channel_of(tx, statement, &old, &new)?
+        else {
             return refuse(RejectReason::BadControl);
         };
-        if streams::get(tx, &channel_stream)?.is_some() {
-            return refuse(RejectReason::BadControl);
-        }
         let recovery_keys = recovery::peer_recovery_keys(tx, &peer)?;
         let successor = PeerRow {
             peer_id: new.key_id(),
@@ -156,15 +151,10 @@ impl Twofold {
         if device.keys != new {
             return refuse(RejectReason::BadControl);
         }
-        let channel = hex::decode(statement.channel).ok().and_then(|sealed| {
-            open_successor_channel(&self.identity, &old.key_id(), &new.key_id(), &sealed)
-        });
-        let Some((channel_stream, channel_key)) = channel else {
+        let Some((channel_stream, channel_key)) = self.new_channel_of(tx, statement, &old, &new)?
+        else {
             return refuse(RejectReason::BadControl);
         };
-        if streams::get(tx, &channel_stream)?.is_some() {
-            return refuse(RejectReason::BadControl);
-        }
         let (old_id, new_id) = (old.key_id(), new.key_id());
         // What both had, the device keeps; the lost one's consent records close.
         let active = shares::active(tx)?;
@@ -217,5 +207,23 @@ impl Twofold {
                 peer: old_id,
             }),
         })
+    }
+
+    /// The new channel a statement carries, sealed to this device and bound to both key ids;
+    /// `None` if it does not open or names a stream seen before.
+    fn new_channel_of(
+        &self,
+        tx: &Transaction<'_>,
+        statement: &Statement<'_>,
+        old: &DevicePublicKeys,
+        new: &DevicePublicKeys,
+    ) -> Result<Option<(crate::crypto::StreamId, zeroize::Zeroizing<[u8; 32]>)>> {
+        let channel = hex::decode(statement.channel).ok().and_then(|sealed| {
+            open_successor_channel(&self.identity, &old.key_id(), &new.key_id(), &sealed)
+        });
+        match channel {
+            Some((stream, _)) if streams::get(tx, &stream)?.is_some() => Ok(None),
+            other => Ok(other),
+        }
     }
 }
