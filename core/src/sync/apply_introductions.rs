@@ -65,6 +65,13 @@ fn handed_row(named: Named, existing: Option<&PeerRow>, now_ms: i64) -> PeerRow 
     }
 }
 
+/// Whether `peer` is the device this one is linked to, still paired: the only one that may
+/// hand pairings and the recovery identity over.
+fn from_origin(tx: &Transaction<'_>, peer: &KeyId) -> Result<bool> {
+    Ok(peers::get(tx, peer)?
+        .is_some_and(|p| p.link == Some(Link::Origin) && p.state == PeerState::Paired))
+}
+
 impl Twofold {
     /// `peer`'s person's other devices, the whole list: new ones become peers of this device
     /// on the channel named for them (they get what `peer` gets from the next send on); one
@@ -202,9 +209,7 @@ impl Twofold {
         now_ms: i64,
     ) -> Result<Decided> {
         let refuse = |reason| incoming.refuse_in_tx(tx, reason);
-        if !peers::get(tx, &peer)?
-            .is_some_and(|p| p.link == Some(Link::Origin) && p.state == PeerState::Paired)
-        {
+        if !from_origin(tx, &peer)? {
             return refuse(RejectReason::NotAllowed);
         }
         let Some(named) = check_named(&intro.keys, &intro.name, &intro.channel) else {
@@ -336,9 +341,7 @@ impl Twofold {
         now_ms: i64,
     ) -> Result<Decided> {
         let refuse = |reason| incoming.refuse_in_tx(tx, reason);
-        if !peers::get(tx, &peer)?
-            .is_some_and(|p| p.link == Some(Link::Origin) && p.state == PeerState::Paired)
-        {
+        if !from_origin(tx, &peer)? {
             return refuse(RejectReason::NotAllowed);
         }
         let identity = hex::decode(&handover.recovery)
