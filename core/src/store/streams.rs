@@ -20,6 +20,21 @@ pub struct StreamRow {
     pub next_seq: u64,
 }
 
+impl StreamRow {
+    /// A new channel with `peer`: nothing read or written on it yet.
+    pub fn new_channel(peer: KeyId, stream: StreamId, key: DocKey) -> StreamRow {
+        StreamRow {
+            stream,
+            doc_id: None,
+            peer_id: Some(peer),
+            key,
+            active: true,
+            cursor: 0,
+            next_seq: 1,
+        }
+    }
+}
+
 const COLUMNS: &str = "stream_id, doc_id, peer_id, epoch, key, active, cursor, next_seq";
 
 fn from_row(r: &Row<'_>) -> Result<StreamRow> {

@@ -181,18 +181,8 @@ impl Twofold {
         }
         streams::retire_channel(tx, &peer)?;
         if streams::get(tx, &stream)?.is_none() {
-            streams::insert(
-                tx,
-                &StreamRow {
-                    stream,
-                    doc_id: None,
-                    peer_id: Some(peer),
-                    key: DocKey::from_secret_bytes(0, key),
-                    active: true,
-                    cursor: 0,
-                    next_seq: 1,
-                },
-            )?;
+            let key = DocKey::from_secret_bytes(0, key);
+            streams::insert(tx, &StreamRow::new_channel(peer, stream, key))?;
         }
         Ok(())
     }

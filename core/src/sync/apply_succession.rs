@@ -92,17 +92,10 @@ impl Twofold {
         self.consume_control(tx, incoming)?;
         // The lost device holds the old channel's key: nothing more goes or is read there.
         streams::retire(tx, &incoming.row.stream)?;
+        let key = DocKey::from_secret_bytes(0, &channel_key);
         streams::insert(
             tx,
-            &StreamRow {
-                stream: channel_stream,
-                doc_id: None,
-                peer_id: Some(successor.peer_id),
-                key: DocKey::from_secret_bytes(0, &channel_key),
-                active: true,
-                cursor: 0,
-                next_seq: 1,
-            },
+            &StreamRow::new_channel(successor.peer_id, channel_stream, key),
         )?;
         Ok(Decided {
             received: Received::Control,
@@ -182,18 +175,8 @@ impl Twofold {
         peers::upsert(tx, &successor)?;
         self.consume_control(tx, incoming)?;
         streams::retire(tx, &incoming.row.stream)?;
-        streams::insert(
-            tx,
-            &StreamRow {
-                stream: channel_stream,
-                doc_id: None,
-                peer_id: Some(new_id),
-                key: DocKey::from_secret_bytes(0, &channel_key),
-                active: true,
-                cursor: 0,
-                next_seq: 1,
-            },
-        )?;
+        let key = DocKey::from_secret_bytes(0, &channel_key);
+        streams::insert(tx, &StreamRow::new_channel(new_id, channel_stream, key))?;
         Ok(Decided {
             received: Received::Control,
             after: AfterCommit::Control(ControlCommitted {

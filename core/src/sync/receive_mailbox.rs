@@ -129,17 +129,10 @@ impl Twofold {
                     owner_name,
                 } => {
                     streams::retire_channel(tx, &row.peer_id)?;
+                    let key = DocKey::from_secret_bytes(0, &channel_key);
                     streams::insert(
                         tx,
-                        &StreamRow {
-                            stream: channel_stream,
-                            doc_id: None,
-                            peer_id: Some(row.peer_id),
-                            key: DocKey::from_secret_bytes(0, &channel_key),
-                            active: true,
-                            cursor: 0,
-                            next_seq: 1,
-                        },
+                        &StreamRow::new_channel(row.peer_id, channel_stream, key),
                     )?;
                     row.state = PeerState::Paired;
                     row.display_name = owner_name;

@@ -274,18 +274,7 @@ impl Twofold {
                     .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
                 // A device paired again after `unpair`: its old channel ends here.
                 streams::retire_channel(tx, peer)?;
-                streams::insert(
-                    tx,
-                    &StreamRow {
-                        stream,
-                        doc_id: None,
-                        peer_id: Some(*peer),
-                        key: key.clone(),
-                        active: true,
-                        cursor: 0,
-                        next_seq: 1,
-                    },
-                )?;
+                streams::insert(tx, &StreamRow::new_channel(*peer, stream, key.clone()))?;
                 row.state = PeerState::Paired;
                 row.paired_at = Some(self.now_ms());
                 row.channel_stream = Some(stream);

@@ -120,15 +120,11 @@ impl Twofold {
         now: i64,
     ) -> Result<StreamId> {
         // The lost device holds this channel's key: the pairing moves to a new one.
-        let fresh = StreamRow {
-            stream: StreamId::random().map_err(|_| rng_failed())?,
-            doc_id: None,
-            peer_id: Some(peer.peer_id),
-            key: DocKey::generate(0).map_err(|_| rng_failed())?,
-            active: true,
-            cursor: 0,
-            next_seq: 1,
-        };
+        let fresh = StreamRow::new_channel(
+            peer.peer_id,
+            StreamId::random().map_err(|_| rng_failed())?,
+            DocKey::generate(0).map_err(|_| rng_failed())?,
+        );
         let me = self.identity.key_id();
         let sealed = seal_successor_channel(
             &peer.keys,
