@@ -1,16 +1,4 @@
-//! Address codes a person scans or types for direct sync (`core/src/direct/hints.rs`): decoded,
-//! and a decoded hint must encode to a code that decodes to the same hint.
+//! cargo-fuzz's entry for the `address_hint` target (`targets/src/targets/address_hint.rs` says what it fuzzes).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use twofold_core::AddressHint;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    if let Ok(hint) = AddressHint::decode(text) {
-        let _ = hint.socket_addrs();
-        assert_eq!(AddressHint::decode(&hint.encode()).as_ref(), Ok(&hint));
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::address_hint::run(data));

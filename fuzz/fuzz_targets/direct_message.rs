@@ -1,16 +1,4 @@
-//! Messages of a direct device-to-device session (`core/src/direct/message.rs`), after the
-//! Noise layer: decoded, and a decoded message must encode to bytes that decode the same.
+//! cargo-fuzz's entry for the `direct_message` target (`targets/src/targets/direct_message.rs` says what it fuzzes).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use twofold_core::fuzzing::direct_message;
-
-fuzz_target!(|data: &[u8]| {
-    if let Ok(encoded) = direct_message(data) {
-        assert_eq!(
-            direct_message(&encoded).as_ref(),
-            Ok(&encoded),
-            "a decoded message encodes to bytes that decode to it"
-        );
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::direct_message::run(data));

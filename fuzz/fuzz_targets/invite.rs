@@ -1,21 +1,4 @@
-//! Invite strings, scanned or pasted (`core/src/crypto/invite.rs`): decoded, and a decoded one
-//! must encode to a string that decodes to the same invite.
+//! cargo-fuzz's entry for the `invite` target (`targets/src/targets/invite.rs` says what it fuzzes).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use twofold_core::crypto::Invite;
-use twofold_fuzz::fixtures::NOW_SECS;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    if let Ok(invite) = Invite::decode(text, NOW_SECS) {
-        let again = Invite::decode(&invite.encode(), NOW_SECS);
-        assert_eq!(
-            again.as_ref(),
-            Ok(&invite),
-            "an encoded invite decodes to itself"
-        );
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::invite::run(data));

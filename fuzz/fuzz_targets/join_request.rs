@@ -1,34 +1,4 @@
-//! Join requests from a pairing mailbox (`core/src/crypto/join.rs`), opened by the owner of the
-//! fixed invite. An odd first byte seals the rest as a request's plaintext, so the parser behind
-//! the AEAD (keys, name, signature) is reached too.
+//! cargo-fuzz's entry for the `join_request` target (`targets/src/targets/join_request.rs` says what it fuzzes).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use twofold_core::crypto::{verification_code, JoinRequest};
-use twofold_core::fuzzing::seal_join_plaintext;
-use twofold_fuzz::fixtures::{owner_keys, INVITE, NOW_SECS, OWNER};
-
-fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else {
-        return;
-    };
-    let sealed;
-    let bytes = if mode & 1 == 1 {
-        match seal_join_plaintext(&INVITE, rest) {
-            Some(bytes) => {
-                sealed = bytes;
-                &sealed[..]
-            }
-            None => return,
-        }
-    } else {
-        rest
-    };
-    let claimed = JoinRequest::invite_id_of(bytes);
-    if let Ok(request) = JoinRequest::open(bytes, &INVITE, &OWNER, NOW_SECS) {
-        assert_eq!(claimed, Ok(INVITE.invite_id));
-        assert!(!request.display_name.trim().is_empty());
-        // What the owner's screen shows next.
-        let _ = verification_code(&owner_keys(), &request.mentor);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::join_request::run(data));

@@ -1,13 +1,4 @@
-//! A Twofold JSON export being imported (`Twofold::import_json`): parsed, then validated item
-//! by item, as the import does before it writes anything.
+//! cargo-fuzz's entry for the `json_import` target (`targets/src/targets/json_import.rs` says what it fuzzes).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use twofold_core::JsonExport;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(export) = serde_json::from_slice::<JsonExport>(data) else {
-        return;
-    };
-    let _ = export.document.validate();
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::json_import::run(data));

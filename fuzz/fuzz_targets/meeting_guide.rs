@@ -1,35 +1,4 @@
-//! A Meeting Guide JSON feed (`core/src/formats/meeting_guide/`): parsed, planned as the import
-//! plans it, and every planned meeting validated and written into a schedule document.
+//! cargo-fuzz's entry for the `meeting_guide` target (`targets/src/targets/meeting_guide.rs` says what it fuzzes).
 #![no_main]
 
-use automerge::ActorId;
-use libfuzzer_sys::fuzz_target;
-use twofold_core::docs::genesis::genesis;
-use twofold_core::docs::items;
-use twofold_core::formats::meeting_guide;
-use twofold_core::model::validate::Validate;
-use twofold_core::sections::MEETINGS;
-use twofold_core::{Day, DocKind, MeetingGuideFilter, MeetingGuideImport, MeetingKind};
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(entries) = meeting_guide::parse(data) else {
-        return;
-    };
-    let options = MeetingGuideImport {
-        filter: MeetingGuideFilter::default(),
-        choose: None,
-        default_time_zone: "America/Chicago".into(),
-        today: Day::parse("today", "2026-03-02").expect("a valid day"),
-        kind: MeetingKind::TwelveStep,
-        dry_run: false,
-    };
-    let (_report, meetings) = meeting_guide::plan(&entries, &options, &[]);
-    if meetings.is_empty() {
-        return;
-    }
-    let mut doc = genesis(DocKind::Schedule, &ActorId::from(&[9u8; 16][..])).expect("genesis");
-    for meeting in &meetings {
-        let _ = meeting.validate();
-        let _ = items::put(&mut doc, MEETINGS, meeting);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::meeting_guide::run(data));

@@ -1,29 +1,4 @@
-//! The owner's pairing reply, opened by the mentor (`core/src/crypto/pairing_reply.rs`). An odd
-//! first byte seals the rest as a reply's plaintext, so the parser behind the AEAD is reached.
+//! cargo-fuzz's entry for the `pairing_reply` target (`targets/src/targets/pairing_reply.rs` says what it fuzzes).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use twofold_core::crypto::{open_reply, PairingDecision};
-use twofold_core::fuzzing::seal_pairing_reply_plaintext;
-use twofold_fuzz::fixtures::{mentor_keys, INVITE, MENTOR};
-
-fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else {
-        return;
-    };
-    let sealed;
-    let bytes = if mode & 1 == 1 {
-        match seal_pairing_reply_plaintext(&INVITE, &mentor_keys(), rest) {
-            Some(bytes) => {
-                sealed = bytes;
-                &sealed[..]
-            }
-            None => return,
-        }
-    } else {
-        rest
-    };
-    if let Ok(PairingDecision::Approved { owner_name, .. }) = open_reply(bytes, &INVITE, &MENTOR) {
-        assert!(!owner_name.trim().is_empty());
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::pairing_reply::run(data));

@@ -1,28 +1,4 @@
-//! A decrypted envelope's payload (`core/src/sync/payload.rs`): change chunks through the
-//! guarded walk and Automerge's change parser, then applied to a document as the engine applies
-//! them (`sync/receive.rs`: no `catch_unwind` there, so a panic here would be one there).
+//! cargo-fuzz's entry for the `payload` target (`targets/src/targets/payload.rs` says what it fuzzes).
 #![no_main]
 
-use automerge::AutoCommit;
-use libfuzzer_sys::fuzz_target;
-use twofold_core::sync::payload::{self, Payload};
-use twofold_core::LoadLimits;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(Payload::Changes(raw)) = payload::decode(data) else {
-        return;
-    };
-    let Ok(changes) = payload::parse_changes(raw, LoadLimits::default()) else {
-        return;
-    };
-    let mut doc = AutoCommit::new();
-    // The engine applies a peer's changes inside `with_doc_in`, which contains a panic in
-    // Automerge (ADR 0016, the finding); this target does as the engine does and looks for
-    // what gets past that: a hang or unbounded memory.
-    let applied =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes)));
-    if applied.is_err() {
-        return;
-    }
-    let _ = twofold_core::docs::genesis::kind_of(&doc);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::payload::run(data));

@@ -1,27 +1,4 @@
-//! A vCard file (`core/src/formats/vcard.rs`): parsed, planned as the import plans it, and
-//! every planned contact validated and written into a contacts document.
+//! cargo-fuzz's entry for the `vcard` target (`targets/src/targets/vcard.rs` says what it fuzzes).
 #![no_main]
 
-use automerge::ActorId;
-use libfuzzer_sys::fuzz_target;
-use twofold_core::docs::genesis::genesis;
-use twofold_core::docs::items;
-use twofold_core::formats::vcard;
-use twofold_core::model::validate::Validate;
-use twofold_core::sections::CONTACTS;
-use twofold_core::DocKind;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(cards) = vcard::parse(data) else {
-        return;
-    };
-    let (_report, contacts) = vcard::plan(&cards, &[]);
-    if contacts.is_empty() {
-        return;
-    }
-    let mut doc = genesis(DocKind::Contacts, &ActorId::from(&[9u8; 16][..])).expect("genesis");
-    for contact in &contacts {
-        let _ = contact.validate();
-        let _ = items::put(&mut doc, CONTACTS, contact);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz_targets::targets::vcard::run(data));

@@ -6,7 +6,7 @@
 //!
 //! Seeds are small and committed; what the fuzzer adds to a corpus is not.
 
-#[path = "../../src/fixtures.rs"]
+#[path = "../../targets/src/fixtures.rs"]
 #[allow(dead_code)] // the targets use all of it; the seeds most
 mod fixtures;
 

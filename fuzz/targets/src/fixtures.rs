@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use twofold_core::crypto::DeviceIdentity;
-use twofold_core::crypto::{DevicePublicKeys, DocKey, Invite, InviteSecret, StreamId};
+use twofold_core::crypto::{DevicePublicKeys, DocKey, Invite, InviteMark, InviteSecret, StreamId};
 
 /// "Now" for invites and join requests, in seconds; the fixed invite expires long after.
 pub const NOW_SECS: u64 = 1_800_000_000;
@@ -42,6 +42,7 @@ pub static INVITE: LazyLock<Invite> = LazyLock::new(|| Invite {
     secret: InviteSecret([0x08; 32]),
     owner: OWNER.public_keys(),
     expires_at: NOW_SECS + 3600,
+    mark: InviteMark::Pairing,
 });
 
 pub fn doc_key() -> DocKey {

@@ -1,0 +1,28 @@
+//! The owner's pairing reply, opened by the mentor (`core/src/crypto/pairing_reply.rs`). An odd
+//! first byte seals the rest as a reply's plaintext, so the parser behind the AEAD is reached.
+
+use twofold_core::crypto::{open_reply, PairingDecision};
+use twofold_core::fuzzing::seal_pairing_reply_plaintext;
+use crate::fixtures::{mentor_keys, INVITE, MENTOR};
+
+/// One fuzz input.
+pub fn run(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let sealed;
+    let bytes = if mode & 1 == 1 {
+        match seal_pairing_reply_plaintext(&INVITE, &mentor_keys(), rest) {
+            Some(bytes) => {
+                sealed = bytes;
+                &sealed[..]
+            }
+            None => return,
+        }
+    } else {
+        rest
+    };
+    if let Ok(PairingDecision::Approved { owner_name, .. }) = open_reply(bytes, &INVITE, &MENTOR) {
+        assert!(!owner_name.trim().is_empty());
+    }
+}
