@@ -6,9 +6,9 @@
 #
 # Stages: lint (rustfmt, clippy -D warnings) → deny (licences, bans, sources) → Rust tests
 # (core, cross-crate: property tests, the 200-kill test, failure paths, fuzz properties, I/O
-# faults, the soak) → interop checks against other implementations (when present) → Kotlin,
-# Swift and Python suites against generated bindings. The coverage-guided fuzz targets run by
-# hand (scripts/fuzz.sh): their nightly build does not fit CI's time yet (ADR 0016).
+# faults, the soak) → fuzz (every coverage-guided target for a few seconds, ADR 0016) → interop
+# checks against other implementations (when present) → Kotlin, Swift and Python suites against
+# generated bindings.
 # Every stage runs even if an earlier one failed; the last line counts the stages:
 # `stages: N passed, M failed`. Exit status is non-zero if any stage failed. Nothing is ever
 # skipped silently: a missing toolchain fails its stage.
@@ -51,6 +51,8 @@ stage lint lint
 # Dependencies against deny.toml: licences, bans, sources (ADR 0016).
 stage deny scripts/deny.sh
 stage rust-tests rust_tests
+# After the Rust tests: the fuzz build reuses every dependency they compiled (ADR 0016).
+stage fuzz scripts/fuzz.sh --quick
 if [ -x scripts/interop-tests.sh ]; then
     stage interop scripts/interop-tests.sh
 fi

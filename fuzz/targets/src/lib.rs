@@ -11,4 +11,3 @@ pub fn split_once(data: &[u8], sep: u8) -> (&[u8], &[u8]) {
         None => (data, &[]),
     }
 }
-

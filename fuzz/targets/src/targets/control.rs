@@ -3,6 +3,7 @@
 //! access, writers, the wrapped key (unwrapped by the mentor), the SOS fields, and the grant's
 //! snapshot through the guarded Automerge load.
 
+use crate::fixtures::{owner_keys, MENTOR};
 use twofold_core::crypto::{unwrap_doc_key, DeviceIdentity, WrapContext};
 use twofold_core::docs::{genesis, guarded_load};
 use twofold_core::sync::control::{
@@ -10,7 +11,6 @@ use twofold_core::sync::control::{
 };
 use twofold_core::sync::payload::{self, Payload};
 use twofold_core::{Access, DocumentSnapshot, LoadLimits};
-use crate::fixtures::{owner_keys, MENTOR};
 
 /// The keys and channel of a device another one introduces, as `apply_introductions.rs` reads
 /// them.

@@ -2,10 +2,10 @@
 //! decode → verify → decrypt → payload. An odd first byte seals the rest as the owner would, so
 //! the fuzzer also reaches past the signature and the AEAD, and the round trip is checked.
 
+use crate::fixtures::{self, OWNER};
 use twofold_core::crypto::{seal, DecodedEnvelope, MAX_ENVELOPE_LEN};
 use twofold_core::sync::payload::{self, Payload};
 use twofold_core::LoadLimits;
-use crate::fixtures::{self, OWNER};
 
 /// One fuzz input.
 pub fn run(data: &[u8]) {

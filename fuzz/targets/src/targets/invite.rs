@@ -1,8 +1,8 @@
 //! Invite strings, scanned or pasted (`core/src/crypto/invite.rs`): decoded, and a decoded one
 //! must encode to a string that decodes to the same invite.
 
-use twofold_core::crypto::Invite;
 use crate::fixtures::NOW_SECS;
+use twofold_core::crypto::Invite;
 
 /// One fuzz input.
 pub fn run(data: &[u8]) {

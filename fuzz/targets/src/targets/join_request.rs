@@ -2,9 +2,9 @@
 //! fixed invite. An odd first byte seals the rest as a request's plaintext, so the parser behind
 //! the AEAD (keys, name, signature) is reached too.
 
+use crate::fixtures::{owner_keys, INVITE, NOW_SECS, OWNER};
 use twofold_core::crypto::{verification_code, JoinRequest};
 use twofold_core::fuzzing::seal_join_plaintext;
-use crate::fixtures::{owner_keys, INVITE, NOW_SECS, OWNER};
 
 /// One fuzz input.
 pub fn run(data: &[u8]) {

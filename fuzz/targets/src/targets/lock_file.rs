@@ -2,8 +2,8 @@
 //! key. An odd first byte seals the rest under that key first, so the parser behind the AEAD is
 //! reached; a lock file that opens must seal and open to the same fields.
 
-use twofold_core::fuzzing::{lock_round_trip, seal_lock_plain};
 use crate::fixtures::PLATFORM_KEY;
+use twofold_core::fuzzing::{lock_round_trip, seal_lock_plain};
 
 /// One fuzz input.
 pub fn run(data: &[u8]) {

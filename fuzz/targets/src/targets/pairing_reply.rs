@@ -1,9 +1,9 @@
 //! The owner's pairing reply, opened by the mentor (`core/src/crypto/pairing_reply.rs`). An odd
 //! first byte seals the rest as a reply's plaintext, so the parser behind the AEAD is reached.
 
+use crate::fixtures::{mentor_keys, INVITE, MENTOR};
 use twofold_core::crypto::{open_reply, PairingDecision};
 use twofold_core::fuzzing::seal_pairing_reply_plaintext;
-use crate::fixtures::{mentor_keys, INVITE, MENTOR};
 
 /// One fuzz input.
 pub fn run(data: &[u8]) {
