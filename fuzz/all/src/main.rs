@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use twofold_fuzz_targets::targets;
 
-static TARGET: OnceLock<fn(&[u8])> = OnceLock::new();
+static TARGET: OnceLock<targets::Target> = OnceLock::new();
 
 /// Called by libFuzzer once, before the first input.
 #[no_mangle]
@@ -39,12 +39,16 @@ pub extern "C" fn LLVMFuzzerInitialize(_argc: *mut c_int, _argv: *mut *mut *mut 
 }
 
 /// Called by libFuzzer for each input.
+///
+/// # Safety
+///
+/// `data` points to `size` readable bytes that live for the call (libFuzzer's contract).
 #[no_mangle]
-pub extern "C" fn LLVMFuzzerTestOneInput(data: *const u8, size: usize) -> c_int {
+pub unsafe extern "C" fn LLVMFuzzerTestOneInput(data: *const u8, size: usize) -> c_int {
     let input: &[u8] = if size == 0 {
         &[]
     } else {
-        // SAFETY: libFuzzer passes a buffer of `size` bytes that lives for the call.
+        // SAFETY: the caller's contract above.
         unsafe { std::slice::from_raw_parts(data, size) }
     };
     let run = TARGET.get().expect("LLVMFuzzerInitialize chose the target");

@@ -1,7 +1,7 @@
 //! One module per fuzz target (ADR 0016), each driving one decoder of outside bytes and its
 //! next step through `run(data)`. cargo-fuzz builds each as its own binary
 //! (`fuzz_targets/<name>.rs`); the quick run in CI links them all into one binary,
-//! `twofold-fuzz`, that runs the one named by `TWOFOLD_FUZZ_TARGET` (`fuzz_targets/all.rs`).
+//! `twofold-fuzz-all`, that runs the one named by `TWOFOLD_FUZZ_TARGET` (`fuzz/all`).
 
 pub mod address_hint;
 pub mod automerge_load;
@@ -22,8 +22,11 @@ pub mod relay_records;
 pub mod relay_ws;
 pub mod vcard;
 
-/// Every target by name: what `twofold-fuzz` dispatches to and `scripts/fuzz.sh` runs.
-pub const ALL: &[(&str, fn(&[u8]))] = &[
+/// A target: runs one fuzz input.
+pub type Target = fn(&[u8]);
+
+/// Every target by name: what `twofold-fuzz-all` dispatches to and `scripts/fuzz.sh` runs.
+pub const ALL: &[(&str, Target)] = &[
     ("address_hint", address_hint::run),
     ("automerge_load", automerge_load::run),
     ("backup", backup::run),
@@ -45,6 +48,6 @@ pub const ALL: &[(&str, fn(&[u8]))] = &[
 ];
 
 /// The target called `name`.
-pub fn by_name(name: &str) -> Option<fn(&[u8])> {
+pub fn by_name(name: &str) -> Option<Target> {
     ALL.iter().find(|(n, _)| *n == name).map(|(_, run)| *run)
 }
