@@ -52,10 +52,13 @@ fail() {
 build_quick() {
     local target_dir=${CARGO_TARGET_DIR:-$root/target}
     command -v g++ >/dev/null || fail "g++ is needed to compile libFuzzer (apt-get install g++)"
-    cargo fetch --locked --manifest-path "$root/fuzz/Cargo.toml" ||
+    local host
+    host=$(rustc -vV | sed -n 's/^host: //p')
+    cargo fetch --locked --target "$host" --manifest-path "$root/fuzz/Cargo.toml" ||
         fail "the fuzz workspace's crates could not be fetched (cargo fetch)"
     local manifest
-    manifest=$(cargo metadata --locked --format-version 1 --manifest-path "$root/fuzz/Cargo.toml" |
+    manifest=$(cargo metadata --locked --format-version 1 --filter-platform "$host" \
+        --manifest-path "$root/fuzz/Cargo.toml" |
         grep -o '"manifest_path":"[^"]*/libfuzzer-sys-[0-9.]*/Cargo.toml"' | head -1 |
         sed 's/^"manifest_path":"//; s/"$//')
     [ -n "$manifest" ] || fail "libfuzzer-sys (libFuzzer's sources) is not in fuzz/Cargo.lock"
