@@ -125,12 +125,12 @@ build_cargo_fuzz() {
     fi
     # One build for every target: they share all their dependencies.
     cargo +nightly fuzz build --sanitizer "$sanitizer" || fail "the fuzz targets do not build"
-    local bin=$root/fuzz/target/x86_64-unknown-linux-gnu/release
+    fuzz_bin=$root/fuzz/target/x86_64-unknown-linux-gnu/release
     mapfile -t all_targets < <(cargo +nightly fuzz list)
     run_cmd() {
-        exec "$bin/$1" "${@:2}"
+        exec "$fuzz_bin/$1" "${@:2}"
     }
-    replay="${bin#"$root"/}/<target>"
+    replay="${fuzz_bin#"$root"/}/<target>"
 }
 
 started=$SECONDS
