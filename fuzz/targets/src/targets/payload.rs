@@ -1,6 +1,6 @@
 //! A decrypted envelope's payload (`core/src/sync/payload.rs`): change chunks through the
 //! guarded walk and Automerge's change parser, then applied to a document as the engine applies
-//! them (`sync/receive.rs`: no `catch_unwind` there, so a panic here would be one there).
+//! them (`sync/receive.rs`, inside `with_doc_in`, which contains a panic).
 
 use automerge::AutoCommit;
 use twofold_core::sync::payload::{self, Payload};
@@ -18,8 +18,7 @@ pub fn run(data: &[u8]) {
     // The engine applies a peer's changes inside `with_doc_in`, which contains a panic in
     // Automerge (ADR 0016, the finding); this target does as the engine does and looks for
     // what gets past that: a hang or unbounded memory.
-    let applied =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes)));
+    let applied = crate::contain(|| doc.apply_changes(changes));
     if applied.is_err() {
         return;
     }
