@@ -1,4 +1,5 @@
-//! The mentor's join request: the mentor's public keys and display name, sealed to the owner's
+//! The mentor's join request: the mentor's public keys, its verification-code nonce
+//! ([`super::verification`]) and display name, sealed to the owner's
 //! X25519 key with the invite secret mixed into the key derivation, and signed by the mentor.
 //!
 //! So the relay that carries it learns only the invite id; only the owner's device can open it;
@@ -10,14 +11,16 @@ use super::identity::{verify, DeviceIdentity, DevicePublicKeys};
 use super::invite::{Invite, InviteError};
 use super::label;
 use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
+use super::verification::CodeNonce;
 
-const VERSION: u8 = 1;
+/// 2: carries the joiner's code nonce.
+const VERSION: u8 = 2;
 /// version ‖ invite id; sent in the clear so the owner can find the invite it answers.
 const HEADER_LEN: usize = 1 + 16;
 /// Longest display name in UTF-8 bytes: room for long names in any script.
 pub const MAX_DISPLAY_NAME_LEN: usize = 128;
-/// mentor keys ‖ name length ‖ name ‖ signature.
-const MAX_PLAINTEXT_LEN: usize = DevicePublicKeys::LEN + 1 + MAX_DISPLAY_NAME_LEN + 64;
+/// mentor keys ‖ code nonce ‖ name length ‖ name ‖ signature.
+const MAX_PLAINTEXT_LEN: usize = DevicePublicKeys::LEN + 32 + 1 + MAX_DISPLAY_NAME_LEN + 64;
 /// The longest valid join request; the relay's mailbox can refuse anything larger.
 pub const MAX_JOIN_REQUEST_LEN: usize = HEADER_LEN + SEAL_OVERHEAD + MAX_PLAINTEXT_LEN;
 
@@ -26,16 +29,20 @@ pub const MAX_JOIN_REQUEST_LEN: usize = HEADER_LEN + SEAL_OVERHEAD + MAX_PLAINTE
 pub struct JoinRequest {
     pub invite_id: [u8; 16],
     pub mentor: DevicePublicKeys,
+    /// The joiner's half of the verification code, chosen before it could know the owner's.
+    pub nonce: CodeNonce,
     /// As the mentor typed it; shown to the owner next to the verification code.
     pub display_name: String,
 }
 
 impl JoinRequest {
-    /// Mentor side: answers a decoded `invite` as `mentor`, under `display_name`.
+    /// Mentor side: answers a decoded `invite` as `mentor`, under `display_name`, with its
+    /// fresh code `nonce`.
     pub fn seal(
         invite: &Invite,
         mentor: &DeviceIdentity,
         display_name: &str,
+        nonce: &CodeNonce,
     ) -> Result<Vec<u8>, InviteError> {
         check_display_name(display_name)?;
         let header = header(&invite.invite_id);
@@ -46,12 +53,14 @@ impl JoinRequest {
             label::JOIN_SIG,
             &aad[..],
             &keys[..],
+            &nonce.0[..],
             &name_len[..],
             display_name.as_bytes(),
         ]);
         let plaintext = zeroize::Zeroizing::new(
             [
                 &keys[..],
+                &nonce.0[..],
                 &name_len[..],
                 display_name.as_bytes(),
                 &signature[..],
@@ -119,7 +128,7 @@ fn check_frame(bytes: &[u8]) -> Result<(), InviteError> {
     if version != VERSION {
         return Err(InviteError::UnsupportedVersion(version));
     }
-    if bytes.len() < HEADER_LEN + SEAL_OVERHEAD + DevicePublicKeys::LEN + 1 + 1 + 64 {
+    if bytes.len() < HEADER_LEN + SEAL_OVERHEAD + DevicePublicKeys::LEN + 32 + 1 + 1 + 64 {
         return Err(InviteError::WrongLength);
     }
     Ok(())
@@ -154,16 +163,22 @@ fn parse_plaintext(
     aad: &[u8],
     invite_id: [u8; 16],
 ) -> Result<JoinRequest, InviteError> {
-    const NAME_AT: usize = DevicePublicKeys::LEN + 1;
+    const NONCE_AT: usize = DevicePublicKeys::LEN;
+    const NAME_AT: usize = NONCE_AT + 32 + 1;
     if plain.len() < NAME_AT + 64 || plain.len() > MAX_PLAINTEXT_LEN {
         return Err(InviteError::WrongLength);
     }
-    let name_len = usize::from(plain[DevicePublicKeys::LEN]);
+    let name_len = usize::from(plain[NAME_AT - 1]);
     if plain.len() != NAME_AT + name_len + 64 {
         return Err(InviteError::WrongLength);
     }
     let mentor = DevicePublicKeys::from_bytes(&plain[..DevicePublicKeys::LEN])
         .map_err(|_| InviteError::BadMentorKeys)?;
+    let nonce = CodeNonce(
+        plain[NONCE_AT..NONCE_AT + 32]
+            .try_into()
+            .expect("the length check above covers the nonce"),
+    );
     let name = &plain[NAME_AT..NAME_AT + name_len];
     let signature: &[u8; 64] = plain[NAME_AT + name_len..]
         .try_into()
@@ -180,6 +195,7 @@ fn parse_plaintext(
     Ok(JoinRequest {
         invite_id,
         mentor,
+        nonce,
         display_name: display_name.to_owned(),
     })
 }

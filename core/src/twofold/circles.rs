@@ -83,7 +83,7 @@ impl Twofold {
         Ok(id)
     }
 
-    /// An invite to `circle` for a QR code or a link (`twofold:circle:1:…`), valid once,
+    /// An invite to `circle` for a QR code or a link (`twofold:circle:2:…`), valid once,
     /// until `expires_at_ms`. Only the host's device invites.
     pub fn create_circle_invite(
         &self,
@@ -120,7 +120,7 @@ impl Twofold {
             .filter(|r| r.circle && r.state == PeerState::PendingApproval)
         {
             if self.circle_of_pairing(&row.peer_id)?.as_deref() == Some(circle) {
-                out.push(self.peer_view(row));
+                out.push(self.peer_view(row)?);
             }
         }
         Ok(out)

@@ -10,7 +10,7 @@ use twofold_core::{Access, CircleRole, DocKind, KeyId, Twofold};
 use twofold_testkit::RelayProcess;
 use twofold_tests::dir_files::any_file_holds;
 use twofold_tests::mem_devices::coping;
-use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
+use twofold_tests::net_devices::{now_ms, pair, settle, shown_code, NetDevice};
 use twofold_tests::sqlcipher_pages::{contains, store_plaintext};
 
 const ONE_ADDRESS_FOR_MANY_PHONES: &[&str] = &[
@@ -28,7 +28,7 @@ async fn join(host: &NetDevice, circle: &str, member: &NetDevice, name: &str) ->
         .s()
         .create_circle_invite(circle, &host.relay_url, now_ms() + 600_000)
         .expect("circle invite");
-    assert!(invite.starts_with("twofold:circle:1:"), "{invite}");
+    assert!(invite.starts_with("twofold:circle:2:"), "{invite}");
     let pending = member
         .s()
         .accept_circle_invite(&invite, name, now_ms())
@@ -36,7 +36,11 @@ async fn join(host: &NetDevice, circle: &str, member: &NetDevice, name: &str) ->
     settle(&[member, host]).await;
     let requests = host.s().circle_join_requests(circle).expect("requests");
     assert_eq!(requests.len(), 1, "one request waits for {name}");
-    assert_eq!(requests[0].verification_code, pending.verification_code);
+    assert_eq!(pending.verification_code, "");
+    assert_eq!(
+        requests[0].verification_code,
+        shown_code(member.s(), &host.s().device_id())
+    );
     host.s().approve_pairing(&requests[0].id).expect("approve");
     settle(&[host, member]).await;
     requests[0].id
