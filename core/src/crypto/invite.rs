@@ -58,8 +58,6 @@ pub enum InviteError {
     BadOwnerKeys,
     #[error("invite has expired")]
     Expired,
-    #[error("join request is for another invite")]
-    WrongInvite,
     #[error("join request does not open with this invite and identity")]
     OpenFailed,
     #[error("mentor keys in the join request are invalid")]
@@ -87,7 +85,6 @@ impl InviteError {
             InviteError::BadRelayAddress => "bad_relay_address",
             InviteError::BadOwnerKeys => "bad_owner_keys",
             InviteError::Expired => "expired",
-            InviteError::WrongInvite => "wrong_invite",
             InviteError::OpenFailed => "open_failed",
             InviteError::BadMentorKeys => "bad_mentor_keys",
             InviteError::BadDisplayName => "bad_display_name",

@@ -18,7 +18,8 @@ use super::verification::CodeNonce;
 
 /// 2: every reply carries the owner's code nonce; the nonce-only reply is new.
 const VERSION: u8 = 2;
-const HEADER_LEN: usize = 1 + 16;
+/// The version byte alone in the clear; the invite id is in the associated data only.
+const HEADER_LEN: usize = 1;
 const APPROVED: u8 = 1;
 const DECLINED: u8 = 2;
 const NONCE_ONLY: u8 = 3;
@@ -70,8 +71,8 @@ pub fn seal_reply(
     owner_nonce: &CodeNonce,
     decision: Option<&PairingDecision>,
 ) -> Result<Vec<u8>, InviteError> {
-    let header = header(&invite.invite_id);
-    let aad = aad(&header, &owner.public_keys(), mentor);
+    let header = [VERSION];
+    let aad = aad(&header, invite, &owner.public_keys(), mentor);
     // The channel key goes in here: zeroed on every way out, an early refusal included. Sized
     // for the longest body so it never reallocates (which would leave a copy behind).
     let mut body = Zeroizing::new(Vec::with_capacity(FIXED_PLAIN + MAX_DISPLAY_NAME_LEN));
@@ -111,7 +112,7 @@ pub fn seal_reply(
 }
 
 /// Mentor side: opens the owner's reply with the invite it answers. Checks, in order: length
-/// bound, version, invite id, decryption, lengths, the owner's signature, the nonce against
+/// bound, version, decryption (with the invite id in the associated data), lengths, the owner's signature, the nonce against
 /// the invite's commitment, the name.
 pub fn open_reply(
     bytes: &[u8],
@@ -129,10 +130,7 @@ pub fn open_reply(
         return Err(InviteError::WrongLength);
     }
     let (header, sealed) = bytes.split_at(HEADER_LEN);
-    if header[1..] != invite.invite_id {
-        return Err(InviteError::WrongInvite);
-    }
-    let aad = aad(header, &invite.owner, &mentor.public_keys());
+    let aad = aad(header, invite, &invite.owner, &mentor.public_keys());
     let plain = open_from(mentor.agreement_secret(), &context(invite, &aad), sealed)
         .ok_or(InviteError::OpenFailed)?;
     if plain.len() < FIXED_PLAIN {
@@ -197,23 +195,22 @@ pub(crate) fn seal_plaintext(
     mentor: &DevicePublicKeys,
     plaintext: &[u8],
 ) -> Option<Vec<u8>> {
-    let header = header(&invite.invite_id);
-    let aad = aad(&header, &invite.owner, mentor);
+    let header = [VERSION];
+    let aad = aad(&header, invite, &invite.owner, mentor);
     let sealed = seal_to(&mentor.agreement, &context(invite, &aad), plaintext).ok()?;
     Some([&header[..], &sealed[..]].concat())
 }
 
-fn header(invite_id: &[u8; 16]) -> [u8; HEADER_LEN] {
-    let mut header = [0u8; HEADER_LEN];
-    header[0] = VERSION;
-    header[1..].copy_from_slice(invite_id);
-    header
-}
-
 /// Binds the reply to this invite, this owner and this mentor.
-fn aad(header: &[u8], owner: &DevicePublicKeys, mentor: &DevicePublicKeys) -> Vec<u8> {
+fn aad(
+    header: &[u8],
+    invite: &Invite,
+    owner: &DevicePublicKeys,
+    mentor: &DevicePublicKeys,
+) -> Vec<u8> {
     [
         header,
+        &invite.invite_id[..],
         &owner.key_id().as_bytes()[..],
         &mentor.key_id().as_bytes()[..],
     ]
