@@ -101,8 +101,8 @@ final class LinkDeviceTests: StoreTestCase {
         try await repeatUntil("the phone's half of the code reaches the tablet", { await tablet.devices.checkForApproval() }) {
             !(tablet.devices.joining?.verificationCode.isEmpty ?? true)
         }
-        let shown = try XCTUnwrap(tablet.devices.joining).verificationCode
-        XCTAssertEqual(asking.verificationCode, shown, "both screens show the same digits")
+        let digits = try XCTUnwrap(tablet.devices.joining).verificationCode
+        XCTAssertEqual(asking.verificationCode, digits, "both screens show the same digits")
         await phone.pairing.checkForRequests()
         XCTAssertEqual(phone.pairing.requests.count, 0, "a device asking to link is not a mentor asking to pair")
 
