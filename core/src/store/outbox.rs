@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::crypto::{CodeNonce, KeyId, StreamId};
 use crate::error::{Error, Result};
+use crate::store::pairing_codes;
 
 pub fn add_change(tx: &Transaction<'_>, doc_id: &str, bytes: &[u8]) -> Result<()> {
     tx.prepare_cached("INSERT INTO outbox_changes (doc_id, bytes) VALUES (?1, ?2)")?
@@ -321,21 +322,8 @@ pub fn add_invite(tx: &Transaction<'_>, invite: &NewInvite<'_>, now_ms: i64) -> 
 /// The owner's code nonce for an invite it showed; None once the owner decided, and for
 /// invites made before codes were commit-then-reveal.
 pub fn invite_code_nonce(conn: &Connection, invite_id: &[u8; 16]) -> Result<Option<CodeNonce>> {
-    let nonce: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT code_nonce FROM invites WHERE invite_id = ?1",
-            [&invite_id[..]],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    nonce
-        .map(|n| {
-            n.try_into()
-                .map(CodeNonce)
-                .map_err(|_| Error::invalid("invites.code_nonce", "has the wrong length"))
-        })
-        .transpose()
+    let sql = "SELECT code_nonce FROM invites WHERE invite_id = ?1";
+    Ok(pairing_codes::bytes32(conn, sql, invite_id, "invites.code_nonce")?.map(CodeNonce))
 }
 
 /// Whether the invite links one of the person's own devices (ADR 0012).

@@ -23,37 +23,32 @@ pub fn await_owner_nonce(
 
 /// Joining side: this device's nonce, while the owner's is awaited.
 pub fn awaiting_nonce(conn: &Connection, peer: &KeyId) -> Result<Option<CodeNonce>> {
-    let nonce: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT own_nonce FROM pairing_codes WHERE peer_id = ?1 AND code IS NULL",
-            [&peer.0[..]],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    nonce
-        .map(|n| {
-            n.try_into()
-                .map(CodeNonce)
-                .map_err(|_| Error::invalid("pairing_codes.own_nonce", "has the wrong length"))
-        })
-        .transpose()
+    let sql = "SELECT own_nonce FROM pairing_codes WHERE peer_id = ?1 AND code IS NULL";
+    Ok(bytes32(conn, sql, &peer.0, "pairing_codes.own_nonce")?.map(CodeNonce))
 }
 
 /// Joining side: the invite's commitment, which every reply's nonce must match.
 pub fn commitment(conn: &Connection, peer: &KeyId) -> Result<Option<[u8; 32]>> {
-    let commitment: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT commitment FROM pairing_codes WHERE peer_id = ?1",
-            [&peer.0[..]],
-            |r| r.get(0),
-        )
+    let sql = "SELECT commitment FROM pairing_codes WHERE peer_id = ?1";
+    bytes32(conn, sql, &peer.0, "pairing_codes.commitment")
+}
+
+/// A nullable 32-byte column of the one row `sql` selects by `key`; `field` names it in the
+/// error if it holds anything else.
+pub(crate) fn bytes32(
+    conn: &Connection,
+    sql: &str,
+    key: &[u8],
+    field: &'static str,
+) -> Result<Option<[u8; 32]>> {
+    let value: Option<Vec<u8>> = conn
+        .query_row(sql, [key], |r| r.get(0))
         .optional()?
         .flatten();
-    commitment
-        .map(|c| {
-            c.try_into()
-                .map_err(|_| Error::invalid("pairing_codes.commitment", "has the wrong length"))
+    value
+        .map(|v| {
+            v.try_into()
+                .map_err(|_| Error::invalid(field, "has the wrong length"))
         })
         .transpose()
 }
