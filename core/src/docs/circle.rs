@@ -8,13 +8,17 @@
 //! host's device (a member may also rename themselves); a message's author is whoever created
 //! it, and its text and time count only from the author; "hidden" counts from a host, a
 //! co-host or the author; a reaction or a status only under its writer's own key; the pinned
-//! note only from a host or co-host. A member can still erase a value (a later write wins in
+//! note only from a host or co-host. A member's other devices (their linked tablet) are named
+//! in their entry by the host's device alone, and what such a device writes counts as that
+//! member's: "the author" and "its writer" above are the person, any of their devices. A member can still erase a value (a later write wins in
 //! Automerge and the read then ignores it); it cannot put words in someone else's name.
 //!
 //! Root: `name`, `guidelines` (strings); `members` {key id hex → {name, role, joined_at,
-//! removed_at?, leaving_at?, removal_by?}}; `messages` {id → {text, sent_at, reply_to?,
+//! removed_at?, leaving_at?, removal_by?, devices? {key id hex → added_at}}}; `messages` {id → {text, sent_at, reply_to?,
 //! hidden?, reactions {key id hex → text}}}; `statuses` {key id hex → {words, colour, set_at}};
 //! `meetings` {id → a schedule meeting}.
+
+use std::collections::BTreeSet;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
@@ -33,6 +37,7 @@ const MESSAGES: &str = "messages";
 const STATUSES: &str = "statuses";
 const MEETINGS: &str = "meetings";
 const REACTIONS: &str = "reactions";
+const DEVICES: &str = "devices";
 
 /// The circle's part of the deterministic genesis: every copy shares these maps.
 pub(crate) fn genesis(doc: &mut AutoCommit) -> Result<()> {
@@ -56,12 +61,28 @@ pub struct MemberEntry {
     pub leaving: bool,
     /// A co-host asked the host's device to remove this member.
     pub removal_requested: bool,
+    /// The member's other devices (ADR 0012's linked devices), named by the host's device:
+    /// what they write counts as the member's. The device that joined is `id`.
+    pub devices: Vec<KeyId>,
 }
 
 impl MemberEntry {
     pub fn current(&self) -> bool {
         !self.removed
     }
+
+    /// `device` is the member's: the one that joined or one the host named as theirs.
+    pub fn has_device(&self, device: &KeyId) -> bool {
+        self.id == *device || self.devices.contains(device)
+    }
+}
+
+/// The member whose device `device` is, removed members included.
+pub fn member_of<'a>(members: &'a [MemberEntry], device: &KeyId) -> Option<&'a MemberEntry> {
+    members
+        .iter()
+        .find(|m| m.id == *device)
+        .or_else(|| members.iter().find(|m| m.devices.contains(device)))
 }
 
 /// One message as its author wrote it.
@@ -111,6 +132,11 @@ impl Contents {
     /// The role of a current member; `None` for anyone else.
     pub fn role_of(&self, id: &KeyId) -> Option<CircleRole> {
         self.member(id).filter(|m| m.current()).map(|m| m.role)
+    }
+
+    /// The member `device` belongs to (the device that joined, or one of their others).
+    pub fn member_of_device(&self, device: &KeyId) -> Option<&MemberEntry> {
+        member_of(&self.members, device)
     }
 }
 
@@ -188,13 +214,12 @@ fn as_i64(v: Option<ScalarValue>) -> Option<i64> {
 pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
     let is_host = |w: &KeyId| w == host;
     let members = read_members(doc, host)?;
+    // The member a writing device belongs to: values count per person, whichever of their
+    // devices wrote them.
+    let person = |w: &KeyId| member_of(&members, w).map(|m| m.id);
     let moderator = |w: &KeyId| {
-        w == host
-            || members
-                .iter()
-                .any(|m| m.id == *w && m.current() && m.role.moderates())
+        w == host || member_of(&members, w).is_some_and(|m| m.current() && m.role.moderates())
     };
-    let known = |w: &KeyId| members.iter().any(|m| m.id == *w);
     let name = as_str(by(doc, &ROOT, NAME, is_host)?).unwrap_or_default();
     let guidelines = as_str(by(doc, &ROOT, GUIDELINES, moderator)?).unwrap_or_default();
 
@@ -202,13 +227,13 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
     let messages_obj = root_map(doc, MESSAGES)?;
     for item in doc.map_range(&messages_obj, ..) {
         let obj = item.id();
-        let Some(author) = writer(&obj).filter(|a| known(a)) else {
+        let Some(author) = writer(&obj).and_then(|w| person(&w)) else {
             continue;
         };
         let Ok(id) = ItemId::parse("messages.id", &item.key) else {
             continue;
         };
-        let from_author = |w: &KeyId| *w == author;
+        let from_author = |w: &KeyId| person(w) == Some(author);
         let (Some(text), Some(sent_at_ms)) = (
             as_str(by(doc, &obj, "text", from_author)?),
             as_i64(by(doc, &obj, "sent_at", from_author)?),
@@ -219,14 +244,14 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
             .and_then(|r| ItemId::parse("messages.reply_to", &r).ok());
         let hidden = written(doc, &obj, "hidden")?
             .into_iter()
-            .any(|(v, w)| v == ScalarValue::Boolean(true) && (w == author || moderator(&w)));
+            .any(|(v, w)| v == ScalarValue::Boolean(true) && (from_author(&w) || moderator(&w)));
         let mut reactions = Vec::new();
         if let Some(r_obj) = map_obj(doc, &obj, REACTIONS)? {
             for r in doc.map_range(&r_obj, ..) {
                 let Some(member) = parse_key(&r.key) else {
                     continue;
                 };
-                let own = |w: &KeyId| *w == member;
+                let own = |w: &KeyId| person(w) == Some(member);
                 if let Some(text) = as_str(by(doc, &r_obj, &r.key, own)?) {
                     reactions.push((member, text));
                 }
@@ -250,10 +275,12 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
     let statuses_obj = root_map(doc, STATUSES)?;
     for item in doc.map_range(&statuses_obj, ..) {
         let obj = item.id();
-        let Some(member) = parse_key(&item.key).filter(|m| writer(&obj) == Some(*m)) else {
+        let Some(member) =
+            parse_key(&item.key).filter(|m| writer(&obj).and_then(|w| person(&w)) == Some(*m))
+        else {
             continue;
         };
-        let own = |w: &KeyId| *w == member;
+        let own = |w: &KeyId| person(w) == Some(member);
         if let (Some(words), Some(colour), Some(set_at_ms)) = (
             as_str(by(doc, &obj, "words", own)?),
             as_str(by(doc, &obj, "colour", own)?),
@@ -275,7 +302,7 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
         .map(|m| (m.key.to_string(), m.id()))
         .collect();
     for (key, obj) in ids {
-        let Some(added_by) = writer(&obj).filter(|a| known(a)) else {
+        let Some(added_by) = writer(&obj).and_then(|w| person(&w)) else {
             continue;
         };
         // A meeting another app wrote in a shape this one cannot read is left out, not fatal.
@@ -305,8 +332,10 @@ pub fn members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
 fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
     let is_host = |w: &KeyId| w == host;
     let members_obj = root_map(doc, MEMBERS)?;
+    // First who is in and with which devices (the host's word alone), then what each member
+    // wrote into their own entry, from any of their devices.
     let mut entries = Vec::new();
-    let mut removal_by: Vec<(KeyId, KeyId)> = Vec::new();
+    let mut objs = Vec::new();
     for item in doc.map_range(&members_obj, ..) {
         let obj = item.id();
         let Some(id) = parse_key(&item.key) else {
@@ -316,8 +345,6 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
         if writer(&obj) != Some(*host) {
             continue;
         }
-        let self_or_host = |w: &KeyId| *w == id || w == host;
-        let own = |w: &KeyId| *w == id;
         let role = if id == *host {
             CircleRole::Host
         } else {
@@ -326,25 +353,42 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
                 _ => CircleRole::Member,
             }
         };
-        if let Some(requester) = as_str(
-            written(doc, &obj, "removal_by")?
-                .into_iter()
-                .find(|(v, w)| matches!(v, ScalarValue::Str(s) if s.as_str() == key_hex(w)))
-                .map(|(v, _)| v),
-        )
-        .and_then(|r| parse_key(&r))
-        {
-            removal_by.push((id, requester));
-        }
         entries.push(MemberEntry {
             id,
-            name: as_str(by(doc, &obj, NAME, self_or_host)?).unwrap_or_default(),
+            name: String::new(),
             role,
             joined_at_ms: as_i64(by(doc, &obj, "joined_at", is_host)?).unwrap_or(0),
             removed: by(doc, &obj, "removed_at", is_host)?.is_some(),
-            leaving: by(doc, &obj, "leaving_at", own)?.is_some(),
+            leaving: false,
             removal_requested: false,
+            devices: devices_named(doc, &obj, host)?,
         });
+        objs.push(obj);
+    }
+    // A device is someone's other device only if it is no member itself, nor the host.
+    let ids: BTreeSet<KeyId> = entries.iter().map(|m| m.id).collect();
+    for m in &mut entries {
+        m.devices.retain(|d| !ids.contains(d) && d != host);
+    }
+    let people = entries.clone();
+    let person = |w: &KeyId| member_of(&people, w).map(|m| m.id);
+    let mut removal_by: Vec<(KeyId, KeyId)> = Vec::new();
+    for (m, obj) in entries.iter_mut().zip(&objs) {
+        let id = m.id;
+        let own = |w: &KeyId| person(w) == Some(id);
+        let self_or_host = |w: &KeyId| own(w) || w == host;
+        m.name = as_str(by(doc, obj, NAME, self_or_host)?).unwrap_or_default();
+        m.leaving = by(doc, obj, "leaving_at", own)?.is_some();
+        // The request names the person asking; one of their devices wrote it.
+        if let Some(requester) = written(doc, obj, "removal_by")?
+            .into_iter()
+            .find_map(|(v, w)| match v {
+                ScalarValue::Str(s) => parse_key(&s).filter(|r| person(&w) == Some(*r)),
+                _ => None,
+            })
+        {
+            removal_by.push((id, requester));
+        }
     }
     // A removal request counts from a current co-host, and never against the host.
     for (target, requester) in removal_by {
@@ -357,6 +401,30 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
     }
     entries.sort_by_key(|a| (a.joined_at_ms, a.id.0));
     Ok(entries)
+}
+
+/// The devices the host's device named in a member entry, in key order.
+fn devices_named(doc: &AutoCommit, entry: &ObjId, host: &KeyId) -> Result<Vec<KeyId>> {
+    let mut out = Vec::new();
+    let maps: Vec<ObjId> = doc
+        .get_all(entry, DEVICES)?
+        .into_iter()
+        .filter(|(v, _)| matches!(v, Value::Object(ObjType::Map)))
+        .map(|(_, id)| id)
+        .collect();
+    for map in maps {
+        let keys: Vec<String> = doc.map_range(&map, ..).map(|i| i.key.to_string()).collect();
+        for key in keys {
+            let Some(device) = parse_key(&key) else {
+                continue;
+            };
+            if by(doc, &map, &key, |w| w == host)?.is_some() && !out.contains(&device) {
+                out.push(device);
+            }
+        }
+    }
+    out.sort_by_key(|d| d.0);
+    Ok(out)
 }
 
 pub fn set_name(doc: &mut AutoCommit, name: &str) -> Result<()> {
@@ -394,6 +462,18 @@ pub fn admit(
             doc.delete(&obj, stale)?;
         }
     }
+    Ok(())
+}
+
+/// The host's device names `device` as one of `member`'s devices (from ADR 0012's
+/// introductions): what it writes counts as the member's from now on.
+pub fn add_device(doc: &mut AutoCommit, member: &KeyId, device: &KeyId, at_ms: i64) -> Result<()> {
+    let obj = existing_member(doc, member)?;
+    let devices = match map_obj(doc, &obj, DEVICES)? {
+        Some(d) => d,
+        None => doc.put_object(&obj, DEVICES, ObjType::Map)?,
+    };
+    doc.put(&devices, key_hex(device), at_ms)?;
     Ok(())
 }
 

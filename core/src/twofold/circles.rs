@@ -40,15 +40,45 @@ pub const CIRCLE_PURPOSE: &str = "peer circle";
 const LEFT: &str = "left";
 const REMOVED: &str = "removed";
 
-/// A circle's member entries, for the checks before a change.
-struct Members(Vec<MemberEntry>);
+/// A circle's member entries, for the checks before a change, and the member this device
+/// writes as.
+struct Members {
+    all: Vec<MemberEntry>,
+    me: KeyId,
+}
 
 impl Members {
     fn role_of(&self, id: &KeyId) -> Option<CircleRole> {
-        self.0
+        self.all
             .iter()
             .find(|m| m.id == *id && m.current())
             .map(|m| m.role)
+    }
+
+    /// The member whose device `device` is.
+    fn person_of(&self, device: &KeyId) -> Option<KeyId> {
+        circle::member_of(&self.all, device).map(|m| m.id)
+    }
+}
+
+/// This device's person in a circle, and their role there (`None` once they are out).
+struct Me {
+    id: KeyId,
+    role: Option<CircleRole>,
+}
+
+/// Who this device writes as in a circle: the member it belongs to (the device that joined,
+/// or one of that person's linked devices the host named), else itself.
+fn me_in(members: &[MemberEntry], device: &KeyId) -> Me {
+    match circle::member_of(members, device) {
+        Some(m) => Me {
+            id: m.id,
+            role: m.current().then_some(m.role),
+        },
+        None => Me {
+            id: *device,
+            role: None,
+        },
     }
 }
 
@@ -136,12 +166,12 @@ impl Twofold {
                 .map(|d| d.doc_id.clone())
                 .collect())
         })?;
-        let me = self.device_id();
+        let device = self.device_id();
         let mut out = Vec::new();
         for id in ids {
             let held = self.held(&id)?;
             let (muted, left_at) = self.db.read(|c| table::settings(c, &id))?;
-            let mine = held.contents.member(&me);
+            let mine = held.contents.member_of_device(&device);
             let ended = matches!(held.access, DocAccess::Ended | DocAccess::Read);
             if left_at.is_some() && (ended || mine.is_some_and(|m| m.leaving)) {
                 continue;
@@ -159,11 +189,11 @@ impl Twofold {
     }
 
     fn circle_summary(&self, id: &str, held: &Held, muted: bool) -> CircleSummary {
-        let me = self.device_id();
+        let me = me_in(&held.contents.members, &self.device_id());
         // A member's device learns of its removal from the share's end (the circle's last
         // changes went to the others only, in the next epoch).
         let shared = matches!(held.access, DocAccess::Owner | DocAccess::Write);
-        let my_role = held.contents.role_of(&me).filter(|_| shared);
+        let my_role = me.role.filter(|_| shared);
         CircleSummary {
             doc_id: id.to_string(),
             name: held.contents.name.clone(),
@@ -180,7 +210,7 @@ impl Twofold {
     /// Everything in one circle, as this person sees it.
     pub fn circle(&self, circle: &str) -> Result<CircleView> {
         let held = self.held(circle)?;
-        let me = self.device_id();
+        let me = me_in(&held.contents.members, &self.device_id()).id;
         let (muted, _) = self.db.read(|c| table::settings(c, circle))?;
         let hidden_for_me = self.db.read(|c| table::hidden_for_me(c, circle))?;
         let in_schedule: BTreeSet<String> = self.read(|docs| {
@@ -297,18 +327,16 @@ impl Twofold {
         if let Some(r) = reaction {
             validate_reaction(r)?;
         }
-        let me = self.device_id();
-        self.change_circle(circle, |am, _, _| {
-            circle::set_reaction(am, message, &me, reaction)
+        self.change_circle(circle, |am, members, _| {
+            circle::set_reaction(am, message, &members.me, reaction)
         })
     }
 
     /// Hides a message for everyone: a host or a co-host, or the message's author.
     pub fn hide_circle_message_for_everyone(&self, circle: &str, message: &ItemId) -> Result<()> {
-        let me = self.device_id();
-        self.change_circle(circle, |am, _, role| {
+        self.change_circle(circle, |am, members, role| {
             let author = circle::message_author(am, message)?;
-            if !role.moderates() && author != me {
+            if !role.moderates() && members.person_of(&author) != Some(members.me) {
                 return Err(Error::invalid(
                     "message",
                     "can be hidden for everyone only by a host, a co-host or its author",
@@ -328,9 +356,9 @@ impl Twofold {
     /// This person's "how I am today": a few words and a colour (`#rrggbb`).
     pub fn set_circle_status(&self, circle: &str, words: &str, colour: &str) -> Result<()> {
         validate_status(words, colour)?;
-        let (me, now) = (self.device_id(), self.now_ms());
-        self.change_circle(circle, |am, _, _| {
-            circle::set_status(am, &me, words, colour, now)
+        let now = self.now_ms();
+        self.change_circle(circle, |am, members, _| {
+            circle::set_status(am, &members.me, words, colour, now)
         })
     }
 
@@ -375,8 +403,9 @@ impl Twofold {
     /// The name this person uses in the circle.
     pub fn rename_me_in_circle(&self, circle: &str, my_name: &str) -> Result<()> {
         validate_name("my_name", my_name)?;
-        let me = self.device_id();
-        self.change_circle(circle, |am, _, _| circle::rename(am, &me, my_name))
+        self.change_circle(circle, |am, members, _| {
+            circle::rename(am, &members.me, my_name)
+        })
     }
 
     /// Host only: names a member co-host, or makes a co-host a member again.
@@ -411,14 +440,14 @@ impl Twofold {
         if held.host == me && held.access == DocAccess::Owner {
             return self.end_membership(circle, member, REMOVED);
         }
-        self.change_circle(circle, |am, _, role| {
+        self.change_circle(circle, |am, members, role| {
             if role != CircleRole::CoHost {
                 return Err(Error::invalid(
                     "member",
                     "can be removed only by a host or a co-host",
                 ));
             }
-            circle::request_removal(am, member, &me)
+            circle::request_removal(am, member, &members.me)
         })
     }
 
@@ -432,8 +461,10 @@ impl Twofold {
                 "is hosted on this device; the host cannot leave it",
             ));
         }
-        let (me, now) = (self.device_id(), self.now_ms());
-        self.change_circle(circle, |am, _, _| circle::mark_leaving(am, &me, now))?;
+        let now = self.now_ms();
+        self.change_circle(circle, |am, members, _| {
+            circle::mark_leaving(am, &members.me, now)
+        })?;
         self.db.write(|tx| table::set_left(tx, circle, Some(now)))
     }
 
@@ -520,10 +551,21 @@ impl Twofold {
     /// so that joining again starts with a new invite and code comparison.
     fn end_membership(&self, circle: &str, member: &KeyId, reason: &str) -> Result<()> {
         let now = self.now_ms();
-        self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
-            circle::mark_removed(am, member, now)
+        let me = self.device_id();
+        // The member's other devices leave with them, in the same epoch.
+        let devices = self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
+            circle::mark_removed(am, member, now)?;
+            Ok(circle::members(am, &me)?
+                .into_iter()
+                .find(|m| m.id == *member)
+                .map(|m| m.devices)
+                .unwrap_or_default())
         })?;
-        self.end_shares(DocSel::Id(circle), |s| s.peer_id == *member, reason)?;
+        self.end_shares(
+            DocSel::Id(circle),
+            |s| s.peer_id == *member || devices.contains(&s.peer_id),
+            reason,
+        )?;
         let circle_only = self
             .db
             .read(|c| peers::get(c, member))?
@@ -540,6 +582,48 @@ impl Twofold {
         })?;
         if circle_only && !still_shared && !theirs {
             self.end_pairing(member, reason)?;
+        }
+        Ok(())
+    }
+
+    /// Host side, before each send (before the person's devices are given what the person
+    /// gets): each current member's other devices this device was told of (ADR 0012's
+    /// introductions) are named in their entry, so that what those devices write counts as
+    /// the member's. A device stays named once named: its earlier posts keep their author,
+    /// and once its person removes it, it gets nothing new and its writes are refused.
+    pub(crate) fn name_circle_devices(&self) -> Result<()> {
+        let rows = self.db.read(peers::list)?;
+        let devices: Vec<(KeyId, KeyId)> = rows
+            .iter()
+            .filter(|p| p.circle && p.state == PeerState::Paired)
+            .filter_map(|p| Some((p.person?, p.peer_id)))
+            .collect();
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let me = self.device_id();
+        let due: Vec<(String, KeyId, KeyId)> = self.read(|docs| {
+            let mut due = Vec::new();
+            for d in docs
+                .others
+                .values()
+                .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Owner)
+            {
+                for m in circle::members(&d.am, &me)?.iter().filter(|m| m.current()) {
+                    for (person, device) in &devices {
+                        if *person == m.id && !m.devices.contains(device) {
+                            due.push((d.doc_id.clone(), m.id, *device));
+                        }
+                    }
+                }
+            }
+            Ok(due)
+        })?;
+        let now = self.now_ms();
+        for (circle, member, device) in due {
+            self.change_doc(DocSel::Id(&circle), ChangeOrigin::Local, |_, am| {
+                circle::add_device(am, &member, &device, now)
+            })?;
         }
         Ok(())
     }
@@ -594,11 +678,19 @@ impl Twofold {
         })?;
         self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
             // The member entries only: a post must not read the whole history.
-            let members = Members(circle::members(am, &host)?);
-            let role = members
-                .role_of(&me)
+            let all = circle::members(am, &host)?;
+            let me_here = me_in(&all, &me);
+            let role = me_here
+                .role
                 .ok_or_else(|| Error::invalid("circle", "this person is no longer a member"))?;
-            f(am, &members, role)
+            f(
+                am,
+                &Members {
+                    all,
+                    me: me_here.id,
+                },
+                role,
+            )
         })
     }
 }

@@ -10,7 +10,7 @@ use twofold_core::{Access, CircleRole, DocKind, KeyId, Twofold};
 use twofold_testkit::RelayProcess;
 use twofold_tests::dir_files::any_file_holds;
 use twofold_tests::mem_devices::coping;
-use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
+use twofold_tests::net_devices::{link, now_ms, pair, settle, NetDevice};
 use twofold_tests::sqlcipher_pages::{contains, store_plaintext};
 
 const ONE_ADDRESS_FOR_MANY_PHONES: &[&str] = &[
@@ -330,5 +330,179 @@ async fn a_circle_of_five_merges_offline_posts_and_a_removed_member_gets_nothing
     for d in [&anna, &ben, &cara, &dev] {
         d.s().checkpoint().expect("checkpoint");
         assert!(!contains(&store_plaintext(&d.path, &d.key), b"PLAN-CANARY"));
+    }
+}
+
+/// Lets every refusal through: after a removal the removed devices' late writes are refused
+/// (`not_allowed`, `stale_epoch`), which `settle` would also allow; this only syncs rounds.
+async fn rounds(n: usize, devices: &[&NetDevice]) {
+    for _ in 0..n {
+        for d in devices {
+            let r = d.sync().await;
+            assert!(r.interrupted.is_none(), "sync interrupted: {r:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_her() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), ONE_ADDRESS_FOR_MANY_PHONES);
+    let sam = NetDevice::new("Samantha Jones", &relay.url);
+    let anna = NetDevice::new("Anna Keller", &relay.url);
+    let tablet = NetDevice::new("Anna's tablet", &relay.url);
+    let ben = NetDevice::new("Ben", &relay.url);
+    let circle = sam
+        .s()
+        .create_circle("CIRCLE-NAME-Tuesday DRA", "Sam")
+        .expect("create");
+    let anna_id = join(&sam, &circle, &anna, "MEMBER-NAME-Anna K").await;
+    join(&sam, &circle, &ben, "Ben").await;
+    sam.s()
+        .post_circle_message(&circle, "MSG-CANARY before the tablet", None)
+        .expect("post");
+
+    // Anna links her tablet after joining: her phone introduces it to the circle's host.
+    let tablet_id = link(&anna, &tablet).await.expect("link");
+    let all = [&sam, &anna, &tablet, &ben];
+    settle(&all).await;
+    settle(&all).await;
+
+    // The tablet has the circle, as Anna: same member, same role, what was said before.
+    let circles = tablet.s().circles().expect("circles");
+    assert_eq!(circles.len(), 1, "{circles:?}");
+    assert!(circles[0].active);
+    assert_eq!(circles[0].my_role, Some(CircleRole::Member));
+    let view = tablet.s().circle(&circle).expect("circle");
+    let me: Vec<_> = view.members.iter().filter(|m| m.is_me).collect();
+    assert_eq!(me.len(), 1);
+    assert_eq!(me[0].id, anna_id);
+    assert_eq!(me[0].name, "MEMBER-NAME-Anna K");
+    assert!(texts(tablet.s(), &circle).contains(&"MSG-CANARY before the tablet".to_string()));
+    // Nobody sees the tablet as a new member; the host is not among the tablet's people,
+    // nor the tablet among the host's.
+    for d in all {
+        assert_eq!(
+            member_names(d.s(), &circle),
+            ["Ben", "MEMBER-NAME-Anna K", "Sam"]
+        );
+    }
+    let people = |d: &NetDevice| -> Vec<KeyId> {
+        d.s()
+            .peers()
+            .expect("peers")
+            .into_iter()
+            .filter(|p| !p.linked)
+            .map(|p| p.id)
+            .collect()
+    };
+    assert!(people(&tablet).is_empty());
+    assert!(people(&anna).is_empty());
+    assert!(people(&sam).is_empty());
+    assert!(tablet.s().mentor_view().expect("view").mentees.is_empty());
+    assert!(sam
+        .s()
+        .share(DocKind::Journal, &tablet_id, Access::Read, "x", None)
+        .is_err());
+
+    // The tablet posts, reacts and sets a status: each counts as Anna's everywhere.
+    let from_tablet = tablet
+        .s()
+        .post_circle_message(&circle, "MSG-CANARY from the tablet", None)
+        .expect("post from the tablet");
+    tablet
+        .s()
+        .set_circle_status(&circle, "STATUS-CANARY on the sofa", "#3a7bd5")
+        .expect("status from the tablet");
+    settle(&all).await;
+    settle(&all).await;
+    for d in all {
+        let view = d.s().circle(&circle).expect("circle");
+        let m = view
+            .messages
+            .iter()
+            .find(|m| m.id == from_tablet)
+            .expect("the tablet's message arrived");
+        assert_eq!(m.author, anna_id);
+        assert_eq!(m.author_name, "MEMBER-NAME-Anna K");
+        assert_eq!(view.statuses.len(), 1);
+        assert_eq!(view.statuses[0].member, anna_id);
+        assert_eq!(view.statuses[0].words, "STATUS-CANARY on the sofa");
+    }
+    // Anna's phone hides the tablet's message for everyone: it is hers.
+    anna.s()
+        .hide_circle_message_for_everyone(&circle, &from_tablet)
+        .expect("hide her own");
+    // Ben's post reaches the tablet; the tablet reacts to it as Anna.
+    let from_ben = ben
+        .s()
+        .post_circle_message(&circle, "MSG-CANARY ben to all", None)
+        .expect("post");
+    settle(&all).await;
+    tablet
+        .s()
+        .react_in_circle(&circle, &from_ben, Some("💛"))
+        .expect("react");
+    settle(&all).await;
+    let seen = ben.s().circle(&circle).expect("circle");
+    let reacted = seen
+        .messages
+        .iter()
+        .find(|m| m.id == from_ben)
+        .expect("ben's");
+    assert_eq!(reacted.reactions.len(), 1);
+    assert_eq!(reacted.reactions[0].member, anna_id);
+    assert!(
+        seen.messages
+            .iter()
+            .find(|m| m.id == from_tablet)
+            .expect("tablet's")
+            .hidden
+    );
+
+    // Sam removes Anna: both her devices are out, and nothing new reaches either.
+    sam.s()
+        .remove_circle_member(&circle, &anna_id)
+        .expect("remove");
+    rounds(3, &all).await;
+    sam.s()
+        .post_circle_message(&circle, "AFTER-ANNA-host", None)
+        .expect("post");
+    ben.s()
+        .post_circle_message(&circle, "AFTER-ANNA-ben", None)
+        .expect("post");
+    for d in [&anna, &tablet] {
+        assert!(d
+            .s()
+            .post_circle_message(&circle, "ANNA-AFTER-REMOVAL", None)
+            .is_err());
+    }
+    rounds(3, &all).await;
+    assert!(texts(ben.s(), &circle).contains(&"AFTER-ANNA-host".to_string()));
+    assert_eq!(member_names(sam.s(), &circle), ["Ben", "Sam"]);
+    for d in [&anna, &tablet] {
+        let view = d.s().circle(&circle).expect("she keeps what she had");
+        assert!(!view.summary.active);
+        assert_eq!(view.summary.my_role, None);
+        assert!(view
+            .messages
+            .iter()
+            .all(|m| !m.text.starts_with("AFTER-ANNA")));
+        d.s().checkpoint().expect("checkpoint");
+        assert!(!contains(&store_plaintext(&d.path, &d.key), b"AFTER-ANNA"));
+    }
+
+    for canary in [
+        &b"MSG-CANARY"[..],
+        b"STATUS-CANARY",
+        b"MEMBER-NAME",
+        b"CIRCLE-NAME",
+        b"AFTER-ANNA",
+    ] {
+        assert!(
+            !any_file_holds(relay_dir.path(), canary),
+            "{}",
+            String::from_utf8_lossy(canary)
+        );
     }
 }
