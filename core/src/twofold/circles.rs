@@ -609,9 +609,13 @@ impl Twofold {
                 .values()
                 .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Owner)
             {
-                for m in circle::members(&d.am, &me)?.iter().filter(|m| m.current()) {
+                let members = circle::members(&d.am, &me)?;
+                // A device that is a member in its own right stays one (the read would not
+                // take it as another's, and naming it again and again would never settle).
+                let own = |device: &KeyId| *device == me || members.iter().any(|x| x.id == *device);
+                for m in members.iter().filter(|m| m.current()) {
                     for (person, device) in &devices {
-                        if *person == m.id && !m.devices.contains(device) {
+                        if *person == m.id && !m.devices.contains(device) && !own(device) {
                             due.push((d.doc_id.clone(), m.id, *device));
                         }
                     }

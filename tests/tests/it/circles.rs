@@ -361,6 +361,13 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
     sam.s()
         .post_circle_message(&circle, "MSG-CANARY before the tablet", None)
         .expect("post");
+    // A second circle with Anna: her pairing with Sam outlives her removal from the first,
+    // so that removal alone must end her tablet's share of it.
+    let second = sam
+        .s()
+        .create_circle("CIRCLE-NAME-Thursday", "Sam")
+        .expect("create");
+    join(&sam, &second, &anna, "MEMBER-NAME-Anna").await;
 
     // Anna links her tablet after joining: her phone introduces it to the circle's host.
     let tablet_id = link(&anna, &tablet).await.expect("link");
@@ -370,9 +377,11 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
 
     // The tablet has the circle, as Anna: same member, same role, what was said before.
     let circles = tablet.s().circles().expect("circles");
-    assert_eq!(circles.len(), 1, "{circles:?}");
-    assert!(circles[0].active);
-    assert_eq!(circles[0].my_role, Some(CircleRole::Member));
+    assert_eq!(circles.len(), 2, "{circles:?}");
+    for c in &circles {
+        assert!(c.active);
+        assert_eq!(c.my_role, Some(CircleRole::Member));
+    }
     let view = tablet.s().circle(&circle).expect("circle");
     let me: Vec<_> = view.members.iter().filter(|m| m.is_me).collect();
     assert_eq!(me.len(), 1);
@@ -477,8 +486,22 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
             .post_circle_message(&circle, "ANNA-AFTER-REMOVAL", None)
             .is_err());
     }
+    sam.s()
+        .post_circle_message(&second, "MSG-CANARY still in the second", None)
+        .expect("post");
     rounds(3, &all).await;
     assert!(texts(ben.s(), &circle).contains(&"AFTER-ANNA-host".to_string()));
+    // Still in the second circle, on both devices.
+    for d in [&anna, &tablet] {
+        assert!(d.s().circle(&second).expect("second").summary.active);
+        assert!(texts(d.s(), &second).contains(&"MSG-CANARY still in the second".to_string()));
+    }
+    tablet
+        .s()
+        .post_circle_message(&second, "MSG-CANARY tablet in the second", None)
+        .expect("post in the second");
+    rounds(3, &all).await;
+    assert!(texts(sam.s(), &second).contains(&"MSG-CANARY tablet in the second".to_string()));
     assert_eq!(member_names(sam.s(), &circle), ["Ben", "Sam"]);
     for d in [&anna, &tablet] {
         let view = d.s().circle(&circle).expect("she keeps what she had");
