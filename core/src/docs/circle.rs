@@ -654,6 +654,41 @@ mod tests {
     }
 
     #[test]
+    fn a_members_other_device_counts_as_them_only_when_the_host_named_it() {
+        let (host, anna, tablet, ben, bens_tablet) = (key(1), key(2), key(4), key(3), key(5));
+        let mut h = doc_of(&host);
+        admit(&mut h, &host, "Sam", CircleRole::Host, 1).expect("host");
+        admit(&mut h, &anna, "Anna", CircleRole::CoHost, 2).expect("anna");
+        admit(&mut h, &ben, "Ben", CircleRole::Member, 3).expect("ben");
+        add_device(&mut h, &anna, &tablet, 4).expect("named by the host");
+        // Ben's app names a device of his own, and one of his as Anna's: neither counts.
+        let mut b = fork_as(&mut h, &ben);
+        add_device(&mut b, &ben, &bens_tablet, 5).expect("write");
+        add_device(&mut b, &anna, &bens_tablet, 5).expect("write");
+        h.merge(&mut b).expect("merge");
+        let mut t = fork_as(&mut h, &tablet);
+        let m1 = ItemId::from_trusted("m-1".into());
+        add_message(&mut t, &m1, "from the tablet", 10, None).expect("post");
+        set_status(&mut t, &anna, "on the sofa", "#000000", 10).expect("status");
+        set_reaction(&mut t, &m1, &anna, Some("ok")).expect("react");
+        request_removal(&mut t, &ben, &anna).expect("request as Anna, a co-host");
+        let mut bt = fork_as(&mut h, &bens_tablet);
+        add_message(&mut bt, &ItemId::from_trusted("m-2".into()), "x", 11, None).expect("post");
+        h.merge(&mut t).expect("merge");
+        h.merge(&mut bt).expect("merge");
+        let c = read(&h, &host).expect("read");
+        assert_eq!(c.member(&anna).expect("anna").devices, [tablet]);
+        assert!(c.member(&ben).expect("ben").devices.is_empty());
+        assert_eq!(c.member_of_device(&tablet).map(|m| m.id), Some(anna));
+        assert_eq!(c.messages.len(), 1, "a device nobody named writes nothing");
+        assert_eq!(c.messages[0].author, anna);
+        assert_eq!(c.statuses[0].member, anna);
+        assert_eq!(c.messages[0].reactions, [(anna, "ok".to_string())]);
+        assert!(c.member(&ben).expect("ben").removal_requested);
+        assert_eq!(c.members.len(), 3, "the tablet is no member of its own");
+    }
+
+    #[test]
     fn messages_keep_one_order_on_every_copy_whatever_the_merge_order() {
         let (host, anna, ben) = (key(1), key(2), key(3));
         let mut h = doc_of(&host);
