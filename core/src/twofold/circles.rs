@@ -30,7 +30,7 @@ use crate::model::ids::ItemId;
 use crate::model::schedule::Meeting;
 use crate::model::validate::Validate;
 use crate::store::circles as table;
-use crate::store::peers::{self, PeerState};
+use crate::store::peers::{self, Link, PeerState};
 use crate::store::shares;
 use crate::sync::Access;
 
@@ -440,8 +440,10 @@ impl Twofold {
         if held.host == me && held.access == DocAccess::Owner {
             return self.end_membership(circle, member, REMOVED);
         }
+        // A co-host's device, or another device of the host's (their tablet), asks; the
+        // host's device enacts it.
         self.change_circle(circle, |am, members, role| {
-            if role != CircleRole::CoHost {
+            if !role.moderates() {
                 return Err(Error::invalid(
                     "member",
                     "can be removed only by a host or a co-host",
@@ -455,10 +457,11 @@ impl Twofold {
     /// share on its next sync. The circle is no longer listed here from now on.
     pub fn leave_circle(&self, circle: &str) -> Result<()> {
         let held = self.held(circle)?;
-        if held.host == self.device_id() {
+        let me = me_in(&held.contents.members, &self.device_id());
+        if held.host == self.device_id() || me.role == Some(CircleRole::Host) {
             return Err(Error::invalid(
                 "circle",
-                "is hosted on this device; the host cannot leave it",
+                "is hosted by this person; the host cannot leave it",
             ));
         }
         let now = self.now_ms();
@@ -593,15 +596,21 @@ impl Twofold {
     /// and once its person removes it, it gets nothing new and its writes are refused.
     pub(crate) fn name_circle_devices(&self) -> Result<()> {
         let rows = self.db.read(peers::list)?;
+        let me = self.device_id();
+        // Each member's introduced devices, and this device's person's own linked devices
+        // (the host's tablet: it gets the host's circles as the host).
         let devices: Vec<(KeyId, KeyId)> = rows
             .iter()
-            .filter(|p| p.circle && p.state == PeerState::Paired)
-            .filter_map(|p| Some((p.person?, p.peer_id)))
+            .filter(|p| p.state == PeerState::Paired)
+            .filter_map(|p| match (p.person, p.link) {
+                (Some(person), _) if p.circle => Some((person, p.peer_id)),
+                (None, Some(Link::Device)) => Some((me, p.peer_id)),
+                _ => None,
+            })
             .collect();
         if devices.is_empty() {
             return Ok(());
         }
-        let me = self.device_id();
         let due: Vec<(String, KeyId, KeyId)> = self.read(|docs| {
             let mut due = Vec::new();
             for d in docs
@@ -628,6 +637,52 @@ impl Twofold {
             self.change_doc(DocSel::Id(&circle), ChangeOrigin::Local, |_, am| {
                 circle::add_device(am, &member, &device, now)
             })?;
+        }
+        Ok(())
+    }
+
+    /// Host side, before each send, after [`Twofold::name_circle_devices`]: every circle this
+    /// device hosts is shared read-write with each device it linked (ADR 0012), which is named
+    /// in the host's entry and so takes part as the host — reads, posts, hides, asks for
+    /// removals like a co-host — while letting people in and out stays with this device.
+    pub(crate) fn share_hosted_circles_with_linked_devices(&self) -> Result<()> {
+        let devices: Vec<KeyId> = self
+            .db
+            .read(peers::list)?
+            .into_iter()
+            .filter(|p| p.link == Some(Link::Device) && p.state == PeerState::Paired)
+            .map(|p| p.peer_id)
+            .collect();
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let shared: BTreeSet<(String, KeyId)> = self
+            .db
+            .read(shares::active)?
+            .into_iter()
+            .map(|s| (s.doc_id, s.peer_id))
+            .collect();
+        let hosted: Vec<String> = self.read(|docs| {
+            Ok(docs
+                .others
+                .values()
+                .filter(|d| d.kind == DocKind::Circle && d.owner.is_none())
+                .filter(|d| d.access == DocAccess::Owner)
+                .map(|d| d.doc_id.clone())
+                .collect())
+        })?;
+        for circle in &hosted {
+            for device in &devices {
+                if !shared.contains(&(circle.clone(), *device)) {
+                    self.share_doc(
+                        DocSel::Id(circle),
+                        device,
+                        Access::Write,
+                        CIRCLE_PURPOSE,
+                        None,
+                    )?;
+                }
+            }
         }
         Ok(())
     }

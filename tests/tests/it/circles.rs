@@ -352,6 +352,10 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
     let anna = NetDevice::new("Anna Keller", &relay.url);
     let tablet = NetDevice::new("Anna's tablet", &relay.url);
     let ben = NetDevice::new("Ben", &relay.url);
+    let sams_tablet = NetDevice::new("Sam's tablet", &relay.url);
+    // The host has a tablet too: it gets her circles as the host.
+    link(&sam, &sams_tablet).await.expect("link Sam's tablet");
+    let sam_id = sam.s().device_id();
     let circle = sam
         .s()
         .create_circle("CIRCLE-NAME-Tuesday DRA", "Sam")
@@ -371,7 +375,7 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
 
     // Anna links her tablet after joining: her phone introduces it to the circle's host.
     let tablet_id = link(&anna, &tablet).await.expect("link");
-    let all = [&sam, &anna, &tablet, &ben];
+    let all = [&sam, &anna, &tablet, &ben, &sams_tablet];
     settle(&all).await;
     settle(&all).await;
 
@@ -414,6 +418,22 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
         .share(DocKind::Journal, &tablet_id, Access::Read, "x", None)
         .is_err());
 
+    // Sam's tablet holds both circles as the host, but lets nobody in: that is the phone's.
+    let hosts = sams_tablet.s().circles().expect("circles");
+    assert_eq!(hosts.len(), 2, "{hosts:?}");
+    assert!(hosts
+        .iter()
+        .all(|c| c.my_role == Some(CircleRole::Host) && c.active));
+    assert!(sams_tablet
+        .s()
+        .create_circle_invite(&circle, &relay.url, now_ms() + 600_000)
+        .is_err());
+    assert!(sams_tablet.s().leave_circle(&circle).is_err());
+    let from_sams_tablet = sams_tablet
+        .s()
+        .post_circle_message(&circle, "MSG-CANARY from the host's tablet", None)
+        .expect("post from the host's tablet");
+
     // The tablet posts, reacts and sets a status: each counts as Anna's everywhere.
     let from_tablet = tablet
         .s()
@@ -434,6 +454,12 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
             .expect("the tablet's message arrived");
         assert_eq!(m.author, anna_id);
         assert_eq!(m.author_name, "MEMBER-NAME-Anna K");
+        let h = view
+            .messages
+            .iter()
+            .find(|m| m.id == from_sams_tablet)
+            .expect("the host's tablet's message arrived");
+        assert_eq!((h.author, h.author_name.as_str()), (sam_id, "Sam"));
         assert_eq!(view.statuses.len(), 1);
         assert_eq!(view.statuses[0].member, anna_id);
         assert_eq!(view.statuses[0].words, "STATUS-CANARY on the sofa");
@@ -469,10 +495,13 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
             .hidden
     );
 
-    // Sam removes Anna: both her devices are out, and nothing new reaches either.
-    sam.s()
+    // Sam removes Anna from her tablet; her phone, the host's device, enacts it: both of
+    // Anna's devices are out, and nothing new reaches either.
+    sams_tablet
+        .s()
         .remove_circle_member(&circle, &anna_id)
-        .expect("remove");
+        .expect("remove, asked on the host's tablet");
+    rounds(3, &[&sams_tablet, &sam]).await;
     rounds(3, &all).await;
     sam.s()
         .post_circle_message(&circle, "AFTER-ANNA-host", None)
@@ -491,6 +520,7 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
         .expect("post");
     rounds(3, &all).await;
     assert!(texts(ben.s(), &circle).contains(&"AFTER-ANNA-host".to_string()));
+    assert!(texts(sams_tablet.s(), &circle).contains(&"AFTER-ANNA-ben".to_string()));
     // Still in the second circle, on both devices.
     for d in [&anna, &tablet] {
         assert!(d.s().circle(&second).expect("second").summary.active);
