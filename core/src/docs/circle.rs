@@ -38,6 +38,9 @@ const STATUSES: &str = "statuses";
 const MEETINGS: &str = "meetings";
 const REACTIONS: &str = "reactions";
 const DEVICES: &str = "devices";
+/// The devices the host's device took the place of (created when first needed, so it is not
+/// part of the genesis every copy shares).
+const PREDECESSORS: &str = "predecessors";
 
 /// The circle's part of the deterministic genesis: every copy shares these maps.
 pub(crate) fn genesis(doc: &mut AutoCommit) -> Result<()> {
@@ -210,15 +213,17 @@ fn as_i64(v: Option<ScalarValue>) -> Option<i64> {
     }
 }
 
-/// Reads the circle, `host` being the device that owns it.
-pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
-    let is_host = |w: &KeyId| w == host;
-    let members = read_members(doc, host)?;
+/// Reads the circle. `hosts` is the host's line: the device that owns the circle, then each
+/// device it took the place of (ADR 0010, 0012); what any of them wrote is the host's.
+pub fn read(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Contents> {
+    let hosts = &host_line(doc, hosts)?;
+    let is_host = |w: &KeyId| hosts.contains(w);
+    let members = read_members(doc, hosts)?;
     // The member a writing device belongs to: values count per person, whichever of their
     // devices wrote them.
     let person = |w: &KeyId| member_of(&members, w).map(|m| m.id);
     let moderator = |w: &KeyId| {
-        w == host || member_of(&members, w).is_some_and(|m| m.current() && m.role.moderates())
+        is_host(w) || member_of(&members, w).is_some_and(|m| m.current() && m.role.moderates())
     };
     let name = as_str(by(doc, &ROOT, NAME, is_host)?).unwrap_or_default();
     let guidelines = as_str(by(doc, &ROOT, GUIDELINES, moderator)?).unwrap_or_default();
@@ -325,12 +330,65 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
 }
 
 /// The member entries alone (cheaper than [`read`] on a circle with a long history).
-pub fn members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
-    read_members(doc, host)
+pub fn members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
+    read_members(doc, &host_line(doc, hosts)?)
 }
 
-fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
-    let is_host = |w: &KeyId| w == host;
+/// Most devices a host's line is followed back through.
+const MAX_HOSTS: usize = 16;
+
+/// `known` (the owner, then the devices this store knows it succeeded) and every device a
+/// device already in the line wrote down as one it succeeded: a member who joined after the
+/// host's phone was lost learns from the circle whose words were the host's.
+fn host_line(doc: &AutoCommit, known: &[KeyId]) -> Result<Vec<KeyId>> {
+    let mut line = known.to_vec();
+    let maps: Vec<ObjId> = doc
+        .get_all(ROOT, PREDECESSORS)?
+        .into_iter()
+        .filter(|(v, _)| matches!(v, Value::Object(ObjType::Map)))
+        .map(|(_, id)| id)
+        .collect();
+    if maps.is_empty() {
+        return Ok(line);
+    }
+    let mut named: Vec<(KeyId, KeyId)> = Vec::new();
+    for map in &maps {
+        let keys: Vec<String> = doc.map_range(map, ..).map(|i| i.key.to_string()).collect();
+        for key in keys {
+            let Some(old) = parse_key(&key) else {
+                continue;
+            };
+            for (_, w) in written(doc, map, &key)? {
+                named.push((w, old));
+            }
+        }
+    }
+    loop {
+        let before = line.len();
+        for (w, old) in &named {
+            if line.contains(w) && !line.contains(old) && line.len() < MAX_HOSTS {
+                line.push(*old);
+            }
+        }
+        if line.len() == before {
+            return Ok(line);
+        }
+    }
+}
+
+/// The host's device writes down a device it took the place of (a lost phone it succeeded):
+/// what that device wrote stays the host's on every copy, a new member's included.
+pub fn add_predecessor(doc: &mut AutoCommit, old: &KeyId, at_ms: i64) -> Result<()> {
+    let map = match map_obj(doc, &ROOT, PREDECESSORS)? {
+        Some(m) => m,
+        None => doc.put_object(ROOT, PREDECESSORS, ObjType::Map)?,
+    };
+    doc.put(&map, key_hex(old), at_ms)?;
+    Ok(())
+}
+
+fn read_members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
+    let is_host = |w: &KeyId| hosts.contains(w);
     let members_obj = root_map(doc, MEMBERS)?;
     // First who is in and with which devices (the host's word alone), then what each member
     // wrote into their own entry, from any of their devices.
@@ -342,10 +400,10 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
             continue;
         };
         // Only the host's device lets people in.
-        if writer(&obj) != Some(*host) {
+        if !writer(&obj).is_some_and(|w| is_host(&w)) {
             continue;
         }
-        let role = if id == *host {
+        let role = if is_host(&id) {
             CircleRole::Host
         } else {
             match as_str(by(doc, &obj, "role", is_host)?) {
@@ -361,14 +419,15 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
             removed: by(doc, &obj, "removed_at", is_host)?.is_some(),
             leaving: false,
             removal_requested: false,
-            devices: devices_named(doc, &obj, host)?,
+            devices: devices_named(doc, &obj, hosts)?,
         });
         objs.push(obj);
     }
-    // A device is someone's other device only if it is no member itself, nor the host.
+    // A device is someone's other device only if it is no member itself. (The host's tablet
+    // stays named in the host's entry when it takes the lost phone's place.)
     let ids: BTreeSet<KeyId> = entries.iter().map(|m| m.id).collect();
     for m in &mut entries {
-        m.devices.retain(|d| !ids.contains(d) && d != host);
+        m.devices.retain(|d| !ids.contains(d));
     }
     let people = entries.clone();
     let person = |w: &KeyId| member_of(&people, w).map(|m| m.id);
@@ -376,7 +435,7 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
     for (m, obj) in entries.iter_mut().zip(&objs) {
         let id = m.id;
         let own = |w: &KeyId| person(w) == Some(id);
-        let self_or_host = |w: &KeyId| own(w) || w == host;
+        let self_or_host = |w: &KeyId| own(w) || is_host(w);
         m.name = as_str(by(doc, obj, NAME, self_or_host)?).unwrap_or_default();
         m.leaving = by(doc, obj, "leaving_at", own)?.is_some();
         // The request names the person asking; one of their devices wrote it.
@@ -396,7 +455,7 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
             .iter()
             .any(|m| m.id == requester && m.current() && m.role.moderates());
         if let Some(m) = entries.iter_mut().find(|m| m.id == target) {
-            m.removal_requested = allowed && target != *host;
+            m.removal_requested = allowed && !is_host(&target);
         }
     }
     entries.sort_by_key(|a| (a.joined_at_ms, a.id.0));
@@ -404,7 +463,7 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
 }
 
 /// The devices the host's device named in a member entry, in key order.
-fn devices_named(doc: &AutoCommit, entry: &ObjId, host: &KeyId) -> Result<Vec<KeyId>> {
+fn devices_named(doc: &AutoCommit, entry: &ObjId, hosts: &[KeyId]) -> Result<Vec<KeyId>> {
     let mut out = Vec::new();
     let maps: Vec<ObjId> = doc
         .get_all(entry, DEVICES)?
@@ -418,7 +477,7 @@ fn devices_named(doc: &AutoCommit, entry: &ObjId, host: &KeyId) -> Result<Vec<Ke
             let Some(device) = parse_key(&key) else {
                 continue;
             };
-            if by(doc, &map, &key, |w| w == host)?.is_some() && !out.contains(&device) {
+            if by(doc, &map, &key, |w| hosts.contains(w))?.is_some() && !out.contains(&device) {
                 out.push(device);
             }
         }
@@ -643,7 +702,7 @@ mod tests {
         add_message(&mut b, &ItemId::from_trusted("m-1".into()), "hi", 10, None).expect("post");
         set_status(&mut b, &anna, "not Anna's words", "#000000", 10).expect("write");
         h.merge(&mut b).expect("merge");
-        let c = read(&h, &host).expect("read");
+        let c = read(&h, &[host]).expect("read");
         assert_eq!(c.role_of(&ben), Some(CircleRole::Member));
         assert!(c.member(&key(9)).is_none());
         assert_eq!(c.guidelines, "");
@@ -676,7 +735,7 @@ mod tests {
         add_message(&mut bt, &ItemId::from_trusted("m-2".into()), "x", 11, None).expect("post");
         h.merge(&mut t).expect("merge");
         h.merge(&mut bt).expect("merge");
-        let c = read(&h, &host).expect("read");
+        let c = read(&h, &[host]).expect("read");
         assert_eq!(c.member(&anna).expect("anna").devices, [tablet]);
         assert!(c.member(&ben).expect("ben").devices.is_empty());
         assert_eq!(c.member_of_device(&tablet).map(|m| m.id), Some(anna));
@@ -712,7 +771,7 @@ mod tests {
         two.merge(&mut b).expect("merge");
         two.merge(&mut a).expect("merge");
         let order = |d: &AutoCommit| -> Vec<String> {
-            read(d, &host)
+            read(d, &[host])
                 .expect("read")
                 .messages
                 .into_iter()
@@ -744,7 +803,7 @@ mod tests {
         request_removal(&mut a, &ben, &anna).expect("write");
         h.merge(&mut b).expect("merge");
         h.merge(&mut a).expect("merge");
-        let c = read(&h, &host).expect("read");
+        let c = read(&h, &[host]).expect("read");
         assert!(
             !c.messages[0].hidden,
             "a member cannot hide the host's message"

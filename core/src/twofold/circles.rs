@@ -31,7 +31,7 @@ use crate::model::schedule::Meeting;
 use crate::model::validate::Validate;
 use crate::store::circles as table;
 use crate::store::peers::{self, Link, PeerState};
-use crate::store::shares;
+use crate::store::{recovery, shares};
 use crate::sync::Access;
 
 /// The purpose recorded on each member's share of a circle.
@@ -526,7 +526,7 @@ impl Twofold {
     /// Host side, before each send: members who asked to leave, and members a co-host asked
     /// to remove, are let go.
     pub(crate) fn enact_circle_requests(&self) -> Result<()> {
-        let me = self.device_id();
+        let mine = self.my_line()?;
         let due: Vec<(String, KeyId, &'static str)> = self.read(|docs| {
             let mut due = Vec::new();
             for d in docs
@@ -534,8 +534,8 @@ impl Twofold {
                 .values()
                 .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Owner)
             {
-                for m in circle::members(&d.am, &me)? {
-                    if m.current() && m.id != me && (m.leaving || m.removal_requested) {
+                for m in circle::members(&d.am, &mine)? {
+                    if m.current() && !mine.contains(&m.id) && (m.leaving || m.removal_requested) {
                         let reason = if m.leaving { LEFT } else { REMOVED };
                         due.push((d.doc_id.clone(), m.id, reason));
                     }
@@ -554,11 +554,11 @@ impl Twofold {
     /// so that joining again starts with a new invite and code comparison.
     fn end_membership(&self, circle: &str, member: &KeyId, reason: &str) -> Result<()> {
         let now = self.now_ms();
-        let me = self.device_id();
+        let mine = self.my_line()?;
         // The member's other devices leave with them, in the same epoch.
         let devices = self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
             circle::mark_removed(am, member, now)?;
-            Ok(circle::members(am, &me)?
+            Ok(circle::members(am, &mine)?
                 .into_iter()
                 .find(|m| m.id == *member)
                 .map(|m| m.devices)
@@ -596,21 +596,21 @@ impl Twofold {
     /// and once its person removes it, it gets nothing new and its writes are refused.
     pub(crate) fn name_circle_devices(&self) -> Result<()> {
         let rows = self.db.read(peers::list)?;
-        let me = self.device_id();
-        // Each member's introduced devices, and this device's person's own linked devices
-        // (the host's tablet: it gets the host's circles as the host).
-        let devices: Vec<(KeyId, KeyId)> = rows
+        // Each member's introduced devices (with their person), and this device's person's
+        // own linked devices (`None`: the host's tablet gets the host's circles as the host).
+        let devices: Vec<(Option<KeyId>, KeyId)> = rows
             .iter()
             .filter(|p| p.state == PeerState::Paired)
             .filter_map(|p| match (p.person, p.link) {
-                (Some(person), _) if p.circle => Some((person, p.peer_id)),
-                (None, Some(Link::Device)) => Some((me, p.peer_id)),
+                (Some(person), _) if p.circle => Some((Some(person), p.peer_id)),
+                (None, Some(Link::Device)) => Some((None, p.peer_id)),
                 _ => None,
             })
             .collect();
         if devices.is_empty() {
             return Ok(());
         }
+        let mine = self.my_line()?;
         let due: Vec<(String, KeyId, KeyId)> = self.read(|docs| {
             let mut due = Vec::new();
             for d in docs
@@ -618,13 +618,18 @@ impl Twofold {
                 .values()
                 .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Owner)
             {
-                let members = circle::members(&d.am, &me)?;
+                let members = circle::members(&d.am, &mine)?;
                 // A device that is a member in its own right stays one (the read would not
                 // take it as another's, and naming it again and again would never settle).
-                let own = |device: &KeyId| *device == me || members.iter().any(|x| x.id == *device);
+                let own = |device: &KeyId| members.iter().any(|x| x.id == *device);
                 for m in members.iter().filter(|m| m.current()) {
+                    let host_entry = mine.contains(&m.id);
                     for (person, device) in &devices {
-                        if *person == m.id && !m.devices.contains(device) && !own(device) {
+                        let theirs = match person {
+                            Some(p) => *p == m.id,
+                            None => host_entry,
+                        };
+                        if theirs && !m.devices.contains(device) && !own(device) {
                             due.push((d.doc_id.clone(), m.id, *device));
                         }
                     }
@@ -687,6 +692,28 @@ impl Twofold {
         Ok(())
     }
 
+    /// This device took `old`'s place (a takeover, a restore): each circle it hosts now
+    /// records it, so every copy, a later member's included, believes what `old` wrote as
+    /// the host's.
+    pub(crate) fn record_host_succession(&self, old: &KeyId) -> Result<()> {
+        let hosted: Vec<String> = self.read(|docs| {
+            Ok(docs
+                .others
+                .values()
+                .filter(|d| d.kind == DocKind::Circle && d.owner.is_none())
+                .filter(|d| d.access == DocAccess::Owner)
+                .map(|d| d.doc_id.clone())
+                .collect())
+        })?;
+        let now = self.now_ms();
+        for circle in hosted {
+            self.change_doc(DocSel::Id(&circle), ChangeOrigin::Local, |_, am| {
+                circle::add_predecessor(am, old, now)
+            })?;
+        }
+        Ok(())
+    }
+
     /// `circle` is hosted on this device.
     fn hosted(&self, circle: &str) -> Result<()> {
         let owned = self.read(|docs| {
@@ -703,20 +730,39 @@ impl Twofold {
     }
 
     fn held(&self, circle: &str) -> Result<Held> {
-        let me = self.device_id();
+        let hosts = self.hosts_of(circle)?;
         self.read(|docs| {
             let d = docs
                 .others
                 .get(circle)
                 .filter(|d| d.kind == DocKind::Circle)
                 .ok_or_else(|| Error::not_found("circle", circle.to_string()))?;
-            let host = d.owner.unwrap_or(me);
             Ok(Held {
-                host,
+                host: hosts[0],
                 access: d.access,
-                contents: circle::read(&d.am, &host)?,
+                contents: circle::read(&d.am, &hosts)?,
             })
         })
+    }
+
+    /// This device and every device it took the place of (a restore, a takeover).
+    fn my_line(&self) -> Result<Vec<KeyId>> {
+        let me = self.device_id();
+        self.db.read(|c| recovery::line_of(c, &me))
+    }
+
+    /// The circle's host's line: the device that owns it, then each device that one took the
+    /// place of. The first is the host now.
+    fn hosts_of(&self, circle: &str) -> Result<Vec<KeyId>> {
+        let me = self.device_id();
+        let owner = self.read(|docs| {
+            docs.others
+                .get(circle)
+                .filter(|d| d.kind == DocKind::Circle)
+                .map(|d| d.owner.unwrap_or(me))
+                .ok_or_else(|| Error::not_found("circle", circle.to_string()))
+        })?;
+        self.db.read(|c| recovery::line_of(c, &owner))
     }
 
     /// A change of the circle by a current member, with the circle as it stands and their
@@ -727,17 +773,12 @@ impl Twofold {
         f: impl FnOnce(&mut automerge::AutoCommit, &Members, CircleRole) -> Result<R>,
     ) -> Result<R> {
         let me = self.device_id();
-        // The owner of a document never changes, so reading it before the change is safe.
-        let host = self.read(|docs| {
-            docs.others
-                .get(circle)
-                .filter(|d| d.kind == DocKind::Circle)
-                .map(|d| d.owner.unwrap_or(me))
-                .ok_or_else(|| Error::not_found("circle", circle.to_string()))
-        })?;
+        // The owner changes only when a successor takes its place; the line read before the
+        // change still names the one it succeeded.
+        let hosts = self.hosts_of(circle)?;
         self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
             // The member entries only: a post must not read the whole history.
-            let all = circle::members(am, &host)?;
+            let all = circle::members(am, &hosts)?;
             let me_here = me_in(&all, &me);
             let role = me_here
                 .role

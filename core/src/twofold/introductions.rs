@@ -13,9 +13,8 @@ use std::collections::BTreeSet;
 
 use rusqlite::Transaction;
 
-use super::{DocAccess, DocSel, Twofold};
+use super::{DocSel, Twofold};
 use crate::crypto::{DocKey, KeyId, StreamId};
-use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::introductions::{self, IntroductionRow};
 use crate::store::peers::{self, Link, PeerRow, PeerState};
@@ -30,15 +29,11 @@ fn rng_failed() -> Error {
 }
 
 /// A pairing this device made itself (not a linked device, nor one handed over or introduced).
-/// One made only for peer circles counts while its device hosts a circle this one is in
-/// (`circle_hosts`): it is introduced with the circle mark (ADR 0019), and the host gives the
-/// person's linked devices the circles, nothing else. A member of a circle this device hosts
-/// is not introduced: a linked device taking this one's place would tell them it succeeds it,
-/// and their copies of the circle would then believe nobody it lets in (a host's circles are
-/// not carried by a takeover yet).
-fn own_pairing(p: &PeerRow, circle_hosts: &BTreeSet<KeyId>) -> bool {
+/// One made only for peer circles is introduced too, with the circle mark (ADR 0019): a host
+/// gives a member's linked devices the circles and nothing else, and a host's linked device
+/// reaches the members when it takes the host's lost phone's place.
+fn own_pairing(p: &PeerRow) -> bool {
     p.state == PeerState::Paired
-        && (!p.circle || circle_hosts.contains(&p.peer_id))
         && p.link.is_none()
         && p.person.is_none()
         && p.introduced_by.is_none()
@@ -62,18 +57,7 @@ impl Twofold {
         if devices.is_empty() && known.is_empty() {
             return Ok(());
         }
-        let circle_hosts: BTreeSet<KeyId> = self.read(|docs| {
-            Ok(docs
-                .others
-                .values()
-                .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Write)
-                .filter_map(|d| d.owner)
-                .collect())
-        })?;
-        let partners: Vec<&PeerRow> = rows
-            .iter()
-            .filter(|p| own_pairing(p, &circle_hosts))
-            .collect();
+        let partners: Vec<&PeerRow> = rows.iter().filter(|p| own_pairing(p)).collect();
         let links = self.db.read(sos::links)?;
         let now = self.now_ms();
         self.db.write(|tx| {
@@ -119,14 +103,9 @@ impl Twofold {
                 let partner = rows.iter().find(|p| p.peer_id == row.peer);
                 match partner {
                     // Still paired and still linked: told above.
-                    Some(p) if device_here && own_pairing(p, &circle_hosts) => {}
-                    // The pairing ended here (or this device is in none of the circles its
-                    // device hosts any more): the linked device ends it too, and a device
-                    // still paired forgets the person's other devices.
+                    Some(p) if device_here && own_pairing(p) => {}
+                    // The pairing ended here: the linked device ends it too.
                     Some(p) if device_here => {
-                        if p.state == PeerState::Paired {
-                            self.forget_linked_devices_in_tx(tx, &p.peer_id)?;
-                        }
                         let intro = Introduction {
                             keys: hex::encode(p.keys.to_bytes()),
                             name: p.display_name.clone(),

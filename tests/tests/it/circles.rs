@@ -559,3 +559,129 @@ async fn a_members_linked_tablet_gets_the_circle_posts_as_her_and_leaves_with_he
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hosts_tablet_takes_over_her_circles_when_her_phone_is_lost() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), ONE_ADDRESS_FOR_MANY_PHONES);
+    let sam = NetDevice::new("Samantha Jones", &relay.url);
+    let sams_tablet = NetDevice::new("Sam's tablet", &relay.url);
+    let anna = NetDevice::new("Anna Keller", &relay.url);
+    let ben = NetDevice::new("Ben", &relay.url);
+    let cara = NetDevice::new("Cara", &relay.url);
+    let sam_id = sam.s().device_id();
+    let circle = sam
+        .s()
+        .create_circle("CIRCLE-NAME-Tuesday DRA", "Sam")
+        .expect("create");
+    join(&sam, &circle, &anna, "MEMBER-NAME-Anna K").await;
+    let ben_id = join(&sam, &circle, &ben, "Ben").await;
+    // Sam links her tablet while her phone still works: it gets the circle as the host, and
+    // what taking the phone's place needs.
+    link(&sam, &sams_tablet).await.expect("link");
+    let everyone = [&sam, &sams_tablet, &anna, &ben];
+    settle(&everyone).await;
+    sam.s()
+        .post_circle_message(&circle, "MSG-CANARY before the loss", None)
+        .expect("post");
+    settle(&everyone).await;
+    // The tablet cannot let people in while the phone is the host.
+    assert!(sams_tablet
+        .s()
+        .create_circle_invite(&circle, &relay.url, now_ms() + 600_000)
+        .is_err());
+
+    // The phone is lost; the tablet takes its place. The members are told (signed by Sam's
+    // recovery key) and the circle starts a new epoch from the tablet.
+    sams_tablet
+        .s()
+        .take_over_from_lost_device(&sam_id)
+        .expect("take over");
+    let left = [&sams_tablet, &anna, &ben];
+    rounds(4, &left).await;
+    // What the lost phone writes now reaches nobody.
+    sam.s()
+        .post_circle_message(&circle, "THIEF-CANARY on the lost phone", None)
+        .expect("the lost phone writes");
+    rounds(2, &everyone).await;
+    rounds(2, &left).await;
+
+    // Everyone still sees the same circle: the members the phone let in, what it said.
+    for d in left {
+        assert_eq!(
+            member_names(d.s(), &circle),
+            ["Ben", "MEMBER-NAME-Anna K", "Sam"],
+            "on {}",
+            d.s().display_name().expect("name")
+        );
+        let t = texts(d.s(), &circle);
+        assert!(t.contains(&"MSG-CANARY before the loss".to_string()));
+        assert!(!t.iter().any(|m| m.starts_with("THIEF")), "{t:?}");
+    }
+    let hosted = sams_tablet.s().circles().expect("circles");
+    assert_eq!(hosted.len(), 1);
+    assert_eq!(hosted[0].my_role, Some(CircleRole::Host));
+    assert_eq!(hosted[0].host, sams_tablet.s().device_id());
+
+    // The tablet is the host now: it lets Cara in and removes Ben.
+    join(&sams_tablet, &circle, &cara, "Cara").await;
+    let now_in = [&sams_tablet, &anna, &ben, &cara];
+    settle(&now_in).await;
+    for d in now_in {
+        assert_eq!(
+            member_names(d.s(), &circle),
+            ["Ben", "Cara", "MEMBER-NAME-Anna K", "Sam"]
+        );
+    }
+    cara.s()
+        .post_circle_message(&circle, "MSG-CANARY cara is new", None)
+        .expect("post");
+    anna.s()
+        .post_circle_message(&circle, "MSG-CANARY anna after the loss", None)
+        .expect("post");
+    settle(&now_in).await;
+    settle(&now_in).await;
+    for d in now_in {
+        let t = texts(d.s(), &circle);
+        assert!(t.contains(&"MSG-CANARY cara is new".to_string()), "{t:?}");
+        assert!(t.contains(&"MSG-CANARY anna after the loss".to_string()));
+    }
+    sams_tablet
+        .s()
+        .remove_circle_member(&circle, &ben_id)
+        .expect("remove");
+    rounds(3, &now_in).await;
+    sams_tablet
+        .s()
+        .post_circle_message(&circle, "AFTER-BEN from the new host", None)
+        .expect("post");
+    rounds(3, &now_in).await;
+    assert!(texts(anna.s(), &circle).contains(&"AFTER-BEN from the new host".to_string()));
+    assert!(texts(cara.s(), &circle).contains(&"AFTER-BEN from the new host".to_string()));
+    assert!(!texts(ben.s(), &circle).contains(&"AFTER-BEN from the new host".to_string()));
+    assert!(!ben.s().circle(&circle).expect("circle").summary.active);
+
+    // The lost phone got nothing from after the loss.
+    rounds(2, &[&sam]).await;
+    let on_phone = texts(sam.s(), &circle);
+    assert!(!on_phone
+        .iter()
+        .any(|t| t.contains("after the loss") || t.contains("cara")));
+    sam.s().checkpoint().expect("checkpoint");
+    assert!(!contains(
+        &store_plaintext(&sam.path, &sam.key),
+        b"AFTER-BEN"
+    ));
+    for canary in [
+        &b"MSG-CANARY"[..],
+        b"THIEF-CANARY",
+        b"MEMBER-NAME",
+        b"AFTER-BEN",
+    ] {
+        assert!(
+            !any_file_holds(relay_dir.path(), canary),
+            "{}",
+            String::from_utf8_lossy(canary)
+        );
+    }
+}
