@@ -337,9 +337,10 @@ pub fn members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
 /// Most devices a host's line is followed back through.
 const MAX_HOSTS: usize = 16;
 
-/// `known` (the owner, then the devices this store knows it succeeded) and every device a
-/// device already in the line wrote down as one it succeeded: a member who joined after the
-/// host's phone was lost learns from the circle whose words were the host's.
+/// `known` (the owner) and every device a device already in the line wrote down as one it
+/// succeeded: every copy, a member's who joined after the host's phone was lost included,
+/// learns from the circle itself whose words were the host's. (A host writes only what its
+/// own successor statement says; it is trusted with the member list in any case.)
 fn host_line(doc: &AutoCommit, known: &[KeyId]) -> Result<Vec<KeyId>> {
     let mut line = known.to_vec();
     let maps: Vec<ObjId> = doc

@@ -19,8 +19,6 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_linked_devices.sql"),
     include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
-    include_str!("migrations/0010_placeholder.sql"),
-    include_str!("migrations/0011_successions.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -132,7 +132,6 @@ pub fn mark_recovery_sent(tx: &Transaction<'_>, peer: &KeyId) -> Result<()> {
 /// epoch (its key was wrapped for the lost device).
 pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Result<()> {
     let (o, n) = (&old.0[..], &new.0[..]);
-    record_succession(tx, old, new)?;
     tx.execute(
         "UPDATE documents SET owner = ?2 WHERE owner = ?1",
         params![o, n],
@@ -194,39 +193,6 @@ pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Resu
         params![n],
     )?;
     Ok(())
-}
-
-/// `new` took `old`'s place (accepted from a successor statement, or made here by a restore or
-/// a takeover): a peer circle owned by `new` believes what `old` wrote as its host's.
-pub fn record_succession(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO successions (old, new) VALUES (?1, ?2)",
-        params![&old.0[..], &new.0[..]],
-    )?;
-    Ok(())
-}
-
-/// Most devices one line of successions is followed back through (a loop in a damaged table
-/// ends here too).
-const MAX_LINE: usize = 16;
-
-/// `device` and every device it took the place of, nearest first.
-pub fn line_of(conn: &Connection, device: &KeyId) -> Result<Vec<KeyId>> {
-    let mut stmt = conn.prepare_cached("SELECT old FROM successions WHERE new = ?1")?;
-    let mut line = vec![*device];
-    let mut next = 0;
-    while next < line.len() && line.len() < MAX_LINE {
-        let rows = stmt.query_map([&line[next].0[..]], |r| r.get::<_, Vec<u8>>(0))?;
-        for raw in rows {
-            if let Ok(id) = <[u8; 16]>::try_from(raw?.as_slice()) {
-                if !line.contains(&KeyId(id)) && line.len() < MAX_LINE {
-                    line.push(KeyId(id));
-                }
-            }
-        }
-        next += 1;
-    }
-    Ok(line)
 }
 
 /// One document waits for a new epoch.

@@ -31,7 +31,7 @@ use crate::model::schedule::Meeting;
 use crate::model::validate::Validate;
 use crate::store::circles as table;
 use crate::store::peers::{self, Link, PeerState};
-use crate::store::{recovery, shares};
+use crate::store::shares;
 use crate::sync::Access;
 
 /// The purpose recorded on each member's share of a circle.
@@ -526,7 +526,7 @@ impl Twofold {
     /// Host side, before each send: members who asked to leave, and members a co-host asked
     /// to remove, are let go.
     pub(crate) fn enact_circle_requests(&self) -> Result<()> {
-        let mine = self.my_line()?;
+        let mine = self.my_line();
         let due: Vec<(String, KeyId, &'static str)> = self.read(|docs| {
             let mut due = Vec::new();
             for d in docs
@@ -554,7 +554,7 @@ impl Twofold {
     /// so that joining again starts with a new invite and code comparison.
     fn end_membership(&self, circle: &str, member: &KeyId, reason: &str) -> Result<()> {
         let now = self.now_ms();
-        let mine = self.my_line()?;
+        let mine = self.my_line();
         // The member's other devices leave with them, in the same epoch.
         let devices = self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
             circle::mark_removed(am, member, now)?;
@@ -610,7 +610,7 @@ impl Twofold {
         if devices.is_empty() {
             return Ok(());
         }
-        let mine = self.my_line()?;
+        let mine = self.my_line();
         let due: Vec<(String, KeyId, KeyId)> = self.read(|docs| {
             let mut due = Vec::new();
             for d in docs
@@ -745,14 +745,14 @@ impl Twofold {
         })
     }
 
-    /// This device and every device it took the place of (a restore, a takeover).
-    fn my_line(&self) -> Result<Vec<KeyId>> {
-        let me = self.device_id();
-        self.db.read(|c| recovery::line_of(c, &me))
+    /// This device, as the host of the circles it owns (the circle adds the devices it took
+    /// the place of, [`circle::add_predecessor`]).
+    fn my_line(&self) -> Vec<KeyId> {
+        vec![self.device_id()]
     }
 
-    /// The circle's host's line: the device that owns it, then each device that one took the
-    /// place of. The first is the host now.
+    /// The device that owns the circle, the host now (the circle adds the devices it took the
+    /// place of).
     fn hosts_of(&self, circle: &str) -> Result<Vec<KeyId>> {
         let me = self.device_id();
         let owner = self.read(|docs| {
@@ -762,7 +762,7 @@ impl Twofold {
                 .map(|d| d.owner.unwrap_or(me))
                 .ok_or_else(|| Error::not_found("circle", circle.to_string()))
         })?;
-        self.db.read(|c| recovery::line_of(c, &owner))
+        Ok(vec![owner])
     }
 
     /// A change of the circle by a current member, with the circle as it stands and their

@@ -102,11 +102,10 @@ impl Twofold {
                     peers::upsert(tx, &row)?;
                 }
             }
-            // The circles this store hosts believe what the lost phone wrote as their host's.
-            recovery::record_succession(tx, &old.key_id(), &self.identity.key_id())?;
             recovery::rotate_every_shared(tx)?;
             settings::set(tx, SUCCESSION_SETTING, SENT)
         })?;
+        // The circles this store hosts: what the lost phone wrote stays the host's.
         self.record_host_succession(&old.key_id())
     }
 

@@ -90,7 +90,6 @@ impl Twofold {
                 .filter(|d| d.owner == Some(origin.peer_id))
                 .filter(|d| d.adopted || d.kind == DocKind::Circle)
                 .collect();
-            recovery::record_succession(tx, &origin.peer_id, &self.identity.key_id())?;
             for doc in &adopted {
                 chunks::make_own(tx, &doc.doc_id)?;
             }

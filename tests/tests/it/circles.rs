@@ -598,6 +598,19 @@ async fn a_hosts_tablet_takes_over_her_circles_when_her_phone_is_lost() {
         .take_over_from_lost_device(&sam_id)
         .expect("take over");
     let left = [&sams_tablet, &anna, &ben];
+    // Anna's device reads the statement before the circle's new epoch: the circle is
+    // already owned by the tablet there, and still reads whole (her store recorded which
+    // device the tablet succeeded).
+    rounds(1, &[&sams_tablet, &anna]).await;
+    assert_eq!(
+        member_names(anna.s(), &circle),
+        ["Ben", "MEMBER-NAME-Anna K", "Sam"]
+    );
+    assert_eq!(
+        anna.s().circle(&circle).expect("circle").summary.host,
+        sams_tablet.s().device_id(),
+        "the statement moved the circle to the tablet"
+    );
     rounds(4, &left).await;
     // What the lost phone writes now reaches nobody.
     sam.s()

@@ -1,2 +1,0 @@
--- Version 10: a placeholder for the lead's migration 0010, taken at the same time as 0011
--- (the runner numbers migrations by their place in the list); replaced at merge.
