@@ -749,6 +749,33 @@ mod tests {
     }
 
     #[test]
+    fn a_successor_host_believes_the_lost_phone_only_when_it_wrote_it_down_itself() {
+        let (phone, tablet, anna, stranger) = (key(1), key(2), key(3), key(9));
+        let mut h = doc_of(&phone);
+        admit(&mut h, &phone, "Sam", CircleRole::Host, 1).expect("host");
+        admit(&mut h, &anna, "Anna", CircleRole::Member, 2).expect("anna");
+        add_device(&mut h, &phone, &tablet, 3).expect("the host's tablet");
+        // Anna's app claims a stranger's device was the host before.
+        let mut a = fork_as(&mut h, &anna);
+        add_predecessor(&mut a, &stranger, 4).expect("write");
+        let mut s = fork_as(&mut h, &stranger);
+        admit(&mut s, &stranger, "Stranger", CircleRole::Member, 4).expect("write");
+        h.merge(&mut a).expect("merge");
+        h.merge(&mut s).expect("merge");
+        // Owned by the tablet now: without its word, nothing the phone wrote is the host's.
+        assert!(read(&h, &[tablet]).expect("read").members.is_empty());
+        let mut t = fork_as(&mut h, &tablet);
+        add_predecessor(&mut t, &phone, 5).expect("the tablet took the phone's place");
+        let c = read(&t, &[tablet]).expect("read");
+        let names: Vec<&str> = c.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Sam", "Anna"]);
+        assert_eq!(
+            c.member_of_device(&tablet).map(|m| m.role),
+            Some(CircleRole::Host)
+        );
+    }
+
+    #[test]
     fn messages_keep_one_order_on_every_copy_whatever_the_merge_order() {
         let (host, anna, ben) = (key(1), key(2), key(3));
         let mut h = doc_of(&host);
