@@ -18,6 +18,9 @@ use rusqlite::config::DbConfig;
 use rusqlite::hooks::Action;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
+// SQLCipher is compiled to call this crate's setup function for its crypto (ADR 0018); naming
+// the crate links it into everything that links the core.
+use twofold_sqlcipher_provider as _;
 
 use crate::error::{Error, Result};
 use crate::store::files::{remove_if_present, sync_dir_of, write_durably};
