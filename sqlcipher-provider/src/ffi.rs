@@ -270,12 +270,7 @@ unsafe extern "C" fn cipher(
         let copied = (|| {
             // SAFETY: SQLCipher passes the cipher key of `key_sz` bytes and the page's IV
             // (`get_iv_sz` = 16 bytes, in the page's reserve), readable during the call.
-            let (k, v) = unsafe {
-                (
-                    bytes(key, key_sz)?,
-                    bytes(iv, primitives::IV_LEN as c_int)?,
-                )
-            };
+            let (k, v) = unsafe { (bytes(key, key_sz)?, bytes(iv, primitives::IV_LEN as c_int)?) };
             if k.len() != primitives::KEY_LEN {
                 return Err(Refused);
             }
@@ -381,16 +376,14 @@ mod tests {
 
     #[test]
     fn setup_fills_every_entry_sqlcipher_calls_and_refuses_null() {
-        // SAFETY (test): a null table is refused before any write.
-        assert_eq!(
-            unsafe { twofold_sqlcipher_provider_setup(ptr::null_mut()) },
-            SQLITE_ERROR
-        );
+        // SAFETY: (a test) a null table is refused before any write.
+        let rc = unsafe { twofold_sqlcipher_provider_setup(ptr::null_mut()) };
+        assert_eq!(rc, SQLITE_ERROR);
         let mut p = std::mem::MaybeUninit::<SqlcipherProvider>::uninit();
-        // SAFETY (test): a writable, properly aligned table of this layout.
+        // SAFETY: (a test) a writable, properly aligned table of this layout.
         let rc = unsafe { twofold_sqlcipher_provider_setup(p.as_mut_ptr()) };
         assert_eq!(rc, SQLITE_OK);
-        // SAFETY (test): setup wrote every field above.
+        // SAFETY: (a test) setup wrote every field above.
         let p = unsafe { p.assume_init() };
         assert!(p.random.is_some() && p.hmac.is_some() && p.kdf.is_some() && p.cipher.is_some());
         assert!(p.next.is_null());
@@ -403,12 +396,12 @@ mod tests {
         let plain = [0x42u8; 64];
         let mut buf = plain;
         let p = buf.as_mut_ptr();
-        // SAFETY (test): every pointer is valid for its length; in place is allowed.
+        // SAFETY: (a test) every pointer is valid for its length; in place is allowed.
         let rc = unsafe { cipher(ptr::null_mut(), 1, key.as_ptr(), 32, iv.as_ptr(), p, 64, p) };
         assert_eq!(rc, SQLITE_OK);
         assert_ne!(buf, plain);
         let mut out = [0u8; 64];
-        // SAFETY (test): as above, separate buffers.
+        // SAFETY: (a test) as above, separate buffers.
         let rc = unsafe {
             cipher(
                 ptr::null_mut(),
@@ -423,7 +416,7 @@ mod tests {
         };
         assert_eq!(rc, SQLITE_OK);
         assert_eq!(out, plain);
-        // SAFETY (test): valid pointers; the arguments are wrong on purpose.
+        // SAFETY: (a test) valid pointers; the arguments are wrong on purpose.
         unsafe {
             assert_eq!(
                 cipher(ptr::null_mut(), 2, key.as_ptr(), 32, iv.as_ptr(), p, 64, p),
@@ -448,18 +441,48 @@ mod tests {
     fn hmac_and_kdf_entries_refuse_unknown_algorithms_and_null_input() {
         let mut out = [0u8; 64];
         let key = [1u8; 32];
-        // SAFETY (test): valid pointers; the arguments are wrong on purpose.
+        // SAFETY: (a test) valid pointers; the arguments are wrong on purpose.
         unsafe {
             assert_eq!(
-                hmac(ptr::null_mut(), 3, key.as_ptr(), 32, key.as_ptr(), 32, ptr::null(), 0, out.as_mut_ptr()),
+                hmac(
+                    ptr::null_mut(),
+                    3,
+                    key.as_ptr(),
+                    32,
+                    key.as_ptr(),
+                    32,
+                    ptr::null(),
+                    0,
+                    out.as_mut_ptr()
+                ),
                 SQLITE_ERROR
             );
             assert_eq!(
-                hmac(ptr::null_mut(), 2, key.as_ptr(), 32, ptr::null(), 0, ptr::null(), 0, out.as_mut_ptr()),
+                hmac(
+                    ptr::null_mut(),
+                    2,
+                    key.as_ptr(),
+                    32,
+                    ptr::null(),
+                    0,
+                    ptr::null(),
+                    0,
+                    out.as_mut_ptr()
+                ),
                 SQLITE_ERROR
             );
             assert_eq!(
-                kdf(ptr::null_mut(), 2, key.as_ptr(), 32, key.as_ptr(), 16, 0, 64, out.as_mut_ptr()),
+                kdf(
+                    ptr::null_mut(),
+                    2,
+                    key.as_ptr(),
+                    32,
+                    key.as_ptr(),
+                    16,
+                    0,
+                    64,
+                    out.as_mut_ptr()
+                ),
                 SQLITE_ERROR
             );
             assert_eq!(get_hmac_sz(ptr::null_mut(), 7), 0);

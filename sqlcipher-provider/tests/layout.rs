@@ -51,7 +51,9 @@ fn c_definition() -> (String, Vec<String>) {
         .map(str::trim)
         .filter(|m| !m.is_empty())
         .map(|m| match m.find("(*") {
-            Some(i) => m[i + 2..m[i..].find(')').expect(")") + i].trim().to_string(),
+            Some(i) => m[i + 2..m[i..].find(')').expect(")") + i]
+                .trim()
+                .to_string(),
             None => m
                 .rsplit(|c: char| c == '*' || c.is_whitespace())
                 .next()
@@ -94,7 +96,10 @@ fn the_rust_struct_has_the_c_struct_layout() {
         .arg(&exe)
         .status()
         .expect("run the C compiler");
-    assert!(status.success(), "the probe did not compile with {compiler}");
+    assert!(
+        status.success(),
+        "the probe did not compile with {compiler}"
+    );
     let out = Command::new(&exe).output().expect("run the probe");
     let printed = String::from_utf8(out.stdout).expect("utf-8");
     let mut lines = printed.lines();

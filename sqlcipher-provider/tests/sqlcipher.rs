@@ -51,7 +51,10 @@ fn sqlcipher_reports_this_provider() {
 #[test]
 fn files_round_trip_and_check_clean() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (name, key) in [("raw.db", RAW_KEY), ("pass.db", "'correct horse battery staple'")] {
+    for (name, key) in [
+        ("raw.db", RAW_KEY),
+        ("pass.db", "'correct horse battery staple'"),
+    ] {
         let path = dir.path().join(name);
         {
             let conn = keyed(&path, key);
@@ -66,10 +69,16 @@ fn files_round_trip_and_check_clean() {
         );
         let conn = keyed(&path, key);
         assert_eq!(count(&conn).expect("count"), 300);
-        assert_eq!(pragma(&conn, "cipher_integrity_check"), Vec::<String>::new());
+        assert_eq!(
+            pragma(&conn, "cipher_integrity_check"),
+            Vec::<String>::new()
+        );
         assert_eq!(pragma(&conn, "integrity_check"), ["ok"]);
         drop(conn);
-        let wrong = keyed(&path, "x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'");
+        let wrong = keyed(
+            &path,
+            "x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'",
+        );
         assert!(count(&wrong).is_err(), "{name}: a wrong key reads nothing");
     }
 }
@@ -84,7 +93,8 @@ fn a_tampered_page_fails_the_integrity_check() {
     bytes[3 * 4096 + 100] ^= 0x01;
     std::fs::write(&path, &bytes).expect("write");
     let conn = keyed(&path, RAW_KEY);
-    conn.pragma_update(None, "cipher_log_level", "NONE").expect("log level");
+    conn.pragma_update(None, "cipher_log_level", "NONE")
+        .expect("log level");
     let problems = pragma(&conn, "cipher_integrity_check");
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("page 4"), "{problems:?}");
@@ -99,13 +109,18 @@ fn legacy_settings_and_rekey() {
     {
         let conn = Connection::open(&path).expect("open");
         conn.pragma_update(None, "key", "'legacy'").expect("key");
-        conn.pragma_update(None, "cipher_compatibility", 3).expect("compat");
+        conn.pragma_update(None, "cipher_compatibility", 3)
+            .expect("compat");
         write_rows(&conn, 40);
         conn.pragma_update(None, "rekey", "'newer'").expect("rekey");
     }
     let conn = Connection::open(&path).expect("open");
     conn.pragma_update(None, "key", "'newer'").expect("key");
-    conn.pragma_update(None, "cipher_compatibility", 3).expect("compat");
+    conn.pragma_update(None, "cipher_compatibility", 3)
+        .expect("compat");
     assert_eq!(count(&conn).expect("count"), 40);
-    assert_eq!(pragma(&conn, "cipher_integrity_check"), Vec::<String>::new());
+    assert_eq!(
+        pragma(&conn, "cipher_integrity_check"),
+        Vec::<String>::new()
+    );
 }
