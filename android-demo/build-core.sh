@@ -55,6 +55,8 @@ strip_tool=$(find "$ndk/toolchains/llvm/prebuilt" -maxdepth 3 -name llvm-strip -
 [[ -x "$strip_tool" ]] || fail "no llvm-strip in $ndk/toolchains/llvm/prebuilt: is $ndk a complete NDK?"
 export ANDROID_NDK_HOME=$ndk
 
+# From the root, so .cargo/config.toml applies: it gives SQLCipher its RustCrypto provider and
+# the ARMv8 AES instructions to the aes crate (ADR 0018).
 cd "$root"
 target_dir=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')

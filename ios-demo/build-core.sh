@@ -26,7 +26,8 @@ kit=$here/TwofoldKit
 profile=release-mobile
 device=aarch64-apple-ios
 simulators=(aarch64-apple-ios-sim x86_64-apple-ios)
-# The app's deployment target; the C parts (SQLCipher, OpenSSL) are compiled for it too.
+# The app's deployment target; the C part (SQLCipher) is compiled for it too. Its crypto is the
+# Rust provider chosen by .cargo/config.toml, which applies because cargo runs from the root.
 export IPHONEOS_DEPLOYMENT_TARGET=16.0
 
 say() { printf 'build-core: %s\n' "$*" >&2; }

@@ -2,8 +2,8 @@
 # The size of what the phones ship: libtwofold_ffi built with the `release-mobile` profile for
 # this machine's target (the proxy for each phone ABI, ADR 0018), stripped, against the design's
 # budget of 8 MB (8,000,000 bytes). Prints where the bytes go — per section, per C library
-# (SQLCipher, its crypto provider, ring's C) and per Rust crate (from the unstripped symbols) — and
-# exits non-zero above the budget.
+# (SQLCipher, ring's C; SQLCipher's crypto provider is Rust) and per Rust crate (from the
+# unstripped symbols) — and exits non-zero above the budget.
 #
 #   scripts/mobile-size.sh                 # build (a release build: ~15 min cold here) and report
 #   scripts/mobile-size.sh --no-build      # report on the library already built
@@ -55,7 +55,8 @@ for line in run("size", "-A", stripped).splitlines():
         print(f"  {p[0]:<20} {int(p[1]):>10}")
 
 # Bytes per input of the link, from the linker's map: the one LTO object (all Rust), each -sys
-# crate's bundled C archive (SQLCipher and OpenSSL's libcrypto, ring's C), the linker's own sections.
+# crate's bundled C archive (SQLCipher, ring's C), the linker's own sections. SQLCipher's crypto
+# is Rust (twofold-sqlcipher-provider), inside the LTO object.
 pattern = re.compile(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+\s+(/\S+?|<internal>)(?:\(\S+?\))?:\(\S+\)\s*$")
 inputs = collections.Counter()
 for line in open(link_map, errors="replace"):

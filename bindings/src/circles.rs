@@ -19,7 +19,7 @@ impl TwofoldStore {
             .await
     }
 
-    /// Host side: an invite to the circle (`twofold:circle:1:…`) for a QR code or a link,
+    /// Host side: an invite to the circle (`twofold:circle:2:…`) for a QR code or a link,
     /// valid once until `expires_at_ms`.
     pub async fn create_circle_invite(
         &self,

@@ -36,7 +36,9 @@ impl TwofoldStore {
     }
 
     /// The other side: answers an invite under `display_name`. Returns the owner's device,
-    /// `AwaitingApproval`, with the verification code to compare with the owner's screen.
+    /// `AwaitingApproval`, with an empty verification code: the owner's device reveals its
+    /// half of the code when it receives the request, and after the next sync `pairing(id)`
+    /// (or `peers()`) shows the six digits to compare with the owner's screen.
     /// `now_ms` (milliseconds since the Unix epoch) checks the invite's expiry; `None` is now.
     /// A malformed, expired or own invite is `InvalidInput` on `invite`.
     #[uniffi::method(default(now_ms = None))]
@@ -56,6 +58,16 @@ impl TwofoldStore {
     /// Every device this one is paired with or pairing with.
     pub fn peers(&self) -> Result<Vec<Peer>> {
         self.read(|core| Ok(core.peers()?))
+    }
+
+    /// One pairing of any kind (with someone, with another of the person's devices, or for a
+    /// circle), under way or made; `None` if there is none with `peer_id`. Where the device
+    /// that answered an invite reads the code once it is known (empty until then).
+    pub fn pairing(&self, peer_id: String) -> Result<Option<Peer>> {
+        self.read(|core| {
+            let peer = convert::key_id::to_core(peer_id, "", "peer_id")?;
+            Ok(core.pairing(&peer)?)
+        })
     }
 
     /// Owner side: approves a pending pairing (`NeedsDecision`) after the person compared the

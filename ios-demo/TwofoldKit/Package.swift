@@ -28,8 +28,8 @@ let coreLinkerSettings: [LinkerSetting] = [
 ]
 #else
 let ffiTarget: Target = .binaryTarget(name: "TwofoldCoreFFI", path: "Frameworks/TwofoldCoreFFI.xcframework")
-// The static library needs these system libraries on Apple platforms (SQLCipher's crypto
-// comes from the vendored OpenSSL inside it; the Rust standard library wants libresolv).
+// The static library needs these system libraries on Apple platforms (SQLCipher's crypto is
+// the Rust provider inside it, ADR 0018; the Rust standard library wants libresolv).
 let coreLinkerSettings: [LinkerSetting] = [
     .linkedLibrary("resolv"),
     .linkedFramework("Security"),

@@ -14,7 +14,7 @@ use twofold_core::{
 };
 
 use crate::keys::random_key;
-use crate::net_devices::{fast_options, now_ms};
+use crate::net_devices::{fast_options, now_ms, shown_code};
 use crate::relay_sim::{Faults, MemRelay};
 
 /// The relay address the invites carry (the in-memory relay does not look at it).
@@ -142,6 +142,10 @@ pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &MemRelay) -> KeyId {
         )
         .expect("accept");
     assert_eq!(pending.status, PeerStatus::AwaitingApproval);
+    assert_eq!(
+        pending.verification_code, "",
+        "no code before the owner's device reveals its part"
+    );
     settle(&[joiner, owner], relay);
     let request = owner
         .s()
@@ -151,7 +155,8 @@ pub fn pair(owner: &MemDevice, joiner: &MemDevice, relay: &MemRelay) -> KeyId {
         .find(|p| p.status == PeerStatus::NeedsDecision)
         .expect("a join request arrived");
     assert_eq!(
-        request.verification_code, pending.verification_code,
+        request.verification_code,
+        shown_code(joiner.s(), &owner.s().device_id()),
         "both screens show the same code"
     );
     owner.s().approve_pairing(&request.id).expect("approve");

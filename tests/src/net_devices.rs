@@ -152,6 +152,16 @@ pub async fn settle(devices: &[&NetDevice]) -> Vec<SyncReport> {
     panic!("the devices did not settle in 10 rounds");
 }
 
+/// The code the answering device shows for its pairing with `owner`'s device: empty until the
+/// owner's device has revealed its part of the code (commit-then-reveal, ADR 0003).
+pub fn shown_code(store: &Twofold, owner: &KeyId) -> String {
+    store
+        .pairing(owner)
+        .expect("pairing")
+        .expect("a pairing with the owner's device")
+        .verification_code
+}
+
 /// The pairing ceremony through the relay. Returns the joining device's id on the owner's
 /// side and the verification code both screens showed.
 pub async fn pair(owner: &NetDevice, joiner: &NetDevice) -> Result<(KeyId, String)> {
@@ -161,6 +171,10 @@ pub async fn pair(owner: &NetDevice, joiner: &NetDevice) -> Result<(KeyId, Strin
     let pending = joiner
         .s()
         .accept_invite(&invite, &joiner.s().display_name()?, now_ms())?;
+    assert_eq!(
+        pending.verification_code, "",
+        "no code before the owner's part"
+    );
     settle(&[joiner, owner]).await;
     let request = owner
         .s()
@@ -169,7 +183,8 @@ pub async fn pair(owner: &NetDevice, joiner: &NetDevice) -> Result<(KeyId, Strin
         .find(|p| p.status == PeerStatus::NeedsDecision)
         .expect("the join request arrived through the relay");
     assert_eq!(
-        request.verification_code, pending.verification_code,
+        request.verification_code,
+        shown_code(joiner.s(), &owner.s().device_id()),
         "both screens show the same code"
     );
     owner.s().approve_pairing(&request.id)?;
@@ -195,6 +210,10 @@ pub async fn link(origin: &NetDevice, device: &NetDevice) -> Result<KeyId> {
     let pending = device
         .s()
         .accept_link_invite(&invite, &device.s().display_name()?, now_ms())?;
+    assert_eq!(
+        pending.verification_code, "",
+        "no code before the origin's part"
+    );
     settle(&[device, origin]).await;
     let request = origin
         .s()
@@ -202,7 +221,10 @@ pub async fn link(origin: &NetDevice, device: &NetDevice) -> Result<KeyId> {
         .into_iter()
         .find(|p| p.status == PeerStatus::NeedsDecision && p.linked)
         .expect("the link request arrived through the relay");
-    assert_eq!(request.verification_code, pending.verification_code);
+    assert_eq!(
+        request.verification_code,
+        shown_code(device.s(), &origin.s().device_id())
+    );
     origin.s().approve_pairing(&request.id)?;
     settle(&[origin, device]).await;
     Ok(request.id)

@@ -1,8 +1,9 @@
 //! The pairing invite the owner shows as a QR code or sends as a link:
-//! `twofold:1:<base64url, no padding>`, carrying the relay address, a one-time invite id and
-//! secret, the owner's public keys and an expiry. A *link* invite, which links another device
-//! of the same person (ADR 0012), is `twofold:link:1:<...>`, and a *circle* invite, which asks
-//! to join a peer circle (ADR 0019), is `twofold:circle:1:<...>`: the same fields, marked so
+//! `twofold:2:<base64url, no padding>`, carrying the relay address, a one-time invite id and
+//! secret, the owner's public keys, the commitment to the owner's verification-code nonce
+//! ([`super::verification`]) and an expiry. A *link* invite, which links another device
+//! of the same person (ADR 0012), is `twofold:link:2:<...>`, and a *circle* invite, which asks
+//! to join a peer circle (ADR 0019), is `twofold:circle:2:<...>`: the same fields, marked so
 //! that no kind of invite can be answered as another.
 //!
 //! Decoding is strict and bounded: a length cap before any work, the exact scheme and version,
@@ -18,6 +19,7 @@ use base64::Engine;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::identity::{DevicePublicKeys, KeyError};
+use super::verification::{code_commitment, CodeNonce};
 use super::{random_bytes, random_secret, RngUnavailable};
 
 const SCHEME: &str = "twofold:";
@@ -25,9 +27,10 @@ const SCHEME: &str = "twofold:";
 const LINK_MARK: &str = "link:";
 /// After [`SCHEME`]: the invite asks to join a peer circle.
 const CIRCLE_MARK: &str = "circle:";
-const VERSION: u8 = 1;
-/// invite id ‖ secret ‖ owner keys ‖ expiry ‖ relay length.
-const FIXED_LEN: usize = 16 + 32 + DevicePublicKeys::LEN + 8 + 1;
+/// 2: the code commitment (version 1 had none; its codes could be ground, ADR 0003).
+const VERSION: u8 = 2;
+/// invite id ‖ secret ‖ owner keys ‖ code commitment ‖ expiry ‖ relay length.
+const FIXED_LEN: usize = 16 + 32 + DevicePublicKeys::LEN + 32 + 8 + 1;
 pub const MAX_RELAY_LEN: usize = 255;
 /// The longest string a valid invite can be; anything longer is refused before decoding.
 pub const MAX_INVITE_LEN: usize =
@@ -41,8 +44,10 @@ pub enum InviteError {
     TooLong,
     #[error("not a Twofold invite")]
     NotAnInvite,
-    #[error("invite format version {0} is not supported")]
+    #[error("invite format version {0} is not supported: this app needs an update")]
     UnsupportedVersion(u8),
+    #[error("invite comes from an older version of Twofold: the other device needs an update")]
+    OlderVersion,
     #[error("invite is not valid base64url")]
     BadEncoding,
     #[error("invite fields have the wrong length")]
@@ -53,8 +58,6 @@ pub enum InviteError {
     BadOwnerKeys,
     #[error("invite has expired")]
     Expired,
-    #[error("join request is for another invite")]
-    WrongInvite,
     #[error("join request does not open with this invite and identity")]
     OpenFailed,
     #[error("mentor keys in the join request are invalid")]
@@ -63,6 +66,8 @@ pub enum InviteError {
     BadDisplayName,
     #[error("join request signature does not verify")]
     BadSignature,
+    #[error("the code nonce in the reply is not the one the invite committed to")]
+    WrongCodeNonce,
     #[error(transparent)]
     Rng(#[from] RngUnavailable),
 }
@@ -74,16 +79,17 @@ impl InviteError {
             InviteError::TooLong => "too_long",
             InviteError::NotAnInvite => "not_an_invite",
             InviteError::UnsupportedVersion(_) => "unsupported_version",
+            InviteError::OlderVersion => "older_version",
             InviteError::BadEncoding => "bad_encoding",
             InviteError::WrongLength => "wrong_length",
             InviteError::BadRelayAddress => "bad_relay_address",
             InviteError::BadOwnerKeys => "bad_owner_keys",
             InviteError::Expired => "expired",
-            InviteError::WrongInvite => "wrong_invite",
             InviteError::OpenFailed => "open_failed",
             InviteError::BadMentorKeys => "bad_mentor_keys",
             InviteError::BadDisplayName => "bad_display_name",
             InviteError::BadSignature => "bad_signature",
+            InviteError::WrongCodeNonce => "wrong_code_nonce",
             InviteError::Rng(_) => "rng_unavailable",
         }
     }
@@ -108,6 +114,8 @@ pub struct Invite {
     pub invite_id: [u8; 16],
     pub secret: InviteSecret,
     pub owner: DevicePublicKeys,
+    /// The owner's commitment to the nonce it reveals once a join request has arrived.
+    pub commitment: [u8; 32],
     /// Seconds since the Unix epoch; the invite is refused from this instant on.
     pub expires_at: u64,
     /// What answering the invite does: pair with someone, link one of the inviter's own
@@ -138,34 +146,46 @@ impl InviteMark {
 }
 
 impl Invite {
-    /// A new invite with a random id and secret.
+    /// A new invite with a random id and secret, and the owner's code nonce it commits to:
+    /// the owner keeps the nonce, unrevealed, until a join request arrives.
     pub fn create(
         relay: &str,
         owner: &DevicePublicKeys,
         expires_at: u64,
-    ) -> Result<Self, InviteError> {
+    ) -> Result<(Self, CodeNonce), InviteError> {
         check_relay(relay.as_bytes())?;
         owner.validate().map_err(|_| InviteError::BadOwnerKeys)?;
-        Ok(Invite {
+        let invite_id = random_bytes()?;
+        let nonce = CodeNonce::random()?;
+        let invite = Invite {
             relay: relay.to_owned(),
-            invite_id: random_bytes()?,
+            invite_id,
             secret: InviteSecret(*random_secret()?),
             owner: *owner,
+            commitment: code_commitment(&invite_id, owner, &nonce),
             expires_at,
             mark: InviteMark::Pairing,
-        })
+        };
+        Ok((invite, nonce))
+    }
+
+    /// Whether `nonce` is the one this invite committed its owner to.
+    pub fn commits_to(&self, nonce: &CodeNonce) -> bool {
+        // Not secret-dependent timing: the commitment and the nonce are public by now.
+        code_commitment(&self.invite_id, &self.owner, nonce) == self.commitment
     }
 
     pub fn is_expired(&self, now_unix_secs: u64) -> bool {
         now_unix_secs >= self.expires_at
     }
 
-    /// `twofold:1:<base64url>` — URL-safe, no padding, fits a QR code (≤ [`MAX_INVITE_LEN`]).
+    /// `twofold:2:<base64url>` — URL-safe, no padding, fits a QR code (≤ [`MAX_INVITE_LEN`]).
     pub fn encode(&self) -> String {
         let mut bytes = Vec::with_capacity(FIXED_LEN + self.relay.len());
         bytes.extend_from_slice(&self.invite_id);
         bytes.extend_from_slice(&self.secret.0);
         bytes.extend_from_slice(&self.owner.to_bytes());
+        bytes.extend_from_slice(&self.commitment);
         bytes.extend_from_slice(&self.expires_at.to_be_bytes());
         // `create` and `decode` bound the relay to 255 bytes; a longer one set by hand is cut
         // here and then fails to decode, rather than producing a different valid invite.
@@ -199,6 +219,9 @@ impl Invite {
             .unwrap_or((InviteMark::Pairing, rest));
         let (version, body) = rest.split_once(':').ok_or(InviteError::NotAnInvite)?;
         let version = parse_version(version)?;
+        if version < VERSION {
+            return Err(InviteError::OlderVersion);
+        }
         if version != VERSION {
             return Err(InviteError::UnsupportedVersion(version));
         }
@@ -240,7 +263,8 @@ fn parse_body(bytes: &mut [u8]) -> Result<Invite, InviteError> {
         invite_id: fixed[..16].try_into().expect(field),
         secret: InviteSecret(fixed[16..48].try_into().expect(field)),
         owner,
-        expires_at: u64::from_be_bytes(fixed[112..120].try_into().expect(field)),
+        commitment: fixed[112..144].try_into().expect(field),
+        expires_at: u64::from_be_bytes(fixed[144..152].try_into().expect(field)),
         mark: InviteMark::Pairing,
     })
 }
@@ -260,7 +284,9 @@ mod tests {
 
     fn invite() -> Invite {
         let owner = DeviceIdentity::generate().expect("rng");
-        Invite::create("https://relay.example.org", &owner.public_keys(), 1000).expect("valid")
+        Invite::create("https://relay.example.org", &owner.public_keys(), 1000)
+            .expect("valid")
+            .0
     }
 
     #[test]
@@ -282,25 +308,51 @@ mod tests {
         circle.mark = InviteMark::Circle;
         let (pairing_text, link_text) = (pairing.encode(), link.encode());
         let circle_text = circle.encode();
-        assert!(link_text.starts_with("twofold:link:1:"), "{link_text}");
+        assert!(link_text.starts_with("twofold:link:2:"), "{link_text}");
         assert!(
-            circle_text.starts_with("twofold:circle:1:"),
+            circle_text.starts_with("twofold:circle:2:"),
             "{circle_text}"
         );
-        assert!(pairing_text.starts_with("twofold:1:"), "{pairing_text}");
+        assert!(pairing_text.starts_with("twofold:2:"), "{pairing_text}");
         let decoded = |t: &str| Invite::decode(t, 0).expect("valid").mark;
         assert_eq!(decoded(&link_text), InviteMark::Link);
         assert_eq!(decoded(&circle_text), InviteMark::Circle);
         assert_eq!(decoded(&pairing_text), InviteMark::Pairing);
         // The mark is exact: nothing else stands in for it.
-        for bad in ["twofold:Link:1:", "twofold:link1:", "twofold:link::1:"] {
-            let text = link_text.replacen("twofold:link:1:", bad, 1);
+        for bad in ["twofold:Link:2:", "twofold:link2:", "twofold:link::2:"] {
+            let text = link_text.replacen("twofold:link:2:", bad, 1);
             assert_eq!(
                 Invite::decode(&text, 0),
                 Err(InviteError::NotAnInvite),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn an_invite_from_an_older_version_says_the_other_device_needs_an_update() {
+        let text = invite().encode();
+        let older = text.replacen("twofold:2:", "twofold:1:", 1);
+        assert_eq!(Invite::decode(&older, 0), Err(InviteError::OlderVersion));
+        let newer = text.replacen("twofold:2:", "twofold:3:", 1);
+        assert_eq!(
+            Invite::decode(&newer, 0),
+            Err(InviteError::UnsupportedVersion(3))
+        );
+    }
+
+    #[test]
+    fn the_invite_commits_to_its_owners_nonce_and_to_no_other() {
+        let owner = DeviceIdentity::generate().expect("rng");
+        let (invite, nonce) =
+            Invite::create("https://relay.example.org", &owner.public_keys(), 1000).expect("ok");
+        assert!(invite.commits_to(&nonce));
+        assert!(!invite.commits_to(&CodeNonce([0; 32])));
+        let decoded = Invite::decode(&invite.encode(), 0).expect("valid");
+        assert!(
+            decoded.commits_to(&nonce),
+            "the commitment survives the text"
+        );
     }
 
     #[test]

@@ -38,8 +38,12 @@ pub use join::{JoinRequest, MAX_JOIN_REQUEST_LEN};
 pub use keys::{
     token_hash, unwrap_doc_key, wrap_doc_key, CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN,
 };
-pub use pairing_reply::{open_reply, seal_reply, PairingDecision, MAX_PAIRING_REPLY_LEN};
-pub use verification::{verification_code, VerificationCode};
+pub use pairing_reply::{
+    open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
+};
+pub use verification::{
+    code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
+};
 
 /// The operating system's random number generator failed. On a booted Android or iOS device
 /// this does not happen in practice, but it is reported rather than panicking.
@@ -78,7 +82,9 @@ pub(crate) mod label {
     pub const WRAP_SIG: &[u8] = b"twofold/v1/wrap-signature";
     pub const JOIN_KEY: &[u8] = b"twofold/v1/join-request";
     pub const JOIN_SIG: &[u8] = b"twofold/v1/join-signature";
-    pub const VERIFICATION_CODE: &[u8] = b"twofold/v1/verification-code";
+    /// v2: the code covers both nonces of the commit-then-reveal as well as both keys.
+    pub const VERIFICATION_CODE: &[u8] = b"twofold/v2/verification-code";
+    pub const CODE_COMMITMENT: &[u8] = b"twofold/v1/code-commitment";
     pub const PAIRING_REPLY_KEY: &[u8] = b"twofold/v1/pairing-reply";
     pub const PAIRING_REPLY_SIG: &[u8] = b"twofold/v1/pairing-reply-signature";
     pub const SUCCESSOR_CHANNEL: &[u8] = b"twofold/v1/successor-channel";

@@ -1,7 +1,10 @@
-//! The owner's answer to a join request: approved (with the pairwise channel's key and stream,
-//! and the owner's display name) or declined. Sealed to the mentor's X25519 key with the invite
-//! secret mixed in, and signed by the owner, so the relay that carries it learns nothing and
-//! cannot forge one: the mentor already holds the owner's keys from the invite.
+//! The owner's answers to a join request, each carrying the owner's verification-code nonce
+//! (which the joiner checks against the invite's commitment, [`super::verification`]): first
+//! the nonce alone, as soon as the request arrives, so the joiner can show the code; then the
+//! decision, approved (with the pairwise channel's key and stream, and the owner's display
+//! name) or declined. Sealed to the mentor's X25519 key with the invite secret mixed in, and
+//! signed by the owner, so the relay that carries it learns nothing and cannot forge one: the
+//! mentor already holds the owner's keys from the invite.
 
 use zeroize::Zeroizing;
 
@@ -11,13 +14,20 @@ use super::invite::{Invite, InviteError};
 use super::join::MAX_DISPLAY_NAME_LEN;
 use super::label;
 use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
+use super::verification::CodeNonce;
 
-const VERSION: u8 = 1;
-const HEADER_LEN: usize = 1 + 16;
+/// 2: every reply carries the owner's code nonce; the nonce-only reply is new.
+const VERSION: u8 = 2;
+/// The version byte alone in the clear; the invite id is in the associated data only.
+const HEADER_LEN: usize = 1;
 const APPROVED: u8 = 1;
 const DECLINED: u8 = 2;
-/// decision ‖ channel key ‖ channel stream ‖ name length ‖ name ‖ signature.
-const FIXED_PLAIN: usize = 1 + 32 + 16 + 1 + 64;
+const NONCE_ONLY: u8 = 3;
+/// kind ‖ owner's code nonce ‖ channel key ‖ channel stream ‖ name length ‖ name ‖ signature.
+const FIXED_PLAIN: usize = 1 + 32 + 32 + 16 + 1 + 64;
+const KEY_AT: usize = 1 + 32;
+const STREAM_AT: usize = KEY_AT + 32;
+const NAME_LEN_AT: usize = STREAM_AT + 16;
 pub const MAX_PAIRING_REPLY_LEN: usize =
     HEADER_LEN + SEAL_OVERHEAD + FIXED_PLAIN + MAX_DISPLAY_NAME_LEN;
 
@@ -44,33 +54,49 @@ impl std::fmt::Debug for PairingDecision {
     }
 }
 
-/// Owner side: the reply to `mentor` for `invite`.
+/// An opened reply: the owner's nonce (checked against the invite's commitment) and, unless
+/// the reply only reveals the nonce, the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedReply {
+    pub owner_nonce: CodeNonce,
+    pub decision: Option<PairingDecision>,
+}
+
+/// Owner side: a reply to `mentor` for `invite` revealing `owner_nonce`, with `decision` or
+/// (None) on its own.
 pub fn seal_reply(
     invite: &Invite,
     owner: &DeviceIdentity,
     mentor: &DevicePublicKeys,
-    decision: &PairingDecision,
+    owner_nonce: &CodeNonce,
+    decision: Option<&PairingDecision>,
 ) -> Result<Vec<u8>, InviteError> {
-    let header = header(&invite.invite_id);
-    let aad = aad(&header, &owner.public_keys(), mentor);
+    let header = [VERSION];
+    let aad = aad(&header, invite, &owner.public_keys(), mentor);
     // The channel key goes in here: zeroed on every way out, an early refusal included. Sized
     // for the longest body so it never reallocates (which would leave a copy behind).
     let mut body = Zeroizing::new(Vec::with_capacity(FIXED_PLAIN + MAX_DISPLAY_NAME_LEN));
     match decision {
-        PairingDecision::Approved {
+        Some(PairingDecision::Approved {
             channel_key,
             channel_stream,
             owner_name,
-        } => {
+        }) => {
             check_name(owner_name)?;
             body.push(APPROVED);
+            body.extend_from_slice(&owner_nonce.0);
             body.extend_from_slice(&channel_key[..]);
             body.extend_from_slice(&channel_stream.0);
             body.push(u8::try_from(owner_name.len()).map_err(|_| InviteError::BadDisplayName)?);
             body.extend_from_slice(owner_name.as_bytes());
         }
-        PairingDecision::Declined => {
-            body.push(DECLINED);
+        Some(PairingDecision::Declined) | None => {
+            body.push(if decision.is_some() {
+                DECLINED
+            } else {
+                NONCE_ONLY
+            });
+            body.extend_from_slice(&owner_nonce.0);
             body.extend_from_slice(&[0u8; 48]);
             body.push(0);
         }
@@ -86,12 +112,13 @@ pub fn seal_reply(
 }
 
 /// Mentor side: opens the owner's reply with the invite it answers. Checks, in order: length
-/// bound, version, invite id, decryption, lengths, the owner's signature, the name.
+/// bound, version, decryption (with the invite id in the associated data), lengths, the owner's signature, the nonce against
+/// the invite's commitment, the name.
 pub fn open_reply(
     bytes: &[u8],
     invite: &Invite,
     mentor: &DeviceIdentity,
-) -> Result<PairingDecision, InviteError> {
+) -> Result<OpenedReply, InviteError> {
     if bytes.len() > MAX_PAIRING_REPLY_LEN {
         return Err(InviteError::TooLong);
     }
@@ -103,16 +130,13 @@ pub fn open_reply(
         return Err(InviteError::WrongLength);
     }
     let (header, sealed) = bytes.split_at(HEADER_LEN);
-    if header[1..] != invite.invite_id {
-        return Err(InviteError::WrongInvite);
-    }
-    let aad = aad(header, &invite.owner, &mentor.public_keys());
+    let aad = aad(header, invite, &invite.owner, &mentor.public_keys());
     let plain = open_from(mentor.agreement_secret(), &context(invite, &aad), sealed)
         .ok_or(InviteError::OpenFailed)?;
     if plain.len() < FIXED_PLAIN {
         return Err(InviteError::WrongLength);
     }
-    let name_len = usize::from(plain[1 + 32 + 16]);
+    let name_len = usize::from(plain[NAME_LEN_AT]);
     if plain.len() != FIXED_PLAIN + name_len {
         return Err(InviteError::WrongLength);
     }
@@ -127,26 +151,40 @@ pub fn open_reply(
     ) {
         return Err(InviteError::BadSignature);
     }
-    match body[0] {
+    let owner_nonce = CodeNonce(
+        body[1..KEY_AT]
+            .try_into()
+            .expect("the length check above covers the nonce"),
+    );
+    if !invite.commits_to(&owner_nonce) {
+        return Err(InviteError::WrongCodeNonce);
+    }
+    let decision = match body[0] {
         APPROVED => {
             let mut channel_key = Zeroizing::new([0u8; 32]);
-            channel_key.copy_from_slice(&body[1..33]);
+            channel_key.copy_from_slice(&body[KEY_AT..STREAM_AT]);
             let channel_stream = StreamId(
-                body[33..49]
+                body[STREAM_AT..NAME_LEN_AT]
                     .try_into()
                     .expect("the length check above covers the stream id"),
             );
-            let name = std::str::from_utf8(&body[50..]).map_err(|_| InviteError::BadDisplayName)?;
+            let name = std::str::from_utf8(&body[NAME_LEN_AT + 1..])
+                .map_err(|_| InviteError::BadDisplayName)?;
             check_name(name)?;
-            Ok(PairingDecision::Approved {
+            Some(PairingDecision::Approved {
                 channel_key,
                 channel_stream,
                 owner_name: name.to_owned(),
             })
         }
-        DECLINED => Ok(PairingDecision::Declined),
-        _ => Err(InviteError::WrongLength),
-    }
+        DECLINED => Some(PairingDecision::Declined),
+        NONCE_ONLY => None,
+        _ => return Err(InviteError::WrongLength),
+    };
+    Ok(OpenedReply {
+        owner_nonce,
+        decision,
+    })
 }
 
 /// Seals any `plaintext` as a reply to `mentor` for `invite`, as [`seal_reply`] frames it, so a
@@ -157,23 +195,22 @@ pub(crate) fn seal_plaintext(
     mentor: &DevicePublicKeys,
     plaintext: &[u8],
 ) -> Option<Vec<u8>> {
-    let header = header(&invite.invite_id);
-    let aad = aad(&header, &invite.owner, mentor);
+    let header = [VERSION];
+    let aad = aad(&header, invite, &invite.owner, mentor);
     let sealed = seal_to(&mentor.agreement, &context(invite, &aad), plaintext).ok()?;
     Some([&header[..], &sealed[..]].concat())
 }
 
-fn header(invite_id: &[u8; 16]) -> [u8; HEADER_LEN] {
-    let mut header = [0u8; HEADER_LEN];
-    header[0] = VERSION;
-    header[1..].copy_from_slice(invite_id);
-    header
-}
-
 /// Binds the reply to this invite, this owner and this mentor.
-fn aad(header: &[u8], owner: &DevicePublicKeys, mentor: &DevicePublicKeys) -> Vec<u8> {
+fn aad(
+    header: &[u8],
+    invite: &Invite,
+    owner: &DevicePublicKeys,
+    mentor: &DevicePublicKeys,
+) -> Vec<u8> {
     [
         header,
+        &invite.invite_id[..],
         &owner.key_id().as_bytes()[..],
         &mentor.key_id().as_bytes()[..],
     ]
@@ -202,27 +239,34 @@ fn check_name(name: &str) -> Result<(), InviteError> {
 mod tests {
     use super::*;
 
-    fn setup() -> (Invite, DeviceIdentity, DeviceIdentity) {
+    fn setup() -> (Invite, CodeNonce, DeviceIdentity, DeviceIdentity) {
         let owner = DeviceIdentity::generate().expect("rng");
         let mentor = DeviceIdentity::generate().expect("rng");
-        let invite = Invite::create("https://relay.example", &owner.public_keys(), u64::MAX)
-            .expect("invite");
-        (invite, owner, mentor)
+        let (invite, nonce) =
+            Invite::create("https://relay.example", &owner.public_keys(), u64::MAX)
+                .expect("invite");
+        (invite, nonce, owner, mentor)
     }
 
     #[test]
     fn an_approval_opens_for_the_mentor_only_and_every_bit_flip_fails() {
-        let (invite, owner, mentor) = setup();
+        let (invite, nonce, owner, mentor) = setup();
         let decision = PairingDecision::Approved {
             channel_key: Zeroizing::new([7; 32]),
             channel_stream: StreamId([9; 16]),
             owner_name: "Sam".into(),
         };
-        let bytes = seal_reply(&invite, &owner, &mentor.public_keys(), &decision).expect("seal");
-        assert_eq!(
-            open_reply(&bytes, &invite, &mentor).expect("open"),
-            decision
-        );
+        let bytes = seal_reply(
+            &invite,
+            &owner,
+            &mentor.public_keys(),
+            &nonce,
+            Some(&decision),
+        )
+        .expect("seal");
+        let opened = open_reply(&bytes, &invite, &mentor).expect("open");
+        assert_eq!(opened.decision, Some(decision));
+        assert_eq!(opened.owner_nonce, nonce);
         let stranger = DeviceIdentity::generate().expect("rng");
         assert!(open_reply(&bytes, &invite, &stranger).is_err());
         for i in 0..bytes.len() * 8 {
@@ -234,15 +278,35 @@ mod tests {
 
     #[test]
     fn a_reply_signed_by_someone_else_is_refused() {
-        let (invite, _owner, mentor) = setup();
+        let (invite, nonce, _owner, mentor) = setup();
         let impostor = DeviceIdentity::generate().expect("rng");
         let bytes = seal_reply(
             &invite,
             &impostor,
             &mentor.public_keys(),
-            &PairingDecision::Declined,
+            &nonce,
+            Some(&PairingDecision::Declined),
         )
         .expect("seal");
         assert!(open_reply(&bytes, &invite, &mentor).is_err());
+    }
+
+    #[test]
+    fn the_nonce_alone_opens_and_a_nonce_the_invite_did_not_commit_to_is_refused() {
+        let (invite, nonce, owner, mentor) = setup();
+        let reveal =
+            seal_reply(&invite, &owner, &mentor.public_keys(), &nonce, None).expect("seal");
+        let opened = open_reply(&reveal, &invite, &mentor).expect("open");
+        assert_eq!((opened.owner_nonce, opened.decision), (nonce, None));
+        // The owner itself cannot swap its nonce after seeing the joiner's.
+        for decision in [None, Some(&PairingDecision::Declined)] {
+            let other = CodeNonce([5; 32]);
+            let swapped =
+                seal_reply(&invite, &owner, &mentor.public_keys(), &other, decision).expect("seal");
+            assert_eq!(
+                open_reply(&swapped, &invite, &mentor),
+                Err(InviteError::WrongCodeNonce)
+            );
+        }
     }
 }

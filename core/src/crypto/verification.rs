@@ -1,20 +1,68 @@
 //! The short code both screens show while pairing, so the owner can confirm that the device
 //! asking to join is the one in front of them (or on the phone with them).
 //!
-//! Six decimal digits from a domain-separated SHA-256 over both devices' public keys, sorted so
-//! that each side gets the same code whichever key it calls its own. That is ~19.9 bits: enough
-//! to catch a mistake or a passive substitution, not enough against an attacker who intercepted
-//! a *link* invite and can grind keys (about 2^20 key generations, seconds). ADR 0003 covers the
-//! limit and the commit-then-reveal fix the sync engine can add.
+//! Six decimal digits are ~19.9 bits: too few to stop someone who can try keys until two codes
+//! match (about 2^20 key generations: seconds). So the code is not a function of keys alone
+//! that either side can try offline. It is commit-then-reveal (as ZRTP and Bluetooth's numeric
+//! comparison do): the invite carries a commitment to the owner's random nonce; the join
+//! request carries the joiner's nonce; only then does the owner reveal its nonce, which the
+//! joiner checks against the commitment. The code covers both keys, both nonces and the
+//! invite. Whoever sits in the middle has to fix each of its choices before it learns what the
+//! other side's code will be, so it gets one guess in a million per invite, and an invite
+//! answers one join request only. ADR 0003 has the argument.
 
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::identity::DevicePublicKeys;
-use super::label;
+use super::{label, random_bytes, RngUnavailable};
 
 const MODULUS: u64 = 1_000_000;
+
+/// One side's random contribution to the code. The owner's stays secret until a join request
+/// has arrived; the joiner's goes out in its (sealed) join request.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct CodeNonce(pub [u8; 32]);
+
+impl CodeNonce {
+    pub fn random() -> Result<Self, RngUnavailable> {
+        Ok(CodeNonce(random_bytes()?))
+    }
+}
+
+impl fmt::Debug for CodeNonce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CodeNonce(..)")
+    }
+}
+
+/// What the invite carries in place of the owner's nonce: binds the owner to one nonce for
+/// this invite and these keys before anyone has answered.
+pub fn code_commitment(
+    invite_id: &[u8; 16],
+    owner: &DevicePublicKeys,
+    owner_nonce: &CodeNonce,
+) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(label::CODE_COMMITMENT)
+        .chain_update(invite_id)
+        .chain_update(owner.to_bytes())
+        .chain_update(owner_nonce.0)
+        .finalize()
+        .into()
+}
+
+/// Everything the code covers, each side in its role.
+#[derive(Debug)]
+pub struct CodeInputs<'a> {
+    pub invite_id: &'a [u8; 16],
+    pub owner: &'a DevicePublicKeys,
+    pub joiner: &'a DevicePublicKeys,
+    pub owner_nonce: &'a CodeNonce,
+    pub joiner_nonce: &'a CodeNonce,
+}
 
 /// A six-digit code; `Display` shows it as `"042 917"`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,14 +92,15 @@ impl fmt::Debug for VerificationCode {
     }
 }
 
-/// The same value for `(a, b)` and `(b, a)`.
-pub fn verification_code(a: &DevicePublicKeys, b: &DevicePublicKeys) -> VerificationCode {
-    let (a, b) = (a.to_bytes(), b.to_bytes());
-    let (low, high) = if a <= b { (a, b) } else { (b, a) };
+/// The code both screens show once the owner's nonce is revealed.
+pub fn verification_code(inputs: &CodeInputs<'_>) -> VerificationCode {
     let digest = Sha256::new()
         .chain_update(label::VERIFICATION_CODE)
-        .chain_update(low)
-        .chain_update(high)
+        .chain_update(inputs.invite_id)
+        .chain_update(inputs.owner.to_bytes())
+        .chain_update(inputs.joiner.to_bytes())
+        .chain_update(inputs.owner_nonce.0)
+        .chain_update(inputs.joiner_nonce.0)
         .finalize();
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
@@ -72,10 +121,42 @@ mod tests {
     }
 
     #[test]
-    fn order_does_not_matter() {
-        let a = DeviceIdentity::generate().expect("rng").public_keys();
-        let b = DeviceIdentity::generate().expect("rng").public_keys();
-        assert_eq!(verification_code(&a, &b), verification_code(&b, &a));
-        assert!(verification_code(&a, &b).value() < 1_000_000);
+    fn every_input_changes_the_code() {
+        let owner = DeviceIdentity::generate().expect("rng").public_keys();
+        let joiner = DeviceIdentity::generate().expect("rng").public_keys();
+        let (n1, n2) = (CodeNonce([1; 32]), CodeNonce([2; 32]));
+        let code = |id: &[u8; 16], o, j, a, b| {
+            verification_code(&CodeInputs {
+                invite_id: id,
+                owner: o,
+                joiner: j,
+                owner_nonce: a,
+                joiner_nonce: b,
+            })
+        };
+        let base = code(&[0; 16], &owner, &joiner, &n1, &n2);
+        assert!(base.value() < 1_000_000);
+        // Roles are not interchangeable, and each field counts (a collision of six digits
+        // between these fixed inputs would be a one-in-a-million coincidence, checked once).
+        for other in [
+            code(&[1; 16], &owner, &joiner, &n1, &n2),
+            code(&[0; 16], &joiner, &owner, &n1, &n2),
+            code(&[0; 16], &owner, &joiner, &n2, &n1),
+            code(&[0; 16], &owner, &joiner, &n1, &n1),
+        ] {
+            assert_ne!(base, other);
+        }
+    }
+
+    #[test]
+    fn the_commitment_binds_the_nonce_the_invite_and_the_owner() {
+        let owner = DeviceIdentity::generate().expect("rng").public_keys();
+        let other = DeviceIdentity::generate().expect("rng").public_keys();
+        let nonce = CodeNonce([3; 32]);
+        let c = code_commitment(&[0; 16], &owner, &nonce);
+        assert_ne!(c, code_commitment(&[0; 16], &owner, &CodeNonce([4; 32])));
+        assert_ne!(c, code_commitment(&[1; 16], &owner, &nonce));
+        assert_ne!(c, code_commitment(&[0; 16], &other, &nonce));
+        assert!(!format!("{nonce:?}").contains('3'));
     }
 }

@@ -8,13 +8,17 @@
 //! host's device (a member may also rename themselves); a message's author is whoever created
 //! it, and its text and time count only from the author; "hidden" counts from a host, a
 //! co-host or the author; a reaction or a status only under its writer's own key; the pinned
-//! note only from a host or co-host. A member can still erase a value (a later write wins in
+//! note only from a host or co-host. A member's other devices (their linked tablet) are named
+//! in their entry by the host's device alone, and what such a device writes counts as that
+//! member's: "the author" and "its writer" above are the person, any of their devices. A member can still erase a value (a later write wins in
 //! Automerge and the read then ignores it); it cannot put words in someone else's name.
 //!
 //! Root: `name`, `guidelines` (strings); `members` {key id hex → {name, role, joined_at,
-//! removed_at?, leaving_at?, removal_by?}}; `messages` {id → {text, sent_at, reply_to?,
+//! removed_at?, leaving_at?, removal_by?, devices? {key id hex → added_at}}}; `messages` {id → {text, sent_at, reply_to?,
 //! hidden?, reactions {key id hex → text}}}; `statuses` {key id hex → {words, colour, set_at}};
 //! `meetings` {id → a schedule meeting}.
+
+use std::collections::BTreeSet;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
@@ -33,6 +37,10 @@ const MESSAGES: &str = "messages";
 const STATUSES: &str = "statuses";
 const MEETINGS: &str = "meetings";
 const REACTIONS: &str = "reactions";
+const DEVICES: &str = "devices";
+/// The devices the host's device took the place of (created when first needed, so it is not
+/// part of the genesis every copy shares).
+const PREDECESSORS: &str = "predecessors";
 
 /// The circle's part of the deterministic genesis: every copy shares these maps.
 pub(crate) fn genesis(doc: &mut AutoCommit) -> Result<()> {
@@ -56,12 +64,28 @@ pub struct MemberEntry {
     pub leaving: bool,
     /// A co-host asked the host's device to remove this member.
     pub removal_requested: bool,
+    /// The member's other devices (ADR 0012's linked devices), named by the host's device:
+    /// what they write counts as the member's. The device that joined is `id`.
+    pub devices: Vec<KeyId>,
 }
 
 impl MemberEntry {
     pub fn current(&self) -> bool {
         !self.removed
     }
+
+    /// `device` is the member's: the one that joined or one the host named as theirs.
+    pub fn has_device(&self, device: &KeyId) -> bool {
+        self.id == *device || self.devices.contains(device)
+    }
+}
+
+/// The member whose device `device` is, removed members included.
+pub fn member_of<'a>(members: &'a [MemberEntry], device: &KeyId) -> Option<&'a MemberEntry> {
+    members
+        .iter()
+        .find(|m| m.id == *device)
+        .or_else(|| members.iter().find(|m| m.devices.contains(device)))
 }
 
 /// One message as its author wrote it.
@@ -111,6 +135,11 @@ impl Contents {
     /// The role of a current member; `None` for anyone else.
     pub fn role_of(&self, id: &KeyId) -> Option<CircleRole> {
         self.member(id).filter(|m| m.current()).map(|m| m.role)
+    }
+
+    /// The member `device` belongs to (the device that joined, or one of their others).
+    pub fn member_of_device(&self, device: &KeyId) -> Option<&MemberEntry> {
+        member_of(&self.members, device)
     }
 }
 
@@ -184,17 +213,18 @@ fn as_i64(v: Option<ScalarValue>) -> Option<i64> {
     }
 }
 
-/// Reads the circle, `host` being the device that owns it.
-pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
-    let is_host = |w: &KeyId| w == host;
-    let members = read_members(doc, host)?;
+/// Reads the circle. `hosts` is the host's line: the device that owns the circle, then each
+/// device it took the place of (ADR 0010, 0012); what any of them wrote is the host's.
+pub fn read(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Contents> {
+    let hosts = &host_line(doc, hosts)?;
+    let is_host = |w: &KeyId| hosts.contains(w);
+    let members = read_members(doc, hosts)?;
+    // The member a writing device belongs to: values count per person, whichever of their
+    // devices wrote them.
+    let person = |w: &KeyId| member_of(&members, w).map(|m| m.id);
     let moderator = |w: &KeyId| {
-        w == host
-            || members
-                .iter()
-                .any(|m| m.id == *w && m.current() && m.role.moderates())
+        is_host(w) || member_of(&members, w).is_some_and(|m| m.current() && m.role.moderates())
     };
-    let known = |w: &KeyId| members.iter().any(|m| m.id == *w);
     let name = as_str(by(doc, &ROOT, NAME, is_host)?).unwrap_or_default();
     let guidelines = as_str(by(doc, &ROOT, GUIDELINES, moderator)?).unwrap_or_default();
 
@@ -202,13 +232,13 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
     let messages_obj = root_map(doc, MESSAGES)?;
     for item in doc.map_range(&messages_obj, ..) {
         let obj = item.id();
-        let Some(author) = writer(&obj).filter(|a| known(a)) else {
+        let Some(author) = writer(&obj).and_then(|w| person(&w)) else {
             continue;
         };
         let Ok(id) = ItemId::parse("messages.id", &item.key) else {
             continue;
         };
-        let from_author = |w: &KeyId| *w == author;
+        let from_author = |w: &KeyId| person(w) == Some(author);
         let (Some(text), Some(sent_at_ms)) = (
             as_str(by(doc, &obj, "text", from_author)?),
             as_i64(by(doc, &obj, "sent_at", from_author)?),
@@ -219,14 +249,14 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
             .and_then(|r| ItemId::parse("messages.reply_to", &r).ok());
         let hidden = written(doc, &obj, "hidden")?
             .into_iter()
-            .any(|(v, w)| v == ScalarValue::Boolean(true) && (w == author || moderator(&w)));
+            .any(|(v, w)| v == ScalarValue::Boolean(true) && (from_author(&w) || moderator(&w)));
         let mut reactions = Vec::new();
         if let Some(r_obj) = map_obj(doc, &obj, REACTIONS)? {
             for r in doc.map_range(&r_obj, ..) {
                 let Some(member) = parse_key(&r.key) else {
                     continue;
                 };
-                let own = |w: &KeyId| *w == member;
+                let own = |w: &KeyId| person(w) == Some(member);
                 if let Some(text) = as_str(by(doc, &r_obj, &r.key, own)?) {
                     reactions.push((member, text));
                 }
@@ -250,10 +280,12 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
     let statuses_obj = root_map(doc, STATUSES)?;
     for item in doc.map_range(&statuses_obj, ..) {
         let obj = item.id();
-        let Some(member) = parse_key(&item.key).filter(|m| writer(&obj) == Some(*m)) else {
+        let Some(member) =
+            parse_key(&item.key).filter(|m| writer(&obj).and_then(|w| person(&w)) == Some(*m))
+        else {
             continue;
         };
-        let own = |w: &KeyId| *w == member;
+        let own = |w: &KeyId| person(w) == Some(member);
         if let (Some(words), Some(colour), Some(set_at_ms)) = (
             as_str(by(doc, &obj, "words", own)?),
             as_str(by(doc, &obj, "colour", own)?),
@@ -275,7 +307,7 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
         .map(|m| (m.key.to_string(), m.id()))
         .collect();
     for (key, obj) in ids {
-        let Some(added_by) = writer(&obj).filter(|a| known(a)) else {
+        let Some(added_by) = writer(&obj).and_then(|w| person(&w)) else {
             continue;
         };
         // A meeting another app wrote in a shape this one cannot read is left out, not fatal.
@@ -298,27 +330,81 @@ pub fn read(doc: &AutoCommit, host: &KeyId) -> Result<Contents> {
 }
 
 /// The member entries alone (cheaper than [`read`] on a circle with a long history).
-pub fn members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
-    read_members(doc, host)
+pub fn members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
+    read_members(doc, &host_line(doc, hosts)?)
 }
 
-fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
-    let is_host = |w: &KeyId| w == host;
+/// Most devices a host's line is followed back through.
+const MAX_HOSTS: usize = 16;
+
+/// `known` (the owner) and every device a device already in the line wrote down as one it
+/// succeeded: every copy, a member's who joined after the host's phone was lost included,
+/// learns from the circle itself whose words were the host's. (A host writes only what its
+/// own successor statement says; it is trusted with the member list in any case.)
+fn host_line(doc: &AutoCommit, known: &[KeyId]) -> Result<Vec<KeyId>> {
+    let mut line = known.to_vec();
+    let maps: Vec<ObjId> = doc
+        .get_all(ROOT, PREDECESSORS)?
+        .into_iter()
+        .filter(|(v, _)| matches!(v, Value::Object(ObjType::Map)))
+        .map(|(_, id)| id)
+        .collect();
+    if maps.is_empty() {
+        return Ok(line);
+    }
+    let mut named: Vec<(KeyId, KeyId)> = Vec::new();
+    for map in &maps {
+        let keys: Vec<String> = doc.map_range(map, ..).map(|i| i.key.to_string()).collect();
+        for key in keys {
+            let Some(old) = parse_key(&key) else {
+                continue;
+            };
+            for (_, w) in written(doc, map, &key)? {
+                named.push((w, old));
+            }
+        }
+    }
+    loop {
+        let before = line.len();
+        for (w, old) in &named {
+            if line.contains(w) && !line.contains(old) && line.len() < MAX_HOSTS {
+                line.push(*old);
+            }
+        }
+        if line.len() == before {
+            return Ok(line);
+        }
+    }
+}
+
+/// The host's device writes down a device it took the place of (a lost phone it succeeded):
+/// what that device wrote stays the host's on every copy, a new member's included.
+pub fn add_predecessor(doc: &mut AutoCommit, old: &KeyId, at_ms: i64) -> Result<()> {
+    let map = match map_obj(doc, &ROOT, PREDECESSORS)? {
+        Some(m) => m,
+        None => doc.put_object(ROOT, PREDECESSORS, ObjType::Map)?,
+    };
+    doc.put(&map, key_hex(old), at_ms)?;
+    Ok(())
+}
+
+fn read_members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
+    let is_host = |w: &KeyId| hosts.contains(w);
     let members_obj = root_map(doc, MEMBERS)?;
+    // First who is in and with which devices (the host's word alone), then what each member
+    // wrote into their own entry, from any of their devices.
     let mut entries = Vec::new();
-    let mut removal_by: Vec<(KeyId, KeyId)> = Vec::new();
+    let mut objs = Vec::new();
     for item in doc.map_range(&members_obj, ..) {
         let obj = item.id();
         let Some(id) = parse_key(&item.key) else {
             continue;
         };
         // Only the host's device lets people in.
-        if writer(&obj) != Some(*host) {
+        if !writer(&obj).is_some_and(|w| is_host(&w)) {
             continue;
         }
-        let self_or_host = |w: &KeyId| *w == id || w == host;
-        let own = |w: &KeyId| *w == id;
-        let role = if id == *host {
+        let role = if is_host(&id) {
             CircleRole::Host
         } else {
             match as_str(by(doc, &obj, "role", is_host)?) {
@@ -326,25 +412,43 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
                 _ => CircleRole::Member,
             }
         };
-        if let Some(requester) = as_str(
-            written(doc, &obj, "removal_by")?
-                .into_iter()
-                .find(|(v, w)| matches!(v, ScalarValue::Str(s) if s.as_str() == key_hex(w)))
-                .map(|(v, _)| v),
-        )
-        .and_then(|r| parse_key(&r))
-        {
-            removal_by.push((id, requester));
-        }
         entries.push(MemberEntry {
             id,
-            name: as_str(by(doc, &obj, NAME, self_or_host)?).unwrap_or_default(),
+            name: String::new(),
             role,
             joined_at_ms: as_i64(by(doc, &obj, "joined_at", is_host)?).unwrap_or(0),
             removed: by(doc, &obj, "removed_at", is_host)?.is_some(),
-            leaving: by(doc, &obj, "leaving_at", own)?.is_some(),
+            leaving: false,
             removal_requested: false,
+            devices: devices_named(doc, &obj, hosts)?,
         });
+        objs.push(obj);
+    }
+    // A device is someone's other device only if it is no member itself. (The host's tablet
+    // stays named in the host's entry when it takes the lost phone's place.)
+    let ids: BTreeSet<KeyId> = entries.iter().map(|m| m.id).collect();
+    for m in &mut entries {
+        m.devices.retain(|d| !ids.contains(d));
+    }
+    let people = entries.clone();
+    let person = |w: &KeyId| member_of(&people, w).map(|m| m.id);
+    let mut removal_by: Vec<(KeyId, KeyId)> = Vec::new();
+    for (m, obj) in entries.iter_mut().zip(&objs) {
+        let id = m.id;
+        let own = |w: &KeyId| person(w) == Some(id);
+        let self_or_host = |w: &KeyId| own(w) || is_host(w);
+        m.name = as_str(by(doc, obj, NAME, self_or_host)?).unwrap_or_default();
+        m.leaving = by(doc, obj, "leaving_at", own)?.is_some();
+        // The request names the person asking; one of their devices wrote it.
+        if let Some(requester) = written(doc, obj, "removal_by")?
+            .into_iter()
+            .find_map(|(v, w)| match v {
+                ScalarValue::Str(s) => parse_key(&s).filter(|r| person(&w) == Some(*r)),
+                _ => None,
+            })
+        {
+            removal_by.push((id, requester));
+        }
     }
     // A removal request counts from a current co-host, and never against the host.
     for (target, requester) in removal_by {
@@ -352,11 +456,35 @@ fn read_members(doc: &AutoCommit, host: &KeyId) -> Result<Vec<MemberEntry>> {
             .iter()
             .any(|m| m.id == requester && m.current() && m.role.moderates());
         if let Some(m) = entries.iter_mut().find(|m| m.id == target) {
-            m.removal_requested = allowed && target != *host;
+            m.removal_requested = allowed && !is_host(&target);
         }
     }
     entries.sort_by_key(|a| (a.joined_at_ms, a.id.0));
     Ok(entries)
+}
+
+/// The devices the host's device named in a member entry, in key order.
+fn devices_named(doc: &AutoCommit, entry: &ObjId, hosts: &[KeyId]) -> Result<Vec<KeyId>> {
+    let mut out = Vec::new();
+    let maps: Vec<ObjId> = doc
+        .get_all(entry, DEVICES)?
+        .into_iter()
+        .filter(|(v, _)| matches!(v, Value::Object(ObjType::Map)))
+        .map(|(_, id)| id)
+        .collect();
+    for map in maps {
+        let keys: Vec<String> = doc.map_range(&map, ..).map(|i| i.key.to_string()).collect();
+        for key in keys {
+            let Some(device) = parse_key(&key) else {
+                continue;
+            };
+            if by(doc, &map, &key, |w| hosts.contains(w))?.is_some() && !out.contains(&device) {
+                out.push(device);
+            }
+        }
+    }
+    out.sort_by_key(|d| d.0);
+    Ok(out)
 }
 
 pub fn set_name(doc: &mut AutoCommit, name: &str) -> Result<()> {
@@ -394,6 +522,18 @@ pub fn admit(
             doc.delete(&obj, stale)?;
         }
     }
+    Ok(())
+}
+
+/// The host's device names `device` as one of `member`'s devices (from ADR 0012's
+/// introductions): what it writes counts as the member's from now on.
+pub fn add_device(doc: &mut AutoCommit, member: &KeyId, device: &KeyId, at_ms: i64) -> Result<()> {
+    let obj = existing_member(doc, member)?;
+    let devices = match map_obj(doc, &obj, DEVICES)? {
+        Some(d) => d,
+        None => doc.put_object(&obj, DEVICES, ObjType::Map)?,
+    };
+    doc.put(&devices, key_hex(device), at_ms)?;
     Ok(())
 }
 
@@ -563,7 +703,7 @@ mod tests {
         add_message(&mut b, &ItemId::from_trusted("m-1".into()), "hi", 10, None).expect("post");
         set_status(&mut b, &anna, "not Anna's words", "#000000", 10).expect("write");
         h.merge(&mut b).expect("merge");
-        let c = read(&h, &host).expect("read");
+        let c = read(&h, &[host]).expect("read");
         assert_eq!(c.role_of(&ben), Some(CircleRole::Member));
         assert!(c.member(&key(9)).is_none());
         assert_eq!(c.guidelines, "");
@@ -571,6 +711,68 @@ mod tests {
         assert_eq!(c.messages[0].author, ben, "the author is who created it");
         assert!(c.statuses.is_empty());
         assert_eq!(c.name, "Tuesday group");
+    }
+
+    #[test]
+    fn a_members_other_device_counts_as_them_only_when_the_host_named_it() {
+        let (host, anna, tablet, ben, bens_tablet) = (key(1), key(2), key(4), key(3), key(5));
+        let mut h = doc_of(&host);
+        admit(&mut h, &host, "Sam", CircleRole::Host, 1).expect("host");
+        admit(&mut h, &anna, "Anna", CircleRole::CoHost, 2).expect("anna");
+        admit(&mut h, &ben, "Ben", CircleRole::Member, 3).expect("ben");
+        add_device(&mut h, &anna, &tablet, 4).expect("named by the host");
+        // Ben's app names a device of his own, and one of his as Anna's: neither counts.
+        let mut b = fork_as(&mut h, &ben);
+        add_device(&mut b, &ben, &bens_tablet, 5).expect("write");
+        add_device(&mut b, &anna, &bens_tablet, 5).expect("write");
+        h.merge(&mut b).expect("merge");
+        let mut t = fork_as(&mut h, &tablet);
+        let m1 = ItemId::from_trusted("m-1".into());
+        add_message(&mut t, &m1, "from the tablet", 10, None).expect("post");
+        set_status(&mut t, &anna, "on the sofa", "#000000", 10).expect("status");
+        set_reaction(&mut t, &m1, &anna, Some("ok")).expect("react");
+        request_removal(&mut t, &ben, &anna).expect("request as Anna, a co-host");
+        let mut bt = fork_as(&mut h, &bens_tablet);
+        add_message(&mut bt, &ItemId::from_trusted("m-2".into()), "x", 11, None).expect("post");
+        h.merge(&mut t).expect("merge");
+        h.merge(&mut bt).expect("merge");
+        let c = read(&h, &[host]).expect("read");
+        assert_eq!(c.member(&anna).expect("anna").devices, [tablet]);
+        assert!(c.member(&ben).expect("ben").devices.is_empty());
+        assert_eq!(c.member_of_device(&tablet).map(|m| m.id), Some(anna));
+        assert_eq!(c.messages.len(), 1, "a device nobody named writes nothing");
+        assert_eq!(c.messages[0].author, anna);
+        assert_eq!(c.statuses[0].member, anna);
+        assert_eq!(c.messages[0].reactions, [(anna, "ok".to_string())]);
+        assert!(c.member(&ben).expect("ben").removal_requested);
+        assert_eq!(c.members.len(), 3, "the tablet is no member of its own");
+    }
+
+    #[test]
+    fn a_successor_host_believes_the_lost_phone_only_when_it_wrote_it_down_itself() {
+        let (phone, tablet, anna, stranger) = (key(1), key(2), key(3), key(9));
+        let mut h = doc_of(&phone);
+        admit(&mut h, &phone, "Sam", CircleRole::Host, 1).expect("host");
+        admit(&mut h, &anna, "Anna", CircleRole::Member, 2).expect("anna");
+        add_device(&mut h, &phone, &tablet, 3).expect("the host's tablet");
+        // Anna's app claims a stranger's device was the host before.
+        let mut a = fork_as(&mut h, &anna);
+        add_predecessor(&mut a, &stranger, 4).expect("write");
+        let mut s = fork_as(&mut h, &stranger);
+        admit(&mut s, &stranger, "Stranger", CircleRole::Member, 4).expect("write");
+        h.merge(&mut a).expect("merge");
+        h.merge(&mut s).expect("merge");
+        // Owned by the tablet now: without its word, nothing the phone wrote is the host's.
+        assert!(read(&h, &[tablet]).expect("read").members.is_empty());
+        let mut t = fork_as(&mut h, &tablet);
+        add_predecessor(&mut t, &phone, 5).expect("the tablet took the phone's place");
+        let c = read(&t, &[tablet]).expect("read");
+        let names: Vec<&str> = c.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Sam", "Anna"]);
+        assert_eq!(
+            c.member_of_device(&tablet).map(|m| m.role),
+            Some(CircleRole::Host)
+        );
     }
 
     #[test]
@@ -597,7 +799,7 @@ mod tests {
         two.merge(&mut b).expect("merge");
         two.merge(&mut a).expect("merge");
         let order = |d: &AutoCommit| -> Vec<String> {
-            read(d, &host)
+            read(d, &[host])
                 .expect("read")
                 .messages
                 .into_iter()
@@ -629,7 +831,7 @@ mod tests {
         request_removal(&mut a, &ben, &anna).expect("write");
         h.merge(&mut b).expect("merge");
         h.merge(&mut a).expect("merge");
-        let c = read(&h, &host).expect("read");
+        let c = read(&h, &[host]).expect("read");
         assert!(
             !c.messages[0].hidden,
             "a member cannot hide the host's message"

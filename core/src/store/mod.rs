@@ -13,6 +13,7 @@ pub mod identity;
 pub mod introductions;
 pub mod migrations;
 pub mod outbox;
+pub mod pairing_codes;
 pub mod peers;
 pub mod recovery;
 pub mod settings;

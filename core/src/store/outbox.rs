@@ -4,8 +4,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::crypto::{KeyId, StreamId};
+use crate::crypto::{CodeNonce, KeyId, StreamId};
 use crate::error::{Error, Result};
+use crate::store::pairing_codes;
 
 pub fn add_change(tx: &Transaction<'_>, doc_id: &str, bytes: &[u8]) -> Result<()> {
     tx.prepare_cached("INSERT INTO outbox_changes (doc_id, bytes) VALUES (?1, ?2)")?
@@ -283,28 +284,46 @@ pub fn rejections(conn: &Connection) -> Result<Vec<(String, u64)>> {
 }
 
 /// An invite this device shows; it works once.
-pub fn add_invite(
-    tx: &Transaction<'_>,
-    invite_id: &[u8; 16],
-    secret: &[u8; 32],
-    relay: &str,
-    expires_at_s: i64,
-    link: bool,
-    now_ms: i64,
-) -> Result<()> {
+pub struct NewInvite<'a> {
+    pub invite_id: &'a [u8; 16],
+    pub secret: &'a [u8; 32],
+    /// The owner's verification-code nonce the invite commits to (ADR 0003).
+    pub code_nonce: &'a CodeNonce,
+    pub relay: &'a str,
+    pub expires_at_s: i64,
+    pub link: bool,
+}
+
+impl std::fmt::Debug for NewInvite<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewInvite")
+            .field("link", &self.link)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn add_invite(tx: &Transaction<'_>, invite: &NewInvite<'_>, now_ms: i64) -> Result<()> {
     tx.execute(
-        "INSERT INTO invites (invite_id, secret, relay, expires_at, created_at, link) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO invites (invite_id, secret, code_nonce, relay, expires_at, created_at, link) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            &invite_id[..],
-            &secret[..],
-            relay,
-            expires_at_s,
+            &invite.invite_id[..],
+            &invite.secret[..],
+            &invite.code_nonce.0[..],
+            invite.relay,
+            invite.expires_at_s,
             now_ms,
-            link
+            invite.link
         ],
     )?;
     Ok(())
+}
+
+/// The owner's code nonce for an invite it showed; None once the owner decided, and for
+/// invites made before codes were commit-then-reveal.
+pub fn invite_code_nonce(conn: &Connection, invite_id: &[u8; 16]) -> Result<Option<CodeNonce>> {
+    let sql = "SELECT code_nonce FROM invites WHERE invite_id = ?1";
+    Ok(pairing_codes::bytes32(conn, sql, invite_id, "invites.code_nonce")?.map(CodeNonce))
 }
 
 /// Whether the invite links one of the person's own devices (ADR 0012).
@@ -358,7 +377,7 @@ pub fn drop_unsent_on(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
 /// not kept (a stolen database must not hold it), and its join mailbox is no longer read.
 pub fn retire_invite(tx: &Transaction<'_>, invite_id: &[u8; 16]) -> Result<()> {
     tx.execute(
-        "UPDATE invites SET secret = zeroblob(32) WHERE invite_id = ?1",
+        "UPDATE invites SET secret = zeroblob(32), code_nonce = NULL WHERE invite_id = ?1",
         [&invite_id[..]],
     )?;
     unwatch_invite(tx, invite_id, MailboxRole::Join)

@@ -85,10 +85,10 @@ impl Twofold {
         now_ms: i64,
     ) -> Result<Decided> {
         let refuse = |reason| incoming.refuse_in_tx(tx, reason);
-        // Only a pairing of this device's own may speak for a person's devices.
+        // Only a pairing of this device's own may speak for a person's devices (one made only
+        // for circles too: the person's devices then get the circles, ADR 0019).
         let Some(person) = peers::get(tx, &peer)?.filter(|p| {
             p.state == PeerState::Paired
-                && !p.circle
                 && p.link.is_none()
                 && p.person.is_none()
                 && p.introduced_by.is_none()
@@ -123,6 +123,7 @@ impl Twofold {
             let row = PeerRow {
                 relay: peers::relay_of(tx, &person)?,
                 person: Some(peer),
+                circle: person.circle,
                 ..handed_row(device, existing.as_ref(), now_ms)
             };
             peers::upsert(tx, &row)?;
@@ -234,10 +235,18 @@ impl Twofold {
             let row = PeerRow {
                 relay: intro.relay.clone(),
                 introduced_by: Some(peer),
+                // A circle's host is not one of the person's people on this device either.
+                circle: intro.circle,
                 ..handed_row(named, existing.as_ref(), now_ms)
             };
             peers::upsert(tx, &row)?;
-            let wanted: BTreeSet<&str> = intro.sos_contacts.iter().map(String::as_str).collect();
+            // A circle's host is never on the person's ladder.
+            let wanted: BTreeSet<&str> = intro
+                .sos_contacts
+                .iter()
+                .filter(|_| !intro.circle)
+                .map(String::as_str)
+                .collect();
             for (contact, linked) in sos::links(tx)? {
                 if linked == id && !wanted.contains(contact.as_str()) {
                     sos::link(tx, &contact, None)?;

@@ -116,6 +116,11 @@ pub struct Introduction {
     /// The person's contacts (item ids) whose SOS goes to this device.
     pub sos_contacts: Vec<String>,
     pub ended: bool,
+    /// The pairing was made only for peer circles (ADR 0019): the device is not one of the
+    /// person's people, and gets only the circles. Left out when false, so an introduction
+    /// of any other pairing is what it was before circles.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub circle: bool,
 }
 
 /// Most devices one person links, and longest names and lists in their messages.

@@ -34,6 +34,8 @@ impl Twofold {
         }
         self.share_with_linked_devices()?;
         self.introduce_linked_devices()?;
+        self.name_circle_devices()?;
+        self.share_hosted_circles_with_linked_devices()?;
         self.share_with_person_devices()?;
         self.enact_circle_requests()?;
         self.announce_recovery_keys()?;

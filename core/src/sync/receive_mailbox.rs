@@ -1,14 +1,17 @@
-//! Receiving one pairing message from a relay mailbox: a join request (owner side) or the
-//! owner's decision (joining side).
+//! Receiving one pairing message from a relay mailbox: a join request (owner side), or the
+//! owner's code nonce or decision (joining side).
 
 use crate::crypto::{
-    open_reply, DocKey, Invite, InviteMark, InviteSecret, JoinRequest, PairingDecision,
+    code_commitment, open_reply, seal_reply, verification_code, CodeInputs, DocKey, Invite,
+    InviteMark, InviteSecret, JoinRequest, PairingDecision,
 };
 use crate::error::Result;
 use crate::store::circles;
 use crate::store::outbox::{self, MailboxRole};
+use crate::store::pairing_codes;
 use crate::store::peers::{self, Link, PeerRow, PeerState};
 use crate::store::streams::{self, StreamRow};
+use crate::sync::mailbox::reply_mailbox;
 use crate::sync::{Received, RejectReason};
 use crate::twofold::Twofold;
 
@@ -44,11 +47,17 @@ impl Twofold {
         else {
             return Ok(Received::Rejected(RejectReason::BadPairingMessage));
         };
+        // An invite made before codes were commit-then-reveal has no nonce to reveal.
+        let Some(owner_nonce) = self.db.read(|c| outbox::invite_code_nonce(c, invite_id))? else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
+        let owner = self.identity.public_keys();
         let invite = Invite {
             relay,
             invite_id: *invite_id,
             secret: InviteSecret(secret),
-            owner: self.identity.public_keys(),
+            owner,
+            commitment: code_commitment(invite_id, &owner, &owner_nonce),
             expires_at: expires_at as u64,
             mark: InviteMark::Pairing,
         };
@@ -56,9 +65,23 @@ impl Twofold {
         let Ok(request) = JoinRequest::open(bytes, &invite, &self.identity, now) else {
             return Ok(Received::Rejected(RejectReason::BadPairingMessage));
         };
+        // One request per invite: the owner's nonce is revealed once, to the first answer, so
+        // no one can try a second key or nonce against it.
         if used_at.is_some() {
             return Ok(Received::Rejected(RejectReason::InviteUsed));
         }
+        let code = verification_code(&CodeInputs {
+            invite_id,
+            owner: &owner,
+            joiner: &request.mentor,
+            owner_nonce: &owner_nonce,
+            joiner_nonce: &request.nonce,
+        });
+        let reveal = match seal_reply(&invite, &self.identity, &request.mentor, &owner_nonce, None)
+        {
+            Ok(reveal) => reveal,
+            Err(_) => return Ok(Received::Rejected(RejectReason::BadPairingMessage)),
+        };
         let row = PeerRow {
             peer_id: request.mentor.key_id(),
             keys: request.mentor,
@@ -95,6 +118,9 @@ impl Twofold {
             outbox::use_invite(tx, invite_id, now_ms)?;
             outbox::unwatch_invite(tx, invite_id, MailboxRole::Join)?;
             peers::upsert(tx, &row)?;
+            pairing_codes::set_code(tx, &row.peer_id, code)?;
+            // The joiner shows the code once it has this; the owner decides afterwards.
+            outbox::add_mailbox_post(tx, &reply_mailbox(&invite.secret), &reveal)?;
             Ok(Received::Control)
         })
     }
@@ -109,19 +135,46 @@ impl Twofold {
         let (Some(secret), Some(relay)) = (row.invite_secret, row.relay.clone()) else {
             return Ok(Received::Rejected(RejectReason::BadPairingMessage));
         };
+        let Some(commitment) = self
+            .db
+            .read(|c| pairing_codes::commitment(c, &row.peer_id))?
+        else {
+            return Ok(Received::Rejected(RejectReason::BadPairingMessage));
+        };
         let invite = Invite {
             relay,
             invite_id: *invite_id,
             secret: InviteSecret(secret),
             owner: row.keys,
+            commitment,
             expires_at: u64::MAX,
             // The reply's sealing does not depend on the mark.
             mark: InviteMark::Pairing,
         };
-        let Ok(decision) = open_reply(bytes, &invite, &self.identity) else {
+        // Checks the owner's nonce against the invite's commitment.
+        let Ok(reply) = open_reply(bytes, &invite, &self.identity) else {
             return Ok(Received::Rejected(RejectReason::BadPairingMessage));
         };
+        let waiting = self
+            .db
+            .read(|c| pairing_codes::awaiting_nonce(c, &row.peer_id))?;
+        let code = waiting.map(|own_nonce| {
+            verification_code(&CodeInputs {
+                invite_id,
+                owner: &row.keys,
+                joiner: &self.identity.public_keys(),
+                owner_nonce: &reply.owner_nonce,
+                joiner_nonce: &own_nonce,
+            })
+        });
         self.db.write(|tx| {
+            if let Some(code) = code {
+                pairing_codes::set_code(tx, &row.peer_id, code)?;
+            }
+            let Some(decision) = reply.decision else {
+                // The nonce alone: the code can be shown; the decision comes later.
+                return Ok(Received::Control);
+            };
             match decision {
                 PairingDecision::Approved {
                     channel_key,

@@ -30,7 +30,7 @@ use crate::model::ids::ItemId;
 use crate::model::schedule::Meeting;
 use crate::model::validate::Validate;
 use crate::store::circles as table;
-use crate::store::peers::{self, PeerState};
+use crate::store::peers::{self, Link, PeerState};
 use crate::store::shares;
 use crate::sync::Access;
 
@@ -40,15 +40,45 @@ pub const CIRCLE_PURPOSE: &str = "peer circle";
 const LEFT: &str = "left";
 const REMOVED: &str = "removed";
 
-/// A circle's member entries, for the checks before a change.
-struct Members(Vec<MemberEntry>);
+/// A circle's member entries, for the checks before a change, and the member this device
+/// writes as.
+struct Members {
+    all: Vec<MemberEntry>,
+    me: KeyId,
+}
 
 impl Members {
     fn role_of(&self, id: &KeyId) -> Option<CircleRole> {
-        self.0
+        self.all
             .iter()
             .find(|m| m.id == *id && m.current())
             .map(|m| m.role)
+    }
+
+    /// The member whose device `device` is.
+    fn person_of(&self, device: &KeyId) -> Option<KeyId> {
+        circle::member_of(&self.all, device).map(|m| m.id)
+    }
+}
+
+/// This device's person in a circle, and their role there (`None` once they are out).
+struct Me {
+    id: KeyId,
+    role: Option<CircleRole>,
+}
+
+/// Who this device writes as in a circle: the member it belongs to (the device that joined,
+/// or one of that person's linked devices the host named), else itself.
+fn me_in(members: &[MemberEntry], device: &KeyId) -> Me {
+    match circle::member_of(members, device) {
+        Some(m) => Me {
+            id: m.id,
+            role: m.current().then_some(m.role),
+        },
+        None => Me {
+            id: *device,
+            role: None,
+        },
     }
 }
 
@@ -83,7 +113,7 @@ impl Twofold {
         Ok(id)
     }
 
-    /// An invite to `circle` for a QR code or a link (`twofold:circle:1:…`), valid once,
+    /// An invite to `circle` for a QR code or a link (`twofold:circle:2:…`), valid once,
     /// until `expires_at_ms`. Only the host's device invites.
     pub fn create_circle_invite(
         &self,
@@ -120,7 +150,7 @@ impl Twofold {
             .filter(|r| r.circle && r.state == PeerState::PendingApproval)
         {
             if self.circle_of_pairing(&row.peer_id)?.as_deref() == Some(circle) {
-                out.push(self.peer_view(row));
+                out.push(self.peer_view(row)?);
             }
         }
         Ok(out)
@@ -136,12 +166,12 @@ impl Twofold {
                 .map(|d| d.doc_id.clone())
                 .collect())
         })?;
-        let me = self.device_id();
+        let device = self.device_id();
         let mut out = Vec::new();
         for id in ids {
             let held = self.held(&id)?;
             let (muted, left_at) = self.db.read(|c| table::settings(c, &id))?;
-            let mine = held.contents.member(&me);
+            let mine = held.contents.member_of_device(&device);
             let ended = matches!(held.access, DocAccess::Ended | DocAccess::Read);
             if left_at.is_some() && (ended || mine.is_some_and(|m| m.leaving)) {
                 continue;
@@ -159,11 +189,11 @@ impl Twofold {
     }
 
     fn circle_summary(&self, id: &str, held: &Held, muted: bool) -> CircleSummary {
-        let me = self.device_id();
+        let me = me_in(&held.contents.members, &self.device_id());
         // A member's device learns of its removal from the share's end (the circle's last
         // changes went to the others only, in the next epoch).
         let shared = matches!(held.access, DocAccess::Owner | DocAccess::Write);
-        let my_role = held.contents.role_of(&me).filter(|_| shared);
+        let my_role = me.role.filter(|_| shared);
         CircleSummary {
             doc_id: id.to_string(),
             name: held.contents.name.clone(),
@@ -180,7 +210,7 @@ impl Twofold {
     /// Everything in one circle, as this person sees it.
     pub fn circle(&self, circle: &str) -> Result<CircleView> {
         let held = self.held(circle)?;
-        let me = self.device_id();
+        let me = me_in(&held.contents.members, &self.device_id()).id;
         let (muted, _) = self.db.read(|c| table::settings(c, circle))?;
         let hidden_for_me = self.db.read(|c| table::hidden_for_me(c, circle))?;
         let in_schedule: BTreeSet<String> = self.read(|docs| {
@@ -297,18 +327,16 @@ impl Twofold {
         if let Some(r) = reaction {
             validate_reaction(r)?;
         }
-        let me = self.device_id();
-        self.change_circle(circle, |am, _, _| {
-            circle::set_reaction(am, message, &me, reaction)
+        self.change_circle(circle, |am, members, _| {
+            circle::set_reaction(am, message, &members.me, reaction)
         })
     }
 
     /// Hides a message for everyone: a host or a co-host, or the message's author.
     pub fn hide_circle_message_for_everyone(&self, circle: &str, message: &ItemId) -> Result<()> {
-        let me = self.device_id();
-        self.change_circle(circle, |am, _, role| {
+        self.change_circle(circle, |am, members, role| {
             let author = circle::message_author(am, message)?;
-            if !role.moderates() && author != me {
+            if !role.moderates() && members.person_of(&author) != Some(members.me) {
                 return Err(Error::invalid(
                     "message",
                     "can be hidden for everyone only by a host, a co-host or its author",
@@ -328,9 +356,9 @@ impl Twofold {
     /// This person's "how I am today": a few words and a colour (`#rrggbb`).
     pub fn set_circle_status(&self, circle: &str, words: &str, colour: &str) -> Result<()> {
         validate_status(words, colour)?;
-        let (me, now) = (self.device_id(), self.now_ms());
-        self.change_circle(circle, |am, _, _| {
-            circle::set_status(am, &me, words, colour, now)
+        let now = self.now_ms();
+        self.change_circle(circle, |am, members, _| {
+            circle::set_status(am, &members.me, words, colour, now)
         })
     }
 
@@ -375,8 +403,9 @@ impl Twofold {
     /// The name this person uses in the circle.
     pub fn rename_me_in_circle(&self, circle: &str, my_name: &str) -> Result<()> {
         validate_name("my_name", my_name)?;
-        let me = self.device_id();
-        self.change_circle(circle, |am, _, _| circle::rename(am, &me, my_name))
+        self.change_circle(circle, |am, members, _| {
+            circle::rename(am, &members.me, my_name)
+        })
     }
 
     /// Host only: names a member co-host, or makes a co-host a member again.
@@ -411,14 +440,16 @@ impl Twofold {
         if held.host == me && held.access == DocAccess::Owner {
             return self.end_membership(circle, member, REMOVED);
         }
-        self.change_circle(circle, |am, _, role| {
-            if role != CircleRole::CoHost {
+        // A co-host's device, or another device of the host's (their tablet), asks; the
+        // host's device enacts it.
+        self.change_circle(circle, |am, members, role| {
+            if !role.moderates() {
                 return Err(Error::invalid(
                     "member",
                     "can be removed only by a host or a co-host",
                 ));
             }
-            circle::request_removal(am, member, &me)
+            circle::request_removal(am, member, &members.me)
         })
     }
 
@@ -426,14 +457,17 @@ impl Twofold {
     /// share on its next sync. The circle is no longer listed here from now on.
     pub fn leave_circle(&self, circle: &str) -> Result<()> {
         let held = self.held(circle)?;
-        if held.host == self.device_id() {
+        let me = me_in(&held.contents.members, &self.device_id());
+        if held.host == self.device_id() || me.role == Some(CircleRole::Host) {
             return Err(Error::invalid(
                 "circle",
-                "is hosted on this device; the host cannot leave it",
+                "is hosted by this person; the host cannot leave it",
             ));
         }
-        let (me, now) = (self.device_id(), self.now_ms());
-        self.change_circle(circle, |am, _, _| circle::mark_leaving(am, &me, now))?;
+        let now = self.now_ms();
+        self.change_circle(circle, |am, members, _| {
+            circle::mark_leaving(am, &members.me, now)
+        })?;
         self.db.write(|tx| table::set_left(tx, circle, Some(now)))
     }
 
@@ -492,7 +526,7 @@ impl Twofold {
     /// Host side, before each send: members who asked to leave, and members a co-host asked
     /// to remove, are let go.
     pub(crate) fn enact_circle_requests(&self) -> Result<()> {
-        let me = self.device_id();
+        let mine = self.my_line();
         let due: Vec<(String, KeyId, &'static str)> = self.read(|docs| {
             let mut due = Vec::new();
             for d in docs
@@ -500,8 +534,8 @@ impl Twofold {
                 .values()
                 .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Owner)
             {
-                for m in circle::members(&d.am, &me)? {
-                    if m.current() && m.id != me && (m.leaving || m.removal_requested) {
+                for m in circle::members(&d.am, &mine)? {
+                    if m.current() && !mine.contains(&m.id) && (m.leaving || m.removal_requested) {
                         let reason = if m.leaving { LEFT } else { REMOVED };
                         due.push((d.doc_id.clone(), m.id, reason));
                     }
@@ -520,10 +554,21 @@ impl Twofold {
     /// so that joining again starts with a new invite and code comparison.
     fn end_membership(&self, circle: &str, member: &KeyId, reason: &str) -> Result<()> {
         let now = self.now_ms();
-        self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
-            circle::mark_removed(am, member, now)
+        let mine = self.my_line();
+        // The member's other devices leave with them, in the same epoch.
+        let devices = self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
+            circle::mark_removed(am, member, now)?;
+            Ok(circle::members(am, &mine)?
+                .into_iter()
+                .find(|m| m.id == *member)
+                .map(|m| m.devices)
+                .unwrap_or_default())
         })?;
-        self.end_shares(DocSel::Id(circle), |s| s.peer_id == *member, reason)?;
+        self.end_shares(
+            DocSel::Id(circle),
+            |s| s.peer_id == *member || devices.contains(&s.peer_id),
+            reason,
+        )?;
         let circle_only = self
             .db
             .read(|c| peers::get(c, member))?
@@ -544,6 +589,131 @@ impl Twofold {
         Ok(())
     }
 
+    /// Host side, before each send (before the person's devices are given what the person
+    /// gets): each current member's other devices this device was told of (ADR 0012's
+    /// introductions) are named in their entry, so that what those devices write counts as
+    /// the member's. A device stays named once named: its earlier posts keep their author,
+    /// and once its person removes it, it gets nothing new and its writes are refused.
+    pub(crate) fn name_circle_devices(&self) -> Result<()> {
+        let rows = self.db.read(peers::list)?;
+        // Each member's introduced devices (with their person), and this device's person's
+        // own linked devices (`None`: the host's tablet gets the host's circles as the host).
+        let devices: Vec<(Option<KeyId>, KeyId)> = rows
+            .iter()
+            .filter(|p| p.state == PeerState::Paired)
+            .filter_map(|p| match (p.person, p.link) {
+                (Some(person), _) if p.circle => Some((Some(person), p.peer_id)),
+                (None, Some(Link::Device)) => Some((None, p.peer_id)),
+                _ => None,
+            })
+            .collect();
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let mine = self.my_line();
+        let due: Vec<(String, KeyId, KeyId)> = self.read(|docs| {
+            let mut due = Vec::new();
+            for d in docs
+                .others
+                .values()
+                .filter(|d| d.kind == DocKind::Circle && d.access == DocAccess::Owner)
+            {
+                let members = circle::members(&d.am, &mine)?;
+                // A device that is a member in its own right stays one (the read would not
+                // take it as another's, and naming it again and again would never settle).
+                let own = |device: &KeyId| members.iter().any(|x| x.id == *device);
+                for m in members.iter().filter(|m| m.current()) {
+                    let host_entry = mine.contains(&m.id);
+                    for (person, device) in &devices {
+                        let theirs = match person {
+                            Some(p) => *p == m.id,
+                            None => host_entry,
+                        };
+                        if theirs && !m.devices.contains(device) && !own(device) {
+                            due.push((d.doc_id.clone(), m.id, *device));
+                        }
+                    }
+                }
+            }
+            Ok(due)
+        })?;
+        let now = self.now_ms();
+        for (circle, member, device) in due {
+            self.change_doc(DocSel::Id(&circle), ChangeOrigin::Local, |_, am| {
+                circle::add_device(am, &member, &device, now)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Host side, before each send, after [`Twofold::name_circle_devices`]: every circle this
+    /// device hosts is shared read-write with each device it linked (ADR 0012), which is named
+    /// in the host's entry and so takes part as the host — reads, posts, hides, asks for
+    /// removals like a co-host — while letting people in and out stays with this device.
+    pub(crate) fn share_hosted_circles_with_linked_devices(&self) -> Result<()> {
+        let devices: Vec<KeyId> = self
+            .db
+            .read(peers::list)?
+            .into_iter()
+            .filter(|p| p.link == Some(Link::Device) && p.state == PeerState::Paired)
+            .map(|p| p.peer_id)
+            .collect();
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let shared: BTreeSet<(String, KeyId)> = self
+            .db
+            .read(shares::active)?
+            .into_iter()
+            .map(|s| (s.doc_id, s.peer_id))
+            .collect();
+        let hosted: Vec<String> = self.read(|docs| {
+            Ok(docs
+                .others
+                .values()
+                .filter(|d| d.kind == DocKind::Circle && d.owner.is_none())
+                .filter(|d| d.access == DocAccess::Owner)
+                .map(|d| d.doc_id.clone())
+                .collect())
+        })?;
+        for circle in &hosted {
+            for device in &devices {
+                if !shared.contains(&(circle.clone(), *device)) {
+                    self.share_doc(
+                        DocSel::Id(circle),
+                        device,
+                        Access::Write,
+                        CIRCLE_PURPOSE,
+                        None,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// This device took `old`'s place (a takeover, a restore): each circle it hosts now
+    /// records it, so every copy, a later member's included, believes what `old` wrote as
+    /// the host's.
+    pub(crate) fn record_host_succession(&self, old: &KeyId) -> Result<()> {
+        let hosted: Vec<String> = self.read(|docs| {
+            Ok(docs
+                .others
+                .values()
+                .filter(|d| d.kind == DocKind::Circle && d.owner.is_none())
+                .filter(|d| d.access == DocAccess::Owner)
+                .map(|d| d.doc_id.clone())
+                .collect())
+        })?;
+        let now = self.now_ms();
+        for circle in hosted {
+            self.change_doc(DocSel::Id(&circle), ChangeOrigin::Local, |_, am| {
+                circle::add_predecessor(am, old, now)
+            })?;
+        }
+        Ok(())
+    }
+
     /// `circle` is hosted on this device.
     fn hosted(&self, circle: &str) -> Result<()> {
         let owned = self.read(|docs| {
@@ -560,20 +730,39 @@ impl Twofold {
     }
 
     fn held(&self, circle: &str) -> Result<Held> {
-        let me = self.device_id();
+        let hosts = self.hosts_of(circle)?;
         self.read(|docs| {
             let d = docs
                 .others
                 .get(circle)
                 .filter(|d| d.kind == DocKind::Circle)
                 .ok_or_else(|| Error::not_found("circle", circle.to_string()))?;
-            let host = d.owner.unwrap_or(me);
             Ok(Held {
-                host,
+                host: hosts[0],
                 access: d.access,
-                contents: circle::read(&d.am, &host)?,
+                contents: circle::read(&d.am, &hosts)?,
             })
         })
+    }
+
+    /// This device, as the host of the circles it owns (the circle adds the devices it took
+    /// the place of, [`circle::add_predecessor`]).
+    fn my_line(&self) -> Vec<KeyId> {
+        vec![self.device_id()]
+    }
+
+    /// The device that owns the circle, the host now (the circle adds the devices it took the
+    /// place of).
+    fn hosts_of(&self, circle: &str) -> Result<Vec<KeyId>> {
+        let me = self.device_id();
+        let owner = self.read(|docs| {
+            docs.others
+                .get(circle)
+                .filter(|d| d.kind == DocKind::Circle)
+                .map(|d| d.owner.unwrap_or(me))
+                .ok_or_else(|| Error::not_found("circle", circle.to_string()))
+        })?;
+        Ok(vec![owner])
     }
 
     /// A change of the circle by a current member, with the circle as it stands and their
@@ -584,21 +773,24 @@ impl Twofold {
         f: impl FnOnce(&mut automerge::AutoCommit, &Members, CircleRole) -> Result<R>,
     ) -> Result<R> {
         let me = self.device_id();
-        // The owner of a document never changes, so reading it before the change is safe.
-        let host = self.read(|docs| {
-            docs.others
-                .get(circle)
-                .filter(|d| d.kind == DocKind::Circle)
-                .map(|d| d.owner.unwrap_or(me))
-                .ok_or_else(|| Error::not_found("circle", circle.to_string()))
-        })?;
+        // The owner changes only when a successor takes its place; the line read before the
+        // change still names the one it succeeded.
+        let hosts = self.hosts_of(circle)?;
         self.change_doc(DocSel::Id(circle), ChangeOrigin::Local, |_, am| {
             // The member entries only: a post must not read the whole history.
-            let members = Members(circle::members(am, &host)?);
-            let role = members
-                .role_of(&me)
+            let all = circle::members(am, &hosts)?;
+            let me_here = me_in(&all, &me);
+            let role = me_here
+                .role
                 .ok_or_else(|| Error::invalid("circle", "this person is no longer a member"))?;
-            f(am, &members, role)
+            f(
+                am,
+                &Members {
+                    all,
+                    me: me_here.id,
+                },
+                role,
+            )
         })
     }
 }

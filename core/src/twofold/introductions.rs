@@ -29,11 +29,11 @@ fn rng_failed() -> Error {
 }
 
 /// A pairing this device made itself (not a linked device, nor one handed over or introduced).
+/// One made only for peer circles is introduced too, with the circle mark (ADR 0019): a host
+/// gives a member's linked devices the circles and nothing else, and a host's linked device
+/// reaches the members when it takes the host's lost phone's place.
 fn own_pairing(p: &PeerRow) -> bool {
     p.state == PeerState::Paired
-        // A pairing made only for peer circles carries no introductions (ADR 0019): a circle
-        // reaches the device that joined it, and the host learns of no other device.
-        && !p.circle
         && p.link.is_none()
         && p.person.is_none()
         && p.introduced_by.is_none()
@@ -83,6 +83,7 @@ impl Twofold {
                             .map(|(c, _)| c.clone())
                             .collect(),
                         ended: false,
+                        circle: partner.circle,
                     };
                     self.tell_device_in_tx(tx, &row, intro)?;
                 }
@@ -112,6 +113,7 @@ impl Twofold {
                             channel: encode_channel(&row.stream, row.key.secret_bytes()),
                             sos_contacts: Vec::new(),
                             ended: true,
+                            circle: p.circle,
                         };
                         self.tell_device_in_tx(tx, row, intro)?;
                         introductions::delete(tx, &row.device, &row.peer)?;

@@ -1,20 +1,21 @@
 //! Pairing: the owner shows an invite, the other device answers it with a sealed join request
-//! through a relay mailbox, both screens show the same verification code, and the owner
-//! approves (or declines). An approval opens a private channel between the two devices; it
-//! shares nothing by itself.
+//! through a relay mailbox, the owner's device reveals its code nonce, both screens show the
+//! same verification code, and the owner approves (or declines). An approval opens a private
+//! channel between the two devices; it shares nothing by itself.
 
 use zeroize::Zeroizing;
 
 use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::{
-    seal_reply, verification_code, DevicePublicKeys, DocKey, Invite, InviteError, InviteMark,
-    InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
+    code_commitment, seal_reply, CodeNonce, DevicePublicKeys, DocKey, Invite, InviteError,
+    InviteMark, InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
 };
 use crate::error::{Error, Result};
 use crate::store::chunks;
 use crate::store::circles;
 use crate::store::identity;
-use crate::store::outbox::{self, MailboxRole};
+use crate::store::outbox::{self, MailboxRole, NewInvite};
+use crate::store::pairing_codes;
 use crate::store::peers::{self, Link, PeerRow, PeerState};
 use crate::store::shares;
 use crate::store::streams::{self, StreamRow};
@@ -38,7 +39,10 @@ pub struct Peer {
     pub id: KeyId,
     pub display_name: String,
     pub status: PeerStatus,
-    /// The six digits both screens show; compare them before approving.
+    /// The six digits both screens show; compare them before approving. Empty on the device
+    /// that answered an invite until the owner's device has revealed its part of the code
+    /// (its next sync after the owner's device received the request), and for pairings made
+    /// before the code was commit-then-reveal.
     pub verification_code: String,
     pub paired_at_ms: Option<i64>,
     /// The relay the pairing went through (from the invite): where to sync with this peer.
@@ -90,19 +94,20 @@ impl Twofold {
             return Err(Error::invalid("expires_at", "must be in the future"));
         }
         let expires_at = u64::try_from(expires_at_ms / 1000).unwrap_or(0);
-        let mut invite = Invite::create(relay, &self.identity.public_keys(), expires_at)
-            .map_err(invite_error)?;
+        let (mut invite, code_nonce) =
+            Invite::create(relay, &self.identity.public_keys(), expires_at)
+                .map_err(invite_error)?;
         invite.mark = mark;
         self.db.write(|tx| {
-            outbox::add_invite(
-                tx,
-                &invite.invite_id,
-                &invite.secret.0,
+            let stored = NewInvite {
+                invite_id: &invite.invite_id,
+                secret: &invite.secret.0,
+                code_nonce: &code_nonce,
                 relay,
-                expires_at as i64,
-                mark == InviteMark::Link,
-                self.now_ms(),
-            )?;
+                expires_at_s: expires_at as i64,
+                link: mark == InviteMark::Link,
+            };
+            outbox::add_invite(tx, &stored, self.now_ms())?;
             if let Some(doc_id) = circle {
                 circles::set_invite_circle(tx, &invite.invite_id, doc_id)?;
             }
@@ -151,8 +156,10 @@ impl Twofold {
         if invite.owner.key_id() == self.identity.key_id() {
             return Err(Error::invalid("invite", "is this device's own invite"));
         }
-        let request =
-            JoinRequest::seal(&invite, &self.identity, display_name).map_err(invite_error)?;
+        let nonce = CodeNonce::random()
+            .map_err(|_| Error::invalid("pairing", "the system random generator failed"))?;
+        let request = JoinRequest::seal(&invite, &self.identity, display_name, &nonce)
+            .map_err(invite_error)?;
         let row = PeerRow {
             peer_id: invite.owner.key_id(),
             keys: invite.owner,
@@ -183,6 +190,7 @@ impl Twofold {
                 }
             }
             peers::upsert(tx, &row)?;
+            pairing_codes::await_owner_nonce(tx, &row.peer_id, &nonce, &invite.commitment)?;
             outbox::add_mailbox_post(tx, &join_mailbox(&invite.secret), &request)?;
             outbox::watch_mailbox(
                 tx,
@@ -191,25 +199,36 @@ impl Twofold {
                 MailboxRole::Reply,
             )
         })?;
-        Ok(self.peer_view(&row))
+        self.peer_view(&row)
     }
 
     /// Every device this one is paired with or pairing with.
     pub fn peers(&self) -> Result<Vec<Peer>> {
         let rows = self.db.read(peers::list)?;
-        Ok(rows
-            .iter()
+        rows.iter()
             .filter(|r| !matches!(r.state, PeerState::Writer | PeerState::Removed))
             // Another device of a paired person is shown as that person, not on its own.
             .filter(|r| r.person.is_none())
             // Someone met only in a peer circle is not one of the person's people (ADR 0019).
             .filter(|r| !r.circle)
             .map(|r| self.peer_view(r))
-            .collect())
+            .collect()
     }
 
-    pub(crate) fn peer_view(&self, row: &PeerRow) -> Peer {
-        Peer {
+    /// One pairing, of whatever kind (with someone, with another of the person's devices, or
+    /// for a circle), under way or made: where the app reads the code once the other device
+    /// has revealed its part. None for a device this one has no pairing with.
+    pub fn pairing(&self, peer: &KeyId) -> Result<Option<Peer>> {
+        let row = self
+            .db
+            .read(|c| peers::get(c, peer))?
+            .filter(|r| r.state != PeerState::Writer && r.person.is_none());
+        row.map(|r| self.peer_view(&r)).transpose()
+    }
+
+    pub(crate) fn peer_view(&self, row: &PeerRow) -> Result<Peer> {
+        let code = self.db.read(|c| pairing_codes::code(c, &row.peer_id))?;
+        Ok(Peer {
             id: row.peer_id,
             display_name: row.display_name.clone(),
             status: match row.state {
@@ -219,11 +238,11 @@ impl Twofold {
                 // Not listed by `peers`; only `unpair`'s own callers could see it.
                 PeerState::Declined | PeerState::Removed => PeerStatus::Declined,
             },
-            verification_code: verification_code(&self.identity.public_keys(), &row.keys).digits(),
+            verification_code: code.unwrap_or_default(),
             paired_at_ms: row.paired_at,
             relay: row.relay.clone(),
             linked: row.link.is_some(),
-        }
+        })
     }
 
     /// Owner side: approves a pending pairing after comparing the codes. Opens the channel.
@@ -255,11 +274,26 @@ impl Twofold {
                 .ok_or_else(|| Error::invalid("peers.invite_id", "is missing"))?;
             let (secret, relay, expires_at, _) = outbox::invite_secret(tx, &invite_id)?
                 .ok_or_else(|| Error::not_found("invite", hex::encode(invite_id)))?;
+            // A request that arrived before codes were commit-then-reveal has neither; the
+            // joiner's app could not read a reply anyway. It can be declined, not approved.
+            let code_nonce = outbox::invite_code_nonce(tx, &invite_id)?;
+            let shown = pairing_codes::code(tx, peer)?;
+            if approve && (code_nonce.is_none() || shown.is_none()) {
+                return Err(Error::invalid(
+                    "pairing",
+                    "has no verification code to compare; answer a new invite",
+                ));
+            }
+            let owner = self.identity.public_keys();
             let invite = Invite {
                 relay,
                 invite_id,
                 secret: InviteSecret(secret),
-                owner: self.identity.public_keys(),
+                owner,
+                commitment: code_nonce
+                    .as_ref()
+                    .map(|n| code_commitment(&invite_id, &owner, n))
+                    .unwrap_or_default(),
                 expires_at: expires_at as u64,
                 mark: if row.link.is_some() {
                     InviteMark::Link
@@ -291,14 +325,16 @@ impl Twofold {
                 row.state = PeerState::Declined;
                 PairingDecision::Declined
             };
-            let reply =
-                seal_reply(&invite, &self.identity, &row.keys, &decision).map_err(invite_error)?;
-            outbox::add_mailbox_post(tx, &reply_mailbox(&invite.secret), &reply)?;
+            if let Some(nonce) = &code_nonce {
+                let reply = seal_reply(&invite, &self.identity, &row.keys, nonce, Some(&decision))
+                    .map_err(invite_error)?;
+                outbox::add_mailbox_post(tx, &reply_mailbox(&invite.secret), &reply)?;
+            }
             outbox::retire_invite(tx, &invite_id)?;
             peers::upsert(tx, &row)?;
             Ok(row)
         })?;
-        Ok(self.peer_view(&row))
+        self.peer_view(&row)
     }
 
     /// Ends a pairing, from either side. Every share this device gave `peer` is ended as

@@ -104,7 +104,9 @@ impl Twofold {
             }
             recovery::rotate_every_shared(tx)?;
             settings::set(tx, SUCCESSION_SETTING, SENT)
-        })
+        })?;
+        // The circles this store hosts: what the lost phone wrote stays the host's.
+        self.record_host_succession(&old.key_id())
     }
 
     /// The successor statement to `peer` on `channel`, signed by the recovery identity: this

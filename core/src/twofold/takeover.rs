@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use super::{DocAccess, Twofold};
 use crate::crypto::KeyId;
+use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::introductions;
 use crate::store::outbox;
@@ -82,10 +83,12 @@ impl Twofold {
             gone.state = PeerState::Removed;
             gone.invite_secret = None;
             peers::upsert(tx, &gone)?;
-            // The person's documents are this device's own now.
+            // The person's documents are this device's own now, and so are the circles the
+            // lost phone hosted (ADR 0019): this device lets people in and out from now on.
             let adopted: Vec<_> = chunks::documents(tx)?
                 .into_iter()
-                .filter(|d| d.adopted && d.owner == Some(origin.peer_id))
+                .filter(|d| d.owner == Some(origin.peer_id))
+                .filter(|d| d.adopted || d.kind == DocKind::Circle)
                 .collect();
             for doc in &adopted {
                 chunks::make_own(tx, &doc.doc_id)?;
@@ -119,6 +122,13 @@ impl Twofold {
                 doc.adopted = false;
             }
         }
-        Ok(())
+        for doc in docs.others.values_mut() {
+            if doc.kind == DocKind::Circle && doc.owner == Some(origin.peer_id) {
+                doc.owner = None;
+                doc.access = DocAccess::Owner;
+            }
+        }
+        drop(docs);
+        self.record_host_succession(&origin.peer_id)
     }
 }

@@ -13,13 +13,15 @@ from test_sharing import device, now_ms
 
 async def join(host, circle, member, name, sync):
     invite = await host.create_circle_invite(circle, sync.url, now_ms() + 600_000)
-    assert invite.startswith("twofold:circle:1:")
+    assert invite.startswith("twofold:circle:2:")
     with pytest.raises(TwofoldError.InvalidInput):
         await member.accept_invite(invite, name)
     pending = await member.accept_circle_invite(invite, name)
     await sync.settle([member, host])
     asking = host.circle_join_requests(circle)
-    assert len(asking) == 1 and asking[0].verification_code == pending.verification_code
+    assert pending.verification_code == ""
+    shown = member.pairing(host.device_id()).verification_code
+    assert len(asking) == 1 and asking[0].verification_code == shown
     await host.approve_pairing(asking[0].id)
     await sync.settle([host, member])
     return asking[0].id

@@ -24,7 +24,7 @@ async def test_a_linked_tablet_writes_like_the_phone_until_it_is_removed(tmp_pat
     await sync.settle([phone, mentor])
 
     link = await phone.create_link_invite(sync.url, now_ms() + 600_000)
-    assert link.startswith("twofold:link:1:")
+    assert link.startswith("twofold:link:2:")
     with pytest.raises(TwofoldError.InvalidInput):
         await mentor.accept_invite(link, "Rosa")
     pending = await tablet.accept_link_invite(link, "Lena's tablet")
@@ -32,7 +32,8 @@ async def test_a_linked_tablet_writes_like_the_phone_until_it_is_removed(tmp_pat
     await sync.settle([tablet, phone])
     asking = [p for p in phone.peers() if p.status == PeerStatus.NEEDS_DECISION]
     assert len(asking) == 1 and asking[0].linked
-    assert asking[0].verification_code == pending.verification_code
+    assert pending.verification_code == ""
+    assert asking[0].verification_code == tablet.pairing(phone.device_id()).verification_code
     tablet_id = asking[0].id
     await phone.approve_pairing(tablet_id)
     await sync.settle([phone, tablet, mentor])
@@ -66,7 +67,7 @@ async def link(phone, tablet, sync) -> str:
     pending = await tablet.accept_link_invite(invite, "Lena's tablet")
     await sync.settle([tablet, phone])
     asking = [p for p in phone.peers() if p.status == PeerStatus.NEEDS_DECISION and p.linked]
-    assert asking[0].verification_code == pending.verification_code
+    assert asking[0].verification_code == tablet.pairing(phone.device_id()).verification_code
     await phone.approve_pairing(asking[0].id)
     await sync.settle([phone, tablet])
     return asking[0].id

@@ -137,8 +137,18 @@ async def pair(owner, owner_s, mentor, mentor_s, relay_url: str) -> str:
         if asking:
             break
     assert len(asking) == 1, f"the join request arrived through the relay: {owner.peers()}"
-    assert asking[0].verification_code == pending.verification_code, "both screens show the same code"
-    assert len(pending.verification_code) == 6 and pending.verification_code.isdigit()
+    # Commit-then-reveal: the mentor's screen has no code until the owner's half arrives.
+    assert pending.verification_code == ""
+    shown = ""
+    for _ in range(5):
+        clean(await owner_s.sync_now())
+        clean(await mentor_s.sync_now())
+        shown = mentor.pairing(owner.device_id()).verification_code
+        if shown:
+            break
+    shown = mentor.pairing(owner.device_id()).verification_code
+    assert asking[0].verification_code == shown, "both screens show the same code"
+    assert len(shown) == 6 and shown.isdigit()
     assert asking[0].display_name == mentor.display_name()
     assert asking[0].id == mentor.device_id()
     approved = await owner.approve_pairing(asking[0].id)

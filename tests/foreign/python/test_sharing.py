@@ -52,10 +52,12 @@ async def pair(owner: TwofoldStore, other: TwofoldStore, sync) -> str:
     pending = await other.accept_invite(invite, other.display_name())
     assert pending.status == PeerStatus.AWAITING_APPROVAL
     assert pending.id == owner.device_id()
+    assert pending.verification_code == "", "no code before the owner's half arrives"
     await sync.settle([other, owner])
     asking = [p for p in owner.peers() if p.status == PeerStatus.NEEDS_DECISION]
     assert len(asking) == 1
-    assert asking[0].verification_code == pending.verification_code, "both screens show the same code"
+    shown = other.pairing(owner.device_id()).verification_code
+    assert asking[0].verification_code == shown, "both screens show the same code"
     assert asking[0].display_name == other.display_name()
     approved = await owner.approve_pairing(asking[0].id)
     assert approved.status == PeerStatus.PAIRED
@@ -110,7 +112,7 @@ async def test_pairing_shows_one_code_on_both_screens_and_an_invite_works_once(t
     invite = await owner.create_invite(sync.url, now_ms() + 600_000)
     first = await mentor.accept_invite(invite, "Alex")
     second = await late.accept_invite(invite, "Jo")
-    assert first.verification_code != second.verification_code, "the code binds both devices' keys"
+    assert first.verification_code == second.verification_code == "", "no code before the owner's half"
     # Both requests reach the relay before the owner looks.
     assert (await sync.round(mentor)).mailbox_sent == 1
     assert (await sync.round(late)).mailbox_sent == 1
@@ -119,7 +121,13 @@ async def test_pairing_shows_one_code_on_both_screens_and_an_invite_works_once(t
     # The invite works once: its mailbox closed with the first valid request.
     assert [(r.reason, r.count) for r in looked.rejected] == [("unknown_stream", 1)], looked
     assert [(p.display_name, p.status) for p in owner.peers()] == [("Alex", PeerStatus.NEEDS_DECISION)]
-    assert owner.peers()[0].verification_code == first.verification_code
+    # The owner's half of the code went to Alex alone; Jo never gets a code to compare.
+    assert looked.mailbox_sent == 1, looked
+    await sync.round(mentor)
+    await sync.round(late)
+    assert owner.peers()[0].verification_code == mentor.pairing(owner.device_id()).verification_code
+    assert len(owner.peers()[0].verification_code) == 6
+    assert late.pairing(owner.device_id()).verification_code == ""
     assert owner.peers()[0].paired_at_ms is None
 
     await owner.approve_pairing(mentor.device_id())

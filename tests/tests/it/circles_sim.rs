@@ -9,6 +9,7 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use twofold_tests::mem_devices::{settle, MemDevice, RELAY};
+use twofold_tests::net_devices::shown_code;
 use twofold_tests::relay_sim::{Faults, MemRelay};
 
 /// Invites `member` to `circle`, compares codes and approves, over a clean wire.
@@ -29,7 +30,11 @@ fn join(host: &MemDevice, circle: &str, member: &MemDevice, relay: &MemRelay) {
         .expect("requests")
         .pop()
         .expect("a request");
-    assert_eq!(request.verification_code, pending.verification_code);
+    assert_eq!(pending.verification_code, "");
+    assert_eq!(
+        request.verification_code,
+        shown_code(member.s(), &host.s().device_id())
+    );
     host.s().approve_pairing(&request.id).expect("approve");
 }
 

@@ -10,7 +10,7 @@ use twofold_core::{Access, DocKind, PeerStatus, Twofold};
 use twofold_testkit::RelayProcess;
 use twofold_tests::journal_notes::{check_in_notes, check_in_with_note};
 use twofold_tests::mem_devices::coping;
-use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
+use twofold_tests::net_devices::{now_ms, pair, settle, shown_code, NetDevice};
 use twofold_tests::sqlcipher_pages::{contains, store_plaintext};
 
 fn strategies(store: &Twofold) -> Vec<String> {
@@ -51,7 +51,7 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
         .s()
         .create_link_invite(&relay.url, now_ms() + 600_000)
         .expect("link invite");
-    assert!(link.starts_with("twofold:link:1:"), "{link}");
+    assert!(link.starts_with("twofold:link:2:"), "{link}");
     assert!(mentor.s().accept_invite(&link, "Rosa", now_ms()).is_err());
     let pairing_invite = phone
         .s()
@@ -84,7 +84,11 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
         request.linked,
         "the phone shows it as one of Lena's devices"
     );
-    assert_eq!(request.verification_code, pending.verification_code);
+    assert_eq!(pending.verification_code, "");
+    assert_eq!(
+        request.verification_code,
+        shown_code(tablet.s(), &phone.s().device_id())
+    );
     let tablet_id = request.id;
     phone.s().approve_pairing(&tablet_id).expect("approve");
     settle(&[&phone, &tablet, &mentor]).await;

@@ -709,6 +709,64 @@ fn invite_secrets_leave_the_store_once_decided_or_expired() {
         .any(|p| p.id == request.id && p.status == PeerStatus::Paired));
 }
 
+/// The owner's half of the code goes to the first join request only (issue 20, item 2): a
+/// second device answering the same invite — someone who saw the QR code over a shoulder, or
+/// a man in the middle trying a second key — is refused and never learns the owner's nonce,
+/// so it cannot try again against a known value. The code the first device shows matches the
+/// owner's; the one the answering device showed before the owner's part came was empty.
+#[test]
+fn an_invite_reveals_its_half_of_the_code_to_one_request_only() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let (first, second) = (Device::new("Alex"), Device::new("Mallory"));
+    let invite = owner
+        .s()
+        .create_invite(RELAY, now() + 600_000)
+        .expect("invite");
+    for (device, name) in [(&first, "Alex"), (&second, "Mallory")] {
+        let pending = device
+            .s()
+            .accept_invite(&invite, name, now())
+            .expect("accept");
+        assert_eq!(
+            pending.verification_code, "",
+            "no code before the owner's half"
+        );
+        // One at a time, so the relay holds Alex's request first.
+        settle(&[device], &relay);
+    }
+    settle(&[&owner, &first, &second], &relay);
+    let asking: Vec<_> = owner
+        .s()
+        .peers()
+        .expect("peers")
+        .into_iter()
+        .filter(|p| p.status == PeerStatus::NeedsDecision)
+        .collect();
+    assert_eq!(asking.len(), 1, "{asking:?}");
+    assert_eq!(asking[0].display_name, "Alex");
+    let shown = |d: &Device| {
+        d.s()
+            .pairing(&owner.s().device_id())
+            .expect("pairing")
+            .expect("under way")
+    };
+    assert_eq!(shown(&first).verification_code, asking[0].verification_code);
+    assert_eq!(asking[0].verification_code.len(), 6);
+    assert_eq!(
+        shown(&second).verification_code,
+        "",
+        "Mallory learned nothing"
+    );
+    assert_eq!(shown(&second).status, PeerStatus::AwaitingApproval);
+    // (Its request is not even read: the invite's mailbox closed with Alex's.)
+    // Approving needs the code; the approval reaches Alex, whose code stays the same.
+    owner.s().approve_pairing(&asking[0].id).expect("approve");
+    settle(&[&owner, &first], &relay);
+    assert_eq!(shown(&first).status, PeerStatus::Paired);
+    assert_eq!(shown(&first).verification_code, asking[0].verification_code);
+}
+
 /// A record the app died applying (an allocation abort cannot be caught) is not applied again
 /// on every start: the marker left beside the database names it, the next sync refuses it
 /// with its sender's number used up, and the sender's next envelope applies.

@@ -14,6 +14,7 @@ use twofold_core::{
     SyncStatus,
 };
 use twofold_testkit::{NatsServer, RelayProcess};
+use twofold_tests::dir_files::any_file_holds;
 use twofold_tests::net_devices::{now_ms, pair, settle, NetDevice};
 
 const CANARIES: [&str; 4] = [
@@ -161,6 +162,51 @@ async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> boo
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting: {what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Pairing posts carry nothing the relay could read or link (issue 20, items 2 and 5): not the
+/// invite id (version 1 sent it in the clear in the join request and the reply), not the
+/// commitment or the nonces of the code, not a display name. The relay sees two mailbox ids
+/// derived from the invite's secret and sealed bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_reads_no_invite_id_name_or_code_part_in_pairing_posts() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let (owner_name, mentor_name) = ("CANARY-owner-name-w3", "CANARY-mentor-name-p8");
+    let owner = NetDevice::new(owner_name, &relay.url);
+    let mentor = NetDevice::new(mentor_name, &relay.url);
+    let text = owner
+        .s()
+        .create_invite(&relay.url, now_ms() + 600_000)
+        .expect("invite");
+    let invite = twofold_core::crypto::Invite::decode(&text, (now_ms() / 1000) as u64)
+        .expect("the owner's own invite decodes");
+    mentor
+        .s()
+        .accept_invite(&text, mentor_name, now_ms())
+        .expect("accept");
+    settle(&[&mentor, &owner]).await;
+    let request = owner.s().peers().expect("peers").remove(0);
+    assert_eq!(request.verification_code.len(), 6);
+    owner.s().approve_pairing(&request.id).expect("approve");
+    settle(&[&owner, &mentor]).await;
+    assert_eq!(
+        mentor.s().peers().expect("peers")[0].display_name,
+        owner_name,
+        "the pairing went through"
+    );
+    for (what, needle) in [
+        ("the invite id", &invite.invite_id[..]),
+        ("the code commitment", &invite.commitment[..]),
+        ("the invite secret", &invite.secret.0[..]),
+        ("the owner's name", owner_name.as_bytes()),
+        ("the mentor's name", mentor_name.as_bytes()),
+    ] {
+        assert!(
+            !any_file_holds(relay_dir.path(), needle),
+            "the relay's files hold {what}"
+        );
     }
 }
 

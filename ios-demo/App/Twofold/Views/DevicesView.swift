@@ -101,7 +101,9 @@ struct DevicesView: View {
             } else if devices.documentsArrived {
                 Text("devices.documentsArrived")
             } else {
-                if joining.status == .awaitingApproval {
+                if joining.status == .awaitingApproval && joining.verificationCode.isEmpty {
+                    Text("pairing.waitingForCode")
+                } else if joining.status == .awaitingApproval {
                     code(joining.verificationCode)
                     Text("devices.approveOnPhone")
                 } else {

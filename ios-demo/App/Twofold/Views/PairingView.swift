@@ -42,8 +42,13 @@ struct PairingView: View {
                 Button("pairing.joinPasted") { Task { await pairing.join(invite: pasted, displayName: name) } }
                     .disabled(name.isEmpty || pasted.isEmpty)
                 if let joining = pairing.joining {
-                    Text(joining.verificationCode).font(.system(.largeTitle, design: .monospaced))
-                        .accessibilityLabel(Text("pairing.code.a11y \(spelled(joining.verificationCode))"))
+                    if joining.verificationCode.isEmpty {
+                        // Commit-then-reveal: the owner's phone has not answered with its half yet.
+                        Text("pairing.waitingForCode")
+                    } else {
+                        Text(joining.verificationCode).font(.system(.largeTitle, design: .monospaced))
+                            .accessibilityLabel(Text("pairing.code.a11y \(spelled(joining.verificationCode))"))
+                    }
                     Text(joining.status == .paired ? "pairing.paired" : "pairing.waiting")
                     Button("pairing.checkApproval") { Task { await pairing.checkApproval() } }
                 }

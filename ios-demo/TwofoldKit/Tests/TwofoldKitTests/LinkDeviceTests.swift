@@ -85,7 +85,7 @@ final class LinkDeviceTests: StoreTestCase {
         let shown = await phone.devices.showLinkCode()
         XCTAssertTrue(shown, "\(String(describing: phone.devices.failure))")
         let code = try XCTUnwrap(phone.devices.invite)
-        XCTAssertTrue(code.hasPrefix("twofold:link:1:"), code)
+        XCTAssertTrue(code.hasPrefix("twofold:link:2:"), code)
         let joined = await tablet.devices.join(code: " \(code)\n", deviceName: "Lena's tablet")
         XCTAssertTrue(joined, "\(String(describing: tablet.devices.failure))")
         XCTAssertNil(tablet.devices.refusal)
@@ -97,7 +97,12 @@ final class LinkDeviceTests: StoreTestCase {
         }
         let asking = try XCTUnwrap(phone.devices.asking)
         XCTAssertEqual(asking.displayName, "Lena's tablet")
-        XCTAssertEqual(asking.verificationCode, waiting.verificationCode, "both screens show the same digits")
+        XCTAssertEqual(waiting.verificationCode, "", "no digits before the phone answers")
+        try await repeatUntil("the phone's half of the code reaches the tablet", { await tablet.devices.checkForApproval() }) {
+            !(tablet.devices.joining?.verificationCode.isEmpty ?? true)
+        }
+        let digits = try XCTUnwrap(tablet.devices.joining).verificationCode
+        XCTAssertEqual(asking.verificationCode, digits, "both screens show the same digits")
         await phone.pairing.checkForRequests()
         XCTAssertEqual(phone.pairing.requests.count, 0, "a device asking to link is not a mentor asking to pair")
 

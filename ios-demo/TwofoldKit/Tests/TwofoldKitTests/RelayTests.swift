@@ -48,13 +48,18 @@ final class RelayTests: StoreTestCase {
         XCTAssertEqual(alex.sync.relayURL, url, "the invite's relay")
         let asked = try XCTUnwrap(alex.pairing.joining)
         XCTAssertEqual(asked.status, .awaitingApproval)
-        XCTAssertEqual(asked.verificationCode.count, 6)
+        XCTAssertEqual(asked.verificationCode, "", "no code before Sam's phone answers")
         try await repeatUntil("the request reaches Sam", { await sam.pairing.checkForRequests() }) {
             !sam.pairing.requests.isEmpty
         }
         let request = sam.pairing.requests[0]
         XCTAssertEqual(request.displayName, "Alex")
-        XCTAssertEqual(request.verificationCode, asked.verificationCode, "both screens show the same code")
+        try await repeatUntil("Sam's half of the code reaches Alex", { await alex.pairing.checkApproval() }) {
+            !(alex.pairing.joining?.verificationCode.isEmpty ?? true)
+        }
+        let shown = try XCTUnwrap(alex.pairing.joining).verificationCode
+        XCTAssertEqual(request.verificationCode, shown, "both screens show the same code")
+        XCTAssertEqual(shown.count, 6)
         let approved = await sam.pairing.approve(request)
         XCTAssertTrue(approved)
         try await repeatUntil("Alex sees the approval", { await alex.pairing.checkApproval() }) {

@@ -25,12 +25,13 @@ class CirclesTest {
         member: TwofoldStore, memberSync: SyncSession, name: String, url: String,
     ): String {
         val invite = host.createCircleInvite(circle, url, System.currentTimeMillis() + 600_000)
-        assertTrue(invite.startsWith("twofold:circle:1:"), invite)
+        assertTrue(invite.startsWith("twofold:circle:2:"), invite)
         assertEquals("invite", assertFailsWith<TwofoldException.InvalidInput> { member.acceptInvite(invite, name) }.field)
         val pending = member.acceptCircleInvite(invite, name)
         settle(memberSync, hostSync)
         val asking = host.circleJoinRequests(circle).single()
-        assertEquals(pending.verificationCode, asking.verificationCode)
+        assertEquals("", pending.verificationCode)
+        assertEquals(member.pairing(host.deviceId())!!.verificationCode, asking.verificationCode)
         host.approvePairing(asking.id)
         settle(hostSync, memberSync)
         return asking.id

@@ -59,7 +59,7 @@ class LinkedDeviceTest {
 
         // The link invite is not a pairing invite, and the reverse.
         val link = phone.createLinkInvite(url, System.currentTimeMillis() + 600_000)
-        assertTrue(link.startsWith("twofold:link:1:"), link)
+        assertTrue(link.startsWith("twofold:link:2:"), link)
         assertEquals("invite", assertFailsWith<TwofoldException.InvalidInput> { mentor.acceptInvite(link, "Rosa") }.field)
         val invite = phone.createInvite(url, System.currentTimeMillis() + 600_000)
         assertEquals("invite", assertFailsWith<TwofoldException.InvalidInput> { tablet.acceptLinkInvite(invite, "Lena's tablet") }.field)
@@ -75,7 +75,8 @@ class LinkedDeviceTest {
         val asking = phone.peers().single { it.status == PeerStatus.NEEDS_DECISION }
         assertTrue(asking.linked)
         assertEquals("Lena's tablet", asking.displayName)
-        assertEquals(pending.verificationCode, asking.verificationCode)
+        assertEquals("", pending.verificationCode)
+        assertEquals(tablet.pairing(phone.deviceId())!!.verificationCode, asking.verificationCode)
         assertEquals(listOf(false), phone.peers().filter { it.id == rosa }.map { it.linked }, "the mentor is not a linked device")
         val tabletId = asking.id
         val ownBefore = tablet.docId(DocumentKind.PLAN)

@@ -70,7 +70,17 @@ class RelaySyncTest {
             if (asking != null) break
         }
         assertNotNull(asking, "the join request arrived through the relay")
-        assertEquals(pending.verificationCode, asking.verificationCode, "both screens show the same code")
+        // Commit-then-reveal: the mentor's screen has no code until the owner's half arrives.
+        assertEquals("", pending.verificationCode)
+        var shown = ""
+        for (i in 1..5) {
+            assertClean(ownerSync.syncNow())
+            assertClean(mentorSync.syncNow())
+            shown = mentor.pairing(owner.deviceId())!!.verificationCode
+            if (shown.isNotEmpty()) break
+        }
+        assertEquals(asking.verificationCode, shown, "both screens show the same code")
+        assertEquals(6, shown.length)
         assertEquals("Alex", asking.displayName)
         assertEquals(mentor.deviceId(), asking.id)
         assertEquals(PeerStatus.PAIRED, owner.approvePairing(asking.id).status)

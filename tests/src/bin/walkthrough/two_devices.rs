@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use twofold_core::sections as s;
 use twofold_core::*;
 use twofold_testkit::RelayProcess;
-use twofold_tests::net_devices::{now_ms, settle, NetDevice};
+use twofold_tests::net_devices::{now_ms, settle, shown_code, NetDevice};
 
 fn id(raw: &str) -> ItemId {
     ItemId::parse("id", raw).expect("walkthrough ids are valid")
@@ -63,12 +63,14 @@ async fn walk(dir: &Path, owner_path: &Path, key: &[u8; 32], today: Day) -> Resu
         invite.len(),
         &invite[..invite.len().min(28)]
     );
-    let asked = rosa.s().accept_invite(&invite, "Rosa", now_ms())?;
-    println!(
-        "  Rosa scans it; her screen shows the code {}",
-        asked.verification_code
-    );
+    rosa.s().accept_invite(&invite, "Rosa", now_ms())?;
+    println!("  Rosa scans it; her phone sends a sealed join request and waits for Lena's");
     settle(&[&rosa, &lena]).await;
+    println!(
+        "  Lena's phone answers with its half of the code (committed to in the invite); \
+         Rosa's screen shows {}",
+        shown_code(rosa.s(), &lena.s().device_id())
+    );
     let request = lena
         .s()
         .peers()?

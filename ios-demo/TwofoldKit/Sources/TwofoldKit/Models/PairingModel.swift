@@ -68,8 +68,10 @@ public final class PairingModel: ViewModel {
         await decide { _ = try await $0.declinePairing(peerId: peer.id) }
     }
 
-    /// Joining side: answers a scanned invite. The code to compare is then in
-    /// `joining?.verificationCode`; the request goes out through the invite's relay.
+    /// Joining side: answers a scanned invite; the request goes out through the invite's relay.
+    /// The code to compare appears in `joining?.verificationCode` once the owner's phone has
+    /// answered with its half of it (commit-then-reveal; `checkApproval` syncs): empty until
+    /// then.
     @discardableResult
     public func join(invite scanned: String, displayName: String) async -> Bool {
         let text = scanned.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -86,7 +88,8 @@ public final class PairingModel: ViewModel {
         return true
     }
 
-    /// Joining side: whether the owner approved yet (syncs first).
+    /// Joining side: the code once the owner's half arrived, and whether the owner approved yet
+    /// (syncs first).
     public func checkApproval() async {
         await sync.syncNow()
         load()

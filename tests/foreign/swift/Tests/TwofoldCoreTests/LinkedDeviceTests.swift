@@ -65,7 +65,7 @@ final class LinkedDeviceTests: DeviceTestCase {
 
         // The link invite is not a pairing invite, and the reverse; a paired device is not linked.
         let link = try await phone.createLinkInvite(relay: url, expiresAtMs: nowMs() + 600_000)
-        XCTAssertTrue(link.hasPrefix("twofold:link:1:"), link)
+        XCTAssertTrue(link.hasPrefix("twofold:link:2:"), link)
         await assertInvalid("invite") { _ = try await mentor.acceptInvite(invite: link, displayName: "Rosa") }
         let invite = try await phone.createInvite(relay: url, expiresAtMs: nowMs() + 600_000)
         await assertInvalid("invite") { _ = try await tablet.acceptLinkInvite(invite: invite, deviceName: "Lena's tablet") }
@@ -80,7 +80,8 @@ final class LinkedDeviceTests: DeviceTestCase {
         let asking = try XCTUnwrap(try phone.peers().first { $0.status == .needsDecision })
         XCTAssertTrue(asking.linked)
         XCTAssertEqual(asking.displayName, "Lena's tablet")
-        XCTAssertEqual(asking.verificationCode, pending.verificationCode)
+        XCTAssertEqual(pending.verificationCode, "")
+        XCTAssertEqual(asking.verificationCode, try tablet.pairing(peerId: try phone.deviceId())?.verificationCode)
         XCTAssertEqual(try phone.peers().filter { $0.id == rosa }.map(\.linked), [false], "the mentor is not a linked device")
         let ownBefore = try tablet.docId(kind: .plan)
         _ = try await phone.approvePairing(peerId: asking.id)

@@ -75,7 +75,17 @@ final class RelaySyncTests: DeviceTestCase {
             if asking != nil { break }
         }
         let request = try XCTUnwrap(asking, "the join request arrived through the relay")
-        XCTAssertEqual(request.verificationCode, pending.verificationCode, "both screens show the same code")
+        // Commit-then-reveal: the mentor's screen has no code until the owner's half arrives.
+        XCTAssertEqual(pending.verificationCode, "")
+        var shown = ""
+        for _ in 0..<5 {
+            assertClean(try await ownerSync.syncNow())
+            assertClean(try await mentorSync.syncNow())
+            shown = try XCTUnwrap(try mentor.pairing(peerId: try owner.deviceId())).verificationCode
+            if !shown.isEmpty { break }
+        }
+        XCTAssertEqual(request.verificationCode, shown, "both screens show the same code")
+        XCTAssertEqual(shown.count, 6)
         XCTAssertEqual(request.displayName, "Alex")
         XCTAssertEqual(request.id, try mentor.deviceId())
         let approved = try await owner.approvePairing(peerId: request.id)

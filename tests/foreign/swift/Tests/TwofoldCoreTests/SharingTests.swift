@@ -25,7 +25,8 @@ final class SharingTests: DeviceTestCase {
         XCTAssertEqual(asking.count, 1)
         XCTAssertEqual(asking[0].status, .needsDecision)
         XCTAssertEqual(asking[0].displayName, "Alex")
-        XCTAssertEqual(asking[0].verificationCode, pending.verificationCode)
+        XCTAssertEqual(pending.verificationCode, "", "no code before the owner's half arrives")
+        XCTAssertEqual(asking[0].verificationCode, try mentor.pairing(peerId: try owner.deviceId())?.verificationCode)
         let mentorId = asking[0].id
         XCTAssertEqual(mentorId, try mentor.deviceId())
         _ = try await owner.approvePairing(peerId: mentorId)

@@ -16,7 +16,11 @@ import org.twofold.kit.TwofoldError
 data class PairingState(
     /** Owner side: the invite to show as a QR code (it works once, for [INVITE_MINUTES]). */
     val invite: String? = null,
-    /** The pairing under way: compare [Peer.verificationCode] with the other screen. */
+    /**
+     * The pairing under way: compare [Peer.verificationCode] with the other screen. On the
+     * mentor's side it is empty until the owner's phone has answered with its half of the code
+     * (commit-then-reveal): show "waiting for the other phone" until then.
+     */
     val pending: Peer? = null,
     val peers: List<Peer> = emptyList(),
     /** No relay chosen yet: pairing needs one. */
@@ -24,8 +28,9 @@ data class PairingState(
 )
 
 /**
- * Pairing with a mentor. The owner shows an invite as a QR code; the mentor scans it and both
- * screens show the same six digits; the owner compares them and approves. The messages go
+ * Pairing with a mentor. The owner shows an invite as a QR code; the mentor scans it; once the
+ * owner's phone has received the request and answered with its half of the code, both screens
+ * show the same six digits; the owner compares them and approves. The messages go
  * through the relay's mailboxes, so each step here syncs once ([checkForAnswer],
  * [checkForApproval]); live sync in the foreground does the same without asking. A pairing
  * shares nothing by itself.
@@ -108,13 +113,18 @@ class PairingModel(
         publishPeers()
     }
 
-    /** Syncs once; true when the owner approved. */
+    /**
+     * Syncs once: the code appears in [PairingState.pending] once the owner's half arrived;
+     * [PairingState.pending] clears when the owner decided.
+     */
     fun checkForApproval(): Job = act {
         val pending = _state.value.pending ?: return@act
         pending.relay?.let { relays.session(it).syncNow() }
         publishPeers()
-        val now = _state.value.peers.firstOrNull { it.id == pending.id }
-        if (now != null && now.status != PeerStatus.AWAITING_APPROVAL) _state.update { it.copy(pending = null) }
+        val now = store.call { pairing(pending.id) }
+        _state.update {
+            it.copy(pending = if (now == null || now.status != PeerStatus.AWAITING_APPROVAL) null else now)
+        }
     }
 
     /** The mentor's side of [waitForAnswer]: [checkForApproval] until the owner decided. */

@@ -82,15 +82,19 @@ class LinkDeviceTest {
             // The code, the same digits on both screens, the approval.
             onPhone.showLinkCode().join()
             val code = assertNotNull(onPhone.state.value.invite, "${onPhone.problem.value}")
-            assertTrue(code.startsWith("twofold:link:1:"), code)
+            assertTrue(code.startsWith("twofold:link:2:"), code)
             onTablet.join("  $code\n", "Lena's tablet").join() // pasted, with the spaces a paste brings
             assertNull(onTablet.state.value.refusal)
             val waiting = assertNotNull(onTablet.state.value.joining, "${onTablet.problem.value}")
             assertEquals(PeerStatus.AWAITING_APPROVAL, waiting.status)
+            assertEquals("", waiting.verificationCode, "no digits before the phone answers")
             withTimeout(30_000) { onPhone.waitForNewDevice(everyMs = 100) }
             val asking = assertNotNull(onPhone.state.value.asking)
             assertEquals("Lena's tablet", asking.displayName)
-            assertEquals(waiting.verificationCode, asking.verificationCode, "both screens show the same digits")
+            onTablet.checkForApproval().join()
+            val shown = assertNotNull(onTablet.state.value.joining).verificationCode
+            assertEquals(asking.verificationCode, shown, "both screens show the same digits")
+            assertEquals(6, shown.length)
             val pairing = PairingModel(phone.store, phone.relays, phone.settings, REAL_CLOCK, scope)
             pairing.checkForAnswer().join()
             assertNull(pairing.state.value.pending, "a device asking to link is not a mentor asking to pair")

@@ -82,11 +82,15 @@ class TwoDevicesTest {
             lenaPairing.createInvite().join()
             val invite = assertNotNull(lenaPairing.state.value.invite, "${lenaPairing.problem.value}")
             rosaPairing.acceptInvite(invite, "Rosa").join()
-            val rosaSees = assertNotNull(rosaPairing.state.value.pending, "${rosaPairing.problem.value}")
-            assertEquals(PeerStatus.AWAITING_APPROVAL, rosaSees.status)
+            val rosaWaits = assertNotNull(rosaPairing.state.value.pending, "${rosaPairing.problem.value}")
+            assertEquals(PeerStatus.AWAITING_APPROVAL, rosaWaits.status)
+            assertEquals("", rosaWaits.verificationCode, "no code before Lena's phone answers")
             withTimeout(30_000) { lenaPairing.waitForAnswer(everyMs = 100) }
             val lenaSees = assertNotNull(lenaPairing.state.value.pending, "Rosa's answer arrived")
-            assertEquals(rosaSees.verificationCode, lenaSees.verificationCode, "both screens show the same code")
+            rosaPairing.checkForApproval().join()
+            val rosaSees = assertNotNull(rosaPairing.state.value.pending, "${rosaPairing.problem.value}")
+            assertEquals(lenaSees.verificationCode, rosaSees.verificationCode, "both screens show the same code")
+            assertEquals(6, rosaSees.verificationCode.length)
             assertEquals("Rosa", lenaSees.displayName)
             lenaPairing.approve(lenaSees.id).join()
             withTimeout(30_000) { rosaPairing.waitForApproval(everyMs = 100) }

@@ -104,7 +104,9 @@ fun DevicesScreen() {
                     state.documentsArrived -> Text(stringResource(R.string.devices_documents_arrived))
                     else -> {
                         LaunchedEffect(joining.id) { model.waitForDocuments() }
-                        if (joining.status == PeerStatus.AWAITING_APPROVAL) {
+                        if (joining.status == PeerStatus.AWAITING_APPROVAL && joining.verificationCode.isEmpty()) {
+                            Text(stringResource(R.string.pairing_waiting_for_code))
+                        } else if (joining.status == PeerStatus.AWAITING_APPROVAL) {
                             Code(joining.verificationCode)
                             Text(stringResource(R.string.devices_approve_on_phone))
                         } else {

@@ -55,9 +55,14 @@ fun PairingScreen() {
 
             val pending = state.pending
             if (pending != null) {
-                SectionHeader(stringResource(R.string.pairing_compare_code))
-                Text(pending.verificationCode, style = MaterialTheme.typography.displayMedium,
-                    modifier = Modifier.semantics { contentDescription = pending.verificationCode.toCharArray().joinToString(" ") })
+                if (pending.verificationCode.isEmpty()) {
+                    // Commit-then-reveal: the owner's phone has not answered with its half yet.
+                    Text(stringResource(R.string.pairing_waiting_for_code))
+                } else {
+                    SectionHeader(stringResource(R.string.pairing_compare_code))
+                    Text(pending.verificationCode, style = MaterialTheme.typography.displayMedium,
+                        modifier = Modifier.semantics { contentDescription = pending.verificationCode.toCharArray().joinToString(" ") })
+                }
                 if (pending.status == PeerStatus.NEEDS_DECISION) {
                     Text(stringResource(R.string.pairing_wants_to_pair, pending.displayName))
                     Row {
