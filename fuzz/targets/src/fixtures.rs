@@ -41,6 +41,8 @@ pub static INVITE: LazyLock<Invite> = LazyLock::new(|| Invite {
     invite_id: [0x07; 16],
     secret: InviteSecret([0x08; 32]),
     owner: OWNER.public_keys(),
+    // A fixed commitment: the targets decode and open; none reveals the nonce behind it.
+    commitment: [0x09; 32],
     expires_at: NOW_SECS + 3600,
     mark: InviteMark::Pairing,
 });
