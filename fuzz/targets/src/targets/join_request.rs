@@ -3,7 +3,7 @@
 //! the AEAD (keys, name, signature) is reached too.
 
 use crate::fixtures::{owner_keys, INVITE, NOW_SECS, OWNER};
-use twofold_core::crypto::{verification_code, JoinRequest};
+use twofold_core::crypto::{verification_code, CodeInputs, CodeNonce, JoinRequest};
 use twofold_core::fuzzing::seal_join_plaintext;
 
 /// One fuzz input.
@@ -23,11 +23,16 @@ pub fn run(data: &[u8]) {
     } else {
         rest
     };
-    let claimed = JoinRequest::invite_id_of(bytes);
     if let Ok(request) = JoinRequest::open(bytes, &INVITE, &OWNER, NOW_SECS) {
-        assert_eq!(claimed, Ok(INVITE.invite_id));
+        assert_eq!(request.invite_id, INVITE.invite_id);
         assert!(!request.display_name.trim().is_empty());
         // What the owner's screen shows next.
-        let _ = verification_code(&owner_keys(), &request.mentor);
+        let _ = verification_code(&CodeInputs {
+            invite_id: &INVITE.invite_id,
+            owner: &owner_keys(),
+            joiner: &request.mentor,
+            owner_nonce: &CodeNonce([0x0a; 32]),
+            joiner_nonce: &request.nonce,
+        });
     }
 }

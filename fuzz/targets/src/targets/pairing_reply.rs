@@ -22,7 +22,12 @@ pub fn run(data: &[u8]) {
     } else {
         rest
     };
-    if let Ok(PairingDecision::Approved { owner_name, .. }) = open_reply(bytes, &INVITE, &MENTOR) {
+    let Ok(opened) = open_reply(bytes, &INVITE, &MENTOR) else {
+        return;
+    };
+    // What the mentor's device checks next: the nonce against the invite's commitment.
+    let _ = INVITE.commits_to(&opened.owner_nonce);
+    if let Some(PairingDecision::Approved { owner_name, .. }) = opened.decision {
         assert!(!owner_name.trim().is_empty());
     }
 }
