@@ -10,6 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+// Linked for SQLCipher's start-up, which calls its provider setup (ADR 0018).
+use twofold_sqlcipher_provider as _;
 
 use super::{
     fits, AppendPolicy, Appended, Batch, CreateOutcome, Kind, LogRef, Record, StoreError,
