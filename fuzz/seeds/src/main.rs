@@ -20,7 +20,8 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ROOT};
 use twofold_core::backup::{BackupContents, Cell, KdfParams, TableDump};
 use twofold_core::crypto::{
-    seal, seal_reply, wrap_doc_key, JoinRequest, PairingDecision, StreamId, WrapContext,
+    seal, seal_reply, wrap_doc_key, CodeNonce, JoinRequest, PairingDecision, StreamId,
+    WrapContext,
 };
 use twofold_core::docs::genesis::genesis;
 use twofold_core::docs::snapshot::{JSON_FORMAT, JSON_VERSION};
@@ -29,7 +30,10 @@ use twofold_core::sync::control::{ControlMessage, Grant};
 use twofold_core::sync::payload;
 use twofold_core::{AddressHint, DocKind, DocumentSnapshot, JsonExport};
 
-use fixtures::{doc_key, mentor_keys, DOC_ID, INVITE, MENTOR, OWNER, PLATFORM_KEY, STREAM};
+use fixtures::{
+    doc_key, mentor_keys, DOC_ID, INVITE, MENTOR, MENTOR_NONCE, OWNER, OWNER_NONCE, PLATFORM_KEY,
+    STREAM,
+};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
@@ -176,9 +180,11 @@ fn main() {
         "invite-pasted",
         format!("  {}\n", INVITE.encode()).as_bytes(),
     );
-    let join = JoinRequest::seal(&INVITE, &MENTOR, "Sam (mentor)").expect("join");
+    let join = JoinRequest::seal(&INVITE, &MENTOR, "Sam (mentor)", &CodeNonce(MENTOR_NONCE))
+        .expect("join");
     write("join_request", "received", &with_mode(0, &join));
     let mut plain = mentor_keys().to_bytes().to_vec();
+    plain.extend_from_slice(&MENTOR_NONCE);
     plain.push(3);
     plain.extend_from_slice(b"Sam");
     plain.extend_from_slice(&[0u8; 64]);
@@ -189,10 +195,13 @@ fn main() {
         owner_name: "Alex".into(),
     };
     for (name, decision) in [
-        ("approved", approved),
-        ("declined", PairingDecision::Declined),
+        ("approved", Some(approved)),
+        ("declined", Some(PairingDecision::Declined)),
+        ("nonce-only", None),
     ] {
-        let reply = seal_reply(&INVITE, &OWNER, &mentor_keys(), &decision).expect("reply");
+        let nonce = CodeNonce(OWNER_NONCE);
+        let reply = seal_reply(&INVITE, &OWNER, &mentor_keys(), &nonce, decision.as_ref())
+            .expect("reply");
         write("pairing_reply", name, &with_mode(0, &reply));
     }
 

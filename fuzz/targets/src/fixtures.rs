@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use twofold_core::crypto::DeviceIdentity;
+use twofold_core::crypto::{code_commitment, CodeNonce, DeviceIdentity};
 use twofold_core::crypto::{DevicePublicKeys, DocKey, Invite, InviteMark, InviteSecret, StreamId};
 
 /// "Now" for invites and join requests, in seconds; the fixed invite expires long after.
@@ -36,13 +36,19 @@ pub fn mentor_keys() -> DevicePublicKeys {
     MENTOR.public_keys()
 }
 
+/// The owner's verification-code nonce the fixed invite commits to, so a reply revealing it
+/// passes the commitment check and the parser behind it is reached.
+pub const OWNER_NONCE: [u8; 32] = [0x0a; 32];
+/// The mentor's nonce in the seed join request.
+pub const MENTOR_NONCE: [u8; 32] = [0x0b; 32];
+const INVITE_ID: [u8; 16] = [0x07; 16];
+
 pub static INVITE: LazyLock<Invite> = LazyLock::new(|| Invite {
     relay: "https://relay.example.org".into(),
-    invite_id: [0x07; 16],
+    invite_id: INVITE_ID,
     secret: InviteSecret([0x08; 32]),
     owner: OWNER.public_keys(),
-    // A fixed commitment: the targets decode and open; none reveals the nonce behind it.
-    commitment: [0x09; 32],
+    commitment: code_commitment(&INVITE_ID, &OWNER.public_keys(), &CodeNonce(OWNER_NONCE)),
     expires_at: NOW_SECS + 3600,
     mark: InviteMark::Pairing,
 });

@@ -2,7 +2,7 @@
 //! fixed invite. An odd first byte seals the rest as a request's plaintext, so the parser behind
 //! the AEAD (keys, name, signature) is reached too.
 
-use crate::fixtures::{owner_keys, INVITE, NOW_SECS, OWNER};
+use crate::fixtures::{owner_keys, INVITE, NOW_SECS, OWNER, OWNER_NONCE};
 use twofold_core::crypto::{verification_code, CodeInputs, CodeNonce, JoinRequest};
 use twofold_core::fuzzing::seal_join_plaintext;
 
@@ -31,7 +31,7 @@ pub fn run(data: &[u8]) {
             invite_id: &INVITE.invite_id,
             owner: &owner_keys(),
             joiner: &request.mentor,
-            owner_nonce: &CodeNonce([0x0a; 32]),
+            owner_nonce: &CodeNonce(OWNER_NONCE),
             joiner_nonce: &request.nonce,
         });
     }

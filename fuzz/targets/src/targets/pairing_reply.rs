@@ -1,5 +1,6 @@
 //! The owner's pairing reply, opened by the mentor (`core/src/crypto/pairing_reply.rs`). An odd
-//! first byte seals the rest as a reply's plaintext, so the parser behind the AEAD is reached.
+//! first byte seals the rest as a reply's plaintext, so the parser behind the AEAD is reached
+//! (past the commitment check when the plaintext's bytes 1..33 are the fixture's owner nonce).
 
 use crate::fixtures::{mentor_keys, INVITE, MENTOR};
 use twofold_core::crypto::{open_reply, PairingDecision};
