@@ -51,7 +51,12 @@ fail() {
 # runs target $1 with libFuzzer's arguments $2..).
 build_quick() {
     local target_dir=${CARGO_TARGET_DIR:-$root/target}
-    command -v g++ >/dev/null || fail "g++ is needed to compile libFuzzer (apt-get install g++)"
+    if ! command -v g++ >/dev/null; then
+        # A machine without a C++ compiler gets Debian's (the toolchain scripts' helper).
+        # shellcheck source=toolchains/common.sh
+        (. "$root/scripts/toolchains/common.sh" && apt_install g++) ||
+            fail "g++ is needed to compile libFuzzer and could not be installed (apt-get install g++)"
+    fi
     local host
     host=$(rustc -vV | sed -n 's/^host: //p')
     cargo fetch --locked --target "$host" --manifest-path "$root/fuzz/Cargo.toml" ||
