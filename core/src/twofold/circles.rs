@@ -651,22 +651,9 @@ impl Twofold {
     /// in the host's entry and so takes part as the host — reads, posts, hides, asks for
     /// removals like a co-host — while letting people in and out stays with this device.
     pub(crate) fn share_hosted_circles_with_linked_devices(&self) -> Result<()> {
-        let devices: Vec<KeyId> = self
-            .db
-            .read(peers::list)?
-            .into_iter()
-            .filter(|p| p.link == Some(Link::Device) && p.state == PeerState::Paired)
-            .map(|p| p.peer_id)
-            .collect();
-        if devices.is_empty() {
+        let Some((devices, shared)) = self.linked_devices_and_shares()? else {
             return Ok(());
-        }
-        let shared: BTreeSet<(String, KeyId)> = self
-            .db
-            .read(shares::active)?
-            .into_iter()
-            .map(|s| (s.doc_id, s.peer_id))
-            .collect();
+        };
         let hosted: Vec<String> = self.read(|docs| {
             Ok(docs
                 .others

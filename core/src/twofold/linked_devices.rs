@@ -73,10 +73,12 @@ impl Twofold {
         }
     }
 
-    /// Shares each of the person's own documents, read-write, with every device this one
-    /// linked that does not have it yet. Runs at approval and again before each send, so a
-    /// linking the app was stopped in the middle of is finished.
-    pub(crate) fn share_with_linked_devices(&self) -> Result<()> {
+    /// The devices this one linked and paired, and every (document, device) share in force;
+    /// None when there is no such device (nothing to share with).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn linked_devices_and_shares(
+        &self,
+    ) -> Result<Option<(Vec<KeyId>, BTreeSet<(String, KeyId)>)>> {
         let devices: Vec<KeyId> = self
             .db
             .read(peers::list)?
@@ -85,14 +87,24 @@ impl Twofold {
             .map(|p| p.peer_id)
             .collect();
         if devices.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
-        let shared: BTreeSet<(String, KeyId)> = self
+        let shared = self
             .db
             .read(shares::active)?
             .into_iter()
             .map(|s| (s.doc_id, s.peer_id))
             .collect();
+        Ok(Some((devices, shared)))
+    }
+
+    /// Shares each of the person's own documents, read-write, with every device this one
+    /// linked that does not have it yet. Runs at approval and again before each send, so a
+    /// linking the app was stopped in the middle of is finished.
+    pub(crate) fn share_with_linked_devices(&self) -> Result<()> {
+        let Some((devices, shared)) = self.linked_devices_and_shares()? else {
+            return Ok(());
+        };
         let own: Vec<(DocKind, String)> = self.read(|docs| {
             Ok(docs
                 .owner
