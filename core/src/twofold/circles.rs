@@ -654,15 +654,7 @@ impl Twofold {
         let Some((devices, shared)) = self.linked_devices_and_shares()? else {
             return Ok(());
         };
-        let hosted: Vec<String> = self.read(|docs| {
-            Ok(docs
-                .others
-                .values()
-                .filter(|d| d.kind == DocKind::Circle && d.owner.is_none())
-                .filter(|d| d.access == DocAccess::Owner)
-                .map(|d| d.doc_id.clone())
-                .collect())
-        })?;
+        let hosted = self.hosted_circle_ids()?;
         for circle in &hosted {
             for device in &devices {
                 if !shared.contains(&(circle.clone(), *device)) {
@@ -679,11 +671,9 @@ impl Twofold {
         Ok(())
     }
 
-    /// This device took `old`'s place (a takeover, a restore): each circle it hosts now
-    /// records it, so every copy, a later member's included, believes what `old` wrote as
-    /// the host's.
-    pub(crate) fn record_host_succession(&self, old: &KeyId) -> Result<()> {
-        let hosted: Vec<String> = self.read(|docs| {
+    /// The circles this device hosts.
+    fn hosted_circle_ids(&self) -> Result<Vec<String>> {
+        self.read(|docs| {
             Ok(docs
                 .others
                 .values()
@@ -691,7 +681,14 @@ impl Twofold {
                 .filter(|d| d.access == DocAccess::Owner)
                 .map(|d| d.doc_id.clone())
                 .collect())
-        })?;
+        })
+    }
+
+    /// This device took `old`'s place (a takeover, a restore): each circle it hosts now
+    /// records it, so every copy, a later member's included, believes what `old` wrote as
+    /// the host's.
+    pub(crate) fn record_host_succession(&self, old: &KeyId) -> Result<()> {
+        let hosted = self.hosted_circle_ids()?;
         let now = self.now_ms();
         for circle in hosted {
             self.change_doc(DocSel::Id(&circle), ChangeOrigin::Local, |_, am| {
