@@ -5,14 +5,131 @@
 //! one under the genesis or an upgrade actor that is not exactly one of the kind's own
 //! deterministic changes.
 //!
-//! Not covered here: a writer passing on a change under *another* writer's actor. Binding
-//! every change to its author needs the author's signature over its change hashes, carried
-//! when others pass them on; it is left for the protocol's next version (ADR 0004).
+//!
+//! And one passed on by a device that is not its author and not the document's owner without
+//! its author's signature (ADR 0024): a writer may pass on another device's changes only as
+//! their author signed them, so no writer can put words under the person's actor, a revoked
+//! writer's or another writer's, or take another author's next (actor, sequence) first. The
+//! owner decides what its document holds (an import brings changes of actors that are no
+//! device at all), so its batches need no signature for what it passes on.
 
 use automerge::{ActorId, AutoCommit, Change};
 
+use crate::crypto::change_signature::{sign_change, verify_change, CHANGE_SIGNATURE_LEN};
+use crate::crypto::{DeviceIdentity, DevicePublicKeys, KeyId};
 use crate::docs::genesis;
 use crate::docs::kind::DocKind;
+use crate::error::Result;
+use crate::sync::payload::ChangeBatch;
+use crate::sync::RejectReason;
+
+/// Stands for "no signature" in a batch: a change its sender could not sign (the owner
+/// passing on an imported change). Strict verification refuses it under any key.
+pub(crate) const NO_SIGNATURE: [u8; CHANGE_SIGNATURE_LEN] = [0; CHANGE_SIGNATURE_LEN];
+
+/// A change hash and its author's signature, verified, for the store to keep.
+pub(crate) type Signed = ([u8; 32], [u8; CHANGE_SIGNATURE_LEN]);
+
+/// Whether a change needs a signature at all: the schema actors' changes are checked
+/// byte for byte against the kind's own instead ([`impersonates`]).
+fn signable(change: &Change) -> bool {
+    !genesis::is_schema_actor(change.actor_id())
+}
+
+fn author_of(change: &Change) -> Option<KeyId> {
+    let bytes: [u8; 16] = change.actor_id().to_bytes().try_into().ok()?;
+    Some(KeyId(bytes))
+}
+
+/// The signatures a batch of `changes` of `doc_id` goes out with: this device's own changes
+/// signed now, another author's with the signature kept for it (`kept`), and none for the
+/// schema actors'. A change of another author with no kept signature is left out when
+/// `owner` is false (receivers would refuse the whole batch for it) and sent unsigned when
+/// this device owns the document.
+pub(crate) fn sign_batch(
+    identity: &DeviceIdentity,
+    doc_id: &str,
+    owner: bool,
+    changes: Vec<Change>,
+    mut kept: impl FnMut(&[u8; 32]) -> Result<Option<[u8; CHANGE_SIGNATURE_LEN]>>,
+) -> Result<(Vec<Change>, Vec<[u8; CHANGE_SIGNATURE_LEN]>)> {
+    let me = identity.key_id();
+    let mut out = Vec::with_capacity(changes.len());
+    let mut signatures = Vec::with_capacity(changes.len());
+    for change in changes {
+        if !signable(&change) {
+            out.push(change);
+            continue;
+        }
+        let hash = change.hash().0;
+        let signature = if author_of(&change) == Some(me) {
+            Some(sign_change(identity, doc_id, &hash))
+        } else {
+            kept(&hash)?
+        };
+        match signature {
+            Some(s) => signatures.push(s),
+            None if owner => signatures.push(NO_SIGNATURE),
+            None => {
+                tracing::warn!("a change of another author is not passed on: no signature kept");
+                continue;
+            }
+        }
+        out.push(change);
+    }
+    Ok((out, signatures))
+}
+
+/// Checks a batch's signatures against its changes, sent by `sender`.
+///
+/// Every change of an author other than `sender` (schema actors aside) must carry that
+/// author's valid signature, unless `sender_owns` the document. The signatures of other
+/// devices' changes are returned for the store to keep when `keep` (this device may write the
+/// document and so may have to pass them on); the sender's own are then verified too. A batch
+/// whose signature count does not match its changes is malformed.
+pub(crate) fn check_signatures(
+    doc_id: &str,
+    sender: &KeyId,
+    sender_owns: bool,
+    keep: bool,
+    changes: &[Change],
+    batch: &ChangeBatch<'_>,
+    mut keys_of: impl FnMut(&KeyId) -> Result<Option<DevicePublicKeys>>,
+) -> Result<std::result::Result<Vec<Signed>, RejectReason>> {
+    let needing = changes.iter().filter(|c| signable(c)).count();
+    let mut signatures = batch.signatures();
+    let signed = batch.signature_count() > 0;
+    if signed && batch.signature_count() != needing {
+        return Ok(Err(RejectReason::MalformedPayload));
+    }
+    let mut verified = Vec::new();
+    for change in changes.iter().filter(|c| signable(c)) {
+        let signature = if signed { signatures.next() } else { None };
+        let signature = signature.filter(|s| *s != NO_SIGNATURE);
+        let author = author_of(change);
+        let by_sender = author == Some(*sender);
+        if by_sender && !keep {
+            continue;
+        }
+        let good = match (author, signature) {
+            (Some(author), Some(signature)) => match keys_of(&author)? {
+                Some(keys) => verify_change(&keys, doc_id, &change.hash().0, &signature)
+                    .then_some((change.hash().0, signature)),
+                None => None,
+            },
+            _ => None,
+        };
+        match good {
+            Some(pair) => verified.push(pair),
+            // The sender's own change is proven by the envelope's signature: one it did not
+            // sign (an older device) is accepted and simply not kept. A bad signature is not.
+            None if by_sender && signature.is_none() => {}
+            None if sender_owns && !by_sender && signature.is_none() => {}
+            None => return Ok(Err(RejectReason::WrongAuthor)),
+        }
+    }
+    Ok(Ok(verified))
+}
 
 /// Whether any of `changes` claims an author it cannot have (see the module's note).
 pub(crate) fn impersonates(
