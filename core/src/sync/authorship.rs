@@ -155,3 +155,155 @@ pub(crate) fn impersonates(
     let known = genesis::schema_change_hashes(kind).unwrap_or_default();
     schema.iter().any(|c| !known.contains(&c.hash()))
 }
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+
+    use super::*;
+    use crate::sync::payload::{self, Payload};
+
+    fn change_by(author: &DeviceIdentity, text: &str) -> Change {
+        let mut doc = AutoCommit::new();
+        doc.set_actor(ActorId::from(&author.key_id().0[..]));
+        doc.put(automerge::ROOT, "text", text).expect("put");
+        doc.get_last_local_change().expect("made").clone()
+    }
+
+    /// The batch `sender` seals (keeping `kept` for others' changes), as the receiver decodes it.
+    fn sealed(
+        sender: &DeviceIdentity,
+        owner: bool,
+        changes: Vec<Change>,
+        kept: &[([u8; 32], [u8; 64])],
+    ) -> (Vec<Change>, Vec<u8>) {
+        let (changes, signatures) = sign_batch(sender, "plan", owner, changes, |h| {
+            Ok(kept.iter().find(|(k, _)| k == h).map(|(_, s)| *s))
+        })
+        .expect("sign");
+        let bytes =
+            payload::encode_signed_changes(changes.iter().map(Change::raw_bytes), &signatures);
+        (changes, bytes)
+    }
+
+    fn check(
+        sender: &DeviceIdentity,
+        owns: bool,
+        keep: bool,
+        changes: &[Change],
+        bytes: &[u8],
+        known: &[&DeviceIdentity],
+    ) -> std::result::Result<Vec<Signed>, RejectReason> {
+        let Ok(Payload::Changes(batch)) = payload::decode(bytes) else {
+            panic!("a changes payload");
+        };
+        check_signatures(
+            "plan",
+            &sender.key_id(),
+            owns,
+            keep,
+            changes,
+            &batch,
+            |id| {
+                Ok(known
+                    .iter()
+                    .find(|k| k.key_id() == *id)
+                    .map(|k| k.public_keys()))
+            },
+        )
+        .expect("no storage error")
+    }
+
+    #[test]
+    fn a_change_passed_on_needs_its_authors_signature() {
+        let (jo, alex, sam) = (
+            DeviceIdentity::generate().expect("rng"),
+            DeviceIdentity::generate().expect("rng"),
+            DeviceIdentity::generate().expect("rng"),
+        );
+        let known = [&jo, &alex, &sam];
+        let jos = change_by(&jo, "Jo's words");
+
+        // Jo sends its own change: signed, and a writer receiving it keeps the signature.
+        let (sent, bytes) = sealed(&jo, false, vec![jos.clone()], &[]);
+        let kept = check(&jo, false, true, &sent, &bytes, &known).expect("Jo's own");
+        assert_eq!(kept.len(), 1);
+
+        // Alex passes it on with the kept signature: accepted.
+        let (sent, bytes) = sealed(&alex, false, vec![jos.clone()], &kept);
+        assert_eq!(sent.len(), 1);
+        assert!(check(&alex, false, false, &sent, &bytes, &known).is_ok());
+
+        // Without a kept signature Alex's device leaves the change out…
+        let (sent, _) = sealed(&alex, false, vec![jos.clone()], &[]);
+        assert!(sent.is_empty(), "not passed on unsigned");
+        // …and a batch that carries it unsigned, or signed by Alex, is refused.
+        let unsigned = payload::encode_changes([jos.raw_bytes()]);
+        assert_eq!(
+            check(
+                &alex,
+                false,
+                false,
+                std::slice::from_ref(&jos),
+                &unsigned,
+                &known
+            )
+            .err(),
+            Some(RejectReason::WrongAuthor)
+        );
+        let by_alex = crate::crypto::change_signature::sign_change(&alex, "plan", &jos.hash().0);
+        let bytes = payload::encode_signed_changes([jos.raw_bytes()], &[by_alex]);
+        assert_eq!(
+            check(
+                &alex,
+                false,
+                false,
+                std::slice::from_ref(&jos),
+                &bytes,
+                &known
+            )
+            .err(),
+            Some(RejectReason::WrongAuthor)
+        );
+        // The owner decides what its document holds: its batch may carry it unsigned.
+        let (sent, bytes) = sealed(&sam, true, vec![jos.clone()], &[]);
+        assert!(check(&sam, true, false, &sent, &bytes, &known).is_ok());
+    }
+
+    #[test]
+    fn a_signature_for_another_document_or_a_bent_one_is_refused() {
+        let (jo, alex) = (
+            DeviceIdentity::generate().expect("rng"),
+            DeviceIdentity::generate().expect("rng"),
+        );
+        let jos = change_by(&jo, "Jo's words");
+        let elsewhere = crate::crypto::change_signature::sign_change(&jo, "journal", &jos.hash().0);
+        let bytes = payload::encode_signed_changes([jos.raw_bytes()], &[elsewhere]);
+        assert_eq!(
+            check(
+                &alex,
+                false,
+                false,
+                std::slice::from_ref(&jos),
+                &bytes,
+                &[&jo, &alex]
+            )
+            .err(),
+            Some(RejectReason::WrongAuthor)
+        );
+        // A writer keeping signatures checks the sender's own too.
+        let mut own = crate::crypto::change_signature::sign_change(&jo, "plan", &jos.hash().0);
+        own[0] ^= 1;
+        let bytes = payload::encode_signed_changes([jos.raw_bytes()], &[own]);
+        assert_eq!(
+            check(&jo, false, true, std::slice::from_ref(&jos), &bytes, &[&jo]).err(),
+            Some(RejectReason::WrongAuthor)
+        );
+        // A count that does not match the changes is malformed.
+        let bytes = payload::encode_signed_changes([jos.raw_bytes()], &[own, own]);
+        assert_eq!(
+            check(&jo, false, true, std::slice::from_ref(&jos), &bytes, &[&jo]).err(),
+            Some(RejectReason::MalformedPayload)
+        );
+    }
+}

@@ -164,7 +164,8 @@ mod tests {
             let Ok(Payload::Changes(batch)) = decode(&bytes) else {
                 panic!("a signed batch decodes");
             };
-            prop_assert_eq!(batch.chunks, chunks.concat().as_slice());
+            let joined = chunks.concat();
+            prop_assert_eq!(batch.chunks, joined.as_slice());
             prop_assert_eq!(batch.signatures().collect::<Vec<_>>(), signatures);
         }
     }
