@@ -1459,3 +1459,62 @@ fn a_writer_cannot_pass_on_a_change_under_another_devices_actor() {
         assert!(kept.iter().any(|c| c.description == text), "{text}");
     }
 }
+
+/// The other side of the rule above: after a new epoch a writer passes on what the owner's new
+/// snapshot lacks — here a revoked writer's last change, which the writer's own change builds
+/// on — with the signature its author sent it with, and every copy takes it.
+#[test]
+fn a_writer_passes_on_a_revoked_writers_last_change_with_its_authors_signature() {
+    let relay = MemRelay::default();
+    let sam = Device::new("Sam");
+    let alex = Device::new("Alex");
+    let jo = Device::new("Jo");
+    let kim = Device::new("Kim");
+    let mut ids = Vec::new();
+    for (device, access) in [
+        (&alex, Access::Write),
+        (&jo, Access::Write),
+        (&kim, Access::Read),
+    ] {
+        let id = pair(&sam, device, &relay);
+        sam.s()
+            .share(DocKind::Plan, &id, access, "support", None)
+            .expect("share");
+        ids.push(id);
+    }
+    let all = [&sam, &alex, &jo, &kim];
+    settle(&all, &relay);
+    let plan = sam.s().doc_id(DocKind::Plan).expect("id");
+
+    // Jo's last change reaches Alex but not Sam; Alex builds on it, offline.
+    jo.s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Jo's last words"))
+        .expect("put");
+    assert_eq!(jo.exchange(&relay, Faults::NONE, 1).sent, 1);
+    alex.exchange(&relay, Faults::NONE, 2);
+    alex.s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Alex, after Jo"))
+        .expect("put");
+    // Sam ends Jo's share without having read it: the new epoch's snapshot lacks it.
+    sam.s()
+        .revoke_share(DocKind::Plan, &ids[1])
+        .expect("revoke");
+    settle(&[&sam, &alex, &kim], &relay);
+
+    for device in [&sam, &kim] {
+        let list = device
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .or_else(|_| device.s().list(s::COPING_STRATEGIES))
+            .expect("list");
+        for text in ["Jo's last words", "Alex, after Jo"] {
+            assert!(
+                list.iter().any(|c| c.description == text),
+                "{text} on {}",
+                device.s().display_name().unwrap_or_default()
+            );
+        }
+    }
+    assert_eq!(heads(&alex, &plan), heads(&sam, &plan));
+    assert_eq!(heads(&kim, &plan), heads(&sam, &plan));
+}
