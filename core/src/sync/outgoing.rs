@@ -79,7 +79,12 @@ impl Twofold {
             .into_iter()
             .map(|(id, mailbox, bytes)| MailboxPost { id, mailbox, bytes })
             .collect();
-        Ok(Outgoing { envelopes, mailbox })
+        let mailbox_deletes = self.db.read(outbox::mailbox_deletes)?;
+        Ok(Outgoing {
+            envelopes,
+            mailbox,
+            mailbox_deletes,
+        })
     }
 
     fn seal_pending(&self) -> Result<()> {
@@ -209,6 +214,10 @@ impl Twofold {
     /// The relay stored mailbox message `id`.
     pub(crate) fn sync_mailbox_posted(&self, id: i64) -> Result<()> {
         self.db.write(|tx| outbox::remove_mailbox_post(tx, id))
+    }
+
+    pub(crate) fn sync_mailbox_deleted(&self, mailbox: &[u8; 16]) -> Result<()> {
+        self.db.write(|tx| outbox::mailbox_deleted(tx, mailbox))
     }
 
     /// The streams to read, each after its cursor: channels first, so that grants and
