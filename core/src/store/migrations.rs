@@ -20,6 +20,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
     include_str!("migrations/0010_pairing_codes.sql"),
+    // 0011 is the read model's (issue 19), merged before this one.
+    include_str!("migrations/0012_append_rights.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -338,6 +338,7 @@ impl Twofold {
         if wrapper != *peer || key.epoch() != grant.epoch {
             return Err(RejectReason::BadControl);
         }
+        let append = grant.append_right(access, &key, &stream).map_err(bad)?;
         let writers = parse_writers(&grant.writers).map_err(bad)?;
         let mut snapshot = load_untrusted(tail, self.options.import_limits)
             .map_err(|_| RejectReason::MalformedPayload)?;
@@ -352,6 +353,7 @@ impl Twofold {
             access,
             stream,
             key,
+            append,
             writers,
             snapshot,
         }))
@@ -451,6 +453,7 @@ impl Twofold {
                     doc_id: Some(grant.doc_id.clone()),
                     peer_id: None,
                     key: p.key,
+                    append: p.append,
                     active: true,
                     cursor: grant.read_from,
                     next_seq: 1,
@@ -550,6 +553,7 @@ struct PreparedGrant {
     access: Access,
     stream: crate::crypto::StreamId,
     key: crate::crypto::DocKey,
+    append: crate::crypto::AppendRight,
     writers: Vec<crate::crypto::DevicePublicKeys>,
     snapshot: automerge::AutoCommit,
 }

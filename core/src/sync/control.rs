@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{DevicePublicKeys, StreamId};
+use crate::crypto::{certifies, AppendRight, CapabilityToken, DevicePublicKeys, DocKey, StreamId};
 use crate::docs::kind::DocKind;
 use crate::sync::sos_control::{SosAnswer, SosCall};
 use crate::sync::types::Access;
@@ -164,6 +164,14 @@ pub struct Grant {
     pub read_from: u64,
     /// Public keys (hex, 64 bytes) of the devices besides the owner that may write.
     pub writers: Vec<String>,
+    /// The hash of the stream's append token, hex (ADR 0022): what a reader registers the
+    /// stream with, and what the stream id is certified by. Absent from a grant made before
+    /// ADR 0022 (a stream whose tokens come from the key and a random id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub append_token_hash: Option<String>,
+    /// The append token itself, hex: in a read-write grant only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub append_token: Option<String>,
     pub purpose: String,
     pub expires_at_ms: Option<i64>,
     /// A document this one re-creates ("forget"): the recipient drops its copy of it.
@@ -190,6 +198,51 @@ impl Grant {
     pub fn wrapped_key(&self) -> Result<Vec<u8>, BadControl> {
         hex::decode(&self.wrapped_key).map_err(|_| BadControl)
     }
+
+    /// What the grant gives of the stream's append right (ADR 0022), checked against its
+    /// access and its stream id: a read-write grant carries the token, a read-only one must
+    /// not, and the token hashes to the hash the id is certified by. A grant without either
+    /// field (made before ADR 0022) is a legacy stream's.
+    pub fn append_right(
+        &self,
+        access: Access,
+        key: &DocKey,
+        stream: &StreamId,
+    ) -> Result<AppendRight, BadControl> {
+        let (hash, token) = match (&self.append_token_hash, &self.append_token) {
+            (None, None) => return Ok(AppendRight::Legacy),
+            (Some(hash), token) => (parse_32(hash)?, token.as_deref().map(parse_32).transpose()?),
+            (None, Some(_)) => return Err(BadControl),
+        };
+        if !certifies(stream, key, &hash) {
+            return Err(BadControl);
+        }
+        match (access, token) {
+            (Access::Write, Some(token)) => {
+                let token = CapabilityToken(token);
+                if token.hash() != hash {
+                    return Err(BadControl);
+                }
+                Ok(AppendRight::Writer(token))
+            }
+            (Access::Read, None) => Ok(AppendRight::Reader(hash)),
+            _ => Err(BadControl),
+        }
+    }
+}
+
+/// 32 bytes written as 64 lowercase hex characters.
+fn parse_32(raw: &str) -> Result<[u8; 32], BadControl> {
+    if raw.len() != 64
+        || !raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(BadControl);
+    }
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(raw, &mut out).map_err(|_| BadControl)?;
+    Ok(out)
 }
 
 /// A 16-byte id written as 32 lowercase hex characters.
