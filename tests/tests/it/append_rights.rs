@@ -164,7 +164,6 @@ async fn nobody_can_register_a_stream_id_before_its_owner() {
         .expect("request")
         .status()
         .as_u16();
-    assert_eq!(squat, 404, "the relay let a stranger register the id first");
 
     let report = owner.sync().await;
     assert!(
@@ -183,4 +182,5 @@ async fn nobody_can_register_a_stream_id_before_its_owner() {
         owner.s().get(s::COPING_STRATEGIES, &id).is_ok(),
         "the writer's edit came back to the owner"
     );
+    assert_eq!(squat, 404, "the relay let a stranger register the id first");
 }
