@@ -1,11 +1,16 @@
-//! Only writers append, and nobody takes a stream id first (issue 20, item 4; ADR 0022): each
-//! an attack through a real relay process on loopback, against real stores on disk, that
-//! succeeded before the change.
+//! Only writers append, nobody takes a stream id first, and document ids are the owner's (issue
+//! 20, item 4; ADR 0022): each an attack through a real relay process on loopback, against real
+//! stores on disk, that succeeded before the change.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hkdf::Hkdf;
 use sha2::Sha256;
+use automerge::ActorId;
+use twofold_core::crypto::{
+    seal, wrap_doc_key, DeviceIdentity, DevicePublicKeys, DocKey, StreamId, WrapContext,
+};
+use twofold_core::docs::genesis::genesis;
 use twofold_core::sections as s;
 use twofold_core::{Access, CopingStrategy, DocKind, Domain, ItemId};
 use twofold_testkit::RelayProcess;
@@ -183,4 +188,173 @@ async fn nobody_can_register_a_stream_id_before_its_owner() {
         "the writer's edit came back to the owner"
     );
     assert_eq!(squat, 404, "the relay let a stranger register the id first");
+}
+
+/// A hostile app on `from` queues a grant it made itself on its channel to `to`: a document
+/// under `doc_id`, read-only, with an empty plan (the version 1 grant format, which a device of
+/// either version reads). It goes out with `from`'s next sync, signed by `from` as any message.
+fn forge_grant(from: &NetDevice, to: &NetDevice, doc_id: &str) {
+    let conn = rusqlite::Connection::open(&from.path).expect("open raw");
+    conn.pragma_update(None, "key", format!("x'{}'", hex::encode(from.key)))
+        .expect("key");
+    let to_id = to.s().device_id();
+    let secret: Vec<u8> = conn
+        .query_row("SELECT secret FROM identity", [], |r| r.get(0))
+        .expect("identity");
+    let identity = DeviceIdentity::from_secret_bytes(&secret).expect("identity");
+    let to_keys: Vec<u8> = conn
+        .query_row(
+            "SELECT public_keys FROM peers WHERE peer_id = ?1",
+            [&to_id.0[..]],
+            |r| r.get(0),
+        )
+        .expect("peer");
+    let to_keys = DevicePublicKeys::from_bytes(&to_keys).expect("keys");
+    let (channel, key, epoch, seq): (Vec<u8>, Vec<u8>, u32, i64) = conn
+        .query_row(
+            "UPDATE streams SET next_seq = next_seq + 1 WHERE peer_id = ?1 AND active = 1 \
+             RETURNING stream_id, key, epoch, next_seq - 1",
+            [&to_id.0[..]],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the channel");
+    let channel = StreamId(channel.try_into().expect("16 bytes"));
+    let channel_key = DocKey::from_secret_bytes(epoch, &key.try_into().expect("32 bytes"));
+
+    let doc_key = DocKey::generate(0).expect("rng");
+    let stream = StreamId::random().expect("rng");
+    let mut id = [0u8; 16];
+    hex::decode_to_slice(doc_id, &mut id).expect("hex id");
+    let wrapped = wrap_doc_key(
+        &doc_key,
+        &WrapContext { doc_id: id, stream },
+        &identity,
+        &to_keys,
+    )
+    .expect("wrap");
+    let json = serde_json::json!({
+        "type": "grant",
+        "doc_id": doc_id,
+        "kind": DocKind::Plan,
+        "access": "read",
+        "epoch": 0,
+        "stream": hex::encode(stream.0),
+        "wrapped_key": hex::encode(wrapped),
+        "read_from": 0,
+        "writers": [],
+        "purpose": "support",
+        "expires_at_ms": null,
+        "replaces": null,
+    });
+    let json = serde_json::to_vec(&json).expect("json");
+    let tail = genesis(DocKind::Plan, &ActorId::random())
+        .expect("genesis")
+        .save();
+    let mut payload = vec![0x02];
+    payload.extend_from_slice(&(json.len() as u32).to_be_bytes());
+    payload.extend_from_slice(&json);
+    payload.extend_from_slice(&tail);
+    let envelope = seal(&channel_key, &identity, channel, seq as u64, &payload).expect("seal");
+    conn.execute(
+        "INSERT INTO outbox (stream_id, seq, doc_id, peer_id, changes, envelope, created_at) \
+         VALUES (?1, ?2, NULL, NULL, 0, ?3, 0)",
+        rusqlite::params![&channel.0[..], seq, envelope],
+    )
+    .expect("queued");
+}
+
+/// Document ids were global: a peer who learned one (every grant names its document) could
+/// grant a document of its own under it. Granted under the person's own document's id, it was
+/// refused; granted under another owner's before that owner's grant arrived, it took the id,
+/// and the real owner's grant was refused from then on — the person never got that document.
+/// Now ids are the owner's: a document under an id this device already holds for someone else
+/// is kept under a local id of its own, so both arrive and neither touches the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_cannot_take_a_document_id_that_is_someone_elses() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let person = NetDevice::new("Sam", &relay.url);
+    let sponsor = NetDevice::new("Robin", &relay.url);
+    let hostile = NetDevice::new("Alex", &relay.url);
+    let (hostile_on_sponsor, _) = pair(&sponsor, &hostile).await.expect("pairing");
+    let (person_on_sponsor, _) = pair(&sponsor, &person).await.expect("pairing");
+    let (person_on_hostile, _) = pair(&hostile, &person).await.expect("pairing");
+    let hostile_on_person = hostile.s().device_id();
+
+    // The hostile peer learns both ids the ordinary way: it is sent both documents.
+    person
+        .s()
+        .put(s::COPING_STRATEGIES, strategy("mine1"))
+        .expect("the person's own plan");
+    person
+        .s()
+        .share(DocKind::Plan, &hostile_on_person, Access::Read, "support", None)
+        .expect("share");
+    sponsor
+        .s()
+        .put(s::COPING_STRATEGIES, strategy("sponsor1"))
+        .expect("the sponsor's plan");
+    sponsor
+        .s()
+        .share(DocKind::Plan, &hostile_on_sponsor, Access::Read, "support", None)
+        .expect("share");
+    settle(&[&person, &sponsor, &hostile]).await;
+    let own_plan = person.s().doc_id(DocKind::Plan).expect("plan");
+    let sponsors_plan = sponsor.s().doc_id(DocKind::Plan).expect("plan");
+    let held = hostile.s().shared_with_me().expect("shared");
+    assert!(held.iter().any(|d| d.doc_id == own_plan));
+    assert!(held.iter().any(|d| d.doc_id == sponsors_plan));
+
+    // Before the sponsor shares its plan with the person, the hostile peer grants the person
+    // two documents of its own under those ids.
+    forge_grant(&hostile, &person, &own_plan);
+    forge_grant(&hostile, &person, &sponsors_plan);
+    let _ = person_on_hostile;
+    settle(&[&hostile, &person]).await;
+    sponsor
+        .s()
+        .share(DocKind::Plan, &person_on_sponsor, Access::Read, "support", None)
+        .expect("share");
+    settle(&[&sponsor, &person]).await;
+
+    // Nothing of the person's own plan changed.
+    assert_eq!(person.s().doc_id(DocKind::Plan).expect("plan"), own_plan);
+    let mine = ItemId::parse("id", "mine1").expect("id");
+    assert!(person.s().get(s::COPING_STRATEGIES, &mine).is_ok());
+    // The sponsor's plan arrived, whatever id it is kept under here, and keeps arriving.
+    let theirs = || {
+        person
+            .s()
+            .shared_with_me()
+            .expect("shared")
+            .into_iter()
+            .find(|d| d.owner == sponsor.s().device_id() && d.kind == DocKind::Plan)
+            .expect("the sponsor's plan reached the person")
+    };
+    let sponsor_item = ItemId::parse("id", "sponsor1").expect("id");
+    assert!(person
+        .s()
+        .shared_get(&theirs().doc_id, s::COPING_STRATEGIES, &sponsor_item)
+        .is_ok());
+    sponsor
+        .s()
+        .put(s::COPING_STRATEGIES, strategy("sponsor2"))
+        .expect("a later edit");
+    settle(&[&sponsor, &person]).await;
+    let later = ItemId::parse("id", "sponsor2").expect("id");
+    assert!(person
+        .s()
+        .shared_get(&theirs().doc_id, s::COPING_STRATEGIES, &later)
+        .is_ok());
+    // The hostile peer's documents are kept as its own, apart from both.
+    let forged: Vec<_> = person
+        .s()
+        .shared_with_me()
+        .expect("shared")
+        .into_iter()
+        .filter(|d| d.owner == hostile_on_person)
+        .collect();
+    assert!(forged
+        .iter()
+        .all(|d| d.doc_id != own_plan && d.doc_id != theirs().doc_id));
 }

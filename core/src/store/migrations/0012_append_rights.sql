@@ -13,3 +13,14 @@ ALTER TABLE streams ADD COLUMN append_hash BLOB
 -- cannot append to: the old streams' append tokens are known to every reader.
 INSERT OR IGNORE INTO pending_rotations (doc_id)
     SELECT DISTINCT doc_id FROM shares WHERE ended_at IS NULL;
+
+-- Document ids scoped by owner: a document another owner granted under an id this device
+-- already holds (its own, or another owner's) is kept under a local id of its own; every later
+-- message from that owner naming the id means the local one. A peer who learns an id can no
+-- longer take the place of, or shut out, the document it names.
+CREATE TABLE doc_aliases (
+    owner     BLOB NOT NULL CHECK (length(owner) = 16),
+    remote_id TEXT NOT NULL CHECK (length(remote_id) = 32),
+    local_id  TEXT NOT NULL UNIQUE CHECK (length(local_id) = 32),
+    PRIMARY KEY (owner, remote_id)
+) WITHOUT ROWID;
