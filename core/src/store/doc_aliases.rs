@@ -40,22 +40,22 @@ mod tests {
     fn an_alias_is_per_owner_and_moves_with_a_successor() {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = Database::open(&dir.path().join("s.db"), &[7; 32]).expect("open");
-        let (a, b, c) = (KeyId([1; 16]), KeyId([2; 16]), KeyId([3; 16]));
+        let (first, other, successor) = (KeyId([1; 16]), KeyId([2; 16]), KeyId([3; 16]));
         let remote = "00112233445566778899aabbccddeeff";
         let local = "ffeeddccbbaa99887766554433221100";
-        db.write(|tx| insert(tx, &a, remote, local)).expect("insert");
+        db.write(|tx| insert(tx, &first, remote, local)).expect("insert");
         assert_eq!(
-            db.read(|c| local_id(c, &a, remote)).expect("read"),
+            db.read(|c| local_id(c, &first, remote)).expect("read"),
             Some(local.to_string())
         );
-        assert_eq!(db.read(|c| local_id(c, &b, remote)).expect("read"), None);
-        db.write(|tx| move_owner(tx, &a, &c)).expect("move");
-        assert_eq!(db.read(|c| local_id(c, &a, remote)).expect("read"), None);
+        assert_eq!(db.read(|c| local_id(c, &other, remote)).expect("read"), None);
+        db.write(|tx| move_owner(tx, &first, &successor)).expect("move");
+        assert_eq!(db.read(|c| local_id(c, &first, remote)).expect("read"), None);
         assert_eq!(
-            db.read(|c| local_id(c, &c, remote)).expect("read"),
+            db.read(|c| local_id(c, &successor, remote)).expect("read"),
             Some(local.to_string())
         );
         // Two owners' documents cannot share one local id.
-        assert!(db.write(|tx| insert(tx, &b, remote, local)).is_err());
+        assert!(db.write(|tx| insert(tx, &other, remote, local)).is_err());
     }
 }
