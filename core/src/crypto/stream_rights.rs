@@ -10,7 +10,7 @@
 use sha2::{Digest, Sha256};
 
 use super::envelope::StreamId;
-use super::keys::{token_hash, CapabilityToken, DocKey};
+use super::keys::{CapabilityToken, DocKey};
 use super::{label, random_secret, RngUnavailable};
 
 /// This device's right to append to one stream.
@@ -108,14 +108,10 @@ pub fn certifies(stream: &StreamId, key: &DocKey, append_hash: &[u8; 32]) -> boo
     stream_id_for(&key.read_token().hash(), append_hash) == *stream
 }
 
-/// The hash a presented append token is checked against (the same as any token's).
-pub fn append_hash_of(token: &CapabilityToken) -> [u8; 32] {
-    token_hash(token.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::keys::token_hash;
 
     #[test]
     fn a_writer_and_its_readers_name_the_same_certified_stream() {
@@ -129,7 +125,7 @@ mod tests {
         assert!(reader.append_token(&key, &stream).is_none());
         assert!(certifies(&stream, &key, &reader.append_hash(&key, &stream)));
         let token = writer.append_token(&key, &stream).expect("a writer appends");
-        assert_eq!(append_hash_of(&token), writer.append_hash(&key, &stream));
+        assert_eq!(token_hash(token.as_bytes()), writer.append_hash(&key, &stream));
     }
 
     #[test]
