@@ -258,7 +258,10 @@ mod tests {
         assert_ne!(key.legacy_read_token(&s1), key.legacy_append_token(&s1));
         assert_ne!(key.legacy_read_token(&s1), key.legacy_read_token(&s2));
         assert_ne!(key.legacy_read_token(&s1), other.legacy_read_token(&s1));
-        assert_eq!(key.legacy_read_token(&s1), key.clone().legacy_read_token(&s1));
+        assert_eq!(
+            key.legacy_read_token(&s1),
+            key.clone().legacy_read_token(&s1)
+        );
         let token = key.legacy_append_token(&s1);
         assert_eq!(token.hash(), token_hash(token.as_bytes()));
         assert_ne!(token.hash(), *token.as_bytes());

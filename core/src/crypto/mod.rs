@@ -39,10 +39,10 @@ pub use join::{JoinRequest, MAX_JOIN_REQUEST_LEN};
 pub use keys::{
     token_hash, unwrap_doc_key, wrap_doc_key, CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN,
 };
-pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
+pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
 };

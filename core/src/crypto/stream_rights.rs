@@ -76,7 +76,9 @@ impl AppendRight {
     pub fn stream_id(&self, key: &DocKey) -> Option<StreamId> {
         match self {
             AppendRight::Legacy => None,
-            AppendRight::Writer(token) => Some(stream_id_for(&key.read_token().hash(), &token.hash())),
+            AppendRight::Writer(token) => {
+                Some(stream_id_for(&key.read_token().hash(), &token.hash()))
+            }
             AppendRight::Reader(hash) => Some(stream_id_for(&key.read_token().hash(), hash)),
         }
     }
@@ -120,12 +122,23 @@ mod tests {
         let stream = writer.stream_id(&key).expect("version 2");
         let reader = writer.reader(&key, &stream);
         assert_eq!(reader.stream_id(&key), Some(stream));
-        assert_eq!(reader.append_hash(&key, &stream), writer.append_hash(&key, &stream));
-        assert_eq!(reader.read_token(&key, &stream), writer.read_token(&key, &stream));
+        assert_eq!(
+            reader.append_hash(&key, &stream),
+            writer.append_hash(&key, &stream)
+        );
+        assert_eq!(
+            reader.read_token(&key, &stream),
+            writer.read_token(&key, &stream)
+        );
         assert!(reader.append_token(&key, &stream).is_none());
         assert!(certifies(&stream, &key, &reader.append_hash(&key, &stream)));
-        let token = writer.append_token(&key, &stream).expect("a writer appends");
-        assert_eq!(token_hash(token.as_bytes()), writer.append_hash(&key, &stream));
+        let token = writer
+            .append_token(&key, &stream)
+            .expect("a writer appends");
+        assert_eq!(
+            token_hash(token.as_bytes()),
+            writer.append_hash(&key, &stream)
+        );
     }
 
     #[test]
@@ -137,19 +150,37 @@ mod tests {
         let stream = writer.stream_id(&key).expect("version 2");
         assert_ne!(other_writer.stream_id(&key), Some(stream));
         assert_ne!(writer.stream_id(&other_key), Some(stream));
-        assert!(!certifies(&stream, &other_key, &writer.append_hash(&key, &stream)));
-        assert!(!certifies(&stream, &key, &other_writer.append_hash(&key, &stream)));
-        assert!(!certifies(&StreamId([0; 16]), &key, &writer.append_hash(&key, &stream)));
+        assert!(!certifies(
+            &stream,
+            &other_key,
+            &writer.append_hash(&key, &stream)
+        ));
+        assert!(!certifies(
+            &stream,
+            &key,
+            &other_writer.append_hash(&key, &stream)
+        ));
+        assert!(!certifies(
+            &StreamId([0; 16]),
+            &key,
+            &writer.append_hash(&key, &stream)
+        ));
     }
 
     #[test]
     fn a_channel_right_is_the_same_on_both_ends_and_appends() {
         let key = DocKey::generate(0).expect("rng");
-        let (a, b) = (AppendRight::channel(&key), AppendRight::channel(&key.clone()));
+        let (a, b) = (
+            AppendRight::channel(&key),
+            AppendRight::channel(&key.clone()),
+        );
         assert_eq!(a, b);
         let stream = a.stream_id(&key).expect("version 2");
         assert!(a.append_token(&key, &stream).is_some());
-        assert_ne!(a.stream_id(&DocKey::generate(0).expect("rng")), Some(stream));
+        assert_ne!(
+            a.stream_id(&DocKey::generate(0).expect("rng")),
+            Some(stream)
+        );
     }
 
     #[test]
@@ -158,7 +189,10 @@ mod tests {
         let stream = StreamId([5; 16]);
         let legacy = AppendRight::Legacy;
         assert_eq!(legacy.stream_id(&key), None);
-        assert_eq!(legacy.read_token(&key, &stream), key.legacy_read_token(&stream));
+        assert_eq!(
+            legacy.read_token(&key, &stream),
+            key.legacy_read_token(&stream)
+        );
         assert_eq!(
             legacy.append_token(&key, &stream),
             Some(key.legacy_append_token(&stream))

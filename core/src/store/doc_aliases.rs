@@ -43,14 +43,22 @@ mod tests {
         let (first, other, successor) = (KeyId([1; 16]), KeyId([2; 16]), KeyId([3; 16]));
         let remote = "00112233445566778899aabbccddeeff";
         let local = "ffeeddccbbaa99887766554433221100";
-        db.write(|tx| insert(tx, &first, remote, local)).expect("insert");
+        db.write(|tx| insert(tx, &first, remote, local))
+            .expect("insert");
         assert_eq!(
             db.read(|c| local_id(c, &first, remote)).expect("read"),
             Some(local.to_string())
         );
-        assert_eq!(db.read(|c| local_id(c, &other, remote)).expect("read"), None);
-        db.write(|tx| move_owner(tx, &first, &successor)).expect("move");
-        assert_eq!(db.read(|c| local_id(c, &first, remote)).expect("read"), None);
+        assert_eq!(
+            db.read(|c| local_id(c, &other, remote)).expect("read"),
+            None
+        );
+        db.write(|tx| move_owner(tx, &first, &successor))
+            .expect("move");
+        assert_eq!(
+            db.read(|c| local_id(c, &first, remote)).expect("read"),
+            None
+        );
         assert_eq!(
             db.read(|c| local_id(c, &successor, remote)).expect("read"),
             Some(local.to_string())

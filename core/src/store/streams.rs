@@ -80,9 +80,7 @@ fn from_row(r: &Row<'_>) -> Result<StreamRow> {
     let hash: Option<Vec<u8>> = r.get(9)?;
     let append = match (token, hash) {
         (Some(token), _) => AppendRight::Writer(CapabilityToken(
-            token
-                .try_into()
-                .map_err(|_| bad("streams.append_token"))?,
+            token.try_into().map_err(|_| bad("streams.append_token"))?,
         )),
         (None, Some(hash)) => {
             AppendRight::Reader(hash.try_into().map_err(|_| bad("streams.append_hash"))?)

@@ -542,23 +542,19 @@ fn localise_in_tx(
     message: ControlMessage,
     peer: &KeyId,
 ) -> Result<ControlMessage> {
-    let local = |id: String| -> Result<String> {
-        Ok(doc_aliases::local_id(tx, peer, &id)?.unwrap_or(id))
-    };
+    let local =
+        |id: String| -> Result<String> { Ok(doc_aliases::local_id(tx, peer, &id)?.unwrap_or(id)) };
     Ok(match message {
         ControlMessage::Grant(mut grant) => {
             let remote = grant.doc_id.clone();
             grant.doc_id = match doc_aliases::local_id(tx, peer, &remote)? {
                 Some(local) => local,
                 None if parse_id(&remote).is_ok()
-                    && docs
-                        .by_id(&remote)
-                        .is_some_and(|d| d.owner != Some(*peer)) =>
+                    && docs.by_id(&remote).is_some_and(|d| d.owner != Some(*peer)) =>
                 {
-                    let fresh = hex::encode(
-                        random_bytes::<16>()
-                            .map_err(|_| Error::invalid("doc_id", "the system random generator failed"))?,
-                    );
+                    let fresh = hex::encode(random_bytes::<16>().map_err(|_| {
+                        Error::invalid("doc_id", "the system random generator failed")
+                    })?);
                     doc_aliases::insert(tx, peer, &remote, &fresh)?;
                     fresh
                 }

@@ -22,8 +22,9 @@ pub const ERASED: &str = "erased";
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ControlMessage {
     /// The sender shares one of its documents with the recipient. The payload's tail is an
-    /// Automerge snapshot of the document as the sender has it.
-    Grant(Grant),
+    /// Automerge snapshot of the document as the sender has it. Boxed: the largest message by
+    /// far, and every payload would otherwise be its size.
+    Grant(Box<Grant>),
     /// Who may write the document in this epoch changed (besides its owner).
     Writers {
         doc_id: String,

@@ -391,7 +391,7 @@ impl Twofold {
         };
         let wrapped = wrap_doc_key(&stream.key, &ctx, &self.identity, &recipient)
             .map_err(|_| Error::invalid("peer", "has unusable keys"))?;
-        let grant = ControlMessage::Grant(Grant {
+        let grant = ControlMessage::Grant(Box::new(Grant {
             doc_id: doc.doc_id.clone(),
             kind: doc.kind,
             access: share.access.as_str().to_string(),
@@ -408,7 +408,7 @@ impl Twofold {
             purpose: share.purpose.clone(),
             expires_at_ms: share.expires_at_ms,
             replaces: replaces.map(str::to_string),
-        });
+        }));
         let snapshot = doc.am.save();
         let changes = u32::try_from(doc.am.get_changes(&[]).len()).unwrap_or(u32::MAX);
         self.enqueue_on(

@@ -87,7 +87,7 @@ fn main() {
         &mentor_keys(),
     )
     .expect("wrap");
-    let grant = ControlMessage::Grant(Grant {
+    let grant = ControlMessage::Grant(Box::new(Grant {
         doc_id: hex::encode(DOC_ID),
         kind: DocKind::Plan,
         access: "read".into(),
@@ -103,7 +103,7 @@ fn main() {
         purpose: "mentoring".into(),
         expires_at_ms: Some(1_900_000_000_000),
         replaces: None,
-    });
+    }));
     let grant_payload = payload::encode_control(&grant, &snapshot);
     write("control", "grant", &grant_payload[1..]);
     // A writer's grant on a stream certified by its tokens (ADR 0022), which the target
@@ -120,7 +120,7 @@ fn main() {
         &mentor_keys(),
     )
     .expect("wrap");
-    let writer_grant = ControlMessage::Grant(Grant {
+    let writer_grant = ControlMessage::Grant(Box::new(Grant {
         doc_id: hex::encode(DOC_ID),
         kind: DocKind::Plan,
         access: "write".into(),
@@ -134,7 +134,7 @@ fn main() {
         purpose: "mentoring".into(),
         expires_at_ms: None,
         replaces: None,
-    });
+    }));
     write(
         "control",
         "grant-writer",

@@ -68,7 +68,10 @@ impl StreamKeys {
     pub fn new() -> Self {
         let (read, append) = (Token::new(), Token::new());
         StreamKeys {
-            id: hex::encode(twofold_relay::stream_id_for_hashes(&read.hash(), &append.hash())),
+            id: hex::encode(twofold_relay::stream_id_for_hashes(
+                &read.hash(),
+                &append.hash(),
+            )),
             read,
             append,
         }

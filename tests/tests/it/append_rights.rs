@@ -2,11 +2,11 @@
 //! 20, item 4; ADR 0022): each an attack through a real relay process on loopback, against real
 //! stores on disk, that succeeded before the change.
 
+use automerge::ActorId;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hkdf::Hkdf;
 use sha2::Sha256;
-use automerge::ActorId;
 use twofold_core::crypto::{
     seal, wrap_doc_key, DeviceIdentity, DevicePublicKeys, DocKey, StreamId, WrapContext,
 };
@@ -47,8 +47,14 @@ fn version_one_token(key: &[u8; 32], label: &[u8], stream: &[u8; 16]) -> [u8; 32
 
 async fn post_envelope(url: &str, stream: &[u8; 16], token: &[u8; 32]) -> u16 {
     reqwest::Client::new()
-        .post(format!("{url}/v1/streams/{}/envelopes", hex::encode(stream)))
-        .header("authorization", format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)))
+        .post(format!(
+            "{url}/v1/streams/{}/envelopes",
+            hex::encode(stream)
+        ))
+        .header(
+            "authorization",
+            format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
+        )
         .body(vec![0x01; 200])
         .send()
         .await
@@ -157,7 +163,11 @@ async fn nobody_can_register_a_stream_id_before_its_owner() {
         .expect("the plan's new stream");
 
     let squat = reqwest::Client::new()
-        .put(format!("{}/v1/streams/{}", relay.url, hex::encode(plan_stream.0)))
+        .put(format!(
+            "{}/v1/streams/{}",
+            relay.url,
+            hex::encode(plan_stream.0)
+        ))
         .header("content-type", "application/json")
         .body(format!(
             r#"{{"read_token_hash":"{}","append_token_hash":"{}"}}"#,
@@ -288,7 +298,13 @@ async fn a_peer_cannot_take_a_document_id_that_is_someone_elses() {
         .expect("the person's own plan");
     person
         .s()
-        .share(DocKind::Plan, &hostile_on_person, Access::Read, "support", None)
+        .share(
+            DocKind::Plan,
+            &hostile_on_person,
+            Access::Read,
+            "support",
+            None,
+        )
         .expect("share");
     sponsor
         .s()
@@ -296,7 +312,13 @@ async fn a_peer_cannot_take_a_document_id_that_is_someone_elses() {
         .expect("the sponsor's plan");
     sponsor
         .s()
-        .share(DocKind::Plan, &hostile_on_sponsor, Access::Read, "support", None)
+        .share(
+            DocKind::Plan,
+            &hostile_on_sponsor,
+            Access::Read,
+            "support",
+            None,
+        )
         .expect("share");
     settle(&[&person, &sponsor, &hostile]).await;
     let own_plan = person.s().doc_id(DocKind::Plan).expect("plan");
@@ -313,7 +335,13 @@ async fn a_peer_cannot_take_a_document_id_that_is_someone_elses() {
     settle(&[&hostile, &person]).await;
     sponsor
         .s()
-        .share(DocKind::Plan, &person_on_sponsor, Access::Read, "support", None)
+        .share(
+            DocKind::Plan,
+            &person_on_sponsor,
+            Access::Read,
+            "support",
+            None,
+        )
         .expect("share");
     settle(&[&sponsor, &person]).await;
 
