@@ -408,9 +408,9 @@ authorization: Bearer AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\n\n",
 const RELAY_WS: [(&str, &str); 3] = [
     (
         "follow",
-        "{\"op\":\"follow\",\"stream\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\
+        "{\"op\":\"follow\",\"stream\":\"780e66d8cf817f84e899ef5fe2f3884d\",\
 \"token\":\"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\",\"after\":0}\n\
-{\"op\":\"unfollow\",\"stream\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+{\"op\":\"unfollow\",\"stream\":\"780e66d8cf817f84e899ef5fe2f3884d\"}",
     ),
     (
         "mailbox",
