@@ -284,3 +284,121 @@ pub fn parse_keys(raw: &str) -> Result<DevicePublicKeys, BadControl> {
 pub fn encode_writers(writers: &[DevicePublicKeys]) -> Vec<String> {
     writers.iter().map(|w| hex::encode(w.to_bytes())).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn grant(hash: Option<String>, token: Option<String>) -> Grant {
+        Grant {
+            doc_id: "00".repeat(16),
+            kind: DocKind::Plan,
+            access: "write".into(),
+            epoch: 0,
+            stream: "00".repeat(16),
+            wrapped_key: String::new(),
+            read_from: 0,
+            writers: Vec::new(),
+            append_token_hash: hash,
+            append_token: token,
+            purpose: String::new(),
+            expires_at_ms: None,
+            replaces: None,
+        }
+    }
+
+    #[test]
+    fn the_append_fields_must_match_the_access_and_certify_the_stream() {
+        let key = DocKey::generate(0).expect("rng");
+        let writer = AppendRight::generate().expect("rng");
+        let stream = writer.stream_id(&key).expect("version 2");
+        let hash = hex::encode(writer.append_hash(&key, &stream));
+        let token = hex::encode(writer.token_bytes().expect("a writer's"));
+        let right = |g: &Grant, access| g.append_right(access, &key, &stream);
+
+        assert_eq!(
+            right(&grant(None, None), Access::Write),
+            Ok(AppendRight::Legacy)
+        );
+        assert_eq!(
+            right(
+                &grant(Some(hash.clone()), Some(token.clone())),
+                Access::Write
+            ),
+            Ok(writer.clone())
+        );
+        assert_eq!(
+            right(&grant(Some(hash.clone()), None), Access::Read),
+            Ok(writer.reader(&key, &stream))
+        );
+        // A reader is never handed the token; a writer always is.
+        assert_eq!(
+            right(
+                &grant(Some(hash.clone()), Some(token.clone())),
+                Access::Read
+            ),
+            Err(BadControl)
+        );
+        assert_eq!(
+            right(&grant(Some(hash.clone()), None), Access::Write),
+            Err(BadControl)
+        );
+        assert_eq!(
+            right(&grant(None, Some(token.clone())), Access::Write),
+            Err(BadControl)
+        );
+        // A token that is not the one the hash names, a hash that does not certify the stream.
+        let other = hex::encode([9u8; 32]);
+        assert_eq!(
+            right(
+                &grant(Some(hash.clone()), Some(other.clone())),
+                Access::Write
+            ),
+            Err(BadControl)
+        );
+        assert_eq!(
+            right(&grant(Some(other), None), Access::Read),
+            Err(BadControl)
+        );
+        assert_eq!(
+            grant(Some(hash.clone()), None).append_right(Access::Read, &key, &StreamId([0; 16])),
+            Err(BadControl)
+        );
+        // Uppercase hex and wrong lengths are not the canonical spelling.
+        assert_eq!(
+            right(&grant(Some(hash.to_uppercase()), None), Access::Read),
+            Err(BadControl)
+        );
+        assert_eq!(
+            right(&grant(Some(hash[2..].into()), None), Access::Read),
+            Err(BadControl)
+        );
+    }
+
+    #[test]
+    fn a_grant_without_the_append_fields_still_decodes_and_writes_none() {
+        let json = serde_json::to_string(&grant(None, None)).expect("json");
+        assert!(!json.contains("append"));
+        let back: Grant = serde_json::from_str(&json).expect("decodes");
+        assert_eq!(back, grant(None, None));
+    }
+
+    proptest! {
+        #[test]
+        fn any_append_fields_are_refused_or_accepted_without_panic(
+            hash in proptest::option::of("[0-9a-fA-F]{0,70}"),
+            token in proptest::option::of("[0-9a-fA-F]{0,70}"),
+            write in any::<bool>(),
+        ) {
+            let key = DocKey::from_secret_bytes(0, &[3; 32]);
+            let access = if write { Access::Write } else { Access::Read };
+            let stream = StreamId([1; 16]);
+            let legacy = hash.is_none() && token.is_none();
+            let result = grant(hash, token).append_right(access, &key, &stream);
+            // Random fields certify this stream only by a 128-bit accident.
+            prop_assert_eq!(result.is_ok(), legacy);
+        }
+    }
+}
