@@ -118,6 +118,12 @@ impl MemRelay {
         append_hash: [u8; 32],
     ) -> bool {
         let mut state = lock(&self.state);
+        // As the relay: a new stream's id must be certified by its token hashes (ADR 0022).
+        if !state.streams.contains_key(&stream.0)
+            && twofold_core::crypto::stream_id_for(&read_hash, &append_hash) != *stream
+        {
+            return false;
+        }
         let s = state.streams.entry(stream.0).or_insert_with(|| Stream {
             read_hash,
             append_hash,

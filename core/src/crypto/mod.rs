@@ -28,6 +28,7 @@ pub mod join;
 pub mod keys;
 pub mod pairing_reply;
 mod seal;
+pub mod stream_rights;
 pub mod successor_channel;
 pub mod verification;
 
@@ -44,6 +45,7 @@ pub use keys::{
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
+pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
 };
@@ -92,4 +94,10 @@ pub(crate) mod label {
     pub const PAIRING_REPLY_SIG: &[u8] = b"twofold/v1/pairing-reply-signature";
     pub const SUCCESSOR_CHANNEL: &[u8] = b"twofold/v1/successor-channel";
     pub const CHANGE_SIG: &[u8] = b"twofold/v1/change-signature";
+    /// v2 (ADR 0022): the read token no longer covers the stream id, which is now derived
+    /// from both token hashes.
+    pub const READ_TOKEN_V2: &[u8] = b"twofold/v2/read-token";
+    /// A channel's append token: both of its devices write it, so it comes from the key.
+    pub const CHANNEL_APPEND_TOKEN: &[u8] = b"twofold/v2/channel-append-token";
+    pub const STREAM_ID: &[u8] = b"twofold/v2/stream-id";
 }

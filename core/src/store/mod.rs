@@ -7,6 +7,7 @@ pub mod change_signatures;
 pub mod chunks;
 pub mod circles;
 pub mod database;
+pub mod doc_aliases;
 pub mod dump;
 pub mod files;
 pub mod finder_regions;

@@ -62,13 +62,17 @@ impl Twofold {
             let Some(stream) = self.db.read(|c| streams::get(c, &row.stream))? else {
                 continue;
             };
-            let read = stream.key.read_token(&stream.stream);
-            let append = stream.key.append_token(&stream.stream);
+            // Only a writer's envelopes are queued on a document stream; one that cannot go
+            // out (this device only reads the stream) waits for nothing and is left alone.
+            let Some(append) = stream.append_token() else {
+                tracing::warn!("an envelope waits on a stream this device may only read");
+                continue;
+            };
             envelopes.push(OutgoingEnvelope {
                 id: row.id,
                 stream: stream.stream,
-                read_token_hash: read.hash(),
-                append_token_hash: append.hash(),
+                read_token_hash: stream.read_token().hash(),
+                append_token_hash: stream.append_hash(),
                 append_token: append,
                 envelope: row.envelope,
             });
@@ -237,10 +241,10 @@ impl Twofold {
             // An unpaired device's channel only stays to carry the last notices out.
             .filter(|s| s.peer_id.is_none_or(|p| !removed.contains(&p)))
             .map(|s| {
-                let read_token = s.key.read_token(&s.stream);
+                let read_token = s.read_token();
                 Follow {
                     read_token_hash: read_token.hash(),
-                    append_token_hash: s.key.append_token(&s.stream).hash(),
+                    append_token_hash: s.append_hash(),
                     read_token,
                     stream: s.stream,
                     after: s.cursor,
