@@ -298,7 +298,10 @@ impl<'a> DecodedEnvelope<'a> {
             sender_data_cipher(doc_key)
                 .decrypt(
                     XNonce::from_slice(&head[HEADER_LEN - NONCE_LEN..]),
-                    Payload { msg: sealed, aad: head },
+                    Payload {
+                        msg: sealed,
+                        aad: head,
+                    },
                 )
                 .map_err(|_| EnvelopeError::BadSenderData)?,
         );
@@ -384,7 +387,10 @@ impl fmt::Debug for SenderOpened<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SenderOpened")
             .field("header", &self.header)
-            .field("len", &(HEADER_LEN + SENDER_DATA_LEN + self.ciphertext.len()))
+            .field(
+                "len",
+                &(HEADER_LEN + SENDER_DATA_LEN + self.ciphertext.len()),
+            )
             .finish()
     }
 }
@@ -427,7 +433,10 @@ impl fmt::Debug for VerifiedEnvelope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifiedEnvelope")
             .field("header", &self.header)
-            .field("len", &(HEADER_LEN + SENDER_DATA_LEN + self.ciphertext.len()))
+            .field(
+                "len",
+                &(HEADER_LEN + SENDER_DATA_LEN + self.ciphertext.len()),
+            )
             .finish()
     }
 }
@@ -552,7 +561,9 @@ mod tests {
         let (key, id, stream) = setup();
         let sealed = seal(&key, &id, stream, 5, b"changes").expect("seal");
         let mut new_seq = sealed.clone();
-        reseal_sender_data(&mut new_seq, &key, |p| p[16..24].copy_from_slice(&6u64.to_be_bytes()));
+        reseal_sender_data(&mut new_seq, &key, |p| {
+            p[16..24].copy_from_slice(&6u64.to_be_bytes())
+        });
         assert_eq!(open(&new_seq, &key, &id), Err(EnvelopeError::BadSignature));
 
         let other = DeviceIdentity::generate().expect("rng");

@@ -24,15 +24,16 @@ pub mod identity;
 pub mod invite;
 pub mod join;
 pub mod keys;
-pub mod pairing_reply;
 mod padding;
+pub mod pairing_reply;
 mod seal;
 pub mod successor_channel;
 pub mod verification;
 
 pub use envelope::{
-    padded_envelope_len, seal, ClearHeader, DecodedEnvelope, EnvelopeError, EnvelopeHeader, SealError, SenderOpened,
-    StreamId, VerifiedEnvelope, ENVELOPE_OVERHEAD, MAX_ENVELOPE_LEN, MAX_PAYLOAD_LEN,
+    padded_envelope_len, seal, ClearHeader, DecodedEnvelope, EnvelopeError, EnvelopeHeader,
+    SealError, SenderOpened, StreamId, VerifiedEnvelope, ENVELOPE_OVERHEAD, MAX_ENVELOPE_LEN,
+    MAX_PAYLOAD_LEN,
 };
 pub use identity::{DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
 pub use invite::{Invite, InviteError, InviteMark, InviteSecret, MAX_INVITE_LEN};

@@ -39,7 +39,10 @@ fn padme(len: usize) -> usize {
 /// `payload ‖ 0x80 ‖ 0x00…`, `target` bytes long. The caller picked `target` from [`bucket`], so
 /// it leaves room for the marker.
 pub fn pad(payload: &[u8], target: usize) -> Vec<u8> {
-    debug_assert!(target > payload.len(), "the bucket leaves room for the marker");
+    debug_assert!(
+        target > payload.len(),
+        "the bucket leaves room for the marker"
+    );
     let mut out = Vec::with_capacity(target);
     out.extend_from_slice(payload);
     out.push(MARKER);
