@@ -259,19 +259,23 @@ pub struct DecodedEnvelope<'a> {
 
 impl<'a> DecodedEnvelope<'a> {
     /// Checks the size bound (`max_len`, itself capped at [`MAX_ENVELOPE_LEN`]), the version and
-    /// the fixed-length parts, in that order, without any cryptography.
+    /// the fixed-length parts, in that order, without any cryptography. Version 1 (sender in
+    /// clear) is still read, so a device does not lose what a peer sent before updating; only
+    /// version 2 is sealed.
     pub fn decode(bytes: &'a [u8], max_len: usize) -> Result<Self, EnvelopeError> {
         if bytes.len() > max_len.min(MAX_ENVELOPE_LEN) {
             return Err(EnvelopeError::TooLarge);
         }
         let version = *bytes.first().ok_or(EnvelopeError::Truncated)?;
-        if version != VERSION {
-            return Err(EnvelopeError::UnsupportedVersion(version));
-        }
-        if bytes.len() < ENVELOPE_OVERHEAD {
+        let min_len = match version {
+            VERSION => ENVELOPE_OVERHEAD,
+            v1::VERSION => v1::OVERHEAD,
+            other => return Err(EnvelopeError::UnsupportedVersion(other)),
+        };
+        if bytes.len() < min_len {
             return Err(EnvelopeError::Truncated);
         }
-        let mut r = Fixed(&bytes[1..HEADER_LEN]);
+        let mut r = Fixed(&bytes[1..21]);
         let clear = ClearHeader {
             version,
             stream: StreamId(r.take()),
@@ -287,17 +291,21 @@ impl<'a> DecodedEnvelope<'a> {
 
     /// Opens the sender data with `doc_key`, which must be the key of the header's epoch. Only
     /// a holder of the document key can make sender data that opens; a block changed on the way
-    /// fails here, before any lookup.
+    /// fails here, before any lookup. (Version 1 has its sender in clear: nothing to open.)
     pub fn open_sender(self, doc_key: &DocKey) -> Result<SenderOpened<'a>, EnvelopeError> {
         if doc_key.epoch() != self.clear.epoch {
             return Err(EnvelopeError::EpochMismatch);
         }
+        if self.clear.version == v1::VERSION {
+            return Ok(v1::split(self.clear, self.bytes));
+        }
         let (head, rest) = self.bytes.split_at(HEADER_LEN);
         let (sealed, ciphertext) = rest.split_at(SENDER_DATA_LEN);
+        let nonce: [u8; NONCE_LEN] = Fixed(&head[HEADER_LEN - NONCE_LEN..]).take();
         let plain = Zeroizing::new(
             sender_data_cipher(doc_key)
                 .decrypt(
-                    XNonce::from_slice(&head[HEADER_LEN - NONCE_LEN..]),
+                    XNonce::from_slice(&nonce),
                     Payload {
                         msg: sealed,
                         aad: head,
@@ -306,20 +314,21 @@ impl<'a> DecodedEnvelope<'a> {
                 .map_err(|_| EnvelopeError::BadSenderData)?,
         );
         let mut r = Fixed(&plain);
-        let sender = KeyId(r.take());
-        let seq = u64::from_be_bytes(r.take());
+        let sender = SenderData {
+            sender: KeyId(r.take()),
+            seq: u64::from_be_bytes(r.take()),
+        };
         let signature: [u8; SIGNATURE_LEN] = r.take();
         Ok(SenderOpened {
-            header: EnvelopeHeader {
-                version: self.clear.version,
-                stream: self.clear.stream,
-                epoch: self.clear.epoch,
-                sender,
-                seq,
-            },
+            header: self.clear.with(&sender),
             signature,
-            head,
-            ciphertext,
+            sealed: Sealed {
+                aad: sender.bound_to(head),
+                nonce,
+                ciphertext,
+                label: label::ENVELOPE_SIG_V2,
+                padded: true,
+            },
         })
     }
 }
@@ -333,13 +342,35 @@ impl fmt::Debug for DecodedEnvelope<'_> {
     }
 }
 
+impl ClearHeader {
+    fn with(&self, sender: &SenderData) -> EnvelopeHeader {
+        EnvelopeHeader {
+            version: self.version,
+            stream: self.stream,
+            epoch: self.epoch,
+            sender: sender.sender,
+            seq: sender.seq,
+        }
+    }
+}
+
+/// The signed and encrypted parts of an envelope, the same for both versions: the signature
+/// covers `label ‖ aad ‖ ciphertext` and the payload's AEAD takes `aad`.
+struct Sealed<'a> {
+    aad: Vec<u8>,
+    nonce: [u8; NONCE_LEN],
+    ciphertext: &'a [u8],
+    label: &'static [u8],
+    /// Version 2 pads the plaintext to its bucket; version 1 did not.
+    padded: bool,
+}
+
 /// An envelope whose sender data opened: it names a sender and a sequence number, not yet
 /// proven by a signature.
 pub struct SenderOpened<'a> {
     header: EnvelopeHeader,
     signature: [u8; SIGNATURE_LEN],
-    head: &'a [u8],
-    ciphertext: &'a [u8],
+    sealed: Sealed<'a>,
 }
 
 impl<'a> SenderOpened<'a> {
@@ -359,27 +390,14 @@ impl<'a> SenderOpened<'a> {
         if keys.key_id() != self.header.sender {
             return Err(EnvelopeError::UnknownSender);
         }
-        let aad = self.aad();
-        if !verify(
-            &keys,
-            &[label::ENVELOPE_SIG_V2, &aad, self.ciphertext],
-            &self.signature,
-        ) {
+        let s = &self.sealed;
+        if !verify(&keys, &[s.label, &s.aad, s.ciphertext], &self.signature) {
             return Err(EnvelopeError::BadSignature);
         }
         Ok(VerifiedEnvelope {
             header: self.header,
-            aad,
-            ciphertext: self.ciphertext,
+            sealed: self.sealed,
         })
-    }
-
-    fn aad(&self) -> Vec<u8> {
-        SenderData {
-            sender: self.header.sender,
-            seq: self.header.seq,
-        }
-        .bound_to(self.head)
     }
 }
 
@@ -387,10 +405,7 @@ impl fmt::Debug for SenderOpened<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SenderOpened")
             .field("header", &self.header)
-            .field(
-                "len",
-                &(HEADER_LEN + SENDER_DATA_LEN + self.ciphertext.len()),
-            )
+            .field("ciphertext_len", &self.sealed.ciphertext.len())
             .finish()
     }
 }
@@ -399,9 +414,7 @@ impl fmt::Debug for SenderOpened<'_> {
 /// engine's permission, epoch and sequence checks; the payload is still encrypted.
 pub struct VerifiedEnvelope<'a> {
     header: EnvelopeHeader,
-    /// `clear header ‖ sender ‖ seq`.
-    aad: Vec<u8>,
-    ciphertext: &'a [u8],
+    sealed: Sealed<'a>,
 }
 
 impl VerifiedEnvelope<'_> {
@@ -415,17 +428,21 @@ impl VerifiedEnvelope<'_> {
         if doc_key.epoch() != self.header.epoch {
             return Err(EnvelopeError::EpochMismatch);
         }
-        let padded = doc_key
+        let s = &self.sealed;
+        let plain = doc_key
             .envelope_cipher()
             .decrypt(
-                XNonce::from_slice(&self.aad[HEADER_LEN - NONCE_LEN..HEADER_LEN]),
+                XNonce::from_slice(&s.nonce),
                 Payload {
-                    msg: self.ciphertext,
-                    aad: &self.aad,
+                    msg: s.ciphertext,
+                    aad: &s.aad,
                 },
             )
             .map_err(|_| EnvelopeError::DecryptFailed)?;
-        padding::unpad(padded).ok_or(EnvelopeError::BadPadding)
+        if !s.padded {
+            return Ok(plain);
+        }
+        padding::unpad(plain).ok_or(EnvelopeError::BadPadding)
     }
 }
 
@@ -433,11 +450,41 @@ impl fmt::Debug for VerifiedEnvelope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifiedEnvelope")
             .field("header", &self.header)
-            .field(
-                "len",
-                &(HEADER_LEN + SENDER_DATA_LEN + self.ciphertext.len()),
-            )
+            .field("ciphertext_len", &self.sealed.ciphertext.len())
             .finish()
+    }
+}
+
+/// Version 1, read only: `version ‖ stream ‖ epoch ‖ sender ‖ seq ‖ nonce` in clear (69
+/// bytes, all of it the payload's associated data), the payload's ciphertext, then the
+/// signature over everything before it.
+mod v1 {
+    use super::*;
+
+    pub const VERSION: u8 = 1;
+    const HEADER_LEN: usize = 1 + 16 + 4 + 16 + 8 + NONCE_LEN;
+    pub const OVERHEAD: usize = HEADER_LEN + TAG_LEN + SIGNATURE_LEN;
+
+    /// `bytes` is at least [`OVERHEAD`] long (checked by `decode`).
+    pub fn split<'a>(clear: ClearHeader, bytes: &'a [u8]) -> SenderOpened<'a> {
+        let (signed, signature) = bytes.split_at(bytes.len() - SIGNATURE_LEN);
+        let (head, ciphertext) = signed.split_at(HEADER_LEN);
+        let mut r = Fixed(&head[21..]);
+        let sender = SenderData {
+            sender: KeyId(r.take()),
+            seq: u64::from_be_bytes(r.take()),
+        };
+        SenderOpened {
+            header: clear.with(&sender),
+            signature: Fixed(signature).take(),
+            sealed: Sealed {
+                aad: head.to_vec(),
+                nonce: r.take(),
+                ciphertext,
+                label: label::ENVELOPE_SIG,
+                padded: false,
+            },
+        }
     }
 }
 
@@ -609,6 +656,76 @@ mod tests {
         let sealed = seal(&key, &id, stream, 1, b"changes").expect("seal");
         let next = DocKey::generate(4).expect("rng");
         assert_eq!(open(&sealed, &next, &id), Err(EnvelopeError::EpochMismatch));
+    }
+
+    /// An envelope as a device that has not updated seals it (version 1, sender in clear).
+    fn seal_v1(
+        key: &DocKey,
+        id: &DeviceIdentity,
+        stream: StreamId,
+        seq: u64,
+        payload: &[u8],
+    ) -> Vec<u8> {
+        let nonce = [9u8; NONCE_LEN];
+        let mut out = vec![1u8];
+        out.extend_from_slice(&stream.0);
+        out.extend_from_slice(&key.epoch().to_be_bytes());
+        out.extend_from_slice(id.key_id().as_bytes());
+        out.extend_from_slice(&seq.to_be_bytes());
+        out.extend_from_slice(&nonce);
+        let ciphertext = key
+            .envelope_cipher()
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: payload,
+                    aad: &out,
+                },
+            )
+            .expect("seals");
+        out.extend_from_slice(&ciphertext);
+        let signature = id.sign(&[label::ENVELOPE_SIG, &out]);
+        out.extend_from_slice(&signature);
+        out
+    }
+
+    #[test]
+    fn a_version_1_envelope_from_a_peer_that_has_not_updated_still_opens() {
+        let (key, id, stream) = setup();
+        let old = seal_v1(&key, &id, stream, 4, b"changes from before the update");
+        assert_eq!(old.len(), 30 + 149);
+        let opened = DecodedEnvelope::decode(&old, MAX_ENVELOPE_LEN)
+            .expect("version 1 is still read")
+            .open_sender(&key)
+            .expect("nothing to open");
+        assert_eq!(
+            (opened.header().sender, opened.header().seq),
+            (id.key_id(), 4)
+        );
+        assert_eq!(
+            opened
+                .verify(|_| Some(id.public_keys()))
+                .expect("signed")
+                .decrypt(&key)
+                .expect("opens"),
+            b"changes from before the update"
+        );
+        // Its clear sender and sequence number are still covered by the signature.
+        let mut renumbered = old.clone();
+        renumbered[44] ^= 1;
+        assert_eq!(
+            open(&renumbered, &key, &id),
+            Err(EnvelopeError::BadSignature)
+        );
+        // A version 2 signature is not a version 1 signature: the labels differ.
+        let v2 = seal(&key, &id, stream, 4, b"x").expect("seal");
+        let mut relabelled = v2.clone();
+        relabelled[0] = 1;
+        assert!(open(&relabelled, &key, &id).is_err());
+        assert_eq!(
+            DecodedEnvelope::decode(&[3u8; 600], MAX_ENVELOPE_LEN).map(|_| ()),
+            Err(EnvelopeError::UnsupportedVersion(3))
+        );
     }
 
     proptest! {

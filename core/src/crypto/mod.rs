@@ -75,6 +75,8 @@ pub(crate) fn random_secret<const N: usize>() -> Result<zeroize::Zeroizing<[u8; 
 /// can be replayed as the input of another.
 pub(crate) mod label {
     pub const KEY_ID: &[u8] = b"twofold/v1/key-id";
+    /// Envelope version 1, still read during the move to version 2.
+    pub const ENVELOPE_SIG: &[u8] = b"twofold/v1/envelope-signature";
     /// v2: the signature covers the sender data's plaintext and travels inside it (ADR 0023).
     pub const ENVELOPE_SIG_V2: &[u8] = b"twofold/v2/envelope-signature";
     pub const SENDER_DATA_KEY: &[u8] = b"twofold/v2/envelope-sender-data-key";
