@@ -20,6 +20,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
     include_str!("migrations/0010_pairing_codes.sql"),
+    // Numbered 0013 for issue 20's sessions: 0011 and 0012 go before it when they land.
+    include_str!("migrations/0013_envelope_v2_reread.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -105,6 +107,22 @@ mod tests {
                 .expect("count");
             assert_eq!(n, 1);
         }
+    }
+
+    #[test]
+    fn the_envelope_version_2_update_reads_every_stream_again() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate_to(&mut conn, CURRENT_VERSION - 1).expect("the schema before");
+        conn.execute_batch(
+            "INSERT INTO streams (stream_id, doc_id, epoch, key, cursor) VALUES (x'01', 'd1', 0, x'02', 7);
+             INSERT INTO streams (stream_id, peer_id, epoch, key, cursor) VALUES (x'03', x'04', 0, x'05', 3);",
+        )
+        .expect("streams read up to a point");
+        migrate(&mut conn).expect("upgrade");
+        let read: i64 = conn
+            .query_row("SELECT sum(cursor) FROM streams", [], |r| r.get(0))
+            .expect("cursors");
+        assert_eq!(read, 0);
     }
 
     #[test]
