@@ -11,6 +11,8 @@
 //!   request, the short code both screens show;
 //! - [`keys`]: a document's random key per epoch, wrapped for each allowed device, and the relay
 //!   capability tokens derived from it;
+//! - [`change_signature`]: an author's signature over one of its Automerge changes, which
+//!   travels with the change when another writer passes it on;
 //! - [`envelope`]: one batch of changes, encrypted with the document key and signed by the
 //!   sender, its sender hidden from the relay, opened in the checked order
 //!   `decode → open_sender → verify → (engine checks) → decrypt`.
@@ -19,6 +21,7 @@
 //! `docs/adr/0003-envelopes-keys-and-pairing.md`. Only audited RustCrypto and dalek crates
 //! provide primitives; this module only composes them.
 
+pub mod change_signature;
 pub mod envelope;
 pub mod identity;
 pub mod invite;
@@ -95,4 +98,5 @@ pub(crate) mod label {
     pub const PAIRING_REPLY_KEY: &[u8] = b"twofold/v1/pairing-reply";
     pub const PAIRING_REPLY_SIG: &[u8] = b"twofold/v1/pairing-reply-signature";
     pub const SUCCESSOR_CHANNEL: &[u8] = b"twofold/v1/successor-channel";
+    pub const CHANGE_SIG: &[u8] = b"twofold/v1/change-signature";
 }

@@ -267,6 +267,16 @@ impl SyncClient {
             report.sent_bytes += e.envelope.len() as u64;
             self.advance(progress, |p| p.sent += 1);
         }
+        for mailbox in out.mailbox_deletes {
+            match self.api.delete_mailbox(&mailbox).await {
+                // A relay that refuses for good (one from before the route) will never
+                // delete it: its time to live does.
+                Ok(()) | Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => {}
+                Err(p) => return Ok(Err(p)),
+            }
+            self.engine(move |s| s.sync().mailbox_deleted(&mailbox))
+                .await?;
+        }
         Ok(Ok(()))
     }
 

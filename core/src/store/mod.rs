@@ -3,6 +3,7 @@
 //! (identity, peers, streams, outbox, consent records) and the meeting lists saved for the
 //! offline finder. None of the latter is ever synced.
 
+pub mod change_signatures;
 pub mod chunks;
 pub mod circles;
 pub mod database;

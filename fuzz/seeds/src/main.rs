@@ -145,6 +145,10 @@ fn main() {
 
     // Payloads and Automerge bytes.
     write("payload", "changes", &changes);
+    // Signed changes (ADR 0024): the change with a signature slot (its bytes do not matter to
+    // the decoder; the engine checks them against the author's key).
+    let signed = payload::encode_signed_changes([&change[..]], &[[0x5a; 64]]);
+    write("payload", "signed-changes", &signed);
     write(
         "payload",
         "control",

@@ -319,6 +319,15 @@ impl Store {
         }
     }
 
+    /// Drops every message of a mailbox now (its pairing is over), leaving nothing of them in
+    /// the store's files.
+    pub async fn delete_mailbox(&self, id: Id) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.delete_mailbox(id).await,
+            Backend::Nats(s) => s.delete_mailbox(id).await,
+        }
+    }
+
     /// Drops mailbox messages past their time. JetStream expires them by itself.
     pub async fn sweep_expired(&self) -> Result<(), StoreError> {
         match &self.backend {

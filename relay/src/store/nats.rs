@@ -585,6 +585,20 @@ impl NatsStore {
         }
     }
 
+    /// Purges the mailbox's subject; JetStream removes the messages from its files.
+    pub async fn delete_mailbox(&self, id: Id) -> Result<(), StoreError> {
+        let subject = self.subject(LogRef {
+            kind: Kind::Mailbox,
+            id,
+        });
+        self.mailboxes
+            .purge()
+            .filter(subject)
+            .await
+            .map_err(nats_err)?;
+        Ok(())
+    }
+
     pub async fn delete_push(&self, id: Id) -> Result<(), StoreError> {
         self.save_push(id, Vec::new()).await
     }

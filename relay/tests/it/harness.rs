@@ -254,6 +254,14 @@ impl Client {
         .await
     }
 
+    pub async fn delete_mailbox(&self, mailbox: &str) -> Reply {
+        self.send(
+            self.http
+                .delete(format!("{}/v1/mailboxes/{mailbox}", self.base)),
+        )
+        .await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.send(self.http.get(format!("{}{path}", self.base)))
             .await

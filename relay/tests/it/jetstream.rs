@@ -295,3 +295,40 @@ async fn a_digest_index_entry_without_its_envelope_does_not_swallow_an_append() 
     assert_eq!(again.position(), 1);
     assert_eq!(client.read_all(&keys).await.len(), 1);
 }
+
+/// A mailbox deleted through one relay is gone for the other: JetStream purges its subject.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailbox_deleted_through_one_relay_is_gone_through_the_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let relay_a = relay_on(&nats, dir.path(), "relay-a");
+    let relay_b = relay_on(&nats, dir.path(), "relay-b");
+    let (a, b) = (relay_a.client(), relay_b.client());
+    let (mailbox, other) = (new_id(), new_id());
+    assert_eq!(
+        a.post_mailbox(&mailbox, b"join request".to_vec())
+            .await
+            .position(),
+        1
+    );
+    assert_eq!(
+        a.post_mailbox(&other, b"another pairing".to_vec())
+            .await
+            .position(),
+        1
+    );
+    assert_eq!(b.read_mailbox(&mailbox, 0).await.records().len(), 1);
+
+    assert_eq!(
+        b.delete_mailbox(&mailbox).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert!(a.read_mailbox(&mailbox, 0).await.records().is_empty());
+    assert_eq!(
+        a.read_mailbox(&other, 0).await.records(),
+        vec![(1, b"another pairing".to_vec())],
+        "another mailbox is untouched"
+    );
+}
