@@ -234,7 +234,7 @@ async fn edit_latency(quick: bool) {
         b50,
     );
     println!(
-        "  envelope per edit: median {envelope} bytes (min {}, max {}); envelope overhead {} bytes + 1 payload byte",
+        "  envelope per edit: median {envelope} bytes (min {}, max {}); fixed envelope part {} bytes, padded to a size bucket",
         bytes[0],
         bytes[bytes.len() - 1],
         twofold_core::crypto::ENVELOPE_OVERHEAD

@@ -10,5 +10,6 @@ pub mod keys;
 pub mod mem_devices;
 pub mod net_devices;
 pub mod push_gateway;
+pub mod record_reader;
 pub mod relay_sim;
 pub mod sqlcipher_pages;

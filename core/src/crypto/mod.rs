@@ -14,7 +14,8 @@
 //! - [`change_signature`]: an author's signature over one of its Automerge changes, which
 //!   travels with the change when another writer passes it on;
 //! - [`envelope`]: one batch of changes, encrypted with the document key and signed by the
-//!   sender, opened in the checked order `decode → verify → (engine checks) → decrypt`.
+//!   sender, its sender hidden from the relay, opened in the checked order
+//!   `decode → open_sender → verify → (engine checks) → decrypt`.
 //!
 //! Wire formats are specified byte by byte in `docs/protocol.md`; the choices are argued in
 //! `docs/adr/0003-envelopes-keys-and-pairing.md`. Only audited RustCrypto and dalek crates
@@ -26,6 +27,7 @@ pub mod identity;
 pub mod invite;
 pub mod join;
 pub mod keys;
+mod padding;
 pub mod pairing_reply;
 mod seal;
 pub mod stream_rights;
@@ -33,8 +35,9 @@ pub mod successor_channel;
 pub mod verification;
 
 pub use envelope::{
-    seal, DecodedEnvelope, EnvelopeError, EnvelopeHeader, SealError, StreamId, VerifiedEnvelope,
-    ENVELOPE_OVERHEAD, MAX_ENVELOPE_LEN,
+    padded_envelope_len, seal, ClearHeader, DecodedEnvelope, EnvelopeError, EnvelopeHeader,
+    SealError, SenderOpened, StreamId, VerifiedEnvelope, ENVELOPE_OVERHEAD, MAX_ENVELOPE_LEN,
+    MAX_PAYLOAD_LEN,
 };
 pub use identity::{DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
 pub use invite::{Invite, InviteError, InviteMark, InviteSecret, MAX_INVITE_LEN};
@@ -77,7 +80,11 @@ pub(crate) fn random_secret<const N: usize>() -> Result<zeroize::Zeroizing<[u8; 
 /// can be replayed as the input of another.
 pub(crate) mod label {
     pub const KEY_ID: &[u8] = b"twofold/v1/key-id";
+    /// Envelope version 1, still read during the move to version 2.
     pub const ENVELOPE_SIG: &[u8] = b"twofold/v1/envelope-signature";
+    /// v2: the signature covers the sender data's plaintext and travels inside it (ADR 0023).
+    pub const ENVELOPE_SIG_V2: &[u8] = b"twofold/v2/envelope-signature";
+    pub const SENDER_DATA_KEY: &[u8] = b"twofold/v2/envelope-sender-data-key";
     pub const DOC_KEY_SALT: &[u8] = b"twofold/v1/doc-key";
     pub const ENVELOPE_KEY: &[u8] = b"twofold/v1/envelope-key";
     pub const READ_TOKEN: &[u8] = b"twofold/v1/read-token";

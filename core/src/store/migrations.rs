@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_circles.sql"),
     include_str!("migrations/0010_pairing_codes.sql"),
     include_str!("migrations/0012_append_rights.sql"),
+    include_str!("migrations/0013_envelope_v2_reread.sql"),
     include_str!("migrations/0014_change_signatures.sql"),
     include_str!("migrations/0015_mailbox_deletes.sql"),
 ];
@@ -108,6 +109,26 @@ mod tests {
                 .expect("count");
             assert_eq!(n, 1);
         }
+    }
+
+    #[test]
+    fn the_envelope_version_2_update_reads_every_stream_again() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.starts_with("-- Envelope version 2 (ADR 0023)"))
+            .expect("the update's migration") as i64;
+        migrate_to(&mut conn, before).expect("the schema before");
+        conn.execute_batch(
+            "INSERT INTO streams (stream_id, doc_id, epoch, key, cursor) VALUES (x'01', 'd1', 0, x'02', 7);
+             INSERT INTO streams (stream_id, peer_id, epoch, key, cursor) VALUES (x'03', x'04', 0, x'05', 3);",
+        )
+        .expect("streams read up to a point");
+        migrate(&mut conn).expect("upgrade");
+        let read: i64 = conn
+            .query_row("SELECT sum(cursor) FROM streams", [], |r| r.get(0))
+            .expect("cursors");
+        assert_eq!(read, 0);
     }
 
     #[test]

@@ -43,7 +43,11 @@ pub(crate) fn reject_of(e: EnvelopeError) -> RejectReason {
         EnvelopeError::UnknownSender => RejectReason::UnknownSender,
         EnvelopeError::BadSignature => RejectReason::BadSignature,
         EnvelopeError::EpochMismatch => RejectReason::StaleEpoch,
-        EnvelopeError::DecryptFailed => RejectReason::DecryptFailed,
+        // Only a holder of the document key seals sender data that opens, so a block that does
+        // not is bytes changed on the way (or another key's): the same verdict as a payload.
+        EnvelopeError::BadSenderData | EnvelopeError::DecryptFailed => RejectReason::DecryptFailed,
+        // Authenticated by the AEAD, so only a share member wrote it: a malformed payload.
+        EnvelopeError::BadPadding => RejectReason::MalformedPayload,
     }
 }
 
@@ -437,9 +441,14 @@ impl Twofold {
         if !row.active {
             return refuse(RejectReason::StaleEpoch);
         }
-        if decoded.header().stream != row.stream {
+        if decoded.clear_header().stream != row.stream {
             return refuse(RejectReason::WrongStream);
         }
+        // The sender is hidden from the relay under the stream's document key (ADR 0023).
+        let decoded = match decoded.open_sender(&row.key) {
+            Ok(d) => d,
+            Err(e) => return refuse(reject_of(e)),
+        };
         let sender = decoded.header().sender;
         let me = self.identity.key_id();
         let mut past_self = false;

@@ -4,6 +4,7 @@ mod extract;
 mod mailboxes;
 mod ops;
 mod push;
+mod retention;
 mod streams;
 
 use std::sync::Arc;
@@ -22,7 +23,12 @@ pub use streams::authorise;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/v1/streams/{stream}", put(streams::create))
+        .route(
+            "/v1/streams/{stream}",
+            put(streams::create).delete(retention::delete),
+        )
+        .route("/v1/streams/{stream}/owner", put(retention::claim))
+        .route("/v1/streams/{stream}/trim", post(retention::trim))
         .route(
             "/v1/streams/{stream}/envelopes",
             post(streams::append).get(streams::read),

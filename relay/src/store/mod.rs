@@ -3,6 +3,7 @@
 //! acknowledged.
 
 mod nats;
+mod retention;
 mod sqlite;
 
 use std::collections::HashMap;

@@ -29,7 +29,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::hub::Hub;
-use crate::ids::{digest, Id};
+use crate::ids::{digest, Id, TokenHash};
 
 const POSITION: &str = "Twofold-Position";
 const TOTAL_BYTES: &str = "Twofold-Bytes";
@@ -499,6 +499,82 @@ impl NatsStore {
                 .direct_get_next_for_subject(subject, Some(from_sequence))
                 .await,
         )
+    }
+
+    fn owner_subject(&self, id: Id) -> String {
+        // In the META stream (`meta.*`): one token, apart from the token hashes' `meta.<id>`.
+        format!("{}.meta.owner{}", self.prefix, id.hex())
+    }
+
+    pub async fn claim_owner(&self, id: Id, owner: TokenHash) -> Result<CreateOutcome, StoreError> {
+        let publish = PublishMessage::build()
+            .payload(Bytes::copy_from_slice(&owner.0))
+            .expected_last_subject_sequence(0);
+        match self.publish(self.owner_subject(id), publish).await {
+            Ok(_) => Ok(CreateOutcome::Created),
+            Err(Published::WrongLastSequence) => match self.stream_owner(id).await? {
+                Some(stored) if stored.matches(&owner) => Ok(CreateOutcome::Exists),
+                Some(_) => Ok(CreateOutcome::Conflict),
+                None => Err(StoreError::Corrupt("stream owner vanished")),
+            },
+            Err(Published::Failed(err)) => Err(err),
+        }
+    }
+
+    pub async fn stream_owner(&self, id: Id) -> Result<Option<TokenHash>, StoreError> {
+        match self.last(&self.meta, &self.owner_subject(id)).await? {
+            Some(message) => <[u8; 32]>::try_from(message.payload.as_ref())
+                .map(|h| Some(TokenHash(h)))
+                .map_err(|_| StoreError::Corrupt("owner hash")),
+            None => Ok(None),
+        }
+    }
+
+    /// Purges the stream's records up to `through`, always keeping its last one: the next
+    /// append numbers itself from the last record's position.
+    pub async fn trim_stream(&self, id: Id, through: u64) -> Result<(), StoreError> {
+        let log = LogRef {
+            kind: Kind::Stream,
+            id,
+        };
+        let subject = self.subject(log);
+        let Some(last) = self.last(&self.envelopes, &subject).await? else {
+            return Ok(());
+        };
+        let head = header_u64(&last, POSITION)?;
+        let keep = head.saturating_sub(through).max(1);
+        self.envelopes
+            .purge()
+            .filter(subject)
+            .keep(keep)
+            .await
+            .map_err(nats_err)?;
+        Ok(())
+    }
+
+    /// Purges the stream's records, its digest index, its token hashes and its owner right.
+    pub async fn delete_stream(&self, id: Id) -> Result<(), StoreError> {
+        let log = LogRef {
+            kind: Kind::Stream,
+            id,
+        };
+        self.envelopes
+            .purge()
+            .filter(self.subject(log))
+            .await
+            .map_err(nats_err)?;
+        self.digests
+            .purge()
+            .filter(format!("{}.dig.{}.*", self.prefix, id.hex()))
+            .await
+            .map_err(nats_err)?;
+        for subject in [
+            format!("{}.meta.{}", self.prefix, id.hex()),
+            self.owner_subject(id),
+        ] {
+            self.meta.purge().filter(subject).await.map_err(nats_err)?;
+        }
+        Ok(())
     }
 
     pub async fn save_push(&self, id: Id, record: Vec<u8>) -> Result<(), StoreError> {

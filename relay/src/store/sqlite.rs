@@ -17,7 +17,7 @@ use super::{
     fits, AppendPolicy, Appended, Batch, CreateOutcome, Kind, LogRef, Record, StoreError,
     StoreStats, StreamMeta,
 };
-use crate::ids::{digest, Id};
+use crate::ids::{digest, Id, TokenHash};
 
 const FILE_NAME: &str = "relay.sqlite3";
 const READERS: usize = 4;
@@ -54,6 +54,12 @@ CREATE TABLE IF NOT EXISTS mailbox_messages (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS mailbox_messages_by_digest ON mailbox_messages (mailbox, digest);
 CREATE INDEX IF NOT EXISTS mailbox_messages_by_expiry ON mailbox_messages (expires_at);
+-- Who may trim or delete a stream (ADR 0023): the hash of a token only the device that made
+-- the stream holds, claimed once with the stream's append token.
+CREATE TABLE IF NOT EXISTS stream_owners (
+    id BLOB PRIMARY KEY,
+    owner_hash BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS push_registrations (
     id BLOB PRIMARY KEY,
     record BLOB NOT NULL -- push::Registration::to_bytes
@@ -306,6 +312,89 @@ impl SqliteStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.read_with(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
             .await
+    }
+
+    /// Records `owner` as the stream's owner right unless another is recorded.
+    pub async fn claim_owner(&self, id: Id, owner: TokenHash) -> Result<CreateOutcome, StoreError> {
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stored: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT owner_hash FROM stream_owners WHERE id = ?1",
+                    [&id.0[..]],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let outcome = match stored {
+                Some(hash) if owner.matches(&token_hash_of(&hash)?) => CreateOutcome::Exists,
+                Some(_) => CreateOutcome::Conflict,
+                None => {
+                    tx.execute(
+                        "INSERT INTO stream_owners (id, owner_hash) VALUES (?1, ?2)",
+                        params![&id.0[..], &owner.0[..]],
+                    )?;
+                    CreateOutcome::Created
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    pub async fn stream_owner(&self, id: Id) -> Result<Option<TokenHash>, StoreError> {
+        self.read_with(move |conn| {
+            let stored: Option<Vec<u8>> = conn
+                .query_row(
+                    "SELECT owner_hash FROM stream_owners WHERE id = ?1",
+                    [&id.0[..]],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            stored.map(|h| token_hash_of(&h)).transpose()
+        })
+        .await
+    }
+
+    /// Drops the stream's records at positions up to `through`. Positions stay: the head does
+    /// not move and later appends continue from it. Then empties the WAL, as `sweep_expired`.
+    pub async fn trim_stream(&self, id: Id, through: u64) -> Result<(), StoreError> {
+        let through = i64::try_from(through).unwrap_or(i64::MAX);
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let freed: i64 = tx.query_row(
+                "SELECT COALESCE(SUM(length(body)), 0) FROM envelopes WHERE stream = ?1 AND position <= ?2",
+                params![&id.0[..], through],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "DELETE FROM envelopes WHERE stream = ?1 AND position <= ?2",
+                params![&id.0[..], through],
+            )?;
+            tx.execute(
+                "UPDATE streams SET bytes = max(bytes - ?2, 0) WHERE id = ?1",
+                params![&id.0[..], freed],
+            )?;
+            tx.commit()?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Drops the stream: its records, its token hashes and its owner right, then empties the
+    /// WAL. With `secure_delete` the freed pages are zeros in the file.
+    pub async fn delete_stream(&self, id: Id) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("DELETE FROM envelopes WHERE stream = ?1", [&id.0[..]])?;
+            tx.execute("DELETE FROM streams WHERE id = ?1", [&id.0[..]])?;
+            tx.execute("DELETE FROM stream_owners WHERE id = ?1", [&id.0[..]])?;
+            tx.commit()?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
     }
 
     /// Drops expired mailbox messages and mailboxes, and then empties the WAL, which still holds
@@ -604,4 +693,12 @@ fn unix_now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+fn token_hash_of(bytes: &[u8]) -> Result<TokenHash, StoreError> {
+    Ok(TokenHash(
+        bytes
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("owner hash"))?,
+    ))
 }

@@ -173,6 +173,38 @@ impl Client {
         .await
     }
 
+    /// `PUT /v1/streams/{id}/owner` with `token` (the append token, to succeed).
+    pub async fn claim_owner(&self, stream: &str, token: &str, owner: &Token) -> Reply {
+        let body = serde_json::json!({ "owner_token_hash": owner.hash_hex });
+        self.send(
+            self.http
+                .put(format!("{}/v1/streams/{stream}/owner", self.base))
+                .bearer_auth(token)
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn trim(&self, stream: &str, token: &str, through: u64) -> Reply {
+        let body = serde_json::json!({ "through": through });
+        self.send(
+            self.http
+                .post(format!("{}/v1/streams/{stream}/trim", self.base))
+                .bearer_auth(token)
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn delete_stream(&self, stream: &str, token: &str) -> Reply {
+        self.send(
+            self.http
+                .delete(format!("{}/v1/streams/{stream}", self.base))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
     pub async fn append(&self, stream: &str, token: Option<&str>, bytes: Vec<u8>) -> Reply {
         let mut request = self
             .http

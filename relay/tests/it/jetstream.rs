@@ -12,7 +12,7 @@ use crate::harness::{
 
 /// Starts `nats-server` with JetStream on a free loopback port, or says why it cannot. Under CI
 /// (`CI` set) a missing server is a failure, never a silent skip.
-fn start_nats(dir: &Path) -> Option<NatsServer> {
+pub(crate) fn start_nats(dir: &Path) -> Option<NatsServer> {
     match NatsServer::start(dir) {
         Ok(server) => Some(server),
         Err(why) => {
@@ -26,7 +26,7 @@ fn start_nats(dir: &Path) -> Option<NatsServer> {
     }
 }
 
-fn relay_on(nats: &NatsServer, dir: &Path, name: &str) -> RelayProcess {
+pub(crate) fn relay_on(nats: &NatsServer, dir: &Path, name: &str) -> RelayProcess {
     // The safety-net poll is set far beyond the test's waits, so live delivery across relays
     // can only come through the NATS notifications.
     let args: Vec<String> = [

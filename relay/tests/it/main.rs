@@ -11,4 +11,5 @@ mod limits;
 mod mailboxes;
 mod push;
 mod restart;
+mod retention;
 mod streams;

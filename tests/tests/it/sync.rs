@@ -14,6 +14,7 @@ use twofold_tests::mem_devices::{
     contains, coping, heads, pair, plan_shared, settle, MemDevice as Device, RELAY,
 };
 use twofold_tests::net_devices::now_ms as now;
+use twofold_tests::record_reader::RecordReader;
 use twofold_tests::relay_sim::{Faults, MemRelay};
 use twofold_tests::sqlcipher_pages::store_plaintext;
 
@@ -176,6 +177,7 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
         .iter()
         .map(|f| f.stream)
         .collect();
+    let reader = RecordReader::capture(&supporter.path, &supporter.key, &streams_before);
     owner
         .s()
         .revoke_share(DocKind::Plan, &supporter_id)
@@ -191,7 +193,7 @@ fn revoked_device_keeps_what_it_had_and_gets_nothing_new() {
     for e in &outgoing.envelopes {
         if streams_before.contains(&e.stream) {
             assert!(
-                e.envelope.len() < 400,
+                reader.open(&e.stream, &e.envelope).payload.len() < 250,
                 "only the revocation notice goes to the revoked device"
             );
         }
@@ -617,8 +619,13 @@ fn a_record_from_a_sender_nobody_knows_is_held_a_while_then_refused_for_good() {
         .find(|(_, (b, a))| a > b)
         .map(|(s, _)| *s)
         .expect("the plan's stream grew");
-    let mut stray = relay.records(&plan_stream).last().expect("one").clone();
-    stray[21..37].copy_from_slice(&[0x55; 16]);
+    // Sealed with the stream's real key by a device nobody paired with: the sender data opens,
+    // the sender is unknown.
+    let reader = RecordReader::capture(&mentor.path, &mentor.key, [&plan_stream]);
+    let stranger = twofold_core::crypto::DeviceIdentity::generate().expect("rng");
+    let stray =
+        twofold_core::crypto::seal(reader.key(&plan_stream), &stranger, plan_stream, 1, b"\x01")
+            .expect("seal");
     relay.inject(&plan_stream, stray);
     owner
         .s()
@@ -1001,14 +1008,18 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
     };
 
     let mut cases: Vec<(&str, Vec<u8>, RejectReason)> = Vec::new();
-    for bit in [0usize, 8 * 20, 8 * 40, 8 * 70, good.envelope.len() * 8 - 1] {
+    // Version, stream, epoch, nonce, sender data, payload: the clear header is bound to the
+    // sender data, the sender data hides the signature over the payload.
+    for (bit, expect) in [
+        (0usize, RejectReason::UnsupportedVersion),
+        (8 * 5, RejectReason::WrongStream),
+        (8 * 20, RejectReason::StaleEpoch),
+        (8 * 40, RejectReason::DecryptFailed),
+        (8 * 70, RejectReason::DecryptFailed),
+        (good.envelope.len() * 8 - 1, RejectReason::BadSignature),
+    ] {
         let mut b = good.envelope.clone();
         b[bit / 8] ^= 1 << (bit % 8);
-        let expect = if bit == 0 {
-            RejectReason::UnsupportedVersion
-        } else {
-            RejectReason::BadSignature
-        };
         cases.push(("flipped bit", b, expect));
     }
     cases.push((
@@ -1021,12 +1032,18 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
         vec![1u8; 9 * 1024 * 1024],
         RejectReason::TooLarge,
     ));
-    // Re-signed by another device that the mentor does not know.
+    // Sealed with the stream's key by a device the mentor does not know.
     let stranger = twofold_core::crypto::DeviceIdentity::generate().expect("rng");
-    let key = twofold_core::crypto::DocKey::generate(0).expect("rng");
+    let reader = RecordReader::capture(&mentor.path, &mentor.key, [&good.stream]);
     let forged =
-        twofold_core::crypto::seal(&key, &stranger, good.stream, 1, b"\x01").expect("seal");
+        twofold_core::crypto::seal(reader.key(&good.stream), &stranger, good.stream, 1, b"\x01")
+            .expect("seal");
     cases.push(("wrong signer", forged, RejectReason::UnknownSender));
+    // Sealed by an outsider without the stream's key: its sender data does not open.
+    let outsider_key = twofold_core::crypto::DocKey::generate(0).expect("rng");
+    let outsider = twofold_core::crypto::seal(&outsider_key, &stranger, good.stream, 1, b"\x01")
+        .expect("seal");
+    cases.push(("outsider", outsider, RejectReason::DecryptFailed));
     for (what, bytes, reason) in cases {
         assert_eq!(try_bytes(&bytes), Received::Rejected(reason), "{what}");
         assert_eq!(heads(&mentor, &plan), before, "{what} changed nothing");
@@ -1054,8 +1071,12 @@ fn tampered_replayed_stale_oversized_and_truncated_envelopes_change_nothing() {
         .expect("receive");
     assert_eq!(stale, Received::Rejected(RejectReason::StaleEpoch));
     let counted = mentor.s().sync().rejections().expect("counters");
+    // Counted by reason: the flipped bits above and the outsider's envelope.
     assert!(
-        counted.iter().any(|(r, n)| r == "bad_signature" && *n >= 4),
+        counted.iter().any(|(r, n)| r == "bad_signature" && *n >= 1)
+            && counted
+                .iter()
+                .any(|(r, n)| r == "decrypt_failed" && *n >= 3),
         "{counted:?}"
     );
 }

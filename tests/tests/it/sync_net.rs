@@ -283,6 +283,89 @@ async fn a_finished_pairing_leaves_nothing_in_its_mailboxes_on_the_relay() {
     }
 }
 
+/// Issue 20, item 5: after a real sync through a relay process, the relay's files hold no
+/// sender id of any device, and no envelope it stores holds a sequence number or has a length
+/// off the size buckets. On envelope version 1 the sender id and sequence number were bytes
+/// 21..45 of every record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_reads_no_sender_id_or_sequence_number_in_stream_records() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor]).await;
+    let plan = owner.s().doc_id(DocKind::Plan).expect("plan id");
+    // Several envelopes from each writer, so each counts a few sequence numbers up.
+    const EDITS: u64 = 6;
+    for i in 0..EDITS {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(&format!("o{i}"), "walk"))
+            .expect("owner edit");
+        mentor
+            .s()
+            .shared_put(
+                &plan,
+                s::COPING_STRATEGIES,
+                coping(&format!("m{i}"), "call"),
+            )
+            .expect("mentor edit");
+        settle(&[&owner, &mentor]).await;
+    }
+    assert!(mentor
+        .s()
+        .shared_get(
+            &plan,
+            s::COPING_STRATEGIES,
+            &ItemId::parse("id", "o5").expect("id")
+        )
+        .is_ok());
+    for (who, id) in [
+        ("the owner's", owner.s().device_id()),
+        ("the mentor's", mentor.s().device_id()),
+    ] {
+        assert!(
+            !any_file_holds(relay_dir.path(), &id.0),
+            "the relay's files hold {who} device id"
+        );
+    }
+    // Eight big-endian bytes of a small number are mostly zeros, which SQLite's own pages hold
+    // everywhere; in the stored envelopes (random-looking bytes otherwise) they would be a
+    // field in clear.
+    let db = rusqlite::Connection::open_with_flags(
+        relay_dir.path().join("relay.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("the relay's database");
+    let bodies: Vec<Vec<u8>> = db
+        .prepare("SELECT body FROM envelopes")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("bodies");
+    assert!(bodies.len() as u64 >= 2 * EDITS, "{} records", bodies.len());
+    for body in &bodies {
+        for seq in 1..=EDITS + 4 {
+            assert!(
+                !twofold_tests::mem_devices::contains(body, &seq.to_be_bytes()),
+                "a stored envelope holds sequence number {seq}"
+            );
+        }
+        let payload = body.len() - twofold_core::crypto::ENVELOPE_OVERHEAD;
+        assert_eq!(
+            body.len(),
+            twofold_core::crypto::padded_envelope_len(payload),
+            "a stored envelope's length is off the buckets"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pair_share_edit_offline_sync_converge_and_revoke_through_a_relay_process() {
     let relay_dir = tempfile::tempdir().expect("tempdir");

@@ -15,6 +15,7 @@ use twofold_core::*;
 use twofold_tests::mem_devices::settle;
 use twofold_tests::mem_devices::{contains, coping, heads, pair, MemDevice as Device};
 use twofold_tests::net_devices::now_ms as now;
+use twofold_tests::record_reader::RecordReader;
 use twofold_tests::relay_sim::{Faults, MemRelay};
 
 /// Pushes everything waiting; acknowledges each stored envelope unless `ack` is false.
@@ -853,10 +854,8 @@ fn upgrades_and_late_shares_converge_under_faults() {
 // Unpairing
 // ---------------------------------------------------------------------------------------------
 
-/// The sender `KeyId` of an envelope (bytes 21..37, `docs/protocol.md`).
-fn sender_of(envelope: &[u8]) -> [u8; 16] {
-    envelope[21..37].try_into().expect("16 bytes")
-}
+/// The payload a revocation notice stays under: a notice, never document bytes.
+const NOTICE_MAX: usize = 250;
 
 #[test]
 fn unpair_cuts_the_device_off_and_the_others_carry_on() {
@@ -903,6 +902,8 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
 
     // Every stream the mentor can read or write, and how much each holds now.
     let mentor_streams = streams_of(&mentor);
+    // The relay cannot tell who wrote a record (envelope version 2); the mentor's keys can.
+    let reader = RecordReader::capture(&mentor.path, &mentor.key, &mentor_streams);
     let before: BTreeMap<[u8; 16], usize> = mentor_streams
         .iter()
         .map(|s| (s.0, relay.records(s).len()))
@@ -992,13 +993,14 @@ fn unpair_cuts_the_device_off_and_the_others_carry_on() {
     for stream in &mentor_streams {
         let records = relay.records(stream);
         for record in &records[before[&stream.0]..] {
-            if sender_of(record) == mentor.s().device_id().0 {
+            let opened = reader.open(stream, record);
+            if opened.sender.0 == mentor.s().device_id().0 {
                 continue;
             }
             assert!(
-                record.len() < 400,
+                opened.payload.len() < NOTICE_MAX,
                 "only a notice, never document bytes ({} bytes)",
-                record.len()
+                opened.payload.len()
             );
             notices += 1;
         }
@@ -1098,6 +1100,7 @@ fn unpair_from_the_mentor_side_ends_both_directions_locally() {
     settle(&[&owner, &mentor], &relay);
     let plan = owner.s().doc_id(DocKind::Plan).expect("id");
     let owner_streams = streams_of(&owner);
+    let reader = RecordReader::capture(&owner.path, &owner.key, &owner_streams);
     let before: BTreeMap<[u8; 16], usize> = owner_streams
         .iter()
         .map(|s| (s.0, relay.records(s).len()))
@@ -1128,8 +1131,9 @@ fn unpair_from_the_mentor_side_ends_both_directions_locally() {
     let mut from_mentor = 0;
     for stream in &owner_streams {
         for record in &relay.records(stream)[before[&stream.0]..] {
-            if sender_of(record) == mentor.s().device_id().0 {
-                assert!(record.len() < 400);
+            let opened = reader.open(stream, record);
+            if opened.sender.0 == mentor.s().device_id().0 {
+                assert!(opened.payload.len() < NOTICE_MAX);
                 from_mentor += 1;
             }
         }

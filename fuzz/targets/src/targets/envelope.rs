@@ -1,6 +1,7 @@
 //! Envelopes from a relay stream (`core/src/crypto/envelope.rs`), opened in the engine's order:
-//! decode → verify → decrypt → payload. An odd first byte seals the rest as the owner would, so
-//! the fuzzer also reaches past the signature and the AEAD, and the round trip is checked.
+//! decode → open sender data → verify → decrypt → payload. An odd first byte seals the rest as
+//! the owner would, so the fuzzer also reaches past the sender data, the signature and the AEAD,
+//! and the round trip is checked.
 
 use crate::fixtures::{self, OWNER};
 use twofold_core::crypto::{seal, DecodedEnvelope, MAX_ENVELOPE_LEN};
@@ -38,8 +39,12 @@ pub fn run(data: &[u8]) {
             return;
         }
     };
+    let Ok(opened) = decoded.open_sender(&fixtures::doc_key()) else {
+        assert!(!ours, "an envelope sealed with the key must open its sender data");
+        return;
+    };
     let owner = fixtures::owner_keys();
-    let Ok(verified) = decoded.verify(|id| (*id == owner.key_id()).then_some(owner)) else {
+    let Ok(verified) = opened.verify(|id| (*id == owner.key_id()).then_some(owner)) else {
         assert!(!ours, "an envelope the owner sealed must verify");
         return;
     };
