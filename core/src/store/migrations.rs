@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
     include_str!("migrations/0010_pairing_codes.sql"),
+    include_str!("migrations/0011_home_model.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -111,7 +111,7 @@ impl Twofold {
     /// The relay stored envelope `id`. Records the disclosure: one entry per peer the batch
     /// reaches, written once even if the acknowledgement is repeated.
     pub(crate) fn sync_acked(&self, id: i64, position: Option<u64>, now_ms: i64) -> Result<()> {
-        let docs = self.docs_read();
+        let docs = self.docs_read()?;
         self.db.write(|tx| {
             let Some(row) = outbox::take_envelope(tx, id)? else {
                 return Ok(());
