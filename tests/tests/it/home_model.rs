@@ -199,7 +199,7 @@ fn compaction_keeps_the_model_in_step() {
         Twofold::open_with(dir.path().join("s.twofold"), &random_key(), options).expect("open");
     for n in 0..8 {
         store
-            .put(s::CONTACTS, contact(&format!("c{n}"), "Sam", Some(n)))
+            .put(s::CONTACTS, contact(&format!("c{n}"), "Sam", Some(n + 1)))
             .expect("contact");
         assert!(store.home_model_in_step().expect("model"), "after write {n}");
     }
