@@ -68,10 +68,7 @@ impl Part {
 
     fn derive<'a>(self, doc: impl Fn(DocKind) -> Result<&'a AutoCommit>) -> Result<Vec<u8>> {
         match self {
-            Part::Ladder => encode(&home::ladder(
-                doc(DocKind::Plan)?,
-                doc(DocKind::Contacts)?,
-            )?),
+            Part::Ladder => encode(&home::ladder(doc(DocKind::Plan)?, doc(DocKind::Contacts)?)?),
             Part::Journal => encode(&home::journal_inputs(
                 doc(DocKind::Journal)?,
                 AFTER_EVERY_KEY,

@@ -201,6 +201,9 @@ fn compaction_keeps_the_model_in_step() {
         store
             .put(s::CONTACTS, contact(&format!("c{n}"), "Sam", Some(n + 1)))
             .expect("contact");
-        assert!(store.home_model_in_step().expect("model"), "after write {n}");
+        assert!(
+            store.home_model_in_step().expect("model"),
+            "after write {n}"
+        );
     }
 }

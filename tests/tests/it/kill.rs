@@ -97,12 +97,17 @@ fn acknowledged_writes_survive_sigkill() {
         let today = Day::from_ymd("day", 2026, 11, 25).expect("day");
         if store.home_model_in_step().expect("model state") {
             model_answered += 1;
-            assert!(!store.documents_loaded(), "run {i}: open loaded the documents");
+            assert!(
+                !store.documents_loaded(),
+                "run {i}: open loaded the documents"
+            );
         }
         let home = store.home_screen(today).expect("home screen");
         assert_eq!(
             home,
-            store.home_screen_from_documents(today).expect("from documents"),
+            store
+                .home_screen_from_documents(today)
+                .expect("from documents"),
             "run {i}: the read model's home screen differs from the documents'"
         );
         assert!(
