@@ -136,6 +136,32 @@ pub(crate) fn journal_inputs(journal: &AutoCommit, before: &str) -> Result<Journ
     })
 }
 
+/// [`journal_inputs`] with the newest check-ins of all (keys before `after_every_key`), for the
+/// read model, written with every journal change: the newest are looked for in the last month,
+/// then the last year, before the whole journal is walked, so that a check-in's cost does not
+/// grow with the years. The clock only picks where to look; the answer is the same.
+pub(crate) fn newest_journal_inputs(
+    journal: &AutoCommit,
+    after_every_key: &str,
+    today: Day,
+) -> Result<JournalInputs> {
+    for days_back in [31, 366] {
+        let Some(start) = today.0.checked_sub_days(chrono::Days::new(days_back)) else {
+            break;
+        };
+        let from = CheckIn::key_of_day(Day(start));
+        if let Some(newest) = items::last_from(journal, s::CHECK_INS, &from, NEWEST_READ)? {
+            return Ok(JournalInputs {
+                newest,
+                read_before: after_every_key.to_string(),
+                recoveries: items::list(journal, s::RECOVERIES)?,
+                lapses: items::list(journal, s::LAPSES)?,
+            });
+        }
+    }
+    journal_inputs(journal, after_every_key)
+}
+
 pub(crate) fn meetings(schedule: &AutoCommit) -> Result<Vec<Meeting>> {
     items::list(schedule, s::MEETINGS)
 }

@@ -14,6 +14,7 @@ use super::home::{self, Inputs};
 use super::{Docs, LoadedDoc, Twofold};
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
+use crate::model::time::Day;
 use crate::store::home_model::{self as rows, SourceStamp, Stored};
 
 /// Changed whenever what a part holds, or how the screen is made from it, changes: a part
@@ -69,9 +70,10 @@ impl Part {
     fn derive<'a>(self, doc: impl Fn(DocKind) -> Result<&'a AutoCommit>) -> Result<Vec<u8>> {
         match self {
             Part::Ladder => encode(&home::ladder(doc(DocKind::Plan)?, doc(DocKind::Contacts)?)?),
-            Part::Journal => encode(&home::journal_inputs(
+            Part::Journal => encode(&home::newest_journal_inputs(
                 doc(DocKind::Journal)?,
                 AFTER_EVERY_KEY,
+                Day(chrono::Utc::now().date_naive()),
             )?),
             Part::Meetings => encode(&home::meetings(doc(DocKind::Schedule)?)?),
         }
