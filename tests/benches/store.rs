@@ -77,6 +77,11 @@ fn run_child(mode: &str, path: &Path, key: &[u8; 32]) -> (Duration, u64) {
         .arg(hex::encode(key))
         .output()
         .expect("child");
+    assert!(
+        out.status.success(),
+        "the {mode} child failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let mut parts = text.split_whitespace();
     let us: u64 = parts
