@@ -287,3 +287,43 @@ impl Twofold {
         Ok(assemble(inputs, today, self.now_ms()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::store::database::KEY_LEN;
+
+    /// A write holds the documents' lock and the writer from its change to its fsync; the
+    /// home screen needs neither, so it is answered in the middle of a write's transaction.
+    #[test]
+    fn the_home_screen_is_answered_while_a_write_holds_the_documents_and_the_writer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+        store.set_when_well("steady").expect("write");
+        let today = Day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"));
+        let expected = store.home_screen(today).expect("home");
+        let (answer_tx, answer_rx) = mpsc::channel();
+        std::thread::scope(|scope| {
+            let docs = store.docs_write().expect("documents");
+            store
+                .db
+                .write(|_tx| {
+                    let store = &store;
+                    scope.spawn(move || {
+                        let _ = answer_tx.send(store.home_screen(today));
+                    });
+                    let answered = answer_rx.recv_timeout(Duration::from_secs(10));
+                    assert!(
+                        matches!(&answered, Ok(Ok(home)) if *home == expected),
+                        "the home screen waited for the write: {answered:?}"
+                    );
+                    Ok(())
+                })
+                .expect("write");
+            drop(docs);
+        });
+    }
+}
