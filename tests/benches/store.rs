@@ -215,7 +215,6 @@ fn main() {
         idle_kib = idle_kib.max(run_child("idle", &path, &key).1);
     }
     let plain_all: Duration = DocKind::ALL.iter().map(|k| pick(&plain, *k)).sum();
-    let five_years = median(home.clone());
     report(
         "open + home screen (cold process)",
         median(home),
@@ -236,7 +235,7 @@ fn main() {
         idle_kib as f64 / 1024.0,
         (home_kib.saturating_sub(idle_kib)) as f64 / 1024.0
     );
-    years_of_history(&dir, &path, &key, five_years, rounds);
+    years_of_history(&dir, &path, &key, rounds);
 
     // 3. One durable check-in vs a bare SQLite insert of the same bytes, same durability.
     println!("\n-- one check-in, durably committed ({writes} of each) --");
@@ -395,16 +394,11 @@ fn reads_during_writes(path: &Path, key: &[u8; 32], writes: usize) {
 
 /// Section 2b: open + home screen on one, five and ten years of history (ADR 0021), each
 /// beside the same store's screen computed from its documents (what open + home did before
-/// the read model), and ten years against one.
-fn years_of_history(
-    dir: &tempfile::TempDir,
-    five: &Path,
-    key: &[u8; 32],
-    five_ms: Duration,
-    rounds: usize,
-) {
+/// the read model), and ten years against one. The rounds go through the three stores in
+/// turn, so that a change in the machine's load falls on all three alike.
+fn years_of_history(dir: &tempfile::TempDir, five: &Path, key: &[u8; 32], rounds: usize) {
     println!("\n-- open + home screen by years of history (fresh process each round) --");
-    let mut by_years = Vec::new();
+    let mut stores = Vec::new();
     for (years, spec) in [
         (1, Some(DatasetSpec::ONE_YEAR)),
         (5, None),
@@ -419,18 +413,17 @@ fn years_of_history(
             }
             None => five.to_path_buf(),
         };
-        let mut model = Vec::new();
-        let mut documents = Vec::new();
-        for _ in 0..rounds {
-            model.push(run_child("home", &path, key).0);
-            documents.push(run_child("home-documents", &path, key).0);
+        stores.push((years, path, Vec::new(), Vec::new()));
+    }
+    for _ in 0..3 * rounds {
+        for (_, path, model, documents) in &mut stores {
+            model.push(run_child("home", path, key).0);
+            documents.push(run_child("home-documents", path, key).0);
         }
-        let model = if spec.is_none() {
-            // The five-year figure above, with this section's rounds added.
-            median(model.into_iter().chain([five_ms]).collect())
-        } else {
-            median(model)
-        };
+    }
+    let mut by_years = Vec::new();
+    for (years, _, model, documents) in stores {
+        let model = median(model);
         report(
             &format!("open + home, {years} year(s) of history"),
             model,
