@@ -165,15 +165,18 @@ pub fn last_from<T: Item>(
     let Some(obj) = read_obj(doc, section.id)? else {
         return Ok(None);
     };
-    let keys: Vec<String> = doc
-        .map_range(&obj, from.to_string()..)
-        .map(|item| item.key.into_owned())
-        .collect();
+    // Only the last `n` keys are kept as the range is walked.
+    let mut keys = std::collections::VecDeque::with_capacity(n + 1);
+    for item in doc.map_range(&obj, from.to_string()..) {
+        keys.push_back(item.key.into_owned());
+        if keys.len() > n {
+            keys.pop_front();
+        }
+    }
     if keys.len() < n {
         return Ok(None);
     }
-    keys[keys.len() - n..]
-        .iter()
+    keys.iter()
         .map(|k| Ok(hydrate_prop(doc, &obj, k.as_str())?))
         .collect::<Result<Vec<T>>>()
         .map(Some)

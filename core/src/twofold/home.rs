@@ -138,7 +138,7 @@ pub(crate) fn journal_inputs(journal: &AutoCommit, before: &str) -> Result<Journ
 
 /// [`journal_inputs`] with the newest check-ins of all (keys before `after_every_key`), for the
 /// read model, written with every journal change: the newest are looked for in the last month,
-/// then one more year back at a time, before the whole journal is walked, so that a check-in's
+/// the last quarter, half year, then one more year back at a time, before the whole journal is walked, so that a check-in's
 /// cost does not grow with the years, even after a long silence (each window starts with a
 /// seek, and one with too few check-ins holds few). The clock only picks where to look; the
 /// answer is the same.
@@ -147,7 +147,10 @@ pub(crate) fn newest_journal_inputs(
     after_every_key: &str,
     today: Day,
 ) -> Result<JournalInputs> {
-    for days_back in std::iter::once(31).chain((1..=20).map(|years| years * 366)) {
+    for days_back in [31, 92, 183]
+        .into_iter()
+        .chain((1..=20).map(|years| years * 366))
+    {
         let Some(start) = today.0.checked_sub_days(chrono::Days::new(days_back)) else {
             break;
         };
