@@ -1,8 +1,9 @@
 //! `TwofoldStore`'s sans-IO sync engine, for apps that run their own transport: the library
 //! seals, checks and applies; the app moves bytes between these calls and a relay.
 //!
-//! One round: `sync_outgoing` → post each mailbox message (then `sync_mailbox_posted`) and
-//! append each envelope (then `sync_acked`); read each of `sync_mailbox_follows` and pass what
+//! One round: `sync_outgoing` → post each mailbox message (then `sync_mailbox_posted`),
+//! append each envelope (then `sync_acked`) and delete each finished mailbox (then
+//! `sync_mailbox_deleted`); read each of `sync_mailbox_follows` and pass what
 //! arrived to `sync_receive_mailbox`; read each of `sync_follows` after its cursor and pass
 //! each record, with its relay position, to `sync_receive` — and follow again while new
 //! streams appear (a grant opens one). Nothing is lost if the app stops at any point: the
@@ -39,6 +40,15 @@ impl TwofoldStore {
     pub async fn sync_mailbox_posted(&self, id: i64) -> Result<()> {
         self.write(move |core| Ok(core.sync().mailbox_posted(id)?))
             .await
+    }
+
+    /// The relay deleted `mailbox` (32 hex characters), or refused to for good.
+    pub async fn sync_mailbox_deleted(&self, mailbox: String) -> Result<()> {
+        self.write(move |core| {
+            let mailbox = convert::hex_id::to_core(mailbox, "", "mailbox")?;
+            Ok(core.sync().mailbox_deleted(&mailbox)?)
+        })
+        .await
     }
 
     /// The streams to read, each after its cursor: channels first, so that grants arrive

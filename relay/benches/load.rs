@@ -275,9 +275,13 @@ struct Device {
 
 impl Device {
     fn new(index: u32, relays: usize) -> Self {
-        let id: [u8; 16] = rand::random();
         let read: [u8; 32] = rand::random();
         let append: [u8; 32] = rand::random();
+        // Certified by its tokens, as the relay requires of a new stream (ADR 0022).
+        let id = twofold_relay::stream_id_for_hashes(
+            &twofold_relay::token_hash(&read),
+            &twofold_relay::token_hash(&append),
+        );
         Device {
             index,
             // Owner (even) and mentor (odd) on different relays when there are two.

@@ -133,9 +133,10 @@ pub struct Config {
     #[arg(long, env = "TWOFOLD_RELAY_SLOW_CONSUMER_SECS", default_value_t = 10)]
     pub slow_consumer_secs: u64,
 
-    /// Milliseconds between store polls of a live follow on JetStream, the safety net behind
-    /// notifications (which another relay process may fail to send if it dies right after an
-    /// append). The embedded store wakes its followers in-process and polls every minute.
+    /// Milliseconds between checks for a lost append notification on JetStream (another relay
+    /// process may die right after an append, before notifying): one check per relay compares
+    /// JetStream's sequence with the notifications heard and wakes every follower if one is
+    /// missing. Each follower also reads its log at least every minute (both stores).
     #[arg(long, env = "TWOFOLD_RELAY_FOLLOW_POLL_MS", default_value_t = 2000)]
     pub follow_poll_ms: u64,
 

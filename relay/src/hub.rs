@@ -9,12 +9,32 @@ use tokio::sync::watch;
 
 use crate::store::LogRef;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Hub {
     heads: Mutex<HashMap<LogRef, watch::Sender<u64>>>,
+    /// Bumped to wake every follower at once: one of another relay's notifications was lost.
+    everyone: watch::Sender<u64>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            heads: Mutex::default(),
+            everyone: watch::channel(0).0,
+        }
+    }
 }
 
 impl Hub {
+    pub fn subscribe_everyone(&self) -> watch::Receiver<u64> {
+        self.everyone.subscribe()
+    }
+
+    /// Makes every follower read its log once, as if each had been notified.
+    pub fn wake_everyone(&self) {
+        self.everyone.send_modify(|generation| *generation += 1);
+    }
+
     pub fn subscribe(&self, log: LogRef) -> watch::Receiver<u64> {
         let mut heads = self
             .heads

@@ -11,6 +11,28 @@ use crate::error::RelayError;
 /// Must equal `twofold_core::crypto::label::TOKEN_HASH`, or no client could ever authenticate.
 const TOKEN_HASH_LABEL: &[u8] = b"twofold/v1/token-hash";
 
+/// Must equal `twofold_core::crypto::label::STREAM_ID`: the ids the relay checks are the ones
+/// clients derive.
+const STREAM_ID_LABEL: &[u8] = b"twofold/v2/stream-id";
+
+/// The id a stream registered with these token hashes must have (ADR 0022): a hash of both,
+/// so nobody who learns an id can register it first with tokens of their own.
+pub fn certified_stream_id(read: &TokenHash, append: &TokenHash) -> Id {
+    Id(stream_id_for_hashes(&read.0, &append.0))
+}
+
+/// [`certified_stream_id`] on the raw hashes, for clients of the relay (its tests, benches).
+pub fn stream_id_for_hashes(read: &[u8; 32], append: &[u8; 32]) -> [u8; 16] {
+    let digest = Sha256::new()
+        .chain_update(STREAM_ID_LABEL)
+        .chain_update(read)
+        .chain_update(append)
+        .finalize();
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    id
+}
+
 /// A 16-byte stream or mailbox id, spelled as 32 lowercase hex characters.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id(pub [u8; 16]);
@@ -103,6 +125,15 @@ mod tests {
         assert!(Id::parse("00112233445566778899AABBCCDDEEFF").is_err());
         assert!(Id::parse("0011").is_err());
         assert!(Id::parse("zz112233445566778899aabbccddeeff").is_err());
+    }
+
+    #[test]
+    fn a_certified_id_covers_both_hashes_in_order() {
+        let (a, b) = (TokenHash([1; 32]), TokenHash([2; 32]));
+        let id = certified_stream_id(&a, &b);
+        assert_ne!(id, certified_stream_id(&b, &a));
+        assert_ne!(id, certified_stream_id(&a, &a));
+        assert_eq!(id, certified_stream_id(&a, &b));
     }
 
     #[test]

@@ -20,5 +20,5 @@ mod ws;
 
 pub use config::Config;
 pub use error::StartError;
-pub use ids::token_hash;
+pub use ids::{stream_id_for_hashes, token_hash};
 pub use server::{serve, RelayHandle};

@@ -21,6 +21,7 @@ pub struct Metrics {
     follows_total: AtomicU64,
     slow_consumers: AtomicU64,
     push_registrations: AtomicU64,
+    lost_wakeups: AtomicU64,
 }
 
 /// The push waker's own counters, read when metrics are rendered.
@@ -87,6 +88,10 @@ impl Metrics {
 
     pub fn slow_consumer(&self) {
         self.slow_consumers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn lost_wakeups_caught(&self) {
+        self.lost_wakeups.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn render(
@@ -178,6 +183,12 @@ impl Metrics {
             "counter",
             "WebSocket connections dropped for not reading.",
             &[(String::new(), get(&self.slow_consumers))],
+        );
+        family(
+            "twofold_relay_lost_wakeups_caught_total",
+            "counter",
+            "Times every follower was woken because an append notification never arrived.",
+            &[(String::new(), get(&self.lost_wakeups))],
         );
         family(
             "twofold_relay_push_registrations_total",

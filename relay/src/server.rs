@@ -79,6 +79,7 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
 
     let sweeper = tokio::spawn(sweep_mailboxes(state.clone()));
     let forgetter = tokio::spawn(forget_rejected(state.clone(), forgotten));
+    let catcher = tokio::spawn(catch_lost_wakeups(state.clone()));
     let app = crate::http::router(state.clone());
     let server_state = state.clone();
     let server = tokio::spawn(async move {
@@ -112,6 +113,7 @@ pub async fn serve(config: Config) -> Result<RelayHandle, StartError> {
         }
         sweeper.abort();
         forgetter.abort();
+        catcher.abort();
         server_state.store.close().await;
         tracing::info!("relay stopped");
     });
@@ -183,6 +185,48 @@ async fn sweep_mailboxes(state: Arc<AppState>) {
         ticker.tick().await;
         if let Err(err) = state.store.sweep_expired().await {
             tracing::warn!(error = %err, "mailbox sweep failed");
+        }
+    }
+}
+
+/// One relay-wide check instead of every follower polling (JetStream only): every
+/// `--follow-poll-ms`, compares the appends JetStream stored with the notifications this relay
+/// heard. Appends that were already stored at the previous check and are still unheard lost
+/// their notification (another relay died between its append and its notification, or NATS
+/// dropped it): every follower is woken once and reads its log. A notification still on its
+/// way is given one interval.
+async fn catch_lost_wakeups(state: Arc<AppState>) {
+    let every = state.config.follow_poll();
+    // (appended, heard) when every append so far had been heard.
+    let mut settled: Option<(u64, u64)> = None;
+    // Appends stored at the previous check while some were unheard.
+    let mut suspect: Option<u64> = None;
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let (appended, heard) = match state.store.appended_and_heard().await {
+            Ok(Some(counts)) => counts,
+            Ok(None) => return,
+            Err(err) => {
+                tracing::warn!(error = %err, "checking for lost wake-ups failed");
+                continue;
+            }
+        };
+        let Some((appended_then, heard_then)) = settled else {
+            settled = Some((appended, heard));
+            continue;
+        };
+        let heard_since = heard.saturating_sub(heard_then);
+        if appended.saturating_sub(appended_then) <= heard_since {
+            settled = Some((appended, heard));
+            suspect = None;
+        } else if suspect.is_some_and(|s| s.saturating_sub(appended_then) > heard_since) {
+            state.metrics.lost_wakeups_caught();
+            state.store.hub().wake_everyone();
+            settled = Some((appended, heard));
+            suspect = None;
+        } else {
+            suspect = Some(appended);
         }
     }
 }

@@ -28,7 +28,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
-use twofold_core::crypto::token_hash;
+use twofold_core::crypto::{stream_id_for, token_hash};
 use twofold_core::sections as s;
 use twofold_core::*;
 use twofold_testkit::RelayProcess;
@@ -56,9 +56,10 @@ fn line(name: &str, value: Duration, baseline_name: &str, baseline: Duration) {
 
 /// The relay alone: append `size` bytes over HTTP, receive them on a WebSocket follow.
 async fn bare_relay(url: &str, size: usize, rounds: usize) -> Vec<Duration> {
-    let stream: [u8; 16] = rand::random();
     let read: [u8; 32] = rand::random();
     let append: [u8; 32] = rand::random();
+    // Certified by its tokens, as the relay requires of a new stream (ADR 0022).
+    let stream = stream_id_for(&token_hash(&read), &token_hash(&append)).0;
     let http = reqwest::Client::new();
     let id = hex::encode(stream);
     let put = http

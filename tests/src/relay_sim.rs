@@ -118,6 +118,12 @@ impl MemRelay {
         append_hash: [u8; 32],
     ) -> bool {
         let mut state = lock(&self.state);
+        // As the relay: a new stream's id must be certified by its token hashes (ADR 0022).
+        if !state.streams.contains_key(&stream.0)
+            && twofold_core::crypto::stream_id_for(&read_hash, &append_hash) != *stream
+        {
+            return false;
+        }
         let s = state.streams.entry(stream.0).or_insert_with(|| Stream {
             read_hash,
             append_hash,
@@ -167,11 +173,21 @@ impl MemRelay {
     }
 
     pub fn read_mailbox(&self, mailbox: &[u8; 16], after: u64) -> Vec<(u64, Vec<u8>)> {
-        lock(&self.state)
+        let mut records = lock(&self.state)
             .mailboxes
             .get(mailbox)
             .map(|m| numbered(m, after))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        records.retain(|(_, bytes)| !bytes.is_empty());
+        records
+    }
+
+    /// Forgets a mailbox's messages and keeps its positions, as the relay does: a message
+    /// posted later gets the next one.
+    pub fn delete_mailbox(&self, mailbox: &[u8; 16]) {
+        if let Some(m) = lock(&self.state).mailboxes.get_mut(mailbox) {
+            m.iter_mut().for_each(Vec::clear);
+        }
     }
 
     /// Every byte the relay holds, for canary scans.
@@ -182,6 +198,7 @@ impl MemRelay {
             .values()
             .flat_map(|s| s.records.iter())
             .chain(state.mailboxes.values().flatten())
+            .filter(|bytes| !bytes.is_empty())
             .cloned()
             .collect()
     }
@@ -363,6 +380,14 @@ impl RelayTransport for SimWire {
         async move { Ok(page) }.boxed()
     }
 
+    fn delete_mailbox<'a>(&'a self, mailbox: &'a [u8; 16]) -> BoxFuture<'a, NetResult<()>> {
+        let answer = self.request(|relay| {
+            relay.delete_mailbox(mailbox);
+            Ok(())
+        });
+        async move { answer }.boxed()
+    }
+
     fn follow(&self) -> BoxFuture<'_, NetResult<Box<dyn FollowConnection>>> {
         let (events, rx) = mpsc::unbounded_channel();
         let me = Arc::new(Mutex::new(Follower {
@@ -417,6 +442,9 @@ impl FollowConnection for SimFollow {
                     me.mailboxes.insert(mailbox);
                     let backlog = state.mailboxes.get(&mailbox).map(|m| numbered(m, after));
                     for (position, bytes) in backlog.unwrap_or_default() {
+                        if bytes.is_empty() {
+                            continue; // deleted
+                        }
                         let _ = me.events.send(frame(mailbox, true, position, bytes));
                     }
                 }

@@ -65,6 +65,9 @@ impl From<tc::MailboxPost> for MailboxPost {
 pub struct Outgoing {
     pub envelopes: Vec<OutgoingEnvelope>,
     pub mailbox: Vec<MailboxPost>,
+    /// Pairing mailboxes this device is done with, 32 hex characters each: `DELETE` each on the
+    /// relay, then report it with `sync_mailbox_deleted`.
+    pub mailbox_deletes: Vec<String>,
 }
 
 impl From<tc::Outgoing> for Outgoing {
@@ -72,6 +75,11 @@ impl From<tc::Outgoing> for Outgoing {
         Outgoing {
             envelopes: o.envelopes.into_iter().map(Into::into).collect(),
             mailbox: o.mailbox.into_iter().map(Into::into).collect(),
+            mailbox_deletes: o
+                .mailbox_deletes
+                .into_iter()
+                .map(hex_id::from_core)
+                .collect(),
         }
     }
 }

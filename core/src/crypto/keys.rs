@@ -60,16 +60,28 @@ impl DocKey {
         self.epoch
     }
 
-    /// The token that lets a device read `stream` from the relay.
-    pub fn read_token(&self, stream: &StreamId) -> CapabilityToken {
+    /// The token that lets a device read this key's stream from the relay (ADR 0022). It does
+    /// not cover the stream id: the id is derived from this token's hash and the append
+    /// token's ([`super::stream_id_for`]), and one key has one stream.
+    pub fn read_token(&self) -> CapabilityToken {
+        CapabilityToken(*expand(&self.secret, &[label::READ_TOKEN_V2]))
+    }
+
+    /// The read token of a stream made before ADR 0022, whose id was random.
+    pub fn legacy_read_token(&self, stream: &StreamId) -> CapabilityToken {
         CapabilityToken(*expand(&self.secret, &[label::READ_TOKEN, &stream.0[..]]))
     }
 
-    /// The token that lets a device append to `stream` on the relay. Every holder of the
-    /// document key can derive it, read-only peers included: the relay only keeps outsiders
-    /// out, and receivers enforce write permission by signature (ADR 0003).
-    pub fn append_token(&self, stream: &StreamId) -> CapabilityToken {
+    /// The append token of a stream made before ADR 0022. Every holder of the document key
+    /// can derive it, read-only peers included; streams made since carry their own append
+    /// token, given only to writers ([`super::AppendRight`]).
+    pub fn legacy_append_token(&self, stream: &StreamId) -> CapabilityToken {
         CapabilityToken(*expand(&self.secret, &[label::APPEND_TOKEN, &stream.0[..]]))
+    }
+
+    /// A channel's append token: both of its devices write it, and both hold its key.
+    pub fn channel_append_token(&self) -> CapabilityToken {
+        CapabilityToken(*expand(&self.secret, &[label::CHANNEL_APPEND_TOKEN]))
     }
 
     pub(crate) fn envelope_cipher(&self) -> &XChaCha20Poly1305 {
@@ -243,19 +255,42 @@ mod tests {
         let key = DocKey::generate(0).expect("rng");
         let other = DocKey::generate(0).expect("rng");
         let (s1, s2) = (StreamId([1; 16]), StreamId([2; 16]));
-        assert_ne!(key.read_token(&s1), key.append_token(&s1));
-        assert_ne!(key.read_token(&s1), key.read_token(&s2));
-        assert_ne!(key.read_token(&s1), other.read_token(&s1));
-        assert_eq!(key.read_token(&s1), key.clone().read_token(&s1));
-        let token = key.append_token(&s1);
+        assert_ne!(key.legacy_read_token(&s1), key.legacy_append_token(&s1));
+        assert_ne!(key.legacy_read_token(&s1), key.legacy_read_token(&s2));
+        assert_ne!(key.legacy_read_token(&s1), other.legacy_read_token(&s1));
+        assert_eq!(
+            key.legacy_read_token(&s1),
+            key.clone().legacy_read_token(&s1)
+        );
+        let token = key.legacy_append_token(&s1);
         assert_eq!(token.hash(), token_hash(token.as_bytes()));
         assert_ne!(token.hash(), *token.as_bytes());
     }
 
     #[test]
+    fn version_two_tokens_differ_from_each_other_and_from_version_one() {
+        let key = DocKey::generate(0).expect("rng");
+        let other = DocKey::generate(0).expect("rng");
+        let s = StreamId([1; 16]);
+        let all = [
+            key.read_token(),
+            key.channel_append_token(),
+            key.legacy_read_token(&s),
+            key.legacy_append_token(&s),
+            other.read_token(),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(key.read_token(), key.clone().read_token());
+    }
+
+    #[test]
     fn debug_output_hides_secrets() {
         let key = DocKey::generate(9).expect("rng");
-        let shown = format!("{key:?} {:?}", key.read_token(&StreamId([0; 16])));
+        let shown = format!("{key:?} {:?}", key.read_token());
         assert!(!shown.contains(&hex::encode(key.secret_bytes())));
         assert!(shown.contains('9'));
     }

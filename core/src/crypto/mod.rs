@@ -11,6 +11,8 @@
 //!   request, the short code both screens show;
 //! - [`keys`]: a document's random key per epoch, wrapped for each allowed device, and the relay
 //!   capability tokens derived from it;
+//! - [`change_signature`]: an author's signature over one of its Automerge changes, which
+//!   travels with the change when another writer passes it on;
 //! - [`envelope`]: one batch of changes, encrypted with the document key and signed by the
 //!   sender, opened in the checked order `decode → verify → (engine checks) → decrypt`.
 //!
@@ -18,6 +20,7 @@
 //! `docs/adr/0003-envelopes-keys-and-pairing.md`. Only audited RustCrypto and dalek crates
 //! provide primitives; this module only composes them.
 
+pub mod change_signature;
 pub mod envelope;
 pub mod identity;
 pub mod invite;
@@ -25,6 +28,7 @@ pub mod join;
 pub mod keys;
 pub mod pairing_reply;
 mod seal;
+pub mod stream_rights;
 pub mod successor_channel;
 pub mod verification;
 
@@ -41,6 +45,7 @@ pub use keys::{
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
+pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
 };
@@ -88,4 +93,11 @@ pub(crate) mod label {
     pub const PAIRING_REPLY_KEY: &[u8] = b"twofold/v1/pairing-reply";
     pub const PAIRING_REPLY_SIG: &[u8] = b"twofold/v1/pairing-reply-signature";
     pub const SUCCESSOR_CHANNEL: &[u8] = b"twofold/v1/successor-channel";
+    pub const CHANGE_SIG: &[u8] = b"twofold/v1/change-signature";
+    /// v2 (ADR 0022): the read token no longer covers the stream id, which is now derived
+    /// from both token hashes.
+    pub const READ_TOKEN_V2: &[u8] = b"twofold/v2/read-token";
+    /// A channel's append token: both of its devices write it, so it comes from the key.
+    pub const CHANNEL_APPEND_TOKEN: &[u8] = b"twofold/v2/channel-append-token";
+    pub const STREAM_ID: &[u8] = b"twofold/v2/stream-id";
 }

@@ -7,8 +7,9 @@
 //!   share is ended first); the peer's changes only under a read-write share;
 //! - a document the peer owns travels while its stream is active here; this device sends
 //!   its own changes only if it may write;
-//! - a change's author must be the peer, a schema actor, or a writer the document's owner
-//!   allows (the owner may pass on anything), exactly as for an envelope;
+//! - a change's author must be the peer or a schema actor (the owner may pass on anything);
+//!   unlike an envelope, a session carries no authors' signatures, so a writer cannot pass
+//!   on another device's change this way (ADR 0024);
 //! - a change already here is not applied or stored again, whichever path brought it first.
 
 use std::collections::BTreeMap;
@@ -228,16 +229,14 @@ impl Twofold {
             if !may_write {
                 return Ok(Applied::Refused(RejectReason::NotAllowed));
             }
-            let authors = match owner {
-                Some(o) if o == *peer => None,
-                _ => Some(self.allowed_authors_in(tx, &docs, doc_id)?),
-            };
+            // Only the owner passes on other devices' changes over a direct session (a writer
+            // sends its own, `direct_changes_for`); the session carries no authors'
+            // signatures, so a writer's change under any other actor is refused (ADR 0024).
+            let from_owner = owner == Some(*peer);
             let foreign = |c: &Change| {
-                authors.as_ref().is_some_and(|authors| {
-                    c.actor_id() != &peer_actor
-                        && !genesis::is_schema_actor(c.actor_id())
-                        && !authors.iter().any(|a| c.actor_id().to_bytes() == a.0)
-                })
+                !from_owner
+                    && c.actor_id() != &peer_actor
+                    && !genesis::is_schema_actor(c.actor_id())
             };
             if changes.iter().any(foreign) {
                 return Ok(Applied::Refused(RejectReason::WrongAuthor));

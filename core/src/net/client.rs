@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::problem::NetProblem;
+use super::problem::{NetProblem, RelayCode};
 use super::records::Record;
 use super::relay_api::RelayApi;
 use super::report::{Progress, SyncReport, SyncStatus};
@@ -267,6 +267,16 @@ impl SyncClient {
             report.sent_bytes += e.envelope.len() as u64;
             self.advance(progress, |p| p.sent += 1);
         }
+        for mailbox in out.mailbox_deletes {
+            match self.api.delete_mailbox(&mailbox).await {
+                // A relay that refuses for good (one from before the route) will never
+                // delete it: its time to live does.
+                Ok(()) | Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => {}
+                Err(p) => return Ok(Err(p)),
+            }
+            self.engine(move |s| s.sync().mailbox_deleted(&mailbox))
+                .await?;
+        }
         Ok(Ok(()))
     }
 
@@ -306,8 +316,18 @@ impl SyncClient {
                 let registered = self
                     .register(&f.stream, &f.read_token_hash, &f.append_token_hash)
                     .await;
-                if let Err(p) = registered {
-                    return Ok(Err(p));
+                match registered {
+                    Ok(()) => {}
+                    // The relay holds the id with other tokens, or will not take an id they do
+                    // not certify (a grant from a device of an earlier version or a hostile
+                    // one, ADR 0022): this stream cannot be read now, the others still can.
+                    Err(NetProblem::Refused {
+                        code: RelayCode::NotFound,
+                    }) => {
+                        tracing::warn!("the relay refused to register a followed stream");
+                        continue;
+                    }
+                    Err(p) => return Ok(Err(p)),
                 }
                 let page = self
                     .api

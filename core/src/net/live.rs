@@ -12,7 +12,7 @@ use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
 use super::client::{Net, Step, SyncClient};
-use super::problem::NetProblem;
+use super::problem::{NetProblem, RelayCode};
 use super::records::Frame;
 use super::report::{Progress, SyncStatus};
 use super::transport::{FollowCommand, FollowConnection, FollowEvent};
@@ -274,11 +274,20 @@ impl SyncClient {
             if followed.refused.contains_key(&id) {
                 continue;
             }
-            if let Err(p) = self
+            match self
                 .register(&f.stream, &f.read_token_hash, &f.append_token_hash)
                 .await
             {
-                return Ok(Err(p));
+                Ok(()) => {}
+                // As in a pull: a stream the relay will not register is left for later, the
+                // others are followed (ADR 0022).
+                Err(NetProblem::Refused {
+                    code: RelayCode::NotFound,
+                }) => {
+                    on_refusal(id, followed);
+                    continue;
+                }
+                Err(p) => return Ok(Err(p)),
             }
             match followed.streams.get_mut(&id) {
                 // A cursor past what the connection delivered (HTTP read ahead of it, or this

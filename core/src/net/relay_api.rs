@@ -184,6 +184,19 @@ impl RelayTransport for RelayApi {
         .boxed()
     }
 
+    fn delete_mailbox<'a>(&'a self, mailbox: &'a [u8; 16]) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let res = self
+                .http
+                .delete(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            check(res).await.map(drop)
+        }
+        .boxed()
+    }
+
     fn read_mailbox<'a>(
         &'a self,
         mailbox: &'a [u8; 16],

@@ -64,6 +64,10 @@ pub trait RelayTransport: Send + Sync + std::fmt::Debug {
         after: u64,
     ) -> BoxFuture<'a, NetResult<Page>>;
 
+    /// Deletes a pairing mailbox's messages (the id is the capability); one the relay does not
+    /// hold is already gone.
+    fn delete_mailbox<'a>(&'a self, mailbox: &'a [u8; 16]) -> BoxFuture<'a, NetResult<()>>;
+
     /// Opens a live follow: records are pushed as they are stored.
     fn follow(&self) -> BoxFuture<'_, NetResult<Box<dyn FollowConnection>>>;
 

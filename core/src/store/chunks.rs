@@ -145,6 +145,7 @@ pub fn delete_document(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {
     tx.execute("DELETE FROM outbox_changes WHERE doc_id = ?1", [doc_id])?;
     tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [doc_id])?;
     tx.execute("DELETE FROM doc_writers WHERE doc_id = ?1", [doc_id])?;
+    tx.execute("DELETE FROM change_signatures WHERE doc_id = ?1", [doc_id])?;
     tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id])?;
     Ok(())
 }

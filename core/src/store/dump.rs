@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// device's secret keys), `doc_chunks` (each document travels as one snapshot instead),
 /// `invites` and the mailboxes (a pairing under way is started again), `rejections`
 /// (diagnostic counters).
-pub const BACKED_UP_TABLES: [&str; 17] = [
+pub const BACKED_UP_TABLES: [&str; 18] = [
     "documents",
     "settings",
     "peers",
@@ -40,6 +40,10 @@ pub const BACKED_UP_TABLES: [&str; 17] = [
     // The person's own choices about their peer circles: muted, left, hidden for them.
     "circle_settings",
     "circle_hidden",
+    // Which documents of other owners are kept under local ids (ADR 0022): without it a
+    // restored phone would read their owners' messages as about the documents those ids
+    // collided with.
+    "doc_aliases",
 ];
 
 fn refused(reason: &'static str) -> Error {

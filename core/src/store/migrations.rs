@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
     include_str!("migrations/0010_pairing_codes.sql"),
+    include_str!("migrations/0012_append_rights.sql"),
+    include_str!("migrations/0014_change_signatures.sql"),
+    include_str!("migrations/0015_mailbox_deletes.sql"),
+    // Positional, like every entry: merged after 0012–0015, so it runs after them.
     include_str!("migrations/0011_home_model.sql"),
 ];
 

@@ -3,9 +3,11 @@
 //! (identity, peers, streams, outbox, consent records), the meeting lists saved for the
 //! offline finder and the home screen's read model. None of the latter is ever synced.
 
+pub mod change_signatures;
 pub mod chunks;
 pub mod circles;
 pub mod database;
+pub mod doc_aliases;
 pub mod dump;
 pub mod files;
 pub mod finder_regions;

@@ -212,14 +212,45 @@ pub fn unwatch_mailbox(tx: &Transaction<'_>, mailbox: &[u8; 16]) -> Result<()> {
     Ok(())
 }
 
+/// Stops reading an invite's mailbox in `role`: the pairing step it served is over, so the
+/// mailbox is also queued for deletion on the relay (what it holds is of no use to anyone now,
+/// and the relay would otherwise keep it for its whole time to live).
 pub fn unwatch_invite(tx: &Transaction<'_>, invite_id: &[u8; 16], role: MailboxRole) -> Result<()> {
     let role = match role {
         MailboxRole::Join => "join",
         MailboxRole::Reply => "reply",
     };
     tx.execute(
+        "INSERT OR IGNORE INTO mailbox_deletes (mailbox) \
+         SELECT mailbox FROM mailbox_watch WHERE invite_id = ?1 AND role = ?2",
+        params![&invite_id[..], role],
+    )?;
+    tx.execute(
         "DELETE FROM mailbox_watch WHERE invite_id = ?1 AND role = ?2",
         params![&invite_id[..], role],
+    )?;
+    Ok(())
+}
+
+/// Mailboxes to delete on the relay.
+pub fn mailbox_deletes(conn: &Connection) -> Result<Vec<[u8; 16]>> {
+    let mut stmt = conn.prepare_cached("SELECT mailbox FROM mailbox_deletes ORDER BY mailbox")?;
+    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let id: [u8; 16] = row?
+            .try_into()
+            .map_err(|_| Error::invalid("mailbox_deletes.mailbox", "has the wrong length"))?;
+        out.push(id);
+    }
+    Ok(out)
+}
+
+/// The relay deleted `mailbox` (or never had it).
+pub fn mailbox_deleted(tx: &Transaction<'_>, mailbox: &[u8; 16]) -> Result<()> {
+    tx.execute(
+        "DELETE FROM mailbox_deletes WHERE mailbox = ?1",
+        [&mailbox[..]],
     )?;
     Ok(())
 }

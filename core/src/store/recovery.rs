@@ -136,6 +136,7 @@ pub fn move_to_successor(tx: &Transaction<'_>, old: &KeyId, new: &KeyId) -> Resu
         "UPDATE documents SET owner = ?2 WHERE owner = ?1",
         params![o, n],
     )?;
+    super::doc_aliases::move_owner(tx, old, new)?;
     tx.execute(
         "UPDATE documents SET peer = ?2 WHERE peer = ?1",
         params![o, n],

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
-use crate::crypto::{DocKey, KeyId, StreamId};
+use crate::crypto::{AppendRight, CapabilityToken, DocKey, KeyId, StreamId};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -14,6 +14,8 @@ pub struct StreamRow {
     /// The peer of a channel.
     pub peer_id: Option<KeyId>,
     pub key: DocKey,
+    /// Whether this device may append, and what it knows of the append token (ADR 0022).
+    pub append: AppendRight,
     pub active: bool,
     pub cursor: u64,
     /// This device's next sequence number on the stream.
@@ -21,21 +23,51 @@ pub struct StreamRow {
 }
 
 impl StreamRow {
-    /// A new channel with `peer`: nothing read or written on it yet.
+    /// A new channel with `peer`: nothing read or written on it yet. A channel made since ADR
+    /// 0022 has the id its key certifies ([`channel_stream`]); one whose id is not (made by a
+    /// device of an earlier version) keeps the version 1 tokens.
     pub fn new_channel(peer: KeyId, stream: StreamId, key: DocKey) -> StreamRow {
+        let right = AppendRight::channel(&key);
+        let append = if right.stream_id(&key) == Some(stream) {
+            right
+        } else {
+            AppendRight::Legacy
+        };
         StreamRow {
             stream,
             doc_id: None,
             peer_id: Some(peer),
             key,
+            append,
             active: true,
             cursor: 0,
             next_seq: 1,
         }
     }
+
+    pub fn read_token(&self) -> CapabilityToken {
+        self.append.read_token(&self.key, &self.stream)
+    }
+
+    /// `None` when this device only reads the stream.
+    pub fn append_token(&self) -> Option<CapabilityToken> {
+        self.append.append_token(&self.key, &self.stream)
+    }
+
+    pub fn append_hash(&self) -> [u8; 32] {
+        self.append.append_hash(&self.key, &self.stream)
+    }
 }
 
-const COLUMNS: &str = "stream_id, doc_id, peer_id, epoch, key, active, cursor, next_seq";
+/// The id of a new channel whose key is `key`: certified by the key, as both ends derive it.
+pub fn channel_stream(key: &DocKey) -> StreamId {
+    AppendRight::channel(key)
+        .stream_id(key)
+        .expect("a channel right is never a legacy one")
+}
+
+const COLUMNS: &str =
+    "stream_id, doc_id, peer_id, epoch, key, active, cursor, next_seq, append_token, append_hash";
 
 fn from_row(r: &Row<'_>) -> Result<StreamRow> {
     let stream: Vec<u8> = r.get(0)?;
@@ -44,7 +76,19 @@ fn from_row(r: &Row<'_>) -> Result<StreamRow> {
     let key: Vec<u8> = r.get(4)?;
     let bad = |f: &str| Error::invalid(f, "has the wrong length");
     let key: [u8; 32] = key.try_into().map_err(|_| bad("streams.key"))?;
+    let token: Option<Vec<u8>> = r.get(8)?;
+    let hash: Option<Vec<u8>> = r.get(9)?;
+    let append = match (token, hash) {
+        (Some(token), _) => AppendRight::Writer(CapabilityToken(
+            token.try_into().map_err(|_| bad("streams.append_token"))?,
+        )),
+        (None, Some(hash)) => {
+            AppendRight::Reader(hash.try_into().map_err(|_| bad("streams.append_hash"))?)
+        }
+        (None, None) => AppendRight::Legacy,
+    };
     Ok(StreamRow {
+        append,
         stream: StreamId(stream.try_into().map_err(|_| bad("streams.stream_id"))?),
         doc_id: r.get(1)?,
         peer_id: peer
@@ -121,7 +165,9 @@ pub fn active(conn: &Connection) -> Result<Vec<StreamRow>> {
 
 pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
     tx.execute(
-        &format!("INSERT INTO streams ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        &format!(
+            "INSERT INTO streams ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
         params![
             &row.stream.0[..],
             row.doc_id,
@@ -131,6 +177,11 @@ pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
             row.active,
             row.cursor as i64,
             row.next_seq as i64,
+            row.append.token_bytes().map(|t| &t[..]),
+            match row.append {
+                AppendRight::Legacy => None,
+                _ => Some(row.append_hash().to_vec()),
+            },
         ],
     )?;
     Ok(())
@@ -139,7 +190,9 @@ pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
 /// Ends a stream: nothing more is read or written on it, and its key is destroyed.
 pub fn retire(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
     tx.execute(
-        "UPDATE streams SET active = 0, key = zeroblob(32) WHERE stream_id = ?1",
+        "UPDATE streams SET active = 0, key = zeroblob(32), \
+         append_token = CASE WHEN append_token IS NULL THEN NULL ELSE zeroblob(32) END \
+         WHERE stream_id = ?1",
         [&stream.0[..]],
     )?;
     tx.execute(

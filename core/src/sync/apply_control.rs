@@ -6,12 +6,13 @@ use rusqlite::{Connection, Transaction};
 
 use super::apply_succession::Statement;
 use super::receive::{AfterCommit, Decided, Incoming};
-use crate::crypto::{unwrap_doc_key, KeyId, WrapContext};
+use crate::crypto::{random_bytes, unwrap_doc_key, KeyId, WrapContext};
 use crate::docs::genesis;
 use crate::docs::guarded_load::load_untrusted;
 use crate::docs::kind::DocKind;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
+use crate::store::doc_aliases;
 use crate::store::outbox;
 use crate::store::peers::{self, Link};
 use crate::store::shares;
@@ -107,8 +108,17 @@ impl Twofold {
             }
             _ => {}
         }
+        // The key was wrapped for the owner's id of the document; everything else here uses
+        // this device's id for it (ADR 0022).
+        let remote_doc_id = match &message {
+            ControlMessage::Grant(grant) => grant.doc_id.clone(),
+            _ => String::new(),
+        };
+        let message = localise_in_tx(tx, docs, message, &peer)?;
         let prepared = match &message {
-            ControlMessage::Grant(grant) => self.prepare_grant(tx, docs, grant, tail, &peer),
+            ControlMessage::Grant(grant) => {
+                self.prepare_grant(tx, docs, grant, &remote_doc_id, tail, &peer)
+            }
             ControlMessage::Writers { doc_id, .. }
                 if docs.by_id(doc_id).is_some_and(|d| d.owner == Some(peer)) =>
             {
@@ -308,13 +318,15 @@ impl Twofold {
         conn: &Connection,
         docs: &Docs,
         grant: &Grant,
+        remote_doc_id: &str,
         tail: &[u8],
         peer: &KeyId,
     ) -> std::result::Result<Option<PreparedGrant>, RejectReason> {
         let bad = |_| RejectReason::BadControl;
         let access = grant.access().map_err(bad)?;
         let stream = grant.stream().map_err(bad)?;
-        let doc_id = grant.doc_id_bytes().map_err(bad)?;
+        grant.doc_id_bytes().map_err(bad)?;
+        let doc_id = parse_id(remote_doc_id).map_err(bad)?;
         if grant.kind == DocKind::Notes && access != Access::Write && access != Access::Read {
             return Err(RejectReason::BadControl);
         }
@@ -338,6 +350,7 @@ impl Twofold {
         if wrapper != *peer || key.epoch() != grant.epoch {
             return Err(RejectReason::BadControl);
         }
+        let append = grant.append_right(access, &key, &stream).map_err(bad)?;
         let writers = parse_writers(&grant.writers).map_err(bad)?;
         let mut snapshot = load_untrusted(tail, self.options.import_limits)
             .map_err(|_| RejectReason::MalformedPayload)?;
@@ -352,6 +365,7 @@ impl Twofold {
             access,
             stream,
             key,
+            append,
             writers,
             snapshot,
         }))
@@ -451,6 +465,7 @@ impl Twofold {
                     doc_id: Some(grant.doc_id.clone()),
                     peer_id: None,
                     key: p.key,
+                    append: p.append,
                     active: true,
                     cursor: grant.read_from,
                     next_seq: 1,
@@ -517,6 +532,54 @@ impl Twofold {
     }
 }
 
+/// A control message from `peer` with its document ids made this device's (ADR 0022): a grant
+/// of a document under an id this device already holds for someone else (its own, or another
+/// owner's) gets a new random local id, kept for every later message of that owner naming it.
+/// A malformed id is left for the checks that refuse it.
+fn localise_in_tx(
+    tx: &Transaction<'_>,
+    docs: &Docs,
+    message: ControlMessage,
+    peer: &KeyId,
+) -> Result<ControlMessage> {
+    let local =
+        |id: String| -> Result<String> { Ok(doc_aliases::local_id(tx, peer, &id)?.unwrap_or(id)) };
+    Ok(match message {
+        ControlMessage::Grant(mut grant) => {
+            let remote = grant.doc_id.clone();
+            grant.doc_id = match doc_aliases::local_id(tx, peer, &remote)? {
+                Some(local) => local,
+                None if parse_id(&remote).is_ok()
+                    && docs.by_id(&remote).is_some_and(|d| d.owner != Some(*peer)) =>
+                {
+                    let fresh = hex::encode(random_bytes::<16>().map_err(|_| {
+                        Error::invalid("doc_id", "the system random generator failed")
+                    })?);
+                    doc_aliases::insert(tx, peer, &remote, &fresh)?;
+                    fresh
+                }
+                None => remote,
+            };
+            grant.replaces = grant.replaces.map(local).transpose()?;
+            ControlMessage::Grant(grant)
+        }
+        ControlMessage::Writers {
+            doc_id,
+            epoch,
+            writers,
+        } => ControlMessage::Writers {
+            doc_id: local(doc_id)?,
+            epoch,
+            writers,
+        },
+        ControlMessage::Revoked { doc_id, reason } => ControlMessage::Revoked {
+            doc_id: local(doc_id)?,
+            reason,
+        },
+        other => other,
+    })
+}
+
 /// What an adopted document replaces on this device.
 enum Adopting {
     /// This device's own document of the kind (id, contents), never shared: merged in, then
@@ -550,6 +613,7 @@ struct PreparedGrant {
     access: Access,
     stream: crate::crypto::StreamId,
     key: crate::crypto::DocKey,
+    append: crate::crypto::AppendRight,
     writers: Vec<crate::crypto::DevicePublicKeys>,
     snapshot: automerge::AutoCommit,
 }

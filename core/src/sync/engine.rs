@@ -45,6 +45,11 @@ impl SyncEngine<'_> {
         self.store.sync_mailbox_posted(id)
     }
 
+    /// The relay deleted `mailbox`, or will never be able to (it refused for good).
+    pub fn mailbox_deleted(&self, mailbox: &[u8; 16]) -> Result<()> {
+        self.store.sync_mailbox_deleted(mailbox)
+    }
+
     /// The streams to read, each after its cursor: channels first, so that grants and
     /// writer lists arrive before the documents they unlock.
     pub fn follows(&self) -> Result<Vec<Follow>> {

@@ -3,18 +3,30 @@
 
 use std::collections::BTreeMap;
 
+use automerge::Change;
+
+use crate::crypto::change_signature::CHANGE_SIGNATURE_LEN;
 use crate::crypto::KeyId;
+use crate::docs::guarded_load::LoadLimits;
 use crate::error::Result;
-use crate::store::outbox;
 use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, Disclosure};
 use crate::store::streams;
+use crate::store::{change_signatures, outbox};
+use crate::sync::authorship::sign_batch;
 use crate::sync::payload;
 use crate::sync::{Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope};
 use crate::twofold::Twofold;
 
 /// Largest payload of local changes put in one envelope; more waits for the next one.
 const MAX_BATCH_PAYLOAD: usize = 512 * 1024;
+
+/// This device's own outbox: bytes Automerge wrote here, read back without a peer's bounds.
+const OWN_CHANGES: LoadLimits = LoadLimits {
+    max_bytes: usize::MAX,
+    max_inflated: u64::MAX,
+    max_rows: u64::MAX,
+};
 
 impl Twofold {
     /// Everything waiting to go out. Expired shares are ended first, the wellbeing summary is
@@ -50,13 +62,17 @@ impl Twofold {
             let Some(stream) = self.db.read(|c| streams::get(c, &row.stream))? else {
                 continue;
             };
-            let read = stream.key.read_token(&stream.stream);
-            let append = stream.key.append_token(&stream.stream);
+            // Only a writer's envelopes are queued on a document stream; one that cannot go
+            // out (this device only reads the stream) waits for nothing and is left alone.
+            let Some(append) = stream.append_token() else {
+                tracing::warn!("an envelope waits on a stream this device may only read");
+                continue;
+            };
             envelopes.push(OutgoingEnvelope {
                 id: row.id,
                 stream: stream.stream,
-                read_token_hash: read.hash(),
-                append_token_hash: append.hash(),
+                read_token_hash: stream.read_token().hash(),
+                append_token_hash: stream.append_hash(),
                 append_token: append,
                 envelope: row.envelope,
             });
@@ -67,7 +83,12 @@ impl Twofold {
             .into_iter()
             .map(|(id, mailbox, bytes)| MailboxPost { id, mailbox, bytes })
             .collect();
-        Ok(Outgoing { envelopes, mailbox })
+        let mailbox_deletes = self.db.read(outbox::mailbox_deletes)?;
+        Ok(Outgoing {
+            envelopes,
+            mailbox,
+            mailbox_deletes,
+        })
     }
 
     fn seal_pending(&self) -> Result<()> {
@@ -76,31 +97,56 @@ impl Twofold {
         for (id, doc_id, bytes) in pending {
             by_doc.entry(doc_id).or_default().push((id, bytes));
         }
+        let mine: BTreeMap<String, bool> = {
+            let docs = self.docs_read()?;
+            by_doc
+                .keys()
+                .map(|d| (d.clone(), docs.by_id(d).is_some_and(|d| d.owner.is_none())))
+                .collect()
+        };
         for (doc_id, changes) in by_doc {
+            let mine = mine.get(&doc_id).copied().unwrap_or(false);
             self.db.write(|tx| {
                 let Some(stream) = streams::active_for_doc(tx, &doc_id)? else {
                     return outbox::drop_doc_changes(tx, &doc_id);
                 };
-                let mut batch: Vec<&[u8]> = Vec::new();
-                let mut size = 0;
-                let flush = |batch: &mut Vec<&[u8]>| -> Result<()> {
+                let flush = |batch: &mut Vec<Change>| -> Result<()> {
                     if batch.is_empty() {
                         return Ok(());
                     }
-                    let payload = payload::encode_changes(batch.iter().copied());
-                    let n = u32::try_from(batch.len()).unwrap_or(u32::MAX);
-                    self.enqueue_on(tx, &stream, &payload, None, n)?;
-                    batch.clear();
-                    Ok(())
-                };
-                for (id, bytes) in &changes {
-                    if size + bytes.len() > MAX_BATCH_PAYLOAD {
-                        flush(&mut batch)?;
-                        size = 0;
+                    let (send, signatures) =
+                        sign_batch(&self.identity, &doc_id, mine, std::mem::take(batch), |h| {
+                            change_signatures::get(tx, &doc_id, h)
+                        })?;
+                    if send.is_empty() {
+                        return Ok(());
                     }
-                    batch.push(bytes);
-                    size += bytes.len();
+                    let payload = payload::encode_signed_changes(
+                        send.iter().map(Change::raw_bytes),
+                        &signatures,
+                    );
+                    let n = u32::try_from(send.len()).unwrap_or(u32::MAX);
+                    self.enqueue_on(tx, &stream, &payload, None, n)
+                };
+                let mut batch: Vec<Change> = Vec::new();
+                let mut size = 0;
+                for (id, bytes) in &changes {
                     outbox::delete_change(tx, *id)?;
+                    // Automerge wrote these bytes here; one it cannot read back could not be
+                    // read by any receiver either.
+                    let Ok(parsed) = payload::parse_changes(bytes, OWN_CHANGES) else {
+                        tracing::error!("a change in the outbox does not parse: not sent");
+                        continue;
+                    };
+                    for change in parsed {
+                        let len = change.raw_bytes().len() + CHANGE_SIGNATURE_LEN;
+                        if size + len > MAX_BATCH_PAYLOAD {
+                            flush(&mut batch)?;
+                            size = 0;
+                        }
+                        batch.push(change);
+                        size += len;
+                    }
                 }
                 flush(&mut batch)
             })?;
@@ -174,6 +220,10 @@ impl Twofold {
         self.db.write(|tx| outbox::remove_mailbox_post(tx, id))
     }
 
+    pub(crate) fn sync_mailbox_deleted(&self, mailbox: &[u8; 16]) -> Result<()> {
+        self.db.write(|tx| outbox::mailbox_deleted(tx, mailbox))
+    }
+
     /// The streams to read, each after its cursor: channels first, so that grants and
     /// writer lists arrive before the documents they unlock.
     pub(crate) fn sync_follows(&self) -> Result<Vec<Follow>> {
@@ -191,10 +241,10 @@ impl Twofold {
             // An unpaired device's channel only stays to carry the last notices out.
             .filter(|s| s.peer_id.is_none_or(|p| !removed.contains(&p)))
             .map(|s| {
-                let read_token = s.key.read_token(&s.stream);
+                let read_token = s.read_token();
                 Follow {
                     read_token_hash: read_token.hash(),
-                    append_token_hash: s.key.append_token(&s.stream).hash(),
+                    append_token_hash: s.append_hash(),
                     read_token,
                     stream: s.stream,
                     after: s.cursor,

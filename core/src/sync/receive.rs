@@ -28,12 +28,12 @@ use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::peers::{self, PeerState};
 use crate::store::streams::{self, StreamRow};
-use crate::store::{chunks, outbox, recovery, shares, sos};
-use crate::sync::authorship::impersonates;
+use crate::store::{change_signatures, chunks, outbox, recovery, shares, sos};
+use crate::sync::authorship::{check_signatures, impersonates};
 use crate::sync::payload::{self, Payload};
 use crate::sync::{Access, Received, RejectReason};
 use crate::twofold::listeners::{ChangeOrigin, DocChanged, SharedChanged};
-use crate::twofold::{predecessors_in, DocSel, Docs, SosEvent, Twofold};
+use crate::twofold::{predecessors_in, DocAccess, DocSel, Docs, SosEvent, Twofold};
 
 pub(crate) fn reject_of(e: EnvelopeError) -> RejectReason {
     match e {
@@ -561,6 +561,22 @@ impl Twofold {
         Ok(out)
     }
 
+    /// The public keys of a change's author: this device, a known peer or writer, or a device
+    /// this store was restored from.
+    fn author_keys_in(
+        &self,
+        conn: &Connection,
+        id: &KeyId,
+    ) -> Result<Option<crate::crypto::DevicePublicKeys>> {
+        if *id == self.identity.key_id() {
+            return Ok(Some(self.identity.public_keys()));
+        }
+        match peers::keys(conn, id)? {
+            Some(keys) => Ok(Some(keys)),
+            None => Self::predecessor_in(conn, id),
+        }
+    }
+
     /// The public keys of `id`, if it is a device this store was restored from.
     fn predecessor_in(
         conn: &Connection,
@@ -582,10 +598,11 @@ impl Twofold {
         let Some(doc_id) = incoming.row.doc_id.clone() else {
             return incoming.refuse_in_tx(tx, RejectReason::MalformedPayload);
         };
-        let raw = match payload::decode(plain) {
-            Ok(Payload::Changes(raw)) => raw,
+        let batch = match payload::decode(plain) {
+            Ok(Payload::Changes(batch)) => batch,
             _ => return incoming.refuse_in_tx(tx, RejectReason::MalformedPayload),
         };
+        let raw = batch.chunks;
         let changes = match payload::parse_changes(raw, self.options.import_limits) {
             Ok(c) => c,
             Err(reason) => return incoming.refuse_in_tx(tx, reason),
@@ -607,6 +624,22 @@ impl Twofold {
             }
             if impersonates(&mut doc.am, doc.kind, &own_actor, &changes) {
                 return Ok(Err((RejectReason::WrongAuthor, false)));
+            }
+            let keep = doc.access == DocAccess::Write;
+            let signed = match check_signatures(
+                &doc.doc_id,
+                &sender,
+                doc.owner == Some(sender),
+                keep,
+                &changes,
+                &batch,
+                |author| self.author_keys_in(tx, author),
+            )? {
+                Ok(signed) => signed,
+                Err(reason) => return Ok(Err((reason, false))),
+            };
+            for (hash, signature) in &signed {
+                change_signatures::put(tx, &doc.doc_id, hash, signature)?;
             }
             // Changes already here (a direct session brought them first, ADR 0011) are
             // neither applied nor stored again; the envelope's number is used up all the same.

@@ -29,11 +29,14 @@ pub struct MailboxPost {
 pub struct Outgoing {
     pub envelopes: Vec<OutgoingEnvelope>,
     pub mailbox: Vec<MailboxPost>,
+    /// Pairing mailboxes this device is done with: the relay may forget them now rather than
+    /// after their time to live (`DELETE /v1/mailboxes/{id}`).
+    pub mailbox_deletes: Vec<[u8; 16]>,
 }
 
 impl Outgoing {
     pub fn is_empty(&self) -> bool {
-        self.envelopes.is_empty() && self.mailbox.is_empty()
+        self.envelopes.is_empty() && self.mailbox.is_empty() && self.mailbox_deletes.is_empty()
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use rusqlite::Transaction;
 
 use super::{DocSel, Twofold};
-use crate::crypto::{DocKey, KeyId, StreamId};
+use crate::crypto::{DocKey, KeyId};
 use crate::error::{Error, Result};
 use crate::store::introductions::{self, IntroductionRow};
 use crate::store::peers::{self, Link, PeerRow, PeerState};
@@ -172,11 +172,13 @@ impl Twofold {
         if let Some(row) = introductions::get(tx, device, peer)? {
             return Ok(row);
         }
+        let key = DocKey::generate(0).map_err(|_| rng_failed())?;
         let row = IntroductionRow {
             device: *device,
             peer: *peer,
-            stream: StreamId::random().map_err(|_| rng_failed())?,
-            key: DocKey::generate(0).map_err(|_| rng_failed())?,
+            // Certified by its key (ADR 0022).
+            stream: streams::channel_stream(&key),
+            key,
             told_device: None,
         };
         introductions::insert(tx, &row)?;

@@ -734,10 +734,11 @@ mod tests {
     fn a_peer_change_whose_apply_panics_in_automerge_is_contained_where_changes_are_applied() {
         use crate::sync::payload::{decode, parse_changes, Payload};
         let bytes = include_bytes!("../../../tests/fixtures/fuzz/payload-apply-panics.bin");
-        let Ok(Payload::Changes(raw)) = decode(bytes) else {
+        let Ok(Payload::Changes(batch)) = decode(bytes) else {
             panic!("the reproducer is a changes payload");
         };
-        let changes = parse_changes(raw, LoadLimits::default()).expect("passes the decoder");
+        let changes =
+            parse_changes(batch.chunks, LoadLimits::default()).expect("passes the decoder");
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
         store.set_when_well("steady").expect("write");

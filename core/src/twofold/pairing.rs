@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::{
     code_commitment, seal_reply, CodeNonce, DevicePublicKeys, DocKey, Invite, InviteError,
-    InviteMark, InviteSecret, JoinRequest, KeyId, PairingDecision, StreamId,
+    InviteMark, InviteSecret, JoinRequest, KeyId, PairingDecision,
 };
 use crate::error::{Error, Result};
 use crate::store::chunks;
@@ -304,8 +304,8 @@ impl Twofold {
             let decision = if approve {
                 let key = DocKey::generate(0)
                     .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
-                let stream = StreamId::random()
-                    .map_err(|_| Error::invalid("channel", "the system random generator failed"))?;
+                // The channel's id is certified by its key (ADR 0022).
+                let stream = streams::channel_stream(&key);
                 // A device paired again after `unpair`: its old channel ends here.
                 streams::retire_channel(tx, peer)?;
                 streams::insert(tx, &StreamRow::new_channel(*peer, stream, key.clone()))?;

@@ -9,7 +9,7 @@
 use automerge::transaction::CommitOptions;
 
 use super::{DocAccess, DocSel, LoadedDoc, Twofold};
-use crate::crypto::{seal, wrap_doc_key, DocKey, KeyId, StreamId, WrapContext};
+use crate::crypto::{seal, wrap_doc_key, AppendRight, DocKey, KeyId, WrapContext};
 use crate::docs::genesis;
 use crate::docs::kind::DocKind;
 use crate::docs::snapshot::DocumentSnapshot;
@@ -336,11 +336,18 @@ impl Twofold {
         }
         // The snapshot in each grant carries everything so far; pending changes are in it.
         outbox::drop_doc_changes(tx, &doc.doc_id)?;
+        // Writers get the append token in their grants, readers only its hash; the id is
+        // certified by both tokens (ADR 0022).
+        let key = DocKey::generate(next_epoch).map_err(|_| rng_failed())?;
+        let append = AppendRight::generate().map_err(|_| rng_failed())?;
         let stream = StreamRow {
-            stream: StreamId::random().map_err(|_| rng_failed())?,
+            stream: append
+                .stream_id(&key)
+                .expect("a generated right is never a legacy one"),
             doc_id: Some(doc.doc_id.clone()),
             peer_id: None,
-            key: DocKey::generate(next_epoch).map_err(|_| rng_failed())?,
+            key,
+            append,
             active: true,
             cursor: 0,
             next_seq: 1,
@@ -384,7 +391,7 @@ impl Twofold {
         };
         let wrapped = wrap_doc_key(&stream.key, &ctx, &self.identity, &recipient)
             .map_err(|_| Error::invalid("peer", "has unusable keys"))?;
-        let grant = ControlMessage::Grant(Grant {
+        let grant = ControlMessage::Grant(Box::new(Grant {
             doc_id: doc.doc_id.clone(),
             kind: doc.kind,
             access: share.access.as_str().to_string(),
@@ -393,10 +400,15 @@ impl Twofold {
             wrapped_key: hex::encode(wrapped),
             read_from: stream.cursor,
             writers: encode_writers(&self.writer_keys(tx, active)?),
+            append_token_hash: Some(hex::encode(stream.append_hash())),
+            append_token: match share.access {
+                Access::Write => stream.append_token().map(|t| hex::encode(t.as_bytes())),
+                Access::Read => None,
+            },
             purpose: share.purpose.clone(),
             expires_at_ms: share.expires_at_ms,
             replaces: replaces.map(str::to_string),
-        });
+        }));
         let snapshot = doc.am.save();
         let changes = u32::try_from(doc.am.get_changes(&[]).len()).unwrap_or(u32::MAX);
         self.enqueue_on(

@@ -122,11 +122,9 @@ impl Twofold {
         now: i64,
     ) -> Result<StreamId> {
         // The lost device holds this channel's key: the pairing moves to a new one.
-        let fresh = StreamRow::new_channel(
-            peer.peer_id,
-            StreamId::random().map_err(|_| rng_failed())?,
-            DocKey::generate(0).map_err(|_| rng_failed())?,
-        );
+        let key = DocKey::generate(0).map_err(|_| rng_failed())?;
+        // Certified by its key (ADR 0022).
+        let fresh = StreamRow::new_channel(peer.peer_id, streams::channel_stream(&key), key);
         let me = self.identity.key_id();
         let sealed = seal_successor_channel(
             &peer.keys,

@@ -20,8 +20,8 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ROOT};
 use twofold_core::backup::{BackupContents, Cell, KdfParams, TableDump};
 use twofold_core::crypto::{
-    seal, seal_reply, wrap_doc_key, CodeNonce, JoinRequest, PairingDecision, StreamId,
-    WrapContext,
+    seal, seal_reply, wrap_doc_key, AppendRight, CapabilityToken, CodeNonce, JoinRequest,
+    PairingDecision, StreamId, WrapContext,
 };
 use twofold_core::docs::genesis::genesis;
 use twofold_core::docs::snapshot::{JSON_FORMAT, JSON_VERSION};
@@ -87,7 +87,7 @@ fn main() {
         &mentor_keys(),
     )
     .expect("wrap");
-    let grant = ControlMessage::Grant(Grant {
+    let grant = ControlMessage::Grant(Box::new(Grant {
         doc_id: hex::encode(DOC_ID),
         kind: DocKind::Plan,
         access: "read".into(),
@@ -96,12 +96,50 @@ fn main() {
         wrapped_key: hex::encode(&wrapped),
         read_from: 3,
         writers: vec![hex::encode(mentor_keys().to_bytes())],
+        // Not the hash STREAM is certified by (the fixture's id is a legacy one): the check
+        // refuses it, which the target reaches too.
+        append_token_hash: Some(hex::encode([0x55; 32])),
+        append_token: None,
         purpose: "mentoring".into(),
         expires_at_ms: Some(1_900_000_000_000),
         replaces: None,
-    });
+    }));
     let grant_payload = payload::encode_control(&grant, &snapshot);
     write("control", "grant", &grant_payload[1..]);
+    // A writer's grant on a stream certified by its tokens (ADR 0022), which the target
+    // accepts whole.
+    let right = AppendRight::Writer(CapabilityToken([0x77; 32]));
+    let certified = right.stream_id(&doc_key()).expect("a version 2 right");
+    let writer_wrapped = wrap_doc_key(
+        &doc_key(),
+        &WrapContext {
+            doc_id: DOC_ID,
+            stream: certified,
+        },
+        &OWNER,
+        &mentor_keys(),
+    )
+    .expect("wrap");
+    let writer_grant = ControlMessage::Grant(Box::new(Grant {
+        doc_id: hex::encode(DOC_ID),
+        kind: DocKind::Plan,
+        access: "write".into(),
+        epoch: fixtures::EPOCH,
+        stream: hex::encode(certified.0),
+        wrapped_key: hex::encode(&writer_wrapped),
+        read_from: 0,
+        writers: vec![hex::encode(mentor_keys().to_bytes())],
+        append_token_hash: Some(hex::encode(right.append_hash(&doc_key(), &certified))),
+        append_token: Some(hex::encode([0x77; 32])),
+        purpose: "mentoring".into(),
+        expires_at_ms: None,
+        replaces: None,
+    }));
+    write(
+        "control",
+        "grant-writer",
+        &payload::encode_control(&writer_grant, &snapshot)[1..],
+    );
     write("envelope", "grant-sealed", &with_mode(1, &grant_payload));
     let writers = ControlMessage::Writers {
         doc_id: hex::encode(DOC_ID),
@@ -145,6 +183,10 @@ fn main() {
 
     // Payloads and Automerge bytes.
     write("payload", "changes", &changes);
+    // Signed changes (ADR 0024): the change with a signature slot (its bytes do not matter to
+    // the decoder; the engine checks them against the author's key).
+    let signed = payload::encode_signed_changes([&change[..]], &[[0x5a; 64]]);
+    write("payload", "signed-changes", &signed);
     write(
         "payload",
         "control",
@@ -338,13 +380,13 @@ BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Sponsor\r\nTEL:+1 555 0100\r\nROLE:sponsor\r\nE
 const RELAY_HTTP: [(&str, &str); 5] = [
     (
         "create-append-read",
-        "PUT /v1/streams/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\ncontent-type: application/json\n\n\
+        "PUT /v1/streams/780e66d8cf817f84e899ef5fe2f3884d\ncontent-type: application/json\n\n\
 {\"read_token_hash\":\"c87e481f8b0b312bfc0b1476e7982ba9513f0380bb3a5c8c14b1ea529254e64c\",\
 \"append_token_hash\":\"fbf8f83edad590a782a86948f41cab988a128bcf92eb2bcb91ecbc0e4f594bba\"}\n%%\n\
-POST /v1/streams/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/envelopes\n\
+POST /v1/streams/780e66d8cf817f84e899ef5fe2f3884d/envelopes\n\
 authorization: Bearer AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI\n\
 content-type: application/octet-stream\n\nan opaque envelope\n%%\n\
-GET /v1/streams/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/envelopes?after=0&limit=10\n\
+GET /v1/streams/780e66d8cf817f84e899ef5fe2f3884d/envelopes?after=0&limit=10\n\
 authorization: Bearer AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\n\n",
     ),
     (
@@ -370,9 +412,9 @@ authorization: Bearer AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\n\n",
 const RELAY_WS: [(&str, &str); 3] = [
     (
         "follow",
-        "{\"op\":\"follow\",\"stream\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\
+        "{\"op\":\"follow\",\"stream\":\"780e66d8cf817f84e899ef5fe2f3884d\",\
 \"token\":\"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE\",\"after\":0}\n\
-{\"op\":\"unfollow\",\"stream\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+{\"op\":\"unfollow\",\"stream\":\"780e66d8cf817f84e899ef5fe2f3884d\"}",
     ),
     (
         "mailbox",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -55,6 +55,20 @@ pub async fn read(
         .await?;
     state.metrics.read(Kind::Mailbox);
     Ok(records_response(batch))
+}
+
+/// The pairing is over: its messages go now instead of at the end of their time to live.
+/// Answers 204 whether or not the mailbox held anything (the id is the capability, as for
+/// posting and reading).
+pub async fn delete(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, RelayError> {
+    let log = mailbox(path)?;
+    access::per_address(&state, peer.ip())?;
+    state.store.delete_mailbox(log.id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 fn mailbox(path: Result<Path<String>, PathRejection>) -> Result<LogRef, RelayError> {

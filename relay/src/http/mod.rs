@@ -29,7 +29,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route(
             "/v1/mailboxes/{mailbox}",
-            post(mailboxes::post).get(mailboxes::read),
+            post(mailboxes::post)
+                .get(mailboxes::read)
+                .delete(mailboxes::delete),
         )
         .route(
             "/v1/push/{registration}",

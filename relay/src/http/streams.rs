@@ -16,7 +16,7 @@ use super::extract::{bearer, read_body, records_response, Cursor};
 use crate::access;
 use crate::config::READ_MAX_BYTES;
 use crate::error::RelayError;
-use crate::ids::{Id, TokenHash};
+use crate::ids::{certified_stream_id, Id, TokenHash};
 use crate::server::AppState;
 use crate::store::{AppendPolicy, CreateOutcome, Kind, LogRef, StreamMeta};
 
@@ -47,12 +47,18 @@ pub async fn create(
         append: TokenHash::parse_hex(&body.append_token_hash)?,
     };
     // Repeating a create is free; only new streams count against the hourly allowance.
+    // A stream registered before ids were certified (ADR 0022) is still found here.
     if let Some(existing) = state.store.stream_meta(id).await? {
         return if existing.same_as(&meta) {
             Ok(StatusCode::NO_CONTENT)
         } else {
             Err(RelayError::NotFound)
         };
+    }
+    // A new stream's id must be the one its token hashes make: whoever learns an id cannot
+    // take it first with tokens of their own. Answered as any other mismatch.
+    if certified_stream_id(&meta.read, &meta.append) != id {
+        return Err(RelayError::NotFound);
     }
     access::new_stream(&state, peer.ip())?;
     match state.store.create_stream(id, meta).await? {

@@ -202,12 +202,6 @@ impl Store {
         &self.hub
     }
 
-    /// Whether every append this store takes goes through this process (and so wakes its
-    /// followers through the hub without fail): the embedded SQLite store.
-    pub fn wakeups_are_local(&self) -> bool {
-        matches!(self.backend, Backend::Sqlite(_))
-    }
-
     pub async fn create_stream(
         &self,
         id: Id,
@@ -315,6 +309,24 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(s) => s.load_pushes().await,
             Backend::Nats(s) => s.load_pushes().await,
+        }
+    }
+
+    /// With JetStream: appends stored and append notifications heard (`NatsStore::
+    /// appended_and_heard`); the embedded store's wake-ups cannot be lost (`None`).
+    pub async fn appended_and_heard(&self) -> Result<Option<(u64, u64)>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Nats(s) => s.appended_and_heard().await.map(Some),
+        }
+    }
+
+    /// Drops every message of a mailbox now (its pairing is over), leaving nothing of them in
+    /// the store's files.
+    pub async fn delete_mailbox(&self, id: Id) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.delete_mailbox(id).await,
+            Backend::Nats(s) => s.delete_mailbox(id).await,
         }
     }
 

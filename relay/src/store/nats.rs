@@ -51,6 +51,8 @@ pub struct NatsStore {
     listener: JoinHandle<()>,
     /// Direct gets made so far: what a read or an append costs JetStream (`/metrics`).
     lookups: AtomicU64,
+    /// Append notifications received from every relay (this one's included).
+    heard: Arc<AtomicU64>,
 }
 
 fn nats_err(err: impl std::fmt::Display) -> StoreError {
@@ -133,6 +135,8 @@ impl NatsStore {
             .await
             .map_err(nats_err)?;
         let notify_prefix = format!("{prefix}.notify.");
+        let heard = Arc::new(AtomicU64::new(0));
+        let heard_counter = heard.clone();
         let listener = tokio::spawn(async move {
             while let Some(message) = notifications.next().await {
                 let Some(rest) = message.subject.as_str().strip_prefix(&notify_prefix) else {
@@ -152,6 +156,7 @@ impl NatsStore {
                 ) else {
                     continue;
                 };
+                heard_counter.fetch_add(1, Ordering::Relaxed);
                 hub.notify(LogRef { kind, id }, position);
             }
         });
@@ -167,6 +172,7 @@ impl NatsStore {
             prefix,
             listener,
             lookups: AtomicU64::new(0),
+            heard,
         })
     }
 
@@ -507,6 +513,34 @@ impl NatsStore {
             Ok(_) | Err(Published::WrongLastSequence) => Ok(()),
             Err(Published::Failed(err)) => Err(err),
         }
+    }
+
+    /// Purges the mailbox's subject; JetStream removes the messages from its files.
+    pub async fn delete_mailbox(&self, id: Id) -> Result<(), StoreError> {
+        let subject = self.subject(LogRef {
+            kind: Kind::Mailbox,
+            id,
+        });
+        self.mailboxes
+            .purge()
+            .filter(subject)
+            .await
+            .map_err(nats_err)?;
+        Ok(())
+    }
+
+    /// How many appends JetStream has stored (envelopes and mailbox messages, by the streams'
+    /// last sequence numbers, which deletions do not lower) and how many append notifications
+    /// this relay has heard. Each stored append is followed by one notification, so a gap that
+    /// outlasts the notifications' way through NATS is a notification that was lost.
+    pub async fn appended_and_heard(&self) -> Result<(u64, u64), StoreError> {
+        let envelopes = self.envelopes.get_info().await.map_err(nats_err)?;
+        let mailboxes = self.mailboxes.get_info().await.map_err(nats_err)?;
+        let heard = self.heard.load(Ordering::Relaxed);
+        Ok((
+            envelopes.state.last_sequence + mailboxes.state.last_sequence,
+            heard,
+        ))
     }
 
     pub async fn delete_push(&self, id: Id) -> Result<(), StoreError> {

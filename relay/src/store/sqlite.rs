@@ -327,6 +327,23 @@ impl SqliteStore {
         .await
     }
 
+    /// Drops a mailbox's messages and empties the WAL, as the sweep does. The mailbox's head
+    /// stays until its time is over, so a message posted later gets the next position, not one
+    /// a reader has passed.
+    pub async fn delete_mailbox(&self, id: Id) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let deleted = conn.execute(
+                "DELETE FROM mailbox_messages WHERE mailbox = ?1",
+                [&id.0[..]],
+            )?;
+            if deleted > 0 {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// Folds the WAL back into the main file so the data directory is one self-contained file.
     pub async fn close(&self) {
         let result = self

@@ -27,11 +27,13 @@ pub async fn follow(
     let _counted = FollowCount::start(state.clone());
     // Subscribe before the first read, so an append between the two still wakes us.
     let mut wake = state.store.hub().subscribe(log);
+    let mut everyone = state.store.hub().subscribe_everyone();
     let poll = safety_poll(&state);
     // Where the store left off after the record at `cursor`, so a wake-up resumes there.
     let mut resume = None;
     loop {
         wake.borrow_and_update();
+        everyone.borrow_and_update();
         let batch = match state
             .store
             .read_from(log, cursor, resume, READ_MAX_LIMIT, ROUND_MAX_BYTES)
@@ -74,6 +76,7 @@ pub async fn follow(
                         tokio::time::sleep(poll).await;
                     }
                 }
+                _ = everyone.changed() => {}
                 _ = tokio::time::sleep(poll) => {}
                 _ = session.cancelled() => return,
             }
@@ -81,19 +84,16 @@ pub async fn follow(
     }
 }
 
-/// With the embedded store every append is in this process, and the hub's wake-up cannot be
-/// lost between them, so the poll only guards against the unforeseen; 10,000 idle followers
-/// polling every 2 s cost a relay a third of a core (bench `scale`). With JetStream another
-/// relay process may die between its append and its notification: `--follow-poll-ms` holds.
-const LOCAL_SAFETY_POLL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Every append wakes its followers through the hub: in this process with the embedded store,
+/// through a NATS notification with JetStream. The per-follower poll only guards against the
+/// unforeseen; 10,000 idle followers polling every 2 s cost a relay a third of a core (bench
+/// `scale`). A notification lost on the way (another relay died between its append and its
+/// notification) is caught relay-wide instead, by one check of JetStream's sequence every
+/// `--follow-poll-ms` that wakes every follower once (`server::catch_lost_wakeups`).
+const SAFETY_POLL: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn safety_poll(state: &AppState) -> std::time::Duration {
-    let configured = state.config.follow_poll();
-    if state.store.wakeups_are_local() {
-        configured.max(LOCAL_SAFETY_POLL)
-    } else {
-        configured
-    }
+    state.config.follow_poll().max(SAFETY_POLL)
 }
 
 /// Keeps the follows gauge right however the follow ends (including being aborted).

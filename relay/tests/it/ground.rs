@@ -183,6 +183,86 @@ async fn expired_mailbox_messages_leave_no_trace_in_the_relay_files() {
     assert!(reply.records().is_empty());
 }
 
+/// A finished pairing's mailbox is deleted by the device that read it last (issue 20 item 7):
+/// its messages leave the relay's files at once, not after the time to live, and the mailbox
+/// keeps its positions, so a late message is not numbered below what a reader has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_mailbox_leaves_no_trace_in_the_relay_files_and_keeps_its_positions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let relay = RelayProcess::sqlite(&data, &[]);
+    let client = relay.client();
+    let canary: Vec<u8> = b"deleted-mailbox-canary-"
+        .iter()
+        .copied()
+        .cycle()
+        .take(3000)
+        .collect();
+    let (mailbox, other) = (new_id(), new_id());
+    assert_eq!(
+        client
+            .post_mailbox(&mailbox, canary.clone())
+            .await
+            .position(),
+        1
+    );
+    assert_eq!(
+        client
+            .post_mailbox(&mailbox, b"reply".to_vec())
+            .await
+            .position(),
+        2
+    );
+    assert_eq!(
+        client
+            .post_mailbox(&other, b"untouched".to_vec())
+            .await
+            .position(),
+        1
+    );
+    let needle = &canary[..64];
+    assert!(
+        !files_hold(&data, needle).is_empty(),
+        "positive control: the message is in the relay's files once posted"
+    );
+
+    let deleted = client.delete_mailbox(&mailbox).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        files_hold(&data, needle),
+        Vec::<String>::new(),
+        "deleted mailbox bytes still in the relay's files"
+    );
+    let read = client.read_mailbox(&mailbox, 0).await;
+    assert!(read.records().is_empty());
+    assert_eq!(
+        client
+            .post_mailbox(&mailbox, b"late".to_vec())
+            .await
+            .position(),
+        3,
+        "positions go on"
+    );
+    assert_eq!(
+        client.read_mailbox(&other, 0).await.records(),
+        vec![(1, b"untouched".to_vec())],
+        "another mailbox is untouched"
+    );
+    // Deleting again, or a mailbox that never existed, is not an error; a bad id is.
+    assert_eq!(
+        client.delete_mailbox(&mailbox).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        client.delete_mailbox(&new_id()).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        client.delete_mailbox("not-an-id").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
 /// Appends that arrive together share one commit (the group committer); one refused by its
 /// stream's quota must not take the others down with it, and positions stay dense.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

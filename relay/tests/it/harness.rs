@@ -40,6 +40,12 @@ pub struct Token {
 }
 
 impl Token {
+    pub fn hash(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(&self.hash_hex, &mut out).expect("written as hex above");
+        out
+    }
+
     pub fn new() -> Self {
         let bytes = random_bytes::<32>();
         Token {
@@ -58,11 +64,16 @@ pub struct StreamKeys {
 }
 
 impl StreamKeys {
+    /// A stream whose id is certified by its tokens, as the relay requires of a new one.
     pub fn new() -> Self {
+        let (read, append) = (Token::new(), Token::new());
         StreamKeys {
-            id: new_id(),
-            read: Token::new(),
-            append: Token::new(),
+            id: hex::encode(twofold_relay::stream_id_for_hashes(
+                &read.hash(),
+                &append.hash(),
+            )),
+            read,
+            append,
         }
     }
 }
@@ -219,6 +230,14 @@ impl Client {
             "{}/v1/mailboxes/{mailbox}?after={after}",
             self.base
         )))
+        .await
+    }
+
+    pub async fn delete_mailbox(&self, mailbox: &str) -> Reply {
+        self.send(
+            self.http
+                .delete(format!("{}/v1/mailboxes/{mailbox}", self.base)),
+        )
         .await
     }
 

@@ -295,3 +295,103 @@ async fn a_digest_index_entry_without_its_envelope_does_not_swallow_an_append() 
     assert_eq!(again.position(), 1);
     assert_eq!(client.read_all(&keys).await.len(), 1);
 }
+
+/// A mailbox deleted through one relay is gone for the other: JetStream purges its subject.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailbox_deleted_through_one_relay_is_gone_through_the_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let relay_a = relay_on(&nats, dir.path(), "relay-a");
+    let relay_b = relay_on(&nats, dir.path(), "relay-b");
+    let (a, b) = (relay_a.client(), relay_b.client());
+    let (mailbox, other) = (new_id(), new_id());
+    assert_eq!(
+        a.post_mailbox(&mailbox, b"join request".to_vec())
+            .await
+            .position(),
+        1
+    );
+    assert_eq!(
+        a.post_mailbox(&other, b"another pairing".to_vec())
+            .await
+            .position(),
+        1
+    );
+    assert_eq!(b.read_mailbox(&mailbox, 0).await.records().len(), 1);
+
+    assert_eq!(
+        b.delete_mailbox(&mailbox).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert!(a.read_mailbox(&mailbox, 0).await.records().is_empty());
+    assert_eq!(
+        a.read_mailbox(&other, 0).await.records(),
+        vec![(1, b"another pairing".to_vec())],
+        "another mailbox is untouched"
+    );
+}
+
+/// An append whose notification never comes (its relay died right after publishing) still
+/// reaches the followers of every relay — found by one relay-wide check of JetStream's sequence
+/// every `--follow-poll-ms`, not by every idle follower reading the store that often (issue 19:
+/// 10,000 idle followers polling every 2 s made 5,000 reads a second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_notification_is_caught_by_one_check_not_by_every_idle_follower_polling() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let args: Vec<String> = ["--store", &nats.url, "--follow-poll-ms", "200"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let relay = RelayProcess::start(&args, &dir.path().join("relay.log"));
+    let client = relay.client();
+    let watched = StreamKeys::new();
+    client.create(&watched).await;
+    let mut watcher = Follower::connect(&relay.ws_url()).await;
+    watcher.follow(&watched, 0).await;
+    let mut idle = Vec::new();
+    for _ in 0..20 {
+        let keys = StreamKeys::new();
+        client.create(&keys).await;
+        let mut follower = Follower::connect(&relay.ws_url()).await;
+        follower.follow(&keys, 0).await;
+        idle.push(follower);
+    }
+    // Let the follows' first reads land, then count what idling costs.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = lookups(&client).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idling = lookups(&client).await - before;
+    assert!(
+        idling < 10,
+        "21 idle followers made {idling} store lookups in 2 s (10 polls each would be 210)"
+    );
+
+    // What a relay leaves when it dies between publishing an envelope and notifying.
+    let js = async_nats::jetstream::new(async_nats::connect(&nats.url).await.expect("NATS"));
+    let mut headers = async_nats::HeaderMap::new();
+    headers.insert("Twofold-Position", "1");
+    headers.insert("Twofold-Bytes", "8");
+    js.publish_with_headers(
+        format!("twofold.env.{}", watched.id),
+        headers,
+        b"orphaned".to_vec().into(),
+    )
+    .await
+    .expect("publish")
+    .await
+    .expect("acknowledged");
+    let delivered = tokio::time::timeout(Duration::from_secs(5), watcher.records(1))
+        .await
+        .expect("delivered within a few checks, not after the minute's poll");
+    assert_eq!(delivered, vec![(1, b"orphaned".to_vec())]);
+    let metrics = String::from_utf8(client.get("/metrics").await.body).expect("text");
+    assert!(
+        metrics.contains("twofold_relay_lost_wakeups_caught_total 1"),
+        "{metrics}"
+    );
+}

@@ -76,6 +76,42 @@ async fn create_append_read_round_trip() {
     assert_eq!(wrong_way.status, StatusCode::NOT_FOUND);
 }
 
+/// ADR 0022: a stream's id is a hash of its two token hashes. Someone who learns an id before
+/// it is registered cannot take it with tokens of their own, nor register an id its tokens do
+/// not make; the owner's registration then works as ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_stream_id_must_be_certified_by_its_tokens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(dir.path(), &[]);
+    let client = relay.client();
+    let owner = StreamKeys::new();
+    let squatter = StreamKeys {
+        id: owner.id.clone(),
+        ..StreamKeys::new()
+    };
+    let refused = client.create(&squatter).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(refused.error(), "not_found");
+    let made_up = StreamKeys {
+        id: new_id(),
+        ..StreamKeys::new()
+    };
+    assert_eq!(client.create(&made_up).await.status, StatusCode::NOT_FOUND);
+
+    assert_eq!(client.create(&owner).await.status, StatusCode::NO_CONTENT);
+    let appended = client
+        .append(&owner.id, Some(&owner.append.text), b"the owner's".to_vec())
+        .await;
+    assert_eq!(appended.position(), 1);
+    assert_eq!(
+        client
+            .append(&owner.id, Some(&squatter.append.text), b"x".to_vec())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn positions_stay_dense_under_concurrent_appends() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -136,6 +136,10 @@ async def test_pairing_shows_one_code_on_both_screens_and_an_invite_works_once(t
     assert owner.peers()[0].status == PeerStatus.PAIRED
     assert owner.peers()[0].paired_at_ms is not None
     assert late.peers()[0].status == PeerStatus.AWAITING_APPROVAL, "nobody answers a used invite"
+    # Each side's finished mailbox was deleted on the relay by its session (the owner's join
+    # mailbox, Alex's reply mailbox); Jo's reply mailbox is still read, so it stays.
+    for store in (owner, mentor, late):
+        assert (await store.sync_outgoing()).mailbox_deletes == []
     # A pairing shares nothing by itself.
     assert mentor.shared_with_me() == []
     # Approving twice: nothing is pending any more.
@@ -455,6 +459,9 @@ async def test_bad_arguments_are_typed_errors_not_crashes(tmp_path):
     assert e.value.field == "mailbox"
     unknown_box = await store.sync_receive_mailbox("00" * 16, 1, b"\x00" * 64)
     assert unknown_box.is_rejected()
+    with pytest.raises(TwofoldError.InvalidInput) as e:
+        await store.sync_mailbox_deleted("0g" * 16)
+    assert e.value.field == "mailbox"
     with pytest.raises(TwofoldError.InvalidInput) as e:
         store.shared_list("../plan", SectionName.COPING_STRATEGIES)
     assert e.value.field == "doc_id"

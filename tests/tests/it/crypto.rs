@@ -122,7 +122,7 @@ fn owner_invites_mentor_both_see_one_code_and_the_first_change_arrives_intact() 
     assert_eq!(from, owner.key_id());
     assert_eq!(mentor_key.secret_bytes(), plan_key.secret_bytes());
     assert_eq!(mentor_key.epoch(), 0);
-    assert_eq!(mentor_key.read_token(&STREAM), plan_key.read_token(&STREAM));
+    assert_eq!(mentor_key.read_token(), plan_key.read_token());
 
     // The owner's change reaches the mentor.
     let envelope = seal(&plan_key, &owner, STREAM, 1, b"automerge change bytes").expect("seal");

@@ -3,6 +3,7 @@
 //! own; `cargo test -p twofold-tests --test it sync_net::` runs one of them.
 
 mod app_lock;
+mod append_rights;
 mod backup;
 mod care;
 mod care_text;

@@ -1338,3 +1338,183 @@ fn a_share_revoked_before_it_was_sent_discloses_nothing() {
         1
     );
 }
+
+/// Seals `payload` as `device` on its stream of `doc_id`, with its own key and its sequence
+/// number `ahead` past its next one: what a writer's device running altered code can send.
+fn hostile_envelope(
+    device: &Device,
+    doc_id: &str,
+    ahead: u64,
+    payload: &[u8],
+) -> (StreamId, Vec<u8>) {
+    let conn = rusqlite::Connection::open(&device.path).expect("open the file");
+    conn.pragma_update(None, "key", format!("x'{}'", hex::encode(device.key)))
+        .expect("key");
+    let identity = twofold_core::store::identity::load(&conn)
+        .expect("read")
+        .expect("an identity");
+    let stream = twofold_core::store::streams::active_for_doc(&conn, doc_id)
+        .expect("read")
+        .expect("a stream");
+    let envelope = twofold_core::crypto::seal(
+        &stream.key,
+        &identity,
+        stream.stream,
+        stream.next_seq + ahead,
+        payload,
+    )
+    .expect("seal");
+    (stream.stream, envelope)
+}
+
+/// A change under `author`'s actor on top of `doc` as `source` holds it: the author's next
+/// sequence number, taken by whoever makes it.
+fn change_as(source: &Device, kind: DocKind, author: &Device, text: &str) -> Vec<u8> {
+    use automerge::transaction::Transactable;
+    let mut doc =
+        automerge::AutoCommit::load(&source.s().export_bytes(kind).expect("export")).expect("load");
+    doc.set_actor(automerge::ActorId::from(&author.s().device_id().0[..]));
+    doc.put(automerge::ROOT, "forged", text).expect("forge");
+    doc.get_last_local_change()
+        .expect("the change just made")
+        .raw_bytes()
+        .to_vec()
+}
+
+/// A writer cannot pass on a change under another device's actor (issue 20, item 3): not the
+/// person's own ("the person wrote this", or the person's next sequence number taken so the
+/// person's real change fails as a duplicate on every other copy) and not another writer's.
+/// The hostile writer signs the envelope with its own key, which every reader checks; the
+/// forged change has no signature of its author, with none or with one made up. Every other
+/// copy refuses it and goes on converging with the real authors' changes.
+#[test]
+fn a_writer_cannot_pass_on_a_change_under_another_devices_actor() {
+    use twofold_core::sync::payload::{encode_changes, encode_signed_changes};
+    let relay = MemRelay::default();
+    let sam = Device::new("Sam");
+    let alex = Device::new("Alex");
+    let jo = Device::new("Jo");
+    let kim = Device::new("Kim");
+    for (device, access) in [
+        (&alex, Access::Write),
+        (&jo, Access::Write),
+        (&kim, Access::Read),
+    ] {
+        let id = pair(&sam, device, &relay);
+        sam.s()
+            .share(DocKind::Plan, &id, access, "support", None)
+            .expect("share");
+    }
+    let all = [&sam, &alex, &jo, &kim];
+    settle(&all, &relay);
+    let plan = sam.s().doc_id(DocKind::Plan).expect("id");
+    jo.s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Jo's first"))
+        .expect("put");
+    settle(&all, &relay);
+
+    for (round, victim) in [&sam, &jo].into_iter().enumerate() {
+        let forged = change_as(&sam, DocKind::Plan, victim, "words put in their mouth");
+        let payload = if round == 0 {
+            encode_changes([forged.as_slice()])
+        } else {
+            encode_signed_changes([forged.as_slice()], &[[7; 64]])
+        };
+        let (stream, envelope) = hostile_envelope(&alex, &plan, round as u64, &payload);
+        relay.inject(&stream, envelope);
+        for device in [&kim, &jo, &sam] {
+            let seen = device.exchange(&relay, Faults::NONE, 10 + round as u64);
+            assert!(
+                seen.rejected
+                    .iter()
+                    .any(|(reason, _)| *reason == RejectReason::WrongAuthor),
+                "round {round}: refused as a wrong author: {seen:?}"
+            );
+        }
+        // The victim's real change, under the same actor and sequence number, reaches every
+        // copy, and the copies agree.
+        if round == 0 {
+            sam.s()
+                .put(s::COPING_STRATEGIES, coping("Sam's real words"))
+                .expect("put");
+        } else {
+            jo.s()
+                .shared_put(&plan, s::COPING_STRATEGIES, coping("Jo's real words"))
+                .expect("put");
+        }
+        settle(&all, &relay);
+        for device in [&alex, &jo, &kim] {
+            assert_eq!(
+                heads(device, &plan),
+                heads(&sam, &plan),
+                "round {round}: every copy converges"
+            );
+        }
+    }
+    let kept = kim
+        .s()
+        .shared_list(&plan, s::COPING_STRATEGIES)
+        .expect("list");
+    for text in ["Sam's real words", "Jo's real words", "Jo's first"] {
+        assert!(kept.iter().any(|c| c.description == text), "{text}");
+    }
+}
+
+/// The other side of the rule above: after a new epoch a writer passes on what the owner's new
+/// snapshot lacks — here a revoked writer's last change, which the writer's own change builds
+/// on — with the signature its author sent it with, and every copy takes it.
+#[test]
+fn a_writer_passes_on_a_revoked_writers_last_change_with_its_authors_signature() {
+    let relay = MemRelay::default();
+    let sam = Device::new("Sam");
+    let alex = Device::new("Alex");
+    let jo = Device::new("Jo");
+    let kim = Device::new("Kim");
+    let mut ids = Vec::new();
+    for (device, access) in [
+        (&alex, Access::Write),
+        (&jo, Access::Write),
+        (&kim, Access::Read),
+    ] {
+        let id = pair(&sam, device, &relay);
+        sam.s()
+            .share(DocKind::Plan, &id, access, "support", None)
+            .expect("share");
+        ids.push(id);
+    }
+    let all = [&sam, &alex, &jo, &kim];
+    settle(&all, &relay);
+    let plan = sam.s().doc_id(DocKind::Plan).expect("id");
+
+    // Jo's last change reaches Alex but not Sam; Alex builds on it, offline.
+    jo.s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Jo's last words"))
+        .expect("put");
+    assert_eq!(jo.exchange(&relay, Faults::NONE, 1).sent, 1);
+    alex.exchange(&relay, Faults::NONE, 2);
+    alex.s()
+        .shared_put(&plan, s::COPING_STRATEGIES, coping("Alex, after Jo"))
+        .expect("put");
+    // Sam ends Jo's share without having read it: the new epoch's snapshot lacks it.
+    sam.s()
+        .revoke_share(DocKind::Plan, &ids[1])
+        .expect("revoke");
+    settle(&[&sam, &alex, &kim], &relay);
+
+    for device in [&sam, &kim] {
+        let list = device
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .or_else(|_| device.s().list(s::COPING_STRATEGIES))
+            .expect("list");
+        for text in ["Jo's last words", "Alex, after Jo"] {
+            assert!(
+                list.iter().any(|c| c.description == text),
+                "{text} on {}",
+                device.s().display_name().unwrap_or_default()
+            );
+        }
+    }
+    assert_eq!(heads(&alex, &plan), heads(&sam, &plan));
+    assert_eq!(heads(&kim, &plan), heads(&sam, &plan));
+}

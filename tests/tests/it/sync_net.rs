@@ -210,6 +210,79 @@ async fn the_relay_reads_no_invite_id_name_or_code_part_in_pairing_posts() {
     }
 }
 
+/// What a pairing posted: the records of `mailbox` on the relay at `url`.
+async fn mailbox_records(url: &str, mailbox: &[u8; 16]) -> Vec<(u64, Vec<u8>)> {
+    let body = reqwest::get(format!(
+        "{url}/v1/mailboxes/{}?after=0",
+        hex::encode(mailbox)
+    ))
+    .await
+    .expect("read the mailbox")
+    .bytes()
+    .await
+    .expect("body");
+    // position (u64 BE) ‖ length (u32 BE) ‖ bytes, as relay/README.md says.
+    let mut rest = &body[..];
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let position = u64::from_be_bytes(rest[..8].try_into().expect("position"));
+        let len = u32::from_be_bytes(rest[8..12].try_into().expect("length")) as usize;
+        out.push((position, rest[12..12 + len].to_vec()));
+        rest = &rest[12 + len..];
+    }
+    out
+}
+
+/// A pairing's mailboxes are emptied on the relay as soon as the pairing is over (issue 20
+/// item 7): the owner's device deletes the join mailbox once the request arrived, the joining
+/// device the reply mailbox once the decision did, and the relay's files keep neither the
+/// sealed request nor the replies (before, they stayed for the mailboxes' 7-day lifetime).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_pairing_leaves_nothing_in_its_mailboxes_on_the_relay() {
+    use twofold_core::sync::mailbox::{join_mailbox, reply_mailbox};
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let text = owner
+        .s()
+        .create_invite(&relay.url, now_ms() + 600_000)
+        .expect("invite");
+    let invite = twofold_core::crypto::Invite::decode(&text, (now_ms() / 1000) as u64)
+        .expect("the owner's own invite decodes");
+    let (join, reply) = (join_mailbox(&invite.secret), reply_mailbox(&invite.secret));
+    mentor
+        .s()
+        .accept_invite(&text, "Alex", now_ms())
+        .expect("accept");
+    assert_eq!(mentor.sync().await.mailbox_sent, 1);
+    let request = mailbox_records(&relay.url, &join).await;
+    assert_eq!(request.len(), 1, "the join request waits on the relay");
+    let request = request[0].1.clone();
+    assert!(
+        any_file_holds(relay_dir.path(), &request[..48]),
+        "positive control: the relay's files hold the request"
+    );
+
+    owner.sync().await;
+    let reveal = mailbox_records(&relay.url, &reply).await;
+    assert_eq!(reveal.len(), 1, "the owner's half of the code");
+    let reveal = reveal[0].1.clone();
+    let pending = owner.s().peers().expect("peers").remove(0);
+    owner.s().approve_pairing(&pending.id).expect("approve");
+    settle(&[&owner, &mentor]).await;
+    assert_eq!(mentor.s().peers().expect("peers")[0].display_name, "Sam");
+
+    assert_eq!(mailbox_records(&relay.url, &join).await, vec![]);
+    assert_eq!(mailbox_records(&relay.url, &reply).await, vec![]);
+    for (what, bytes) in [("the join request", &request), ("the code reveal", &reveal)] {
+        assert!(
+            !any_file_holds(relay_dir.path(), &bytes[..48]),
+            "the relay's files still hold {what}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pair_share_edit_offline_sync_converge_and_revoke_through_a_relay_process() {
     let relay_dir = tempfile::tempdir().expect("tempdir");

@@ -1,4 +1,4 @@
--- Version 11: the home screen's read model (ADR 0021). Local only, never backed up or synced:
+-- Version 14 (file 0011, merged after 0012–0015): the home screen's read model (ADR 0021). Local only, never backed up or synced:
 -- everything here is derived from the person's documents and rebuilt from them whenever it is
 -- not in step.
 

@@ -3,7 +3,7 @@
 //! access, writers, the wrapped key (unwrapped by the mentor), the SOS fields, and the grant's
 //! snapshot through the guarded Automerge load.
 
-use crate::fixtures::{owner_keys, MENTOR};
+use crate::fixtures::{doc_key, owner_keys, MENTOR};
 use twofold_core::crypto::{unwrap_doc_key, DeviceIdentity, WrapContext};
 use twofold_core::docs::{genesis, guarded_load};
 use twofold_core::sync::control::{
@@ -32,7 +32,9 @@ pub fn run(data: &[u8]) {
     };
     match message {
         ControlMessage::Grant(grant) => {
-            let _ = grant.access();
+            if let (Ok(access), Ok(stream)) = (grant.access(), grant.stream()) {
+                let _ = grant.append_right(access, &doc_key(), &stream);
+            }
             let _ = parse_writers(&grant.writers);
             if let Some(replaced) = &grant.replaces {
                 let _ = parse_id(replaced);

@@ -50,7 +50,7 @@ pub fn run(data: &[u8]) {
     if ours {
         assert_eq!(plain, rest, "the payload comes back as sealed");
     }
-    if let Ok(Payload::Changes(changes)) = payload::decode(&plain) {
-        let _ = payload::parse_changes(changes, LoadLimits::default());
+    if let Ok(Payload::Changes(batch)) = payload::decode(&plain) {
+        let _ = payload::parse_changes(batch.chunks, LoadLimits::default());
     }
 }

@@ -26,7 +26,8 @@ static RELAY: LazyLock<Harness> = LazyLock::new(|| {
     relay
 });
 
-const STREAM: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+/// Certified by the two hashes below, as the relay requires of a new stream (ADR 0022).
+const STREAM: &str = "780e66d8cf817f84e899ef5fe2f3884d";
 const READ: &str = "c87e481f8b0b312bfc0b1476e7982ba9513f0380bb3a5c8c14b1ea529254e64c";
 const APPEND: &str = "fbf8f83edad590a782a86948f41cab988a128bcf92eb2bcb91ecbc0e4f594bba";
 
