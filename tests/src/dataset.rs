@@ -29,6 +29,25 @@ impl DatasetSpec {
         contacts: 15,
     };
 
+    /// One year of the same habits: with [`DatasetSpec::TEN_YEARS`], shows whether a cost
+    /// grows with the years of history.
+    pub const ONE_YEAR: DatasetSpec = DatasetSpec {
+        days: 365,
+        check_ins: 360,
+        attended_meetings: 52,
+        plan_edits: 12,
+        contacts: 15,
+    };
+
+    /// Ten years of the same habits.
+    pub const TEN_YEARS: DatasetSpec = DatasetSpec {
+        days: 10 * 365,
+        check_ins: 3_600,
+        attended_meetings: 520,
+        plan_edits: 120,
+        contacts: 15,
+    };
+
     /// A small one for quick tests.
     pub const ONE_MONTH: DatasetSpec = DatasetSpec {
         days: 30,

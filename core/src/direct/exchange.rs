@@ -76,7 +76,7 @@ impl Twofold {
         self.refresh_shared_summary(now)?;
         let shares = self.db.read(shares::active)?;
         let live = self.db.read(streams::active)?;
-        let docs = self.docs_read();
+        let docs = self.docs_read()?;
         let mut out = Vec::new();
         for doc in docs.owner.values().chain(docs.others.values()) {
             let mine = doc.owner.is_none();
@@ -208,7 +208,7 @@ impl Twofold {
             Err(reason) => return Ok(Applied::Refused(reason)),
         };
         let peer_actor = ActorId::from(&peer.0[..]);
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         let mut half_applied = false;
         let mut changed_kind = None;
         let outcome = self.db.write(|tx| {
@@ -241,7 +241,7 @@ impl Twofold {
             if changes.iter().any(foreign) {
                 return Ok(Applied::Refused(RejectReason::WrongAuthor));
             }
-            self.with_doc_in(&mut docs, DocSel::Id(doc_id), |_, doc| {
+            self.with_doc_in(&mut docs, DocSel::Id(doc_id), |others, doc| {
                 if impersonates(
                     &mut doc.am,
                     doc.kind,
@@ -268,6 +268,7 @@ impl Twofold {
                 let bytes: Vec<u8> = fresh.iter().flat_map(|c| c.raw_bytes().to_vec()).collect();
                 let seq = doc.last_seq + 1;
                 chunks::append(tx, &doc.doc_id, seq, &bytes, false)?;
+                crate::twofold::home_model::record(tx, others, doc, seq)?;
                 doc.chunks += 1;
                 doc.last_seq = seq;
                 changed_kind = Some((kind, doc.is_mine()));

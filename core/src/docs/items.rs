@@ -153,6 +153,35 @@ pub fn last_before<T: Item>(
         .collect()
 }
 
+/// The last `n` items whose keys sort at or after `from`, or `None` when fewer than `n` do:
+/// the newest of a time-keyed section without walking its older keys (the range starts with a
+/// seek).
+pub fn last_from<T: Item>(
+    doc: &AutoCommit,
+    section: Section<T>,
+    from: &str,
+    n: usize,
+) -> Result<Option<Vec<T>>> {
+    let Some(obj) = read_obj(doc, section.id)? else {
+        return Ok(None);
+    };
+    // Only the last `n` keys are kept as the range is walked.
+    let mut keys = std::collections::VecDeque::with_capacity(n + 1);
+    for item in doc.map_range(&obj, from.to_string()..) {
+        keys.push_back(item.key.into_owned());
+        if keys.len() > n {
+            keys.pop_front();
+        }
+    }
+    if keys.len() < n {
+        return Ok(None);
+    }
+    keys.iter()
+        .map(|k| Ok(hydrate_prop(doc, &obj, k.as_str())?))
+        .collect::<Result<Vec<T>>>()
+        .map(Some)
+}
+
 pub fn count(doc: &AutoCommit, section: SectionId) -> Result<usize> {
     Ok(read_obj(doc, section)?.map_or(0, |obj| doc.length(&obj)))
 }

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_introductions.sql"),
     include_str!("migrations/0009_circles.sql"),
     include_str!("migrations/0010_pairing_codes.sql"),
+    include_str!("migrations/0011_home_model.sql"),
     include_str!("migrations/0012_append_rights.sql"),
     include_str!("migrations/0013_envelope_v2_reread.sql"),
     include_str!("migrations/0014_change_signatures.sql"),

@@ -1,7 +1,7 @@
 //! SQLite (SQLCipher) storage: the encrypted database file, its migrations, the chunks that
 //! make up each Automerge document, device-local settings, and the sync engine's local state
-//! (identity, peers, streams, outbox, consent records) and the meeting lists saved for the
-//! offline finder. None of the latter is ever synced.
+//! (identity, peers, streams, outbox, consent records), the meeting lists saved for the
+//! offline finder and the home screen's read model. None of the latter is ever synced.
 
 pub mod change_signatures;
 pub mod chunks;
@@ -11,6 +11,7 @@ pub mod doc_aliases;
 pub mod dump;
 pub mod files;
 pub mod finder_regions;
+pub mod home_model;
 pub mod identity;
 pub mod introductions;
 pub mod migrations;

@@ -98,7 +98,7 @@ impl Twofold {
             by_doc.entry(doc_id).or_default().push((id, bytes));
         }
         let mine: BTreeMap<String, bool> = {
-            let docs = self.docs_read();
+            let docs = self.docs_read()?;
             by_doc
                 .keys()
                 .map(|d| (d.clone(), docs.by_id(d).is_some_and(|d| d.owner.is_none())))
@@ -157,7 +157,7 @@ impl Twofold {
     /// The relay stored envelope `id`. Records the disclosure: one entry per peer the batch
     /// reaches, written once even if the acknowledgement is repeated.
     pub(crate) fn sync_acked(&self, id: i64, position: Option<u64>, now_ms: i64) -> Result<()> {
-        let docs = self.docs_read();
+        let docs = self.docs_read()?;
         self.db.write(|tx| {
             let Some(row) = outbox::take_envelope(tx, id)? else {
                 return Ok(());

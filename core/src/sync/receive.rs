@@ -278,7 +278,7 @@ impl Twofold {
             .iter()
             .map(|(_, bytes)| self.authenticate(row, bytes))
             .collect::<Result<Vec<_>>>()?;
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         let mut touched = Touched::default();
         if let (Some(first), Some(last)) = (records.first(), records.last()) {
             applying::set(self.db.path(), stream, first.0, last.0);
@@ -620,7 +620,7 @@ impl Twofold {
         let sender_actor = automerge::ActorId::from(&sender.0[..]);
         let own_actor = Self::actor_of(&self.identity);
         let authors = self.allowed_authors_in(tx, docs, &doc_id)?;
-        let outcome = self.with_doc_in(docs, DocSel::Id(&doc_id), |_, doc| {
+        let outcome = self.with_doc_in(docs, DocSel::Id(&doc_id), |others, doc| {
             // The owner may pass on anything (an import); a writer its own changes, and after
             // a new epoch those of other past or present writers the owner lacked.
             let foreign = |c: &automerge::Change| {
@@ -681,6 +681,7 @@ impl Twofold {
             }
             doc.chunks += 1;
             doc.last_seq = chunk_seq;
+            crate::twofold::home_model::record(tx, others, doc, chunk_seq)?;
             let own = doc.is_mine();
             Ok(Ok(Some((kind, n, own))))
         });

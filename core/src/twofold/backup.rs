@@ -129,7 +129,7 @@ impl Twofold {
     pub fn export_backup_with(&self, passphrase: &str, params: KdfParams) -> Result<Vec<u8>> {
         // Checked before the work: a bad passphrase or parameters fail fast.
         params.checked()?;
-        let mut guard = self.docs_write();
+        let mut guard = self.docs_write()?;
         let docs = &mut *guard;
         let mut documents = BTreeMap::new();
         for doc in docs.owner.values_mut().chain(docs.others.values_mut()) {

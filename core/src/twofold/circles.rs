@@ -104,7 +104,7 @@ impl Twofold {
             now,
         )?;
         let id = doc.doc_id.clone();
-        self.docs_write().others.insert(id.clone(), doc);
+        self.docs_write()?.others.insert(id.clone(), doc);
         let me = self.device_id();
         self.change_doc(DocSel::Id(&id), ChangeOrigin::Local, |_, am| {
             circle::set_name(am, name)?;

@@ -211,7 +211,7 @@ impl Twofold {
         let settings: ReviewSettings = self.load_setting(REVIEW)?;
         // Walking the change history needs the document mutably (Automerge closes its open
         // transaction first); the plan has a few dozen changes a year, so the lock is short.
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         let plan = docs
             .owner
             .get_mut(&DocKind::Plan)

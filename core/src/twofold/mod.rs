@@ -15,6 +15,7 @@ mod erase;
 mod finder;
 mod formats;
 mod home;
+pub(crate) mod home_model;
 mod insights;
 mod introductions;
 mod items;
@@ -38,6 +39,7 @@ mod wellbeing;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use automerge::transaction::CommitOptions;
@@ -51,6 +53,7 @@ use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::database::{self, Database, KEY_LEN};
+use crate::store::home_model as store_home_model;
 use crate::store::{identity, outbox, streams};
 
 pub use app_lock::AppLockStatus;
@@ -212,7 +215,10 @@ pub(crate) enum DocSel<'a> {
 pub struct Twofold {
     pub(crate) db: Database,
     pub(crate) identity: DeviceIdentity,
+    /// Loaded on the first call that needs a document (ADR 0021): opening the store and the
+    /// home screen read only the read model while it is in step.
     docs: RwLock<Docs>,
+    docs_loaded: AtomicBool,
     pub(crate) listeners: Arc<listeners::Listeners>,
     pub(crate) options: OpenOptions,
     /// The saved finder regions, decoded, and the table version they were read at.
@@ -271,10 +277,22 @@ impl Twofold {
             Some(identity) => identity,
             None => db.write(|tx| identity::create(tx, options.clock.now_ms()))?,
         };
-        let docs = match Self::load_docs(&db, &identity, options.clock.now_ms()) {
-            Ok(docs) => docs,
+        // With the home screen's read model in step, no document is read at open. Otherwise
+        // they are loaded now, as before the read model, so that a damaged chunk is still
+        // met here and the file moved aside, and the read model is rebuilt below.
+        let model_in_step = match db.read(home_model::read) {
+            Ok(stored) => home_model::in_step(&stored),
             Err(e) if database::is_corruption(&e) => return Err(db.into_corrupt()),
             Err(e) => return Err(e),
+        };
+        let docs = if model_in_step {
+            None
+        } else {
+            match Self::load_docs(&db, &identity, options.clock.now_ms()) {
+                Ok(docs) => Some(docs),
+                Err(e) if database::is_corruption(&e) => return Err(db.into_corrupt()),
+                Err(e) => return Err(e),
+            }
         };
         let listeners: Arc<listeners::Listeners> = Arc::default();
         let weak = Arc::downgrade(&listeners);
@@ -283,15 +301,21 @@ impl Twofold {
                 listeners.notify_outgoing();
             }
         });
-        Ok(Twofold {
+        let loaded = docs.is_some();
+        let store = Twofold {
             db,
             identity,
-            docs: RwLock::new(docs),
+            docs: RwLock::new(docs.unwrap_or_default()),
+            docs_loaded: AtomicBool::new(loaded),
             listeners,
             options,
             finder_cache: finder::Cache::default(),
             app_lock: app_lock::AppLockSlot::new(platform_key),
-        })
+        };
+        if loaded {
+            store.rebuild_home_model();
+        }
+        Ok(store)
     }
 
     /// Every change this device makes carries its key id as the Automerge actor, so a
@@ -446,16 +470,31 @@ impl Twofold {
         self.db.integrity_check()
     }
 
-    pub(crate) fn docs_read(&self) -> RwLockReadGuard<'_, Docs> {
-        self.docs.read().unwrap_or_else(|p| p.into_inner())
+    /// Loads the documents on the first call that needs them.
+    fn ensure_docs(&self) -> Result<()> {
+        if self.docs_loaded.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let mut docs = self.docs.write().unwrap_or_else(|p| p.into_inner());
+        if !self.docs_loaded.load(Ordering::Acquire) {
+            *docs = Self::load_docs(&self.db, &self.identity, self.now_ms())?;
+            self.docs_loaded.store(true, Ordering::Release);
+        }
+        Ok(())
     }
 
-    pub(crate) fn docs_write(&self) -> RwLockWriteGuard<'_, Docs> {
-        self.docs.write().unwrap_or_else(|p| p.into_inner())
+    pub(crate) fn docs_read(&self) -> Result<RwLockReadGuard<'_, Docs>> {
+        self.ensure_docs()?;
+        Ok(self.docs.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub(crate) fn docs_write(&self) -> Result<RwLockWriteGuard<'_, Docs>> {
+        self.ensure_docs()?;
+        Ok(self.docs.write().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Docs) -> Result<R>) -> Result<R> {
-        f(&self.docs_read())
+        f(&*self.docs_read()?)
     }
 
     /// The one write path: `f` may read every document but changes only `kind`'s. If `f`
@@ -510,7 +549,7 @@ impl Twofold {
         sel: DocSel<'_>,
         f: impl FnOnce(&Docs, &mut LoadedDoc) -> Result<R>,
     ) -> Result<R> {
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         self.with_doc_in(&mut docs, sel, f)
     }
 
@@ -600,6 +639,7 @@ impl Twofold {
         let to_outbox = target.outbox;
         if let Err(e) = self.db.write(|tx| {
             chunks::append(tx, &doc_id, seq, &bytes, false)?;
+            home_model::record(tx, docs, target, seq)?;
             // Same transaction: a change on disk is a change on its way to the peers.
             if to_outbox {
                 outbox::add_change(tx, &doc_id, &bytes)?;
@@ -636,10 +676,11 @@ impl Twofold {
         if target.chunks > self.options.compact_after_chunks {
             let snapshot = target.am.save();
             let seq = target.last_seq + 1;
-            match self
-                .db
-                .write(|tx| chunks::compact(tx, &doc_id, seq, &snapshot))
-            {
+            match self.db.write(|tx| {
+                chunks::compact(tx, &doc_id, seq, &snapshot)?;
+                // Same content, a new last chunk: a read model in step stays in step.
+                store_home_model::restamp(tx, &doc_id, target.last_seq, seq)
+            }) {
                 Ok(()) => {
                     target.chunks = 1;
                     target.last_seq = seq;

@@ -400,7 +400,7 @@ impl Twofold {
         for doc_id in &given {
             self.end_shares(DocSel::Id(doc_id), |s| s.peer_id == *peer, reason)?;
         }
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         let theirs: Vec<String> = docs
             .others
             .values()

@@ -23,7 +23,7 @@ fn refused(reason: impl Into<String>) -> Error {
 impl Twofold {
     /// The document as standard Automerge bytes, with its full history.
     pub fn export_bytes(&self, kind: DocKind) -> Result<Vec<u8>> {
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         let doc = docs
             .owner
             .get_mut(&kind)

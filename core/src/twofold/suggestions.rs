@@ -75,7 +75,7 @@ impl Twofold {
             self.now_ms(),
         )?;
         let id = doc.doc_id.clone();
-        self.docs_write().others.insert(id.clone(), doc);
+        self.docs_write()?.others.insert(id.clone(), doc);
         self.share_doc(
             DocSel::Id(&id),
             peer,

@@ -51,7 +51,7 @@ impl Twofold {
             .collect();
         let kept = self.db.read(introductions::handed_shares)?;
         let now = self.now_ms();
-        let mut docs = self.docs_write();
+        let mut docs = self.docs_write()?;
         self.db.write(|tx| {
             let recovery_identity = recovery::load(tx)?
                 .ok_or_else(|| Error::invalid("recovery_identity", "is missing"))?;

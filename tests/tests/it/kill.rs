@@ -1,6 +1,7 @@
 //! A write the API acknowledged survives a killed process: a child writes through the API and
 //! is killed with SIGKILL at a random moment, at least 200 times; after each kill the store
-//! opens, `integrity_check` passes, and every acknowledged write is there.
+//! opens, `integrity_check` passes, every acknowledged write is there, and the home screen
+//! from the read model equals the one computed from the documents.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -28,6 +29,7 @@ fn acknowledged_writes_survive_sigkill() {
     let mut last_when_well: Option<u64> = None;
     let mut acked_check_ins: Vec<String> = Vec::new();
     let mut acked_contacts: Vec<String> = Vec::new();
+    let mut model_answered = 0usize;
     let runs = iterations();
     for i in 0..runs {
         if i % 40 == 0 {
@@ -89,6 +91,29 @@ fn acknowledged_writes_survive_sigkill() {
         }
 
         let store = Twofold::open(&path, &key).expect("the store opens after a kill");
+        // The home screen's read model (ADR 0021): whatever the kill interrupted, the screen
+        // equals the one computed from the documents. Asked first, before anything loads the
+        // documents, so that it comes from the read model whenever that is in step.
+        let today = Day::from_ymd("day", 2026, 11, 25).expect("day");
+        if store.home_model_in_step().expect("model state") {
+            model_answered += 1;
+            assert!(
+                !store.documents_loaded(),
+                "run {i}: open loaded the documents"
+            );
+        }
+        let home = store.home_screen(today).expect("home screen");
+        assert_eq!(
+            home,
+            store
+                .home_screen_from_documents(today)
+                .expect("from documents"),
+            "run {i}: the read model's home screen differs from the documents'"
+        );
+        assert!(
+            store.home_model_in_step().expect("model state"),
+            "run {i}: the home screen left the read model out of step"
+        );
         assert!(
             store.integrity_check().expect("integrity_check runs"),
             "run {i}: integrity"
@@ -123,4 +148,9 @@ fn acknowledged_writes_survive_sigkill() {
     }
     eprintln!("kill test: {runs} kills, {acked_total} acknowledged writes checked");
     assert!(acked_total > runs, "the writer made progress");
+    // Most kills land while writing, after the read model was first built.
+    assert!(
+        model_answered > runs / 2,
+        "the read model answered after only {model_answered} of {runs} kills"
+    );
 }

@@ -6,7 +6,7 @@
 //! next syncs.
 
 use twofold_core::sections as s;
-use twofold_core::{Access, DocKind, PeerStatus, Twofold};
+use twofold_core::{Access, Day, DocKind, PeerStatus, Twofold};
 use twofold_testkit::RelayProcess;
 use twofold_tests::journal_notes::{check_in_notes, check_in_with_note};
 use twofold_tests::mem_devices::coping;
@@ -144,6 +144,18 @@ async fn a_linked_tablet_gets_the_persons_documents_writes_and_once_removed_gets
         .expect("mentor writes");
     settle(&[&tablet, &mentor, &phone]).await;
     settle(&[&phone, &tablet, &mentor]).await;
+    // The tablet's and the mentor's edits reached the phone's plan through the sync engine,
+    // which keeps the home screen's read model in step (ADR 0021); the tablet's model named
+    // its own documents before it adopted the phone's, and is rebuilt.
+    let today = Day::parse("day", "2026-12-01").expect("day");
+    assert!(phone.s().home_model_in_step().expect("model"));
+    for device in [&phone, &tablet] {
+        assert_eq!(
+            device.s().home_screen(today).expect("home"),
+            device.s().home_screen_from_documents(today).expect("docs")
+        );
+        assert!(device.s().home_model_in_step().expect("model"));
+    }
     let all = [
         "Rosa: breathe, four counts",
         "call Rosa from the tablet",

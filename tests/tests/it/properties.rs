@@ -3,7 +3,10 @@
 //! - what a store holds survives close and reopen, exactly;
 //! - an operation that fails leaves its document exactly as it was;
 //! - two replicas that each did their own random operations, merged both ways through the
-//!   Automerge export/import, hold identical documents.
+//!   Automerge export/import, hold identical documents;
+//! - the home screen's read model (ADR 0021) stays in step through local writes and merges,
+//!   and the screen it gives equals the one computed from the documents, before and after a
+//!   reopen.
 
 use proptest::prelude::*;
 use twofold_core::sections as s;
@@ -400,5 +403,51 @@ proptest! {
             b.import_bytes(kind, &from_a).expect("merge into b");
         }
         prop_assert_eq!(state(&a), state(&b));
+    }
+
+    #[test]
+    fn the_home_read_model_equals_the_documents_after_writes_and_merges(
+        steps in proptest::collection::vec((op(), any::<bool>(), 0u8..6), 1..40),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = random_key();
+        let a = Twofold::open(dir.path().join("a.twofold"), &key).expect("open a");
+        let b = Twofold::open(dir.path().join("b.twofold"), &random_key()).expect("open b");
+        for kind in DocKind::ALL {
+            b.import_bytes(kind, &a.export_bytes(kind).expect("export")).expect("copy");
+        }
+        let (mut clock_a, mut clock_b) = (0, 0);
+        // Home screens for days before, inside and after the check-ins' range (`day` maps
+        // the clock into 400 days).
+        let days = [day(0), day(3), day(150), day(399), day(800)];
+        let check = |store: &Twofold| -> std::result::Result<(), TestCaseError> {
+            prop_assert!(store.home_model_in_step().expect("model"), "the read model fell out of step");
+            for today in days {
+                prop_assert_eq!(
+                    store.home_screen(today).expect("home"),
+                    store.home_screen_from_documents(today).expect("from documents")
+                );
+            }
+            Ok(())
+        };
+        for (op, on_a, merge) in &steps {
+            let (store, clock) = if *on_a { (&a, &mut clock_a) } else { (&b, &mut clock_b) };
+            let _ = apply(store, op, clock);
+            // Now and then a peer's changes arrive: the other replica's documents merged in.
+            if *merge == 0 {
+                let (from, into) = if *on_a { (&b, &a) } else { (&a, &b) };
+                for kind in DocKind::ALL {
+                    into.import_bytes(kind, &from.export_bytes(kind).expect("export")).expect("merge");
+                }
+            }
+            check(store)?;
+        }
+        check(&a)?;
+        check(&b)?;
+        let expected = a.home_screen_from_documents(day(399)).expect("from documents");
+        a.close();
+        let reopened = Twofold::open(dir.path().join("a.twofold"), &key).expect("reopen");
+        prop_assert_eq!(reopened.home_screen(day(399)).expect("home"), expected);
+        prop_assert!(!reopened.documents_loaded(), "open and the home screen read no document");
     }
 }

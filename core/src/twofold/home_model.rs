@@ -1,0 +1,213 @@
+//! Keeping the home screen's read model (ADR 0021) in step with the documents it derives
+//! from: each part is written in the same transaction as every change to its documents, with
+//! a stamp naming the document and the chunk it reflects. Anything that leaves a stamp behind
+//! (a write path without the hook, an older code version, a kill before the first rebuild)
+//! only makes the part out of step, and an out-of-step part is never read: the screen comes
+//! from the documents and the model is rebuilt.
+
+use automerge::AutoCommit;
+use rusqlite::{Connection, Transaction};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::home::{self, Inputs};
+use super::{Docs, LoadedDoc, Twofold};
+use crate::docs::kind::DocKind;
+use crate::error::{Error, Result};
+use crate::model::time::Day;
+use crate::store::home_model::{self as rows, SourceStamp, Stored};
+
+/// Changed whenever what a part holds, or how the screen is made from it, changes: a part
+/// written by another version is out of step and rebuilt.
+pub(crate) const VERSION: i64 = 1;
+
+/// Sorts after every check-in key (they are ASCII): the read model keeps the newest of all.
+const AFTER_EVERY_KEY: &str = "\u{10FFFF}";
+
+/// The documents the home screen reads.
+const SOURCES: [DocKind; 4] = [
+    DocKind::Plan,
+    DocKind::Contacts,
+    DocKind::Journal,
+    DocKind::Schedule,
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Ladder,
+    Journal,
+    Meetings,
+}
+
+const PARTS: [Part; 3] = [Part::Ladder, Part::Journal, Part::Meetings];
+
+impl Part {
+    fn name(self) -> &'static str {
+        match self {
+            Part::Ladder => "ladder",
+            Part::Journal => "journal",
+            Part::Meetings => "meetings",
+        }
+    }
+
+    fn sources(self) -> &'static [DocKind] {
+        match self {
+            Part::Ladder => &[DocKind::Plan, DocKind::Contacts],
+            Part::Journal => &[DocKind::Journal],
+            Part::Meetings => &[DocKind::Schedule],
+        }
+    }
+
+    fn fed_by(kind: DocKind) -> Option<Part> {
+        match kind {
+            DocKind::Plan | DocKind::Contacts => Some(Part::Ladder),
+            DocKind::Journal => Some(Part::Journal),
+            DocKind::Schedule => Some(Part::Meetings),
+            _ => None,
+        }
+    }
+
+    fn derive<'a>(self, doc: impl Fn(DocKind) -> Result<&'a AutoCommit>) -> Result<Vec<u8>> {
+        match self {
+            Part::Ladder => encode(&home::ladder(doc(DocKind::Plan)?, doc(DocKind::Contacts)?)?),
+            Part::Journal => encode(&home::newest_journal_inputs(
+                doc(DocKind::Journal)?,
+                AFTER_EVERY_KEY,
+                Day(chrono::Utc::now().date_naive()),
+            )?),
+            Part::Meetings => encode(&home::meetings(doc(DocKind::Schedule)?)?),
+        }
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|_| Error::invalid("home_model.body", "cannot be encoded"))
+}
+
+fn decode<T: DeserializeOwned>(stored: &Stored, part: Part) -> Option<T> {
+    let body = stored.parts.get(part.name())?;
+    match serde_json::from_slice(body) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            tracing::warn!(
+                part = part.name(),
+                "a home screen part does not decode; it is rebuilt"
+            );
+            None
+        }
+    }
+}
+
+/// Everything stored for the model, and the documents as they stand, in one read snapshot.
+pub(crate) fn read(conn: &Connection) -> Result<Stored> {
+    rows::read(conn, &SOURCES)
+}
+
+fn part_in_step(stored: &Stored, part: Part) -> bool {
+    stored.parts.contains_key(part.name())
+        && part.sources().iter().all(|kind| {
+            match (stored.stamps.get(kind), stored.current.get(kind)) {
+                (Some((stamp, version)), Some(now)) => *version == VERSION && stamp == now,
+                _ => false,
+            }
+        })
+}
+
+/// Whether every part reflects the documents as the store holds them.
+pub(crate) fn in_step(stored: &Stored) -> bool {
+    PARTS.iter().all(|p| part_in_step(stored, *p))
+}
+
+/// The screen's inputs from the model, when every part is in step and decodes.
+pub(crate) fn inputs(stored: &Stored) -> Option<Inputs> {
+    if !in_step(stored) {
+        return None;
+    }
+    Some(Inputs {
+        ladder: decode(stored, Part::Ladder)?,
+        journal: decode(stored, Part::Journal)?,
+        meetings: decode(stored, Part::Meetings)?,
+    })
+}
+
+/// The hook every write path calls in the transaction that stores `changed`'s new chunk
+/// `seq`: the parts fed by that document are derived again from memory and stamped. `docs`
+/// holds the other documents (`changed` is taken out of the map while it changes).
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    docs: &Docs,
+    changed: &LoadedDoc,
+    seq: i64,
+) -> Result<()> {
+    if !changed.is_mine() {
+        return Ok(());
+    }
+    let Some(part) = Part::fed_by(changed.kind) else {
+        return Ok(());
+    };
+    let doc = |kind: DocKind| {
+        if kind == changed.kind {
+            Ok(&changed.am)
+        } else {
+            docs.get(kind)
+        }
+    };
+    match part.derive(doc) {
+        Ok(body) => {
+            rows::write_part(tx, part.name(), &body)?;
+            let stamp = SourceStamp {
+                doc_id: changed.doc_id.clone(),
+                seq,
+            };
+            rows::stamp(tx, changed.kind, &stamp, VERSION)
+        }
+        // The person's change must not fail for the sake of a derived copy: the part is
+        // marked out of step and rebuilt from the documents when next needed.
+        Err(e) => {
+            tracing::warn!(error = %e, part = part.name(), "a home screen part could not follow a change");
+            rows::unstamp(tx, changed.kind)
+        }
+    }
+}
+
+/// Writes every part and stamp from the documents in memory, when they are what the store
+/// holds (a document whose last chunk differs is left for a later rebuild). Returns whether
+/// it wrote.
+pub(crate) fn rebuild_in(tx: &Transaction<'_>, docs: &Docs) -> Result<bool> {
+    let mut stamps = Vec::new();
+    for kind in SOURCES {
+        let Some(doc) = docs.owner.get(&kind) else {
+            return Ok(false);
+        };
+        if rows::last_seq_in(tx, &doc.doc_id)? != Some(doc.last_seq) {
+            return Ok(false);
+        }
+        stamps.push((
+            kind,
+            SourceStamp {
+                doc_id: doc.doc_id.clone(),
+                seq: doc.last_seq,
+            },
+        ));
+    }
+    for part in PARTS {
+        rows::write_part(tx, part.name(), &part.derive(|k| docs.get(k))?)?;
+    }
+    for (kind, stamp) in &stamps {
+        rows::stamp(tx, *kind, stamp, VERSION)?;
+    }
+    Ok(true)
+}
+
+impl Twofold {
+    /// Rebuilds the read model from the documents (loading them if they are not yet). A
+    /// failure is only logged: the next home screen is computed from the documents again.
+    pub(crate) fn rebuild_home_model(&self) {
+        let rebuilt = self
+            .docs_read()
+            .and_then(|docs| self.db.write(|tx| rebuild_in(tx, &docs)));
+        if let Err(e) = rebuilt {
+            tracing::warn!(error = %e, "rebuilding the home screen's read model failed");
+        }
+    }
+}
