@@ -403,9 +403,10 @@ async def test_a_tampered_envelope_is_rejected_and_changes_nothing(tmp_path, syn
     [good] = out.envelopes
     [follow] = [f for f in mentor.sync_follows() if f.stream == good.stream]
     # What a hostile relay (or a bit flip on its disk) would serve after the mentor's cursor:
-    # the envelope with one bit flipped, then cut short, then the genuine one.
+    # the envelope with one bit of its payload's ciphertext flipped (which the signature inside
+    # the encrypted sender data covers, envelope version 2), then cut short, then the genuine one.
     tampered = bytearray(good.envelope)
-    tampered[40] ^= 0x01
+    tampered[-1] ^= 0x01
     flipped, truncated, genuine = bytes(tampered), bytes(good.envelope[:100]), bytes(good.envelope)
     p1, p2, p3 = follow.after + 1, follow.after + 2, follow.after + 3
     got = await mentor.sync_receive(follow.stream, p1, flipped)
