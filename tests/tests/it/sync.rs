@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use twofold_core::crypto::StreamId;
 use twofold_core::sections::{self as s};
 use twofold_core::{
-    Access, Author, Day, DocKind, Domain, Error, ItemId, NewCheckIn, PeerStatus, Received,
+    Access, Author, Day, DocKind, Domain, Error, ItemId, KeyId, NewCheckIn, PeerStatus, Received,
     RejectReason, SectionId,
 };
 use twofold_tests::mem_devices::{
@@ -1360,6 +1360,28 @@ fn a_share_revoked_before_it_was_sent_discloses_nothing() {
     );
 }
 
+/// Sam's plan shared with two writers (Alex, Jo) and a reader (Kim), synced: the devices, the
+/// three ids on Sam's side in that order, and the plan's id.
+fn plan_with_two_writers_and_a_reader() -> (MemRelay, [Device; 4], Vec<KeyId>, String) {
+    let relay = MemRelay::default();
+    let [sam, alex, jo, kim] = ["Sam", "Alex", "Jo", "Kim"].map(Device::new);
+    let mut ids = Vec::new();
+    for (device, access) in [
+        (&alex, Access::Write),
+        (&jo, Access::Write),
+        (&kim, Access::Read),
+    ] {
+        let id = pair(&sam, device, &relay);
+        sam.s()
+            .share(DocKind::Plan, &id, access, "support", None)
+            .expect("share");
+        ids.push(id);
+    }
+    settle(&[&sam, &alex, &jo, &kim], &relay);
+    let plan = sam.s().doc_id(DocKind::Plan).expect("id");
+    (relay, [sam, alex, jo, kim], ids, plan)
+}
+
 /// Seals `payload` as `device` on its stream of `doc_id`, with its own key and its sequence
 /// number `ahead` past its next one: what a writer's device running altered code can send.
 fn hostile_envelope(
@@ -1411,24 +1433,8 @@ fn change_as(source: &Device, kind: DocKind, author: &Device, text: &str) -> Vec
 #[test]
 fn a_writer_cannot_pass_on_a_change_under_another_devices_actor() {
     use twofold_core::sync::payload::{encode_changes, encode_signed_changes};
-    let relay = MemRelay::default();
-    let sam = Device::new("Sam");
-    let alex = Device::new("Alex");
-    let jo = Device::new("Jo");
-    let kim = Device::new("Kim");
-    for (device, access) in [
-        (&alex, Access::Write),
-        (&jo, Access::Write),
-        (&kim, Access::Read),
-    ] {
-        let id = pair(&sam, device, &relay);
-        sam.s()
-            .share(DocKind::Plan, &id, access, "support", None)
-            .expect("share");
-    }
+    let (relay, [sam, alex, jo, kim], _, plan) = plan_with_two_writers_and_a_reader();
     let all = [&sam, &alex, &jo, &kim];
-    settle(&all, &relay);
-    let plan = sam.s().doc_id(DocKind::Plan).expect("id");
     jo.s()
         .shared_put(&plan, s::COPING_STRATEGIES, coping("Jo's first"))
         .expect("put");
@@ -1486,26 +1492,7 @@ fn a_writer_cannot_pass_on_a_change_under_another_devices_actor() {
 /// on — with the signature its author sent it with, and every copy takes it.
 #[test]
 fn a_writer_passes_on_a_revoked_writers_last_change_with_its_authors_signature() {
-    let relay = MemRelay::default();
-    let sam = Device::new("Sam");
-    let alex = Device::new("Alex");
-    let jo = Device::new("Jo");
-    let kim = Device::new("Kim");
-    let mut ids = Vec::new();
-    for (device, access) in [
-        (&alex, Access::Write),
-        (&jo, Access::Write),
-        (&kim, Access::Read),
-    ] {
-        let id = pair(&sam, device, &relay);
-        sam.s()
-            .share(DocKind::Plan, &id, access, "support", None)
-            .expect("share");
-        ids.push(id);
-    }
-    let all = [&sam, &alex, &jo, &kim];
-    settle(&all, &relay);
-    let plan = sam.s().doc_id(DocKind::Plan).expect("id");
+    let (relay, [sam, alex, jo, kim], ids, plan) = plan_with_two_writers_and_a_reader();
 
     // Jo's last change reaches Alex but not Sam; Alex builds on it, offline.
     jo.s()
