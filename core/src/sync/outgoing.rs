@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::store::peers::{self, PeerState};
 use crate::store::shares::{self, Disclosure};
 use crate::store::streams;
-use crate::store::{change_signatures, outbox};
+use crate::store::{change_signatures, chunks, outbox};
 use crate::sync::authorship::sign_batch;
 use crate::sync::payload;
 use crate::sync::{Follow, MailboxFollow, MailboxPost, Outgoing, OutgoingEnvelope};
@@ -97,13 +97,16 @@ impl Twofold {
         for (id, doc_id, bytes) in pending {
             by_doc.entry(doc_id).or_default().push((id, bytes));
         }
-        let mine: BTreeMap<String, bool> = {
-            let docs = self.docs_read()?;
-            by_doc
-                .keys()
-                .map(|d| (d.clone(), docs.by_id(d).is_some_and(|d| d.owner.is_none())))
-                .collect()
-        };
+        if by_doc.is_empty() {
+            return Ok(());
+        }
+        // Who owns each document is in its row: no document has to be loaded to seal.
+        let mine: BTreeMap<String, bool> = self
+            .db
+            .read(chunks::documents)?
+            .into_iter()
+            .map(|row| (row.doc_id, row.owner.is_none()))
+            .collect();
         for (doc_id, changes) in by_doc {
             let mine = mine.get(&doc_id).copied().unwrap_or(false);
             self.db.write(|tx| {
