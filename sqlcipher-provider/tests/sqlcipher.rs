@@ -1,12 +1,28 @@
 //! The provider in its real place: SQLCipher (bundled by libsqlite3-sys, built with
 //! `SQLCIPHER_CRYPTO_CUSTOM`) reading and writing real encrypted files through it.
 
+use std::sync::Once;
+
 use rusqlite::Connection;
 // The test binary links SQLCipher; this links the provider it calls.
 use twofold_sqlcipher_provider::PROVIDER_NAME;
 
+/// Every connection of these tests. SQLite marks itself ready a moment before SQLCipher's own
+/// start-up has finished (core's `store::database::finish_sqlcipher_start_up` has the detail),
+/// and the tests start in parallel: a connection keyed on another thread in that window is
+/// refused ("An error occurred with PRAGMA key", seen in CI). So the process's first SQLite use
+/// is made alone, and every other test waits for it to return.
+fn open(path: Option<&std::path::Path>) -> Connection {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| drop(Connection::open_in_memory().expect("SQLite's first use")));
+    match path {
+        Some(path) => Connection::open(path).expect("open"),
+        None => Connection::open_in_memory().expect("open"),
+    }
+}
+
 fn keyed(path: &std::path::Path, key: &str) -> Connection {
-    let conn = Connection::open(path).expect("open");
+    let conn = open(Some(path));
     conn.pragma_update(None, "key", key).expect("key");
     conn
 }
@@ -39,7 +55,7 @@ fn count(conn: &Connection) -> rusqlite::Result<i64> {
 
 #[test]
 fn sqlcipher_reports_this_provider() {
-    let conn = Connection::open_in_memory().expect("open");
+    let conn = open(None);
     conn.pragma_update(None, "key", RAW_KEY).expect("key");
     assert_eq!(pragma(&conn, "cipher_provider"), [PROVIDER_NAME]);
     assert!(pragma(&conn, "cipher_provider_version")[0].starts_with(PROVIDER_NAME));
@@ -107,14 +123,14 @@ fn legacy_settings_and_rekey() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("v3.db");
     {
-        let conn = Connection::open(&path).expect("open");
+        let conn = open(Some(&path));
         conn.pragma_update(None, "key", "legacy").expect("key");
         conn.pragma_update(None, "cipher_compatibility", 3)
             .expect("compat");
         write_rows(&conn, 40);
         conn.pragma_update(None, "rekey", "newer").expect("rekey");
     }
-    let conn = Connection::open(&path).expect("open");
+    let conn = open(Some(&path));
     conn.pragma_update(None, "key", "newer").expect("key");
     conn.pragma_update(None, "cipher_compatibility", 3)
         .expect("compat");
@@ -138,7 +154,7 @@ fn files_written_by_openssl_open_and_check_clean() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(name);
         std::fs::copy(fixtures.join(name), &path).expect("copy the fixture");
-        let conn = Connection::open(&path).expect("open");
+        let conn = open(Some(&path));
         conn.pragma_update(None, "key", "written by OpenSSL")
             .expect("key");
         conn.pragma_update(None, "cipher_compatibility", compat)
@@ -154,7 +170,7 @@ fn files_written_by_openssl_open_and_check_clean() {
             "{name}"
         );
         drop(conn);
-        let wrong = Connection::open(&path).expect("open");
+        let wrong = open(Some(&path));
         wrong
             .pragma_update(None, "key", "written by someone else")
             .expect("key");
