@@ -248,6 +248,13 @@ impl Metrics {
                 "Direct gets made of JetStream by this process (0 with SQLite).",
                 &[(String::new(), stats.lookups)],
             );
+            family(
+                "twofold_relay_store_requests_total",
+                "counter",
+                "JetStream requests this process waited on: direct gets and acknowledged \
+                 publishes (0 with SQLite).",
+                &[(String::new(), stats.requests)],
+            );
         }
         out
     }

@@ -126,6 +126,9 @@ pub struct StoreStats {
     pub mailbox_messages: u64,
     /// Direct gets made of JetStream so far (0 for SQLite).
     pub lookups: u64,
+    /// JetStream requests waited on so far: direct gets and acknowledged publishes (0 for
+    /// SQLite).
+    pub requests: u64,
 }
 
 #[derive(Debug, thiserror::Error)]

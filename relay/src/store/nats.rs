@@ -6,12 +6,17 @@
 //! `Nats-Expected-Last-Subject-Sequence`: if another relay appended first, JetStream refuses and
 //! we re-read the last message and retry. `Nats-Msg-Id` (log + SHA-256 of the bytes) makes a
 //! retried identical append a duplicate inside JetStream's window; a digest index subject keeps
-//! that answer after the window. Stream token hashes are one message per stream id, created with
-//! expected-last-subject-sequence 0 so only the first creator wins. After each append a plain
-//! NATS message on `<prefix>.notify.…` wakes the followers on every relay process.
+//! that answer after the window. Each relay remembers the last message it saw of the logs it
+//! appended to, so an append is two round trips when nothing else wrote meanwhile: the digest
+//! entry, published only if the digest is new (which is the duplicate check too), then the
+//! envelope; a stale memory costs one refused publish and a re-read. Stream token hashes are
+//! one message per stream id, created with expected-last-subject-sequence 0 so only the first
+//! creator wins. After each append a plain NATS message on `<prefix>.notify.…` wakes the
+//! followers on every relay process.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_nats::jetstream::context::PublishErrorKind;
@@ -37,6 +42,18 @@ const TOTAL_BYTES: &str = "Twofold-Bytes";
 const MAX_ATTEMPTS: u32 = 200;
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(600);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Logs whose last position a relay remembers; past this it forgets them all (a memory is
+/// only a hint: a stale one costs a refused publish and a re-read).
+const REMEMBERED_HEADS: usize = 65_536;
+
+/// A log's last message as an append needs it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Head {
+    /// JetStream's sequence of the last message (0: none).
+    sequence: u64,
+    position: u64,
+    total_bytes: u64,
+}
 
 #[derive(Debug)]
 pub struct NatsStore {
@@ -53,6 +70,10 @@ pub struct NatsStore {
     lookups: AtomicU64,
     /// Append notifications received from every relay (this one's included).
     heard: Arc<AtomicU64>,
+    /// JetStream requests that wait for an answer (direct gets and acknowledged publishes).
+    requests: AtomicU64,
+    /// The last message of each log this relay appended to, as it saw it.
+    heads: Mutex<HashMap<String, Head>>,
 }
 
 fn nats_err(err: impl std::fmt::Display) -> StoreError {
@@ -173,6 +194,8 @@ impl NatsStore {
             listener,
             lookups: AtomicU64::new(0),
             heard,
+            requests: AtomicU64::new(0),
+            heads: Mutex::new(HashMap::new()),
         })
     }
 
@@ -231,45 +254,32 @@ impl NatsStore {
         let subject = self.subject(log);
         let store = self.stream_of(log.kind);
         let digest_subject = format!("{}.dig.{}.{digest_hex}", self.prefix, log.id.hex());
-
-        if log.kind == Kind::Stream {
-            if let Some(found) = self.last(&self.digests, &digest_subject).await? {
-                let position = <[u8; 8]>::try_from(found.payload.as_ref())
-                    .map(u64::from_be_bytes)
-                    .map_err(|_| StoreError::Corrupt("digest index"))?;
-                // The entry is written before the envelope, so it may name a position whose
-                // publish never happened (the relay died) or went to other bytes (another relay
-                // won it): only an envelope with these bytes there makes this a duplicate.
-                if self.holds(store, &subject, position, &digest).await? {
-                    return Ok(Appended {
-                        position,
-                        duplicate: true,
-                    });
-                }
-            }
-        }
+        // Where the digest entry points, once this append has written it.
+        let mut entry_at = None;
 
         for attempt in 0..MAX_ATTEMPTS {
-            let last = self.last(store, &subject).await?;
-            let (last_seq, head, total) = match &last {
-                Some(message) => (
-                    message.sequence,
-                    header_u64(message, POSITION)?,
-                    header_u64(message, TOTAL_BYTES)?,
-                ),
-                None => (0, 0, 0),
+            // The remembered head on the first try; a refused publish means it was stale.
+            let mut head = match self.remembered_head(&subject, attempt) {
+                Some(head) => head,
+                None => self.head(store, &subject).await?,
             };
             match log.kind {
                 Kind::Stream => {
-                    if head >= policy.max_records {
-                        return Err(StoreError::Quota(
-                            "stream holds its maximum number of envelopes",
-                        ));
+                    let mut refusal = over_quota(&head, bytes.len(), &policy);
+                    if refusal.is_some() && attempt == 0 {
+                        // Refuse on what JetStream holds, not on a memory.
+                        head = self.head(store, &subject).await?;
+                        refusal = over_quota(&head, bytes.len(), &policy);
                     }
-                    if total + bytes.len() as u64 > policy.max_bytes {
-                        return Err(StoreError::Quota(
-                            "stream holds its maximum number of bytes",
-                        ));
+                    if let Some(refusal) = refusal {
+                        // A retry of an envelope already stored is answered, full or not.
+                        if let Some(found) = self
+                            .stored_copy(store, &subject, &digest_subject, &digest)
+                            .await?
+                        {
+                            return Ok(found);
+                        }
+                        return Err(StoreError::Quota(refusal));
                     }
                 }
                 Kind::Mailbox => {
@@ -289,49 +299,154 @@ impl NatsStore {
                     }
                 }
             }
-            let position = head + 1;
-            let mut headers = HeaderMap::new();
-            headers.insert(POSITION, position.to_string().as_str());
-            headers.insert(
-                TOTAL_BYTES,
-                (total + bytes.len() as u64).to_string().as_str(),
-            );
-            if log.kind == Kind::Stream {
+            let position = head.position + 1;
+            if log.kind == Kind::Stream && entry_at != Some(position) {
                 // Before the envelope: a relay that dies between the two leaves an entry that
                 // `holds` sees through, never an envelope that a retry after JetStream's
                 // dedup window would store a second time.
-                self.index_digest(digest_subject.clone(), position).await?;
+                if entry_at.is_some() {
+                    // A lost race for the position moved it: the entry follows.
+                    self.index_digest(digest_subject.clone(), position).await?;
+                } else if !self.claim_digest(digest_subject.clone(), position).await? {
+                    if let Some(found) = self
+                        .stored_copy(store, &subject, &digest_subject, &digest)
+                        .await?
+                    {
+                        return Ok(found);
+                    }
+                    // A stale entry (its relay died before the envelope): point it here.
+                    self.index_digest(digest_subject.clone(), position).await?;
+                }
+                entry_at = Some(position);
             }
+            let total_bytes = head.total_bytes + bytes.len() as u64;
+            let mut headers = HeaderMap::new();
+            headers.insert(POSITION, position.to_string().as_str());
+            headers.insert(TOTAL_BYTES, total_bytes.to_string().as_str());
             let publish = PublishMessage::build()
                 .headers(headers)
                 .payload(bytes.clone())
                 .message_id(format!("{}.{digest_hex}", log.id.hex()))
-                .expected_last_subject_sequence(last_seq);
+                .expected_last_subject_sequence(head.sequence);
             match self.publish(subject.clone(), publish).await {
                 Ok(ack) if ack.duplicate => {
+                    self.forget_head(&subject);
                     let original = store.direct_get(ack.sequence).await.map_err(nats_err)?;
                     return Ok(Appended {
                         position: header_u64(&original, POSITION)?,
                         duplicate: true,
                     });
                 }
-                Ok(_) => {
+                Ok(ack) => {
+                    self.remember_head(
+                        subject,
+                        Head {
+                            sequence: ack.sequence,
+                            position,
+                            total_bytes,
+                        },
+                    );
                     return Ok(Appended {
                         position,
                         duplicate: false,
                     });
                 }
                 Err(Published::WrongLastSequence) => {
-                    // Another relay won this position; back off a little, more as contention
-                    // persists, so the retries do not lock-step.
-                    let jitter = u64::from(digest[attempt as usize % 32]) % 5;
-                    tokio::time::sleep(Duration::from_millis(u64::from(attempt.min(20)) + jitter))
+                    // Another relay won this position (or the memory was stale); from the
+                    // second refusal on, back off a little, more as contention persists, so
+                    // the retries do not lock-step.
+                    if attempt > 0 {
+                        let jitter = u64::from(digest[attempt as usize % 32]) % 5;
+                        tokio::time::sleep(Duration::from_millis(
+                            u64::from(attempt.min(20)) + jitter,
+                        ))
                         .await;
+                    }
                 }
                 Err(Published::Failed(err)) => return Err(err),
             }
         }
         Err(StoreError::Nats("too much contention on one log".into()))
+    }
+
+    /// The last message of `subject` as JetStream holds it.
+    async fn head(&self, store: &Stream, subject: &str) -> Result<Head, StoreError> {
+        Ok(match self.last(store, subject).await? {
+            Some(message) => Head {
+                sequence: message.sequence,
+                position: header_u64(&message, POSITION)?,
+                total_bytes: header_u64(&message, TOTAL_BYTES)?,
+            },
+            None => Head::default(),
+        })
+    }
+
+    fn remembered_head(&self, subject: &str, attempt: u32) -> Option<Head> {
+        if attempt > 0 {
+            return None;
+        }
+        self.heads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(subject)
+            .copied()
+    }
+
+    fn remember_head(&self, subject: String, head: Head) {
+        let mut heads = self
+            .heads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if heads.len() >= REMEMBERED_HEADS && !heads.contains_key(&subject) {
+            heads.clear();
+        }
+        heads.insert(subject, head);
+    }
+
+    fn forget_head(&self, subject: &str) {
+        self.heads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(subject);
+    }
+
+    /// The envelope these bytes were stored as, when the digest entry names one that holds them.
+    async fn stored_copy(
+        &self,
+        store: &Stream,
+        subject: &str,
+        digest_subject: &str,
+        digest: &[u8; 32],
+    ) -> Result<Option<Appended>, StoreError> {
+        let Some(found) = self.last(&self.digests, digest_subject).await? else {
+            return Ok(None);
+        };
+        let position = <[u8; 8]>::try_from(found.payload.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| StoreError::Corrupt("digest index"))?;
+        // The entry is written before the envelope, so it may name a position whose publish
+        // never happened (the relay died) or went to other bytes (another relay won it): only
+        // an envelope with these bytes there makes this a duplicate.
+        Ok(self
+            .holds(store, subject, position, digest)
+            .await?
+            .then_some(Appended {
+                position,
+                duplicate: true,
+            }))
+    }
+
+    /// Writes the digest entry only if there is none, and says whether it did: one round trip
+    /// that is also the duplicate check of every new envelope.
+    async fn claim_digest(&self, subject: String, position: u64) -> Result<bool, StoreError> {
+        let publish = PublishMessage::build()
+            .payload(Bytes::copy_from_slice(&position.to_be_bytes()))
+            .expected_last_subject_sequence(0);
+        match self.publish(subject, publish).await {
+            Ok(_) => Ok(true),
+            Err(Published::WrongLastSequence) => Ok(false),
+            Err(Published::Failed(err)) => Err(err),
+        }
     }
 
     /// Points the digest index at `position` (one message per digest subject, so a rewrite
@@ -484,6 +599,7 @@ impl NatsStore {
         subject: &str,
     ) -> Result<Option<StreamMessage>, StoreError> {
         self.lookups.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
         found(store.direct_get_last_for_subject(subject).await)
     }
 
@@ -494,6 +610,7 @@ impl NatsStore {
         from_sequence: u64,
     ) -> Result<Option<StreamMessage>, StoreError> {
         self.lookups.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
         found(
             store
                 .direct_get_next_for_subject(subject, Some(from_sequence))
@@ -558,6 +675,7 @@ impl NatsStore {
             kind: Kind::Stream,
             id,
         };
+        self.forget_head(&self.subject(log));
         self.envelopes
             .purge()
             .filter(self.subject(log))
@@ -597,6 +715,7 @@ impl NatsStore {
             kind: Kind::Mailbox,
             id,
         });
+        self.forget_head(&subject);
         self.mailboxes
             .purge()
             .filter(subject)
@@ -653,6 +772,7 @@ impl NatsStore {
             envelope_bytes: envelopes.state.bytes,
             mailbox_messages: mailboxes.state.messages,
             lookups: self.lookups.load(Ordering::Relaxed),
+            requests: self.requests.load(Ordering::Relaxed),
         })
     }
 
@@ -675,6 +795,7 @@ impl NatsStore {
         subject: String,
         message: PublishMessage,
     ) -> Result<async_nats::jetstream::publish::PublishAck, Published> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
         let ack = self
             .js
             .send_publish(subject, message)
@@ -717,6 +838,17 @@ fn found(
 
 fn digest_of(message: &StreamMessage) -> [u8; 32] {
     digest(&message.payload)
+}
+
+/// Why `head` leaves no room for `len` more bytes in a stream, if it does not.
+fn over_quota(head: &Head, len: usize, policy: &AppendPolicy) -> Option<&'static str> {
+    if head.position >= policy.max_records {
+        Some("stream holds its maximum number of envelopes")
+    } else if head.total_bytes + len as u64 > policy.max_bytes {
+        Some("stream holds its maximum number of bytes")
+    } else {
+        None
+    }
 }
 
 fn header_u64(message: &StreamMessage, name: &str) -> Result<u64, StoreError> {

@@ -266,6 +266,7 @@ impl SqliteStore {
                 envelope_bytes: envelope_bytes as u64,
                 mailbox_messages: mailbox_messages as u64,
                 lookups: 0,
+                requests: 0,
             })
         })
         .await

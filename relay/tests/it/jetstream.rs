@@ -193,13 +193,65 @@ fn scale_relay(nats: &NatsServer, dir: &Path) -> RelayProcess {
     RelayProcess::start(&args, &dir.join("relay.log"))
 }
 
-async fn lookups(client: &crate::harness::Client) -> u64 {
+async fn counter(client: &crate::harness::Client, name: &str) -> u64 {
     let metrics = String::from_utf8(client.get("/metrics").await.body).expect("text");
     metrics
         .lines()
-        .find_map(|line| line.strip_prefix("twofold_relay_store_lookups_total "))
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|value| value.trim().parse().ok())
-        .expect("the lookups counter")
+        .unwrap_or_else(|| panic!("the {name} counter"))
+}
+
+async fn lookups(client: &crate::harness::Client) -> u64 {
+    counter(client, "twofold_relay_store_lookups_total").await
+}
+
+/// An append through a relay that wrote the stream's last envelope itself is two JetStream
+/// round trips: the digest entry, written only if the digest is new (which is the duplicate
+/// check), then the envelope. It was four (the digest lookup, the stream's last message, the
+/// entry, the envelope), which made 1,000 appends a second queue in `nats-server`. Another
+/// relay's append in between costs a refused publish and a re-read, and positions stay dense.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_append_is_two_round_trips_when_no_other_relay_wrote_in_between() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(nats) = start_nats(dir.path()) else {
+        return;
+    };
+    let relay_a = relay_on(&nats, dir.path(), "relay-a");
+    let relay_b = relay_on(&nats, dir.path(), "relay-b");
+    let (a, b) = (relay_a.client(), relay_b.client());
+    let keys = StreamKeys::new();
+    a.create(&keys).await;
+    let append = |client: &crate::harness::Client, bytes: Vec<u8>| {
+        let (client, keys) = (client.clone(), keys.clone());
+        async move {
+            client
+                .append(&keys.id, Some(&keys.append.text), bytes)
+                .await
+                .position()
+        }
+    };
+    assert_eq!(append(&a, b"first".to_vec()).await, 1);
+
+    let before = counter(&a, "twofold_relay_store_requests_total").await;
+    for i in 0..10u8 {
+        assert_eq!(append(&a, vec![i]).await, 2 + u64::from(i));
+    }
+    let requests = counter(&a, "twofold_relay_store_requests_total").await - before;
+    assert!(
+        requests <= 20,
+        "{requests} JetStream requests for 10 appends"
+    );
+
+    // B writes in between: A's memory is stale, its next append still lands right after.
+    assert_eq!(append(&b, b"through B".to_vec()).await, 12);
+    assert_eq!(append(&a, b"after B".to_vec()).await, 13);
+    // A retry of an envelope stored through the other relay is answered as a duplicate.
+    assert_eq!(append(&a, b"through B".to_vec()).await, 12);
+    assert_eq!(append(&b, b"after B".to_vec()).await, 13);
+    let stored = b.read_all(&keys).await;
+    assert_dense(stored.iter().map(|(p, _)| *p));
+    assert_eq!(stored.len(), 13);
 }
 
 /// A follower at the head of a stream that shares JetStream with busier ones is woken by each
