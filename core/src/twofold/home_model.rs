@@ -10,10 +10,14 @@ use rusqlite::{Connection, Transaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::home::{self, Inputs};
+use super::home::{self, Inputs, JournalInputs, NEWEST_READ};
 use super::{Docs, LoadedDoc, Twofold};
+use crate::docs::items;
 use crate::docs::kind::DocKind;
+use crate::docs::sections as s;
 use crate::error::{Error, Result};
+use crate::model::ids::ItemId;
+use crate::model::journal::CheckIn;
 use crate::model::time::Day;
 use crate::store::home_model::{self as rows, SourceStamp, Stored};
 
@@ -130,6 +134,16 @@ pub(crate) fn inputs(stored: &Stored) -> Option<Inputs> {
     })
 }
 
+/// What a change is known to have written, when the caller knows it by construction: the
+/// read model can then follow the change itself instead of deriving a part again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written<'a> {
+    /// Anything: the parts fed by the document are derived again from it.
+    Unknown,
+    /// One check-in, by key, added or replaced, and nothing else in the journal.
+    CheckIn(&'a ItemId),
+}
+
 /// The hook every write path calls in the transaction that stores `changed`'s new chunk
 /// `seq`: the parts fed by that document are derived again from memory and stamped. `docs`
 /// holds the other documents (`changed` is taken out of the map while it changes).
@@ -139,6 +153,19 @@ pub(crate) fn record(
     changed: &LoadedDoc,
     seq: i64,
 ) -> Result<()> {
+    record_written(tx, docs, changed, &changed.am, seq, Written::Unknown)
+}
+
+/// [`record`] with the changed document's content given apart from its row (`am`: the
+/// document after the change), and what the change wrote.
+pub(crate) fn record_written(
+    tx: &Transaction<'_>,
+    docs: &Docs,
+    changed: &LoadedDoc,
+    am: &AutoCommit,
+    seq: i64,
+    written: Written<'_>,
+) -> Result<()> {
     if !changed.is_mine() {
         return Ok(());
     }
@@ -147,12 +174,16 @@ pub(crate) fn record(
     };
     let doc = |kind: DocKind| {
         if kind == changed.kind {
-            Ok(&changed.am)
+            Ok(am)
         } else {
             docs.get(kind)
         }
     };
-    match part.derive(doc) {
+    let followed = match written {
+        Written::CheckIn(id) => journal_with_check_in(tx, changed, am, seq, id).transpose(),
+        Written::Unknown => None,
+    };
+    match followed.unwrap_or_else(|| part.derive(doc)) {
         Ok(body) => {
             rows::write_part(tx, part.name(), &body)?;
             let stamp = SourceStamp {
@@ -166,6 +197,58 @@ pub(crate) fn record(
         Err(e) => {
             tracing::warn!(error = %e, part = part.name(), "a home screen part could not follow a change");
             rows::unstamp(tx, changed.kind)
+        }
+    }
+}
+
+/// The journal part after a change that wrote one check-in, from the stored part and that
+/// check-in alone (ADR 0021): no other check-in is read. `None` when the stored part is not
+/// exactly the document before this change (not this document, not its previous chunk,
+/// another version, a body that does not decode): then the part is derived again.
+fn journal_with_check_in(
+    tx: &Transaction<'_>,
+    changed: &LoadedDoc,
+    am: &AutoCommit,
+    seq: i64,
+    id: &ItemId,
+) -> Result<Option<Vec<u8>>> {
+    let Some((body, stamp, version)) =
+        rows::part_and_stamp(tx, Part::Journal.name(), DocKind::Journal)?
+    else {
+        return Ok(None);
+    };
+    let previous = rows::last_seq_before_in(tx, &changed.doc_id, seq)?;
+    if version != VERSION || stamp.doc_id != changed.doc_id || Some(stamp.seq) != previous {
+        return Ok(None);
+    }
+    let Ok(mut inputs) = serde_json::from_slice::<JournalInputs>(&body) else {
+        return Ok(None);
+    };
+    if inputs.read_before != AFTER_EVERY_KEY {
+        return Ok(None);
+    }
+    // Read back from the document, as a full derivation would: what is stored is exactly
+    // what the document holds under that key.
+    let Some(check_in) = items::get::<CheckIn>(am, s::CHECK_INS, id)? else {
+        return Ok(None);
+    };
+    merge_newest(&mut inputs.newest, check_in);
+    encode(&inputs).map(Some)
+}
+
+/// Puts `check_in` into `newest` (the newest check-ins by key, oldest first, at most
+/// [`NEWEST_READ`]; fewer only when they are all there are) where a full derivation would
+/// have it: replacing the one with its key, or in key order, pushing out the oldest, or
+/// nowhere when it is older than all of a full list.
+pub(crate) fn merge_newest(newest: &mut Vec<CheckIn>, check_in: CheckIn) {
+    // Automerge orders a map's keys as Rust orders strings: the order they were read in.
+    match newest.binary_search_by(|c| c.id.as_str().cmp(check_in.id.as_str())) {
+        Ok(i) => newest[i] = check_in,
+        Err(i) if newest.len() < NEWEST_READ => newest.insert(i, check_in),
+        Err(0) => {}
+        Err(i) => {
+            newest.insert(i, check_in);
+            newest.remove(0);
         }
     }
 }
