@@ -252,8 +252,16 @@ fn main() {
     check_in_against_bare(&path, &dir.path().join("bare.db"), &key, writes, "");
     match (&shm, &shm_path) {
         (Some(shm), Some(shm_path)) => {
-            println!("\n-- the same on tmpfs: the fsync taken out, the CPU left ({writes} of each) --");
-            check_in_against_bare(shm_path, &shm.path().join("bare.db"), &key, writes, ", tmpfs");
+            println!(
+                "\n-- the same on tmpfs: the fsync taken out, the CPU left ({writes} of each) --"
+            );
+            check_in_against_bare(
+                shm_path,
+                &shm.path().join("bare.db"),
+                &key,
+                writes,
+                ", tmpfs",
+            );
         }
         _ => println!("\n(no /dev/shm: the check-in on tmpfs is skipped)"),
     }
@@ -264,10 +272,18 @@ fn main() {
 
 /// Durable check-ins on the store at `path` against bare inserts of the same bytes into a
 /// new SQLCipher file at `bare_path` with the same durability (WAL, `synchronous=FULL`).
-fn check_in_against_bare(path: &Path, bare_path: &Path, key: &[u8; 32], writes: usize, label: &str) {
+fn check_in_against_bare(
+    path: &Path,
+    bare_path: &Path,
+    key: &[u8; 32],
+    writes: usize,
+    label: &str,
+) {
     let store = Twofold::open(path, key).expect("open");
     // The documents loaded first: this figure is about the write, not the first load.
-    store.list(twofold_core::sections::COPING_STRATEGIES).expect("plan");
+    store
+        .list(twofold_core::sections::COPING_STRATEGIES)
+        .expect("plan");
     let mut ours = Vec::new();
     for i in 0..writes {
         let t = Instant::now();

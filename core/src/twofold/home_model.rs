@@ -294,3 +294,128 @@ impl Twofold {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::journal::Recovery;
+    use crate::store::database::KEY_LEN;
+    use crate::twofold::NewCheckIn;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// A check-in on one of 40 days, at one of three times of day: out of order, and
+        /// now and then at the very moment of an earlier one (keys that differ only in their
+        /// random tail).
+        CheckIn {
+            day: u32,
+            at: u8,
+            mood: u8,
+        },
+        /// A check-in changed through the general path (the journal derived again).
+        Edit {
+            day: u32,
+            at: u8,
+            mood: u8,
+        },
+        Recovery {
+            slot: u8,
+        },
+        Lapse {
+            slot: u8,
+            day: u32,
+        },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => (0u32..40, 0u8..3, 0u8..11).prop_map(|(day, at, mood)| Step::CheckIn { day, at, mood }),
+            1 => (0u32..40, 0u8..3, 0u8..11).prop_map(|(day, at, mood)| Step::Edit { day, at, mood }),
+            1 => (0u8..3).prop_map(|slot| Step::Recovery { slot }),
+            1 => (0u8..3, 0u32..40).prop_map(|(slot, day)| Step::Lapse { slot, day }),
+        ]
+    }
+
+    fn day(offset: u32) -> Day {
+        Day(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+            + chrono::Days::new(u64::from(offset)))
+    }
+
+    fn at_ms(d: u32, at: u8) -> i64 {
+        let midnight = day(d).0.and_time(chrono::NaiveTime::MIN).and_utc();
+        midnight.timestamp_millis() + i64::from(at) * 6 * 3_600_000
+    }
+
+    fn new_check_in(d: u32, mood: u8) -> NewCheckIn {
+        NewCheckIn {
+            day: day(d),
+            mood,
+            craving: 2,
+            sleep_hours: Some(6.5),
+            medication_taken: None,
+            doses: Vec::new(),
+            used_substance: false,
+            triggers_met: Vec::new(),
+            coping_used: Vec::new(),
+            warning_signs: Vec::new(),
+            note: format!("day {d}"),
+        }
+    }
+
+    fn apply(store: &Twofold, step: &Step) -> Result<()> {
+        match step {
+            Step::CheckIn { day: d, at, mood } => store
+                .record_check_in(new_check_in(*d, *mood), at_ms(*d, *at))
+                .map(|_| ()),
+            Step::Edit { day: d, at, mood } => {
+                let mut c = store.record_check_in(new_check_in(*d, 0), at_ms(*d, *at))?;
+                c.mood = *mood;
+                store.put(s::CHECK_INS, c)
+            }
+            Step::Recovery { slot } => store.put(
+                s::RECOVERIES,
+                Recovery {
+                    id: ItemId::parse("id", &format!("v{slot}"))?,
+                    substance: "alcohol".into(),
+                    started: day(0),
+                },
+            ),
+            Step::Lapse { slot, day: d } => store
+                .record_lapse(&ItemId::parse("id", &format!("v{slot}"))?, day(*d), "")
+                .map(|_| ()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// A check-in updates the journal part from itself and the stored part alone; after
+        /// every step, what is stored is exactly what deriving it from the journal gives, and
+        /// the model is in step.
+        #[test]
+        fn the_journal_part_after_each_check_in_equals_the_one_derived_from_the_journal(
+            steps in proptest::collection::vec(step(), 1..60),
+        ) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+            for step in &steps {
+                let _ = apply(&store, step);
+                let stored = store.db.read(read).expect("model");
+                prop_assert!(in_step(&stored), "out of step after {step:?}");
+                let kept: JournalInputs = decode(&stored, Part::Journal).expect("decodes");
+                let derived = store
+                    .read(|docs| {
+                        home::newest_journal_inputs(
+                            docs.get(DocKind::Journal)?,
+                            AFTER_EVERY_KEY,
+                            day(20),
+                        )
+                    })
+                    .expect("derived");
+                prop_assert_eq!(kept, derived, "after {:?}", step);
+            }
+        }
+    }
+}

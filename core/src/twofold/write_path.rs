@@ -135,9 +135,7 @@ impl Twofold {
         let doc_id = target.doc_id.clone();
         // Out of the map while it changes: a failure or a panic anywhere below leaves no copy
         // ahead of the disk behind (the next write copies the document again).
-        let mut draft = drafts
-            .remove(&doc_id)
-            .unwrap_or_else(|| target.am.clone());
+        let mut draft = drafts.remove(&doc_id).unwrap_or_else(|| target.am.clone());
         // A panic inside Automerge or autosurgeon is contained; the readers' document was
         // never touched, and the copy is dropped.
         let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -271,5 +269,120 @@ impl Twofold {
             }
             Err(e) => tracing::warn!(error = %e, "compaction failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::docs::sections as s;
+    use crate::model::ids::ItemId;
+    use crate::model::plan::{CopingStrategy, Domain};
+    use crate::store::database::KEY_LEN;
+
+    fn strategy(id: &str) -> CopingStrategy {
+        CopingStrategy {
+            id: ItemId::parse("id", id).expect("id"),
+            description: format!("strategy {id}"),
+            domain: Domain::Both,
+        }
+    }
+
+    /// A local write whose commit cannot finish (another transaction holds the database's
+    /// writer) holds no reader up, and no reader sees its change until it is on disk.
+    #[test]
+    fn a_plan_section_is_answered_without_the_change_while_a_write_waits_to_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+        store
+            .put(s::COPING_STRATEGIES, strategy("walk"))
+            .expect("write");
+        let before = store.list(s::COPING_STRATEGIES).expect("list");
+        let (hold_tx, hold_rx) = mpsc::channel::<()>();
+        let (held_tx, held_rx) = mpsc::channel::<()>();
+        std::thread::scope(|scope| {
+            let store = &store;
+            // Holds the database's writer until told to let go.
+            scope.spawn(move || {
+                store
+                    .db
+                    .write(|_tx| {
+                        let _ = held_tx.send(());
+                        let _ = hold_rx.recv_timeout(Duration::from_secs(30));
+                        Ok(())
+                    })
+                    .expect("holding write");
+            });
+            held_rx.recv().expect("the writer is held");
+            let writer = scope.spawn(move || store.put(s::COPING_STRATEGIES, strategy("call")));
+            // The write has made its change and waits for the database: it holds the gate.
+            let waited = Instant::now();
+            while store.drafts.try_lock().is_ok() && waited.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            let (answer_tx, answer_rx) = mpsc::channel();
+            scope.spawn(move || {
+                let _ = answer_tx.send(store.list(s::COPING_STRATEGIES));
+            });
+            let answered = answer_rx.recv_timeout(Duration::from_secs(5));
+            let _ = hold_tx.send(());
+            assert!(
+                matches!(&answered, Ok(Ok(list)) if *list == before),
+                "the read waited for the write, or saw it before its commit: {answered:?}"
+            );
+            writer.join().expect("writer").expect("the write");
+        });
+        assert_eq!(store.list(s::COPING_STRATEGIES).expect("list").len(), 2);
+    }
+
+    /// A commit that fails leaves the readers' document as it was and the writer's copy
+    /// dropped: the next write starts from what the disk holds.
+    #[test]
+    fn a_failed_commit_changes_nothing_a_reader_sees_and_the_next_write_goes_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s");
+        let store = Twofold::open(&path, &[7u8; KEY_LEN]).expect("open");
+        store
+            .put(s::COPING_STRATEGIES, strategy("walk"))
+            .expect("write");
+        // On the writer's connection only: every new chunk is refused.
+        store
+            .db
+            .write(|tx| {
+                tx.execute_batch(
+                    "CREATE TEMP TRIGGER refuse BEFORE INSERT ON doc_chunks \
+                     BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                )?;
+                Ok(())
+            })
+            .expect("trigger");
+        assert!(store.put(s::COPING_STRATEGIES, strategy("lost")).is_err());
+        let ids = |store: &Twofold| -> Vec<String> {
+            store
+                .list(s::COPING_STRATEGIES)
+                .expect("list")
+                .into_iter()
+                .map(|c| c.id.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(ids(&store), ["walk"]);
+        store
+            .db
+            .write(|tx| {
+                tx.execute_batch("DROP TRIGGER refuse")?;
+                Ok(())
+            })
+            .expect("drop trigger");
+        store
+            .put(s::COPING_STRATEGIES, strategy("call"))
+            .expect("write after");
+        assert_eq!(ids(&store), ["walk", "call"]);
+        drop(store);
+        let store = Twofold::open(&path, &[7u8; KEY_LEN]).expect("reopen");
+        assert_eq!(ids(&store), ["walk", "call"]);
     }
 }
