@@ -163,14 +163,23 @@ impl Twofold {
         let seq = target.last_seq + 1;
         // The documents stay readable (shared lock) through the commit and its fsync; the
         // gate keeps every other writer out until the readers' document has the change.
-        self.db.write(|tx| {
-            chunks::append(tx, &doc_id, seq, &bytes, false)?;
-            home_model::record_written(tx, &docs, target, &draft, seq, written)?;
-            // Same transaction: a change on disk is a change on its way to the peers.
-            if target.outbox {
-                outbox::add_change(tx, &doc_id, &bytes)?;
-            }
-            Ok(())
+        // On failure (or a contained panic) the transaction rolled back and the copy, ahead of
+        // the disk, is dropped: the readers' document never had the change.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.db.write(|tx| {
+                chunks::append(tx, &doc_id, seq, &bytes, false)?;
+                home_model::record_written(tx, &docs, target, &draft, seq, written)?;
+                // Same transaction: a change on disk is a change on its way to the peers.
+                if target.outbox {
+                    outbox::add_change(tx, &doc_id, &bytes)?;
+                }
+                Ok(())
+            })
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::Contained {
+                context: "storing a document change",
+            })
         })?;
         let (kind, shared) = (target.kind, !target.is_mine());
         drop(docs);
