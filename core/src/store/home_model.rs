@@ -161,12 +161,3 @@ pub fn part_and_stamp(
         .optional()?;
     Ok(body.zip(stamp).map(|(b, (s, v))| (b, s, v)))
 }
-
-/// The seq of a document's last chunk before `seq`, in the writer's transaction.
-pub fn last_seq_before_in(tx: &Transaction<'_>, doc_id: &str, seq: i64) -> Result<Option<i64>> {
-    Ok(tx
-        .prepare_cached("SELECT max(seq) FROM doc_chunks WHERE doc_id = ?1 AND seq < ?2")?
-        .query_row(params![doc_id, seq], |r| r.get(0))
-        .optional()?
-        .flatten())
-}

@@ -157,7 +157,8 @@ pub(crate) fn record(
 }
 
 /// [`record`] with the changed document's content given apart from its row (`am`: the
-/// document after the change), and what the change wrote.
+/// document after the change; `changed`: its row as before the change), and what the change
+/// wrote.
 pub(crate) fn record_written(
     tx: &Transaction<'_>,
     docs: &Docs,
@@ -180,7 +181,7 @@ pub(crate) fn record_written(
         }
     };
     let followed = match written {
-        Written::CheckIn(id) => journal_with_check_in(tx, changed, am, seq, id).transpose(),
+        Written::CheckIn(id) => journal_with_check_in(tx, changed, am, id).transpose(),
         Written::Unknown => None,
     };
     match followed.unwrap_or_else(|| part.derive(doc)) {
@@ -202,14 +203,15 @@ pub(crate) fn record_written(
 }
 
 /// The journal part after a change that wrote one check-in, from the stored part and that
-/// check-in alone (ADR 0021): no other check-in is read. `None` when the stored part is not
-/// exactly the document before this change (not this document, not its previous chunk,
-/// another version, a body that does not decode): then the part is derived again.
+/// check-in alone (ADR 0025): no other check-in is read. `changed` is the document's row as it
+/// was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
+/// the stored part is not exactly the document before this change (not this document, not
+/// its previous chunk, another version, a body that does not decode): then the part is
+/// derived again.
 fn journal_with_check_in(
     tx: &Transaction<'_>,
     changed: &LoadedDoc,
     am: &AutoCommit,
-    seq: i64,
     id: &ItemId,
 ) -> Result<Option<Vec<u8>>> {
     let Some((body, stamp, version)) =
@@ -217,8 +219,7 @@ fn journal_with_check_in(
     else {
         return Ok(None);
     };
-    let previous = rows::last_seq_before_in(tx, &changed.doc_id, seq)?;
-    if version != VERSION || stamp.doc_id != changed.doc_id || Some(stamp.seq) != previous {
+    if version != VERSION || stamp.doc_id != changed.doc_id || stamp.seq != changed.last_seq {
         return Ok(None);
     }
     let Ok(mut inputs) = serde_json::from_slice::<JournalInputs>(&body) else {
