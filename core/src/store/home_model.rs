@@ -135,3 +135,29 @@ pub fn unstamp(tx: &Transaction<'_>, kind: DocKind) -> Result<()> {
         .execute([kind.as_str()])?;
     Ok(())
 }
+
+/// One part's body and the stamp and version written with `kind`, in the writer's
+/// transaction: what a change's incremental update starts from.
+pub fn part_and_stamp(
+    tx: &Transaction<'_>,
+    part: &str,
+    kind: DocKind,
+) -> Result<Option<(Vec<u8>, SourceStamp, i64)>> {
+    let body: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT body FROM home_model WHERE part = ?1")?
+        .query_row([part], |r| r.get(0))
+        .optional()?;
+    let stamp = tx
+        .prepare_cached("SELECT doc_id, seq, version FROM home_model_sources WHERE kind = ?1")?
+        .query_row([kind.as_str()], |r| {
+            Ok((
+                SourceStamp {
+                    doc_id: r.get(0)?,
+                    seq: r.get(1)?,
+                },
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    Ok(body.zip(stamp).map(|(b, (s, v))| (b, s, v)))
+}

@@ -10,10 +10,14 @@ use rusqlite::{Connection, Transaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::home::{self, Inputs};
+use super::home::{self, Inputs, JournalInputs, NEWEST_READ};
 use super::{Docs, LoadedDoc, Twofold};
+use crate::docs::items;
 use crate::docs::kind::DocKind;
+use crate::docs::sections as s;
 use crate::error::{Error, Result};
+use crate::model::ids::ItemId;
+use crate::model::journal::CheckIn;
 use crate::model::time::Day;
 use crate::store::home_model::{self as rows, SourceStamp, Stored};
 
@@ -130,6 +134,16 @@ pub(crate) fn inputs(stored: &Stored) -> Option<Inputs> {
     })
 }
 
+/// What a change is known to have written, when the caller knows it by construction: the
+/// read model can then follow the change itself instead of deriving a part again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written<'a> {
+    /// Anything: the parts fed by the document are derived again from it.
+    Unknown,
+    /// One check-in, by key, added or replaced, and nothing else in the journal.
+    CheckIn(&'a ItemId),
+}
+
 /// The hook every write path calls in the transaction that stores `changed`'s new chunk
 /// `seq`: the parts fed by that document are derived again from memory and stamped. `docs`
 /// holds the other documents (`changed` is taken out of the map while it changes).
@@ -139,6 +153,20 @@ pub(crate) fn record(
     changed: &LoadedDoc,
     seq: i64,
 ) -> Result<()> {
+    record_written(tx, docs, changed, &changed.am, seq, Written::Unknown)
+}
+
+/// [`record`] with the changed document's content given apart from its row (`am`: the
+/// document after the change; `changed`: its row as before the change), and what the change
+/// wrote.
+pub(crate) fn record_written(
+    tx: &Transaction<'_>,
+    docs: &Docs,
+    changed: &LoadedDoc,
+    am: &AutoCommit,
+    seq: i64,
+    written: Written<'_>,
+) -> Result<()> {
     if !changed.is_mine() {
         return Ok(());
     }
@@ -147,12 +175,16 @@ pub(crate) fn record(
     };
     let doc = |kind: DocKind| {
         if kind == changed.kind {
-            Ok(&changed.am)
+            Ok(am)
         } else {
             docs.get(kind)
         }
     };
-    match part.derive(doc) {
+    let followed = match written {
+        Written::CheckIn(id) => journal_with_check_in(tx, changed, am, id).transpose(),
+        Written::Unknown => None,
+    };
+    match followed.unwrap_or_else(|| part.derive(doc)) {
         Ok(body) => {
             rows::write_part(tx, part.name(), &body)?;
             let stamp = SourceStamp {
@@ -166,6 +198,58 @@ pub(crate) fn record(
         Err(e) => {
             tracing::warn!(error = %e, part = part.name(), "a home screen part could not follow a change");
             rows::unstamp(tx, changed.kind)
+        }
+    }
+}
+
+/// The journal part after a change that wrote one check-in, from the stored part and that
+/// check-in alone (ADR 0025): no other check-in is read. `changed` is the document's row as it
+/// was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
+/// the stored part is not exactly the document before this change (not this document, not
+/// its previous chunk, another version, a body that does not decode): then the part is
+/// derived again.
+fn journal_with_check_in(
+    tx: &Transaction<'_>,
+    changed: &LoadedDoc,
+    am: &AutoCommit,
+    id: &ItemId,
+) -> Result<Option<Vec<u8>>> {
+    let Some((body, stamp, version)) =
+        rows::part_and_stamp(tx, Part::Journal.name(), DocKind::Journal)?
+    else {
+        return Ok(None);
+    };
+    if version != VERSION || stamp.doc_id != changed.doc_id || stamp.seq != changed.last_seq {
+        return Ok(None);
+    }
+    let Ok(mut inputs) = serde_json::from_slice::<JournalInputs>(&body) else {
+        return Ok(None);
+    };
+    if inputs.read_before != AFTER_EVERY_KEY {
+        return Ok(None);
+    }
+    // Read back from the document, as a full derivation would: what is stored is exactly
+    // what the document holds under that key.
+    let Some(check_in) = items::get::<CheckIn>(am, s::CHECK_INS, id)? else {
+        return Ok(None);
+    };
+    merge_newest(&mut inputs.newest, check_in);
+    encode(&inputs).map(Some)
+}
+
+/// Puts `check_in` into `newest` (the newest check-ins by key, oldest first, at most
+/// [`NEWEST_READ`]; fewer only when they are all there are) where a full derivation would
+/// have it: replacing the one with its key, or in key order, pushing out the oldest, or
+/// nowhere when it is older than all of a full list.
+pub(crate) fn merge_newest(newest: &mut Vec<CheckIn>, check_in: CheckIn) {
+    // Automerge orders a map's keys as Rust orders strings: the order they were read in.
+    match newest.binary_search_by(|c| c.id.as_str().cmp(check_in.id.as_str())) {
+        Ok(i) => newest[i] = check_in,
+        Err(i) if newest.len() < NEWEST_READ => newest.insert(i, check_in),
+        Err(0) => {}
+        Err(i) => {
+            newest.insert(i, check_in);
+            newest.remove(0);
         }
     }
 }
@@ -208,6 +292,131 @@ impl Twofold {
             .and_then(|docs| self.db.write(|tx| rebuild_in(tx, &docs)));
         if let Err(e) = rebuilt {
             tracing::warn!(error = %e, "rebuilding the home screen's read model failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::journal::Recovery;
+    use crate::store::database::KEY_LEN;
+    use crate::twofold::NewCheckIn;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// A check-in on one of 40 days, at one of three times of day: out of order, and
+        /// now and then at the very moment of an earlier one (keys that differ only in their
+        /// random tail).
+        CheckIn {
+            day: u32,
+            at: u8,
+            mood: u8,
+        },
+        /// A check-in changed through the general path (the journal derived again).
+        Edit {
+            day: u32,
+            at: u8,
+            mood: u8,
+        },
+        Recovery {
+            slot: u8,
+        },
+        Lapse {
+            slot: u8,
+            day: u32,
+        },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => (0u32..40, 0u8..3, 0u8..11).prop_map(|(day, at, mood)| Step::CheckIn { day, at, mood }),
+            1 => (0u32..40, 0u8..3, 0u8..11).prop_map(|(day, at, mood)| Step::Edit { day, at, mood }),
+            1 => (0u8..3).prop_map(|slot| Step::Recovery { slot }),
+            1 => (0u8..3, 0u32..40).prop_map(|(slot, day)| Step::Lapse { slot, day }),
+        ]
+    }
+
+    fn day(offset: u32) -> Day {
+        Day(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+            + chrono::Days::new(u64::from(offset)))
+    }
+
+    fn at_ms(d: u32, at: u8) -> i64 {
+        let midnight = day(d).0.and_time(chrono::NaiveTime::MIN).and_utc();
+        midnight.timestamp_millis() + i64::from(at) * 6 * 3_600_000
+    }
+
+    fn new_check_in(d: u32, mood: u8) -> NewCheckIn {
+        NewCheckIn {
+            day: day(d),
+            mood,
+            craving: 2,
+            sleep_hours: Some(6.5),
+            medication_taken: None,
+            doses: Vec::new(),
+            used_substance: false,
+            triggers_met: Vec::new(),
+            coping_used: Vec::new(),
+            warning_signs: Vec::new(),
+            note: format!("day {d}"),
+        }
+    }
+
+    fn apply(store: &Twofold, step: &Step) -> Result<()> {
+        match step {
+            Step::CheckIn { day: d, at, mood } => store
+                .record_check_in(new_check_in(*d, *mood), at_ms(*d, *at))
+                .map(|_| ()),
+            Step::Edit { day: d, at, mood } => {
+                let mut c = store.record_check_in(new_check_in(*d, 0), at_ms(*d, *at))?;
+                c.mood = *mood;
+                store.put(s::CHECK_INS, c)
+            }
+            Step::Recovery { slot } => store.put(
+                s::RECOVERIES,
+                Recovery {
+                    id: ItemId::parse("id", &format!("v{slot}"))?,
+                    substance: "alcohol".into(),
+                    started: day(0),
+                },
+            ),
+            Step::Lapse { slot, day: d } => store
+                .record_lapse(&ItemId::parse("id", &format!("v{slot}"))?, day(*d), "")
+                .map(|_| ()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// A check-in updates the journal part from itself and the stored part alone; after
+        /// every step, what is stored is exactly what deriving it from the journal gives, and
+        /// the model is in step.
+        #[test]
+        fn the_journal_part_after_each_check_in_equals_the_one_derived_from_the_journal(
+            steps in proptest::collection::vec(step(), 1..60),
+        ) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+            for step in &steps {
+                let _ = apply(&store, step);
+                let stored = store.db.read(read).expect("model");
+                prop_assert!(in_step(&stored), "out of step after {step:?}");
+                let kept: JournalInputs = decode(&stored, Part::Journal).expect("decodes");
+                let derived = store
+                    .read(|docs| {
+                        home::newest_journal_inputs(
+                            docs.get(DocKind::Journal)?,
+                            AFTER_EVERY_KEY,
+                            day(20),
+                        )
+                    })
+                    .expect("derived");
+                prop_assert_eq!(kept, derived, "after {:?}", step);
+            }
         }
     }
 }

@@ -210,13 +210,10 @@ impl Twofold {
     pub fn plan_review(&self, now_ms: i64) -> Result<PlanReview> {
         let settings: ReviewSettings = self.load_setting(REVIEW)?;
         // Walking the change history needs the document mutably (Automerge closes its open
-        // transaction first); the plan has a few dozen changes a year, so the lock is short.
-        let mut docs = self.docs_write()?;
-        let plan = docs
-            .owner
-            .get_mut(&DocKind::Plan)
-            .ok_or_else(|| Error::not_found("document", DocKind::Plan.as_str()))?;
-        review::review(&mut plan.am, &settings, now_ms)
+        // transaction first): a copy of the plan (a few dozen changes a year), so that this
+        // read takes the documents' lock shared and never waits for a write's commit.
+        let mut plan = self.read(|docs| Ok(docs.get(DocKind::Plan)?.clone()))?;
+        review::review(&mut plan, &settings, now_ms)
     }
 
     /// Review every `days` days (30–90).

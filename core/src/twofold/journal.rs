@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::home_model::Written;
 use super::items::check_references;
-use super::{ChangeOrigin, Twofold};
+use super::Twofold;
 use crate::docs::items;
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{self as s, Item};
@@ -63,11 +64,17 @@ impl Twofold {
             .validate()
             .map_err(|e| prefix(s::CHECK_INS.id, e))?;
         let refs = check_in.references();
-        self.change(DocKind::Journal, ChangeOrigin::Local, |docs, am| {
-            check_references(docs, DocKind::Journal, am, s::CHECK_INS.id, &refs)?;
-            items::put(am, s::CHECK_INS, &check_in)?;
-            Ok(())
-        })?;
+        // The change writes this one check-in and nothing else: the home screen's read model
+        // takes it without reading the journal again.
+        self.change_written(
+            DocKind::Journal,
+            Written::CheckIn(&check_in.id),
+            |docs, am| {
+                check_references(docs, DocKind::Journal, am, s::CHECK_INS.id, &refs)?;
+                items::put(am, s::CHECK_INS, &check_in)?;
+                Ok(())
+            },
+        )?;
         Ok(check_in)
     }
 

@@ -36,13 +36,13 @@ mod takeover;
 mod unlock;
 mod watch;
 mod wellbeing;
+mod write_path;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
-use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
 
 use crate::backup::KdfParams;
@@ -73,6 +73,7 @@ pub use sos::{ReceivedSos, SentSos, SosEvent, SosRung};
 pub use suggestions::{ReceivedNote, ReceivedSuggestion};
 pub use unlock::{lock_state, LockState};
 pub use watch::{Watched, Watcher};
+pub(crate) use write_path::Drafts;
 
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -182,6 +183,20 @@ impl Docs {
             .or_else(|| self.others.get(doc_id))
     }
 
+    pub(crate) fn find(&self, sel: &DocSel<'_>) -> Option<&LoadedDoc> {
+        match sel {
+            DocSel::Own(kind) => self.owner.get(kind),
+            DocSel::Id(id) => self.by_id(id),
+        }
+    }
+
+    pub(crate) fn by_id_mut(&mut self, doc_id: &str) -> Option<&mut LoadedDoc> {
+        match self.owner.values_mut().find(|d| d.doc_id == doc_id) {
+            Some(doc) => Some(doc),
+            None => self.others.get_mut(doc_id),
+        }
+    }
+
     pub(crate) fn take(&mut self, sel: &DocSel<'_>) -> Option<LoadedDoc> {
         match sel {
             DocSel::Own(kind) => self.owner.remove(kind),
@@ -219,6 +234,10 @@ pub struct Twofold {
     /// home screen read only the read model while it is in step.
     docs: RwLock<Docs>,
     docs_loaded: AtomicBool,
+    /// The writers' gate, taken before the documents' lock by everything that writes a
+    /// document, and the writers' copies it guards: the one local write path changes a copy,
+    /// commits, and only then brings the readers' document up to it (`change_doc_written`).
+    drafts: Mutex<Drafts>,
     pub(crate) listeners: Arc<listeners::Listeners>,
     pub(crate) options: OpenOptions,
     /// The saved finder regions, decoded, and the table version they were read at.
@@ -307,6 +326,7 @@ impl Twofold {
             identity,
             docs: RwLock::new(docs.unwrap_or_default()),
             docs_loaded: AtomicBool::new(loaded),
+            drafts: Mutex::default(),
             listeners,
             options,
             finder_cache: finder::Cache::default(),
@@ -488,58 +508,8 @@ impl Twofold {
         Ok(self.docs.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub(crate) fn docs_write(&self) -> Result<RwLockWriteGuard<'_, Docs>> {
-        self.ensure_docs()?;
-        Ok(self.docs.write().unwrap_or_else(|p| p.into_inner()))
-    }
-
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Docs) -> Result<R>) -> Result<R> {
         f(&*self.docs_read()?)
-    }
-
-    /// The one write path: `f` may read every document but changes only `kind`'s. If `f`
-    /// fails, its partial edits are rolled back and nothing is written.
-    pub(crate) fn change<R>(
-        &self,
-        kind: DocKind,
-        origin: ChangeOrigin,
-        f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
-    ) -> Result<R> {
-        self.change_doc(DocSel::Own(kind), origin, f)
-    }
-
-    /// [`Twofold::change`] for any document this device holds, checked against its access.
-    pub(crate) fn change_doc<R>(
-        &self,
-        sel: DocSel<'_>,
-        origin: ChangeOrigin,
-        f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
-    ) -> Result<R> {
-        let (out, changed, kind, shared, doc_id) = self.with_doc(sel, |docs, target| {
-            if matches!(target.access, DocAccess::Read | DocAccess::Ended) {
-                return Err(Error::ReadOnly {
-                    document: target.kind.as_str(),
-                });
-            }
-            let (out, changed) = self.change_loaded(docs, target, origin, f)?;
-            Ok((
-                out,
-                changed,
-                target.kind,
-                !target.is_mine(),
-                target.doc_id.clone(),
-            ))
-        })?;
-        if changed && !shared {
-            self.listeners.notify(DocChanged { kind, origin });
-        } else if changed {
-            self.listeners.notify_shared(&SharedChanged {
-                doc_id,
-                kind,
-                origin,
-            });
-        }
-        Ok(out)
     }
 
     /// Runs `f` on one document taken out of the map, with a panic inside contained and the
@@ -601,59 +571,6 @@ impl Twofold {
         target.chunks = stored.chunks;
         target.last_seq = stored.last_seq;
         Ok(())
-    }
-
-    pub(crate) fn change_loaded<R>(
-        &self,
-        docs: &Docs,
-        target: &mut LoadedDoc,
-        origin: ChangeOrigin,
-        f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
-    ) -> Result<(R, bool)> {
-        let heads_before = target.am.get_heads();
-        let out = match f(docs, &mut target.am) {
-            Ok(out) => out,
-            Err(e) => {
-                target.am.rollback();
-                return Err(e);
-            }
-        };
-        target
-            .am
-            .commit_with(CommitOptions::default().with_time(self.now_ms().div_euclid(1000)));
-        if target.am.get_heads() == heads_before {
-            return Ok((out, false));
-        }
-        let bytes = match origin {
-            // A local edit is exactly one new change: take its bytes directly rather than
-            // asking the change graph what came after `heads_before`.
-            ChangeOrigin::Local => target
-                .am
-                .get_last_local_change()
-                .map(|c| c.raw_bytes().to_vec())
-                .unwrap_or_else(|| target.am.save_after(&heads_before)),
-            ChangeOrigin::Import | ChangeOrigin::Peer => target.am.save_after(&heads_before),
-        };
-        let doc_id = target.doc_id.clone();
-        let seq = target.last_seq + 1;
-        let to_outbox = target.outbox;
-        if let Err(e) = self.db.write(|tx| {
-            chunks::append(tx, &doc_id, seq, &bytes, false)?;
-            home_model::record(tx, docs, target, seq)?;
-            // Same transaction: a change on disk is a change on its way to the peers.
-            if to_outbox {
-                outbox::add_change(tx, &doc_id, &bytes)?;
-            }
-            Ok(())
-        }) {
-            // The change is in memory but not on disk: go back to what the disk holds.
-            self.reload(target)?;
-            return Err(e);
-        }
-        target.chunks += 1;
-        target.last_seq = seq;
-        self.compact_if_due(target);
-        Ok((out, true))
     }
 
     /// Compaction is housekeeping: the changes are already durable, so a failure here is
