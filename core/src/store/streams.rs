@@ -187,6 +187,44 @@ pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
     Ok(())
 }
 
+/// When `stream`'s epoch began (ADR 0027).
+pub fn mark_started(tx: &Transaction<'_>, stream: &StreamId, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET started_at = ?2 WHERE stream_id = ?1",
+        params![&stream.0[..], now_ms],
+    )?;
+    Ok(())
+}
+
+/// The current stream of every document this store owns and shares with someone, and when
+/// its epoch began (`None`: made before epochs were timed).
+pub fn owned_shared_epochs(conn: &Connection) -> Result<Vec<(StreamId, String, Option<i64>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.stream_id, s.doc_id, s.started_at FROM streams s \
+         JOIN documents d ON d.doc_id = s.doc_id \
+         WHERE s.active = 1 AND d.owner IS NULL AND d.access = 'owner' \
+         AND EXISTS (SELECT 1 FROM shares h WHERE h.doc_id = s.doc_id AND h.ended_at IS NULL) \
+         ORDER BY s.doc_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, doc, at)| {
+            let id: [u8; 16] = id
+                .try_into()
+                .map_err(|_| Error::invalid("streams.stream_id", "has the wrong length"))?;
+            Ok((StreamId(id), doc, at))
+        })
+        .collect()
+}
+
 /// Ends a stream: nothing more is read or written on it, and its key is destroyed.
 pub fn retire(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
     tx.execute(
