@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use twofold_core::crypto::{
-    unwrap_doc_key_with, DecodedEnvelope, DeviceIdentity, DevicePublicKeys, DocKey, PrekeySecret,
-    StreamId, WrapContext, MAX_ENVELOPE_LEN,
+    next_channel_key, unwrap_doc_key_with, DecodedEnvelope, DeviceIdentity, DevicePublicKeys,
+    DocKey, PrekeySecret, StreamId, WrapContext, MAX_ENVELOPE_LEN,
 };
 use twofold_core::docs::guarded_load::load_untrusted;
 use twofold_core::store::{database::Database, identity, peers, prekeys, streams};
@@ -25,6 +25,10 @@ pub struct Thief {
     prekeys: HashMap<[u8; 32], [u8; 32]>,
     devices: HashMap<KeyId, DevicePublicKeys>,
     keys: HashMap<StreamId, DocKey>,
+    /// Which of those streams are pairing channels.
+    channels: HashSet<StreamId>,
+    /// Every prekey public read in an announcement.
+    announced: HashSet<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Thief {
@@ -61,17 +65,20 @@ impl Thief {
             .map(|p| (p.peer_id, p.keys))
             .collect();
         devices.insert(identity.key_id(), identity.public_keys());
-        let keys = db
-            .read(streams::active)
-            .expect("streams")
-            .into_iter()
-            .map(|s| (s.stream, s.key))
+        let rows = db.read(streams::active).expect("streams");
+        let channels = rows
+            .iter()
+            .filter(|s| s.peer_id.is_some())
+            .map(|s| s.stream)
             .collect();
+        let keys = rows.into_iter().map(|s| (s.stream, s.key)).collect();
         Thief {
             identity,
             prekeys,
             devices,
             keys,
+            channels,
+            announced: HashSet::new(),
         }
     }
 
@@ -97,10 +104,40 @@ impl Thief {
                     found |= self.read_payload(&plain, &mut text);
                 }
             }
-            if !found {
+            if !found && !self.derive_channels(relay) {
                 return text;
             }
         }
+    }
+
+    /// A thief who knows the protocol tries the channel re-key (ADR 0027) with every stolen
+    /// prekey secret and every announced prekey, from every channel key it holds; whether a
+    /// derived key names a stream the relay holds.
+    fn derive_channels(&mut self, relay: &MemRelay) -> bool {
+        let on_relay: HashSet<StreamId> = relay.stream_ids().into_iter().collect();
+        let mut found = Vec::new();
+        for channel in &self.channels {
+            let old = self.keys.get(channel).expect("a channel's key is held");
+            for secret in self.prekeys.values() {
+                let mine = PrekeySecret::from_secret_bytes(secret);
+                for theirs in &self.announced {
+                    let Some(next) = next_channel_key(old.secret_bytes(), &mine, theirs) else {
+                        continue;
+                    };
+                    let key = DocKey::from_secret_bytes(0, &next);
+                    let stream = streams::channel_stream(&key);
+                    if on_relay.contains(&stream) && !self.keys.contains_key(&stream) {
+                        found.push((stream, key));
+                    }
+                }
+            }
+        }
+        let any = !found.is_empty();
+        for (stream, key) in found {
+            self.channels.insert(stream);
+            self.keys.insert(stream, key);
+        }
+        any
     }
 
     fn open(&self, key: &DocKey, record: &[u8]) -> Option<Vec<u8>> {
@@ -134,6 +171,14 @@ impl Thief {
                 }
                 match message {
                     ControlMessage::Grant(grant) => self.take_key(&grant),
+                    ControlMessage::Prekey(announcement) => {
+                        if let Ok(public) = hex::decode(&announcement.public) {
+                            if let Ok(public) = public.try_into() {
+                                self.announced.insert(public);
+                            }
+                        }
+                        false
+                    }
                     _ => false,
                 }
             }

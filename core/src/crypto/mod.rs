@@ -50,7 +50,7 @@ pub use keys::{
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
-pub use prekey::{PrekeyError, PrekeySecret, SignedPrekey};
+pub use prekey::{next_channel_key, PrekeyError, PrekeySecret, SignedPrekey};
 pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
@@ -115,4 +115,6 @@ pub(crate) mod label {
     /// A document key wrapped to a prekey rather than to the identity key (ADR 0027).
     pub const WRAP_KEY_V2: &[u8] = b"twofold/v2/wrap-doc-key";
     pub const WRAP_SIG_V2: &[u8] = b"twofold/v2/wrap-signature";
+    /// A pairing channel's next key from the previous one and a prekey agreement (ADR 0027).
+    pub const CHANNEL_HEAL: &[u8] = b"twofold/v1/channel-heal";
 }

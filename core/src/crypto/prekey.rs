@@ -97,6 +97,36 @@ impl fmt::Debug for SignedPrekey {
     }
 }
 
+/// The next key of a pairing's channel once both ends hold the prekey pair `mine`/`theirs`
+/// (ADR 0027): `HKDF(salt = old channel key, ikm = X25519(mine, theirs) ‖ lower public ‖ higher
+/// public, info = label)`. Both ends compute the same; a copy of either device's database made
+/// before the newer of the two prekeys existed holds neither secret of the agreement.
+/// `None` if `theirs` is a low-order point.
+pub fn next_channel_key(
+    old: &[u8; 32],
+    mine: &PrekeySecret,
+    theirs: &[u8; 32],
+) -> Option<Zeroizing<[u8; 32]>> {
+    let shared = mine.secret.diffie_hellman(&PublicKey::from(*theirs));
+    if !shared.was_contributory() {
+        return None;
+    }
+    let (lo, hi) = if mine.public <= *theirs {
+        (mine.public, *theirs)
+    } else {
+        (*theirs, mine.public)
+    };
+    let mut ikm = Zeroizing::new([0u8; 96]);
+    ikm[..32].copy_from_slice(shared.as_bytes());
+    ikm[32..64].copy_from_slice(&lo);
+    ikm[64..].copy_from_slice(&hi);
+    let mut out = Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(&old[..]), &ikm[..])
+        .expand(label::CHANNEL_HEAL, &mut out[..])
+        .expect("32 bytes is far below HKDF-SHA256's 8160-byte output limit");
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +152,28 @@ mod tests {
         assert_eq!(weak.verify(&owner.public_keys()), Err(PrekeyError::WeakKey));
         let back = PrekeySecret::from_secret_bytes(&prekey.secret_bytes());
         assert_eq!(back.public(), prekey.public());
+    }
+
+    #[test]
+    fn both_ends_derive_the_same_next_channel_key_and_nobody_else_does() {
+        let (a, b, c) = (
+            PrekeySecret::generate().expect("rng"),
+            PrekeySecret::generate().expect("rng"),
+            PrekeySecret::generate().expect("rng"),
+        );
+        let old = [7u8; 32];
+        let at_a = next_channel_key(&old, &a, &b.public()).expect("derives");
+        let at_b = next_channel_key(&old, &b, &a.public()).expect("derives");
+        assert_eq!(*at_a, *at_b);
+        assert_ne!(*at_a, old);
+        assert_ne!(
+            *next_channel_key(&old, &c, &a.public()).expect("derives"),
+            *at_a
+        );
+        assert_ne!(
+            *next_channel_key(&[8; 32], &a, &b.public()).expect("derives"),
+            *at_a
+        );
+        assert!(next_channel_key(&old, &a, &[0; 32]).is_none());
     }
 }

@@ -81,23 +81,33 @@ pub struct PeerPrekeys {
     pub announced: Option<[u8; 32]>,
     /// Its prekey this device last acknowledged to it.
     pub acked: Option<[u8; 32]>,
+    /// The pair (this device's, its) their channel was last re-keyed with.
+    pub healed: Option<[u8; 64]>,
+}
+
+impl PeerPrekeys {
+    /// The prekey pair both ends now hold of each other — this device announced `announced`
+    /// and the peer acknowledged it; the peer announced `current` and this device acknowledged
+    /// it — if their channel has not been re-keyed with it yet (ADR 0027).
+    pub fn unhealed_pair(&self) -> Option<([u8; 32], [u8; 32])> {
+        let (mine, theirs) = (self.announced?, self.current?);
+        let agreed = self.seen == Some(mine) && self.acked == Some(theirs);
+        let pair = [&mine[..], &theirs[..]].concat();
+        (agreed && self.healed.map(|h| h.to_vec()) != Some(pair)).then_some((mine, theirs))
+    }
 }
 
 pub fn peer(conn: &Connection, peer: &KeyId) -> Result<PeerPrekeys> {
-    let row: Option<(
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-    )> = conn
+    type Raw = Option<Vec<u8>>;
+    let row: Option<(Raw, Raw, Raw, Raw, Raw)> = conn
         .prepare_cached(
-            "SELECT public, seen, announced, acked FROM peer_prekeys WHERE peer_id = ?1",
+            "SELECT public, seen, announced, acked, healed FROM peer_prekeys WHERE peer_id = ?1",
         )?
         .query_row([&peer.0[..]], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    let Some((current, seen, announced, acked)) = row else {
+    let Some((current, seen, announced, acked, healed)) = row else {
         return Ok(PeerPrekeys::default());
     };
     Ok(PeerPrekeys {
@@ -105,6 +115,7 @@ pub fn peer(conn: &Connection, peer: &KeyId) -> Result<PeerPrekeys> {
         seen: fixed_opt(seen, "peer_prekeys.seen")?,
         announced: fixed_opt(announced, "peer_prekeys.announced")?,
         acked: fixed_opt(acked, "peer_prekeys.acked")?,
+        healed: fixed_opt(healed, "peer_prekeys.healed")?,
     })
 }
 
@@ -155,6 +166,20 @@ pub fn set_announced(
     tx.execute(
         "UPDATE peer_prekeys SET announced = ?2, acked = ?3 WHERE peer_id = ?1",
         params![&peer.0[..], &announced[..], acked.map(|a| &a[..])],
+    )?;
+    Ok(())
+}
+
+/// The channel with `peer` was re-keyed with this pair.
+pub fn set_healed(
+    tx: &Transaction<'_>,
+    peer: &KeyId,
+    mine: &[u8; 32],
+    theirs: &[u8; 32],
+) -> Result<()> {
+    tx.execute(
+        "UPDATE peer_prekeys SET healed = ?2 WHERE peer_id = ?1",
+        params![&peer.0[..], [&mine[..], &theirs[..]].concat()],
     )?;
     Ok(())
 }

@@ -151,8 +151,24 @@ pub fn leave_channel(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
     Ok(())
 }
 
+/// The channel this device writes to `peer` on: the newest (a re-keyed channel's predecessor
+/// stays active, read for what was in flight, ADR 0027).
 pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
-    Ok(query(conn, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])?.pop())
+    Ok(query(
+        conn,
+        "WHERE peer_id = ?1 AND active = 1 ORDER BY coalesce(started_at, 0), stream_id",
+        [&peer.0[..]],
+    )?
+    .pop())
+}
+
+/// Every channel with `peer` still read, oldest first.
+pub fn channels(conn: &Connection, peer: &KeyId) -> Result<Vec<StreamRow>> {
+    query(
+        conn,
+        "WHERE peer_id = ?1 AND active = 1 ORDER BY coalesce(started_at, 0), stream_id",
+        [&peer.0[..]],
+    )
 }
 
 pub fn active(conn: &Connection) -> Result<Vec<StreamRow>> {
@@ -192,6 +208,22 @@ pub fn mark_started(tx: &Transaction<'_>, stream: &StreamId, now_ms: i64) -> Res
     tx.execute(
         "UPDATE streams SET started_at = ?2 WHERE stream_id = ?1",
         params![&stream.0[..], now_ms],
+    )?;
+    Ok(())
+}
+
+/// A re-keyed channel with `peer` starts now, and after every other one of the pair's: it is
+/// the one written on.
+pub fn mark_newest_channel(
+    tx: &Transaction<'_>,
+    stream: &StreamId,
+    peer: &KeyId,
+    now_ms: i64,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET started_at = max(?2, 1 + coalesce((SELECT max(started_at) \
+         FROM streams WHERE peer_id = ?3 AND stream_id != ?1), 0)) WHERE stream_id = ?1",
+        params![&stream.0[..], now_ms, &peer.0[..]],
     )?;
     Ok(())
 }

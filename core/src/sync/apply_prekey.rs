@@ -35,6 +35,8 @@ impl Twofold {
         };
         prekeys::set_peer_prekey(tx, &peer, &prekey, seen.as_ref(), now_ms)?;
         self.consume_control(tx, incoming)?;
+        // This may complete a prekey pair both ends hold: the channel is re-keyed.
+        self.heal_channel_in_tx(tx, &peer, now_ms)?;
         Ok(Decided::just(Received::Control))
     }
 }

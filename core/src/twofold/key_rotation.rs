@@ -5,10 +5,11 @@
 //! written once the devices have moved on.
 
 use super::Twofold;
-use crate::crypto::PrekeySecret;
+use crate::crypto::{next_channel_key, DocKey, KeyId, PrekeySecret};
 use crate::error::{Error, Result};
 use crate::store::peers::{self, PeerState};
-use crate::store::{prekeys, recovery, settings, streams};
+use crate::store::streams::StreamRow;
+use crate::store::{outbox, prekeys, recovery, settings, streams};
 use crate::sync::control::{ControlMessage, PrekeyAnnouncement};
 use crate::sync::payload::encode_control;
 
@@ -76,6 +77,7 @@ impl Twofold {
             for peer in &paired {
                 let known = prekeys::peer(tx, &peer.peer_id)?;
                 if known.announced == Some(signed.public) && known.acked == known.current {
+                    self.heal_channel_in_tx(tx, &peer.peer_id, now_ms)?;
                     continue;
                 }
                 let Some(channel) = streams::channel(tx, &peer.peer_id)? else {
@@ -87,10 +89,65 @@ impl Twofold {
                 ));
                 self.enqueue_on(tx, &channel, &encode_control(&message, &[]), None, 0)?;
                 prekeys::set_announced(tx, &peer.peer_id, &signed.public, known.current.as_ref())?;
+                // The announcement went on the channel both ends still have; what follows
+                // goes on the re-keyed one if this completed a pair.
+                self.heal_channel_in_tx(tx, &peer.peer_id, now_ms)?;
             }
             Ok(())
         })?;
         self.delete_retired_prekeys(&paired, now_ms)
+    }
+
+    /// Re-keys the channel with `peer` once both ends hold a prekey pair of each other's it
+    /// was not re-keyed with: each end reaches that state after sending or reading the
+    /// announcement that completes it, both on the old channel, and derives the same key.
+    /// The old channel is still read (what the peer sent before it re-keyed); the one before
+    /// it ends. Only a direct pairing: a channel the device the person linked others from
+    /// handed over (ADR 0012) is known to a third device, which would lose it.
+    pub(crate) fn heal_channel_in_tx(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        peer: &KeyId,
+        now_ms: i64,
+    ) -> Result<()> {
+        let Some(row) = peers::get(tx, peer)? else {
+            return Ok(());
+        };
+        if row.state != PeerState::Paired
+            || row.link.is_some()
+            || row.person.is_some()
+            || row.introduced_by.is_some()
+        {
+            return Ok(());
+        }
+        let Some((mine, theirs)) = prekeys::peer(tx, peer)?.unhealed_pair() else {
+            return Ok(());
+        };
+        let (Some(secret), Some(old)) =
+            (prekeys::own_secret(tx, &mine)?, streams::channel(tx, peer)?)
+        else {
+            return Ok(());
+        };
+        let Some(next) = next_channel_key(old.key.secret_bytes(), &secret, &theirs) else {
+            return Ok(());
+        };
+        let key = DocKey::from_secret_bytes(0, &next);
+        // Certified by its key (ADR 0022): both ends derive the same id and tokens.
+        let fresh = StreamRow::new_channel(*peer, streams::channel_stream(&key), key);
+        for older in streams::channels(tx, peer)? {
+            if older.stream == old.stream {
+                continue;
+            }
+            if outbox::unsent_on(tx, &older.stream)? == 0 {
+                streams::retire(tx, &older.stream)?;
+            } else {
+                // Its last messages still go out; the acknowledgement of the last retires it.
+                streams::leave_channel(tx, &older.stream)?;
+            }
+        }
+        streams::insert(tx, &fresh)?;
+        streams::mark_newest_channel(tx, &fresh.stream, peer, now_ms)?;
+        prekeys::set_healed(tx, peer, &mine, &theirs)
     }
 
     /// A replaced prekey's secret goes once every paired device has acknowledged a newer one

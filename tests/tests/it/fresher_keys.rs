@@ -3,7 +3,7 @@
 //! the devices write once they have moved on to new prekeys and a new epoch.
 
 use twofold_core::sections as s;
-use twofold_core::Access;
+use twofold_core::{Access, DocKind};
 use twofold_tests::mem_devices::{coping, plan_shared, settle};
 use twofold_tests::thief::Thief;
 
@@ -11,7 +11,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 #[test]
 fn a_stolen_database_does_not_open_what_is_written_after_the_devices_heal() {
-    let (relay, owner, mentor, _, plan) = plan_shared(Access::Read);
+    let (relay, owner, mentor, mentor_id, plan) = plan_shared(Access::Read);
     owner
         .s()
         .put(s::COPING_STRATEGIES, coping("before the copy: call Jo"))
@@ -58,5 +58,31 @@ fn a_stolen_database_does_not_open_what_is_written_after_the_devices_heal() {
     assert!(
         !read.contains("after the heal: walk to the river"),
         "the copy opened an edit written after the devices healed"
+    );
+
+    // A change of consent sends a grant, with a snapshot of the whole plan, on the channel:
+    // the re-keyed one, which the copy's channel key and prekey do not open.
+    owner
+        .s()
+        .share(DocKind::Plan, &mentor_id, Access::Write, "co-write", None)
+        .expect("share");
+    settle(&[&owner, &mentor], &relay);
+    assert_eq!(
+        mentor
+            .s()
+            .shared_list(&plan, s::COPING_STRATEGIES)
+            .expect("read")
+            .len(),
+        2,
+        "the mentor has the plan under the new grant"
+    );
+    let read = thief.read_everything(&relay);
+    assert!(
+        !read.contains("after the heal: walk to the river"),
+        "the copy opened a grant sent after the channel was re-keyed"
+    );
+    assert!(
+        !read.contains("co-write"),
+        "the copy read a control message sent after the channel was re-keyed"
     );
 }

@@ -20,9 +20,13 @@ CREATE TABLE peer_prekeys (
     received_at INTEGER,
     seen        BLOB,
     announced   BLOB,
-    acked       BLOB
+    acked       BLOB,
+    -- The prekey pair (this device's ‖ the peer's) their channel was last re-keyed with.
+    healed      BLOB
 ) WITHOUT ROWID;
 
--- When each stream's epoch began, so the owner can start a new one every so many days. NULL
--- for a stream made before this version: its age counts from the first sync after it.
+-- When each stream's epoch began, so the owner can start a new one every so many days, and
+-- which of a peer's channels is the newest (a re-keyed channel's predecessor is still read for
+-- what was in flight). NULL for a stream made before this version: its age counts from the
+-- first sync after it.
 ALTER TABLE streams ADD COLUMN started_at INTEGER;
