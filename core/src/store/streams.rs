@@ -200,6 +200,11 @@ pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
             },
         ],
     )?;
+    // A channel inserted now is the one written on from now (a re-keyed channel's
+    // predecessor, or a succeeded pairing's, may still be read: ADR 0027).
+    if let Some(peer) = &row.peer_id {
+        mark_newest_channel(tx, &row.stream, peer, 0)?;
+    }
     Ok(())
 }
 
@@ -212,8 +217,8 @@ pub fn mark_started(tx: &Transaction<'_>, stream: &StreamId, now_ms: i64) -> Res
     Ok(())
 }
 
-/// A re-keyed channel with `peer` starts now, and after every other one of the pair's: it is
-/// the one written on.
+/// A channel with `peer` starts now, and after every other one of the pair's: it is the one
+/// written on. (For a channel `started_at` is an order, the time when it is known.)
 pub fn mark_newest_channel(
     tx: &Transaction<'_>,
     stream: &StreamId,
