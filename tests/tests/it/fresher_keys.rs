@@ -3,8 +3,10 @@
 //! the devices write once they have moved on to new prekeys and a new epoch.
 
 use twofold_core::sections as s;
+use twofold_core::store::database::Database;
 use twofold_core::{Access, DocKind};
-use twofold_tests::mem_devices::{coping, plan_shared, settle};
+use twofold_tests::mem_devices::{coping, heads, plan_shared, settle};
+use twofold_tests::relay_sim::Faults;
 use twofold_tests::thief::Thief;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -85,4 +87,76 @@ fn a_stolen_database_does_not_open_what_is_written_after_the_devices_heal() {
         !read.contains("co-write"),
         "the copy read a control message sent after the channel was re-keyed"
     );
+}
+
+fn texts(d: &twofold_tests::mem_devices::MemDevice, plan: &str, own: bool) -> Vec<String> {
+    let items = if own {
+        d.s().list(s::COPING_STRATEGIES).expect("list")
+    } else {
+        d.s().shared_list(plan, s::COPING_STRATEGIES).expect("list")
+    };
+    let mut out: Vec<String> = items.into_iter().map(|c| c.description).collect();
+    out.sort();
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(6),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Two devices writing one plan keep converging across several prekey rotations, channel
+    /// re-keys and timed epochs, however the wire duplicates and reorders what they read.
+    #[test]
+    fn two_devices_converge_across_rotations_and_re_keys_on_a_bad_wire(
+        steps in proptest::collection::vec((0i64..12, 0i64..40, proptest::bool::ANY), 3..6),
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let (relay, owner, mentor, _, plan) = plan_shared(Access::Write);
+        let faults = Faults { dup_read: 0.3, reorder: true, ..Faults::NONE };
+        let channels_before = relay.stream_ids().len();
+        let mut written = Vec::new();
+        for (i, (mentor_days, owner_days, mentor_first)) in steps.iter().enumerate() {
+            mentor.advance_clock(mentor_days * DAY_MS);
+            owner.advance_clock(owner_days * DAY_MS);
+            let (mine, theirs) = (format!("owner {i}"), format!("mentor {i}"));
+            owner.s().put(s::COPING_STRATEGIES, coping(&mine)).expect("owner writes");
+            mentor
+                .s()
+                .shared_put(&plan, s::COPING_STRATEGIES, coping(&theirs))
+                .expect("mentor writes");
+            written.extend([mine, theirs]);
+            for round in 0..3u64 {
+                let order = if *mentor_first { [&mentor, &owner] } else { [&owner, &mentor] };
+                for (j, d) in order.iter().enumerate() {
+                    d.exchange(&relay, faults, seed ^ (i as u64 * 8 + round * 2 + j as u64));
+                }
+            }
+        }
+        settle(&[&owner, &mentor], &relay);
+        written.sort();
+        proptest::prop_assert_eq!(texts(&owner, &plan, true), written.clone());
+        proptest::prop_assert_eq!(texts(&mentor, &plan, false), written);
+        proptest::prop_assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
+        // Re-keys and epochs made streams of their own: the first pair of prekeys re-keyed
+        // the channel once, and each rotation of either side's prekey once more.
+        proptest::prop_assert!(relay.stream_ids().len() > channels_before);
+        let days = |k: usize| steps.iter().map(|s| if k == 0 { s.0 } else { s.1 }).sum::<i64>();
+        let at_least = 2 + usize::from(days(0) >= 7) + usize::from(days(1) >= 7);
+        let db = Database::open(&owner.path, &owner.key).expect("opens beside the store");
+        let channels: i64 = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM streams WHERE peer_id IS NOT NULL",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("count");
+        proptest::prop_assert!(
+            channels as usize >= at_least,
+            "{channels} channels, at least {at_least} expected"
+        );
+    }
 }
