@@ -138,7 +138,9 @@ pub fn retire_channel(tx: &Transaction<'_>, peer: &KeyId) -> Result<()> {
     for row in query(tx, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])? {
         retire(tx, &row.stream)?;
     }
-    Ok(())
+    // A pairing made again starts its prekeys afresh: what either side announced and
+    // acknowledged before may be long deleted (ADR 0027).
+    super::prekeys::forget_peer(tx, peer)
 }
 
 /// Stops using a channel for anything new while its unsent messages still go out (with its
