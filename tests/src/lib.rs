@@ -13,3 +13,4 @@ pub mod push_gateway;
 pub mod record_reader;
 pub mod relay_sim;
 pub mod sqlcipher_pages;
+pub mod thief;

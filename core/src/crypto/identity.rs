@@ -33,6 +33,8 @@ pub enum KeyError {
     BadSignature,
     #[error("the wrapped key does not open with this identity and context")]
     UnwrapFailed,
+    #[error("the wrapped key names a prekey this device does not hold")]
+    UnknownPrekey,
     #[error(transparent)]
     Rng(#[from] RngUnavailable),
 }
@@ -48,6 +50,7 @@ impl KeyError {
             KeyError::UnknownSender => "unknown_sender",
             KeyError::BadSignature => "bad_signature",
             KeyError::UnwrapFailed => "unwrap_failed",
+            KeyError::UnknownPrekey => "unknown_prekey",
             KeyError::Rng(_) => "rng_unavailable",
         }
     }
@@ -151,7 +154,7 @@ impl fmt::Debug for DevicePublicKeys {
 
 /// A low-order point makes every Diffie-Hellman result predictable. Agreeing with a fixed secret
 /// shows it: the result is all zeros exactly for the low-order points (and their twists).
-fn is_low_order_x25519(public: &[u8; 32]) -> bool {
+pub(crate) fn is_low_order_x25519(public: &[u8; 32]) -> bool {
     let probe = StaticSecret::from([0x55; 32]);
     !probe
         .diffie_hellman(&PublicKey::from(*public))

@@ -14,14 +14,21 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::envelope::StreamId;
 use super::identity::{verify, DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
+use super::prekey::PrekeySecret;
 use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
 use super::{label, random_secret, RngUnavailable};
 
 const WRAP_VERSION: u8 = 1;
+/// Sealed to a prekey the header names (ADR 0027).
+const WRAP_VERSION_V2: u8 = 2;
 /// version ‖ epoch ‖ sender.
 const WRAP_HEADER_LEN: usize = 1 + 4 + 16;
+/// version ‖ epoch ‖ sender ‖ the recipient's prekey.
+const WRAP_HEADER_V2_LEN: usize = WRAP_HEADER_LEN + 32;
 /// A wrapped key's length on the wire: header, sealed box of the 32-byte key, signature (165).
 pub const WRAPPED_KEY_LEN: usize = WRAP_HEADER_LEN + SEAL_OVERHEAD + 32 + 64;
+/// A version 2 wrapped key's length (197).
+pub const WRAPPED_KEY_V2_LEN: usize = WRAP_HEADER_V2_LEN + SEAL_OVERHEAD + 32 + 64;
 
 /// A document's symmetric key for one epoch. Zeroed on drop; `Debug` shows only the epoch.
 #[derive(Clone)]
@@ -145,24 +152,56 @@ pub struct WrapContext {
     pub stream: StreamId,
 }
 
-/// Wraps `doc_key` for `recipient`: sealed to its X25519 key (ephemeral-static X25519, HKDF,
-/// XChaCha20-Poly1305) and signed by `sender`, so the recipient knows who handed it the key.
+/// Wraps `doc_key` for `recipient`: sealed to its X25519 identity key (ephemeral-static
+/// X25519, HKDF, XChaCha20-Poly1305) and signed by `sender`, so the recipient knows who handed
+/// it the key. Version 1: for a device that has announced no prekey (ADR 0027).
 pub fn wrap_doc_key(
     doc_key: &DocKey,
     ctx: &WrapContext,
     sender: &DeviceIdentity,
     recipient: &DevicePublicKeys,
 ) -> Result<Vec<u8>, KeyError> {
-    let mut out = Vec::with_capacity(WRAPPED_KEY_LEN);
-    out.push(WRAP_VERSION);
+    wrap(doc_key, ctx, sender, recipient, None)
+}
+
+/// Wraps `doc_key` for `recipient` sealed to its announced `prekey` (version 2, ADR 0027): the
+/// wrap names the prekey, and only that prekey's secret opens it — not the identity key a
+/// copy of the recipient's database would hold once the prekey is gone.
+pub fn wrap_doc_key_to_prekey(
+    doc_key: &DocKey,
+    ctx: &WrapContext,
+    sender: &DeviceIdentity,
+    recipient: &DevicePublicKeys,
+    prekey: &[u8; 32],
+) -> Result<Vec<u8>, KeyError> {
+    wrap(doc_key, ctx, sender, recipient, Some(prekey))
+}
+
+fn wrap(
+    doc_key: &DocKey,
+    ctx: &WrapContext,
+    sender: &DeviceIdentity,
+    recipient: &DevicePublicKeys,
+    prekey: Option<&[u8; 32]>,
+) -> Result<Vec<u8>, KeyError> {
+    let mut out = Vec::with_capacity(WRAPPED_KEY_V2_LEN);
+    out.push(if prekey.is_some() {
+        WRAP_VERSION_V2
+    } else {
+        WRAP_VERSION
+    });
     out.extend_from_slice(&doc_key.epoch().to_be_bytes());
     out.extend_from_slice(sender.key_id().as_bytes());
+    if let Some(prekey) = prekey {
+        out.extend_from_slice(prekey);
+    }
+    let (seal_label, sig_label) = labels(prekey.is_some());
     let aad = wrap_aad(&out, ctx, &recipient.key_id());
     let sealed = seal_to(
-        &recipient.agreement,
+        prekey.unwrap_or(&recipient.agreement),
         &SealContext {
             salt: &[],
-            label: label::WRAP_KEY,
+            label: seal_label,
             aad: &aad,
         },
         doc_key.secret_bytes(),
@@ -172,58 +211,98 @@ pub fn wrap_doc_key(
         SealToError::WeakRecipientKey | SealToError::TooLarge => KeyError::WeakAgreementKey,
     })?;
     out.extend_from_slice(&sealed);
-    let signature = sender.sign(&[label::WRAP_SIG, &aad[..], &sealed[..]]);
+    let signature = sender.sign(&[sig_label, &aad[..], &sealed[..]]);
     out.extend_from_slice(&signature);
     Ok(out)
 }
 
-/// Opens a wrapped key addressed to `recipient`. Checks, in order: length and version, that
-/// `lookup` knows the sender, the sender's signature, then decryption. Returns the key and who
-/// wrapped it, so the engine can insist that only the document's owner hands out keys.
+fn labels(to_prekey: bool) -> (&'static [u8], &'static [u8]) {
+    if to_prekey {
+        (label::WRAP_KEY_V2, label::WRAP_SIG_V2)
+    } else {
+        (label::WRAP_KEY, label::WRAP_SIG)
+    }
+}
+
+/// Opens a version 1 wrapped key addressed to `recipient`'s identity key; a version 2 one
+/// (to a prekey) is refused with [`KeyError::UnknownPrekey`]. See [`unwrap_doc_key_with`].
 pub fn unwrap_doc_key(
     wrapped: &[u8],
     ctx: &WrapContext,
     recipient: &DeviceIdentity,
     lookup: impl FnOnce(&KeyId) -> Option<DevicePublicKeys>,
 ) -> Result<(DocKey, KeyId), KeyError> {
-    if wrapped.len() != WRAPPED_KEY_LEN {
+    unwrap_doc_key_with(wrapped, ctx, recipient, |_| None, lookup)
+}
+
+/// Opens a wrapped key addressed to `recipient`, of either version; `prekeys` gives the secret
+/// of one of this device's prekeys by its public half. Checks, in order: length and version,
+/// that `lookup` knows the sender, the sender's signature, the named prekey held, then
+/// decryption. Returns the key and who wrapped it, so the engine can insist that only the
+/// document's owner hands out keys.
+pub fn unwrap_doc_key_with(
+    wrapped: &[u8],
+    ctx: &WrapContext,
+    recipient: &DeviceIdentity,
+    prekeys: impl FnOnce(&[u8; 32]) -> Option<PrekeySecret>,
+    lookup: impl FnOnce(&KeyId) -> Option<DevicePublicKeys>,
+) -> Result<(DocKey, KeyId), KeyError> {
+    let (header_len, to_prekey) = match wrapped.first() {
+        Some(&WRAP_VERSION) => (WRAP_HEADER_LEN, false),
+        Some(&WRAP_VERSION_V2) => (WRAP_HEADER_V2_LEN, true),
+        Some(&other) => {
+            return Err(if wrapped.len() == WRAPPED_KEY_LEN {
+                KeyError::UnsupportedVersion(other)
+            } else {
+                KeyError::WrongLength
+            })
+        }
+        None => return Err(KeyError::WrongLength),
+    };
+    if wrapped.len() != header_len + SEAL_OVERHEAD + 32 + 64 {
         return Err(KeyError::WrongLength);
     }
-    if wrapped[0] != WRAP_VERSION {
-        return Err(KeyError::UnsupportedVersion(wrapped[0]));
-    }
-    let (header, rest) = wrapped.split_at(WRAP_HEADER_LEN);
+    let (header, rest) = wrapped.split_at(header_len);
     let (sealed, signature) = rest.split_at(rest.len() - 64);
     let epoch = u32::from_be_bytes(
         header[1..5]
             .try_into()
-            .expect("the header is WRAP_HEADER_LEN bytes, checked above"),
+            .expect("the header is at least WRAP_HEADER_LEN bytes, checked above"),
     );
     let sender = KeyId(
         header[5..21]
             .try_into()
-            .expect("the header is WRAP_HEADER_LEN bytes, checked above"),
+            .expect("the header is at least WRAP_HEADER_LEN bytes, checked above"),
     );
     let sender_keys = lookup(&sender).ok_or(KeyError::UnknownSender)?;
     if sender_keys.key_id() != sender {
         return Err(KeyError::UnknownSender);
     }
+    let (seal_label, sig_label) = labels(to_prekey);
     let aad = wrap_aad(header, ctx, &recipient.key_id());
     let signature: &[u8; 64] = signature
         .try_into()
         .expect("the split leaves exactly 64 bytes");
-    if !verify(
-        &sender_keys,
-        &[label::WRAP_SIG, &aad[..], sealed],
-        signature,
-    ) {
+    if !verify(&sender_keys, &[sig_label, &aad[..], sealed], signature) {
         return Err(KeyError::BadSignature);
     }
+    let prekey = if to_prekey {
+        let public: &[u8; 32] = header[WRAP_HEADER_LEN..]
+            .try_into()
+            .expect("a version 2 header ends with the 32-byte prekey");
+        Some(prekeys(public).ok_or(KeyError::UnknownPrekey)?)
+    } else {
+        None
+    };
+    let secret = match &prekey {
+        Some(p) => p.agreement_secret(),
+        None => recipient.agreement_secret(),
+    };
     let plain = open_from(
-        recipient.agreement_secret(),
+        secret,
         &SealContext {
             salt: &[],
-            label: label::WRAP_KEY,
+            label: seal_label,
             aad: &aad,
         },
         sealed,
@@ -285,6 +364,73 @@ mod tests {
             }
         }
         assert_eq!(key.read_token(), key.clone().read_token());
+    }
+
+    fn wrap_parties() -> (DeviceIdentity, DeviceIdentity, WrapContext, DocKey) {
+        let owner = DeviceIdentity::generate().expect("rng");
+        let mentor = DeviceIdentity::generate().expect("rng");
+        let ctx = WrapContext {
+            doc_id: [4; 16],
+            stream: StreamId([5; 16]),
+        };
+        (owner, mentor, ctx, DocKey::generate(3).expect("rng"))
+    }
+
+    #[test]
+    fn a_wrap_to_a_prekey_opens_only_with_that_prekeys_secret() {
+        let (owner, mentor, ctx, key) = wrap_parties();
+        let prekey = PrekeySecret::generate().expect("rng");
+        let other = PrekeySecret::generate().expect("rng");
+        let wrapped =
+            wrap_doc_key_to_prekey(&key, &ctx, &owner, &mentor.public_keys(), &prekey.public())
+                .expect("wraps");
+        assert_eq!(wrapped.len(), WRAPPED_KEY_V2_LEN);
+        let lookup = |id: &KeyId| (*id == owner.key_id()).then(|| owner.public_keys());
+        let holding = |p: &PrekeySecret| {
+            let public = p.public();
+            let bytes = p.secret_bytes();
+            move |asked: &[u8; 32]| {
+                (*asked == public).then(|| PrekeySecret::from_secret_bytes(&bytes))
+            }
+        };
+        let (back, sender) = unwrap_doc_key_with(&wrapped, &ctx, &mentor, holding(&prekey), lookup)
+            .expect("opens with the prekey");
+        assert_eq!(back.secret_bytes(), key.secret_bytes());
+        assert_eq!((back.epoch(), sender), (3, owner.key_id()));
+        // The identity key alone, or another prekey, does not open it: what a copy of the
+        // database made before the prekey existed holds.
+        assert_eq!(
+            unwrap_doc_key(&wrapped, &ctx, &mentor, lookup).map(|_| ()),
+            Err(KeyError::UnknownPrekey)
+        );
+        assert_eq!(
+            unwrap_doc_key_with(&wrapped, &ctx, &mentor, holding(&other), lookup).map(|_| ()),
+            Err(KeyError::UnknownPrekey)
+        );
+        // A wrap naming another prekey than it was sealed to fails its signature.
+        let mut renamed = wrapped.clone();
+        renamed[WRAP_HEADER_LEN..WRAP_HEADER_V2_LEN].copy_from_slice(&other.public());
+        assert_eq!(
+            unwrap_doc_key_with(&renamed, &ctx, &mentor, holding(&other), lookup).map(|_| ()),
+            Err(KeyError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn a_version_one_wrap_still_opens_with_the_identity_key() {
+        let (owner, mentor, ctx, key) = wrap_parties();
+        let wrapped = wrap_doc_key(&key, &ctx, &owner, &mentor.public_keys()).expect("wraps");
+        assert_eq!((wrapped.len(), wrapped[0]), (WRAPPED_KEY_LEN, 1));
+        let lookup = |id: &KeyId| (*id == owner.key_id()).then(|| owner.public_keys());
+        let (back, _) = unwrap_doc_key_with(
+            &wrapped,
+            &ctx,
+            &mentor,
+            |_| panic!("a version 1 wrap names no prekey"),
+            lookup,
+        )
+        .expect("opens");
+        assert_eq!(back.secret_bytes(), key.secret_bytes());
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod join;
 pub mod keys;
 mod padding;
 pub mod pairing_reply;
+pub mod prekey;
 mod seal;
 pub mod stream_rights;
 pub mod successor_channel;
@@ -43,11 +44,13 @@ pub use identity::{DeviceIdentity, DevicePublicKeys, KeyError, KeyId};
 pub use invite::{Invite, InviteError, InviteMark, InviteSecret, MAX_INVITE_LEN};
 pub use join::{JoinRequest, MAX_JOIN_REQUEST_LEN};
 pub use keys::{
-    token_hash, unwrap_doc_key, wrap_doc_key, CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN,
+    token_hash, unwrap_doc_key, unwrap_doc_key_with, wrap_doc_key, wrap_doc_key_to_prekey,
+    CapabilityToken, DocKey, WrapContext, WRAPPED_KEY_LEN, WRAPPED_KEY_V2_LEN,
 };
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
+pub use prekey::{next_channel_key, PrekeyError, PrekeySecret, SignedPrekey};
 pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
@@ -107,4 +110,11 @@ pub(crate) mod label {
     /// A channel's append token: both of its devices write it, so it comes from the key.
     pub const CHANNEL_APPEND_TOKEN: &[u8] = b"twofold/v2/channel-append-token";
     pub const STREAM_ID: &[u8] = b"twofold/v2/stream-id";
+    /// A prekey's signature by its device's identity key (ADR 0027).
+    pub const PREKEY_SIG: &[u8] = b"twofold/v1/prekey-signature";
+    /// A document key wrapped to a prekey rather than to the identity key (ADR 0027).
+    pub const WRAP_KEY_V2: &[u8] = b"twofold/v2/wrap-doc-key";
+    pub const WRAP_SIG_V2: &[u8] = b"twofold/v2/wrap-signature";
+    /// A pairing channel's next key from the previous one and a prekey agreement (ADR 0027).
+    pub const CHANNEL_HEAL: &[u8] = b"twofold/v1/channel-heal";
 }

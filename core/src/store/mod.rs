@@ -18,6 +18,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod pairing_codes;
 pub mod peers;
+pub mod prekeys;
 pub mod recovery;
 pub mod settings;
 pub mod shares;

@@ -138,7 +138,9 @@ pub fn retire_channel(tx: &Transaction<'_>, peer: &KeyId) -> Result<()> {
     for row in query(tx, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])? {
         retire(tx, &row.stream)?;
     }
-    Ok(())
+    // A pairing made again starts its prekeys afresh: what either side announced and
+    // acknowledged before may be long deleted (ADR 0027).
+    super::prekeys::forget_peer(tx, peer)
 }
 
 /// Stops using a channel for anything new while its unsent messages still go out (with its
@@ -151,8 +153,24 @@ pub fn leave_channel(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
     Ok(())
 }
 
+/// The channel this device writes to `peer` on: the newest (a re-keyed channel's predecessor
+/// stays active, read for what was in flight, ADR 0027).
 pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
-    Ok(query(conn, "WHERE peer_id = ?1 AND active = 1", [&peer.0[..]])?.pop())
+    Ok(query(
+        conn,
+        "WHERE peer_id = ?1 AND active = 1 ORDER BY coalesce(started_at, 0), stream_id",
+        [&peer.0[..]],
+    )?
+    .pop())
+}
+
+/// Every channel with `peer` still read, oldest first.
+pub fn channels(conn: &Connection, peer: &KeyId) -> Result<Vec<StreamRow>> {
+    query(
+        conn,
+        "WHERE peer_id = ?1 AND active = 1 ORDER BY coalesce(started_at, 0), stream_id",
+        [&peer.0[..]],
+    )
 }
 
 pub fn active(conn: &Connection) -> Result<Vec<StreamRow>> {
@@ -184,7 +202,66 @@ pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
             },
         ],
     )?;
+    // A channel inserted now is the one written on from now (a re-keyed channel's
+    // predecessor, or a succeeded pairing's, may still be read: ADR 0027).
+    if let Some(peer) = &row.peer_id {
+        mark_newest_channel(tx, &row.stream, peer, 0)?;
+    }
     Ok(())
+}
+
+/// When `stream`'s epoch began (ADR 0027).
+pub fn mark_started(tx: &Transaction<'_>, stream: &StreamId, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET started_at = ?2 WHERE stream_id = ?1",
+        params![&stream.0[..], now_ms],
+    )?;
+    Ok(())
+}
+
+/// A channel with `peer` starts now, and after every other one of the pair's: it is the one
+/// written on. (For a channel `started_at` is an order, the time when it is known.)
+pub fn mark_newest_channel(
+    tx: &Transaction<'_>,
+    stream: &StreamId,
+    peer: &KeyId,
+    now_ms: i64,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET started_at = max(?2, 1 + coalesce((SELECT max(started_at) \
+         FROM streams WHERE peer_id = ?3 AND stream_id != ?1), 0)) WHERE stream_id = ?1",
+        params![&stream.0[..], now_ms, &peer.0[..]],
+    )?;
+    Ok(())
+}
+
+/// The current stream of every document this store owns and shares with someone, and when
+/// its epoch began (`None`: made before epochs were timed).
+pub fn owned_shared_epochs(conn: &Connection) -> Result<Vec<(StreamId, String, Option<i64>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.stream_id, s.doc_id, s.started_at FROM streams s \
+         JOIN documents d ON d.doc_id = s.doc_id \
+         WHERE s.active = 1 AND d.owner IS NULL AND d.access = 'owner' \
+         AND EXISTS (SELECT 1 FROM shares h WHERE h.doc_id = s.doc_id AND h.ended_at IS NULL) \
+         ORDER BY s.doc_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, doc, at)| {
+            let id: [u8; 16] = id
+                .try_into()
+                .map_err(|_| Error::invalid("streams.stream_id", "has the wrong length"))?;
+            Ok((StreamId(id), doc, at))
+        })
+        .collect()
 }
 
 /// Ends a stream: nothing more is read or written on it, and its key is destroyed.

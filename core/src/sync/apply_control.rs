@@ -6,7 +6,7 @@ use rusqlite::{Connection, Transaction};
 
 use super::apply_succession::Statement;
 use super::receive::{AfterCommit, Decided, Incoming};
-use crate::crypto::{random_bytes, unwrap_doc_key, KeyId, WrapContext};
+use crate::crypto::{random_bytes, unwrap_doc_key_with, KeyId, WrapContext};
 use crate::docs::genesis;
 use crate::docs::guarded_load::load_untrusted;
 use crate::docs::kind::DocKind;
@@ -15,6 +15,7 @@ use crate::store::chunks::{self, DocumentRow};
 use crate::store::doc_aliases;
 use crate::store::outbox;
 use crate::store::peers::{self, Link};
+use crate::store::prekeys;
 use crate::store::shares;
 use crate::store::streams::{self, StreamRow};
 use crate::sync::control::{parse_id, parse_writers, ControlMessage, Grant, ERASED};
@@ -105,6 +106,9 @@ impl Twofold {
             }
             ControlMessage::Handover(handover) => {
                 return self.apply_handover_in_tx(tx, incoming, handover, peer, now_ms);
+            }
+            ControlMessage::Prekey(announcement) => {
+                return self.apply_prekey_in_tx(tx, incoming, announcement, peer, now_ms);
             }
             _ => {}
         }
@@ -225,7 +229,8 @@ impl Twofold {
             | ControlMessage::Successor { .. }
             | ControlMessage::Devices { .. }
             | ControlMessage::Introduce(_)
-            | ControlMessage::Handover(_) => (None, None),
+            | ControlMessage::Handover(_)
+            | ControlMessage::Prekey(_) => (None, None),
         };
         Ok(Decided {
             received: Received::Control,
@@ -340,10 +345,11 @@ impl Twofold {
             .flatten()
             .ok_or(RejectReason::UnknownSender)?;
         let wrapped = grant.wrapped_key().map_err(bad)?;
-        let (key, wrapper) = unwrap_doc_key(
+        let (key, wrapper) = unwrap_doc_key_with(
             &wrapped,
             &WrapContext { doc_id, stream },
             &self.identity,
+            |prekey| prekeys::own_secret(conn, prekey).ok().flatten(),
             |id| (id == peer).then_some(peer_keys),
         )
         .map_err(|_| RejectReason::BadControl)?;

@@ -15,6 +15,7 @@
 
 mod apply_control;
 mod apply_introductions;
+mod apply_prekey;
 mod apply_sos;
 mod apply_succession;
 mod applying;

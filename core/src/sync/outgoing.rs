@@ -52,6 +52,10 @@ impl Twofold {
         self.enact_circle_requests()?;
         self.announce_recovery_keys()?;
         self.send_successor_if_due()?;
+        // Prekeys first: a new epoch's keys are wrapped to the newest prekey each peer has
+        // announced (ADR 0027).
+        self.refresh_prekeys(now_ms)?;
+        self.mark_old_epochs(now_ms)?;
         self.rotate_pending()?;
         self.escalate_sos()?;
         self.refresh_shared_summary(now_ms)?;

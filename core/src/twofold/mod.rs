@@ -20,6 +20,7 @@ mod insights;
 mod introductions;
 mod items;
 mod journal;
+mod key_rotation;
 mod linked_devices;
 pub mod listeners;
 mod mentor_view;

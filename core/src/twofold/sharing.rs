@@ -9,7 +9,9 @@
 use automerge::transaction::CommitOptions;
 
 use super::{DocAccess, DocSel, LoadedDoc, Twofold};
-use crate::crypto::{seal, wrap_doc_key, AppendRight, DocKey, KeyId, WrapContext};
+use crate::crypto::{
+    seal, wrap_doc_key, wrap_doc_key_to_prekey, AppendRight, DocKey, KeyId, WrapContext,
+};
 use crate::docs::genesis;
 use crate::docs::kind::DocKind;
 use crate::docs::snapshot::DocumentSnapshot;
@@ -18,6 +20,7 @@ use crate::model::validate::{optional, MAX_SHORT};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::outbox::{self, NewEnvelope};
 use crate::store::peers::{self, PeerState};
+use crate::store::prekeys;
 use crate::store::shares::{self, NewShare, ShareRow};
 use crate::store::streams::{self, StreamRow};
 use crate::sync::control::{encode_writers, parse_id, ControlMessage, Grant};
@@ -353,6 +356,7 @@ impl Twofold {
             next_seq: 1,
         };
         streams::insert(tx, &stream)?;
+        streams::mark_started(tx, &stream.stream, self.now_ms())?;
         for share in &active {
             self.enqueue_grant(tx, doc, &stream, share, &active, replaces)?;
         }
@@ -389,8 +393,15 @@ impl Twofold {
                 .map_err(|_| Error::invalid("doc_id", "is not 32 hex characters"))?,
             stream: stream.stream,
         };
-        let wrapped = wrap_doc_key(&stream.key, &ctx, &self.identity, &recipient)
-            .map_err(|_| Error::invalid("peer", "has unusable keys"))?;
+        // To the peer's newest announced prekey; to its identity key if it has announced none
+        // (a device older than ADR 0027).
+        let wrapped = match prekeys::peer_current(tx, &share.peer_id)? {
+            Some(prekey) => {
+                wrap_doc_key_to_prekey(&stream.key, &ctx, &self.identity, &recipient, &prekey)
+            }
+            None => wrap_doc_key(&stream.key, &ctx, &self.identity, &recipient),
+        }
+        .map_err(|_| Error::invalid("peer", "has unusable keys"))?;
         let grant = ControlMessage::Grant(Box::new(Grant {
             doc_id: doc.doc_id.clone(),
             kind: doc.kind,

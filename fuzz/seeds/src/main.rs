@@ -20,18 +20,18 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ROOT};
 use twofold_core::backup::{BackupContents, Cell, KdfParams, TableDump};
 use twofold_core::crypto::{
-    seal, seal_reply, wrap_doc_key, AppendRight, CapabilityToken, CodeNonce, JoinRequest,
-    PairingDecision, StreamId, WrapContext,
+    seal, seal_reply, wrap_doc_key, wrap_doc_key_to_prekey, AppendRight, CapabilityToken,
+    CodeNonce, JoinRequest, PairingDecision, PrekeySecret, StreamId, WrapContext,
 };
 use twofold_core::docs::genesis::genesis;
 use twofold_core::docs::snapshot::{JSON_FORMAT, JSON_VERSION};
 use twofold_core::lock::LockFile;
-use twofold_core::sync::control::{ControlMessage, Grant};
+use twofold_core::sync::control::{ControlMessage, Grant, PrekeyAnnouncement};
 use twofold_core::sync::payload;
 use twofold_core::{AddressHint, DocKind, DocumentSnapshot, JsonExport};
 
 use fixtures::{
-    doc_key, mentor_keys, DOC_ID, INVITE, MENTOR, MENTOR_NONCE, OWNER, OWNER_NONCE, PLATFORM_KEY,
+    doc_key, mentor_keys, mentor_prekey, DOC_ID, INVITE, MENTOR, MENTOR_NONCE, OWNER, OWNER_NONCE, PLATFORM_KEY,
     STREAM,
 };
 
@@ -141,6 +141,37 @@ fn main() {
         &payload::encode_control(&writer_grant, &snapshot)[1..],
     );
     write("envelope", "grant-sealed", &with_mode(1, &grant_payload));
+    // A prekey announcement (ADR 0027), signed by the owner, acknowledging the mentor's prekey;
+    // and a grant whose key is wrapped to that prekey (version 2).
+    let announcement = ControlMessage::Prekey(PrekeyAnnouncement::new(
+        &PrekeySecret::from_secret_bytes(&[0x32; 32]).sign(&OWNER),
+        Some(&mentor_prekey().public()),
+    ));
+    write(
+        "control",
+        "prekey",
+        &payload::encode_control(&announcement, &[])[1..],
+    );
+    let prekey_wrapped = wrap_doc_key_to_prekey(
+        &doc_key(),
+        &WrapContext {
+            doc_id: DOC_ID,
+            stream: certified,
+        },
+        &OWNER,
+        &mentor_keys(),
+        &mentor_prekey().public(),
+    )
+    .expect("wrap");
+    let ControlMessage::Grant(mut prekey_grant) = writer_grant.clone() else {
+        unreachable!("built as a grant above")
+    };
+    prekey_grant.wrapped_key = hex::encode(&prekey_wrapped);
+    write(
+        "control",
+        "grant-prekey",
+        &payload::encode_control(&ControlMessage::Grant(prekey_grant), &snapshot)[1..],
+    );
     let writers = ControlMessage::Writers {
         doc_id: hex::encode(DOC_ID),
         epoch: 2,

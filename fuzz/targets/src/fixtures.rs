@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use twofold_core::crypto::{code_commitment, CodeNonce, DeviceIdentity};
+use twofold_core::crypto::{code_commitment, CodeNonce, DeviceIdentity, PrekeySecret};
 use twofold_core::crypto::{DevicePublicKeys, DocKey, Invite, InviteMark, InviteSecret, StreamId};
 
 /// "Now" for invites and join requests, in seconds; the fixed invite expires long after.
@@ -52,6 +52,11 @@ pub static INVITE: LazyLock<Invite> = LazyLock::new(|| Invite {
     expires_at: NOW_SECS + 3600,
     mark: InviteMark::Pairing,
 });
+
+/// The mentor's prekey (ADR 0027): what version 2 wrapped keys in the seeds are sealed to.
+pub fn mentor_prekey() -> PrekeySecret {
+    PrekeySecret::from_secret_bytes(&[0x43; 32])
+}
 
 pub fn doc_key() -> DocKey {
     DocKey::from_secret_bytes(EPOCH, &[0x66; 32])

@@ -17,6 +17,7 @@ mod erasure;
 mod failure_paths;
 mod finder;
 mod formats;
+mod fresher_keys;
 mod home_model;
 mod import_fuzz;
 mod insights;

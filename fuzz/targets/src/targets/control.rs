@@ -3,8 +3,8 @@
 //! access, writers, the wrapped key (unwrapped by the mentor), the SOS fields, and the grant's
 //! snapshot through the guarded Automerge load.
 
-use crate::fixtures::{doc_key, owner_keys, MENTOR};
-use twofold_core::crypto::{unwrap_doc_key, DeviceIdentity, WrapContext};
+use crate::fixtures::{doc_key, mentor_prekey, owner_keys, MENTOR};
+use twofold_core::crypto::{unwrap_doc_key, unwrap_doc_key_with, DeviceIdentity, WrapContext};
 use twofold_core::docs::{genesis, guarded_load};
 use twofold_core::sync::control::{
     parse_channel, parse_id, parse_keys, parse_writers, ControlMessage,
@@ -43,9 +43,18 @@ pub fn run(data: &[u8]) {
                 (grant.doc_id_bytes(), grant.stream(), grant.wrapped_key())
             {
                 let owner = owner_keys();
-                let _ = unwrap_doc_key(&wrapped, &WrapContext { doc_id, stream }, &MENTOR, |id| {
+                let ctx = WrapContext { doc_id, stream };
+                let _ = unwrap_doc_key(&wrapped, &ctx, &MENTOR, |id| {
                     (*id == owner.key_id()).then_some(owner)
                 });
+                // A version 2 wrap names a prekey (ADR 0027): the mentor's fixed one.
+                let _ = unwrap_doc_key_with(
+                    &wrapped,
+                    &ctx,
+                    &MENTOR,
+                    |p| (*p == mentor_prekey().public()).then(mentor_prekey),
+                    |id| (*id == owner.key_id()).then_some(owner),
+                );
             }
             if let Ok(doc) = guarded_load::load_untrusted(tail, LoadLimits::default()) {
                 let _ = genesis::kind_of(&doc);
@@ -88,6 +97,9 @@ pub fn run(data: &[u8]) {
             for contact in &intro.sos_contacts {
                 let _ = parse_id(contact);
             }
+        }
+        ControlMessage::Prekey(announcement) => {
+            let _ = announcement.parse(&owner_keys());
         }
         ControlMessage::Handover(handover) => {
             if let Ok(raw) = hex::decode(&handover.recovery) {
