@@ -30,6 +30,7 @@ pub mod keys;
 mod padding;
 pub mod pairing_reply;
 mod seal;
+pub mod stream_owner;
 pub mod stream_rights;
 pub mod successor_channel;
 pub mod verification;
@@ -48,6 +49,7 @@ pub use keys::{
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
+pub use stream_owner::owner_token;
 pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
@@ -107,4 +109,7 @@ pub(crate) mod label {
     /// A channel's append token: both of its devices write it, so it comes from the key.
     pub const CHANNEL_APPEND_TOKEN: &[u8] = b"twofold/v2/channel-append-token";
     pub const STREAM_ID: &[u8] = b"twofold/v2/stream-id";
+    /// The owner right over a stream on the relay (ADR 0023), from the device's own secret.
+    pub const DEVICE_SECRET_SALT: &[u8] = b"twofold/v2/device-secret";
+    pub const STREAM_OWNER: &[u8] = b"twofold/v2/stream-owner";
 }

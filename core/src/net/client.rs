@@ -20,7 +20,7 @@ use super::report::{Progress, SyncReport, SyncStatus};
 use super::transport::RelayTransport;
 use crate::crypto::StreamId;
 use crate::error::{Error, Result};
-use crate::sync::Received;
+use crate::sync::{Received, StreamClaim};
 use crate::Twofold;
 
 /// Tuning of the relay client; `NetOptions::default()` suits the app.
@@ -245,6 +245,11 @@ impl SyncClient {
             report.mailbox_sent += 1;
             self.advance(progress, |p| p.sent += 1);
         }
+        for claim in out.stream_claims {
+            if let Err(p) = self.claim(&claim).await? {
+                return Ok(Err(p));
+            }
+        }
         for e in out.envelopes {
             let registered = self
                 .register(&e.stream, &e.read_token_hash, &e.append_token_hash)
@@ -277,6 +282,67 @@ impl SyncClient {
             self.engine(move |s| s.sync().mailbox_deleted(&mailbox))
                 .await?;
         }
+        for trim in out.stream_trims {
+            match self
+                .api
+                .trim_stream(&trim.stream, &trim.owner_token, trim.through)
+                .await
+            {
+                Ok(()) => {}
+                // Not trimmed now (a relay from before the route, or one that lost the
+                // claim): asked again at a later sync; nothing depends on it.
+                Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => continue,
+                Err(p) => return Ok(Err(p)),
+            }
+            let (stream, through) = (trim.stream, trim.through);
+            self.engine(move |s| s.sync().stream_trimmed(&stream, through))
+                .await?;
+        }
+        for delete in out.stream_deletes {
+            match self
+                .api
+                .delete_stream(&delete.stream, &delete.owner_token)
+                .await
+            {
+                // Gone, or a relay that will never delete it (one from before the route, or
+                // one that lost it already): its own limits drop what is left.
+                Ok(()) | Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => {}
+                Err(p) => return Ok(Err(p)),
+            }
+            let stream = delete.stream;
+            self.engine(move |s| s.sync().stream_deleted(&stream))
+                .await?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Registers a stream made here and claims its owner right. A claim the relay refuses as
+    /// not found means another claim is held (not ours: left alone, never a failed sync); a
+    /// relay without the route refuses it for good, and the stream is kept whole there.
+    async fn claim(&self, claim: &StreamClaim) -> Result<Net> {
+        let registered = self
+            .register(
+                &claim.stream,
+                &claim.read_token_hash,
+                &claim.append_token_hash,
+            )
+            .await;
+        let answer = match registered {
+            Ok(()) => {
+                self.api
+                    .claim_owner(&claim.stream, &claim.append_token, &claim.owner_token_hash)
+                    .await
+            }
+            Err(p) => Err(p),
+        };
+        let ours = match answer {
+            Ok(()) => true,
+            Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => false,
+            Err(p) => return Ok(Err(p)),
+        };
+        let stream = claim.stream;
+        self.engine(move |s| s.sync().owner_claimed(&stream, ours))
+            .await?;
         Ok(Ok(()))
     }
 

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_envelope_v2_reread.sql"),
     include_str!("migrations/0014_change_signatures.sql"),
     include_str!("migrations/0015_mailbox_deletes.sql"),
+    include_str!("migrations/0017_stream_retention.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod pairing_codes;
 pub mod peers;
 pub mod recovery;
+pub mod retention;
 pub mod settings;
 pub mod shares;
 pub mod sos;

@@ -106,6 +106,9 @@ impl Twofold {
             ControlMessage::Handover(handover) => {
                 return self.apply_handover_in_tx(tx, incoming, handover, peer, now_ms);
             }
+            ControlMessage::ReadThrough { streams } => {
+                return self.apply_read_through_in_tx(tx, incoming, streams, peer);
+            }
             _ => {}
         }
         // The key was wrapped for the owner's id of the document; everything else here uses
@@ -225,7 +228,8 @@ impl Twofold {
             | ControlMessage::Successor { .. }
             | ControlMessage::Devices { .. }
             | ControlMessage::Introduce(_)
-            | ControlMessage::Handover(_) => (None, None),
+            | ControlMessage::Handover(_)
+            | ControlMessage::ReadThrough { .. } => (None, None),
         };
         Ok(Decided {
             received: Received::Control,

@@ -18,6 +18,7 @@ use crate::model::validate::{optional, MAX_SHORT};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::outbox::{self, NewEnvelope};
 use crate::store::peers::{self, PeerState};
+use crate::store::retention;
 use crate::store::shares::{self, NewShare, ShareRow};
 use crate::store::streams::{self, StreamRow};
 use crate::sync::control::{encode_writers, parse_id, ControlMessage, Grant};
@@ -353,6 +354,7 @@ impl Twofold {
             next_seq: 1,
         };
         streams::insert(tx, &stream)?;
+        retention::mark_made_here(tx, &stream.stream)?;
         for share in &active {
             self.enqueue_grant(tx, doc, &stream, share, &active, replaces)?;
         }
