@@ -137,6 +137,9 @@ pub struct Unreported {
     pub reported_at: Option<i64>,
 }
 
+/// stream, owner, cursor, reported, reported_at as stored.
+type RawUnreported = (Vec<u8>, Vec<u8>, i64, i64, Option<i64>);
+
 pub fn unreported(conn: &Connection) -> Result<Vec<Unreported>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.stream_id, d.owner, s.cursor, s.reported, s.reported_at \
@@ -144,7 +147,7 @@ pub fn unreported(conn: &Connection) -> Result<Vec<Unreported>> {
          WHERE s.active = 1 AND d.owner IS NOT NULL AND s.cursor > s.reported \
          ORDER BY d.owner, s.stream_id",
     )?;
-    let rows: Vec<(Vec<u8>, Vec<u8>, i64, i64, Option<i64>)> = stmt
+    let rows: Vec<RawUnreported> = stmt
         .query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?

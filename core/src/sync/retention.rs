@@ -111,7 +111,8 @@ impl Twofold {
             .read(retention::unreported)?
             .into_iter()
             .filter(|u| {
-                u.reported_at.is_none_or(|at| now_ms - at >= REPORT_EVERY_MS)
+                u.reported_at
+                    .is_none_or(|at| now_ms - at >= REPORT_EVERY_MS)
                     || u.cursor - u.reported >= REPORT_AFTER_RECORDS
             })
             .collect();
