@@ -288,10 +288,10 @@ impl SyncClient {
                 .trim_stream(&trim.stream, &trim.owner_token, trim.through)
                 .await
             {
-                Ok(()) => {}
-                // Not trimmed now (a relay from before the route, or one that lost the
-                // claim): asked again at a later sync; nothing depends on it.
-                Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => continue,
+                // Refused for good (a relay from before the route, or one that lost the
+                // claim): not asked again until the members read further; nothing depends
+                // on it.
+                Ok(()) | Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => {}
                 Err(p) => return Ok(Err(p)),
             }
             let (stream, through) = (trim.stream, trim.through);

@@ -133,6 +133,38 @@ mod tests {
         assert_eq!(read, 0);
     }
 
+    /// Retention (ADR 0023): a document stream this device made before the update is claimed
+    /// at its next sync; someone else's, a channel and a retired stream are not.
+    #[test]
+    fn streams_made_here_before_retention_are_due_a_claim() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.starts_with("-- Version 17: retention"))
+            .expect("the retention migration") as i64;
+        migrate_to(&mut conn, before).expect("the schema before");
+        conn.execute_batch(
+            "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access) \
+                 VALUES ('mine', 'plan', x'01', 1, NULL, 'owner'), \
+                        ('theirs', 'plan', x'01', 1, x'09', 'write');
+             INSERT INTO streams (stream_id, doc_id, epoch, key, active, append_token, append_hash) \
+                 VALUES (x'01', 'mine', 1, x'02', 1, x'03', x'04'), \
+                        (x'05', 'mine', 0, x'02', 0, x'03', x'04'), \
+                        (x'06', 'theirs', 0, x'02', 1, x'03', x'04');
+             INSERT INTO streams (stream_id, peer_id, epoch, key) VALUES (x'07', x'08', 0, x'02');",
+        )
+        .expect("streams of every kind");
+        migrate(&mut conn).expect("upgrade");
+        let due: Vec<Vec<u8>> = conn
+            .prepare("SELECT stream_id FROM streams WHERE owner_state = 0")
+            .expect("query")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("ids");
+        assert_eq!(due, vec![vec![1u8]]);
+    }
+
     #[test]
     fn values_that_decide_access_cannot_be_stored_unknown() {
         let mut conn = Connection::open_in_memory().expect("open");

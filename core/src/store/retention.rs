@@ -56,17 +56,61 @@ pub fn deletes_due(conn: &Connection) -> Result<Vec<StreamId>> {
     ids(conn, "SELECT stream_id FROM streams WHERE owner_state = 3")
 }
 
-/// Active streams this device owns on the relay, with how far each is trimmed.
-pub fn claimed(conn: &Connection) -> Result<Vec<(StreamId, u64)>> {
+/// An active stream this device owns on the relay.
+#[derive(Debug, Clone, Copy)]
+pub struct Owned {
+    pub stream: StreamId,
+    /// Trimmed on the relay through here.
+    pub trimmed: u64,
+    /// Never trimmed past here: a phone restored from the latest backup reads after it.
+    pub backed_up: Option<u64>,
+}
+
+pub fn claimed(conn: &Connection) -> Result<Vec<Owned>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT stream_id, trimmed FROM streams WHERE owner_state = 1 AND active = 1",
+        "SELECT stream_id, trimmed, backed_up FROM streams WHERE owner_state = 1 AND active = 1",
     )?;
-    let rows: Vec<(Vec<u8>, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let rows: Vec<(Vec<u8>, i64, Option<i64>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
-        .map(|(s, t)| Ok((stream_id(s)?, t.try_into().unwrap_or(0))))
+        .map(|(s, t, b)| {
+            Ok(Owned {
+                stream: stream_id(s)?,
+                trimmed: t.try_into().unwrap_or(0),
+                backed_up: b.map(|b| b.try_into().unwrap_or(0)),
+            })
+        })
         .collect()
+}
+
+/// A backup is being exported: what it holds of each stream is what a phone restored from it
+/// reads the relay after.
+pub fn backing_up(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute("UPDATE streams SET backed_up = cursor", [])?;
+    Ok(())
+}
+
+/// A restored store (ADR 0010) has a new identity: the streams its predecessor made are not
+/// its to trim or delete.
+pub fn restored(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET owner_state = NULL, backed_up = NULL, trimmed = 0",
+        [],
+    )?;
+    tx.execute("DELETE FROM stream_reads", [])?;
+    Ok(())
+}
+
+/// The person asked for the history gone (forget, erase): the retired streams this device
+/// owns are deleted on the relay even if a backup holds them.
+pub fn delete_retired(tx: &Transaction<'_>, doc_id: Option<&str>) -> Result<()> {
+    tx.execute(
+        "UPDATE streams SET owner_state = 3 \
+         WHERE owner_state = 1 AND active = 0 AND (?1 IS NULL OR doc_id = ?1)",
+        [doc_id],
+    )?;
+    Ok(())
 }
 
 fn ids(conn: &Connection, sql: &str) -> Result<Vec<StreamId>> {
@@ -183,11 +227,14 @@ pub fn set_reported(
 
 /// A stream is retired: a claimed one of this device's is to be deleted on the relay (its
 /// epoch is over: every member still in the document gets the next one's grant with a
-/// snapshot of everything), one never claimed cannot be any more, and what its members
-/// read of it no longer matters.
+/// snapshot of everything) unless a backup holds it (a phone restored from that backup reads
+/// it after the backup's cursor: kept, claimed, for a forget or an erase to delete); one never
+/// claimed cannot be any more; what its members read of it no longer matters.
 pub fn on_retire(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
     tx.execute(
-        "UPDATE streams SET owner_state = CASE owner_state WHEN 1 THEN 3 WHEN 3 THEN 3 END \
+        "UPDATE streams SET owner_state = CASE \
+             WHEN owner_state = 3 OR (owner_state = 1 AND backed_up IS NULL) THEN 3 \
+             WHEN owner_state = 1 THEN 1 END \
          WHERE stream_id = ?1",
         [&stream.0[..]],
     )?;

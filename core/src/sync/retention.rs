@@ -57,7 +57,8 @@ impl Twofold {
             });
         }
         let mut trims = Vec::new();
-        for (stream, trimmed) in self.db.read(retention::claimed)? {
+        for owned in self.db.read(retention::claimed)? {
+            let stream = owned.stream;
             let through = self.db.read(|c| {
                 let Some(row) = streams::get(c, &stream)? else {
                     return Ok(None);
@@ -79,7 +80,9 @@ impl Twofold {
                 }
                 Ok(Some(through))
             })?;
-            if let Some(through) = through.filter(|t| *t > trimmed) {
+            // Never past what a phone restored from the latest backup reads after.
+            let through = through.map(|t| owned.backed_up.map_or(t, |b| t.min(b)));
+            if let Some(through) = through.filter(|t| *t > owned.trimmed) {
                 trims.push(StreamTrim {
                     stream,
                     owner_token: owner_token(&self.identity, &stream),
@@ -106,7 +109,7 @@ impl Twofold {
     /// A member's side: tells each owner, on their channel, how far this device has read
     /// their documents' streams, when that moved enough since the last report.
     pub(crate) fn report_reads(&self, now_ms: i64) -> Result<()> {
-        let due: Vec<Unreported> = self
+        let (due, first): (Vec<Unreported>, Vec<Unreported>) = self
             .db
             .read(retention::unreported)?
             .into_iter()
@@ -115,7 +118,18 @@ impl Twofold {
                     .is_none_or(|at| now_ms - at >= REPORT_EVERY_MS)
                     || u.cursor - u.reported >= REPORT_AFTER_RECORDS
             })
-            .collect();
+            .partition(|u| {
+                u.reported_at.is_some() || u.cursor - u.reported >= REPORT_AFTER_RECORDS
+            });
+        // A stream read for the first time starts the interval instead of a report: a new
+        // epoch is read in a burst of syncs, and one report after it is enough.
+        if !first.is_empty() {
+            self.db.write(|tx| {
+                first
+                    .iter()
+                    .try_for_each(|u| retention::set_reported(tx, &u.stream, u.reported, now_ms))
+            })?;
+        }
         let mut owners: Vec<KeyId> = due.iter().map(|u| u.owner).collect();
         owners.dedup();
         for owner in owners {

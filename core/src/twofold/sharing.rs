@@ -289,6 +289,7 @@ impl Twofold {
                 chunks::insert_document(tx, &row, now)?;
                 chunks::append(tx, &new_id, 1, &bytes, true)?;
                 streams::retire_doc(tx, &old_id)?;
+                retention::delete_retired(tx, Some(&old_id))?;
                 shares::move_to_doc(tx, &old_id, &new_id)?;
                 chunks::delete_document(tx, &old_id)?;
                 Ok(())

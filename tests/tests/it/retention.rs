@@ -11,7 +11,7 @@ use twofold_testkit::RelayProcess;
 use twofold_tests::dir_files::any_file_holds;
 use twofold_tests::net_devices::{pair, settle, NetDevice};
 
-/// Past a member's report interval, so its next sync tells the owner what it read.
+/// Past a member's report interval (6 hours), so its next sync tells the owner what it read.
 const LATER: i64 = 7 * 60 * 60 * 1000;
 
 fn coping(id: &str) -> CopingStrategy {
@@ -57,6 +57,13 @@ fn tail(body: &[u8]) -> &[u8] {
     &body[body.len() - 64..]
 }
 
+/// A member reads what is new, then, its report interval later, tells the owner.
+async fn read_and_report(member: &NetDevice) {
+    sync_twice(member).await;
+    member.advance_clock(LATER);
+    sync_twice(member).await;
+}
+
 async fn sync_twice(device: &NetDevice) {
     for _ in 0..2 {
         let report = device.sync().await;
@@ -97,8 +104,7 @@ async fn the_owner_trims_only_what_every_member_read_and_a_member_that_was_offli
     }
     sync_twice(&owner).await;
     // Bo reads the first edits and tells the owner, then is offline for a while.
-    bo.advance_clock(LATER);
-    sync_twice(&bo).await;
+    read_and_report(&bo).await;
     let read_by_bo = records(relay_dir.path(), &stream);
     assert!(!read_by_bo.is_empty(), "the first edits are on the relay");
 
@@ -109,8 +115,7 @@ async fn the_owner_trims_only_what_every_member_read_and_a_member_that_was_offli
             .expect("edit");
     }
     sync_twice(&owner).await;
-    alex.advance_clock(LATER);
-    sync_twice(&alex).await;
+    read_and_report(&alex).await;
     let before = records(relay_dir.path(), &stream);
     assert!(before.len() > read_by_bo.len(), "the later edits are there");
 
@@ -133,8 +138,7 @@ async fn the_owner_trims_only_what_every_member_read_and_a_member_that_was_offli
     }
 
     // Bo comes back and reads what it missed, from the records the trim kept.
-    bo.advance_clock(LATER);
-    sync_twice(&bo).await;
+    read_and_report(&bo).await;
     for i in 0..3 {
         for id in [format!("a{i}"), format!("b{i}")] {
             let item = ItemId::parse("id", &id).expect("id");

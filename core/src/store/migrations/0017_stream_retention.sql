@@ -10,6 +10,10 @@ ALTER TABLE streams ADD COLUMN trimmed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE streams ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE streams ADD COLUMN reported_at INTEGER;
 
+-- The owner: the cursor when the latest backup was exported (what a phone restored from it
+-- reads the relay after, ADR 0010), so never trimmed past; NULL for a stream in no backup.
+ALTER TABLE streams ADD COLUMN backed_up INTEGER;
+
 -- The owner: how far each member has read its current stream (their `read_through`).
 CREATE TABLE stream_reads (
     stream_id BLOB NOT NULL,
@@ -18,7 +22,8 @@ CREATE TABLE stream_reads (
     PRIMARY KEY (stream_id, peer_id)
 ) WITHOUT ROWID;
 
--- Streams this device made before this version are claimed at the next sync.
-UPDATE streams SET owner_state = 0
+-- Streams this device made before this version are claimed at the next sync. A backup made
+-- before it may hold them: none is trimmed until the next backup says how far.
+UPDATE streams SET owner_state = 0, backed_up = 0
 WHERE active = 1 AND doc_id IS NOT NULL AND append_token IS NOT NULL
   AND doc_id IN (SELECT doc_id FROM documents WHERE owner IS NULL);
