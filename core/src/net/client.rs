@@ -257,11 +257,31 @@ impl SyncClient {
             if let Err(p) = registered {
                 return Ok(Err(p));
             }
-            let position = match self
+            let mut appended = self
                 .api
                 .append(&e.stream, &e.append_token, &e.envelope)
-                .await
+                .await;
+            if let Err(NetProblem::Refused {
+                code: RelayCode::NotFound,
+            }) = appended
             {
+                // Registered earlier in this process, and since deleted by its owner (an epoch
+                // that ended, ADR 0023): registered again, the envelope goes out once more. A
+                // writer's change in it also goes out again on the next epoch, which is the
+                // one its readers follow.
+                self.forget_registration(&e.stream);
+                let again = self
+                    .register(&e.stream, &e.read_token_hash, &e.append_token_hash)
+                    .await;
+                if let Err(p) = again {
+                    return Ok(Err(p));
+                }
+                appended = self
+                    .api
+                    .append(&e.stream, &e.append_token, &e.envelope)
+                    .await;
+            }
+            let position = match appended {
                 Ok(position) => position,
                 Err(p) => return Ok(Err(p)),
             };
@@ -477,6 +497,13 @@ impl SyncClient {
                 .insert(stream.0);
         }
         Ok(())
+    }
+
+    fn forget_registration(&self, stream: &StreamId) {
+        self.registered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&stream.0);
     }
 
     fn advance(&self, progress: &mut Progress, f: impl FnOnce(&mut Progress)) {
