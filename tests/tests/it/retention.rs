@@ -259,3 +259,50 @@ async fn forget_and_unpair_delete_the_streams_nobody_needs_from_the_relay() {
         );
     }
 }
+
+/// A phone restored from a backup reads what its predecessor sent after the backup from the
+/// relay (ADR 0010): the owner never trims past the cursor its latest backup holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_never_trims_past_what_its_latest_backup_holds() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let alex = NetDevice::new("Alex", &relay.url);
+    let (alex_id, _) = pair(&owner, &alex).await.expect("pairing");
+    owner
+        .s()
+        .share(DocKind::Plan, &alex_id, Access::Read, "support", None)
+        .expect("share");
+    settle(&[&owner, &alex]).await;
+    let stream = owned_streams(relay_dir.path()).remove(0);
+    for i in 0..3 {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(&format!("a{i}")))
+            .expect("edit");
+    }
+    sync_twice(&owner).await;
+    let in_backup = records(relay_dir.path(), &stream);
+    owner
+        .s()
+        .export_backup_with(
+            "correct horse battery staple",
+            twofold_core::backup::KdfParams::CHEAP_FOR_TESTS,
+        )
+        .expect("backup");
+    for i in 0..3 {
+        owner
+            .s()
+            .put(s::COPING_STRATEGIES, coping(&format!("b{i}")))
+            .expect("edit");
+    }
+    sync_twice(&owner).await;
+    let before = records(relay_dir.path(), &stream);
+    read_and_report(&alex).await;
+    sync_twice(&owner).await;
+    assert_eq!(
+        records(relay_dir.path(), &stream),
+        before[in_backup.len()..].to_vec(),
+        "trimmed through the backup's cursor, not through everything the member read"
+    );
+}
