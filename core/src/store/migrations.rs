@@ -143,16 +143,20 @@ mod tests {
             .position(|m| m.starts_with("-- Version 17: retention"))
             .expect("the retention migration") as i64;
         migrate_to(&mut conn, before).expect("the schema before");
-        conn.execute_batch(
+        let (t, h) = (
+            "x'".to_string() + &"03".repeat(32) + "'",
+            "x'".to_string() + &"04".repeat(32) + "'",
+        );
+        conn.execute_batch(&format!(
             "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access) \
                  VALUES ('mine', 'plan', x'01', 1, NULL, 'owner'), \
                         ('theirs', 'plan', x'01', 1, x'09', 'write');
              INSERT INTO streams (stream_id, doc_id, epoch, key, active, append_token, append_hash) \
-                 VALUES (x'01', 'mine', 1, x'02', 1, x'03', x'04'), \
-                        (x'05', 'mine', 0, x'02', 0, x'03', x'04'), \
-                        (x'06', 'theirs', 0, x'02', 1, x'03', x'04');
+                 VALUES (x'01', 'mine', 1, x'02', 1, {t}, {h}), \
+                        (x'05', 'mine', 0, x'02', 0, {t}, {h}), \
+                        (x'06', 'theirs', 0, x'02', 1, {t}, {h});
              INSERT INTO streams (stream_id, peer_id, epoch, key) VALUES (x'07', x'08', 0, x'02');",
-        )
+        ))
         .expect("streams of every kind");
         migrate(&mut conn).expect("upgrade");
         let due: Vec<Vec<u8>> = conn
