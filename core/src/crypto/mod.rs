@@ -31,6 +31,7 @@ mod padding;
 pub mod pairing_reply;
 pub mod prekey;
 mod seal;
+pub mod stream_owner;
 pub mod stream_rights;
 pub mod successor_channel;
 pub mod verification;
@@ -50,6 +51,7 @@ pub use keys::{
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
+pub use stream_owner::owner_token;
 pub use prekey::{next_channel_key, PrekeyError, PrekeySecret, SignedPrekey};
 pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
@@ -110,6 +112,9 @@ pub(crate) mod label {
     /// A channel's append token: both of its devices write it, so it comes from the key.
     pub const CHANNEL_APPEND_TOKEN: &[u8] = b"twofold/v2/channel-append-token";
     pub const STREAM_ID: &[u8] = b"twofold/v2/stream-id";
+    /// The owner right over a stream on the relay (ADR 0023), from the device's own secret.
+    pub const DEVICE_SECRET_SALT: &[u8] = b"twofold/v2/device-secret";
+    pub const STREAM_OWNER: &[u8] = b"twofold/v2/stream-owner";
     /// A prekey's signature by its device's identity key (ADR 0027).
     pub const PREKEY_SIG: &[u8] = b"twofold/v1/prekey-signature";
     /// A document key wrapped to a prekey rather than to the identity key (ADR 0027).

@@ -20,7 +20,7 @@ use super::report::{Progress, SyncReport, SyncStatus};
 use super::transport::RelayTransport;
 use crate::crypto::StreamId;
 use crate::error::{Error, Result};
-use crate::sync::Received;
+use crate::sync::{Received, StreamClaim};
 use crate::Twofold;
 
 /// Tuning of the relay client; `NetOptions::default()` suits the app.
@@ -245,6 +245,11 @@ impl SyncClient {
             report.mailbox_sent += 1;
             self.advance(progress, |p| p.sent += 1);
         }
+        for claim in out.stream_claims {
+            if let Err(p) = self.claim(&claim).await? {
+                return Ok(Err(p));
+            }
+        }
         for e in out.envelopes {
             let registered = self
                 .register(&e.stream, &e.read_token_hash, &e.append_token_hash)
@@ -252,11 +257,31 @@ impl SyncClient {
             if let Err(p) = registered {
                 return Ok(Err(p));
             }
-            let position = match self
+            let mut appended = self
                 .api
                 .append(&e.stream, &e.append_token, &e.envelope)
-                .await
+                .await;
+            if let Err(NetProblem::Refused {
+                code: RelayCode::NotFound,
+            }) = appended
             {
+                // Registered earlier in this process, and since deleted by its owner (an epoch
+                // that ended, ADR 0023): registered again, the envelope goes out once more. A
+                // writer's change in it also goes out again on the next epoch, which is the
+                // one its readers follow.
+                self.forget_registration(&e.stream);
+                let again = self
+                    .register(&e.stream, &e.read_token_hash, &e.append_token_hash)
+                    .await;
+                if let Err(p) = again {
+                    return Ok(Err(p));
+                }
+                appended = self
+                    .api
+                    .append(&e.stream, &e.append_token, &e.envelope)
+                    .await;
+            }
+            let position = match appended {
                 Ok(position) => position,
                 Err(p) => return Ok(Err(p)),
             };
@@ -277,6 +302,67 @@ impl SyncClient {
             self.engine(move |s| s.sync().mailbox_deleted(&mailbox))
                 .await?;
         }
+        for trim in out.stream_trims {
+            match self
+                .api
+                .trim_stream(&trim.stream, &trim.owner_token, trim.through)
+                .await
+            {
+                // Refused for good (a relay from before the route, or one that lost the
+                // claim): not asked again until the members read further; nothing depends
+                // on it.
+                Ok(()) | Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => {}
+                Err(p) => return Ok(Err(p)),
+            }
+            let (stream, through) = (trim.stream, trim.through);
+            self.engine(move |s| s.sync().stream_trimmed(&stream, through))
+                .await?;
+        }
+        for delete in out.stream_deletes {
+            match self
+                .api
+                .delete_stream(&delete.stream, &delete.owner_token)
+                .await
+            {
+                // Gone, or a relay that will never delete it (one from before the route, or
+                // one that lost it already): its own limits drop what is left.
+                Ok(()) | Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => {}
+                Err(p) => return Ok(Err(p)),
+            }
+            let stream = delete.stream;
+            self.engine(move |s| s.sync().stream_deleted(&stream))
+                .await?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Registers a stream made here and claims its owner right. A claim the relay refuses as
+    /// not found means another claim is held (not ours: left alone, never a failed sync); a
+    /// relay without the route refuses it for good, and the stream is kept whole there.
+    async fn claim(&self, claim: &StreamClaim) -> Result<Net> {
+        let registered = self
+            .register(
+                &claim.stream,
+                &claim.read_token_hash,
+                &claim.append_token_hash,
+            )
+            .await;
+        let answer = match registered {
+            Ok(()) => {
+                self.api
+                    .claim_owner(&claim.stream, &claim.append_token, &claim.owner_token_hash)
+                    .await
+            }
+            Err(p) => Err(p),
+        };
+        let ours = match answer {
+            Ok(()) => true,
+            Err(NetProblem::Refused { .. } | NetProblem::Protocol { .. }) => false,
+            Err(p) => return Ok(Err(p)),
+        };
+        let stream = claim.stream;
+        self.engine(move |s| s.sync().owner_claimed(&stream, ours))
+            .await?;
         Ok(Ok(()))
     }
 
@@ -411,6 +497,13 @@ impl SyncClient {
                 .insert(stream.0);
         }
         Ok(())
+    }
+
+    fn forget_registration(&self, stream: &StreamId) {
+        self.registered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&stream.0);
     }
 
     fn advance(&self, progress: &mut Progress, f: impl FnOnce(&mut Progress)) {

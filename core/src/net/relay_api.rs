@@ -166,6 +166,67 @@ impl RelayTransport for RelayApi {
         .boxed()
     }
 
+    fn claim_owner<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        append: &'a CapabilityToken,
+        owner_hash: &'a [u8; 32],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let body = format!(r#"{{"owner_token_hash":"{}"}}"#, hex::encode(owner_hash));
+            let res = self
+                .http
+                .put(self.url(&format!("v1/streams/{}/owner", hex::encode(stream.0))))
+                .header(AUTHORIZATION, bearer(append))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            check(res).await.map(drop)
+        }
+        .boxed()
+    }
+
+    fn trim_stream<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        owner: &'a CapabilityToken,
+        through: u64,
+    ) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let res = self
+                .http
+                .post(self.url(&format!("v1/streams/{}/trim", hex::encode(stream.0))))
+                .header(AUTHORIZATION, bearer(owner))
+                .header("content-type", "application/json")
+                .body(format!(r#"{{"through":{through}}}"#))
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            check(res).await.map(drop)
+        }
+        .boxed()
+    }
+
+    fn delete_stream<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        owner: &'a CapabilityToken,
+    ) -> BoxFuture<'a, NetResult<()>> {
+        async move {
+            let res = self
+                .http
+                .delete(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
+                .header(AUTHORIZATION, bearer(owner))
+                .send()
+                .await
+                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            check(res).await.map(drop)
+        }
+        .boxed()
+    }
+
     fn post_mailbox<'a>(
         &'a self,
         mailbox: &'a [u8; 16],

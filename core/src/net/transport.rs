@@ -86,6 +86,37 @@ pub trait RelayTransport: Send + Sync + std::fmt::Debug {
         })
     }
 
+    /// Claims the owner right over `stream` (ADR 0023) with its append token: the relay keeps
+    /// `owner_hash`, the owner token's hash. Another claim already held is refused as
+    /// not found. A transport without retention refuses it for good.
+    fn claim_owner<'a>(
+        &'a self,
+        _stream: &'a StreamId,
+        _append: &'a CapabilityToken,
+        _owner_hash: &'a [u8; 32],
+    ) -> BoxFuture<'a, NetResult<()>> {
+        Box::pin(async { Err(NO_RETENTION) })
+    }
+
+    /// Drops `stream`'s records through `through`, with the owner token.
+    fn trim_stream<'a>(
+        &'a self,
+        _stream: &'a StreamId,
+        _owner: &'a CapabilityToken,
+        _through: u64,
+    ) -> BoxFuture<'a, NetResult<()>> {
+        Box::pin(async { Err(NO_RETENTION) })
+    }
+
+    /// Deletes `stream` and everything in it, with the owner token.
+    fn delete_stream<'a>(
+        &'a self,
+        _stream: &'a StreamId,
+        _owner: &'a CapabilityToken,
+    ) -> BoxFuture<'a, NetResult<()>> {
+        Box::pin(async { Err(NO_RETENTION) })
+    }
+
     /// Deletes push registration `id`; one the relay does not know is already gone.
     fn delete_push<'a>(
         &'a self,
@@ -95,6 +126,11 @@ pub trait RelayTransport: Send + Sync + std::fmt::Debug {
         Box::pin(async { Ok(()) })
     }
 }
+
+/// A transport that keeps streams as they are (a simulation, a direct link).
+const NO_RETENTION: NetProblem = NetProblem::Protocol {
+    what: "this transport keeps streams whole",
+};
 
 /// What a live follow is asked to deliver, or to stop delivering.
 #[derive(Clone)]

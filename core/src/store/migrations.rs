@@ -25,7 +25,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_envelope_v2_reread.sql"),
     include_str!("migrations/0014_change_signatures.sql"),
     include_str!("migrations/0015_mailbox_deletes.sql"),
-    include_str!("migrations/0018_prekeys.sql"),
+    include_str!("migrations/0016_stream_retention.sql"),
+    include_str!("migrations/0017_prekeys.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -131,6 +132,42 @@ mod tests {
             .query_row("SELECT sum(cursor) FROM streams", [], |r| r.get(0))
             .expect("cursors");
         assert_eq!(read, 0);
+    }
+
+    /// Retention (ADR 0023): a document stream this device made before the update is claimed
+    /// at its next sync; someone else's, a channel and a retired stream are not.
+    #[test]
+    fn streams_made_here_before_retention_are_due_a_claim() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.starts_with("-- Version 16: retention"))
+            .expect("the retention migration") as i64;
+        migrate_to(&mut conn, before).expect("the schema before");
+        let (t, h) = (
+            "x'".to_string() + &"03".repeat(32) + "'",
+            "x'".to_string() + &"04".repeat(32) + "'",
+        );
+        conn.execute_batch(&format!(
+            "INSERT INTO documents (doc_id, kind, actor, created_at, owner, access) \
+                 VALUES ('mine', 'plan', x'01', 1, NULL, 'owner'), \
+                        ('theirs', 'plan', x'01', 1, x'09', 'write');
+             INSERT INTO streams (stream_id, doc_id, epoch, key, active, append_token, append_hash) \
+                 VALUES (x'01', 'mine', 1, x'02', 1, {t}, {h}), \
+                        (x'05', 'mine', 0, x'02', 0, {t}, {h}), \
+                        (x'06', 'theirs', 0, x'02', 1, {t}, {h});
+             INSERT INTO streams (stream_id, peer_id, epoch, key) VALUES (x'07', x'08', 0, x'02');",
+        ))
+        .expect("streams of every kind");
+        migrate(&mut conn).expect("upgrade");
+        let due: Vec<Vec<u8>> = conn
+            .prepare("SELECT stream_id FROM streams WHERE owner_state = 0")
+            .expect("query")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("ids");
+        assert_eq!(due, vec![vec![1u8]]);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod pairing_codes;
 pub mod peers;
 pub mod prekeys;
 pub mod recovery;
+pub mod retention;
 pub mod settings;
 pub mod shares;
 pub mod sos;

@@ -277,7 +277,7 @@ pub fn retire(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
         [&stream.0[..]],
     )?;
     tx.execute("DELETE FROM outbox WHERE stream_id = ?1", [&stream.0[..]])?;
-    Ok(())
+    super::retention::on_retire(tx, stream)
 }
 
 pub fn retire_doc(tx: &Transaction<'_>, doc_id: &str) -> Result<()> {

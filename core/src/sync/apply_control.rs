@@ -107,6 +107,9 @@ impl Twofold {
             ControlMessage::Handover(handover) => {
                 return self.apply_handover_in_tx(tx, incoming, handover, peer, now_ms);
             }
+            ControlMessage::ReadThrough { streams } => {
+                return self.apply_read_through_in_tx(tx, incoming, streams, peer);
+            }
             ControlMessage::Prekey(announcement) => {
                 return self.apply_prekey_in_tx(tx, incoming, announcement, peer, now_ms);
             }
@@ -230,6 +233,7 @@ impl Twofold {
             | ControlMessage::Devices { .. }
             | ControlMessage::Introduce(_)
             | ControlMessage::Handover(_)
+            | ControlMessage::ReadThrough { .. }
             | ControlMessage::Prekey(_) => (None, None),
         };
         Ok(Decided {

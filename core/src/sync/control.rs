@@ -64,6 +64,9 @@ pub enum ControlMessage {
     /// From the device this one is linked to: what this one needs to take its place should it
     /// be lost — the person's recovery identity and the shares in force there.
     Handover(Handover),
+    /// From a member of documents the recipient owns: how far it has read each of their
+    /// current streams, so the owner may trim them on the relay (ADR 0023).
+    ReadThrough { streams: Vec<ReadPosition> },
     /// The sender's newest prekey, signed by its identity key, and the newest of the
     /// recipient's prekeys it holds (ADR 0027). A device older than ADR 0027 refuses it as a
     /// bad control message and goes on.
@@ -108,6 +111,19 @@ impl PrekeyAnnouncement {
         Ok((prekey, seen))
     }
 }
+
+/// One stream a member has read through `through` (every position up to it processed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadPosition {
+    /// 32 hex characters.
+    pub stream: String,
+    pub through: u64,
+}
+
+/// Most streams one `read_through` names (one per document the recipient shares with the
+/// sender).
+pub const MAX_READ_POSITIONS: usize = 256;
 
 /// What a linked device keeps to take the place of a lost origin (ADR 0012).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

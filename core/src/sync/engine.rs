@@ -50,6 +50,22 @@ impl SyncEngine<'_> {
         self.store.sync_mailbox_deleted(mailbox)
     }
 
+    /// The relay answered the owner claim of `stream`: `ours` unless it holds another claim
+    /// (answered as not found), when the stream is left alone.
+    pub fn owner_claimed(&self, stream: &StreamId, ours: bool) -> Result<()> {
+        self.store.sync_owner_claimed(stream, ours)
+    }
+
+    /// The relay dropped `stream`'s records through `through`.
+    pub fn stream_trimmed(&self, stream: &StreamId, through: u64) -> Result<()> {
+        self.store.sync_stream_trimmed(stream, through)
+    }
+
+    /// The relay deleted `stream`, or never will (it refused for good).
+    pub fn stream_deleted(&self, stream: &StreamId) -> Result<()> {
+        self.store.sync_stream_deleted(stream)
+    }
+
     /// The streams to read, each after its cursor: channels first, so that grants and
     /// writer lists arrive before the documents they unlock.
     pub fn follows(&self) -> Result<Vec<Follow>> {

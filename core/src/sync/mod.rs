@@ -7,6 +7,7 @@
 //! - `apply_control`: grants, writer lists and revocations from a paired device's channel.
 //! - `receive_mailbox`: join requests and pairing decisions.
 //! - `apply_sos`: requests for help and their answers from a paired device's channel.
+//! - `retention`: owner claims, trims and deletes on the relay, and members' read positions.
 //!
 //! No sockets, clocks or sleeps: the engine's state is the store's (SQLite, in the same
 //! transactions as the documents), so it is reached from the store as [`crate::Twofold::sync`]
@@ -27,6 +28,7 @@ mod outgoing;
 pub mod payload;
 mod receive;
 mod receive_mailbox;
+mod retention;
 pub mod sos_control;
 pub mod types;
 

@@ -59,6 +59,7 @@ impl Twofold {
         self.rotate_pending()?;
         self.escalate_sos()?;
         self.refresh_shared_summary(now_ms)?;
+        self.report_reads(now_ms)?;
         self.seal_pending()?;
         let rows = self.db.read(outbox::unsent)?;
         let mut envelopes = Vec::with_capacity(rows.len());
@@ -88,10 +89,14 @@ impl Twofold {
             .map(|(id, mailbox, bytes)| MailboxPost { id, mailbox, bytes })
             .collect();
         let mailbox_deletes = self.db.read(outbox::mailbox_deletes)?;
+        let retention = self.retention_requests()?;
         Ok(Outgoing {
+            stream_claims: retention.claims,
             envelopes,
             mailbox,
             mailbox_deletes,
+            stream_trims: retention.trims,
+            stream_deletes: retention.deletes,
         })
     }
 

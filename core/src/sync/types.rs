@@ -24,19 +24,61 @@ pub struct MailboxPost {
     pub bytes: Vec<u8>,
 }
 
+/// The owner right over a stream this device made, to claim on the relay (ADR 0023) before
+/// anything else is sent on it: `PUT /v1/streams/{id}/owner` with the append token, after
+/// registering the stream with its two hashes. Report the answer with
+/// [`crate::sync::SyncEngine::owner_claimed`].
+#[derive(Debug, Clone)]
+pub struct StreamClaim {
+    pub stream: StreamId,
+    pub read_token_hash: [u8; 32],
+    pub append_token_hash: [u8; 32],
+    pub append_token: CapabilityToken,
+    pub owner_token_hash: [u8; 32],
+}
+
+/// Records of a stream this device owns that every member has read: `POST
+/// /v1/streams/{id}/trim {through}` with the owner token, then
+/// [`crate::sync::SyncEngine::stream_trimmed`].
+#[derive(Debug, Clone)]
+pub struct StreamTrim {
+    pub stream: StreamId,
+    pub owner_token: CapabilityToken,
+    pub through: u64,
+}
+
+/// A stream this device owns that nobody needs any more: `DELETE /v1/streams/{id}` with the
+/// owner token, then [`crate::sync::SyncEngine::stream_deleted`].
+#[derive(Debug, Clone)]
+pub struct StreamDelete {
+    pub stream: StreamId,
+    pub owner_token: CapabilityToken,
+}
+
 /// Everything waiting to go out, oldest first.
 #[derive(Debug, Clone, Default)]
 pub struct Outgoing {
+    /// Sent first: a stream's owner right is claimed before anything is appended to it.
+    pub stream_claims: Vec<StreamClaim>,
     pub envelopes: Vec<OutgoingEnvelope>,
     pub mailbox: Vec<MailboxPost>,
     /// Pairing mailboxes this device is done with: the relay may forget them now rather than
     /// after their time to live (`DELETE /v1/mailboxes/{id}`).
     pub mailbox_deletes: Vec<[u8; 16]>,
+    /// Sent after every envelope was stored: the grants of the next epoch reach the relay
+    /// before the stream they replace is dropped.
+    pub stream_trims: Vec<StreamTrim>,
+    pub stream_deletes: Vec<StreamDelete>,
 }
 
 impl Outgoing {
     pub fn is_empty(&self) -> bool {
-        self.envelopes.is_empty() && self.mailbox.is_empty() && self.mailbox_deletes.is_empty()
+        self.envelopes.is_empty()
+            && self.mailbox.is_empty()
+            && self.mailbox_deletes.is_empty()
+            && self.stream_claims.is_empty()
+            && self.stream_trims.is_empty()
+            && self.stream_deletes.is_empty()
     }
 }
 

@@ -137,6 +137,8 @@ impl Twofold {
         }
         let mut predecessors = self.predecessors()?;
         predecessors.push(self.identity.public_keys());
+        // Before the dump: a cursor only grows, so the backup holds at least this much.
+        self.db.write(crate::store::retention::backing_up)?;
         let (schema, display_name, tables) = self.db.read(|c| {
             // One read transaction: the tables as of one moment, the documents' lock held.
             let tx = c.unchecked_transaction()?;
@@ -263,6 +265,7 @@ fn build(path: &Path, key: &[u8; KEY_LEN], checked: &CheckedContents, now_ms: i6
         }
         // This device signs with a new key: its numbers on every stream start again.
         tx.execute("UPDATE streams SET next_seq = 1", [])?;
+        crate::store::retention::restored(tx)?;
         // Its peers learn of it at its first sync (ADR 0010), from the recovery identity the
         // backup carries, numbering past anything a copy of the same backup may have used.
         settings::set(

@@ -22,6 +22,9 @@ impl Twofold {
         for doc_id in docs {
             self.end_shares(DocSel::Id(doc_id), |_| true, ERASED)?;
         }
+        // Whatever a backup holds, the relay's copies go with the notices.
+        self.db
+            .write(|tx| crate::store::retention::delete_retired(tx, None))?;
         Ok(active.len())
     }
 

@@ -20,6 +20,7 @@ use crate::model::validate::{optional, MAX_SHORT};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::outbox::{self, NewEnvelope};
 use crate::store::peers::{self, PeerState};
+use crate::store::retention;
 use crate::store::prekeys;
 use crate::store::shares::{self, NewShare, ShareRow};
 use crate::store::streams::{self, StreamRow};
@@ -291,6 +292,7 @@ impl Twofold {
                 chunks::insert_document(tx, &row, now)?;
                 chunks::append(tx, &new_id, 1, &bytes, true)?;
                 streams::retire_doc(tx, &old_id)?;
+                retention::delete_retired(tx, Some(&old_id))?;
                 shares::move_to_doc(tx, &old_id, &new_id)?;
                 chunks::delete_document(tx, &old_id)?;
                 Ok(())
@@ -356,6 +358,7 @@ impl Twofold {
             next_seq: 1,
         };
         streams::insert(tx, &stream)?;
+        retention::mark_made_here(tx, &stream.stream)?;
         streams::mark_started(tx, &stream.stream, self.now_ms())?;
         for share in &active {
             self.enqueue_grant(tx, doc, &stream, share, &active, replaces)?;

@@ -29,6 +29,7 @@ mod linked_device;
 mod properties;
 mod push;
 mod restored_phone;
+mod retention;
 mod schedule;
 mod soak;
 mod sos;
