@@ -51,8 +51,8 @@ pub use keys::{
 pub use pairing_reply::{
     open_reply, seal_reply, OpenedReply, PairingDecision, MAX_PAIRING_REPLY_LEN,
 };
-pub use stream_owner::owner_token;
 pub use prekey::{next_channel_key, PrekeyError, PrekeySecret, SignedPrekey};
+pub use stream_owner::owner_token;
 pub use stream_rights::{certifies, stream_id_for, AppendRight};
 pub use verification::{
     code_commitment, verification_code, CodeInputs, CodeNonce, VerificationCode,
