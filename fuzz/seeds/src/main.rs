@@ -26,7 +26,7 @@ use twofold_core::crypto::{
 use twofold_core::docs::genesis::genesis;
 use twofold_core::docs::snapshot::{JSON_FORMAT, JSON_VERSION};
 use twofold_core::lock::LockFile;
-use twofold_core::sync::control::{ControlMessage, Grant, PrekeyAnnouncement};
+use twofold_core::sync::control::{ControlMessage, Grant, PrekeyAnnouncement, ReadPosition};
 use twofold_core::sync::payload;
 use twofold_core::{AddressHint, DocKind, DocumentSnapshot, JsonExport};
 
@@ -151,6 +151,18 @@ fn main() {
         "control",
         "prekey",
         &payload::encode_control(&announcement, &[])[1..],
+    );
+    // A member's read positions for the owner's trim (ADR 0023).
+    let read_through = ControlMessage::ReadThrough {
+        streams: vec![ReadPosition {
+            stream: hex::encode(certified.0),
+            through: 41,
+        }],
+    };
+    write(
+        "control",
+        "read-through",
+        &payload::encode_control(&read_through, &[])[1..],
     );
     let prekey_wrapped = wrap_doc_key_to_prekey(
         &doc_key(),

@@ -101,6 +101,12 @@ pub fn run(data: &[u8]) {
         ControlMessage::Prekey(announcement) => {
             let _ = announcement.parse(&owner_keys());
         }
+        ControlMessage::ReadThrough { streams } => {
+            // What the owner checks before it keeps a member's read positions (ADR 0023).
+            for position in &streams {
+                let _ = parse_id(&position.stream);
+            }
+        }
         ControlMessage::Handover(handover) => {
             if let Ok(raw) = hex::decode(&handover.recovery) {
                 let _ = DeviceIdentity::from_secret_bytes(&raw);
