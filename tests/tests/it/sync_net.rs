@@ -523,8 +523,19 @@ async fn live_sync_delivers_edits_both_ways_and_reconnects_after_a_relay_restart
     let owner_live = owner.go_live().await;
     let mentor_live = mentor.go_live().await;
 
-    // Idle live sync costs the relay nothing: no reads, no follows, no refusals.
-    let before = relay_activity(&relay.url).await;
+    // Idle live sync costs the relay nothing: no reads, no follows, no refusals. Idle starts
+    // once going live has settled (its first reads, claims and follows done: on a loaded
+    // machine they can outlast the first moments); a sync that kept polling never settles and
+    // fails below all the same.
+    let mut before = relay_activity(&relay.url).await;
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = relay_activity(&relay.url).await;
+        if now == before {
+            break;
+        }
+        before = now;
+    }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         relay_activity(&relay.url).await,
