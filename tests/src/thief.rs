@@ -110,7 +110,7 @@ impl Thief {
         }
     }
 
-    /// A thief who knows the protocol tries the channel re-key (ADR 0027) with every stolen
+    /// A thief who knows the protocol tries the channel re-key (ADR 0026) with every stolen
     /// prekey secret and every announced prekey, from every channel key it holds; whether a
     /// derived key names a stream the relay holds.
     fn derive_channels(&mut self, relay: &MemRelay) -> bool {

@@ -19,7 +19,7 @@ use super::seal::{open_from, seal_to, SealContext, SealToError, SEAL_OVERHEAD};
 use super::{label, random_secret, RngUnavailable};
 
 const WRAP_VERSION: u8 = 1;
-/// Sealed to a prekey the header names (ADR 0027).
+/// Sealed to a prekey the header names (ADR 0026).
 const WRAP_VERSION_V2: u8 = 2;
 /// version ‖ epoch ‖ sender.
 const WRAP_HEADER_LEN: usize = 1 + 4 + 16;
@@ -154,7 +154,7 @@ pub struct WrapContext {
 
 /// Wraps `doc_key` for `recipient`: sealed to its X25519 identity key (ephemeral-static
 /// X25519, HKDF, XChaCha20-Poly1305) and signed by `sender`, so the recipient knows who handed
-/// it the key. Version 1: for a device that has announced no prekey (ADR 0027).
+/// it the key. Version 1: for a device that has announced no prekey (ADR 0026).
 pub fn wrap_doc_key(
     doc_key: &DocKey,
     ctx: &WrapContext,
@@ -164,7 +164,7 @@ pub fn wrap_doc_key(
     wrap(doc_key, ctx, sender, recipient, None)
 }
 
-/// Wraps `doc_key` for `recipient` sealed to its announced `prekey` (version 2, ADR 0027): the
+/// Wraps `doc_key` for `recipient` sealed to its announced `prekey` (version 2, ADR 0026): the
 /// wrap names the prekey, and only that prekey's secret opens it — not the identity key a
 /// copy of the recipient's database would hold once the prekey is gone.
 pub fn wrap_doc_key_to_prekey(

@@ -115,11 +115,11 @@ pub(crate) mod label {
     /// The owner right over a stream on the relay (ADR 0023), from the device's own secret.
     pub const DEVICE_SECRET_SALT: &[u8] = b"twofold/v2/device-secret";
     pub const STREAM_OWNER: &[u8] = b"twofold/v2/stream-owner";
-    /// A prekey's signature by its device's identity key (ADR 0027).
+    /// A prekey's signature by its device's identity key (ADR 0026).
     pub const PREKEY_SIG: &[u8] = b"twofold/v1/prekey-signature";
-    /// A document key wrapped to a prekey rather than to the identity key (ADR 0027).
+    /// A document key wrapped to a prekey rather than to the identity key (ADR 0026).
     pub const WRAP_KEY_V2: &[u8] = b"twofold/v2/wrap-doc-key";
     pub const WRAP_SIG_V2: &[u8] = b"twofold/v2/wrap-signature";
-    /// A pairing channel's next key from the previous one and a prekey agreement (ADR 0027).
+    /// A pairing channel's next key from the previous one and a prekey agreement (ADR 0026).
     pub const CHANNEL_HEAL: &[u8] = b"twofold/v1/channel-heal";
 }

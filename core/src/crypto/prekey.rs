@@ -1,4 +1,4 @@
-//! Rotating prekeys (ADR 0027): each device keeps a short-lived X25519 key pair besides its
+//! Rotating prekeys (ADR 0026): each device keeps a short-lived X25519 key pair besides its
 //! long-term identity, signs its public half with its Ed25519 identity key and announces it to
 //! every paired device. Document keys are wrapped to the recipient's newest prekey, so a copy
 //! of a device's database opens only the wraps made to prekeys it held at the time of the copy.
@@ -98,7 +98,7 @@ impl fmt::Debug for SignedPrekey {
 }
 
 /// The next key of a pairing's channel once both ends hold the prekey pair `mine`/`theirs`
-/// (ADR 0027): `HKDF(salt = old channel key, ikm = X25519(mine, theirs) ‖ lower public ‖ higher
+/// (ADR 0026): `HKDF(salt = old channel key, ikm = X25519(mine, theirs) ‖ lower public ‖ higher
 /// public, info = label)`. Both ends compute the same; a copy of either device's database made
 /// before the newer of the two prekeys existed holds neither secret of the agreement.
 /// `None` if `theirs` is a low-order point.

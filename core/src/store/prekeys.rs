@@ -1,4 +1,4 @@
-//! Rotating prekeys (ADR 0027): this device's own, secret, and each paired device's newest
+//! Rotating prekeys (ADR 0026): this device's own, secret, and each paired device's newest
 //! verified one, with what each side has acknowledged of the other's.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -88,7 +88,7 @@ pub struct PeerPrekeys {
 impl PeerPrekeys {
     /// The prekey pair both ends now hold of each other — this device announced `announced`
     /// and the peer acknowledged it; the peer announced `current` and this device acknowledged
-    /// it — if their channel has not been re-keyed with it yet (ADR 0027).
+    /// it — if their channel has not been re-keyed with it yet (ADR 0026).
     pub fn unhealed_pair(&self) -> Option<([u8; 32], [u8; 32])> {
         let (mine, theirs) = (self.announced?, self.current?);
         let agreed = self.seen == Some(mine) && self.acked == Some(theirs);

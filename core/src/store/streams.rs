@@ -139,7 +139,7 @@ pub fn retire_channel(tx: &Transaction<'_>, peer: &KeyId) -> Result<()> {
         retire(tx, &row.stream)?;
     }
     // A pairing made again starts its prekeys afresh: what either side announced and
-    // acknowledged before may be long deleted (ADR 0027).
+    // acknowledged before may be long deleted (ADR 0026).
     super::prekeys::forget_peer(tx, peer)
 }
 
@@ -154,7 +154,7 @@ pub fn leave_channel(tx: &Transaction<'_>, stream: &StreamId) -> Result<()> {
 }
 
 /// The channel this device writes to `peer` on: the newest (a re-keyed channel's predecessor
-/// stays active, read for what was in flight, ADR 0027).
+/// stays active, read for what was in flight, ADR 0026).
 pub fn channel(conn: &Connection, peer: &KeyId) -> Result<Option<StreamRow>> {
     Ok(query(
         conn,
@@ -203,14 +203,14 @@ pub fn insert(tx: &Transaction<'_>, row: &StreamRow) -> Result<()> {
         ],
     )?;
     // A channel inserted now is the one written on from now (a re-keyed channel's
-    // predecessor, or a succeeded pairing's, may still be read: ADR 0027).
+    // predecessor, or a succeeded pairing's, may still be read: ADR 0026).
     if let Some(peer) = &row.peer_id {
         mark_newest_channel(tx, &row.stream, peer, 0)?;
     }
     Ok(())
 }
 
-/// When `stream`'s epoch began (ADR 0027).
+/// When `stream`'s epoch began (ADR 0026).
 pub fn mark_started(tx: &Transaction<'_>, stream: &StreamId, now_ms: i64) -> Result<()> {
     tx.execute(
         "UPDATE streams SET started_at = ?2 WHERE stream_id = ?1",

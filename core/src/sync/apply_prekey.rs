@@ -1,4 +1,4 @@
-//! A paired device's prekey announcement (ADR 0027): its newest prekey, checked against its
+//! A paired device's prekey announcement (ADR 0026): its newest prekey, checked against its
 //! identity key and kept as the one its next document keys are wrapped to, and which of this
 //! device's prekeys it holds, so that older ones' secrets can go.
 

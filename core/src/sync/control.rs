@@ -68,7 +68,7 @@ pub enum ControlMessage {
     /// current streams, so the owner may trim them on the relay (ADR 0023).
     ReadThrough { streams: Vec<ReadPosition> },
     /// The sender's newest prekey, signed by its identity key, and the newest of the
-    /// recipient's prekeys it holds (ADR 0027). A device older than ADR 0027 refuses it as a
+    /// recipient's prekeys it holds (ADR 0026). A device older than ADR 0026 refuses it as a
     /// bad control message and goes on.
     Prekey(PrekeyAnnouncement),
 }

@@ -53,7 +53,7 @@ impl Twofold {
         self.announce_recovery_keys()?;
         self.send_successor_if_due()?;
         // Prekeys first: a new epoch's keys are wrapped to the newest prekey each peer has
-        // announced (ADR 0027).
+        // announced (ADR 0026).
         self.refresh_prekeys(now_ms)?;
         self.mark_old_epochs(now_ms)?;
         self.rotate_pending()?;

@@ -1,4 +1,4 @@
-//! Fresher keys (ADR 0027), before each send: this device's prekey rotated when it is older
+//! Fresher keys (ADR 0026), before each send: this device's prekey rotated when it is older
 //! than its period and announced to every paired device; prekey secrets no peer can still wrap
 //! to deleted; and each shared document the store owns given a new epoch when its current one
 //! is older than the epoch period — so a copy of a device's database stops opening what is
@@ -21,7 +21,7 @@ pub const DEFAULT_PREKEY_DAYS: i64 = 7;
 pub const EPOCH_DAYS_SETTING: &str = "keys.epoch_days";
 pub const DEFAULT_EPOCH_DAYS: i64 = 30;
 /// How long a replaced prekey's secret is kept at most for a peer that never acknowledged its
-/// successor (a device older than ADR 0027 never does): a wrap still on its way to it opens.
+/// successor (a device older than ADR 0026 never does): a wrap still on its way to it opens.
 const RETIRED_PREKEY_KEPT_MS: i64 = 30 * DAY_MS;
 
 impl Twofold {

@@ -397,7 +397,7 @@ impl Twofold {
             stream: stream.stream,
         };
         // To the peer's newest announced prekey; to its identity key if it has announced none
-        // (a device older than ADR 0027).
+        // (a device older than ADR 0026).
         let wrapped = match prekeys::peer_current(tx, &share.peer_id)? {
             Some(prekey) => {
                 wrap_doc_key_to_prekey(&stream.key, &ctx, &self.identity, &recipient, &prekey)

@@ -141,7 +141,7 @@ fn main() {
         &payload::encode_control(&writer_grant, &snapshot)[1..],
     );
     write("envelope", "grant-sealed", &with_mode(1, &grant_payload));
-    // A prekey announcement (ADR 0027), signed by the owner, acknowledging the mentor's prekey;
+    // A prekey announcement (ADR 0026), signed by the owner, acknowledging the mentor's prekey;
     // and a grant whose key is wrapped to that prekey (version 2).
     let announcement = ControlMessage::Prekey(PrekeyAnnouncement::new(
         &PrekeySecret::from_secret_bytes(&[0x32; 32]).sign(&OWNER),

@@ -53,7 +53,7 @@ pub static INVITE: LazyLock<Invite> = LazyLock::new(|| Invite {
     mark: InviteMark::Pairing,
 });
 
-/// The mentor's prekey (ADR 0027): what version 2 wrapped keys in the seeds are sealed to.
+/// The mentor's prekey (ADR 0026): what version 2 wrapped keys in the seeds are sealed to.
 pub fn mentor_prekey() -> PrekeySecret {
     PrekeySecret::from_secret_bytes(&[0x43; 32])
 }

@@ -1,4 +1,4 @@
-//! Fresher keys (issue 20 item 6, ADR 0027): a thief who copied a device's database and reads
+//! Fresher keys (issue 20 item 6, ADR 0026): a thief who copied a device's database and reads
 //! everything the relay holds afterwards opens what was written before the copy, and not what
 //! the devices write once they have moved on to new prekeys and a new epoch.
 

@@ -1,4 +1,4 @@
--- Version 17: rotating prekeys and timed epochs (issue 20 item 6, ADR 0027). Local only.
+-- Version 17: rotating prekeys and timed epochs (issue 20 item 6, ADR 0026). Local only.
 
 -- This device's prekeys: X25519 key pairs announced to every paired device, newest last. A
 -- row's secret is deleted (secure_delete, then a WAL checkpoint) once no peer can still wrap a

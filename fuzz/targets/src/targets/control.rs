@@ -47,7 +47,7 @@ pub fn run(data: &[u8]) {
                 let _ = unwrap_doc_key(&wrapped, &ctx, &MENTOR, |id| {
                     (*id == owner.key_id()).then_some(owner)
                 });
-                // A version 2 wrap names a prekey (ADR 0027): the mentor's fixed one.
+                // A version 2 wrap names a prekey (ADR 0026): the mentor's fixed one.
                 let _ = unwrap_doc_key_with(
                     &wrapped,
                     &ctx,
