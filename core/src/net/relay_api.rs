@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
-use reqwest::{Client, Response, StatusCode, Url};
+use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
@@ -108,14 +108,13 @@ impl RelayTransport for RelayApi {
                 hex::encode(read_hash),
                 hex::encode(append_hash)
             );
-            let res = self
-                .http
-                .put(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .put(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
+                    .header("content-type", "application/json")
+                    .body(body),
+            )
+            .await?;
             check(res).await.map(drop)
         }
         .boxed()
@@ -129,14 +128,13 @@ impl RelayTransport for RelayApi {
         envelope: &'a [u8],
     ) -> BoxFuture<'a, NetResult<u64>> {
         async move {
-            let res = self
-                .http
-                .post(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
-                .header(AUTHORIZATION, bearer(token))
-                .body(envelope.to_vec())
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .post(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
+                    .header(AUTHORIZATION, bearer(token))
+                    .body(envelope.to_vec()),
+            )
+            .await?;
             position(check(res).await?).await
         }
         .boxed()
@@ -150,14 +148,13 @@ impl RelayTransport for RelayApi {
         limit: u32,
     ) -> BoxFuture<'a, NetResult<Page>> {
         async move {
-            let res = self
-                .http
-                .get(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
-                .query(&[("after", after), ("limit", u64::from(limit))])
-                .header(AUTHORIZATION, bearer(token))
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .get(self.url(&format!("v1/streams/{}/envelopes", hex::encode(stream.0))))
+                    .query(&[("after", after), ("limit", u64::from(limit))])
+                    .header(AUTHORIZATION, bearer(token)),
+            )
+            .await?;
             match check(res).await {
                 Ok(res) => page(res, after, MAX_ENVELOPE_LEN).await,
                 Err(p) => nothing_yet(p),
@@ -174,15 +171,14 @@ impl RelayTransport for RelayApi {
     ) -> BoxFuture<'a, NetResult<()>> {
         async move {
             let body = format!(r#"{{"owner_token_hash":"{}"}}"#, hex::encode(owner_hash));
-            let res = self
-                .http
-                .put(self.url(&format!("v1/streams/{}/owner", hex::encode(stream.0))))
-                .header(AUTHORIZATION, bearer(append))
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .put(self.url(&format!("v1/streams/{}/owner", hex::encode(stream.0))))
+                    .header(AUTHORIZATION, bearer(append))
+                    .header("content-type", "application/json")
+                    .body(body),
+            )
+            .await?;
             check(res).await.map(drop)
         }
         .boxed()
@@ -195,15 +191,14 @@ impl RelayTransport for RelayApi {
         through: u64,
     ) -> BoxFuture<'a, NetResult<()>> {
         async move {
-            let res = self
-                .http
-                .post(self.url(&format!("v1/streams/{}/trim", hex::encode(stream.0))))
-                .header(AUTHORIZATION, bearer(owner))
-                .header("content-type", "application/json")
-                .body(format!(r#"{{"through":{through}}}"#))
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .post(self.url(&format!("v1/streams/{}/trim", hex::encode(stream.0))))
+                    .header(AUTHORIZATION, bearer(owner))
+                    .header("content-type", "application/json")
+                    .body(format!(r#"{{"through":{through}}}"#)),
+            )
+            .await?;
             check(res).await.map(drop)
         }
         .boxed()
@@ -215,13 +210,12 @@ impl RelayTransport for RelayApi {
         owner: &'a CapabilityToken,
     ) -> BoxFuture<'a, NetResult<()>> {
         async move {
-            let res = self
-                .http
-                .delete(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
-                .header(AUTHORIZATION, bearer(owner))
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .delete(self.url(&format!("v1/streams/{}", hex::encode(stream.0))))
+                    .header(AUTHORIZATION, bearer(owner)),
+            )
+            .await?;
             check(res).await.map(drop)
         }
         .boxed()
@@ -233,13 +227,12 @@ impl RelayTransport for RelayApi {
         bytes: &'a [u8],
     ) -> BoxFuture<'a, NetResult<u64>> {
         async move {
-            let res = self
-                .http
-                .post(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
-                .body(bytes.to_vec())
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .post(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+                    .body(bytes.to_vec()),
+            )
+            .await?;
             position(check(res).await?).await
         }
         .boxed()
@@ -247,12 +240,11 @@ impl RelayTransport for RelayApi {
 
     fn delete_mailbox<'a>(&'a self, mailbox: &'a [u8; 16]) -> BoxFuture<'a, NetResult<()>> {
         async move {
-            let res = self
-                .http
-                .delete(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .delete(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox)))),
+            )
+            .await?;
             check(res).await.map(drop)
         }
         .boxed()
@@ -264,13 +256,12 @@ impl RelayTransport for RelayApi {
         after: u64,
     ) -> BoxFuture<'a, NetResult<Page>> {
         async move {
-            let res = self
-                .http
-                .get(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
-                .query(&[("after", after)])
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .get(self.url(&format!("v1/mailboxes/{}", hex::encode(mailbox))))
+                    .query(&[("after", after)]),
+            )
+            .await?;
             match check(res).await {
                 Ok(res) => page(res, after, MAX_MAILBOX_LEN).await,
                 Err(p) => nothing_yet(p),
@@ -290,18 +281,17 @@ impl RelayTransport for RelayApi {
         body: &'a [u8],
     ) -> BoxFuture<'a, NetResult<()>> {
         async move {
-            let res = self
-                .http
-                .put(self.url(&format!("v1/push/{}", hex::encode(id))))
-                .header(
-                    AUTHORIZATION,
-                    format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
-                )
-                .header("content-type", "application/json")
-                .body(body.to_vec())
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .put(self.url(&format!("v1/push/{}", hex::encode(id))))
+                    .header(
+                        AUTHORIZATION,
+                        format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
+                    )
+                    .header("content-type", "application/json")
+                    .body(body.to_vec()),
+            )
+            .await?;
             check(res).await.map(drop)
         }
         .boxed()
@@ -313,16 +303,15 @@ impl RelayTransport for RelayApi {
         token: &'a [u8; 32],
     ) -> BoxFuture<'a, NetResult<()>> {
         async move {
-            let res = self
-                .http
-                .delete(self.url(&format!("v1/push/{}", hex::encode(id))))
-                .header(
-                    AUTHORIZATION,
-                    format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
-                )
-                .send()
-                .await
-                .map_err(|e| NetProblem::from_reqwest(&e))?;
+            let res = sent(
+                self.http
+                    .delete(self.url(&format!("v1/push/{}", hex::encode(id))))
+                    .header(
+                        AUTHORIZATION,
+                        format!("Bearer {}", URL_SAFE_NO_PAD.encode(token)),
+                    ),
+            )
+            .await?;
             match check(res).await {
                 Ok(_) => Ok(()),
                 // Already gone (a relay reset, or the gateway rejected the token).
@@ -359,6 +348,14 @@ fn nothing_yet(problem: NetProblem) -> Result<Page, NetProblem> {
         }),
         other => Err(other),
     }
+}
+
+/// The relay's answer to `request`, or the problem of not getting one.
+async fn sent(request: RequestBuilder) -> Result<Response, NetProblem> {
+    request
+        .send()
+        .await
+        .map_err(|e| NetProblem::from_reqwest(&e))
 }
 
 /// A successful answer, or the problem its status and error code say.

@@ -259,14 +259,20 @@ impl NatsStore {
 
         for attempt in 0..MAX_ATTEMPTS {
             // The remembered head on the first try; a refused publish means it was stale.
-            let mut head = match self.remembered_head(&subject, attempt) {
+            let remembered = if attempt == 0 {
+                self.remembered_head(&subject)
+            } else {
+                None
+            };
+            let from_memory = remembered.is_some();
+            let mut head = match remembered {
                 Some(head) => head,
                 None => self.head(store, &subject).await?,
             };
             match log.kind {
                 Kind::Stream => {
                     let mut refusal = over_quota(&head, bytes.len(), &policy);
-                    if refusal.is_some() && attempt == 0 {
+                    if refusal.is_some() && from_memory {
                         // Refuse on what JetStream holds, not on a memory.
                         head = self.head(store, &subject).await?;
                         refusal = over_quota(&head, bytes.len(), &policy);
@@ -381,10 +387,7 @@ impl NatsStore {
         })
     }
 
-    fn remembered_head(&self, subject: &str, attempt: u32) -> Option<Head> {
-        if attempt > 0 {
-            return None;
-        }
+    fn remembered_head(&self, subject: &str) -> Option<Head> {
         self.heads
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
