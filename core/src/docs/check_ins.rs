@@ -57,8 +57,14 @@ fn value(check_in: &CheckIn) -> Value {
             "medication_taken",
             optional(medication_taken.map(ScalarValue::Boolean)),
         ),
-        ("doses", Value::from(doses.iter().map(dose).collect::<Vec<_>>())),
-        ("used_substance", scalar(ScalarValue::Boolean(*used_substance))),
+        (
+            "doses",
+            Value::from(doses.iter().map(dose).collect::<Vec<_>>()),
+        ),
+        (
+            "used_substance",
+            scalar(ScalarValue::Boolean(*used_substance)),
+        ),
         ("triggers_met", ids(triggers_met)),
         ("coping_used", ids(coping_used)),
         ("warning_signs", ids(warning_signs)),
