@@ -202,8 +202,8 @@ pub(crate) fn record_written(
 }
 
 /// The journal part after a change that wrote one check-in, from the stored part and that
-/// check-in alone (ADR 0025): nothing is read from the journal. `changed` is the document's row as it
-/// was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
+/// check-in alone (ADR 0025): nothing is read from the journal. `changed` is the document's
+/// row as it was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
 /// the stored part is not exactly the document before this change (not this document, not
 /// its previous chunk, another version, a body that does not decode): then the part is
 /// derived again.
