@@ -2,7 +2,9 @@
 //! baseline measured in the same run, as a ratio; the targets are the design's. These are
 //! benchmarks, not tests: they report, they do not fail.
 //!
-//! `cargo bench -p twofold-tests --bench store` (add `-- --quick` for fewer rounds).
+//! `cargo bench -p twofold-tests --bench store` (add `-- --quick` for fewer rounds;
+//! `-- --check-in-only` for section 3 alone, the check-in against the bare insert, and
+//! `--writes N` for N of each: what profiling the write path wants).
 #![allow(clippy::print_stdout)]
 
 use std::path::Path;
@@ -112,7 +114,13 @@ fn main() {
     }
     let quick = args.iter().any(|a| a == "--quick");
     let rounds = if quick { 5 } else { 15 };
-    let writes = if quick { 60 } else { 300 };
+    let check_in_only = args.iter().any(|a| a == "--check-in-only");
+    let writes = args
+        .iter()
+        .position(|a| a == "--writes")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if quick { 60 } else { 300 });
 
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("five-years.twofold");
@@ -133,8 +141,20 @@ fn main() {
         size / 1024
     );
 
+    if !check_in_only {
+        loads_and_opens(&dir, &path, &key, rounds);
+    }
+    check_ins(&dir, &path, &key, writes);
+    if !check_in_only {
+        reads_during_writes(&path, &key, writes);
+        backup_and_restore(&path, &key, if quick { 3 } else { 7 });
+    }
+}
+
+/// Sections 1 and 2: loading each document, and open + home screen in fresh processes.
+fn loads_and_opens(dir: &tempfile::TempDir, path: &Path, key: &[u8; 32], rounds: usize) {
     // 1. Loading documents vs Automerge::load of the same bytes.
-    let db = Database::open(&path, &key).expect("db");
+    let db = Database::open(path, key).expect("db");
     let rows = db.read(chunks::documents).expect("rows");
     let mut ours = Vec::new();
     let mut plain = Vec::new();
@@ -208,11 +228,11 @@ fn main() {
     let mut home_kib = 0;
     let mut idle_kib = 0;
     for _ in 0..rounds {
-        let (d, kib) = run_child("home", &path, &key);
+        let (d, kib) = run_child("home", path, key);
         home.push(d);
-        silent.push(run_child("home-silent", &path, &key).0);
+        silent.push(run_child("home-silent", path, key).0);
         home_kib = home_kib.max(kib);
-        idle_kib = idle_kib.max(run_child("idle", &path, &key).1);
+        idle_kib = idle_kib.max(run_child("idle", path, key).1);
     }
     let plain_all: Duration = DocKind::ALL.iter().map(|k| pick(&plain, *k)).sum();
     report(
@@ -235,21 +255,24 @@ fn main() {
         idle_kib as f64 / 1024.0,
         (home_kib.saturating_sub(idle_kib)) as f64 / 1024.0
     );
-    years_of_history(&dir, &path, &key, rounds);
+    years_of_history(dir, path, key, rounds);
+}
 
+/// Section 3: the durable check-in against the bare insert, on disk and on tmpfs.
+fn check_ins(dir: &tempfile::TempDir, path: &Path, key: &[u8; 32], writes: usize) {
     // 3. One durable check-in vs a bare SQLite insert of the same bytes, same durability;
     // then both again on tmpfs, where the fsync costs nothing: what is left is the CPU.
     let shm = tempfile::tempdir_in("/dev/shm").ok();
     let shm_path = shm.as_ref().map(|d| d.path().join("five-years.twofold"));
     if let Some(to) = &shm_path {
-        std::fs::copy(&path, to).expect("copy to tmpfs");
+        std::fs::copy(path, to).expect("copy to tmpfs");
         let wal = |p: &Path| p.with_extension("twofold-wal");
-        if wal(&path).exists() {
-            std::fs::copy(wal(&path), wal(to)).expect("copy the WAL to tmpfs");
+        if wal(path).exists() {
+            std::fs::copy(wal(path), wal(to)).expect("copy the WAL to tmpfs");
         }
     }
     println!("\n-- one check-in, durably committed ({writes} of each) --");
-    check_in_against_bare(&path, &dir.path().join("bare.db"), &key, writes, "");
+    check_in_against_bare(path, &dir.path().join("bare.db"), key, writes, "");
     match (&shm, &shm_path) {
         (Some(shm), Some(shm_path)) => {
             println!(
@@ -258,16 +281,13 @@ fn main() {
             check_in_against_bare(
                 shm_path,
                 &shm.path().join("bare.db"),
-                &key,
+                key,
                 writes,
                 ", tmpfs",
             );
         }
         _ => println!("\n(no /dev/shm: the check-in on tmpfs is skipped)"),
     }
-    reads_during_writes(&path, &key, writes);
-
-    backup_and_restore(&path, &key, if quick { 3 } else { 7 });
 }
 
 /// Durable check-ins on the store at `path` against bare inserts of the same bytes into a

@@ -12,11 +12,8 @@ use serde::Serialize;
 
 use super::home::{self, Inputs, JournalInputs, NEWEST_READ};
 use super::{Docs, LoadedDoc, Twofold};
-use crate::docs::items;
 use crate::docs::kind::DocKind;
-use crate::docs::sections as s;
 use crate::error::{Error, Result};
-use crate::model::ids::ItemId;
 use crate::model::journal::CheckIn;
 use crate::model::time::Day;
 use crate::store::home_model::{self as rows, SourceStamp, Stored};
@@ -136,12 +133,14 @@ pub(crate) fn inputs(stored: &Stored) -> Option<Inputs> {
 
 /// What a change is known to have written, when the caller knows it by construction: the
 /// read model can then follow the change itself instead of deriving a part again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Written<'a> {
     /// Anything: the parts fed by the document are derived again from it.
     Unknown,
-    /// One check-in, by key, added or replaced, and nothing else in the journal.
-    CheckIn(&'a ItemId),
+    /// One check-in, added or replaced, and nothing else in the journal: the value written,
+    /// which is what the journal holds under its key (the writer and a property test in
+    /// `docs::check_ins` make sure).
+    CheckIn(&'a CheckIn),
 }
 
 /// The hook every write path calls in the transaction that stores `changed`'s new chunk
@@ -181,7 +180,7 @@ pub(crate) fn record_written(
         }
     };
     let followed = match written {
-        Written::CheckIn(id) => journal_with_check_in(tx, changed, am, id).transpose(),
+        Written::CheckIn(check_in) => journal_with_check_in(tx, changed, check_in).transpose(),
         Written::Unknown => None,
     };
     match followed.unwrap_or_else(|| part.derive(doc)) {
@@ -203,16 +202,15 @@ pub(crate) fn record_written(
 }
 
 /// The journal part after a change that wrote one check-in, from the stored part and that
-/// check-in alone (ADR 0025): no other check-in is read. `changed` is the document's row as it
-/// was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
+/// check-in alone (ADR 0025): nothing is read from the journal. `changed` is the document's
+/// row as it was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
 /// the stored part is not exactly the document before this change (not this document, not
 /// its previous chunk, another version, a body that does not decode): then the part is
 /// derived again.
 fn journal_with_check_in(
     tx: &Transaction<'_>,
     changed: &LoadedDoc,
-    am: &AutoCommit,
-    id: &ItemId,
+    check_in: &CheckIn,
 ) -> Result<Option<Vec<u8>>> {
     let Some((body, stamp, version)) =
         rows::part_and_stamp(tx, Part::Journal.name(), DocKind::Journal)?
@@ -228,12 +226,8 @@ fn journal_with_check_in(
     if inputs.read_before != AFTER_EVERY_KEY {
         return Ok(None);
     }
-    // Read back from the document, as a full derivation would: what is stored is exactly
-    // what the document holds under that key.
-    let Some(check_in) = items::get::<CheckIn>(am, s::CHECK_INS, id)? else {
-        return Ok(None);
-    };
-    merge_newest(&mut inputs.newest, check_in);
+    // The value written, not read back from the journal: the document holds exactly it.
+    merge_newest(&mut inputs.newest, check_in.clone());
     encode(&inputs).map(Some)
 }
 
@@ -301,6 +295,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::docs::sections as s;
+    use crate::model::ids::ItemId;
     use crate::model::journal::Recovery;
     use crate::store::database::KEY_LEN;
     use crate::twofold::NewCheckIn;

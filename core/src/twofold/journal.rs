@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::home_model::Written;
 use super::items::check_references;
 use super::Twofold;
-use crate::docs::items;
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{self as s, Item};
 use crate::docs::snapshot::prefix;
+use crate::docs::{check_ins, items};
 use crate::error::Result;
 use crate::model::ids::ItemId;
 use crate::model::journal::{CheckIn, DoseAnswer, Lapse};
@@ -65,16 +65,12 @@ impl Twofold {
             .map_err(|e| prefix(s::CHECK_INS.id, e))?;
         let refs = check_in.references();
         // The change writes this one check-in and nothing else: the home screen's read model
-        // takes it without reading the journal again.
-        self.change_written(
-            DocKind::Journal,
-            Written::CheckIn(&check_in.id),
-            |docs, am| {
-                check_references(docs, DocKind::Journal, am, s::CHECK_INS.id, &refs)?;
-                items::put(am, s::CHECK_INS, &check_in)?;
-                Ok(())
-            },
-        )?;
+        // takes it as written, without reading the journal again.
+        self.change_written(DocKind::Journal, Written::CheckIn(&check_in), |docs, am| {
+            check_references(docs, DocKind::Journal, am, s::CHECK_INS.id, &refs)?;
+            check_ins::put(am, &check_in)?;
+            Ok(())
+        })?;
         Ok(check_in)
     }
 
