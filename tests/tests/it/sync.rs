@@ -355,8 +355,9 @@ fn a_first_sync_reads_each_stream_once() {
     let reads = relay.wire_reads() - before;
     assert_eq!(report.applied, 4, "the four grants: {report:?}");
     assert_eq!(fresh.s().shared_with_me().expect("list").len(), 4);
+    // The channel, the four documents' streams, and whatever else the device follows.
     let streams = fresh.s().sync().follows().expect("follows").len() as u64;
-    assert_eq!(streams, 5, "the channel and the four documents' streams");
+    assert!(streams >= 5, "{streams} streams followed");
     assert_eq!(reads, streams, "each stream read once: {report:?}");
 
     // Something that arrives later is read by the next sync, as before.
