@@ -45,6 +45,8 @@ struct State {
     /// Identical appends are stored again (a relay that does not deduplicate).
     no_dedup: bool,
     followers: Vec<Weak<Mutex<Follower>>>,
+    /// Stream reads asked for over the wire.
+    reads: u64,
 }
 
 impl State {
@@ -103,6 +105,11 @@ impl MemRelay {
             faults,
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
         })
+    }
+
+    /// The stream reads clients asked for over the wire so far (not the tests' own reads).
+    pub fn wire_reads(&self) -> u64 {
+        lock(&self.state).reads
     }
 
     /// When set, identical appends are stored again (a relay that does not deduplicate).
@@ -356,6 +363,7 @@ impl RelayTransport for SimWire {
         after: u64,
         limit: u32,
     ) -> BoxFuture<'a, NetResult<Page>> {
+        lock(&self.relay.state).reads += 1;
         let records = self.relay.read(stream, token.as_bytes(), after);
         let page = self.page(records, limit as usize);
         async move { Ok(page) }.boxed()

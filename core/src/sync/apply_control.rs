@@ -322,15 +322,15 @@ impl Twofold {
     }
 
     /// Every check of a grant, and the decoded document, before anything is written.
-    fn prepare_grant(
+    fn prepare_grant<'t>(
         &self,
         conn: &Connection,
         docs: &Docs,
         grant: &Grant,
         remote_doc_id: &str,
-        tail: &[u8],
+        tail: &'t [u8],
         peer: &KeyId,
-    ) -> std::result::Result<Option<PreparedGrant>, RejectReason> {
+    ) -> std::result::Result<Option<PreparedGrant<'t>>, RejectReason> {
         let bad = |_| RejectReason::BadControl;
         let access = grant.access().map_err(bad)?;
         let stream = grant.stream().map_err(bad)?;
@@ -378,6 +378,7 @@ impl Twofold {
             append,
             writers,
             snapshot,
+            received: tail,
         }))
     }
 
@@ -386,7 +387,7 @@ impl Twofold {
         tx: &Transaction<'_>,
         docs: &Docs,
         grant: &Grant,
-        mut p: PreparedGrant,
+        mut p: PreparedGrant<'_>,
         peer: &KeyId,
         now_ms: i64,
     ) -> Result<std::result::Result<Effect, RejectReason>> {
@@ -397,6 +398,10 @@ impl Twofold {
         let me = Self::actor_of(&self.identity);
         let adopting = self.adopts(tx, docs, grant, access, peer)?;
         let mut adopted = adopting.is_some();
+        // Whether the document is the owner's snapshot as it came (`p.received`, checked and
+        // loaded by `prepare_grant`): then those bytes are stored, not the loaded document
+        // saved again, which costs about as much as loading it (issue 19).
+        let mut as_received = true;
         let (mut am, catch_up, chunks_seq) = match docs.by_id(&grant.doc_id) {
             // A read-only device has nothing of its own to keep: it takes the owner's copy, so
             // changes the owner never received (a revoked writer's last ones) leave with the
@@ -406,6 +411,7 @@ impl Twofold {
             }
             Some(existing) => {
                 adopted = existing.adopted;
+                as_received = false;
                 let mut am = existing.am.clone();
                 // Changes the owner's snapshot lacks (sent in an epoch that just ended, by this
                 // device or passed on from another writer) go out again on the new stream;
@@ -445,6 +451,7 @@ impl Twofold {
                         let Some((merged, mine)) = merge_own_into(p.snapshot, *own) else {
                             return Ok(Err(RejectReason::MalformedPayload));
                         };
+                        as_received = false;
                         chunks::delete_document(tx, &own_id)?;
                         (merged, mine, 1)
                     }
@@ -463,7 +470,11 @@ impl Twofold {
         }
         let writer_ids: Vec<KeyId> = p.writers.iter().map(|k| k.key_id()).collect();
         am.set_actor(me);
-        let saved = am.save();
+        let saved = if as_received {
+            std::borrow::Cow::Borrowed(p.received)
+        } else {
+            std::borrow::Cow::Owned(am.save())
+        };
         chunks::replace_with_snapshot(tx, &grant.doc_id, chunks_seq, &saved)?;
         chunks::set_access(tx, &grant.doc_id, access.as_str())?;
         streams::retire_doc(tx, &grant.doc_id)?;
@@ -619,11 +630,13 @@ fn merge_own_into(
     Some((theirs, mine))
 }
 
-struct PreparedGrant {
+struct PreparedGrant<'a> {
     access: Access,
     stream: crate::crypto::StreamId,
     key: crate::crypto::DocKey,
     append: crate::crypto::AppendRight,
     writers: Vec<crate::crypto::DevicePublicKeys>,
     snapshot: automerge::AutoCommit,
+    /// The snapshot's bytes as received, which `snapshot` was loaded from.
+    received: &'a [u8],
 }

@@ -13,15 +13,15 @@
 //! sequence number are verified, that number (so the sender's later envelopes do not wait
 //! behind it as a gap, for good).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Connection, Transaction};
 
 use super::apply_control::ControlCommitted;
 use super::applying;
 use crate::crypto::{
-    DecodedEnvelope, EnvelopeError, EnvelopeHeader, KeyId, StreamId, VerifiedEnvelope,
-    MAX_ENVELOPE_LEN,
+    DecodedEnvelope, DevicePublicKeys, EnvelopeError, EnvelopeHeader, KeyId, StreamId,
+    VerifiedEnvelope, MAX_ENVELOPE_LEN,
 };
 use crate::docs::genesis;
 use crate::docs::kind::DocKind;
@@ -163,6 +163,28 @@ struct BatchDecided {
     after: Vec<AfterCommit>,
 }
 
+/// A peer's public keys, looked up once per batch: each lookup parses and validates the
+/// stored keys again (an X25519 agreement among them), which costs about as much as the
+/// signature check they serve, once per envelope and once per signed change (issue 19). A
+/// batch of a document stream holds no control message, so no key changes within it.
+#[derive(Default)]
+struct KeyMemo(HashMap<KeyId, Option<DevicePublicKeys>>);
+
+impl KeyMemo {
+    fn get(
+        &mut self,
+        id: &KeyId,
+        look_up: impl FnOnce() -> Result<Option<DevicePublicKeys>>,
+    ) -> Result<Option<DevicePublicKeys>> {
+        if let Some(keys) = self.0.get(id) {
+            return Ok(*keys);
+        }
+        let keys = look_up()?;
+        self.0.insert(*id, keys);
+        Ok(keys)
+    }
+}
+
 /// The documents a batch changed in memory before its transaction committed.
 #[derive(Default)]
 struct Touched {
@@ -171,6 +193,8 @@ struct Touched {
     /// A document a refused change may have left half-applied: the batch ends with it, and
     /// it is reloaded from disk once the transaction has committed.
     reload: Option<String>,
+    /// The keys of the changes' authors, for their signatures.
+    authors: KeyMemo,
 }
 
 impl Twofold {
@@ -244,7 +268,7 @@ impl Twofold {
         bytes: &[u8],
     ) -> Result<Received> {
         tracing::warn!("refusing a record that ended the app while it was applied");
-        let sender = match self.authenticate(row, bytes)? {
+        let sender = match self.authenticate(row, bytes, &mut KeyMemo::default())? {
             Authenticity::Authentic(v) => Some((v.header().sender, v.header().seq)),
             Authenticity::Settled(_) => None,
         };
@@ -274,9 +298,10 @@ impl Twofold {
         records: &[StreamRecord<'_>],
         now_ms: i64,
     ) -> Result<Vec<Received>> {
+        let mut senders = KeyMemo::default();
         let verdicts = records
             .iter()
-            .map(|(_, bytes)| self.authenticate(row, bytes))
+            .map(|(_, bytes)| self.authenticate(row, bytes, &mut senders))
             .collect::<Result<Vec<_>>>()?;
         let mut docs = self.docs_write()?;
         let mut touched = Touched::default();
@@ -431,7 +456,12 @@ impl Twofold {
     }
 
     /// The checks that need no state but the sender's public keys.
-    fn authenticate<'a>(&self, row: &StreamRow, bytes: &'a [u8]) -> Result<Authenticity<'a>> {
+    fn authenticate<'a>(
+        &self,
+        row: &StreamRow,
+        bytes: &'a [u8],
+        senders: &mut KeyMemo,
+    ) -> Result<Authenticity<'a>> {
         let refuse = |r| Ok(Authenticity::Settled(Received::Rejected(r)));
         let decoded = match DecodedEnvelope::decode(bytes, MAX_ENVELOPE_LEN) {
             Ok(d) => d,
@@ -454,7 +484,9 @@ impl Twofold {
         let mut past_self = false;
         let keys = if sender == me {
             Some(self.identity.public_keys())
-        } else if let Some(keys) = self.db.read(|c| peers::keys(c, &sender))? {
+        } else if let Some(keys) =
+            senders.get(&sender, || self.db.read(|c| peers::keys(c, &sender)))?
+        {
             Some(keys)
         } else if let Some(keys) = self.db.read(|c| Self::predecessor_in(c, &sender))? {
             // The device this store was restored from (ADR 0010).
@@ -642,7 +674,11 @@ impl Twofold {
                 keep,
                 &changes,
                 &batch,
-                |author| self.author_keys_in(tx, author),
+                |author| {
+                    touched
+                        .authors
+                        .get(author, || self.author_keys_in(tx, author))
+                },
             )? {
                 Ok(signed) => signed,
                 Err(reason) => return Ok(Err((reason, false))),

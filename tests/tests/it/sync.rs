@@ -329,6 +329,47 @@ fn a_device_does_not_read_back_what_it_just_sent() {
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
 }
 
+/// A new device's first sync reads each stream once: the grants on its channel open four
+/// document streams, read in the same pull; with nothing to send after applying them, the
+/// sync does not read all five again (issue 19: a third of a first sync's requests).
+#[test]
+fn a_first_sync_reads_each_stream_once() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let fresh = Device::new("Alex");
+    let fresh_id = pair(&owner, &fresh, &relay);
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("call my sister"))
+        .expect("put");
+    for kind in DocKind::ALL {
+        owner
+            .s()
+            .share(kind, &fresh_id, Access::Read, "new phone", None)
+            .expect("share");
+    }
+    assert!(owner.exchange(&relay, Faults::NONE, 1).sent >= 4);
+
+    let before = relay.wire_reads();
+    let report = fresh.exchange(&relay, Faults::NONE, 2);
+    let reads = relay.wire_reads() - before;
+    assert_eq!(report.applied, 4, "the four grants: {report:?}");
+    assert_eq!(fresh.s().shared_with_me().expect("list").len(), 4);
+    // The channel, the four documents' streams, and whatever else the device follows.
+    let streams = fresh.s().sync().follows().expect("follows").len() as u64;
+    assert!(streams >= 5, "{streams} streams followed");
+    assert_eq!(reads, streams, "each stream read once: {report:?}");
+
+    // Something that arrives later is read by the next sync, as before.
+    owner
+        .s()
+        .put(s::COPING_STRATEGIES, coping("text Jo"))
+        .expect("put");
+    owner.exchange(&relay, Faults::NONE, 3);
+    let later = fresh.exchange(&relay, Faults::NONE, 4);
+    assert_eq!(later.applied, 1, "{later:?}");
+}
+
 /// A catch-up applied a batch to a commit ends exactly where applying each envelope on its own
 /// does: the same outcome for every record (a forged one in the middle refused, a replay a
 /// duplicate), the same document, the same cursor.
