@@ -69,8 +69,10 @@ fn sqlcipher_reports_this_provider() {
 fn sqlite_is_built_without_the_features_nothing_uses() {
     let conn = open(None);
     let used = |option: &str| -> bool {
-        conn.query_row("SELECT sqlite_compileoption_used(?1)", [option], |r| r.get(0))
-            .expect("compile option")
+        conn.query_row("SELECT sqlite_compileoption_used(?1)", [option], |r| {
+            r.get(0)
+        })
+        .expect("compile option")
     };
     for gone in [
         "ENABLE_FTS3",
@@ -94,7 +96,10 @@ fn sqlite_is_built_without_the_features_nothing_uses() {
     for (sql, refusal) in [
         ("CREATE VIRTUAL TABLE f USING fts5(body)", "no such module"),
         ("CREATE VIRTUAL TABLE f USING fts4(body)", "no such module"),
-        ("CREATE VIRTUAL TABLE r USING rtree(id, x0, x1)", "no such module"),
+        (
+            "CREATE VIRTUAL TABLE r USING rtree(id, x0, x1)",
+            "no such module",
+        ),
         ("SELECT count(*) FROM dbstat", "no such table"),
         ("SELECT json('[1]')", "no such function"),
         ("SELECT soundex('twofold')", "no such function"),
@@ -115,7 +120,9 @@ fn sqlite_is_built_without_the_features_nothing_uses() {
     )
     .expect("triggers and upserts");
     let n: i64 = conn
-        .query_row("UPDATE t SET n = n + 1 WHERE id = 1 RETURNING n", [], |r| r.get(0))
+        .query_row("UPDATE t SET n = n + 1 WHERE id = 1 RETURNING n", [], |r| {
+            r.get(0)
+        })
         .expect("returning");
     assert_eq!(n, 8);
     assert_eq!(count_log(&conn), 1);
