@@ -10,7 +10,9 @@
 //! Cancelling or dropping the handle aborts the task (a delivery already under way may still
 //! arrive; none starts after); closing the store ends it too.
 
+use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -20,7 +22,7 @@ use twofold_core::{Twofold, Watched};
 use crate::error::Result;
 use crate::model::documents::DocumentSnapshot;
 use crate::model::home::HomeScreen;
-use crate::runtime::runtime;
+use crate::runtime::{runtime, Job};
 
 /// Receives one document: its current state right after subscribing, then after each change.
 #[uniffi::export(foreign)]
@@ -50,7 +52,10 @@ impl ListenerTask {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let cancelled = Arc::new(AtomicBool::new(false));
-        let task = runtime()?.spawn(deliveries(cancelled.clone()));
+        // Boxed for the reason `Job` is: one task type for every listener.
+        let deliveries: Pin<Box<dyn Future<Output = ()> + Send>> =
+            Box::pin(deliveries(cancelled.clone()));
+        let task = runtime()?.spawn(deliveries);
         Ok(ListenerTask {
             cancelled,
             abort: task.abort_handle(),
@@ -76,7 +81,7 @@ pub(crate) async fn deliver_blocking<T: Send + 'static>(
     deliver: impl FnOnce(T) + Send + 'static,
 ) {
     let cancelled = cancelled.clone();
-    let _ = tokio::task::spawn_blocking(move || {
+    let job: Job = Box::new(move || {
         if cancelled.load(Ordering::SeqCst) {
             return;
         }
@@ -86,8 +91,8 @@ pub(crate) async fn deliver_blocking<T: Send + 'static>(
         if !cancelled.load(Ordering::SeqCst) {
             let _ = catch_unwind(AssertUnwindSafe(|| deliver(value)));
         }
-    })
-    .await;
+    });
+    let _ = tokio::task::spawn_blocking(job).await;
 }
 
 /// Keeps a listener subscribed. `cancel()` stops it; so does dropping the handle (in Kotlin

@@ -37,12 +37,25 @@ pub(crate) fn runtime() -> Result<&'static Runtime> {
     Ok(RUNTIME.get_or_init(|| rt))
 }
 
-/// Runs a blocking call body on the runtime's blocking pool, guarded against panics.
+/// Work for the blocking pool, its type erased: every call shares one tokio task type. Tokio
+/// builds a task (poll, shutdown, join-handle code) per closure type it is given, and each
+/// export has its own closure: spawned as they were, they cost the phones' library 276 KB
+/// (ADR 0018).
+pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Runs a blocking call body on the runtime's blocking pool, guarded against panics. The result
+/// comes back through a channel; if the body never runs (the runtime shutting down) the
+/// channel closes and the call fails as an internal error, as a lost task did before.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    runtime()?
-        .spawn_blocking(move || guard(f))
+    let (sent, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        // The caller may have stopped waiting (a cancelled async call): nothing to tell it.
+        let _ = sent.send(guard(f));
+    });
+    drop(runtime()?.spawn_blocking(job));
+    result
         .await
         .unwrap_or_else(|_| Err(TwofoldError::internal_failure()))
 }

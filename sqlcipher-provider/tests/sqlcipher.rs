@@ -61,6 +61,78 @@ fn sqlcipher_reports_this_provider() {
     assert!(pragma(&conn, "cipher_provider_version")[0].starts_with(PROVIDER_NAME));
 }
 
+/// SQLite is built without what nothing here uses (`LIBSQLITE3_FLAGS`, ADR 0018: ~0.3 MB of the
+/// phones' library): the compile options say so, and each feature's SQL is refused with
+/// SQLite's own error rather than quietly doing something else. What the store
+/// and the relay use (triggers, RETURNING, upserts, `randomblob`) is untouched.
+#[test]
+fn sqlite_is_built_without_the_features_nothing_uses() {
+    let conn = open(None);
+    let used = |option: &str| -> bool {
+        conn.query_row("SELECT sqlite_compileoption_used(?1)", [option], |r| {
+            r.get(0)
+        })
+        .expect("compile option")
+    };
+    for gone in [
+        "ENABLE_FTS3",
+        "ENABLE_FTS5",
+        "ENABLE_RTREE",
+        "ENABLE_DBSTAT_VTAB",
+        "ENABLE_STAT4",
+        "SOUNDEX",
+        "ENABLE_COLUMN_METADATA",
+    ] {
+        assert!(!used(gone), "SQLite still built with {gone}");
+    }
+    for omitted in [
+        "OMIT_LOAD_EXTENSION",
+        "OMIT_JSON",
+        "OMIT_DEPRECATED",
+        "OMIT_SHARED_CACHE",
+    ] {
+        assert!(used(omitted), "SQLite built without {omitted}");
+    }
+    for (sql, refusal) in [
+        ("CREATE VIRTUAL TABLE f USING fts5(body)", "no such module"),
+        ("CREATE VIRTUAL TABLE f USING fts4(body)", "no such module"),
+        (
+            "CREATE VIRTUAL TABLE r USING rtree(id, x0, x1)",
+            "no such module",
+        ),
+        ("SELECT count(*) FROM dbstat", "no such table"),
+        ("SELECT json('[1]')", "no such function"),
+        ("SELECT soundex('twofold')", "no such function"),
+        ("SELECT load_extension('x')", "no such function"),
+    ] {
+        let refused = conn.execute_batch(sql).err().map(|e| e.to_string());
+        assert!(
+            refused.as_deref().is_some_and(|e| e.contains(refusal)),
+            "{sql}: {refused:?}"
+        );
+    }
+    conn.execute_batch(
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+         CREATE TABLE log(n INTEGER);
+         CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.n); END;
+         INSERT INTO t VALUES (1, length(randomblob(7)))
+             ON CONFLICT(id) DO UPDATE SET n = n + 1;",
+    )
+    .expect("triggers and upserts");
+    let n: i64 = conn
+        .query_row("UPDATE t SET n = n + 1 WHERE id = 1 RETURNING n", [], |r| {
+            r.get(0)
+        })
+        .expect("returning");
+    assert_eq!(n, 8);
+    assert_eq!(count_log(&conn), 1);
+}
+
+fn count_log(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM log", [], |r| r.get(0))
+        .expect("log")
+}
+
 /// A file written and read back through the provider, many pages of it, with SQLCipher 4's
 /// defaults (HMAC-SHA512, PBKDF2-HMAC-SHA512), a raw key as the store uses and a passphrase
 /// (the full 256,000 PBKDF2 rounds); every page's HMAC checks, and a wrong key is refused.
