@@ -8,6 +8,7 @@
 
 pub mod attendance;
 pub mod care_reminders;
+mod fast_forward;
 pub mod occurrences;
 pub mod overrides;
 pub mod recurrence;

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::zone;
+use super::{fast_forward, zone};
 use crate::error::{Error, Result};
 use crate::model::schedule::{parse_rrule_set, Meeting};
 use crate::model::time::parse_zone;
@@ -113,15 +113,15 @@ pub fn rule_starts(
         floating_rule(rule, zone)?
     );
     let set = parse_rrule_set("rrule", &text)?;
-    let mut found: Vec<NaiveDateTime> = set
-        .clone()
-        .after(floating(from))
-        .before(floating(to))
-        .all(cap)
-        .dates
-        .iter()
-        .map(|d| d.naive_utc())
-        .collect();
+    // A series that began long before the window is expanded from a later start that keeps
+    // its occurrences. The DTSTART rule below changes nothing then: that start is before the
+    // window, and a rule with COUNT is never moved.
+    if let Some(later) = fast_forward::later_start(&set, start, from) {
+        if let Some(shifted) = fast_forward::starting_at(&set, later) {
+            return Ok(expand(shifted, from, to, cap));
+        }
+    }
+    let mut found = expand(set.clone(), from, to, cap);
     if rule_skips_start(&set, start) {
         // RFC 5545 §3.8.5.3: "The DTSTART property value always counts as the first
         // occurrence", also when the rule would not produce it (the 30th with
@@ -144,6 +144,22 @@ pub fn rule_starts(
         }
     }
     Ok(found)
+}
+
+/// The set's wall-clock starts between `from` and `to` inclusive, at most `cap`.
+pub(super) fn expand(
+    set: rrule::RRuleSet,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    cap: u16,
+) -> Vec<NaiveDateTime> {
+    set.after(floating(from))
+        .before(floating(to))
+        .all(cap)
+        .dates
+        .iter()
+        .map(|d| d.naive_utc())
+        .collect()
 }
 
 /// Whether the rule's own first occurrence is not DTSTART.
