@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p twofold-tests --bench store` (add `-- --quick` for fewer rounds;
 //! `-- --check-in-only` for section 3 alone, the check-in against the bare insert, and
-//! `--writes N` for N of each: what profiling the write path wants).
+//! `--writes N` for N of each: what profiling the write path wants; `-- --years-only` for
+//! open + home screen on one, five and ten years alone).
 #![allow(clippy::print_stdout)]
 
 use std::path::Path;
@@ -115,6 +116,7 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let rounds = if quick { 5 } else { 15 };
     let check_in_only = args.iter().any(|a| a == "--check-in-only");
+    let years_only = args.iter().any(|a| a == "--years-only");
     let writes = args
         .iter()
         .position(|a| a == "--writes")
@@ -141,6 +143,10 @@ fn main() {
         size / 1024
     );
 
+    if years_only {
+        years_of_history(&dir, &path, &key, rounds);
+        return;
+    }
     if !check_in_only {
         loads_and_opens(&dir, &path, &key, rounds);
     }
