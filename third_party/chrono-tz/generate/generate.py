@@ -2,6 +2,7 @@
 """Rewrites upstream chrono-tz's time-zone tables without a pointer per time span.
 
     python3 third_party/chrono-tz/generate/generate.py [UPSTREAM_CRATE_DIR]
+    python3 third_party/chrono-tz/generate/generate.py --transitions OUT [UPSTREAM_CRATE_DIR]
 
 UPSTREAM_CRATE_DIR is upstream chrono-tz's unpacked crate (default: chrono-tz-0.10.4 in the cargo
 registry). It reads that crate's generated `src/prebuilt/timezones.rs` and writes, next to this
@@ -12,7 +13,9 @@ script's crate:
   src/prebuilt/tables.rs     the same spans, compact (see the layout below)
 
 and copies upstream's `src/prebuilt/directory.rs` (the zone constants, the tzdata version).
-Everything is checked before writing: the tables are decoded back and compared with every span
+With --transitions it writes only OUT instead: each zone's name and upstream's transition
+instants, the input of the fixture program (generate/fixture, ../README.md). Everything is
+checked before writing: the tables are decoded back and compared with every span
 upstream's file holds. See ../README.md for why and what differs from upstream.
 
 Layout (all plain integers: no pointer, so no relocation, per span):
@@ -179,8 +182,14 @@ TIMESPANS_IMPL = """impl TimeSpans for Tz {
 
 
 def main():
-    if len(sys.argv) > 1:
-        upstream = sys.argv[1]
+    args = sys.argv[1:]
+    transitions = None
+    if args[:1] == ["--transitions"]:
+        if len(args) < 2:
+            sys.exit("generate.py: --transitions needs a path")
+        transitions, args = args[1], args[2:]
+    if args:
+        upstream = args[0]
     else:
         found = glob.glob(os.path.expanduser("~/.cargo/registry/src/*/chrono-tz-0.10.4"))
         if not found:
@@ -195,6 +204,13 @@ def main():
     for i, v in enumerate(variants):
         if decode(i, *built) != zones[v]:
             sys.exit(f"generate.py: {v} does not decode back to upstream's spans")
+
+    if transitions is not None:
+        names = dict(re.findall(r'Tz::(\w+) => "([^"]+)",', source))
+        with open(transitions, "w") as f:
+            for v in variants:
+                f.write(" ".join([names[v]] + [str(t) for t, _ in zones[v][1]]) + "\n")
+        return
 
     head = source[: source.index(IMPL_START)]
     head = head.replace(

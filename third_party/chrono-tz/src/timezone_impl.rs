@@ -308,11 +308,7 @@ impl FixedTimespanSet {
                 )
             } else {
                 let previous = self.rest(index - 1).1;
-                Some(
-                    self.rest(index).0
-                        + previous.utc_offset as i64
-                        + previous.dst_offset as i64,
-                )
+                Some(self.rest(index).0 + previous.utc_offset as i64 + previous.dst_offset as i64)
             },
         }
     }
