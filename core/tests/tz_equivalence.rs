@@ -221,9 +221,9 @@ fn every_zone_answers_as_upstream_chrono_tz() {
                 }
             }
             _ => {
-                for i in 0..checker.zones.len() {
+                for (i, before) in previous.iter_mut().enumerate() {
                     let tz: Tz = checker.zones[i].parse().expect("zone");
-                    checker.transition(tz, line, &mut previous[i]);
+                    checker.transition(tz, line, before);
                 }
             }
         }
