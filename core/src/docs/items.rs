@@ -194,7 +194,11 @@ pub fn put<T: Item>(doc: &mut AutoCommit, section: Section<T>, item: &T) -> Resu
 }
 
 /// [`put`] with the item's type erased: compiled once, not once per section.
-pub(crate) fn put_any(doc: &mut AutoCommit, section: SectionId, item: &dyn AnyItem) -> Result<bool> {
+pub(crate) fn put_any(
+    doc: &mut AutoCommit,
+    section: SectionId,
+    item: &dyn AnyItem,
+) -> Result<bool> {
     let obj = section_obj(doc, section)?;
     let key = item.item_id().as_str().to_string();
     let existed = item_obj(doc, &obj, &key)?.is_some();
