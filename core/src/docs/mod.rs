@@ -3,6 +3,7 @@
 //! document from different devices merge, typed reads and writes that touch only what
 //! changed, whole-document snapshots for export, and the guarded loader for untrusted bytes.
 
+pub(crate) mod any_item;
 pub mod check_ins;
 pub mod circle;
 mod column_rows;

@@ -3,10 +3,9 @@
 //! (so a suggestion for any section fits one field, and the person's device checks it again
 //! before accepting it).
 
+use crate::docs::any_item::{check, AnyItem};
 use crate::docs::sections::{Item, Section, SectionId};
-use crate::docs::snapshot::prefix;
 use crate::error::{Error, Result};
-use crate::model::ids::ItemId;
 use crate::model::sharing::MAX_ITEM_JSON;
 
 /// An item of `section` from the JSON a suggestion stores, checked like a write to it.
@@ -14,15 +13,14 @@ pub(crate) fn parse<T: Item>(section: Section<T>, json: &str) -> Result<T> {
     if json.len() > MAX_ITEM_JSON {
         return Err(Error::invalid("item_json", "is too long"));
     }
-    let item: T = serde_json::from_str(json)
-        .map_err(|_| Error::invalid("item_json", format!("is not a {} item", section.id.key())))?;
-    check(section, &item)?;
+    let item: T = serde_json::from_str(json).map_err(|_| not_an_item(section.id))?;
+    check(section.id, &item)?;
     Ok(item)
 }
 
-fn check<T: Item>(section: Section<T>, item: &T) -> Result<()> {
-    ItemId::parse(&format!("{}.id", section.id.key()), item.id().as_str())?;
-    item.validate().map_err(|e| prefix(section.id, e))
+// Out of line: its `format!` would otherwise be copied into each section's `parse`.
+fn not_an_item(section: SectionId) -> Error {
+    Error::invalid("item_json", format!("is not a {} item", section.key()))
 }
 
 pub(crate) fn suggestible(section: SectionId) -> Result<()> {
@@ -34,23 +32,25 @@ pub(crate) fn suggestible(section: SectionId) -> Result<()> {
 }
 
 /// A suggested item of `section`, checked like a write to it (and refused for a section that
-/// takes no suggestions); the section and the JSON the suggestion stores.
-pub(crate) fn checked<T: Item>(section: Section<T>, item: &T) -> Result<(SectionId, String)> {
-    suggestible(section.id)?;
+/// takes no suggestions): the JSON the suggestion stores.
+pub(crate) fn checked(section: SectionId, item: &dyn AnyItem) -> Result<String> {
+    suggestible(section)?;
     // The same checks, in the same order, as the person's device runs on the stored JSON.
-    let json = serde_json::to_string(item)
+    let json = item
+        .to_json()
         .map_err(|_| Error::invalid("item_json", "could not be written"))?;
     if json.len() > MAX_ITEM_JSON {
         return Err(Error::invalid("item_json", "is too long"));
     }
     check(section, item)?;
-    Ok((section.id, json))
+    Ok(json)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::docs::sections as s;
+    use crate::model::ids::ItemId;
     use crate::model::plan::{CopingStrategy, Domain, PlanNote};
 
     fn coping(description: &str) -> CopingStrategy {
@@ -64,20 +64,19 @@ mod tests {
     #[test]
     fn a_suggested_item_is_checked_as_its_stored_json_is_on_acceptance() {
         let item = coping("cold water on the face");
-        let (section, json) = checked(s::COPING_STRATEGIES, &item).expect("typed");
-        assert_eq!(section, SectionId::CopingStrategies);
+        let json = checked(SectionId::CopingStrategies, &item).expect("typed");
         assert_eq!(parse(s::COPING_STRATEGIES, &json).expect("parse"), item);
     }
 
     #[test]
     fn refusals_name_the_field() {
-        let field = |r: Result<(SectionId, String)>| match r {
+        let field = |r: Result<String>| match r {
             Err(Error::Invalid(inv)) => inv.field,
             other => panic!("not Invalid: {other:?}"),
         };
         let empty = coping("");
         assert_eq!(
-            field(checked(s::COPING_STRATEGIES, &empty)),
+            field(checked(SectionId::CopingStrategies, &empty)),
             "coping_strategies.description"
         );
         let json = serde_json::to_string(&empty).expect("json");
@@ -89,7 +88,7 @@ mod tests {
             id: ItemId::random(),
             text: "I stop answering the phone".to_string(),
         };
-        assert_eq!(field(checked(s::TAKEOVER_SIGNS, &sign)), "section");
+        assert_eq!(field(checked(SectionId::TakeoverSigns, &sign)), "section");
         assert!(matches!(
             parse(s::MEETINGS, "{\"id\":\"x\"}"),
             Err(Error::Invalid(inv)) if inv.field == "item_json"

@@ -4,11 +4,11 @@
 use automerge::AutoCommit;
 
 use super::{ChangeOrigin, Docs, Twofold};
+use crate::docs::any_item::{check, AnyItem};
 use crate::docs::conflicts::{item_conflicts, FieldConflict};
 use crate::docs::items;
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{self as s, Item, Reference, Section, SectionId, WHEN_WELL};
-use crate::docs::snapshot::prefix;
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
 use crate::model::validate::{optional, MAX_LONG};
@@ -106,27 +106,48 @@ fn items_referring(doc: &AutoCommit, referrer: SectionId, target: &ItemId) -> Re
 impl Twofold {
     /// Adds an item, or replaces the item with the same id. Only changed fields are written.
     pub fn put<T: Item>(&self, section: Section<T>, item: T) -> Result<()> {
-        ItemId::parse(&format!("{}.id", section.id.key()), item.id().as_str())?;
-        item.validate().map_err(|e| prefix(section.id, e))?;
-        let refs = item.references();
-        let kind = section.id.doc();
+        self.put_any(section.id, &item)
+    }
+
+    /// [`Twofold::put`] with the item's type erased: compiled once, not once per section.
+    pub(crate) fn put_any(&self, section: SectionId, item: &dyn AnyItem) -> Result<()> {
+        check(section, item)?;
+        let refs = item.item_references();
+        let kind = section.doc();
         self.change(kind, ChangeOrigin::Local, |docs, am| {
-            check_references(docs, kind, am, section.id, &refs)?;
-            items::put(am, section, &item)?;
+            check_references(docs, kind, am, section, &refs)?;
+            items::put_any(am, section, item)?;
             Ok(())
         })
     }
 
     pub fn get<T: Item>(&self, section: Section<T>, id: &ItemId) -> Result<T> {
-        self.read(|docs| {
-            items::get(docs.get(section.id.doc())?, section, id)?
-                .ok_or_else(|| Error::not_found("item", id.as_str()))
-        })
+        let mut found = None;
+        self.read_section(section.id, &mut |am| {
+            found = items::get(am, section, id)?;
+            Ok(())
+        })?;
+        found.ok_or_else(|| Error::not_found("item", id.as_str()))
     }
 
     /// Every item of a section, in the person's order (or time order for time-keyed sections).
     pub fn list<T: Item>(&self, section: Section<T>) -> Result<Vec<T>> {
-        self.read(|docs| items::list(docs.get(section.id.doc())?, section))
+        let mut out = Vec::new();
+        self.read_section(section.id, &mut |am| {
+            out = items::list(am, section)?;
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Runs `f` on the document holding `section`, under the read lock. `f` is a trait
+    /// object so that this is compiled once rather than once per section.
+    fn read_section(
+        &self,
+        section: SectionId,
+        f: &mut dyn FnMut(&AutoCommit) -> Result<()>,
+    ) -> Result<()> {
+        self.read(|docs| f(docs.get(section.doc())?))
     }
 
     pub fn count(&self, section: SectionId) -> Result<usize> {

@@ -7,10 +7,11 @@ use automerge::{ObjId, ReadDoc, Value};
 use super::listeners::ChangeOrigin;
 use super::{DocAccess, DocSel, Twofold};
 use crate::crypto::KeyId;
+use crate::docs::any_item::{check, AnyItem};
 use crate::docs::items;
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{Item, Section, SectionId};
-use crate::docs::snapshot::{prefix, DocumentSnapshot};
+use crate::docs::snapshot::DocumentSnapshot;
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
 use crate::store::peers;
@@ -91,12 +92,14 @@ impl Twofold {
         })
     }
 
-    fn shared_doc<R>(
+    /// Runs `f` on a document shared with this device, once it is known to hold `section`.
+    /// `f` is a trait object so that this is compiled once rather than once per section.
+    fn shared_doc(
         &self,
         doc_id: &str,
         section: SectionId,
-        f: impl FnOnce(&automerge::AutoCommit) -> Result<R>,
-    ) -> Result<R> {
+        f: &mut dyn FnMut(&automerge::AutoCommit) -> Result<()>,
+    ) -> Result<()> {
         self.read(|docs| {
             let doc = docs
                 .others
@@ -110,13 +113,21 @@ impl Twofold {
     }
 
     pub fn shared_list<T: Item>(&self, doc_id: &str, section: Section<T>) -> Result<Vec<T>> {
-        self.shared_doc(doc_id, section.id, |am| items::list(am, section))
+        let mut out = Vec::new();
+        self.shared_doc(doc_id, section.id, &mut |am| {
+            out = items::list(am, section)?;
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     pub fn shared_get<T: Item>(&self, doc_id: &str, section: Section<T>, id: &ItemId) -> Result<T> {
-        self.shared_doc(doc_id, section.id, |am| {
-            items::get(am, section, id)?.ok_or_else(|| Error::not_found("item", id.as_str()))
-        })
+        let mut found = None;
+        self.shared_doc(doc_id, section.id, &mut |am| {
+            found = items::get(am, section, id)?;
+            Ok(())
+        })?;
+        found.ok_or_else(|| Error::not_found("item", id.as_str()))
     }
 
     /// The whole typed document.
@@ -133,25 +144,30 @@ impl Twofold {
     /// Writes an item into a document shared read-write; refused on a read-only share.
     /// References are checked where they point inside the same document.
     pub fn shared_put<T: Item>(&self, doc_id: &str, section: Section<T>, item: T) -> Result<()> {
-        ItemId::parse(&format!("{}.id", section.id.key()), item.id().as_str())?;
-        item.validate().map_err(|e| prefix(section.id, e))?;
-        let refs = item.references();
+        self.shared_put_any(doc_id, section.id, &item)
+    }
+
+    /// [`Twofold::shared_put`] with the item's type erased: compiled once, not once per
+    /// section.
+    fn shared_put_any(&self, doc_id: &str, section: SectionId, item: &dyn AnyItem) -> Result<()> {
+        check(section, item)?;
+        let refs = item.item_references();
         self.change_doc(DocSel::Id(doc_id), ChangeOrigin::Local, |_, am| {
-            if section.id.doc() != super::genesis_kind(am)? {
+            if section.doc() != super::genesis_kind(am)? {
                 return Err(Error::invalid("section", "is not part of this document"));
             }
             for r in refs
                 .iter()
-                .filter(|r| r.strong && r.target.doc() == section.id.doc())
+                .filter(|r| r.strong && r.target.doc() == section.doc())
             {
                 if !items::contains(am, r.target, &r.id)? {
                     return Err(Error::invalid(
-                        format!("{}.{}", section.id.key(), r.field),
+                        format!("{}.{}", section.key(), r.field),
                         format!("refers to an unknown {} item", r.target.key()),
                     ));
                 }
             }
-            items::put(am, section, &item)?;
+            items::put_any(am, section, item)?;
             Ok(())
         })
     }

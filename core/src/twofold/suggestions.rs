@@ -7,6 +7,7 @@
 use super::listeners::ChangeOrigin;
 use super::{DocSel, Twofold};
 use crate::crypto::KeyId;
+use crate::docs::any_item::AnyItem;
 use crate::docs::items;
 use crate::docs::kind::DocKind;
 use crate::docs::sections::{self as s, Item, Section, SectionId};
@@ -45,7 +46,7 @@ macro_rules! accept_dispatch {
     } )+) => {
         fn accept_json(store: &Twofold, section: SectionId, json: &str) -> Result<()> {
             match section {
-                $($( SectionId::$variant => store.put(s::$constant, parse(s::$constant, json)?), )+)+
+                $($( SectionId::$variant => store.put_any(section, &parse(s::$constant, json)?), )+)+
             }
         }
     };
@@ -111,7 +112,18 @@ impl Twofold {
         item: T,
         message: &str,
     ) -> Result<Suggestion> {
-        let (section, item_json) = checked(section, &item)?;
+        self.suggest_any(peer, section.id, &item, message)
+    }
+
+    /// [`Twofold::suggest`] with the item's type erased: compiled once, not once per section.
+    fn suggest_any(
+        &self,
+        peer: &KeyId,
+        section: SectionId,
+        item: &dyn AnyItem,
+        message: &str,
+    ) -> Result<Suggestion> {
+        let item_json = checked(section, item)?;
         optional("message", message, MAX_LONG)?;
         let now = self.now_ms();
         let suggestion = Suggestion {
