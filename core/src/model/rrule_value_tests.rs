@@ -255,7 +255,7 @@ fn agree(values: BoxedStrategy<String>, cases: u32) -> u32 {
         ..Config::default()
     });
     let result = runner.run(
-        &(start(), zone(), values, 0i64..400),
+        &(start(), zone(), values, 0i64..=30),
         |(start, zone, value, window)| {
             let (old, new) = both(start, zone, &value);
             prop_assert_eq!(
