@@ -8,6 +8,7 @@ pub mod ids;
 pub mod journal;
 pub mod medication;
 pub mod plan;
+pub(crate) mod rrule_value;
 pub mod schedule;
 pub mod sharing;
 pub mod sos;

@@ -4,11 +4,12 @@
 //! 19:00 meeting stays at 19:00 local time across daylight-saving changes.
 
 use autosurgeon::{Hydrate, Reconcile};
-use chrono::TimeZone;
+use chrono::{DateTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::ids::ItemId;
+use crate::model::rrule_value;
 use crate::model::time::{parse_zone, LocalDateTime};
 use crate::model::validate::{self, optional, required, Validate, MAX_LONG, MAX_SHORT};
 
@@ -143,23 +144,31 @@ impl Attendance {
 pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
 pub const MAX_REMINDER_MINUTES: u32 = 14 * 24 * 60;
 
-/// Checks an RRULE value against RFC 5545 with the `rrule` crate, anchored at the meeting's
-/// start in its zone.
-/// Parses recurrence text (`DTSTART…` and `RRULE:…` lines) with the rrule crate. RFC 5545 rules
-/// are ASCII, and anything else is refused before the parser sees it: rrule 0.14 slices BYDAY
-/// values by byte and panics inside a multi-byte character (found by the import fuzz test).
-/// A panic inside the parser is contained as a refusal too: stored rules come from peers and
-/// imports, and the home screen parses them every time it opens.
-pub fn parse_rrule_set(field: &str, text: &str) -> Result<rrule::RRuleSet> {
+/// The rule `rrule` (an RRULE value, one line) anchored at `dt_start`, as the `rrule` crate's
+/// recurrence set. RFC 5545 rules are ASCII, and anything else is refused first: rrule 0.14
+/// slices BYDAY values by byte and panics inside a multi-byte character (found by the import
+/// fuzz test). A panic inside rrule is contained as a refusal too: stored rules come from peers
+/// and imports, and the home screen reads them every time it opens. The value is read without
+/// rrule's text parser, whose regexes cost the phones' library ~0.35 MB, into the same rule
+/// (`rrule_value`; ADR 0018).
+pub fn parse_rrule_set(
+    field: &str,
+    dt_start: DateTime<rrule::Tz>,
+    rrule: &str,
+) -> Result<rrule::RRuleSet> {
     let refused = || Error::invalid(field, "is not a valid RFC 5545 recurrence rule");
-    if !text.is_ascii() {
+    // rrule's parser read the text line by line: a line break would have made more lines
+    // (more rules, dates), which check_rrule refuses and no rule written here holds.
+    if !rrule.is_ascii() || rrule.contains('\n') {
         return Err(refused());
     }
-    std::panic::catch_unwind(|| text.parse::<rrule::RRuleSet>())
+    std::panic::catch_unwind(|| rrule_value::rule_set(dt_start, rrule))
         .map_err(|_| refused())?
-        .map_err(|_| refused())
+        .ok_or_else(refused)
 }
 
+/// Checks an RRULE value against RFC 5545 with the `rrule` crate, anchored at the meeting's
+/// start in its zone.
 pub fn check_rrule(field: &str, rrule: &str, start: &LocalDateTime, zone: &str) -> Result<()> {
     required(field, rrule, 500)?;
     if rrule.contains('\n')
@@ -171,9 +180,9 @@ pub fn check_rrule(field: &str, rrule: &str, start: &LocalDateTime, zone: &str) 
             "must be a single RRULE value without the RRULE: prefix",
         ));
     }
-    let dtstart = format!("DTSTART;TZID={zone}:{}", start.0.format("%Y%m%dT%H%M%S"));
-    let text = format!("{dtstart}\nRRULE:{rrule}");
-    let set = parse_rrule_set(field, &text)?;
+    let dt_start = rrule_value::zoned_start(start.0, zone)
+        .ok_or_else(|| Error::invalid(field, "is not a valid RFC 5545 recurrence rule"))?;
+    let set = parse_rrule_set(field, dt_start, rrule)?;
     // A rule that parses but can never produce an occurrence is a mistake worth reporting.
     if set.all(1).dates.is_empty() {
         return Err(Error::invalid(field, "produces no occurrences"));

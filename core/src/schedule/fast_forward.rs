@@ -73,12 +73,12 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::model::rrule_value::floating_start;
     use crate::model::schedule::parse_rrule_set;
     use crate::schedule::recurrence::expand;
 
     fn set_of(start: NaiveDateTime, rule: &str) -> Option<RRuleSet> {
-        let text = format!("DTSTART:{}Z\nRRULE:{rule}", start.format("%Y%m%dT%H%M%S"));
-        parse_rrule_set("rrule", &text).ok()
+        parse_rrule_set("rrule", floating_start(start)?, rule).ok()
     }
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {

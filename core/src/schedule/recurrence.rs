@@ -12,6 +12,7 @@ use chrono_tz::Tz;
 
 use super::{fast_forward, zone};
 use crate::error::{Error, Result};
+use crate::model::rrule_value::floating_start;
 use crate::model::schedule::{parse_rrule_set, Meeting};
 use crate::model::time::parse_zone;
 
@@ -107,12 +108,10 @@ pub fn rule_starts(
     if to < start {
         return Ok(Vec::new());
     }
-    let text = format!(
-        "DTSTART:{}Z\nRRULE:{}",
-        start.format("%Y%m%dT%H%M%S"),
-        floating_rule(rule, zone)?
-    );
-    let set = parse_rrule_set("rrule", &text)?;
+    let rule_text = floating_rule(rule, zone)?;
+    let dt_start = floating_start(start)
+        .ok_or_else(|| Error::invalid("rrule", "is not a valid RFC 5545 recurrence rule"))?;
+    let set = parse_rrule_set("rrule", dt_start, &rule_text)?;
     // A series that began long before the window is expanded from a later start that keeps
     // its occurrences. The DTSTART rule below changes nothing then: that start is before the
     // window, and a rule with COUNT is never moved.
