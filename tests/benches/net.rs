@@ -658,9 +658,7 @@ fn main() {
     let only = args
         .iter()
         .enumerate()
-        .find(|(i, a)| {
-            !a.starts_with('-') && (*i == 0 || args[i - 1] != "--rounds")
-        })
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--rounds"))
         .map(|(_, a)| a.clone());
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
     runtime.block_on(async {

@@ -16,9 +16,9 @@ use tokio::sync::watch;
 
 use super::problem::{NetProblem, RelayCode};
 use super::records::Record;
-use super::transport::Page;
 use super::relay_api::RelayApi;
 use super::report::{Progress, SyncReport, SyncStatus};
+use super::transport::Page;
 use super::transport::RelayTransport;
 use crate::crypto::StreamId;
 use crate::error::{Error, Result};
