@@ -17,7 +17,8 @@
 //!    not connected: woken through a push gateway on loopback, then `sync_now`. Baselines: the
 //!    relay alone, as in 1, with the request's envelope size; and the live figure.
 //!
-//! `cargo bench -p twofold-tests --bench net` (add `-- --quick` for fewer rounds).
+//! `cargo bench -p twofold-tests --bench net` (add `-- --quick` for fewer rounds; `-- first`
+//! runs only the first sync, `--rounds N` repeats it N times and adds the median).
 #![allow(clippy::print_stdout)]
 
 use std::sync::mpsc;
@@ -241,8 +242,8 @@ async fn edit_latency(quick: bool) {
     );
 }
 
-async fn first_sync(quick: bool) {
-    let rounds = if quick { 1 } else { 3 };
+async fn first_sync(quick: bool, rounds: Option<usize>) {
+    let rounds = rounds.unwrap_or(if quick { 1 } else { 3 });
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
     let owner = NetDevice::new("Sam", &relay.url);
@@ -270,6 +271,7 @@ async fn first_sync(quick: bool) {
         }
         load = load.min(total);
     }
+    let mut took_all = Vec::with_capacity(rounds);
     for round in 0..rounds {
         let fresh = NetDevice::new(&format!("New phone {round}"), &relay.url);
         let (fresh_id, _) = pair(&owner, &fresh).await.expect("pair");
@@ -328,6 +330,16 @@ async fn first_sync(quick: bool) {
         line(
             "  first sync of the five-year set",
             took,
+            &format!("AutoCommit::load of its {} KiB", doc_bytes / 1024),
+            load,
+        );
+        took_all.push(took);
+    }
+    if rounds > 1 {
+        let median = percentile(&mut took_all, 0.5);
+        line(
+            &format!("  first sync, median of {rounds}"),
+            median,
             &format!("AutoCommit::load of its {} KiB", doc_bytes / 1024),
             load,
         );
@@ -635,15 +647,26 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    // `-- idle` (or `edit`, `first`) runs one section.
-    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    // `-- idle` (or `edit`, `first`, `sos`) runs one section; `--rounds N` sets the first
+    // sync's rounds (each a new device), for a median on a noisy machine.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<usize>().expect("--rounds takes a number"));
+    let only = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--rounds"))
+        .map(|(_, a)| a.clone());
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
     runtime.block_on(async {
         if run("edit") {
             edit_latency(quick).await;
         }
         if run("first") {
-            first_sync(quick).await;
+            first_sync(quick, rounds).await;
         }
         if run("idle") {
             idle_data(quick).await;

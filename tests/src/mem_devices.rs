@@ -61,6 +61,11 @@ impl MemDevice {
         self.store.as_ref().expect("open")
     }
 
+    /// The store, for a listener that calls back into it (held weakly there).
+    pub fn shared_store(&self) -> Arc<Twofold> {
+        self.store.clone().expect("open")
+    }
+
     /// Closes and reopens the store from disk, as after the app was killed.
     pub fn restart(&mut self) {
         drop(self.store.take());

@@ -49,6 +49,9 @@ pub(crate) struct ControlCommitted {
     /// linked to had handed over, when it removed this one (ADR 0012).
     pub(super) dropped: Vec<String>,
     pub(super) changed: Option<String>,
+    /// A grant applied: the next record of the channel may share its transaction, since a
+    /// grant changes no key, stream or peer that the next one's checks read.
+    pub(super) grant: bool,
     pub(super) peer: KeyId,
 }
 
@@ -217,6 +220,7 @@ impl Twofold {
         };
         streams::set_sender_next(tx, &incoming.row.stream, &incoming.sender, incoming.seq + 1)?;
         streams::advance_cursor(tx, &incoming.row.stream, incoming.position)?;
+        let grant = matches!(message, ControlMessage::Grant(_));
         let (removed, changed) = match message {
             ControlMessage::Grant(grant) => (grant.replaces, Some(grant.doc_id)),
             ControlMessage::Revoked { doc_id, .. } if unlinked.is_some() => (Some(doc_id), None),
@@ -243,6 +247,7 @@ impl Twofold {
                 removed,
                 dropped,
                 changed,
+                grant,
                 peer,
             }),
         })

@@ -264,6 +264,7 @@ impl Twofold {
                 removed: None,
                 dropped: Vec::new(),
                 changed: None,
+                grant: false,
                 peer,
             }),
         })

@@ -107,6 +107,7 @@ impl Twofold {
                 removed: None,
                 dropped: Vec::new(),
                 changed: None,
+                grant: false,
                 peer,
             }),
         })
@@ -187,6 +188,7 @@ impl Twofold {
                 removed: None,
                 dropped: Vec::new(),
                 changed: None,
+                grant: false,
                 peer: old_id,
             }),
         })

@@ -161,6 +161,11 @@ pub type StreamRecord<'a> = (u64, &'a [u8]);
 struct BatchDecided {
     received: Vec<Received>,
     after: Vec<AfterCommit>,
+    /// A channel's control messages already in effect in memory: whom to tell once the
+    /// transaction has committed.
+    told: Vec<Changed>,
+    /// Whether one of them removed a document (its old pages leave the WAL after the commit).
+    removed_a_document: bool,
 }
 
 /// A peer's public keys, looked up once per batch: each lookup parses and validates the
@@ -214,8 +219,11 @@ impl Twofold {
 
     /// Records read from `stream`, in order, with one outcome each. A document stream's
     /// records are checked and applied [`RECEIVE_BATCH`] at a time, each batch in one write
-    /// transaction; a channel's control messages one at a time (each one's effect on the
-    /// documents in memory is in place before the next is checked).
+    /// transaction. A channel's grants share a transaction the same way (a new device's first
+    /// sync: one commit and one fsync for its four grants, issue 19), each one's effect on the
+    /// documents in memory in place before the next is checked; any other control message
+    /// ends its batch, since it may change what the next one's stateless checks read (a
+    /// peer's keys, a successor).
     pub(crate) fn sync_receive_batch(
         &self,
         stream: &StreamId,
@@ -233,11 +241,6 @@ impl Twofold {
                     .collect()
             });
         };
-        let most = if row.peer_id.is_some() {
-            1
-        } else {
-            RECEIVE_BATCH
-        };
         // Records a process died applying: one at a time, and the one it died on refused.
         let suspect = applying::suspect(self.db.path(), stream);
         let mut outcomes = Vec::with_capacity(records.len());
@@ -249,7 +252,11 @@ impl Twofold {
                 rest = &rest[1..];
                 continue;
             }
-            let take = if suspected { 1 } else { rest.len().min(most) };
+            let take = if suspected {
+                1
+            } else {
+                rest.len().min(RECEIVE_BATCH)
+            };
             let done = self.receive_in_one_tx(stream, &row, &rest[..take], now_ms)?;
             // At least the first record is always settled, so this ends.
             rest = &rest[done.len().clamp(1, take)..];
@@ -298,13 +305,25 @@ impl Twofold {
         records: &[StreamRecord<'_>],
         now_ms: i64,
     ) -> Result<Vec<Received>> {
+        let channel = row.peer_id.is_some();
+        // Outside every lock; a channel's records after its first only once they are reached,
+        // since a batch of them may end at any control message that is not a grant.
+        let eager = if channel {
+            records.len().min(1)
+        } else {
+            records.len()
+        };
         let mut senders = KeyMemo::default();
-        let verdicts = records
+        let mut verdicts = records[..eager]
             .iter()
             .map(|(_, bytes)| self.authenticate(row, bytes, &mut senders))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?
+            .into_iter();
         let mut docs = self.docs_write()?;
         let mut touched = Touched::default();
+        // Whether a control message's effect is already in the documents in memory, ahead of
+        // a commit that may still fail.
+        let mut ahead = false;
         if let (Some(first), Some(last)) = (records.first(), records.last()) {
             applying::set(self.db.path(), stream, first.0, last.0);
         }
@@ -313,7 +332,11 @@ impl Twofold {
                 let mut batch = BatchDecided::default();
                 // Read again inside the transaction: another session may have moved it on.
                 let current = streams::get(tx, stream)?;
-                for (&(position, _), verdict) in records.iter().zip(verdicts) {
+                for &(position, bytes) in records {
+                    let verdict = match verdicts.next() {
+                        Some(verdict) => verdict,
+                        None => self.authenticate(row, bytes, &mut senders)?,
+                    };
                     let decided =
                         match (verdict, current.as_ref()) {
                             (_, None) => {
@@ -345,8 +368,26 @@ impl Twofold {
                             }
                         };
                     batch.received.push(decided.received);
-                    batch.after.push(decided.after);
-                    if touched.reload.is_some() {
+                    if !channel {
+                        batch.after.push(decided.after);
+                        if touched.reload.is_some() {
+                            break;
+                        }
+                        continue;
+                    }
+                    // The next control message is checked against this one's effect, as
+                    // if each had its own transaction.
+                    let AfterCommit::Control(committed) = decided.after else {
+                        batch.after.push(decided.after);
+                        break;
+                    };
+                    let grant = committed.grant;
+                    batch.removed_a_document |= committed.removes_a_document();
+                    ahead = true;
+                    if let Some(event) = self.after_control(&mut docs, committed) {
+                        batch.told.push(Changed::of(event));
+                    }
+                    if !grant {
                         break;
                     }
                 }
@@ -359,16 +400,21 @@ impl Twofold {
                 for doc_id in &touched.changed {
                     self.reload_in(&mut docs, doc_id);
                 }
+                if ahead {
+                    // Which entries the effects touched is not worth tracking for a failure
+                    // this rare: every document is loaded again from disk at its next use.
+                    self.forget_docs_in(&mut docs);
+                }
                 return Err(e);
             }
         };
         if let Some(doc_id) = &touched.reload {
             self.reload_in(&mut docs, doc_id);
         }
-        let mut events = Vec::new();
+        let mut events = decided.told;
         let mut sos_events = Vec::new();
         let mut changed: Vec<(String, DocKind, bool)> = Vec::new();
-        let mut removed_a_document = false;
+        let mut removed_a_document = decided.removed_a_document;
         for after in decided.after {
             match after {
                 AfterCommit::Nothing => {}
@@ -379,13 +425,8 @@ impl Twofold {
                 }
                 AfterCommit::Control(committed) => {
                     removed_a_document |= committed.removes_a_document();
-                    match self.after_control(&mut docs, committed) {
-                        Some((e, true)) => events.push(Changed::Own(DocChanged {
-                            kind: e.kind,
-                            origin: e.origin,
-                        })),
-                        Some((e, false)) => events.push(Changed::Shared(e)),
-                        None => {}
+                    if let Some(event) = self.after_control(&mut docs, committed) {
+                        events.push(Changed::of(event));
                     }
                 }
                 AfterCommit::Sos(sos) => sos_events.extend(sos),
@@ -746,4 +787,18 @@ impl Twofold {
 enum Changed {
     Own(DocChanged),
     Shared(SharedChanged),
+}
+
+impl Changed {
+    /// A control message's event: the person's own document, or one shared with them.
+    fn of((event, own): (SharedChanged, bool)) -> Changed {
+        if own {
+            Changed::Own(DocChanged {
+                kind: event.kind,
+                origin: event.origin,
+            })
+        } else {
+            Changed::Shared(event)
+        }
+    }
 }

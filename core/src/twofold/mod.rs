@@ -563,6 +563,14 @@ impl Twofold {
         }
     }
 
+    /// Drops every document in memory after a transaction that changed several of their
+    /// entries failed to commit: they are loaded again from disk at their next use, as after
+    /// opening the store.
+    pub(crate) fn forget_docs_in(&self, docs: &mut Docs) {
+        *docs = Docs::default();
+        self.docs_loaded.store(false, Ordering::Release);
+    }
+
     /// Replaces the in-memory document with what the database holds.
     pub(crate) fn reload(&self, target: &mut LoadedDoc) -> Result<()> {
         let stored = self.db.read(|c| chunks::load(c, &target.doc_id))?;

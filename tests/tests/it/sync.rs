@@ -370,6 +370,42 @@ fn a_first_sync_reads_each_stream_once() {
     assert_eq!(later.applied, 1, "{later:?}");
 }
 
+/// A new device's grants share one commit (issue 19: one fsync and one marker, not four):
+/// when its listener first hears of a document shared with it, all four are there, on disk
+/// and in memory alike.
+#[test]
+fn a_new_devices_grants_commit_together() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let fresh = Device::new("Alex");
+    let fresh_id = pair(&owner, &fresh, &relay);
+    for kind in DocKind::ALL {
+        owner
+            .s()
+            .share(kind, &fresh_id, Access::Read, "new phone", None)
+            .expect("share");
+    }
+    assert!(owner.exchange(&relay, Faults::NONE, 1).sent >= 4);
+
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = std::sync::Arc::downgrade(&fresh.shared_store());
+    let log = heard.clone();
+    let _sub = fresh.s().subscribe_shared(move |_| {
+        let Some(store) = store.upgrade() else { return };
+        let there = store.shared_with_me().map_or(0, |d| d.len());
+        log.lock().expect("log").push(there);
+    });
+    let report = fresh.exchange(&relay, Faults::NONE, 2);
+    assert_eq!(report.applied, 4, "the four grants: {report:?}");
+    let heard = heard.lock().expect("log").clone();
+    assert_eq!(heard, [4, 4, 4, 4], "documents there at each event");
+    drop(_sub);
+    let mut fresh = fresh;
+    fresh.restart();
+    assert_eq!(fresh.s().shared_with_me().expect("list").len(), 4);
+    assert_eq!(fresh.exchange(&relay, Faults::NONE, 3).applied, 0);
+}
+
 /// A catch-up applied a batch to a commit ends exactly where applying each envelope on its own
 /// does: the same outcome for every record (a forged one in the middle refused, a replay a
 /// duplicate), the same document, the same cursor.
@@ -896,6 +932,74 @@ fn a_record_the_app_died_applying_is_refused_after_restart() {
     let batch = mentor.exchange(&relay, Faults::NONE, 6);
     assert_eq!((batch.applied, batch.rejected_total()), (2, 0), "{batch:?}");
     assert!(!marker.exists());
+}
+
+/// A process that died somewhere in a channel's batch of grants (they share one commit):
+/// the next start applies those records one at a time, each under its own marker, and every
+/// grant arrives; a marker naming one record refuses that one only.
+#[test]
+fn grants_a_process_died_applying_are_applied_one_at_a_time_after_restart() {
+    let relay = MemRelay::default();
+    let owner = Device::new("Sam");
+    let fresh = Device::new("Alex");
+    let late = Device::new("Jo");
+    let mut ids = Vec::new();
+    for device in [&fresh, &late] {
+        let id = pair(&owner, device, &relay);
+        ids.push(id);
+    }
+    settle(&[&owner, &fresh, &late], &relay);
+    for id in &ids {
+        for kind in DocKind::ALL {
+            owner
+                .s()
+                .share(kind, id, Access::Read, "new phone", None)
+                .expect("share");
+        }
+    }
+    assert!(owner.exchange(&relay, Faults::NONE, 1).sent >= 8);
+    let marker_of = |device: &Device| {
+        let mut name = device.path.clone().into_os_string();
+        name.push(".applying");
+        std::path::PathBuf::from(name)
+    };
+    // The channel: the one stream each device follows with records waiting for it.
+    let channel = |device: &Device| {
+        device
+            .s()
+            .sync()
+            .follows()
+            .expect("follows")
+            .into_iter()
+            .find(|f| relay.records(&f.stream).len() as u64 > f.after)
+            .expect("the channel, with the grants")
+    };
+
+    // Died somewhere in the batch: every record applied, one at a time.
+    // Everything after the cursor: the owner's grants, and what else it sent on the channel.
+    let ch = channel(&fresh);
+    let (from, last) = (ch.after + 1, ch.after + 64);
+    let range = [&ch.stream.0[..], &from.to_le_bytes(), &last.to_le_bytes()].concat();
+    std::fs::write(marker_of(&fresh), range).expect("marker");
+    let report = fresh.exchange(&relay, Faults::NONE, 2);
+    assert_eq!(report.rejected_total(), 0, "{report:?}");
+    assert!(report.applied >= 4, "{report:?}");
+    assert_eq!(fresh.s().shared_with_me().expect("list").len(), 4);
+    assert!(!marker_of(&fresh).exists());
+
+    // Died on one record: that one refused, its sender's number used up, the others applied.
+    let ch = channel(&late);
+    let grant = ch.after + 1;
+    let one = [&ch.stream.0[..], &grant.to_le_bytes(), &grant.to_le_bytes()].concat();
+    std::fs::write(marker_of(&late), one).expect("marker");
+    let report = late.exchange(&relay, Faults::NONE, 3);
+    assert_eq!(
+        report.rejected,
+        vec![(RejectReason::MalformedPayload, 1)],
+        "{report:?}"
+    );
+    assert_eq!(report.applied, report.received - 1, "{report:?}");
+    assert!(!marker_of(&late).exists());
 }
 
 #[test]
