@@ -23,11 +23,7 @@ use rrule::{Frequency, RRuleSet};
 /// A later DTSTART for `set` that yields the same occurrences from `from` on, when the rule
 /// is one of those above and the series began at least two whole periods before `from`; `None`
 /// otherwise (expand from the real start).
-pub fn later_start(
-    set: &RRuleSet,
-    start: NaiveDateTime,
-    from: NaiveDateTime,
-) -> Option<NaiveDateTime> {
+fn later_start(set: &RRuleSet, start: NaiveDateTime, from: NaiveDateTime) -> Option<NaiveDateTime> {
     let [rule] = set.get_rrule().as_slice() else {
         return None;
     };
@@ -57,9 +53,10 @@ pub fn later_start(
     }
 }
 
-/// `set` with its DTSTART moved to `later` (from [`later_start`]), as a floating time like
-/// the original's.
-pub fn starting_at(set: &RRuleSet, later: NaiveDateTime) -> Option<RRuleSet> {
+/// `set` expanded from [`later_start`]'s DTSTART (a floating time like the original's), or
+/// `None` when the series must be expanded from its real start.
+pub fn moved_near(set: &RRuleSet, start: NaiveDateTime, from: NaiveDateTime) -> Option<RRuleSet> {
+    let later = later_start(set, start, from)?;
     let [rule] = set.get_rrule().as_slice() else {
         return None;
     };
@@ -193,7 +190,7 @@ mod tests {
             let whole = expand(set.clone(), from, to, 550);
             if let Some(later) = later_start(&set, start, from) {
                 prop_assert!(later > start && later < from);
-                let moved = starting_at(&set, later).expect("one rule");
+                let moved = moved_near(&set, start, from).expect("one rule");
                 prop_assert_eq!(expand(moved, from, to, 550), whole, "{} from {}", rule, start);
             }
         }
@@ -207,7 +204,7 @@ mod tests {
         let later = later_start(&set, start, from).expect("moved");
         assert!(from - later < Duration::weeks(2), "{later}");
         assert_eq!(later.date().weekday(), start.date().weekday());
-        let moved = starting_at(&set, later).expect("one rule");
+        let moved = moved_near(&set, start, from).expect("one rule");
         let to = from + Duration::days(62);
         assert_eq!(expand(moved, from, to, 550), expand(set, from, to, 550));
     }

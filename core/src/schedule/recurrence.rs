@@ -115,10 +115,8 @@ pub fn rule_starts(
     // A series that began long before the window is expanded from a later start that keeps
     // its occurrences. The DTSTART rule below changes nothing then: that start is before the
     // window, and a rule with COUNT is never moved.
-    if let Some(later) = fast_forward::later_start(&set, start, from) {
-        if let Some(shifted) = fast_forward::starting_at(&set, later) {
-            return Ok(expand(shifted, from, to, cap));
-        }
+    if let Some(moved) = fast_forward::moved_near(&set, start, from) {
+        return Ok(expand(moved, from, to, cap));
     }
     let mut found = expand(set.clone(), from, to, cap);
     if rule_skips_start(&set, start) {

@@ -329,6 +329,16 @@ fn a_device_does_not_read_back_what_it_just_sent() {
     assert_eq!(heads(&owner, &plan), heads(&mentor, &plan));
 }
 
+/// `owner` shares each of its documents with the new phone `with`, read-only.
+fn share_every_kind(owner: &Device, with: &KeyId) {
+    for kind in DocKind::ALL {
+        owner
+            .s()
+            .share(kind, with, Access::Read, "new phone", None)
+            .expect("share");
+    }
+}
+
 /// A new device's first sync reads each stream once: the grants on its channel open four
 /// document streams, read in the same pull; with nothing to send after applying them, the
 /// sync does not read all five again (issue 19: a third of a first sync's requests).
@@ -342,12 +352,7 @@ fn a_first_sync_reads_each_stream_once() {
         .s()
         .put(s::COPING_STRATEGIES, coping("call my sister"))
         .expect("put");
-    for kind in DocKind::ALL {
-        owner
-            .s()
-            .share(kind, &fresh_id, Access::Read, "new phone", None)
-            .expect("share");
-    }
+    share_every_kind(&owner, &fresh_id);
     assert!(owner.exchange(&relay, Faults::NONE, 1).sent >= 4);
 
     let before = relay.wire_reads();
@@ -379,12 +384,7 @@ fn a_new_devices_grants_commit_together() {
     let owner = Device::new("Sam");
     let fresh = Device::new("Alex");
     let fresh_id = pair(&owner, &fresh, &relay);
-    for kind in DocKind::ALL {
-        owner
-            .s()
-            .share(kind, &fresh_id, Access::Read, "new phone", None)
-            .expect("share");
-    }
+    share_every_kind(&owner, &fresh_id);
     assert!(owner.exchange(&relay, Faults::NONE, 1).sent >= 4);
 
     let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -950,12 +950,7 @@ fn grants_a_process_died_applying_are_applied_one_at_a_time_after_restart() {
     }
     settle(&[&owner, &fresh, &late], &relay);
     for id in &ids {
-        for kind in DocKind::ALL {
-            owner
-                .s()
-                .share(kind, id, Access::Read, "new phone", None)
-                .expect("share");
-        }
+        share_every_kind(&owner, id);
     }
     assert!(owner.exchange(&relay, Faults::NONE, 1).sent >= 8);
     let marker_of = |device: &Device| {
