@@ -35,14 +35,6 @@ fn is_own(row: &DocumentRow) -> bool {
     row.adopted || (row.owner.is_none() && row.peer.is_none() && row.kind != DocKind::Circle)
 }
 
-fn last_seq(conn: &Connection, doc_id: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT max(seq) FROM doc_chunks WHERE doc_id = ?1")?
-        .query_row([doc_id], |r| r.get(0))
-        .optional()?
-        .flatten())
-}
-
 /// The person's own documents of `kinds` and their last chunk's seq, as the store holds them.
 pub fn current_sources(
     conn: &Connection,
@@ -56,7 +48,7 @@ pub fn current_sources(
     }
     let mut out = BTreeMap::new();
     for (kind, doc_id) in own {
-        if let Some(seq) = last_seq(conn, &doc_id)? {
+        if let Some(seq) = chunks::last_seq(conn, &doc_id)? {
             out.insert(kind, SourceStamp { doc_id, seq });
         }
     }
@@ -126,7 +118,7 @@ pub fn restamp(tx: &Transaction<'_>, doc_id: &str, old_seq: i64, new_seq: i64) -
 
 /// The last chunk's seq of a document, in the writer's transaction.
 pub fn last_seq_in(tx: &Transaction<'_>, doc_id: &str) -> Result<Option<i64>> {
-    last_seq(tx, doc_id)
+    chunks::last_seq(tx, doc_id)
 }
 
 /// Marks the parts fed by `kind` out of step.
