@@ -79,7 +79,9 @@ pub fn ids(doc: &AutoCommit, section: SectionId) -> Result<Vec<ItemId>> {
         })
         .collect();
     if section.ordered() {
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        crate::sorting::sort_by(&mut keyed, |a, b| {
+            a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+        });
     }
     Ok(keyed
         .into_iter()
