@@ -19,6 +19,7 @@ pub mod lock;
 pub mod model;
 pub mod net;
 pub mod schedule;
+mod sorting;
 pub mod store;
 pub mod sync;
 mod twofold;

@@ -272,7 +272,7 @@ pub fn read(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Contents> {
             reactions,
         });
     }
-    messages.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut messages, |a, b| {
         (a.sent_at_ms, a.author.0, a.id.as_str()).cmp(&(b.sent_at_ms, b.author.0, b.id.as_str()))
     });
 
@@ -315,7 +315,7 @@ pub fn read(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Contents> {
             meetings.push(MeetingEntry { meeting, added_by });
         }
     }
-    meetings.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut meetings, |a, b| {
         (a.meeting.start, a.meeting.id.as_str()).cmp(&(b.meeting.start, b.meeting.id.as_str()))
     });
 
@@ -459,7 +459,7 @@ fn read_members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
             m.removal_requested = allowed && !is_host(&target);
         }
     }
-    entries.sort_by_key(|a| (a.joined_at_ms, a.id.0));
+    crate::sorting::sort_by_key(&mut entries, |a| (a.joined_at_ms, a.id.0));
     Ok(entries)
 }
 
@@ -483,7 +483,7 @@ fn devices_named(doc: &AutoCommit, entry: &ObjId, hosts: &[KeyId]) -> Result<Vec
             }
         }
     }
-    out.sort_by_key(|d| d.0);
+    crate::sorting::sort_by_key(&mut out, |d| d.0);
     Ok(out)
 }
 

@@ -52,7 +52,7 @@ pub fn item_conflicts(
         if all.len() > 1 {
             // Show the value everyone sees first, then the ones it won over.
             if let Some((_, winner)) = doc.get(&item, key.as_str())? {
-                all.sort_by_key(|(_, id)| *id != winner);
+                crate::sorting::sort_by_key(&mut all, |(_, id)| *id != winner);
             }
             out.push(FieldConflict {
                 field: key.clone(),

@@ -8,6 +8,7 @@ pub mod check_ins;
 pub mod circle;
 mod column_rows;
 pub mod conflicts;
+pub(crate) mod export_json;
 pub mod genesis;
 pub mod guarded_load;
 pub mod items;

@@ -108,8 +108,9 @@ pub enum DocumentSnapshot {
     Notes(NotesDocument),
 }
 
-/// The JSON export file: format marker, version, then the tagged document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The JSON export file: format marker, version, then the tagged document. Read by hand
+/// (`docs::export_json`), not derived: the derived reader buffered the document first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonExport {
     pub format: String,
     pub version: u32,

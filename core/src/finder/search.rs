@@ -249,7 +249,7 @@ pub fn search(index: &[Indexed], q: &FinderQuery) -> Result<Vec<FoundMeeting>> {
     }
     let by_distance =
         |a: &Option<f64>, b: &Option<f64>| a.partial_cmp(b).unwrap_or(Ordering::Equal);
-    hits.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut hits, |a, b| {
         by_distance(&a.0, &b.0)
             .then(a.1.cmp(&b.1))
             .then_with(|| a.2.listing.name.cmp(&b.2.listing.name))

@@ -44,7 +44,7 @@ pub fn theil_sen(points: &[(f64, f64)]) -> Option<f64> {
     if slopes.is_empty() {
         return None;
     }
-    slopes.sort_by(f64::total_cmp);
+    crate::sorting::sort_by(&mut slopes, f64::total_cmp);
     let mid = slopes.len() / 2;
     Some(if slopes.len() % 2 == 1 {
         slopes[mid]

@@ -69,7 +69,7 @@ impl Network {
                 .iter()
                 .filter(|c| c.crisis_order.is_some() && self.usable(&c.id).is_some())
                 .collect();
-            ranked.sort_by_key(|c| c.crisis_order);
+            crate::sorting::sort_by_key(&mut ranked, |c| c.crisis_order);
             out = ranked
                 .into_iter()
                 .map(|c| person(c, String::new()))

@@ -117,7 +117,7 @@ pub fn progress(recovery: &Recovery, lapses: &[Lapse], today: Day) -> RecoveryPr
         .filter(|l| l.recovery_id == recovery.id && l.day <= today && l.day >= recovery.started)
         .map(|l| l.day)
         .collect();
-    own.sort();
+    crate::sorting::sort(&mut own);
     let mut run_start = recovery.started;
     let mut longest = 0;
     for lapse in &own {

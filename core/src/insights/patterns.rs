@@ -129,7 +129,7 @@ fn attendance_days(attendance: &[Attendance], from: Day, to: Day) -> (Vec<Day>, 
             AttendanceStatus::Cancelled => {}
         }
     }
-    attended.sort();
+    crate::sorting::sort(&mut attended);
     (attended, missed)
 }
 
@@ -173,7 +173,7 @@ pub fn window(
             days: count,
         })
         .collect();
-    trigger_counts.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut trigger_counts, |a, b| {
         b.days
             .cmp(&a.days)
             .then_with(|| a.trigger_id.cmp(&b.trigger_id))
@@ -205,7 +205,7 @@ pub fn window(
             craving_next_day: mean(next),
         })
         .collect();
-    coping_outcomes.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut coping_outcomes, |a, b| {
         b.days_used
             .cmp(&a.days_used)
             .then_with(|| a.coping_id.cmp(&b.coping_id))

@@ -137,7 +137,7 @@ pub fn review(plan: &mut AutoCommit, settings: &ReviewSettings, now_ms: i64) -> 
         last_changed_ms: times.get(WHEN_WELL).copied(),
     });
     // Stable: the plan's own order among equals.
-    parts.sort_by_key(|p| p.last_changed_ms.unwrap_or(i64::MIN));
+    crate::sorting::sort_by_key(&mut parts, |p| p.last_changed_ms.unwrap_or(i64::MIN));
 
     // Never reviewed: count from the first edit of the plan, so a new plan is not due at once.
     let first_edit = times.values().copied().min();

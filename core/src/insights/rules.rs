@@ -373,7 +373,7 @@ fn meetings_missed(ev: &Evidence<'_>, th: &Thresholds, today: Day) -> Option<Fin
         .iter()
         .filter(|a| a.status != AttendanceStatus::Cancelled && a.occurrence.0.date() <= today.0)
         .collect();
-    log.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut log, |a, b| {
         a.occurrence
             .cmp(&b.occurrence)
             .then_with(|| a.id.cmp(&b.id))
@@ -479,7 +479,9 @@ pub fn next_steps(finding: &Finding, plan: &PlanSteps<'_>) -> Vec<NextStep> {
     let mut ordered: Vec<&CopingStrategy> = plan.coping.iter().collect();
     if let Some(domain) = finding.rule.domain() {
         // Stable: the plan's order within each group.
-        ordered.sort_by_key(|c| !(c.domain == domain || c.domain == Domain::Both));
+        crate::sorting::sort_by_key(&mut ordered, |c| {
+            !(c.domain == domain || c.domain == Domain::Both)
+        });
     }
     steps.extend(ordered.into_iter().map(|c| NextStep::Coping {
         coping_id: c.id.clone(),

@@ -173,7 +173,7 @@ fn numbers<T: FromStr + Ord + Copy>(list: &str, in_range: impl Fn(T) -> bool) ->
         .split(',')
         .map(|n| n.parse().ok().filter(|v| in_range(*v)))
         .collect::<Option<Vec<T>>>()?;
-    values.sort();
+    crate::sorting::sort(&mut values);
     values.dedup();
     Some(values)
 }

@@ -205,6 +205,8 @@ pub fn upcoming(
         )
         .filter(|r| r.fire_at_utc_ms >= now_ms && r.fire_at_utc_ms < horizon_ms)
         .collect();
-    out.sort_by(|a, b| (a.fire_at_utc_ms, &a.id).cmp(&(b.fire_at_utc_ms, &b.id)));
+    crate::sorting::sort_by(&mut out, |a, b| {
+        (a.fire_at_utc_ms, &a.id).cmp(&(b.fire_at_utc_ms, &b.id))
+    });
     out
 }

@@ -101,7 +101,9 @@ pub fn between(
             out.push(occurrence(meeting, series.clone(), original, s.at, viewer));
         }
     }
-    out.sort_by(|a, b| (a.start_utc_ms, &a.name).cmp(&(b.start_utc_ms, &b.name)));
+    crate::sorting::sort_by(&mut out, |a, b| {
+        (a.start_utc_ms, &a.name).cmp(&(b.start_utc_ms, &b.name))
+    });
     out
 }
 

@@ -123,6 +123,8 @@ pub fn upcoming(
             });
         }
     }
-    out.sort_by(|a, b| (a.fire_at_utc_ms, &a.id).cmp(&(b.fire_at_utc_ms, &b.id)));
+    crate::sorting::sort_by(&mut out, |a, b| {
+        (a.fire_at_utc_ms, &a.id).cmp(&(b.fire_at_utc_ms, &b.id))
+    });
     out
 }

@@ -19,7 +19,9 @@ impl Twofold {
     /// order: what the check-in asks about.
     pub fn doses_on(&self, day: Day) -> Result<Vec<DueDose>> {
         let mut due = all_due(&self.list(s::MEDICATION_SCHEDULE)?, day, day);
-        due.sort_by(|a, b| (a.at_ms, &a.medication_id).cmp(&(b.at_ms, &b.medication_id)));
+        crate::sorting::sort_by(&mut due, |a, b| {
+            (a.at_ms, &a.medication_id).cmp(&(b.at_ms, &b.medication_id))
+        });
         Ok(due)
     }
 

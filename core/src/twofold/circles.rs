@@ -178,7 +178,7 @@ impl Twofold {
             }
             out.push(self.circle_summary(&id, &held, muted));
         }
-        out.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut out, |a, b| {
             (b.last_message_at_ms, &a.name, &a.doc_id).cmp(&(
                 a.last_message_at_ms,
                 &b.name,

@@ -118,7 +118,7 @@ pub(crate) fn ladder(plan: &AutoCommit, contacts_doc: &AutoCommit) -> Result<Vec
             .into_iter()
             .filter(|c| c.crisis_order.is_some() && !c.do_not_involve)
             .collect();
-        ranked.sort_by_key(|c| c.crisis_order);
+        crate::sorting::sort_by_key(&mut ranked, |c| c.crisis_order);
         crisis_ladder = ranked.into_iter().map(|c| rung(c, String::new())).collect();
     }
     Ok(crisis_ladder)
@@ -227,12 +227,14 @@ pub(crate) fn assemble(inputs: Inputs, today: Day, now_ms: i64) -> HomeScreen {
         .filter(|c| c.id.as_str() < end.as_str() && c.day <= today)
         .cloned()
         .collect();
-    recent.sort_by_key(|c| std::cmp::Reverse((c.day, c.at_ms)));
+    crate::sorting::sort_by_key(&mut recent, |c| std::cmp::Reverse((c.day, c.at_ms)));
     recent.truncate(RECENT);
     let checked_in_today = recent.first().is_some_and(|c| c.day == today);
     let streaks = streaks(&journal, today);
     let next_meetings = next_meetings(&meetings, today, now_ms);
-    meetings.sort_by(|a, b| (a.start.0.time(), &a.name).cmp(&(b.start.0.time(), &b.name)));
+    crate::sorting::sort_by(&mut meetings, |a, b| {
+        (a.start.0.time(), &a.name).cmp(&(b.start.0.time(), &b.name))
+    });
     HomeScreen {
         today,
         crisis_ladder: ladder,

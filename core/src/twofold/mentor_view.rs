@@ -186,7 +186,7 @@ impl Twofold {
         }
         // Most urgent first; among equals, the newest request, then the most alerts, then
         // the longest silence, then by name.
-        mentees.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut mentees, |a, b| {
             let newest = |m: &Mentee| m.open_sos.iter().map(|r| r.received_at_ms).max();
             a.attention
                 .cmp(&b.attention)

@@ -592,7 +592,7 @@ impl Twofold {
                 .ok_or_else(|| Error::not_found("document", doc_id.to_string()))?;
             let mut am = doc.am.clone();
             let mut heads: Vec<String> = am.get_heads().iter().map(|h| h.to_string()).collect();
-            heads.sort();
+            crate::sorting::sort(&mut heads);
             Ok(heads)
         })
     }

@@ -53,7 +53,7 @@ impl Twofold {
             return Err(refused("input is larger than the import limit"));
         }
         // serde's messages can quote the input; report only where it went wrong.
-        let export: JsonExport = serde_json::from_str(json).map_err(|e| {
+        let export: JsonExport = JsonExport::from_json(json).map_err(|e| {
             refused(format!(
                 "not a Twofold JSON export ({:?} error at line {}, column {})",
                 e.classify(),

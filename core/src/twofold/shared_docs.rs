@@ -76,7 +76,7 @@ impl Twofold {
                 })
                 .collect::<Vec<_>>())
         })?;
-        out.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut out, |a, b| {
             (&a.owner_name, a.owner.0, a.kind).cmp(&(&b.owner_name, b.owner.0, b.kind))
         });
         Ok(out)

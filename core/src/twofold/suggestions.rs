@@ -189,7 +189,7 @@ impl Twofold {
                 });
             }
         }
-        out.sort_by_key(|r| {
+        crate::sorting::sort_by_key(&mut out, |r| {
             (
                 r.suggestion.status != SuggestionStatus::Open,
                 r.suggestion.suggested_at_ms,
@@ -210,7 +210,7 @@ impl Twofold {
                 });
             }
         }
-        out.sort_by_key(|n| n.note.written_at_ms);
+        crate::sorting::sort_by_key(&mut out, |n| n.note.written_at_ms);
         Ok(out)
     }
 
