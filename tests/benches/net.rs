@@ -6,7 +6,8 @@
 //!    latency and envelope bytes. Baseline: the relay alone — the same number of bytes
 //!    appended by a bare HTTP client and delivered to a bare WebSocket follower.
 //! 2. A new device's first sync of the five-year data set (all four documents shared):
-//!    envelopes, bytes, time. Baseline: `AutoCommit::load` of the same documents' bytes.
+//!    envelopes, bytes, time. Baseline: `AutoCommit::load` of the same documents' bytes, on
+//!    the main thread (warm), and once on a new thread (cold, as a new device loads them).
 //! 3. Idle data: the bytes (TCP payload both ways, counted by a loopback proxy) of a
 //!    background `sync_now` with nothing new, and of live sync with nothing happening, per
 //!    hour. Baselines: the protocol's least — one bare read per followed stream, and a bare
