@@ -140,7 +140,7 @@ impl TwofoldStore {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Opens (or creates) the store at `path` with the app's 32-byte random key (kept in the
     /// Android Keystore / iOS Keychain). A wrong key is `WrongKey` and changes nothing; a
