@@ -38,7 +38,7 @@ pub fn lock_state(path: String, platform_key: Vec<u8>) -> Result<LockState> {
     })
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Opens a store that has an app lock, with the platform key and the PIN. Each try is
     /// counted before it is checked; after five wrong ones in a row the next waits 30 s, then

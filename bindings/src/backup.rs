@@ -15,7 +15,7 @@ use crate::error::{guard, install_panic_hook, Result, TwofoldError};
 use crate::runtime::blocking;
 use crate::store::{StoreOptions, TwofoldStore};
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Restores a backup made by `export_backup` into a new store at `path`, opened with the
     /// app's 32-byte key, and opens it. `path` must hold no store, or one nothing was written

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::model::care::{Adherence, CareReminder, DueDose};
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// The doses the medication schedule gives on `day` (`YYYY-MM-DD`), in time order.
     pub fn doses_on(&self, day: String) -> Result<Vec<DueDose>> {

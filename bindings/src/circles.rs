@@ -10,7 +10,7 @@ use crate::model::schedule::Meeting;
 use crate::model::sharing::Peer;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Starts a circle hosted on this device, under `my_name` (the name this person uses in
     /// it, never a phone number). Returns the circle's id.

@@ -79,7 +79,7 @@ pub fn encode_address_hint(hint: AddressHint) -> Result<String> {
     })
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl DirectSession {
     /// Listens on `port` (0: any free one) on every interface, and answers every paired
     /// device that calls.
@@ -155,7 +155,7 @@ impl DirectSession {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl DirectListening {
     /// The port it listens on.
     pub fn port(&self) -> u16 {

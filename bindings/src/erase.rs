@@ -9,7 +9,7 @@ use crate::error::{guard, Result, TwofoldError};
 use crate::runtime::blocking;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Ends every share this device gave, each with a notice asking the paired device to
     /// delete its copy; returns how many ended. The notices leave with the next sync: run

@@ -9,7 +9,7 @@ use crate::model::formats::ImportReport;
 use crate::model::schedule::MeetingKind;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Saves a region's feed for the finder, replacing an earlier download of `region`. The
     /// report names every entry left out and why. Past the bounds (12 regions, 24 MiB) it is

@@ -13,7 +13,7 @@ use crate::model::insights::*;
 use crate::model::journal::NewCheckIn;
 use crate::store::{now_ms, TwofoldStore};
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Each recovery's days, milestones (reached, next) and lapse history on `today`.
     pub fn recovery_progress(&self, today: String) -> Result<Vec<RecoveryProgress>> {

@@ -61,7 +61,7 @@ impl TwofoldStore {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl SyncSession {
     /// Pushes everything waiting, pulls everything new, applies it. A network problem ends
     /// it early and is in the report (`interrupted`); what was done before is kept. Only a

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::model::sharing::Peer;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// This device's id (32 hex characters): what peers call it.
     pub fn device_id(&self) -> Result<String> {

@@ -6,7 +6,7 @@
 use crate::error::Result;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Asks for wake-ups through `gateway` (an app id the relay is configured to call, e.g.
     /// `org.twofold.app.android`) with the platform's push `token`. Call again whenever the

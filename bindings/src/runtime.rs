@@ -4,9 +4,15 @@
 //! an async export hands its core call to the runtime's blocking pool and awaits the result:
 //! the caller's thread (an Android main thread, a Swift actor) never waits on the disk.
 
+use std::any::Any;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Mutex, OnceLock};
+use std::task::{ready, Context, Poll};
 
 use tokio::runtime::{Builder, Runtime};
+use tokio::sync::oneshot;
 
 use crate::error::{guard, Result, TwofoldError};
 
@@ -43,19 +49,167 @@ pub(crate) fn runtime() -> Result<&'static Runtime> {
 /// (ADR 0018).
 pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// Runs a blocking call body on the runtime's blocking pool, guarded against panics. The result
-/// comes back through a channel; if the body never runs (the runtime shutting down) the
-/// channel closes and the call fails as an internal error, as a lost task did before.
-pub(crate) async fn blocking<T: Send + 'static>(
+/// A call's answer with its type erased, so that one channel, one guard and one spawn serve
+/// every export (ADR 0018, fifth revision): generic over the answer's type, they were compiled
+/// once per export.
+type Answer = Result<Box<dyn Any + Send>>;
+
+/// Runs a blocking call body on the runtime's blocking pool, guarded against panics; await the
+/// result. If the body never runs (the runtime shutting down, or failing to start) the call
+/// fails as an internal error, as a lost task did before.
+pub(crate) fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    let (sent, result) = tokio::sync::oneshot::channel();
+) -> Blocking<T> {
+    Blocking::spawn(Box::new(move || {
+        f().map(|t| Box::new(t) as Box<dyn Any + Send>)
+    }))
+}
+
+/// The future of a [`blocking`] call. Only unboxing the answer is per type.
+pub(crate) struct Blocking<T> {
+    answer: oneshot::Receiver<Answer>,
+    returns: PhantomData<fn() -> T>,
+}
+
+impl<T> Blocking<T> {
+    /// An answer known before anything runs (e.g. the store is closed).
+    pub(crate) fn failed(error: TwofoldError) -> Self {
+        Self::from_receiver(answered(Err(error)))
+    }
+
+    fn spawn(call: Box<dyn FnOnce() -> Answer + Send>) -> Self {
+        Self::from_receiver(spawn_call(call))
+    }
+
+    fn from_receiver(answer: oneshot::Receiver<Answer>) -> Self {
+        Blocking {
+            answer,
+            returns: PhantomData,
+        }
+    }
+}
+
+impl<T: 'static> Future for Blocking<T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let answer = ready!(Pin::new(&mut self.answer).poll(cx))
+            .unwrap_or_else(|_| Err(TwofoldError::internal_failure()))?;
+        // The box was made from a `T` in `blocking`; a mismatch would be a bug here, and is
+        // answered as one rather than with a panic.
+        Poll::Ready(
+            answer
+                .downcast::<T>()
+                .map(|t| *t)
+                .map_err(|_| TwofoldError::internal_failure()),
+        )
+    }
+}
+
+/// Not generic: compiled once for every export.
+fn spawn_call(call: Box<dyn FnOnce() -> Answer + Send>) -> oneshot::Receiver<Answer> {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return answered(Err(e)),
+    };
+    let (sent, answer) = oneshot::channel();
     let job: Job = Box::new(move || {
         // The caller may have stopped waiting (a cancelled async call): nothing to tell it.
-        let _ = sent.send(guard(f));
+        let _ = sent.send(guard(call));
     });
-    drop(runtime()?.spawn_blocking(job));
-    result
-        .await
-        .unwrap_or_else(|_| Err(TwofoldError::internal_failure()))
+    drop(rt.spawn_blocking(job));
+    answer
+}
+
+fn answered(answer: Answer) -> oneshot::Receiver<Answer> {
+    let (sent, receiver) = oneshot::channel();
+    // The receiver is alive, so the send succeeds.
+    let _ = sent.send(answer);
+    receiver
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::task::{Wake, Waker};
+    use std::thread;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Polls on this thread without a tokio context, as a foreign executor does.
+    fn wait<F: Future>(f: F) -> F::Output {
+        struct Unpark(thread::Thread);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut f = std::pin::pin!(f);
+        loop {
+            if let Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+                return out;
+            }
+            thread::park();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Answers of different types under way at once each come back whole, with their own
+        /// type, in whatever order they are awaited; so do errors.
+        #[test]
+        fn answers_come_back_as_the_body_gave_them(
+            text in ".*",
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            number in any::<Option<i64>>(),
+            field in "[a-z_.]{1,20}",
+            reason in ".*",
+            fails in any::<bool>(),
+        ) {
+            let (t, b, n) = (text.clone(), bytes.clone(), number);
+            let text_call = blocking(move || Ok(t));
+            let bytes_call = blocking(move || Ok((b, n)));
+            let (f, r) = (field.clone(), reason.clone());
+            let error_call = blocking(move || {
+                if fails {
+                    Err(TwofoldError::InvalidInput { field: f, reason: r })
+                } else {
+                    Ok(())
+                }
+            });
+            let expected_error = if fails {
+                Err(TwofoldError::InvalidInput { field, reason })
+            } else {
+                Ok(())
+            };
+            prop_assert_eq!(wait(error_call), expected_error);
+            prop_assert_eq!(wait(bytes_call), Ok((bytes, number)));
+            prop_assert_eq!(wait(text_call), Ok(text));
+        }
+    }
+
+    #[test]
+    fn the_body_runs_on_the_runtime_blocking_pool() {
+        let name = wait(blocking(|| {
+            Ok(thread::current().name().map(str::to_string))
+        }));
+        assert_eq!(name, Ok(Some("twofold-worker".to_string())));
+    }
+
+    #[test]
+    fn a_panic_in_the_body_becomes_an_internal_error_without_its_payload() {
+        let r: Result<String> = wait(blocking(|| panic!("secret note text")));
+        assert_eq!(r, Err(TwofoldError::internal_failure()));
+    }
+
+    #[test]
+    fn a_failure_known_before_the_call_is_its_answer() {
+        let r: Result<String> = wait(Blocking::failed(TwofoldError::Closed));
+        assert_eq!(r, Err(TwofoldError::Closed));
+    }
 }

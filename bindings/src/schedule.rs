@@ -13,7 +13,7 @@ use crate::model::schedule::{
 };
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Occurrences starting in `[from_ms, to_ms)` (at most three years), in time order.
     pub async fn occurrences_between(

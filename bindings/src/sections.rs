@@ -21,7 +21,7 @@ macro_rules! section_methods {
            ordered: $ordered:literal, suggest: $suggest:literal $(, ffi: $put:ident $get:ident $list:ident)?; )+
     } )+) => {
         $($($(
-            #[uniffi::export(async_runtime = "tokio")]
+            #[uniffi::export]
             impl TwofoldStore {
                 /// Adds the item, or replaces the item with the same id (only changed fields
                 /// are written). Checked first: an invalid item changes nothing.

@@ -103,7 +103,7 @@ macro_rules! dispatch {
 }
 with_item_sections!(dispatch);
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Documents other people shared with this device, grouped by person, then by kind.
     pub fn shared_with_me(&self) -> Result<Vec<SharedDocument>> {

@@ -11,7 +11,7 @@ use crate::model::documents::DocumentKind;
 use crate::model::sharing::{Access, Disclosure, Share};
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Shares one of the person's documents with a paired device (`peer_id`). `purpose` is
     /// recorded with the consent; `expires_at_ms` (milliseconds since the Unix epoch, in the

@@ -26,7 +26,7 @@ pub struct SosLadderEntry {
     pub peer: twofold_core::KeyId,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Links a contact on the crisis ladder to the paired device they answer on (`None`
     /// unlinks). Only linked contacts are reached through the encrypted channel.

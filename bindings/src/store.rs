@@ -16,7 +16,7 @@ use crate::listeners::{self, DocumentListener, HomeScreenListener, SubscriptionH
 use crate::model::documents::{DocumentKind, DocumentSnapshot, FieldConflict, SectionName};
 use crate::model::home::HomeScreen;
 use crate::model::journal::{CheckIn, LapseRecorded, NewCheckIn, Recovery};
-use crate::runtime::blocking;
+use crate::runtime::{blocking, Blocking};
 
 /// Tuning for `open_with_options`; `StoreOptions::default()` (or `open`) suits the app.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -130,17 +130,19 @@ impl TwofoldStore {
         guard(|| f(&*self.core()?))
     }
 
-    /// A write (or a long call) on the runtime's blocking pool.
-    pub(crate) async fn write<T: Send + 'static>(
+    /// A write (or a long call) on the runtime's blocking pool; await the result.
+    pub(crate) fn write<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Twofold) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let core = self.core()?;
-        blocking(move || f(&core)).await
+    ) -> Blocking<T> {
+        match self.core() {
+            Ok(core) => blocking(move || f(&core)),
+            Err(e) => Blocking::failed(e),
+        }
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Opens (or creates) the store at `path` with the app's 32-byte random key (kept in the
     /// Android Keystore / iOS Keychain). A wrong key is `WrongKey` and changes nothing; a

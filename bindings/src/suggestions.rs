@@ -12,7 +12,7 @@ use crate::model::sharing::{
 use crate::shared_docs::suggest_any;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Mentor side: a note for the person on `peer_id` (paired, or `NotAllowed`). The notes
     /// document is made and shared with them on first use; it reaches them at the next sync.

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::model::sync::{Follow, MailboxFollow, Outgoing, Received, RejectionCount};
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Everything waiting to go out. Expired shares are ended first, a shared wellbeing
     /// summary is refreshed, and pending local changes are sealed into envelopes; the same

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::model::sharing::WellbeingFields;
 use crate::store::TwofoldStore;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TwofoldStore {
     /// Which fields of the wellbeing summary are shared (all, until the owner chooses).
     pub fn wellbeing_fields(&self) -> Result<WellbeingFields> {

@@ -2,21 +2,37 @@
 //! listeners called back on other threads, closing under way. The Kotlin, Swift and Python
 //! suites in tests/foreign run the same stories through the generated bindings.
 
+use std::future::Future;
+use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread;
 use std::time::Duration;
 
 use twofold_ffi::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// Stands in for a foreign executor (Kotlin coroutines, Swift tasks, asyncio).
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("test runtime")
-        .block_on(f)
+/// Stands in for a foreign executor (Kotlin coroutines, Swift tasks, asyncio): it polls on the
+/// calling thread and has no tokio context, so an export that needed one (a timer, a socket
+/// made inside the call) would fail here as it would on the phones.
+fn block_on<F: Future>(f: F) -> F::Output {
+    struct Unpark(thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut f = pin!(f);
+    loop {
+        if let Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+            return out;
+        }
+        thread::park();
+    }
 }
 
 fn open(dir: &tempfile::TempDir) -> Arc<TwofoldStore> {
@@ -285,4 +301,25 @@ fn a_suggested_item_is_converted_without_json_and_refused_by_field() {
         field(suggest(empty).expect_err("description")),
         "coping_strategies.description"
     );
+}
+
+#[test]
+fn relay_and_direct_calls_need_no_tokio_context_of_the_caller() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(&dir);
+
+    // Nothing listens on the discard port: a network problem is in the report, not an error.
+    let session = store
+        .sync_session("http://127.0.0.1:9".to_string())
+        .expect("session");
+    block_on(session.sync_now()).expect("sync_now reports, it does not fail");
+    session.start_live().expect("start live");
+    block_on(session.stop_live());
+    assert!(!session.is_live());
+
+    let direct = store.direct_session().expect("direct session");
+    let listening = block_on(direct.listen(0)).expect("listen");
+    assert_ne!(listening.port(), 0);
+    listening.stop();
+    assert!(block_on(listening.next_report()).is_none());
 }
