@@ -13,6 +13,7 @@ mod circles;
 mod clock;
 mod erase;
 mod finder;
+mod fold;
 mod formats;
 mod home;
 pub(crate) mod home_model;
@@ -55,7 +56,7 @@ use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::database::{self, Database, KEY_LEN};
 use crate::store::home_model as store_home_model;
-use crate::store::{identity, outbox, streams};
+use crate::store::{identity, outbox, pending_check_ins, streams};
 
 pub use app_lock::AppLockStatus;
 pub(crate) use backup::predecessors_in;
@@ -239,6 +240,10 @@ pub struct Twofold {
     /// document, and the writers' copies it guards: the one local write path changes a copy,
     /// commits, and only then brings the readers' document up to it (`change_doc_written`).
     drafts: Mutex<Drafts>,
+    /// Whether check-ins may be waiting in the intent log to be folded into the journal
+    /// (ADR 0025): set by a check-in, cleared by the fold that empties the log, both under the
+    /// writers' gate. Every access to the documents folds first while it is set.
+    pending_check_ins: AtomicBool,
     pub(crate) listeners: Arc<listeners::Listeners>,
     pub(crate) options: OpenOptions,
     /// The saved finder regions, decoded, and the table version they were read at.
@@ -322,12 +327,17 @@ impl Twofold {
             }
         });
         let loaded = docs.is_some();
+        // Rows a killed process left are folded by the first access to the documents, not
+        // here: open loads no document while the read model is in step (ADR 0021), and the
+        // home screen shows them from the read model meanwhile.
+        let pending = db.read(pending_check_ins::any)?;
         let store = Twofold {
             db,
             identity,
             docs: RwLock::new(docs.unwrap_or_default()),
             docs_loaded: AtomicBool::new(loaded),
             drafts: Mutex::default(),
+            pending_check_ins: AtomicBool::new(pending),
             listeners,
             options,
             finder_cache: finder::Cache::default(),
@@ -504,8 +514,10 @@ impl Twofold {
         Ok(())
     }
 
+    /// The documents to read, with every acknowledged check-in folded into the journal.
     pub(crate) fn docs_read(&self) -> Result<RwLockReadGuard<'_, Docs>> {
         self.ensure_docs()?;
+        self.fold_pending()?;
         Ok(self.docs.read().unwrap_or_else(|p| p.into_inner()))
     }
 
