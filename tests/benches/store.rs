@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use automerge::AutoCommit;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use twofold_core::store::{chunks, database::Database};
 use twofold_core::*;
 use twofold_tests::dataset::{end_day, populate, DatasetSpec};
@@ -320,18 +320,31 @@ fn check_in_against_bare(
     let t = Instant::now();
     store.fold_check_ins().expect("fold");
     let first_fold = t.elapsed();
-    // The size of that check-in's change as stored, to insert the same bytes below.
+    // The size of that check-in's change as stored, to insert the same bytes below (another
+    // check-in if the fold compacted the journal: its change is then in the snapshot).
     let db = Database::open(path, key).expect("db");
-    let change_len: usize = db
-        .read(|c| {
+    let last_change = || {
+        db.read(|c| {
             Ok(c.query_row(
                 "SELECT length(c.bytes) FROM doc_chunks c JOIN documents d USING (doc_id)
                  WHERE d.kind = 'journal' AND c.is_snapshot = 0 ORDER BY c.seq DESC LIMIT 1",
                 [],
                 |r| r.get::<_, i64>(0),
-            )?)
+            )
+            .optional()?)
         })
-        .expect("last change") as usize;
+        .expect("last change")
+    };
+    let change_len = match last_change() {
+        Some(len) => len as usize,
+        None => {
+            store
+                .record_check_in(a_check_in(0), 1_789_999_999_999)
+                .expect("check-in");
+            store.fold_check_ins().expect("fold");
+            last_change().expect("a change after a compaction") as usize
+        }
+    };
     drop(db);
     let mut conn = Connection::open(bare_path).expect("bare");
     conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
