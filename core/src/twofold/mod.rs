@@ -40,6 +40,7 @@ mod watch;
 mod wellbeing;
 mod write_path;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -170,10 +171,27 @@ pub(crate) struct Docs {
     pub others: BTreeMap<String, LoadedDoc>,
 }
 
+thread_local! {
+    /// Whether this thread has read the person's own journal through [`Docs`] since it last
+    /// asked: how a read that ran while check-ins were pending learns that it must fold them
+    /// and read again (ADR 0025, the intent log), while a read of any other document goes on
+    /// without waiting for a fold.
+    static JOURNAL_READ: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note_read(doc: &LoadedDoc) {
+    if doc.kind == DocKind::Journal && doc.is_mine() {
+        JOURNAL_READ.with(|read| read.set(true));
+    }
+}
+
 impl Docs {
+    /// The person's own document of `kind`; every read of the journal goes through here,
+    /// [`Docs::by_id`] or [`Docs::find`] (noted: see `JOURNAL_READ`).
     pub fn get(&self, kind: DocKind) -> Result<&AutoCommit> {
         self.owner
             .get(&kind)
+            .inspect(|d| note_read(d))
             .map(|d| &d.am)
             .ok_or_else(|| Error::not_found("document", kind.as_str()))
     }
@@ -183,11 +201,12 @@ impl Docs {
             .values()
             .find(|d| d.doc_id == doc_id)
             .or_else(|| self.others.get(doc_id))
+            .inspect(|d| note_read(d))
     }
 
     pub(crate) fn find(&self, sel: &DocSel<'_>) -> Option<&LoadedDoc> {
         match sel {
-            DocSel::Own(kind) => self.owner.get(kind),
+            DocSel::Own(kind) => self.owner.get(kind).inspect(|d| note_read(d)),
             DocSel::Id(id) => self.by_id(id),
         }
     }
@@ -521,8 +540,25 @@ impl Twofold {
         Ok(self.docs.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub(crate) fn read<R>(&self, f: impl FnOnce(&Docs) -> Result<R>) -> Result<R> {
-        f(&*self.docs_read()?)
+    /// Runs the read `f` on the documents. While check-ins are pending, a read that went to
+    /// the journal is run again after folding them, with the writers' gate held so that none
+    /// comes in between; a read of any other document is answered without a fold. `f` must
+    /// therefore have no effect but its answer (an assignment the second run overwrites).
+    pub(crate) fn read<R>(&self, mut f: impl FnMut(&Docs) -> Result<R>) -> Result<R> {
+        self.ensure_docs()?;
+        if !self.pending_check_ins.load(Ordering::Acquire) {
+            return f(&self.docs.read().unwrap_or_else(|p| p.into_inner()));
+        }
+        let outer = JOURNAL_READ.with(|read| read.replace(false));
+        let first = f(&self.docs.read().unwrap_or_else(|p| p.into_inner()));
+        let journal_read = JOURNAL_READ.with(|read| read.replace(outer));
+        if !journal_read {
+            return first;
+        }
+        let mut drafts = self.gate();
+        self.fold_in(&mut drafts)?;
+        let docs = self.docs.read().unwrap_or_else(|p| p.into_inner());
+        f(&docs)
     }
 
     /// Runs `f` on one document taken out of the map, with a panic inside contained and the

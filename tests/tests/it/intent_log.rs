@@ -166,8 +166,11 @@ impl Pair<'_> {
                 let home = self.pending().home_screen(day(*d)).expect("home");
                 let direct = self.direct.home_screen(day(*d)).expect("direct");
                 prop_assert_eq!(coarse(home), coarse(direct));
+                // (For a day before some check-ins the model may not hold the ones it needs
+                // and the screen comes from the documents, as without the intent log.)
+                let answered_by_model = self.recorded.iter().all(|c| c.day <= day(*d));
                 prop_assert!(
-                    loaded || !self.pending().documents_loaded(),
+                    loaded || !answered_by_model || !self.pending().documents_loaded(),
                     "the home screen loaded the documents"
                 );
             }
@@ -289,4 +292,24 @@ fn the_folded_change_carries_the_time_the_check_in_was_acknowledged() {
         store.get(s::CHECK_INS, &c.id).expect("kept").at_ms,
         at_ms(3, 1)
     );
+}
+
+/// A read of another document does not wait for a fold (ADR 0025: reads do not wait for a
+/// write's fsync); the first read that goes to the journal folds, and sees the check-in.
+#[test]
+fn only_a_read_of_the_journal_folds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(&dir.path().join("s.twofold"), &random_key());
+    store.set_when_well("steady").expect("plan");
+    let c = store
+        .record_check_in(new_check_in(3, 7, None), at_ms(3, 1))
+        .expect("check-in");
+    assert_eq!(store.when_well().expect("plan"), "steady");
+    assert!(store.list(s::COPING_STRATEGIES).expect("plan").is_empty());
+    assert_eq!(store.pending_check_in_count().expect("count"), 1);
+    assert_eq!(
+        store.check_ins_between(day(3), day(3)).expect("range"),
+        vec![c]
+    );
+    assert_eq!(store.pending_check_in_count().expect("count"), 0);
 }
