@@ -190,3 +190,58 @@ fn apply(draft: &mut AutoCommit, rows: &[Pending]) -> Result<Vec<Vec<u8>>> {
     }
     Ok(changes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::time::Day;
+    use crate::store::database::KEY_LEN;
+    use crate::twofold::NewCheckIn;
+
+    fn new_check_in(note: &str) -> NewCheckIn {
+        NewCheckIn {
+            day: Day::from_ymd("day", 2026, 5, 6).expect("day"),
+            mood: 5,
+            craving: 1,
+            sleep_hours: None,
+            medication_taken: None,
+            doses: Vec::new(),
+            used_substance: false,
+            triggers_met: Vec::new(),
+            coping_used: Vec::new(),
+            warning_signs: Vec::new(),
+            note: note.to_string(),
+        }
+    }
+
+    /// With nothing reading the journal, the log grows to `FOLD_AT` and no further: the check-in
+    /// that finds that many folds them all, in one transaction. Fails with the bound off by one.
+    #[test]
+    fn the_log_is_folded_by_the_check_in_that_fills_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
+        for i in 1..FOLD_AT {
+            store
+                .record_check_in(new_check_in(&format!("{i}")), 1_778_000_000_000 + i as i64)
+                .expect("check-in");
+            assert_eq!(store.pending_check_in_count().expect("count"), i);
+        }
+        store
+            .record_check_in(new_check_in("last"), 1_778_000_001_000)
+            .expect("check-in");
+        assert_eq!(store.pending_check_in_count().expect("count"), 0);
+        // In the journal, and the readers' document is what the disk holds.
+        assert_eq!(store.list(s::CHECK_INS).expect("check-ins").len(), FOLD_AT);
+        let (doc_id, in_memory) = store
+            .read(|docs| {
+                let journal = docs
+                    .owner
+                    .get(&DocKind::Journal)
+                    .ok_or_else(|| Error::not_found("document", "journal"))?;
+                Ok((journal.doc_id.clone(), journal.last_seq))
+            })
+            .expect("journal");
+        let stored = store.db.read(|c| chunks::load(c, &doc_id)).expect("chunks");
+        assert_eq!(in_memory, stored.last_seq);
+    }
+}

@@ -313,3 +313,21 @@ fn only_a_read_of_the_journal_folds() {
     );
     assert_eq!(store.pending_check_in_count().expect("count"), 0);
 }
+
+/// Erasing the store takes the check-ins still pending with it: a store opened at the same
+/// path afterwards is new.
+#[test]
+fn erasing_the_store_erases_the_pending_check_ins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("s.twofold");
+    let key = random_key();
+    let store = open(&path, &key);
+    store
+        .record_check_in(new_check_in(3, 7, None), at_ms(3, 1))
+        .expect("check-in");
+    assert_eq!(store.pending_check_in_count().expect("count"), 1);
+    store.erase().expect("erase");
+    let store = open(&path, &key);
+    assert_eq!(store.pending_check_in_count().expect("count"), 0);
+    assert!(store.list(s::CHECK_INS).expect("list").is_empty());
+}
