@@ -1,4 +1,4 @@
--- Version 18: the check-in's intent log (issue 19, ADR 0025 amended). Local only, never
+-- Version 19: the check-in's intent log (issue 19, ADR 0025 amended). Local only, never
 -- synced or backed up (a backup folds it into the journal first).
 
 -- Check-ins acknowledged to the person and not yet folded into the journal's Automerge
