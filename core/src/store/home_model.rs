@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::docs::kind::DocKind;
 use crate::error::Result;
 use crate::store::chunks::{self, DocumentRow};
+use crate::store::pending_check_ins::{self, Pending};
 
 /// A source document as the read model last saw it, or as the store holds it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,9 @@ pub struct Stored {
     pub stamps: BTreeMap<DocKind, (SourceStamp, i64)>,
     /// Kind → the person's own document of that kind and its last chunk, now.
     pub current: BTreeMap<DocKind, SourceStamp>,
+    /// Check-ins acknowledged and not yet in the journal (ADR 0025, the intent log): the
+    /// journal part reflects the journal, and these come on top of it.
+    pub pending: Vec<Pending>,
 }
 
 /// The person's own document of a kind: made here, or adopted from the linked device. The
@@ -80,6 +84,7 @@ pub fn read(conn: &Connection, kinds: &[DocKind]) -> Result<Stored> {
         }
     }
     out.current = current_sources(&tx, kinds)?;
+    out.pending = pending_check_ins::all(&tx)?;
     tx.finish()?;
     Ok(out)
 }

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_stream_retention.sql"),
     include_str!("migrations/0017_prekeys.sql"),
     include_str!("migrations/0018_doc_chunks_rowid.sql"),
+    include_str!("migrations/0019_pending_check_ins.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -18,6 +18,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod pairing_codes;
 pub mod peers;
+pub mod pending_check_ins;
 pub mod prekeys;
 pub mod recovery;
 pub mod retention;

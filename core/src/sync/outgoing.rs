@@ -33,6 +33,8 @@ impl Twofold {
     /// refreshed if it is shared, and pending local changes are sealed into envelopes (the
     /// same envelope bytes are returned again until acknowledged).
     pub(crate) fn sync_outgoing(&self, now_ms: i64) -> Result<Outgoing> {
+        // Acknowledged check-ins into the journal (and its outbox) first (ADR 0025).
+        self.fold_pending()?;
         self.expire_shares(now_ms)?;
         let expired = self
             .db

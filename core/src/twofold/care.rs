@@ -52,7 +52,7 @@ impl Twofold {
     /// Doses taken of doses due per medication over the 30 days ending on `today`.
     pub fn medication_adherence(&self, today: Day) -> Result<Vec<Adherence>> {
         self.read(|docs| {
-            let get = |kind| docs.owner.get(&kind).map(|d| &d.am);
+            let get = |kind| docs.get(kind).ok();
             let src = Sources {
                 plan: docs.get(DocKind::Plan)?,
                 contacts: get(DocKind::Contacts),

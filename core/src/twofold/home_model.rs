@@ -119,14 +119,24 @@ pub(crate) fn in_step(stored: &Stored) -> bool {
     PARTS.iter().all(|p| part_in_step(stored, *p))
 }
 
-/// The screen's inputs from the model, when every part is in step and decodes.
+/// The screen's inputs from the model, when every part is in step and decodes, with the
+/// check-ins still pending (not yet folded into the journal) put where the journal will have
+/// them: the part reflects the journal, so a fold, a rebuild or a kill in between changes
+/// nothing the screen shows.
 pub(crate) fn inputs(stored: &Stored) -> Option<Inputs> {
     if !in_step(stored) {
         return None;
     }
+    let mut journal: JournalInputs = decode(stored, Part::Journal)?;
+    if !stored.pending.is_empty() && journal.read_before != AFTER_EVERY_KEY {
+        return None;
+    }
+    for pending in &stored.pending {
+        merge_newest(&mut journal.newest, pending.check_in.clone());
+    }
     Some(Inputs {
         ladder: decode(stored, Part::Ladder)?,
-        journal: decode(stored, Part::Journal)?,
+        journal,
         meetings: decode(stored, Part::Meetings)?,
     })
 }
@@ -137,10 +147,10 @@ pub(crate) fn inputs(stored: &Stored) -> Option<Inputs> {
 pub(crate) enum Written<'a> {
     /// Anything: the parts fed by the document are derived again from it.
     Unknown,
-    /// One check-in, added or replaced, and nothing else in the journal: the value written,
-    /// which is what the journal holds under its key (the writer and a property test in
-    /// `docs::check_ins` make sure).
-    CheckIn(&'a CheckIn),
+    /// Check-ins, each added or replaced, in order, and nothing else in the journal (the
+    /// fold of the intent log): the values written, which are what the journal holds under
+    /// their keys (the writer and a property test in `docs::check_ins` make sure).
+    CheckIns(&'a [CheckIn]),
 }
 
 /// The hook every write path calls in the transaction that stores `changed`'s new chunk
@@ -180,7 +190,7 @@ pub(crate) fn record_written(
         }
     };
     let followed = match written {
-        Written::CheckIn(check_in) => journal_with_check_in(tx, changed, check_in).transpose(),
+        Written::CheckIns(check_ins) => journal_with_check_ins(tx, changed, check_ins).transpose(),
         Written::Unknown => None,
     };
     match followed.unwrap_or_else(|| part.derive(doc)) {
@@ -201,16 +211,16 @@ pub(crate) fn record_written(
     }
 }
 
-/// The journal part after a change that wrote one check-in, from the stored part and that
-/// check-in alone (ADR 0025): nothing is read from the journal. `changed` is the document's
-/// row as it was before the change (its `last_seq` the chunk the stored part must reflect). `None` when
-/// the stored part is not exactly the document before this change (not this document, not
-/// its previous chunk, another version, a body that does not decode): then the part is
-/// derived again.
-fn journal_with_check_in(
+/// The journal part after changes that wrote check-ins, from the stored part and those
+/// check-ins alone (ADR 0025): nothing is read from the journal. `changed` is the document's
+/// row as it was before the changes (its `last_seq` the chunk the stored part must reflect).
+/// `None` when the stored part is not exactly the document before these changes (not this
+/// document, not its previous chunk, another version, a body that does not decode): then the
+/// part is derived again.
+fn journal_with_check_ins(
     tx: &Transaction<'_>,
     changed: &LoadedDoc,
-    check_in: &CheckIn,
+    check_ins: &[CheckIn],
 ) -> Result<Option<Vec<u8>>> {
     let Some((body, stamp, version)) =
         rows::part_and_stamp(tx, Part::Journal.name(), DocKind::Journal)?
@@ -226,8 +236,10 @@ fn journal_with_check_in(
     if inputs.read_before != AFTER_EVERY_KEY {
         return Ok(None);
     }
-    // The value written, not read back from the journal: the document holds exactly it.
-    merge_newest(&mut inputs.newest, check_in.clone());
+    // The values written, not read back from the journal: the document holds exactly them.
+    for check_in in check_ins {
+        merge_newest(&mut inputs.newest, check_in.clone());
+    }
     encode(&inputs).map(Some)
 }
 
@@ -399,9 +411,11 @@ mod tests {
             let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
             for step in &steps {
                 let _ = apply(&store, step);
+                // Read before the journal is (pending check-ins on top of the stored part),
+                // then again after the read below folded them in (the part alone).
                 let stored = store.db.read(read).expect("model");
                 prop_assert!(in_step(&stored), "out of step after {step:?}");
-                let kept: JournalInputs = decode(&stored, Part::Journal).expect("decodes");
+                let kept = inputs(&stored).expect("the model answers").journal;
                 let derived = store
                     .read(|docs| {
                         home::newest_journal_inputs(
@@ -411,7 +425,11 @@ mod tests {
                         )
                     })
                     .expect("derived");
-                prop_assert_eq!(kept, derived, "after {:?}", step);
+                prop_assert_eq!(kept, derived.clone(), "after {:?}", step);
+                let stored = store.db.read(read).expect("model");
+                prop_assert!(stored.pending.is_empty() && in_step(&stored));
+                let folded: JournalInputs = decode(&stored, Part::Journal).expect("decodes");
+                prop_assert_eq!(folded, derived, "after folding {:?}", step);
             }
         }
     }

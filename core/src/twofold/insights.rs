@@ -33,7 +33,7 @@ pub(crate) const HELP: &str = "insights.help";
 const REVIEW: &str = "insights.review";
 
 fn sources(docs: &Docs) -> Result<Sources<'_>> {
-    let get = |kind| docs.owner.get(&kind).map(|d| &d.am);
+    let get = |kind| docs.get(kind).ok();
     Ok(Sources {
         plan: docs.get(DocKind::Plan)?,
         contacts: get(DocKind::Contacts),

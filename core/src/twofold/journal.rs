@@ -3,13 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::home_model::Written;
-use super::items::check_references;
 use super::Twofold;
+use crate::docs::items;
 use crate::docs::kind::DocKind;
-use crate::docs::sections::{self as s, Item};
+use crate::docs::sections as s;
 use crate::docs::snapshot::prefix;
-use crate::docs::{check_ins, items};
 use crate::error::Result;
 use crate::model::ids::ItemId;
 use crate::model::journal::{CheckIn, DoseAnswer, Lapse};
@@ -44,6 +42,8 @@ pub struct LapseRecorded {
 
 impl Twofold {
     /// Records a check-in durably and returns it. More than one a day is fine; all are kept.
+    /// Every read of the journal sees it from then on (the home screen from its read model,
+    /// everything else after the fold that reading does first).
     pub fn record_check_in(&self, new: NewCheckIn, at_ms: i64) -> Result<CheckIn> {
         let check_in = CheckIn {
             id: CheckIn::new_id(new.day, at_ms),
@@ -63,14 +63,9 @@ impl Twofold {
         check_in
             .validate()
             .map_err(|e| prefix(s::CHECK_INS.id, e))?;
-        let refs = check_in.references();
-        // The change writes this one check-in and nothing else: the home screen's read model
-        // takes it as written, without reading the journal again.
-        self.change_written(DocKind::Journal, Written::CheckIn(&check_in), |docs, am| {
-            check_references(docs, DocKind::Journal, am, s::CHECK_INS.id, &refs)?;
-            check_ins::put(am, &check_in)?;
-            Ok(())
-        })?;
+        // Acknowledged once it is in the intent log; the journal's Automerge change is made
+        // by the next fold (`twofold/fold.rs`, ADR 0025), off this call's path.
+        self.record_pending(&check_in)?;
         Ok(check_in)
     }
 

@@ -13,6 +13,7 @@ mod circles;
 mod clock;
 mod erase;
 mod finder;
+mod fold;
 mod formats;
 mod home;
 pub(crate) mod home_model;
@@ -39,6 +40,7 @@ mod watch;
 mod wellbeing;
 mod write_path;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,7 +57,7 @@ use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
 use crate::store::database::{self, Database, KEY_LEN};
 use crate::store::home_model as store_home_model;
-use crate::store::{identity, outbox, streams};
+use crate::store::{identity, outbox, pending_check_ins, streams};
 
 pub use app_lock::AppLockStatus;
 pub(crate) use backup::predecessors_in;
@@ -169,10 +171,27 @@ pub(crate) struct Docs {
     pub others: BTreeMap<String, LoadedDoc>,
 }
 
+thread_local! {
+    /// Whether this thread has read the person's own journal through [`Docs`] since it last
+    /// asked: how a read that ran while check-ins were pending learns that it must fold them
+    /// and read again (ADR 0025, the intent log), while a read of any other document goes on
+    /// without waiting for a fold.
+    static JOURNAL_READ: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note_read(doc: &LoadedDoc) {
+    if doc.kind == DocKind::Journal && doc.is_mine() {
+        JOURNAL_READ.with(|read| read.set(true));
+    }
+}
+
 impl Docs {
+    /// The person's own document of `kind`; every read of the journal goes through here,
+    /// [`Docs::by_id`] or [`Docs::find`] (noted: see `JOURNAL_READ`).
     pub fn get(&self, kind: DocKind) -> Result<&AutoCommit> {
         self.owner
             .get(&kind)
+            .inspect(|d| note_read(d))
             .map(|d| &d.am)
             .ok_or_else(|| Error::not_found("document", kind.as_str()))
     }
@@ -182,11 +201,12 @@ impl Docs {
             .values()
             .find(|d| d.doc_id == doc_id)
             .or_else(|| self.others.get(doc_id))
+            .inspect(|d| note_read(d))
     }
 
     pub(crate) fn find(&self, sel: &DocSel<'_>) -> Option<&LoadedDoc> {
         match sel {
-            DocSel::Own(kind) => self.owner.get(kind),
+            DocSel::Own(kind) => self.owner.get(kind).inspect(|d| note_read(d)),
             DocSel::Id(id) => self.by_id(id),
         }
     }
@@ -239,6 +259,10 @@ pub struct Twofold {
     /// document, and the writers' copies it guards: the one local write path changes a copy,
     /// commits, and only then brings the readers' document up to it (`change_doc_written`).
     drafts: Mutex<Drafts>,
+    /// Whether check-ins may be waiting in the intent log to be folded into the journal
+    /// (ADR 0025): set by a check-in, cleared by the fold that empties the log, both under the
+    /// writers' gate. Every access to the documents folds first while it is set.
+    pending_check_ins: AtomicBool,
     pub(crate) listeners: Arc<listeners::Listeners>,
     pub(crate) options: OpenOptions,
     /// The saved finder regions, decoded, and the table version they were read at.
@@ -322,12 +346,17 @@ impl Twofold {
             }
         });
         let loaded = docs.is_some();
+        // Rows a killed process left are folded by the first access to the documents, not
+        // here: open loads no document while the read model is in step (ADR 0021), and the
+        // home screen shows them from the read model meanwhile.
+        let pending = db.read(pending_check_ins::any)?;
         let store = Twofold {
             db,
             identity,
             docs: RwLock::new(docs.unwrap_or_default()),
             docs_loaded: AtomicBool::new(loaded),
             drafts: Mutex::default(),
+            pending_check_ins: AtomicBool::new(pending),
             listeners,
             options,
             finder_cache: finder::Cache::default(),
@@ -504,13 +533,32 @@ impl Twofold {
         Ok(())
     }
 
+    /// The documents to read, with every acknowledged check-in folded into the journal.
     pub(crate) fn docs_read(&self) -> Result<RwLockReadGuard<'_, Docs>> {
         self.ensure_docs()?;
+        self.fold_pending()?;
         Ok(self.docs.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub(crate) fn read<R>(&self, f: impl FnOnce(&Docs) -> Result<R>) -> Result<R> {
-        f(&*self.docs_read()?)
+    /// Runs the read `f` on the documents. While check-ins are pending, a read that went to
+    /// the journal is run again after folding them, with the writers' gate held so that none
+    /// comes in between; a read of any other document is answered without a fold. `f` must
+    /// therefore have no effect but its answer (an assignment the second run overwrites).
+    pub(crate) fn read<R>(&self, mut f: impl FnMut(&Docs) -> Result<R>) -> Result<R> {
+        self.ensure_docs()?;
+        if !self.pending_check_ins.load(Ordering::Acquire) {
+            return f(&self.docs.read().unwrap_or_else(|p| p.into_inner()));
+        }
+        let outer = JOURNAL_READ.with(|read| read.replace(false));
+        let first = f(&self.docs.read().unwrap_or_else(|p| p.into_inner()));
+        let journal_read = JOURNAL_READ.with(|read| read.replace(outer));
+        if !journal_read {
+            return first;
+        }
+        let mut drafts = self.gate();
+        self.fold_in(&mut drafts)?;
+        let docs = self.docs.read().unwrap_or_else(|p| p.into_inner());
+        f(&docs)
     }
 
     /// Runs `f` on one document taken out of the map, with a panic inside contained and the

@@ -64,18 +64,20 @@ type Made<R> = (R, Option<Vec<u8>>);
 
 impl Twofold {
     /// The documents to change in place, with the writers' gate: readers wait until the
-    /// guard is dropped, commits and all.
+    /// guard is dropped, commits and all. Pending check-ins are folded into the journal first,
+    /// so whoever holds the guard sees (and changes) the journal with every acknowledged one.
     pub(crate) fn docs_write(&self) -> Result<DocsWrite<'_>> {
         self.ensure_docs()?;
-        let drafts = self.gate();
+        let mut drafts = self.gate();
+        self.fold_in(&mut drafts)?;
         Ok(DocsWrite {
             docs: self.docs.write().unwrap_or_else(|p| p.into_inner()),
             drafts,
         })
     }
 
-    /// Taken before the documents' lock by every writer.
-    fn gate(&self) -> MutexGuard<'_, Drafts> {
+    /// Taken before the documents' lock by every writer, and by a check-in and a fold.
+    pub(super) fn gate(&self) -> MutexGuard<'_, Drafts> {
         // A copy a panicking writer left behind is dropped before it is used again: the local
         // path takes its copy out of the map while it works, and `DocsWrite` checks the rest.
         self.drafts.lock().unwrap_or_else(|p| p.into_inner())
@@ -90,17 +92,6 @@ impl Twofold {
         f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
     ) -> Result<R> {
         self.change_doc_written(DocSel::Own(kind), origin, Written::Unknown, f)
-    }
-
-    /// [`Twofold::change`] of a local edit whose effect the caller knows by construction
-    /// (`written`), so that the home screen's read model can follow it cheaply.
-    pub(crate) fn change_written<R>(
-        &self,
-        kind: DocKind,
-        written: Written<'_>,
-        f: impl FnOnce(&Docs, &mut AutoCommit) -> Result<R>,
-    ) -> Result<R> {
-        self.change_doc_written(DocSel::Own(kind), ChangeOrigin::Local, written, f)
     }
 
     /// [`Twofold::change`] for any document this device holds, checked against its access.
@@ -122,6 +113,9 @@ impl Twofold {
     ) -> Result<R> {
         self.ensure_docs()?;
         let mut drafts = self.gate();
+        // Every change of any document comes after the check-ins already acknowledged: an
+        // edit of one finds it, and the journal's changes stay in the order they were made.
+        self.fold_in(&mut drafts)?;
         let docs = self.docs.read().unwrap_or_else(|p| p.into_inner());
         let target = docs.find(&sel).ok_or_else(|| match sel {
             DocSel::Own(kind) => Error::not_found("document", kind.as_str()),
@@ -183,7 +177,7 @@ impl Twofold {
         })?;
         let (kind, shared) = (target.kind, !target.is_mine());
         drop(docs);
-        let compact = self.publish(&doc_id, &bytes, seq);
+        let compact = self.publish(&doc_id, std::slice::from_ref(&bytes), seq);
         if compact {
             self.compact_draft(&mut draft, &doc_id, seq);
         }
@@ -233,18 +227,21 @@ impl Twofold {
         Ok((out, Some(bytes)))
     }
 
-    /// After the commit: the readers' document takes the committed change (the documents'
-    /// lock held exclusively for just that). Returns whether the document is due for
-    /// compaction.
-    fn publish(&self, doc_id: &str, bytes: &[u8], seq: i64) -> bool {
+    /// After the commit: the readers' document takes the committed changes, one chunk each,
+    /// the last `last_seq` (the documents' lock held exclusively for just that). Returns
+    /// whether the document is due for compaction.
+    pub(super) fn publish(&self, doc_id: &str, changes: &[Vec<u8>], last_seq: i64) -> bool {
         let mut docs = self.docs.write().unwrap_or_else(|p| p.into_inner());
         let Some(doc) = docs.by_id_mut(doc_id) else {
             return false;
         };
-        match doc.am.load_incremental(bytes) {
-            Ok(_) => {
-                doc.chunks += 1;
-                doc.last_seq = seq;
+        let applied = changes
+            .iter()
+            .try_for_each(|bytes| doc.am.load_incremental(bytes).map(|_| ()));
+        match applied {
+            Ok(()) => {
+                doc.chunks += changes.len();
+                doc.last_seq = last_seq;
             }
             // Cannot happen for bytes the copy just made; if it does, the disk has the change.
             Err(e) => {
@@ -260,7 +257,7 @@ impl Twofold {
     /// Compaction from the writer's copy, which is the readers' document now, under the gate:
     /// its snapshot and fsync hold no reader up. A failure is logged and retried after the
     /// next write (the changes are already durable).
-    fn compact_draft(&self, draft: &mut AutoCommit, doc_id: &str, last_seq: i64) {
+    pub(super) fn compact_draft(&self, draft: &mut AutoCommit, doc_id: &str, last_seq: i64) {
         let snapshot = draft.save();
         let seq = last_seq + 1;
         let compacted = self.db.write(|tx| {

@@ -61,6 +61,12 @@ fn main() -> Result<()> {
                 store.set_when_well(&format!("{seed} {n}"))?;
                 writeln!(out, "ack when_well {seed} {n}")?;
             }
+            // The check-ins' intent log folded into the journal (ADR 0025), so that kills
+            // also land mid-fold; a contact or a `when_well` folds it too, and so does every
+            // 32nd pending check-in.
+            2 => {
+                store.fold_check_ins()?;
+            }
             _ => {
                 let c = store.record_check_in(
                     NewCheckIn {

@@ -383,9 +383,12 @@ fn listeners_hear_their_document_after_it_is_durable_and_stop_when_dropped() {
         let conn = rusqlite::Connection::open(&path).expect("open raw");
         conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
             .expect("key");
-        conn.query_row("SELECT count(*) FROM doc_chunks", [], |r| {
-            r.get::<_, i64>(0)
-        })
+        // A check-in is durable once it is in the intent log (ADR 0025), a chunk after the fold.
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM doc_chunks) + (SELECT count(*) FROM pending_check_ins)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
         .expect("count") as usize
     };
     let chunks_before = chunks_on_disk();

@@ -1,14 +1,19 @@
 //! A write the API acknowledged survives a killed process: a child writes through the API and
 //! is killed with SIGKILL at a random moment, at least 200 times; after each kill the store
 //! opens, `integrity_check` passes, every acknowledged write is there, and the home screen
-//! from the read model equals the one computed from the documents.
+//! from the read model equals the one computed from the documents. Check-ins go through the
+//! intent log (ADR 0025): a kill after the acknowledgement and before the fold leaves them
+//! pending (the home screen shows them, the first read folds them), a kill mid-fold leaves
+//! the fold undone; either way each check-in is in the journal exactly once, by one change.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use automerge::AutoCommit;
 use rand::{Rng, SeedableRng};
 use twofold_core::sections as s;
+use twofold_core::store::{chunks, database::Database};
 use twofold_core::*;
 use twofold_tests::keys::random_key;
 
@@ -30,6 +35,14 @@ fn acknowledged_writes_survive_sigkill() {
     let mut acked_check_ins: Vec<String> = Vec::new();
     let mut acked_contacts: Vec<String> = Vec::new();
     let mut model_answered = 0usize;
+    let mut left_pending = 0usize;
+    let genesis_changes = {
+        let fresh = dir.path().join("fresh.twofold");
+        let journal = Twofold::open(&fresh, &key)
+            .and_then(|store| store.doc_id(DocKind::Journal))
+            .expect("a fresh journal");
+        journal_changes(&fresh, &key, &journal)
+    };
     let runs = iterations();
     for i in 0..runs {
         if i % 40 == 0 {
@@ -95,6 +108,10 @@ fn acknowledged_writes_survive_sigkill() {
         // equals the one computed from the documents. Asked first, before anything loads the
         // documents, so that it comes from the read model whenever that is in step.
         let today = Day::from_ymd("day", 2026, 11, 25).expect("day");
+        // Check-ins acknowledged and not folded when the kill came: still in the log.
+        if store.pending_check_in_count().expect("pending") > 0 {
+            left_pending += 1;
+        }
         if store.home_model_in_step().expect("model state") {
             model_answered += 1;
             assert!(
@@ -144,13 +161,45 @@ fn acknowledged_writes_survive_sigkill() {
         }
         // The next run starts a new writer; older acks of earlier runs still count.
         last_when_well = None;
+        // Folded exactly once: nothing left in the log, and the journal holds one change per
+        // check-in beyond its genesis (a row folded again would add a second).
+        assert_eq!(
+            store.pending_check_in_count().expect("pending"),
+            0,
+            "run {i}"
+        );
+        let in_journal = store.list(s::CHECK_INS).expect("check-ins").len();
+        let journal = store.doc_id(DocKind::Journal).expect("journal");
         store.close();
+        assert_eq!(
+            journal_changes(&path, &key, &journal),
+            genesis_changes + in_journal,
+            "run {i}: a check-in was folded more than once"
+        );
     }
-    eprintln!("kill test: {runs} kills, {acked_total} acknowledged writes checked");
+    eprintln!(
+        "kill test: {runs} kills, {acked_total} acknowledged writes checked, \
+         {left_pending} kills left check-ins pending"
+    );
+    // The case the intent log adds: killed after the acknowledgement, before the fold.
+    assert!(
+        left_pending > runs / 10,
+        "only {left_pending} of {runs} kills left check-ins pending"
+    );
     assert!(acked_total > runs, "the writer made progress");
     // Most kills land while writing, after the read model was first built.
     assert!(
         model_answered > runs / 2,
         "the read model answered after only {model_answered} of {runs} kills"
     );
+}
+
+/// How many changes the journal `doc_id` of the store at `path` holds, as stored.
+fn journal_changes(path: &std::path::Path, key: &[u8; 32], doc_id: &str) -> usize {
+    let db = Database::open(path, key).expect("db");
+    let stored = db
+        .read(|c| chunks::load(c, doc_id))
+        .expect("journal chunks");
+    let mut am = AutoCommit::load(&stored.bytes).expect("the journal loads");
+    am.get_changes(&[]).len()
 }

@@ -21,6 +21,7 @@ mod fresher_keys;
 mod home_model;
 mod import_fuzz;
 mod insights;
+mod intent_log;
 mod introduced_devices;
 mod io_faults;
 mod key_trouble;

@@ -1085,3 +1085,34 @@ async fn an_endless_answer_is_refused_without_buffering_it() {
     );
     assert_eq!(mentor.s().doc_heads(&plan).expect("heads"), heads);
 }
+
+/// A check-in on a shared journal reaches the mentor live (ADR 0025, the intent log): the
+/// check-in is acknowledged from its row, wakes live sync, and live sync's pass folds it into
+/// the journal and sends it — no read or explicit fold on the person's phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_on_a_shared_journal_reaches_the_mentor_live() {
+    let relay_dir = tempfile::tempdir().expect("tempdir");
+    let relay = RelayProcess::sqlite(relay_dir.path(), &[]);
+    let owner = NetDevice::new("Sam", &relay.url);
+    let mentor = NetDevice::new("Alex", &relay.url);
+    let (mentor_id, _) = pair(&owner, &mentor).await.expect("pairing");
+    owner
+        .s()
+        .share(DocKind::Journal, &mentor_id, Access::Read, "support", None)
+        .expect("share");
+    settle(&[&owner, &mentor]).await;
+    let journal = owner.s().doc_id(DocKind::Journal).expect("journal");
+    let owner_live = owner.go_live().await;
+    let mentor_live = mentor.go_live().await;
+    let c = owner
+        .s()
+        .record_check_in(check_in("2026-11-24", "a walk"), now_ms())
+        .expect("check-in");
+    wait_until("the check-in arrives live", Duration::from_secs(10), || {
+        mentor.s().shared_get(&journal, s::CHECK_INS, &c.id).is_ok()
+    })
+    .await;
+    assert_eq!(owner.s().pending_check_in_count().expect("pending"), 0);
+    owner_live.stop().await;
+    mentor_live.stop().await;
+}
