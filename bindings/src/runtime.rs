@@ -121,6 +121,18 @@ fn spawn_call(call: Box<dyn FnOnce() -> Answer + Send>) -> oneshot::Receiver<Ans
     answer
 }
 
+/// Work nobody awaits, on the blocking pool (e.g. what a call leaves for later once it has
+/// answered). A failure or a panic is dropped: the work is such that the next call needing it
+/// does it again.
+pub(crate) fn in_background(work: Box<dyn FnOnce() -> Result<()> + Send>) {
+    if let Ok(rt) = runtime() {
+        let job: Job = Box::new(move || {
+            let _ = guard(work);
+        });
+        drop(rt.spawn_blocking(job));
+    }
+}
+
 fn answered(answer: Answer) -> oneshot::Receiver<Answer> {
     let (sent, receiver) = oneshot::channel();
     // The receiver is alive, so the send succeeds.
@@ -190,6 +202,42 @@ mod tests {
             prop_assert_eq!(wait(error_call), expected_error);
             prop_assert_eq!(wait(bytes_call), Ok((bytes, number)));
             prop_assert_eq!(wait(text_call), Ok(text));
+        }
+    }
+
+    /// A check-in answers from the intent log; the fold into the journal follows on the pool
+    /// with no read to prompt it, so a read of the journal on the caller's thread finds
+    /// nothing left to fold.
+    #[test]
+    fn a_check_in_is_folded_in_the_background_after_it_answers() {
+        use crate::model::journal::NewCheckIn;
+        use crate::store::TwofoldStore;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s.twofold").to_string_lossy().into_owned();
+        let store = wait(TwofoldStore::open(path, vec![9; 32])).expect("open");
+        let new = NewCheckIn {
+            day: "2026-03-03".to_string(),
+            mood: 6,
+            craving: 1,
+            sleep_hours: Some(7.0),
+            medication_taken: None,
+            doses: Vec::new(),
+            used_substance: false,
+            triggers_met: vec![],
+            coping_used: vec![],
+            warning_signs: vec![],
+            note: String::new(),
+        };
+        wait(store.record_check_in(new, None)).expect("check in");
+        let core = store.core().expect("open store");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while core.pending_check_in_count().expect("pending") > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the check-in is still waiting in the intent log"
+            );
+            thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 

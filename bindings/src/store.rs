@@ -130,6 +130,18 @@ impl TwofoldStore {
         guard(|| f(&*self.core()?))
     }
 
+    /// Folds check-ins acknowledged from the intent log into the journal on the blocking
+    /// pool, after the check-in has answered (ADR 0025): a read of the journal on the caller's
+    /// thread then finds nothing to fold, so it waits for no fold's fsync.
+    pub(crate) fn fold_check_ins_in_background(&self) {
+        if let Ok(core) = self.core() {
+            crate::runtime::in_background(Box::new(move || {
+                core.fold_check_ins()?;
+                Ok(())
+            }));
+        }
+    }
+
     /// A write (or a long call) on the runtime's blocking pool; await the result.
     pub(crate) fn write<T: Send + 'static>(
         &self,
@@ -240,12 +252,15 @@ impl TwofoldStore {
         check_in: NewCheckIn,
         at_ms: Option<i64>,
     ) -> Result<CheckIn> {
-        self.write(move |core| {
-            let new = check_in.to_core("check_ins")?;
-            let at_ms = at_ms.unwrap_or_else(now_ms);
-            Ok(core.record_check_in(new, at_ms)?.into())
-        })
-        .await
+        let recorded = self
+            .write(move |core| {
+                let new = check_in.to_core("check_ins")?;
+                let at_ms = at_ms.unwrap_or_else(now_ms);
+                Ok(core.record_check_in(new, at_ms)?.into())
+            })
+            .await?;
+        self.fold_check_ins_in_background();
+        Ok(recorded)
     }
 
     /// Check-ins whose day lies in `from_day..=to_day` (`YYYY-MM-DD`), oldest first.
