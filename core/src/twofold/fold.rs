@@ -120,6 +120,7 @@ impl Twofold {
         // Out of the map while it changes; on any failure it is dropped (it may hold changes
         // the disk does not), and the next write copies the readers' document again.
         let mut draft = drafts.remove(&doc_id).unwrap_or_else(|| target.am.clone());
+        let before = draft.get_heads();
         let changes =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply(&mut draft, &rows)))
                 .unwrap_or_else(|_| {
@@ -157,7 +158,12 @@ impl Twofold {
             })
         })?;
         drop(docs);
-        if !changes.is_empty() && self.publish(&doc_id, &changes, last_seq) {
+        let compact = match changes.len() {
+            0 => false,
+            1 => self.publish(&doc_id, &changes, last_seq),
+            _ => self.publish_copy(&doc_id, &draft, &before, &changes, last_seq),
+        };
+        if compact {
             self.compact_draft(&mut draft, &doc_id, last_seq);
         }
         drafts.insert(doc_id, draft);

@@ -254,6 +254,37 @@ impl Twofold {
         doc.chunks > self.options.compact_after_chunks
     }
 
+    /// [`Twofold::publish`] for a fold's several changes: the readers' document is replaced by
+    /// a copy of the writer's, made before the lock is taken, so the exclusive hold is a swap
+    /// however many changes there are (applied one by one, a fold of 32 check-ins held every
+    /// reader up for ~10 ms). Only while the readers' document is at `before`, the heads the
+    /// writer's copy had before these changes (the gate keeps it so, see [`DocsWrite`]);
+    /// otherwise the changes are applied as `publish` does.
+    pub(super) fn publish_copy(
+        &self,
+        doc_id: &str,
+        draft: &AutoCommit,
+        before: &[automerge::ChangeHash],
+        changes: &[Vec<u8>],
+        last_seq: i64,
+    ) -> bool {
+        let copy = draft.clone();
+        {
+            let mut docs = self.docs.write().unwrap_or_else(|p| p.into_inner());
+            let Some(doc) = docs.by_id_mut(doc_id) else {
+                return false;
+            };
+            if doc.am.get_heads() == before && doc.am.get_actor() == copy.get_actor() {
+                doc.am = copy;
+                doc.chunks += changes.len();
+                doc.last_seq = last_seq;
+                return doc.chunks > self.options.compact_after_chunks;
+            }
+        }
+        tracing::warn!("the readers' document moved under the gate: applying the fold's changes");
+        self.publish(doc_id, changes, last_seq)
+    }
+
     /// Compaction from the writer's copy, which is the readers' document now, under the gate:
     /// its snapshot and fsync hold no reader up. A failure is logged and retried after the
     /// next write (the changes are already durable).
