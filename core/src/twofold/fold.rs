@@ -54,9 +54,7 @@ impl Twofold {
     /// sync pass before it collects what to send.
     pub(crate) fn fold_pending(&self) -> Result<()> {
         if self.pending_check_ins.load(Ordering::Acquire) {
-            self.ensure_docs()?;
-            let mut drafts = self.gate();
-            self.fold_in(&mut drafts)?;
+            self.fold_check_ins()?;
         }
         Ok(())
     }
