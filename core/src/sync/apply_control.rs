@@ -8,7 +8,6 @@ use super::apply_succession::Statement;
 use super::receive::{AfterCommit, Decided, Incoming};
 use crate::crypto::{random_bytes, unwrap_doc_key_with, KeyId, WrapContext};
 use crate::docs::genesis;
-use crate::docs::guarded_load::load_untrusted;
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
 use crate::store::chunks::{self, DocumentRow};
@@ -127,7 +126,7 @@ impl Twofold {
         let message = localise_in_tx(tx, docs, message, &peer)?;
         let prepared = match &message {
             ControlMessage::Grant(grant) => {
-                self.prepare_grant(tx, docs, grant, &remote_doc_id, tail, &peer)
+                self.prepare_grant(tx, docs, grant, &remote_doc_id, tail, &peer, incoming)
             }
             ControlMessage::Writers { doc_id, .. }
                 if docs.by_id(doc_id).is_some_and(|d| d.owner == Some(peer)) =>
@@ -327,6 +326,9 @@ impl Twofold {
     }
 
     /// Every check of a grant, and the decoded document, before anything is written.
+    // The grant's parts as the channel sent them and as localised, and where its snapshot
+    // may already be loaded (`incoming`).
+    #[allow(clippy::too_many_arguments)]
     fn prepare_grant<'t>(
         &self,
         conn: &Connection,
@@ -335,6 +337,7 @@ impl Twofold {
         remote_doc_id: &str,
         tail: &'t [u8],
         peer: &KeyId,
+        incoming: &Incoming<'_>,
     ) -> std::result::Result<Option<PreparedGrant<'t>>, RejectReason> {
         let bad = |_| RejectReason::BadControl;
         let access = grant.access().map_err(bad)?;
@@ -367,8 +370,10 @@ impl Twofold {
         }
         let append = grant.append_right(access, &key, &stream).map_err(bad)?;
         let writers = parse_writers(&grant.writers).map_err(bad)?;
-        let mut snapshot = load_untrusted(tail, self.options.import_limits)
-            .map_err(|_| RejectReason::MalformedPayload)?;
+        let mut snapshot = incoming
+            .snapshots
+            .take_or_load(tail, self.options.import_limits)
+            .ok_or(RejectReason::MalformedPayload)?;
         if genesis::kind_of(&snapshot) != Some(grant.kind) {
             return Err(RejectReason::MalformedPayload);
         }

@@ -26,6 +26,7 @@ mod engine;
 pub mod mailbox;
 mod outgoing;
 pub mod payload;
+mod preload;
 mod receive;
 mod receive_mailbox;
 mod retention;

@@ -19,6 +19,8 @@ use rusqlite::{Connection, Transaction};
 
 use super::apply_control::ControlCommitted;
 use super::applying;
+use super::control::ControlMessage;
+use super::preload::PreloadedSnapshots;
 use crate::crypto::{
     DecodedEnvelope, DevicePublicKeys, EnvelopeError, EnvelopeHeader, KeyId, StreamId,
     VerifiedEnvelope, MAX_ENVELOPE_LEN,
@@ -67,6 +69,8 @@ pub(crate) struct Incoming<'a> {
     pub sender: KeyId,
     pub seq: u64,
     pub now_ms: i64,
+    /// The batch's grant snapshots, loaded before it took its locks.
+    pub snapshots: &'a PreloadedSnapshots,
 }
 
 impl Incoming<'_> {
@@ -152,6 +156,19 @@ fn settle_in_tx(
 /// month costs a few fsyncs, not one per envelope, and a kill mid-catch-up keeps every whole
 /// batch before it and nothing of the batch it hit.
 pub const RECEIVE_BATCH: usize = 32;
+
+/// The snapshot a channel's envelope carries when it is a grant. Decrypted here ahead of the
+/// batch only to find it; the batch decrypts and decodes the envelope again itself.
+fn grant_snapshot(verified: &VerifiedEnvelope<'_>, row: &StreamRow) -> Option<Vec<u8>> {
+    let plain = verified.decrypt(&row.key).ok()?;
+    match payload::decode(&plain) {
+        Ok(Payload::Control {
+            message: ControlMessage::Grant(_),
+            tail,
+        }) => Some(tail.to_vec()),
+        _ => None,
+    }
+}
 
 /// One record of a stream, as the transport read it: its position and bytes.
 pub type StreamRecord<'a> = (u64, &'a [u8]);
@@ -306,19 +323,20 @@ impl Twofold {
         now_ms: i64,
     ) -> Result<Vec<Received>> {
         let channel = row.peer_id.is_some();
-        // Outside every lock; a channel's records after its first only once they are reached,
-        // since a batch of them may end at any control message that is not a grant.
-        let eager = if channel {
-            records.len().min(1)
-        } else {
-            records.len()
-        };
+        // Outside every lock. A channel's records only as far as its leading grants (whose
+        // snapshots are loaded here too): a batch of them ends at any control message that is
+        // not a grant, and the records after it are authenticated when they are reached.
         let mut senders = KeyMemo::default();
-        let mut verdicts = records[..eager]
-            .iter()
-            .map(|(_, bytes)| self.authenticate(row, bytes, &mut senders))
-            .collect::<Result<Vec<_>>>()?
-            .into_iter();
+        let (verdicts, snapshots) = if channel {
+            self.authenticate_leading_grants(row, records, &mut senders)?
+        } else {
+            let verdicts = records
+                .iter()
+                .map(|(_, bytes)| self.authenticate(row, bytes, &mut senders))
+                .collect::<Result<Vec<_>>>()?;
+            (verdicts, PreloadedSnapshots::default())
+        };
+        let mut verdicts = verdicts.into_iter();
         let mut docs = self.docs_write()?;
         let mut touched = Touched::default();
         // Whether a control message's effect is already in the documents in memory, ahead of
@@ -356,6 +374,7 @@ impl Twofold {
                                     sender: header.sender,
                                     seq: header.seq,
                                     now_ms,
+                                    snapshots: &snapshots,
                                 };
                                 self.check_and_apply_in_tx(
                                     tx,
@@ -494,6 +513,35 @@ impl Twofold {
             Some(peer) => self.apply_control_in_tx(tx, docs, incoming, &plain, peer, now_ms),
             None => self.apply_changes_in_tx(tx, docs, incoming, &plain, touched),
         }
+    }
+
+    /// The verdicts on a channel's records from its first up to the first that is not an
+    /// authentic grant (included), and those grants' snapshots loaded. Taken before the batch
+    /// as they would be in it: the verdicts read the state committed before the batch either
+    /// way (the reader connection, the stream's row as the batch began), and the batch's
+    /// grants change nothing they read.
+    fn authenticate_leading_grants<'a>(
+        &self,
+        row: &StreamRow,
+        records: &[StreamRecord<'a>],
+        senders: &mut KeyMemo,
+    ) -> Result<(Vec<Authenticity<'a>>, PreloadedSnapshots)> {
+        let mut verdicts = Vec::new();
+        let mut snapshots = Vec::new();
+        for &(_, bytes) in records {
+            let verdict = self.authenticate(row, bytes, senders)?;
+            let snapshot = match &verdict {
+                Authenticity::Authentic(verified) => grant_snapshot(verified, row),
+                Authenticity::Settled(_) => None,
+            };
+            verdicts.push(verdict);
+            match snapshot {
+                Some(snapshot) => snapshots.push(snapshot),
+                None => break,
+            }
+        }
+        let snapshots = PreloadedSnapshots::load(snapshots, self.options.import_limits);
+        Ok((verdicts, snapshots))
     }
 
     /// The checks that need no state but the sender's public keys.
