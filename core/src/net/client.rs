@@ -22,6 +22,7 @@ use super::transport::Page;
 use super::transport::RelayTransport;
 use crate::crypto::StreamId;
 use crate::error::{Error, Result};
+use crate::store::database::WriteStamp;
 use crate::sync::{Follow, Received, StreamClaim};
 use crate::Twofold;
 
@@ -72,6 +73,10 @@ pub struct SyncClient {
     pub(super) status: watch::Sender<SyncStatus>,
     /// One exchange at a time: a background `sync_now` and live sync share the outbox.
     pub(super) exchanging: tokio::sync::Mutex<()>,
+    /// Where the store's writes stood when this exchange's last push found nothing to send;
+    /// `None` once it found something. With no write since, the report's pending count is
+    /// that push's, nothing, and need not be worked out again (issue 19).
+    quiet_since: Mutex<Option<WriteStamp>>,
 }
 
 /// What a locked run does: a whole exchange, or only a push (live sync, on a commit).
@@ -106,6 +111,7 @@ impl SyncClient {
             push_sent: Mutex::new(None),
             status: watch::channel(SyncStatus::Idle).0,
             exchanging: tokio::sync::Mutex::new(()),
+            quiet_since: Mutex::new(None),
         })
     }
 
@@ -143,6 +149,7 @@ impl SyncClient {
         announce: bool,
     ) -> Result<SyncReport> {
         let _one = self.exchanging.lock().await;
+        *self.quiet_since() = None;
         let mut report = SyncReport::default();
         let mut progress = Progress::default();
         if announce {
@@ -169,8 +176,13 @@ impl SyncClient {
         settled: bool,
     ) -> Result<()> {
         let net = net?;
+        let quiet_since = self.quiet_since().take();
         report.pending = self
-            .engine(|s| {
+            .engine(move |s| {
+                if quiet_since.is_some() && quiet_since == Some(s.db.write_stamp()?) {
+                    return Ok(0);
+                }
+
                 let out = s.sync().outgoing()?;
                 Ok((out.envelopes.len() + out.mailbox.len()) as u64)
             })
@@ -248,8 +260,14 @@ impl SyncClient {
         report: &mut SyncReport,
         progress: &mut Progress,
     ) -> Result<Net> {
-        let out = self.engine(|s| s.sync().outgoing()).await?;
-        progress.to_send += (out.envelopes.len() + out.mailbox.len()) as u64;
+        // Stamped before: a write made while `outgoing` runs (its own, or a check-in on
+        // another thread) moves the stamp, so the count is worked out again.
+        let (stamp, out) = self
+            .engine(|s| Ok((s.db.write_stamp()?, s.sync().outgoing()?)))
+            .await?;
+        let waiting = (out.envelopes.len() + out.mailbox.len()) as u64;
+        *self.quiet_since() = (waiting == 0).then_some(stamp);
+        progress.to_send += waiting;
         for post in out.mailbox {
             if let Err(p) = self.api.post_mailbox(&post.mailbox, &post.bytes).await {
                 return Ok(Err(p));
@@ -520,6 +538,12 @@ impl SyncClient {
                 .insert(stream.0);
         }
         Ok(())
+    }
+
+    fn quiet_since(&self) -> std::sync::MutexGuard<'_, Option<WriteStamp>> {
+        self.quiet_since
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn forget_registration(&self, stream: &StreamId) {
