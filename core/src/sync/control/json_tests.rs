@@ -390,7 +390,11 @@ enum Mutation {
     Tag(usize),
     SecondTag(usize),
     EscapedTag,
+    /// A grant's `kind` or an answer's `reply` written as a map of its name to this.
+    UnitAsMap(usize),
 }
+
+const UNIT_FORMS: &[&str] = &["null", "{}", "[]", r#"{"a":1}"#, "0", r#""""#];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let i = any::<usize>();
@@ -405,6 +409,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         i.prop_map(Mutation::Tag),
         i.prop_map(Mutation::SecondTag),
         Just(Mutation::EscapedTag),
+        i.prop_map(Mutation::UnitAsMap),
     ]
 }
 
@@ -435,6 +440,13 @@ fn mutate(entries: &mut Vec<(String, String)>, mutation: &Mutation) {
         }
         Mutation::SecondTag(t) => {
             entries.push((r#""type""#.into(), TAGS[t % TAGS.len()].into()));
+        }
+        Mutation::UnitAsMap(u) => {
+            for (k, v) in entries.iter_mut() {
+                if k == r#""kind""# || k == r#""reply""# {
+                    *v = format!("{{{v}:{}}}", UNIT_FORMS[u % UNIT_FORMS.len()]);
+                }
+            }
         }
         Mutation::EscapedTag => {
             if let Some(entry) = entries.iter_mut().find(|(k, _)| k == r#""type""#) {
