@@ -199,7 +199,7 @@ fn event_body(out: &mut String, m: &Meeting, stamp: &str) {
         push(out, &format!("X-TWOFOLD-SOURCE:{}", escape(slug)));
     }
     let mut offsets = m.reminder_offsets_minutes.clone();
-    offsets.sort_unstable();
+    crate::sorting::sort(&mut offsets);
     offsets.dedup();
     for offset in offsets {
         // The alarm text stays generic: calendar apps show it on lock screens.
