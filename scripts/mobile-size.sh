@@ -31,8 +31,11 @@ out=$target_dir/release-mobile
 link_map=$out/libtwofold_ffi.map
 if [[ $build == 1 ]]; then
     # Only the cdylib (the staticlib would run fat LTO a second time for the same code). The
-    # link flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
+    # flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
+    # `uniffi_omit_metadata`: without the metadata bindgen reads, as the apps ship it (their
+    # bindings come from a host build's library; third_party/uniffi_macros/README.md).
     cargo rustc --locked -p twofold-ffi --lib --profile release-mobile --crate-type cdylib -- \
+        --cfg uniffi_omit_metadata \
         -C link-arg=-Wl,-Map="$link_map" -C link-arg=-Wl,-z,pack-relative-relocs
 fi
 lib=$out/libtwofold_ffi.so

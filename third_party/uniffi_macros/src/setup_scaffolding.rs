@@ -50,11 +50,14 @@ pub fn setup_scaffolding(namespace: String) -> Result<TokenStream> {
         ///
         /// See `uniffi_bindgen::macro_metadata` for how this is used.
 
+        // Twofold: `--cfg uniffi_omit_metadata` leaves the metadata out (third_party/uniffi_macros/README.md).
+        #[cfg_attr(uniffi_omit_metadata, allow(dead_code))]
         const #namespace_const_ident: ::uniffi::MetadataBuffer =
             ::uniffi::MetadataBuffer::from_code(::uniffi::metadata::codes::NAMESPACE)
                 .concat_str(#module_path)
                 .concat_str(#namespace);
 
+        #[cfg(not(uniffi_omit_metadata))]
         #[doc(hidden)]
         #[unsafe(no_mangle)]
         pub static #namespace_static_ident: [::std::primitive::u8; #namespace_const_ident.size] =

@@ -126,8 +126,11 @@ pub fn create_metadata_items(
         }
     });
 
+    // Twofold: `--cfg uniffi_omit_metadata` leaves the metadata out (README.md).
     quote! {
+        #[cfg_attr(uniffi_omit_metadata, allow(dead_code))]
         const #const_ident: ::uniffi::MetadataBuffer = #metadata_expr;
+        #[cfg(not(uniffi_omit_metadata))]
         #[unsafe(no_mangle)]
         #[doc(hidden)]
         pub static #static_ident: [u8; #const_ident.size] = #const_ident.into_array();
