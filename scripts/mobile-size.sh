@@ -110,6 +110,14 @@ for who, size in per.most_common(25):
     print(f"  {size:>10} {100 * size / total:5.1f}%  {who}")
 EOF
 
+# The phones ship no bindgen metadata: a uniffi upgrade that lost the patch would bring ~0.16 MB
+# back without a word.
+metadata=$(nm -D --defined-only "$stripped" | grep -c ' UNIFFI_META_' || true)
+if (( metadata > 0 )); then
+    echo "mobile-size.sh: $metadata UNIFFI_META_* statics in the library: is third_party/uniffi_macros patched in?" >&2
+    exit 1
+fi
+
 echo
 echo "libtwofold_ffi.so, release-mobile, stripped: $bytes bytes (budget $budget)"
 if (( bytes > budget )); then
