@@ -9,7 +9,8 @@
 //! values (the oracle tests, `json_tests.rs`, keep the derived reader and compare):
 //!
 //! - a map with `type` once, anywhere (our writer puts it first), the variant's fields in any
-//!   order; or a sequence whose first element is the tag and the rest the fields in order;
+//!   order; or a sequence whose first element is the tag and the rest the fields in order
+//!   (rewritten as the map of them, so each variant's reader is compiled for maps only);
 //! - a unit enum inside (a grant's `kind`, an answer's `reply`) as its name, or as a map of
 //!   its name to `null` or `{}`, which `Content` read as a unit too.
 //!
@@ -87,16 +88,87 @@ impl<'de> Visitor<'de> for MessageVisitor {
         variant(tag, &fields.close('}')).map_err(de::Error::custom)
     }
 
-    /// The tag first, the rest the text of a sequence of the variant's fields.
+    /// The tag first, then the variant's fields in their order: written as the map of them,
+    /// so that each variant's reader is compiled for maps only.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ControlMessage, A::Error> {
         let tag = seq
             .next_element::<Tag>()?
             .ok_or_else(|| de::Error::missing_field(TAG))?;
-        let mut fields = Text::new('[');
+        let (names, required) = sequence_fields(tag);
+        let mut fields = Text::new('{');
+        let mut given = 0;
         while let Some(value) = seq.next_element::<Box<RawValue>>()? {
+            let name = names.get(given).ok_or_else(|| {
+                de::Error::invalid_length(given + 1, &"no more than the variant's fields")
+            })?;
+            fields.key(name).map_err(de::Error::custom)?;
             fields.push(value.get());
+            given += 1;
         }
-        variant(tag, &fields.close(']')).map_err(de::Error::custom)
+        if given < required {
+            return Err(de::Error::invalid_length(given, &"the variant's fields"));
+        }
+        variant(tag, &fields.close('}')).map_err(de::Error::custom)
+    }
+}
+
+/// A variant's fields in their declared order, and how many a sequence must give: the derive
+/// read a sequence field by field, and a field missing at its end only if it and every one
+/// after it has `#[serde(default)]` (an `Option` without it is required there, unlike in a
+/// map).
+fn sequence_fields(tag: Tag) -> (&'static [&'static str], usize) {
+    match tag {
+        Tag::Grant => (
+            &[
+                "doc_id",
+                "kind",
+                "access",
+                "epoch",
+                "stream",
+                "wrapped_key",
+                "read_from",
+                "writers",
+                "append_token_hash",
+                "append_token",
+                "purpose",
+                "expires_at_ms",
+                "replaces",
+            ],
+            13,
+        ),
+        Tag::Writers => (&["doc_id", "epoch", "writers"], 3),
+        Tag::Revoked => (&["doc_id", "reason"], 2),
+        Tag::Sos => (
+            &[
+                "sos_id",
+                "text",
+                "location",
+                "sent_at_ms",
+                "rung",
+                "answer_within_ms",
+            ],
+            6,
+        ),
+        Tag::SosAnswer => (&["sos_id", "reply"], 2),
+        Tag::SosClosed => (&["sos_id"], 1),
+        Tag::RecoveryKey => (&["keys"], 1),
+        Tag::Successor => (&["old", "new", "channel"], 3),
+        Tag::Devices => (&["devices"], 1),
+        Tag::Introduce => (
+            &[
+                "keys",
+                "name",
+                "relay",
+                "channel",
+                "sos_contacts",
+                "ended",
+                "circle",
+            ],
+            6,
+        ),
+        Tag::Handover => (&["recovery", "next_seq", "shares"], 3),
+        Tag::ReadThrough => (&["streams"], 1),
+        Tag::Prekey => (&["public", "signature", "seen"], 2),
     }
 }
 
@@ -136,9 +208,33 @@ impl Text {
     }
 }
 
-/// The variant `tag` names, typed from the text of its fields.
+/// `T` read from a JSON map's text, through a deserializer that offers maps only: the
+/// variants' derived readers are then compiled without their sequence half.
+fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> serde_json::Result<T> {
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(MapOnly(&mut json))?;
+    json.end()?;
+    Ok(value)
+}
+
+struct MapOnly<'a, 'de>(&'a mut serde_json::Deserializer<serde_json::de::StrRead<'de>>);
+
+impl<'de> Deserializer<'de> for MapOnly<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> serde_json::Result<V::Value> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+/// The variant `tag` names, typed from the text of the map of its fields.
 fn variant(tag: Tag, fields: &str) -> serde_json::Result<ControlMessage> {
-    use serde_json::from_str;
     Ok(match tag {
         Tag::Grant => ControlMessage::Grant(Box::new(from_str::<GrantFields>(fields)?.into())),
         Tag::Writers => {
