@@ -9,9 +9,12 @@
 #    (fat LTO, opt-level "z"), linked for 16 KB pages (Android 15 devices).
 # 2. Each library is copied into app/src/main/jniLibs/<abi>/ and stripped there with the NDK's
 #    llvm-strip; the size of each is printed (the design's budget: 8 MB per ABI).
-# 3. The Kotlin bindings are generated from the *unstripped* arm64 library (uniffi reads its
-#    metadata from the symbols strip removes) by the workspace's own uniffi-bindgen, built for
-#    this machine, exactly as scripts/bindgen.sh does it, into twofold-kit/src/generated/kotlin.
+# 3. The Kotlin bindings are generated from this machine's debug build of the library by the
+#    workspace's own uniffi-bindgen, exactly as scripts/bindgen.sh does it, into
+#    twofold-kit/src/generated/kotlin. The phones' libraries are built with
+#    `--cfg uniffi_omit_metadata`, without the metadata uniffi-bindgen reads (~0.16 MB per ABI,
+#    ADR 0018); the metadata, and so the bindings, do not depend on the target (checked byte for
+#    byte), and the bindings check each function's checksum against the library when loaded.
 #
 # Needs: cargo, cargo-ndk (`cargo install cargo-ndk`), the three Rust targets (`rustup target
 # add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`), and the Android NDK
@@ -69,7 +72,7 @@ profile_dir=$profile
 # ADR 0018 (scripts/mobile-size.sh measures the same with RELR on this machine's target).
 for abi in "${abis[@]}"; do
     var=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"${triple[$abi]}")_RUSTFLAGS
-    export "$var=${!var:-} -C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,--pack-dyn-relocs=android"
+    export "$var=${!var:-} --cfg uniffi_omit_metadata -C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,--pack-dyn-relocs=android"
 done
 targets=()
 for abi in "${abis[@]}"; do targets+=(-t "$abi"); done
@@ -89,14 +92,14 @@ for abi in "${abis[@]}"; do
         "$(stat -c %s "$built")" "$(stat -c %s "$jni/$abi/libtwofold_ffi.so")"
 done
 
-# --- 3. the Kotlin bindings, from the unstripped library ------------------------------------------
-# uniffi-bindgen runs on this machine: build it for the host (the same command as bindgen.sh).
-cargo build --locked -p twofold-ffi --bins
+# --- 3. the Kotlin bindings, from this machine's library ------------------------------------------
+# uniffi-bindgen runs on this machine: build it and the library for the host (as bindgen.sh does).
+cargo build --locked -p twofold-ffi --lib --bins
 bindgen=$target_dir/debug/uniffi-bindgen
 [[ -x "$bindgen" ]] || fail "$bindgen was not built"
 generated=$here/twofold-kit/src/generated/kotlin
 rm -rf "$generated"
-"$bindgen" generate "$target_dir/aarch64-linux-android/$profile_dir/libtwofold_ffi.so" \
+"$bindgen" generate "$target_dir/debug/libtwofold_ffi.so" \
     --language kotlin --no-format --metadata-no-deps --out-dir "$generated"
 [[ -f "$generated/org/twofold/core/twofold_ffi.kt" ]] || fail "no Kotlin was generated in $generated"
 echo "build-core.sh: $profile libraries in $jni, Kotlin bindings in $generated" >&2

@@ -31,8 +31,11 @@ out=$target_dir/release-mobile
 link_map=$out/libtwofold_ffi.map
 if [[ $build == 1 ]]; then
     # Only the cdylib (the staticlib would run fat LTO a second time for the same code). The
-    # link flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
+    # flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
+    # `uniffi_omit_metadata`: without the metadata bindgen reads, as the apps ship it (their
+    # bindings come from a host build's library; third_party/uniffi_macros/README.md).
     cargo rustc --locked -p twofold-ffi --lib --profile release-mobile --crate-type cdylib -- \
+        --cfg uniffi_omit_metadata \
         -C link-arg=-Wl,-Map="$link_map" -C link-arg=-Wl,-z,pack-relative-relocs
 fi
 lib=$out/libtwofold_ffi.so
@@ -106,6 +109,14 @@ print("anonymous constants are not in them), the 25 largest owners (Rust crate, 
 for who, size in per.most_common(25):
     print(f"  {size:>10} {100 * size / total:5.1f}%  {who}")
 EOF
+
+# The phones ship no bindgen metadata: a uniffi upgrade that lost the patch would bring ~0.16 MB
+# back without a word.
+metadata=$(nm -D --defined-only "$stripped" | grep -c ' UNIFFI_META_' || true)
+if (( metadata > 0 )); then
+    echo "mobile-size.sh: $metadata UNIFFI_META_* statics in the library: is third_party/uniffi_macros patched in?" >&2
+    exit 1
+fi
 
 echo
 echo "libtwofold_ffi.so, release-mobile, stripped: $bytes bytes (budget $budget)"

@@ -11,6 +11,7 @@
 //! a screen's worth of items, not bulk data.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `items.sort_by(compare)`, same order (stable), through the shared sort.
 pub(crate) fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -26,6 +27,25 @@ pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) ->
 /// `items.sort()`, same order (stable), through the shared sort.
 pub(crate) fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// `items.collect::<BTreeSet<T>>()` without the stable sort `FromIterator` runs (compiled once
+/// per element type): a loop of `insert`, which the set's other uses already compile. Of equal
+/// items `collect` keeps the last and this the first: only for types whose equal values are
+/// identical.
+pub(crate) fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
+/// `entries.collect::<BTreeMap<K, V>>()` without its stable sort: a loop of `insert`. The
+/// last value of a key wins, as with `collect`; of equal keys the first is kept (`collect`
+/// keeps the last): only for key types whose equal values are identical.
+pub(crate) fn map<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(entries);
+    map
 }
 
 /// Where each of `len` items goes: `destination[i]` is the sorted position of the item now at
@@ -104,6 +124,19 @@ mod tests {
             let mut got = items;
             sort_by_key(&mut got, |item| item.0);
             prop_assert_eq!(got, expected);
+        }
+
+        // Repeated keys (few distinct ones), the last value of each wins.
+        #[test]
+        fn map_is_what_collect_builds(entries in prop::collection::vec((0u8..8, ".{0,3}"), 0..60)) {
+            let expected: BTreeMap<u8, String> = entries.clone().into_iter().collect();
+            prop_assert_eq!(map(entries), expected);
+        }
+
+        #[test]
+        fn set_is_what_collect_builds(items in prop::collection::vec("[ab]{0,3}", 0..60)) {
+            let expected: BTreeSet<String> = items.clone().into_iter().collect();
+            prop_assert_eq!(set(items), expected);
         }
     }
 }

@@ -135,10 +135,8 @@ impl Twofold {
         }
         let me = Twofold::actor_of(&self.identity);
         self.with_doc(DocSel::Id(&doc.doc_id), |_, loaded| {
-            let theirs: BTreeMap<&[u8], u64> = their_clock
-                .iter()
-                .map(|(a, s)| (a.as_slice(), *s))
-                .collect();
+            let theirs: BTreeMap<&[u8], u64> =
+                crate::sorting::map(their_clock.iter().map(|(a, s)| (a.as_slice(), *s)));
             let wanted: Vec<ChangeHash> = loaded
                 .am
                 .get_changes_meta(&[])

@@ -147,7 +147,7 @@ impl DirectSync {
                     .map(|ip| SocketAddr::new(ip.to_ip_addr(), service.port))
                     .collect();
                 // IPv4 first: a link-local IPv6 address needs its interface to be dialled.
-                addrs.sort_by_key(|a| !a.is_ipv4());
+                crate::sorting::sort_by_key(&mut addrs, |a| !a.is_ipv4());
                 return addrs;
             }
             Vec::new()

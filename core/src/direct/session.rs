@@ -296,7 +296,7 @@ impl DirectSync {
         tx.send(&hello.encode()).await?;
         let theirs = theirs.await.map_err(|_| DirectProblem::ConnectionLost)?;
         let theirs: BTreeMap<String, Vec<(Vec<u8>, u64)>> =
-            theirs.into_iter().map(|d| (d.doc_id, d.clock)).collect();
+            crate::sorting::map(theirs.into_iter().map(|d| (d.doc_id, d.clock)));
         for doc in docs {
             let Some(clock) = theirs.get(&doc.doc_id).cloned() else {
                 continue;

@@ -426,7 +426,7 @@ fn read_members(doc: &AutoCommit, hosts: &[KeyId]) -> Result<Vec<MemberEntry>> {
     }
     // A device is someone's other device only if it is no member itself. (The host's tablet
     // stays named in the host's entry when it takes the lost phone's place.)
-    let ids: BTreeSet<KeyId> = entries.iter().map(|m| m.id).collect();
+    let ids: BTreeSet<KeyId> = crate::sorting::set(entries.iter().map(|m| m.id));
     for m in &mut entries {
         m.devices.retain(|d| !ids.contains(d));
     }

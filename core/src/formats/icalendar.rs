@@ -199,7 +199,7 @@ fn event_body(out: &mut String, m: &Meeting, stamp: &str) {
         push(out, &format!("X-TWOFOLD-SOURCE:{}", escape(slug)));
     }
     let mut offsets = m.reminder_offsets_minutes.clone();
-    offsets.sort_unstable();
+    crate::sorting::sort(&mut offsets);
     offsets.dedup();
     for offset in offsets {
         // The alarm text stays generic: calendar apps show it on lock screens.
@@ -239,10 +239,11 @@ pub fn export(meetings: &[Meeting], now: DateTime<Utc>) -> String {
     for (name, (first, last)) in &zones {
         vtimezone(&mut out, name, *first, *last);
     }
-    let moved: BTreeSet<(ItemId, LocalDateTime)> = meetings
-        .iter()
-        .filter_map(|m| replaced_occurrence(m, meetings))
-        .collect();
+    let moved: BTreeSet<(ItemId, LocalDateTime)> = crate::sorting::set(
+        meetings
+            .iter()
+            .filter_map(|m| replaced_occurrence(m, meetings)),
+    );
     for m in meetings {
         push(&mut out, "BEGIN:VEVENT");
         match replaced_occurrence(m, meetings) {

@@ -68,14 +68,12 @@ pub fn by_day(check_ins: &[CheckIn]) -> BTreeMap<Day, DayStats> {
         push_unique(&mut stats.coping, &c.coping_used);
         push_unique(&mut stats.warning_signs, &c.warning_signs);
     }
-    sums.into_iter()
-        .map(|(day, (mut stats, mood, craving))| {
-            let n = stats.check_ins as f64;
-            stats.mood = f64::from(mood) / n;
-            stats.craving = f64::from(craving) / n;
-            (day, stats)
-        })
-        .collect()
+    crate::sorting::map(sums.into_iter().map(|(day, (mut stats, mood, craving))| {
+        let n = stats.check_ins as f64;
+        stats.mood = f64::from(mood) / n;
+        stats.craving = f64::from(craving) / n;
+        (day, stats)
+    }))
 }
 
 /// The calendar day `n` days before `day` (saturating at chrono's range).

@@ -37,7 +37,7 @@ impl SyncClient {
             // Nothing to be woken for yet; the next exchange after a pairing sends it.
             return Ok(Ok(()));
         }
-        follows.sort_by_key(|f| f.stream.0);
+        crate::sorting::sort_by_key(&mut follows, |f| f.stream.0);
         follows.truncate(STREAMS_MAX);
         let streams: Vec<_> = follows
             .iter()

@@ -41,7 +41,7 @@ impl SyncReport {
                     Some((_, n)) => *n += 1,
                     None => {
                         self.rejected.push((*reason, 1));
-                        self.rejected.sort_by_key(|(r, _)| r.as_str());
+                        crate::sorting::sort_by_key(&mut self.rejected, |(r, _)| r.as_str());
                     }
                 }
             }

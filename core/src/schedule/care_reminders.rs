@@ -98,7 +98,7 @@ fn dose_reminders(
         }
     };
     let mut offsets = med.reminder_offsets_minutes.clone();
-    offsets.sort_unstable();
+    crate::sorting::sort(&mut offsets);
     offsets.dedup();
     let mut out = Vec::new();
     for dose in due {

@@ -89,7 +89,7 @@ pub fn upcoming(
     let mut out = Vec::new();
     for o in between(meetings, now, reach, viewer) {
         let mut offsets = o.reminder_offsets_minutes.clone();
-        offsets.sort_unstable();
+        crate::sorting::sort(&mut offsets);
         offsets.dedup();
         for offset in offsets {
             let fire = o.start_utc_ms - i64::from(offset) * 60_000;

@@ -241,12 +241,13 @@ impl Twofold {
             };
             peers::upsert(tx, &row)?;
             // A circle's host is never on the person's ladder.
-            let wanted: BTreeSet<&str> = intro
-                .sos_contacts
-                .iter()
-                .filter(|_| !intro.circle)
-                .map(String::as_str)
-                .collect();
+            let wanted: BTreeSet<&str> = crate::sorting::set(
+                intro
+                    .sos_contacts
+                    .iter()
+                    .filter(|_| !intro.circle)
+                    .map(String::as_str),
+            );
             for (contact, linked) in sos::links(tx)? {
                 if linked == id && !wanted.contains(contact.as_str()) {
                     sos::link(tx, &contact, None)?;

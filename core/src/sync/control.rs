@@ -12,6 +12,8 @@ use crate::docs::kind::DocKind;
 use crate::sync::sos_control::{SosAnswer, SosCall};
 use crate::sync::types::Access;
 
+mod json;
+
 /// Longest JSON part of a control message.
 pub const MAX_CONTROL_JSON: usize = 64 * 1024;
 
@@ -20,7 +22,9 @@ pub const MAX_CONTROL_JSON: usize = 64 * 1024;
 /// it as any other revocation.)
 pub const ERASED: &str = "erased";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The JSON part of a control message: written by serde's derive (the tag `type` first, then
+/// the variant's fields), read by hand (`json.rs`: what the derive read, without buffering).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ControlMessage {
     /// The sender shares one of its documents with the recipient. The payload's tail is an

@@ -112,12 +112,12 @@ impl Twofold {
             return Ok(());
         }
         // Who owns each document is in its row: no document has to be loaded to seal.
-        let mine: BTreeMap<String, bool> = self
-            .db
-            .read(chunks::documents)?
-            .into_iter()
-            .map(|row| (row.doc_id, row.owner.is_none()))
-            .collect();
+        let mine: BTreeMap<String, bool> = crate::sorting::map(
+            self.db
+                .read(chunks::documents)?
+                .into_iter()
+                .map(|row| (row.doc_id, row.owner.is_none())),
+        );
         for (doc_id, changes) in by_doc {
             let mine = mine.get(&doc_id).copied().unwrap_or(false);
             self.db.write(|tx| {

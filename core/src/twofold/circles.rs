@@ -214,12 +214,11 @@ impl Twofold {
         let (muted, _) = self.db.read(|c| table::settings(c, circle))?;
         let hidden_for_me = self.db.read(|c| table::hidden_for_me(c, circle))?;
         let in_schedule: BTreeSet<String> = self.read(|docs| {
-            Ok(
+            Ok(crate::sorting::set(
                 items::ids(docs.get(DocKind::Schedule)?, s::SectionId::Meetings)?
                     .into_iter()
-                    .map(|id| id.as_str().to_string())
-                    .collect(),
-            )
+                    .map(|id| id.as_str().to_string()),
+            ))
         })?;
         let c = &held.contents;
         let name_of = |id: &KeyId| c.member(id).map(|m| m.name.clone()).unwrap_or_default();

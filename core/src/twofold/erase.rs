@@ -18,7 +18,7 @@ impl Twofold {
     /// run one (best effort, the phone may be offline) before [`Twofold::erase`].
     pub fn prepare_erase(&self) -> Result<usize> {
         let active = self.db.read(shares::active)?;
-        let docs: BTreeSet<&str> = active.iter().map(|s| s.doc_id.as_str()).collect();
+        let docs: BTreeSet<&str> = crate::sorting::set(active.iter().map(|s| s.doc_id.as_str()));
         for doc_id in docs {
             self.end_shares(DocSel::Id(doc_id), |_| true, ERASED)?;
         }

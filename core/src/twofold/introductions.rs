@@ -133,7 +133,7 @@ impl Twofold {
             return Ok(());
         }
         let recovery_identity = recovery::load_or_create(tx, now)?;
-        let linked: BTreeSet<KeyId> = devices.iter().map(|d| d.peer_id).collect();
+        let linked: BTreeSet<KeyId> = crate::sorting::set(devices.iter().map(|d| d.peer_id));
         let shares: Vec<HandedShare> = shares::active(tx)?
             .into_iter()
             .filter(|s| !linked.contains(&s.peer_id))
@@ -267,7 +267,8 @@ impl Twofold {
                     )?;
                 }
             }
-            let still: BTreeSet<&str> = given.iter().map(|s| s.doc_id.as_str()).collect();
+            let still: BTreeSet<&str> =
+                crate::sorting::set(given.iter().map(|s| s.doc_id.as_str()));
             for extra in active
                 .iter()
                 .filter(|s| s.peer_id == device.peer_id && !still.contains(s.doc_id.as_str()))

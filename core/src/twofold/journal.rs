@@ -91,7 +91,7 @@ impl Twofold {
                 .into_iter()
                 .filter(|c| c.day >= from && c.day <= to)
                 .collect();
-            in_range.sort_by_key(|c| (c.day, c.at_ms));
+            crate::sorting::sort_by_key(&mut in_range, |c| (c.day, c.at_ms));
             Ok(in_range)
         })
     }

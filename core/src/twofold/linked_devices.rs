@@ -89,12 +89,12 @@ impl Twofold {
         if devices.is_empty() {
             return Ok(None);
         }
-        let shared = self
-            .db
-            .read(shares::active)?
-            .into_iter()
-            .map(|s| (s.doc_id, s.peer_id))
-            .collect();
+        let shared = crate::sorting::set(
+            self.db
+                .read(shares::active)?
+                .into_iter()
+                .map(|s| (s.doc_id, s.peer_id)),
+        );
         Ok(Some((devices, shared)))
     }
 

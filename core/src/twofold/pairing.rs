@@ -390,13 +390,13 @@ impl Twofold {
                 ))
             }
         };
-        let given: std::collections::BTreeSet<String> = self
-            .db
-            .read(shares::active)?
-            .into_iter()
-            .filter(|s| s.peer_id == *peer)
-            .map(|s| s.doc_id)
-            .collect();
+        let given: std::collections::BTreeSet<String> = crate::sorting::set(
+            self.db
+                .read(shares::active)?
+                .into_iter()
+                .filter(|s| s.peer_id == *peer)
+                .map(|s| s.doc_id),
+        );
         for doc_id in &given {
             self.end_shares(DocSel::Id(doc_id), |s| s.peer_id == *peer, reason)?;
         }

@@ -93,7 +93,7 @@ pub fn days(obj: &Map<String, Value>, dropped: &mut Vec<String>) -> Result<Vec<u
         }
         Some(v) => vec![one_day(v)?],
     };
-    days.sort_unstable();
+    crate::sorting::sort(&mut days);
     days.dedup();
     Ok(days)
 }

@@ -114,7 +114,7 @@ pub fn plan(
     let chosen: Option<BTreeSet<&str>> = options
         .choose
         .as_ref()
-        .map(|c| c.iter().map(String::as_str).collect());
+        .map(|c| crate::sorting::set(c.iter().map(String::as_str)));
     let (mut report, found) = listings(entries, &options.default_time_zone);
     report.dry_run = options.dry_run;
     let mut meetings = Vec::new();
