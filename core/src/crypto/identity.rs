@@ -125,6 +125,23 @@ impl DevicePublicKeys {
         Ok(keys)
     }
 
+    /// Keys this device's store wrote, read back: only their length is checked. The store
+    /// validates keys as it writes them (`store::peers`, `store::recovery`), and its pages are
+    /// authenticated (SQLCipher's HMAC), so nothing else can have put them there. Checking the
+    /// agreement key again costs an X25519 multiplication per key per read, and the peers'
+    /// table is read several times by each sync pass (issue 19: a third of an idle
+    /// `sync_now`'s CPU, one multiplication per peer per read for a mentor with many).
+    pub(crate) fn from_stored(bytes: &[u8]) -> Result<Self, KeyError> {
+        let bytes: &[u8; 64] = bytes.try_into().map_err(|_| KeyError::WrongLength)?;
+        let mut keys = DevicePublicKeys {
+            signing: [0; 32],
+            agreement: [0; 32],
+        };
+        keys.signing.copy_from_slice(&bytes[..32]);
+        keys.agreement.copy_from_slice(&bytes[32..]);
+        Ok(keys)
+    }
+
     /// Checks what [`DevicePublicKeys::from_bytes`] checks, for keys built field by field.
     pub fn validate(&self) -> Result<(), KeyError> {
         self.verifying_key()?;

@@ -110,7 +110,7 @@ fn from_row(r: &Row<'_>) -> Result<PeerRow> {
     let state: String = r.get(3)?;
     Ok(PeerRow {
         peer_id: KeyId(fixed::<16>(Some(r.get(0)?), "peers.peer_id")?.unwrap_or_default()),
-        keys: DevicePublicKeys::from_bytes(&keys)
+        keys: DevicePublicKeys::from_stored(&keys)
             .map_err(|_| Error::invalid("peers.public_keys", "are invalid"))?,
         display_name: r.get(2)?,
         state: PeerState::parse(&state)?,
@@ -155,10 +155,19 @@ pub fn keys(conn: &Connection, peer: &KeyId) -> Result<Option<DevicePublicKeys>>
         .prepare_cached("SELECT public_keys FROM peers WHERE peer_id = ?1")?
         .query_row([&peer.0[..]], |r| r.get(0))
         .optional()?;
-    Ok(raw.and_then(|k| DevicePublicKeys::from_bytes(&k).ok()))
+    Ok(raw.and_then(|k| DevicePublicKeys::from_stored(&k).ok()))
+}
+
+/// Keys are validated here, as they are written, and not again as they are read
+/// ([`DevicePublicKeys::from_stored`]).
+fn validated(keys: &DevicePublicKeys) -> Result<[u8; 64]> {
+    keys.validate()
+        .map_err(|_| Error::invalid("peers.public_keys", "are invalid"))?;
+    Ok(keys.to_bytes())
 }
 
 pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
+    let keys = validated(&p.keys)?;
     tx.execute(
         &format!(
             "INSERT INTO peers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
@@ -172,7 +181,7 @@ pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
         ),
         params![
             &p.peer_id.0[..],
-            &p.keys.to_bytes()[..],
+            &keys[..],
             p.display_name,
             p.state.as_str(),
             p.invite_id.as_ref().map(|i| &i[..]),
@@ -192,10 +201,11 @@ pub fn upsert(tx: &Transaction<'_>, p: &PeerRow) -> Result<()> {
 
 /// Records a writer met through a grant, without touching a paired peer's row.
 pub fn remember_writer(tx: &Transaction<'_>, keys: &DevicePublicKeys, now_ms: i64) -> Result<()> {
+    let bytes = validated(keys)?;
     tx.execute(
         "INSERT OR IGNORE INTO peers (peer_id, public_keys, display_name, state, created_at) \
          VALUES (?1, ?2, '', 'writer', ?3)",
-        params![&keys.key_id().0[..], &keys.to_bytes()[..], now_ms],
+        params![&keys.key_id().0[..], &bytes[..], now_ms],
     )?;
     Ok(())
 }
@@ -208,5 +218,96 @@ pub fn relay_of(conn: &Connection, row: &PeerRow) -> Result<Option<String>> {
     match &row.invite_id {
         Some(id) => crate::store::outbox::invite_relay(conn, id),
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::DeviceIdentity;
+    use crate::store::database::{Database, KEY_LEN};
+    use crate::store::recovery;
+
+    fn row(keys: DevicePublicKeys) -> PeerRow {
+        PeerRow {
+            peer_id: keys.key_id(),
+            keys,
+            display_name: "peer".into(),
+            state: PeerState::Paired,
+            invite_id: None,
+            invite_secret: None,
+            relay: None,
+            channel_stream: None,
+            created_at: 1,
+            paired_at: Some(2),
+            link: None,
+            person: None,
+            introduced_by: None,
+            circle: false,
+        }
+    }
+
+    /// Keys are read back without checking them again, so no key that would fail the check
+    /// gets in: every way into the table validates, and reading gives back what was written.
+    #[test]
+    fn keys_are_validated_as_they_are_written_and_read_back_as_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Database::open(&dir.path().join("s.db"), &[3; KEY_LEN]).expect("open");
+        let good = DeviceIdentity::generate().expect("rng").public_keys();
+        // The identity point: every agreement with it gives zeros.
+        let weak = DevicePublicKeys {
+            signing: good.signing,
+            agreement: [0; 32],
+        };
+        let refused = |e: Error| {
+            let text = e.to_string();
+            assert!(
+                text.contains("public_keys") || text.contains("recovery_keys"),
+                "{text}"
+            );
+        };
+        refused(
+            db.write(|tx| upsert(tx, &row(weak)))
+                .expect_err("weak keys refused"),
+        );
+        refused(
+            db.write(|tx| remember_writer(tx, &weak, 5))
+                .expect_err("a weak writer refused"),
+        );
+        assert!(db.read(list).expect("list").is_empty(), "nothing written");
+
+        db.write(|tx| upsert(tx, &row(good))).expect("valid keys");
+        let other = DeviceIdentity::generate().expect("rng").public_keys();
+        db.write(|tx| remember_writer(tx, &other, 5))
+            .expect("valid writer");
+        refused(
+            db.write(|tx| recovery::set_peer_recovery_keys(tx, &good.key_id(), &weak))
+                .expect_err("weak recovery keys refused"),
+        );
+        db.write(|tx| recovery::set_peer_recovery_keys(tx, &good.key_id(), &other))
+            .expect("valid recovery keys");
+
+        let listed: Vec<_> = db
+            .read(list)
+            .expect("list")
+            .into_iter()
+            .map(|p| p.keys)
+            .collect();
+        assert_eq!(listed, vec![good, other]);
+        assert_eq!(
+            db.read(|c| keys(c, &good.key_id())).expect("keys"),
+            Some(good)
+        );
+        assert_eq!(
+            db.read(|c| get(c, &other.key_id()))
+                .expect("get")
+                .map(|p| p.keys),
+            Some(other)
+        );
+        assert_eq!(
+            db.read(|c| recovery::peer_recovery_keys(c, &good.key_id()))
+                .expect("recovery keys"),
+            Some(other)
+        );
     }
 }

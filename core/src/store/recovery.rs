@@ -64,6 +64,9 @@ pub fn set_peer_recovery_keys(
     peer: &KeyId,
     keys: &DevicePublicKeys,
 ) -> Result<()> {
+    // Validated as written, not as read (`DevicePublicKeys::from_stored`).
+    keys.validate()
+        .map_err(|_| Error::invalid("peers.recovery_keys", "are invalid"))?;
     tx.execute(
         "UPDATE peers SET recovery_keys = ?2 WHERE peer_id = ?1",
         params![&peer.0[..], &keys.to_bytes()[..]],
@@ -79,7 +82,7 @@ pub fn peer_recovery_keys(conn: &Connection, peer: &KeyId) -> Result<Option<Devi
         .optional()?;
     Ok(raw
         .flatten()
-        .and_then(|k| DevicePublicKeys::from_bytes(&k).ok()))
+        .and_then(|k| DevicePublicKeys::from_stored(&k).ok()))
 }
 
 /// The recovery keys whose key id is `id`, among those paired people sent.
@@ -89,7 +92,7 @@ pub fn keys_by_recovery_id(conn: &Connection, id: &KeyId) -> Result<Option<Devic
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let raw: Vec<u8> = r.get(0)?;
-        if let Ok(keys) = DevicePublicKeys::from_bytes(&raw) {
+        if let Ok(keys) = DevicePublicKeys::from_stored(&raw) {
             if keys.key_id() == *id {
                 return Ok(Some(keys));
             }
