@@ -6,7 +6,9 @@
 //! sequence number — runs inside the one write transaction that applies the envelope, under
 //! the documents' lock, and only then is the envelope decrypted, decoded and applied. So two
 //! sync sessions on one store (a live session and a background job, or two processes) cannot
-//! both pass the same envelope.
+//! both pass the same envelope. The one exception is a channel's leading grants, whose
+//! snapshots are decrypted and loaded ahead of the transaction (`preload`): only to find and
+//! load them; every check still runs in the transaction, on the envelope decrypted there.
 //!
 //! A refusal changes nothing but a counter, and, for a refusal that retrying cannot fix, the
 //! stream's cursor (so the same bytes are not fetched forever) and, once the sender and its
@@ -170,6 +172,10 @@ fn grant_snapshot(verified: &VerifiedEnvelope<'_>, row: &StreamRow) -> Option<Ve
     }
 }
 
+/// Grants whose snapshots are loaded ahead of their batch, at most: a new device's first
+/// sync gets one for each of the person's four documents.
+const PRELOADED_GRANTS: usize = DocKind::ALL.len();
+
 /// One record of a stream, as the transport read it: its position and bytes.
 pub type StreamRecord<'a> = (u64, &'a [u8]);
 
@@ -292,6 +298,7 @@ impl Twofold {
         bytes: &[u8],
     ) -> Result<Received> {
         tracing::warn!("refusing a record that ended the app while it was applied");
+        let _receiving = self.receiving.lock().unwrap_or_else(|p| p.into_inner());
         let sender = match self.authenticate(row, bytes, &mut KeyMemo::default())? {
             Authenticity::Authentic(v) => Some((v.header().sender, v.header().seq)),
             Authenticity::Settled(_) => None,
@@ -323,28 +330,40 @@ impl Twofold {
         now_ms: i64,
     ) -> Result<Vec<Received>> {
         let channel = row.peer_id.is_some();
-        // Outside every lock. A channel's records only as far as its leading grants (whose
-        // snapshots are loaded here too): a batch of them ends at any control message that is
-        // not a grant, and the records after it are authenticated when they are reached.
+        let receiving = self.receiving.lock().unwrap_or_else(|p| p.into_inner());
+        // Before the snapshots are loaded: one that ends the process as it loads is found at
+        // the next start and refused alone, as one that ends it as it is applied.
+        if let (Some(first), Some(last)) = (records.first(), records.last()) {
+            applying::set(self.db.path(), stream, first.0, last.0);
+        }
+        // Outside the documents' lock. A channel's records only as far as its leading grants
+        // (whose snapshots are loaded here too): a batch of them ends at any control message
+        // that is not a grant, and the records after it are authenticated when reached.
         let mut senders = KeyMemo::default();
-        let (verdicts, snapshots) = if channel {
-            self.authenticate_leading_grants(row, records, &mut senders)?
-        } else {
-            let verdicts = records
-                .iter()
-                .map(|(_, bytes)| self.authenticate(row, bytes, &mut senders))
-                .collect::<Result<Vec<_>>>()?;
-            (verdicts, PreloadedSnapshots::default())
+        let ready = (|| {
+            let (verdicts, snapshots) = if channel {
+                self.authenticate_leading_grants(row, records, &mut senders)?
+            } else {
+                let verdicts = records
+                    .iter()
+                    .map(|(_, bytes)| self.authenticate(row, bytes, &mut senders))
+                    .collect::<Result<Vec<_>>>()?;
+                (verdicts, PreloadedSnapshots::default())
+            };
+            Ok((verdicts, snapshots, self.docs_write()?))
+        })();
+        let (verdicts, snapshots, mut docs) = match ready {
+            Ok(ready) => ready,
+            Err(e) => {
+                applying::clear(self.db.path());
+                return Err(e);
+            }
         };
         let mut verdicts = verdicts.into_iter();
-        let mut docs = self.docs_write()?;
         let mut touched = Touched::default();
         // Whether a control message's effect is already in the documents in memory, ahead of
         // a commit that may still fail.
         let mut ahead = false;
-        if let (Some(first), Some(last)) = (records.first(), records.last()) {
-            applying::set(self.db.path(), stream, first.0, last.0);
-        }
         let decided =
             self.db.write(|tx| {
                 let mut batch = BatchDecided::default();
@@ -413,6 +432,8 @@ impl Twofold {
                 Ok(batch)
             });
         applying::clear(self.db.path());
+        // Before any listener is told: one may start another sync on this thread.
+        drop(receiving);
         let decided = match decided {
             Ok(decided) => decided,
             Err(e) => {
@@ -527,7 +548,9 @@ impl Twofold {
         senders: &mut KeyMemo,
     ) -> Result<(Vec<Authenticity<'a>>, PreloadedSnapshots)> {
         let mut verdicts = Vec::new();
-        let mut snapshots = Vec::new();
+        let mut snapshots: Vec<Vec<u8>> = Vec::new();
+        // Loaded together, they are held together: at most what one import may be, in all.
+        let mut budget = self.options.import_limits.max_bytes;
         for &(_, bytes) in records {
             let verdict = self.authenticate(row, bytes, senders)?;
             let snapshot = match &verdict {
@@ -536,8 +559,12 @@ impl Twofold {
             };
             verdicts.push(verdict);
             match snapshot {
-                Some(snapshot) => snapshots.push(snapshot),
-                None => break,
+                Some(s) if snapshots.len() < PRELOADED_GRANTS && s.len() <= budget => {
+                    budget -= s.len();
+                    snapshots.push(s);
+                }
+                // The rest is authenticated and loaded in the batch, as it is reached.
+                _ => break,
             }
         }
         let snapshots = PreloadedSnapshots::load(snapshots, self.options.import_limits);

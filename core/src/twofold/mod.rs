@@ -263,6 +263,11 @@ pub struct Twofold {
     /// (ADR 0025): set by a check-in, cleared by the fold that empties the log, both under the
     /// writers' gate. Every access to the documents folds first while it is set.
     pending_check_ins: AtomicBool,
+    /// One received batch at a time: its applying marker (a file beside the store, ADR 0025)
+    /// names the batch's records from before their snapshots are loaded, outside the
+    /// documents' lock, until its commit, and another session's batch must not overwrite or
+    /// clear it meanwhile.
+    pub(crate) receiving: Mutex<()>,
     pub(crate) listeners: Arc<listeners::Listeners>,
     pub(crate) options: OpenOptions,
     /// The saved finder regions, decoded, and the table version they were read at.
@@ -357,6 +362,7 @@ impl Twofold {
             docs_loaded: AtomicBool::new(loaded),
             drafts: Mutex::default(),
             pending_check_ins: AtomicBool::new(pending),
+            receiving: Mutex::default(),
             listeners,
             options,
             finder_cache: finder::Cache::default(),
