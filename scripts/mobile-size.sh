@@ -7,6 +7,10 @@
 #
 #   scripts/mobile-size.sh                 # build (a release build: ~15 min cold here) and report
 #   scripts/mobile-size.sh --no-build      # report on the library already built
+#   scripts/mobile-size.sh --aarch64       # the same for 64-bit ARM, the phones' own ABI (glibc
+#                                          # rather than Android's bionic; needs Debian's
+#                                          # gcc-aarch64-linux-gnu and the Rust target
+#                                          # aarch64-unknown-linux-gnu; linked by rust-lld)
 #
 # Not in CI: CI builds no release-mobile library (fat LTO, opt-level z), and this build would
 # add ~15 minutes cold on the 2-core machine. Run it after any dependency or profile change.
@@ -17,10 +21,13 @@ cd "$root"
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 budget=8000000
 build=1
+aarch64=0
+triple=
 for arg in "$@"; do
     case "$arg" in
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --aarch64) aarch64=1 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "mobile-size.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -28,20 +35,42 @@ done
 target_dir=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 out=$target_dir/release-mobile
+target_args=()
+strip_tool=strip
+if [[ $aarch64 == 1 ]]; then
+    # The real ABI of most phones, as a check on the proxy: the same profile and flags, linked
+    # by the toolchain's rust-lld (lld packs relocations for ARM; Debian's GNU ld 2.40 does not
+    # there), the C compiled by Debian's cross gcc. Android links the same way (lld) against
+    # bionic, with its own relocation packing, a little larger than RELR.
+    triple=aarch64-unknown-linux-gnu
+    for tool in aarch64-linux-gnu-gcc aarch64-linux-gnu-strip; do
+        command -v "$tool" >/dev/null || { echo "mobile-size.sh: $tool missing (apt-get install gcc-aarch64-linux-gnu)" >&2; exit 1; }
+    done
+    gcc_ld=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld
+    [[ -x $gcc_ld/ld.lld ]] || { echo "mobile-size.sh: no rust-lld in the toolchain ($gcc_ld)" >&2; exit 1; }
+    export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+    export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+    target_args=(--target "$triple")
+    link_args=(-C link-arg=-fuse-ld=lld -C "link-arg=-B$gcc_ld")
+    out=$target_dir/$triple/release-mobile
+    strip_tool=aarch64-linux-gnu-strip
+else
+    link_args=()
+fi
 link_map=$out/libtwofold_ffi.map
 if [[ $build == 1 ]]; then
     # Only the cdylib (the staticlib would run fat LTO a second time for the same code). The
     # flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
     # `uniffi_omit_metadata`: without the metadata bindgen reads, as the apps ship it (their
     # bindings come from a host build's library; third_party/uniffi_macros/README.md).
-    cargo rustc --locked -p twofold-ffi --lib --profile release-mobile --crate-type cdylib -- \
-        --cfg uniffi_omit_metadata \
+    cargo rustc --locked -p twofold-ffi --lib --profile release-mobile --crate-type cdylib \
+        "${target_args[@]}" -- --cfg uniffi_omit_metadata "${link_args[@]}" \
         -C link-arg=-Wl,-Map="$link_map" -C link-arg=-Wl,-z,pack-relative-relocs
 fi
 lib=$out/libtwofold_ffi.so
 [[ -f $lib && -f $link_map ]] || { echo "mobile-size.sh: $lib not built (run without --no-build)" >&2; exit 1; }
 stripped=$out/libtwofold_ffi.stripped.so
-strip -o "$stripped" "$lib"
+$strip_tool -o "$stripped" "$lib"
 bytes=$(stat -c %s "$stripped")
 
 python3 - "$lib" "$stripped" "$link_map" <<'EOF'
@@ -119,7 +148,7 @@ if (( metadata > 0 )); then
 fi
 
 echo
-echo "libtwofold_ffi.so, release-mobile, stripped: $bytes bytes (budget $budget)"
+echo "libtwofold_ffi.so, release-mobile${triple:+ for $triple}, stripped: $bytes bytes (budget $budget)"
 if (( bytes > budget )); then
     echo "mobile-size.sh: over the budget by $((bytes - budget)) bytes" >&2
     exit 1
