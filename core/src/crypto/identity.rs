@@ -114,13 +114,7 @@ impl DevicePublicKeys {
     /// Parses and validates keys received from a peer: the signing key must be a valid,
     /// non-weak Ed25519 point and the agreement key must not be of low order.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
-        let bytes: &[u8; 64] = bytes.try_into().map_err(|_| KeyError::WrongLength)?;
-        let mut keys = DevicePublicKeys {
-            signing: [0; 32],
-            agreement: [0; 32],
-        };
-        keys.signing.copy_from_slice(&bytes[..32]);
-        keys.agreement.copy_from_slice(&bytes[32..]);
+        let keys = Self::from_stored(bytes)?;
         keys.validate()?;
         Ok(keys)
     }

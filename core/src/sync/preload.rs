@@ -38,7 +38,7 @@ impl PreloadedSnapshots {
         };
         let others: Vec<usize> = (0..snapshots.len()).filter(|&i| i != largest).collect();
         let load = |i: usize| (i, load_untrusted(&snapshots[i], limits).ok());
-        let mut results = thread::scope(|scope| {
+        let results = thread::scope(|scope| {
             let beside = if others.is_empty() {
                 None
             } else {
@@ -58,11 +58,14 @@ impl PreloadedSnapshots {
             }
             results
         });
-        results.sort_unstable_by_key(|(i, _)| *i);
-        let mut snapshots: Vec<Option<Vec<u8>>> = snapshots.into_iter().map(Some).collect();
-        let loaded = results
+        let mut docs: Vec<Option<Option<AutoCommit>>> = snapshots.iter().map(|_| None).collect();
+        for (i, doc) in results {
+            docs[i] = Some(doc);
+        }
+        let loaded = snapshots
             .into_iter()
-            .filter_map(|(i, doc)| Some((snapshots[i].take()?, doc)))
+            .zip(docs)
+            .filter_map(|(bytes, doc)| Some((bytes, doc?)))
             .collect();
         PreloadedSnapshots {
             loaded: RefCell::new(loaded),
