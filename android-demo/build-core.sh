@@ -6,7 +6,9 @@
 #
 # 1. `cargo ndk` cross-compiles twofold-ffi for arm64-v8a (current phones), armeabi-v7a (cheap
 #    old phones) and x86_64 (the emulator), API level 26, with the `release-mobile` profile
-#    (fat LTO, opt-level "z"), linked for 16 KB pages (Android 15 devices).
+#    (fat LTO, opt-level "z"), linked for 16 KB pages (Android 15 devices), with the standard
+#    library compiled from source and the flags of scripts/phone-build.sh (ADR 0027), exactly
+#    as scripts/mobile-size.sh measures it.
 # 2. Each library is copied into app/src/main/jniLibs/<abi>/ and stripped there with the NDK's
 #    llvm-strip; the size of each is printed (the design's budget: 8 MB per ABI).
 # 3. The Kotlin bindings are generated from this machine's debug build of the library by the
@@ -17,7 +19,8 @@
 #    byte), and the bindings check each function's checksum against the library when loaded.
 #
 # Needs: cargo, cargo-ndk (`cargo install cargo-ndk`), the three Rust targets (`rustup target
-# add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`), and the Android NDK
+# add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`), the standard
+# library's source (`rustup component add rust-src`), and the Android NDK
 # (ANDROID_NDK_HOME, or the newest under $ANDROID_HOME/ndk/). Outputs are gitignored.
 set -euo pipefail
 
@@ -27,7 +30,7 @@ profile=release-mobile
 for arg in "$@"; do
     case "$arg" in
         --debug) profile=dev ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "build-core.sh: unknown argument: $arg (usage: build-core.sh [--debug])" >&2; exit 2 ;;
     esac
 done
@@ -57,6 +60,13 @@ fi
 strip_tool=$(find "$ndk/toolchains/llvm/prebuilt" -maxdepth 3 -name llvm-strip -type f 2>/dev/null | head -n 1)
 [[ -x "$strip_tool" ]] || fail "no llvm-strip in $ndk/toolchains/llvm/prebuilt: is $ndk a complete NDK?"
 export ANDROID_NDK_HOME=$ndk
+# shellcheck source=../scripts/phone-build.sh
+source "$root/scripts/phone-build.sh"
+phone_args=()
+if [[ $profile == release-mobile ]]; then
+    phone_build_check || fail "the standard library's source is missing"
+    phone_args=("${phone_cargo_args[@]}")
+fi
 
 # From the root, so .cargo/config.toml applies: it gives SQLCipher its RustCrypto provider and
 # the ARMv8 AES instructions to the aes crate (ADR 0018).
@@ -73,11 +83,12 @@ profile_dir=$profile
 for abi in "${abis[@]}"; do
     var=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"${triple[$abi]}")_RUSTFLAGS
     export "$var=${!var:-} --cfg uniffi_omit_metadata -C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,--pack-dyn-relocs=android"
+    [[ $profile == release-mobile ]] && phone_build_env "${triple[$abi]}"
 done
 targets=()
 for abi in "${abis[@]}"; do targets+=(-t "$abi"); done
-echo "build-core.sh: cargo ndk ${targets[*]} --platform $MIN_API build -p twofold-ffi --lib --profile $profile" >&2
-cargo ndk "${targets[@]}" --platform "$MIN_API" build --locked -p twofold-ffi --lib --profile "$profile"
+echo "build-core.sh: cargo ndk ${targets[*]} --platform $MIN_API build ${phone_args[*]} -p twofold-ffi --lib --profile $profile" >&2
+cargo ndk "${targets[@]}" --platform "$MIN_API" build --locked "${phone_args[@]}" -p twofold-ffi --lib --profile "$profile"
 
 # --- 2. into jniLibs, stripped ---------------------------------------------------------------------
 jni=$here/app/src/main/jniLibs

@@ -4,6 +4,9 @@
 #   scripts/foreign-tests.sh                  # every suite, debug library
 #   scripts/foreign-tests.sh --release        # ... against the release library
 #   scripts/foreign-tests.sh kotlin python    # only some suites
+#   scripts/foreign-tests.sh --library=FILE   # ... loading FILE instead of the built library
+#                                             # (the phones' build from scripts/mobile-size.sh,
+#                                             # ADR 0027; the bindings still come from the build)
 #
 # Suites: kotlin, swift, python (tests/foreign), and the demo apps' layers below their UI:
 # android (android-demo/test-jvm.sh: twofold-kit and the view models on the JVM) and ios
@@ -36,12 +39,14 @@ cd "$root"
 
 bindgen_flags=()
 profile=debug
+library=
 suites=()
 for arg in "$@"; do
     case "$arg" in
         --release) bindgen_flags+=(--release); profile=release ;;
+        --library=*) library=$(realpath -e "${arg#--library=}") || { echo "foreign-tests.sh: no library at ${arg#--library=}" >&2; exit 2; } ;;
         kotlin|swift|python|android|ios) suites+=("$arg") ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "foreign-tests.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -104,6 +109,15 @@ if ! scripts/bindgen.sh "${bindgen_flags[@]}" >"$logs/bindgen.log" 2>&1; then
     exit 1
 fi
 say "library built and bindings generated in $((SECONDS - t0))s"
+if [[ -n $library ]]; then
+    # Every suite loads the library from these two places. They are hard links to the build's
+    # own file: replaced, not written through.
+    for dir in build/bindings/lib build/bindings/python; do
+        rm -f "$dir/libtwofold_ffi.so" && cp "$library" "$dir/libtwofold_ffi.so" \
+            || { say "could not put $library in $dir"; exit 1; }
+    done
+    say "the suites load $library"
+fi
 
 # --- the relay (one process for every suite) ---------------------------------------------------
 # start_relay: builds and starts twofold-relay, sets relay_url; on failure says why and returns 1.

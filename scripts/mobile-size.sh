@@ -5,15 +5,17 @@
 # (SQLCipher, ring's C; SQLCipher's crypto provider is Rust) and per Rust crate (from the
 # unstripped symbols) — and exits non-zero above the budget.
 #
-#   scripts/mobile-size.sh                 # build (a release build: ~15 min cold here) and report
+#   scripts/mobile-size.sh                 # build (a release build: ~8 min cold here) and report
 #   scripts/mobile-size.sh --no-build      # report on the library already built
 #   scripts/mobile-size.sh --aarch64       # the same for 64-bit ARM, the phones' own ABI (glibc
 #                                          # rather than Android's bionic; needs Debian's
 #                                          # gcc-aarch64-linux-gnu and the Rust target
 #                                          # aarch64-unknown-linux-gnu; linked by rust-lld)
 #
+# The library is built as the Android app builds it (scripts/phone-build.sh: the standard
+# library from source, and the flags ADR 0027 chose), so it needs the `rust-src` component.
 # Not in CI: CI builds no release-mobile library (fat LTO, opt-level z), and this build would
-# add ~15 minutes cold on the 2-core machine. Run it after any dependency or profile change.
+# add ~8 minutes cold on the 2-core machine. Run it after any dependency or profile change.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,21 +24,24 @@ cd "$root"
 budget=8000000
 build=1
 aarch64=0
-triple=
 for arg in "$@"; do
     case "$arg" in
         --no-build) build=0 ;;
         --aarch64) aarch64=1 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "mobile-size.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
 
+# shellcheck source=phone-build.sh
+source "$root/scripts/phone-build.sh"
+phone_build_check || exit 1
+
 target_dir=$(cargo metadata --format-version 1 --no-deps \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-out=$target_dir/release-mobile
-target_args=()
+triple=x86_64-unknown-linux-gnu
 strip_tool=strip
+link_args=()
 if [[ $aarch64 == 1 ]]; then
     # The real ABI of most phones, as a check on the proxy: the same profile and flags, linked
     # by the toolchain's rust-lld (lld packs relocations for ARM; Debian's GNU ld 2.40 does not
@@ -50,21 +55,20 @@ if [[ $aarch64 == 1 ]]; then
     [[ -x $gcc_ld/ld.lld ]] || { echo "mobile-size.sh: no rust-lld in the toolchain ($gcc_ld)" >&2; exit 1; }
     export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
     export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
-    target_args=(--target "$triple")
     link_args=(-C link-arg=-fuse-ld=lld -C "link-arg=-B$gcc_ld")
-    out=$target_dir/$triple/release-mobile
     strip_tool=aarch64-linux-gnu-strip
-else
-    link_args=()
 fi
+# The standard library is built for a named target only, so the host's is named too.
+out=$target_dir/$triple/release-mobile
+phone_build_env "$triple"
 link_map=$out/libtwofold_ffi.map
 if [[ $build == 1 ]]; then
     # Only the cdylib (the staticlib would run fat LTO a second time for the same code). The
     # flags touch the last crate alone: a change here re-links, it rebuilds no dependency.
     # `uniffi_omit_metadata`: without the metadata bindgen reads, as the apps ship it (their
     # bindings come from a host build's library; third_party/uniffi_macros/README.md).
-    cargo rustc --locked -p twofold-ffi --lib --profile release-mobile --crate-type cdylib \
-        "${target_args[@]}" -- --cfg uniffi_omit_metadata "${link_args[@]}" \
+    cargo rustc --locked "${phone_cargo_args[@]}" -p twofold-ffi --lib --profile release-mobile \
+        --crate-type cdylib --target "$triple" -- --cfg uniffi_omit_metadata "${link_args[@]}" \
         -C link-arg=-Wl,-Map="$link_map" -C link-arg=-Wl,-z,pack-relative-relocs
 fi
 lib=$out/libtwofold_ffi.so
