@@ -50,3 +50,17 @@ phone_build_check() {
         return 1
     }
 }
+
+# phone_flags_check: whether this compiler still takes every flag above. They are unstable, and
+# a toolchain upgrade may rename or drop one; nothing else in CI builds the phones' library, so
+# scripts/test.sh's lint stage compiles an empty crate with them (a second).
+phone_flags_check() {
+    local out rc=0
+    out=$(mktemp -d) || return 1
+    # shellcheck disable=SC2086 # the flags are separate words
+    RUSTC_BOOTSTRAP=1 rustc --edition 2021 --crate-type lib --crate-name phone_flags_check \
+        --emit=metadata --out-dir "$out" $phone_rustflags - <<<'' || rc=$?
+    rm -rf "$out"
+    (( rc == 0 )) || echo "scripts/phone-build.sh: this compiler refuses a flag of the phones' build (ADR 0027)" >&2
+    return $rc
+}

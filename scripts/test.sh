@@ -4,11 +4,12 @@
 #
 #   scripts/test.sh            # everything
 #
-# Stages: lint (rustfmt, clippy -D warnings) → deny (licences, bans, sources) → Rust tests
-# (core, cross-crate: property tests, the 200-kill test, failure paths, fuzz properties, I/O
-# faults, the soak) → fuzz (every coverage-guided target for a few seconds, ADR 0016) → interop
-# checks against other implementations (when present) → Kotlin, Swift and Python suites against
-# generated bindings.
+# Stages: lint (rustfmt, clippy -D warnings, the phones' build flags still taken by the
+# compiler, ADR 0027) → deny (licences, bans, sources) → Rust tests (core, cross-crate:
+# property tests, the 200-kill test, failure paths, fuzz properties, I/O faults, the soak) →
+# fuzz (every coverage-guided target for a few seconds, ADR 0016) → interop checks against
+# other implementations (when present) → Kotlin, Swift and Python suites against generated
+# bindings.
 # Every stage runs even if an earlier one failed; the last line counts the stages:
 # `stages: N passed, M failed`. Exit status is non-zero if any stage failed. Nothing is ever
 # skipped silently: a missing toolchain fails its stage.
@@ -39,7 +40,8 @@ stage() { # stage NAME CMD...
 }
 
 lint() {
-    cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings \
+        && (source scripts/phone-build.sh && phone_flags_check)
 }
 
 rust_tests() {
