@@ -41,8 +41,13 @@ phone_build_env() {
     export RUSTC_BOOTSTRAP=1
 }
 
-# phone_build_check: fails with what to do when the standard library's source is missing.
+# phone_build_check: fails with what to do when the standard library's source is missing, or
+# when RUSTFLAGS is set (cargo would then ignore the per-target flags: the recipe silently lost).
 phone_build_check() {
+    if [[ -n ${RUSTFLAGS:-}${CARGO_ENCODED_RUSTFLAGS:-} ]]; then
+        echo "the phones' build sets its flags per target: unset RUSTFLAGS and CARGO_ENCODED_RUSTFLAGS" >&2
+        return 1
+    fi
     local sysroot
     sysroot=$(rustc --print sysroot)
     [[ -f $sysroot/lib/rustlib/src/rust/library/Cargo.lock ]] || {
