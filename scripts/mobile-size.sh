@@ -9,8 +9,10 @@
 #   scripts/mobile-size.sh --no-build      # report on the library already built
 #   scripts/mobile-size.sh --aarch64       # the same for 64-bit ARM, the phones' own ABI (glibc
 #                                          # rather than Android's bionic; needs Debian's
-#                                          # gcc-aarch64-linux-gnu and the Rust target
-#                                          # aarch64-unknown-linux-gnu; linked by rust-lld)
+#                                          # gcc-aarch64-linux-gnu; linked by rust-lld)
+#   scripts/mobile-size.sh --armv7         # the same for 32-bit ARM in Thumb-2, as cheap old
+#                                          # phones run it (thumbv7neon-unknown-linux-gnueabihf;
+#                                          # needs Debian's gcc-arm-linux-gnueabihf)
 #
 # The library is built as the Android app builds it (scripts/phone-build.sh: the standard
 # library from source, and the flags ADR 0027 chose), so it needs the `rust-src` component.
@@ -23,12 +25,13 @@ cd "$root"
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 budget=8000000
 build=1
-aarch64=0
+cross=
 for arg in "$@"; do
     case "$arg" in
         --no-build) build=0 ;;
-        --aarch64) aarch64=1 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --aarch64) cross=aarch64 ;;
+        --armv7) cross=armv7 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "mobile-size.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -42,21 +45,27 @@ target_dir=$(cargo metadata --format-version 1 --no-deps \
 triple=x86_64-unknown-linux-gnu
 strip_tool=strip
 link_args=()
-if [[ $aarch64 == 1 ]]; then
-    # The real ABI of most phones, as a check on the proxy: the same profile and flags, linked
+if [[ -n $cross ]]; then
+    # The real ABIs of the phones, as a check on the proxy: the same profile and flags, linked
     # by the toolchain's rust-lld (lld packs relocations for ARM; Debian's GNU ld 2.40 does not
     # there), the C compiled by Debian's cross gcc. Android links the same way (lld) against
-    # bionic, with its own relocation packing, a little larger than RELR.
-    triple=aarch64-unknown-linux-gnu
-    for tool in aarch64-linux-gnu-gcc aarch64-linux-gnu-strip; do
-        command -v "$tool" >/dev/null || { echo "mobile-size.sh: $tool missing (apt-get install gcc-aarch64-linux-gnu)" >&2; exit 1; }
+    # bionic, with its own relocation packing, a little larger than RELR. 32-bit ARM is built
+    # in Thumb-2, as Android's armeabi-v7a target builds it; the standard library is compiled
+    # here anyway, so the target needs no `rustup target add`.
+    case $cross in
+        aarch64) triple=aarch64-unknown-linux-gnu gnu=aarch64-linux-gnu ;;
+        armv7) triple=thumbv7neon-unknown-linux-gnueabihf gnu=arm-linux-gnueabihf ;;
+    esac
+    for tool in "$gnu-gcc" "$gnu-strip"; do
+        command -v "$tool" >/dev/null || { echo "mobile-size.sh: $tool missing (apt-get install gcc-$gnu)" >&2; exit 1; }
     done
     gcc_ld=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld
     [[ -x $gcc_ld/ld.lld ]] || { echo "mobile-size.sh: no rust-lld in the toolchain ($gcc_ld)" >&2; exit 1; }
-    export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
-    export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+    lower=$(tr '-' '_' <<<"$triple")
+    export "CC_$lower=$gnu-gcc" "AR_$lower=$gnu-ar"
+    export "CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$triple")_LINKER=$gnu-gcc"
     link_args=(-C link-arg=-fuse-ld=lld -C "link-arg=-B$gcc_ld")
-    strip_tool=aarch64-linux-gnu-strip
+    strip_tool=$gnu-strip
 fi
 # The standard library is built for a named target only, so the host's is named too.
 out=$target_dir/$triple/release-mobile
