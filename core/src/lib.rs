@@ -15,6 +15,7 @@ pub mod formats;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod insights;
+mod json_bytes;
 pub mod lock;
 pub mod model;
 pub mod net;

@@ -10,6 +10,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::json_bytes;
 
 pub const CONTENTS_FORMAT: &str = "twofold-backup-contents";
 pub const CONTENTS_VERSION: u32 = 1;
@@ -77,8 +78,8 @@ impl BackupContents {
             return Err(refused("its contents are larger than the limit"));
         }
         // serde's messages can quote the input: report only that it failed.
-        let contents: BackupContents =
-            serde_json::from_slice(&json).map_err(|_| refused("its contents are not readable"))?;
+        let contents: BackupContents = json_bytes::from_bytes(&json)
+            .ok_or_else(|| refused("its contents are not readable"))?;
         if contents.format != CONTENTS_FORMAT {
             return Err(refused("its contents are not a Twofold backup"));
         }

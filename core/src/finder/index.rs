@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 
 use crate::error::Result;
 use crate::formats::meeting_guide::Listing;
+use crate::json_bytes;
 use crate::model::time::parse_zone;
 
 /// One listing of one saved region.
@@ -21,9 +22,9 @@ pub struct Indexed {
 pub fn build(rows: Vec<(String, Vec<u8>)>) -> Vec<Indexed> {
     let mut out = Vec::new();
     for (region, bytes) in rows {
-        let listings: Vec<Listing> = match serde_json::from_slice(&bytes) {
-            Ok(l) => l,
-            Err(_) => {
+        let listings: Vec<Listing> = match json_bytes::from_bytes(&bytes) {
+            Some(l) => l,
+            None => {
                 tracing::warn!("a saved finder region did not decode and was left out");
                 continue;
             }

@@ -18,6 +18,7 @@ use super::transport::{FollowConnection, NetResult, Page, RelayTransport};
 use super::websocket;
 use crate::crypto::{CapabilityToken, StreamId, MAX_ENVELOPE_LEN};
 use crate::error::{Error, Result};
+use crate::json_bytes;
 
 /// Largest mailbox message the relay accepts (and so the most a mailbox record may hold).
 const MAX_MAILBOX_LEN: usize = 4096;
@@ -52,6 +53,13 @@ impl RelayApi {
     /// would show everyone on the network the capability tokens and who syncs when.
     pub fn new(base: &str, timeout: Duration) -> Result<RelayApi> {
         let invalid = |reason: &str| Error::invalid("relay", reason);
+        // The URL parser is built without Unicode's domain tables (ADR 0018): an international
+        // relay host is written in its ASCII (xn--) form, as a DNS query carries it anyway.
+        if !base.is_ascii() {
+            return Err(invalid(
+                "must be written in ASCII (an international domain in its xn-- form)",
+            ));
+        }
         let mut base = Url::parse(base).map_err(|_| invalid("is not a URL"))?;
         if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
             return Err(invalid("must be an http or https URL"));
@@ -378,7 +386,7 @@ async fn check(res: Response) -> Result<Response, NetProblem> {
         Some(n) if n <= MAX_SMALL_BODY as u64 => body(res, MAX_SMALL_BODY)
             .await
             .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|b| json_bytes::from_bytes::<serde_json::Value>(&b))
             .and_then(|v| {
                 v.get("error")
                     .and_then(|c| c.as_str())
@@ -423,7 +431,7 @@ async fn body(mut res: Response, cap: usize) -> Result<Vec<u8>, NetProblem> {
 
 async fn position(res: Response) -> Result<u64, NetProblem> {
     let body = body(res, MAX_SMALL_BODY).await?;
-    let v: serde_json::Value = serde_json::from_slice(&body).map_err(|_| NetProblem::Protocol {
+    let v: serde_json::Value = json_bytes::from_bytes(&body).ok_or(NetProblem::Protocol {
         what: "append answer is not JSON",
     })?;
     v.get("position")
@@ -463,12 +471,16 @@ mod tests {
         ] {
             assert!(RelayApi::new(ok, t).is_ok(), "{ok}");
         }
+        // An international domain in the form its DNS query takes, and in no other.
+        assert!(RelayApi::new("https://xn--bcher-kva.example/relay", t).is_ok());
         for bad in [
             "http://relay.example",
             "http://10.0.2.2:8080",
             "http://192.168.1.20:8080",
             "ftp://relay.example",
             "not a url",
+            "https://b\u{fc}cher.example",
+            "https://relay.example/p\u{e4}th",
         ] {
             match RelayApi::new(bad, t) {
                 Err(Error::Invalid(inv)) => assert_eq!(inv.field, "relay", "{bad}"),

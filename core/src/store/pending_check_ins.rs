@@ -6,6 +6,7 @@
 use rusqlite::{params, Connection, Transaction};
 
 use crate::error::{Error, Result};
+use crate::json_bytes;
 use crate::model::journal::CheckIn;
 
 /// One pending check-in, in recording order.
@@ -51,8 +52,8 @@ pub fn all(conn: &Connection) -> Result<Vec<Pending>> {
     let mut out = Vec::new();
     for row in rows {
         let (seq, recorded_ms, body, sleep_bits) = row?;
-        let mut check_in: CheckIn = serde_json::from_slice(&body)
-            .map_err(|_| Error::invalid("pending_check_ins.body", "does not decode"))?;
+        let mut check_in: CheckIn = json_bytes::from_bytes(&body)
+            .ok_or_else(|| Error::invalid("pending_check_ins.body", "does not decode"))?;
         check_in.sleep_hours = sleep_bits.map(|b| f64::from_bits(b as u64));
         out.push(Pending {
             seq,

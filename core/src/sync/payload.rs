@@ -9,6 +9,7 @@ use automerge::Change;
 
 use crate::crypto::change_signature::CHANGE_SIGNATURE_LEN;
 use crate::docs::guarded_load::{chunk_spans, ChunkKind, LoadLimits};
+use crate::json_bytes;
 use crate::sync::control::{ControlMessage, MAX_CONTROL_JSON};
 use crate::sync::types::RejectReason;
 
@@ -113,7 +114,7 @@ pub fn decode(bytes: &[u8]) -> Result<Payload<'_>, RejectReason> {
                 return Err(RejectReason::BadControl);
             }
             let (json, tail) = rest.split_at(len);
-            let message = serde_json::from_slice(json).map_err(|_| RejectReason::BadControl)?;
+            let message = json_bytes::from_bytes(json).ok_or(RejectReason::BadControl)?;
             Ok(Payload::Control { message, tail })
         }
         _ => Err(RejectReason::MalformedPayload),

@@ -14,6 +14,7 @@ use crate::finder::index::{self, Indexed};
 use crate::finder::{search, FinderQuery, FoundMeeting};
 use crate::formats::meeting_guide::{self, Listing};
 use crate::formats::{ImportEntry, ImportOutcome, ImportReport};
+use crate::json_bytes;
 use crate::model::ids::ItemId;
 use crate::model::schedule::MeetingKind;
 use crate::model::time::{parse_zone, Day};
@@ -121,8 +122,9 @@ impl Twofold {
             .db
             .read(|c| finder_regions::listings_of(c, region))?
             .ok_or_else(|| Error::not_found("region", region))?;
-        let listings: Vec<Listing> = serde_json::from_slice(&bytes)
-            .map_err(|_| Error::invalid("region", "is saved in a form this version cannot read"))?;
+        let listings: Vec<Listing> = json_bytes::from_bytes(&bytes).ok_or_else(|| {
+            Error::invalid("region", "is saved in a form this version cannot read")
+        })?;
         let listing = listings
             .into_iter()
             .find(|l| l.slug == slug)

@@ -14,6 +14,7 @@ use super::home::{self, Inputs, JournalInputs, NEWEST_READ};
 use super::{Docs, LoadedDoc, Twofold};
 use crate::docs::kind::DocKind;
 use crate::error::{Error, Result};
+use crate::json_bytes;
 use crate::model::journal::CheckIn;
 use crate::model::time::Day;
 use crate::store::home_model::{self as rows, SourceStamp, Stored};
@@ -87,9 +88,9 @@ fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 
 fn decode<T: DeserializeOwned>(stored: &Stored, part: Part) -> Option<T> {
     let body = stored.parts.get(part.name())?;
-    match serde_json::from_slice(body) {
-        Ok(value) => Some(value),
-        Err(_) => {
+    match json_bytes::from_bytes(body) {
+        Some(value) => Some(value),
+        None => {
             tracing::warn!(
                 part = part.name(),
                 "a home screen part does not decode; it is rebuilt"
@@ -230,7 +231,7 @@ fn journal_with_check_ins(
     if version != VERSION || stamp.doc_id != changed.doc_id || stamp.seq != changed.last_seq {
         return Ok(None);
     }
-    let Ok(mut inputs) = serde_json::from_slice::<JournalInputs>(&body) else {
+    let Some(mut inputs) = json_bytes::from_bytes::<JournalInputs>(&body) else {
         return Ok(None);
     };
     if inputs.read_before != AFTER_EVERY_KEY {
