@@ -11,6 +11,8 @@ script's crate:
   src/prebuilt/timezones.rs  upstream's file with its `impl TimeSpans for Tz` (one literal table
                              of `FixedTimespan`s per zone) replaced by a lookup into the tables
   src/prebuilt/tables.rs     the same spans, compact (see the layout below)
+  src/prebuilt/transitions.deflate
+                             MINUTES and SHAPES, compressed (below)
 
 and copies upstream's `src/prebuilt/directory.rs` (the zone constants, the tzdata version).
 With --transitions it writes only OUT instead: each zone's name and upstream's transition
@@ -26,12 +28,19 @@ Layout (all plain integers: no pointer, so no relocation, per span):
   MINUTES  transition instants, floor(unix seconds / 60), each zone's run in order
   SHAPES   per transition, an index into the zone's run of PALETTE
   PALETTE  per zone, the distinct (type, seconds past the minute) pairs its transitions use
+
+MINUTES and SHAPES are most of the bytes (36,106 transitions: 180 KB as arrays) and are not
+arrays in the crate: transitions.deflate is one raw DEFLATE stream (RFC 1951) of the
+differences between successive MINUTES (i32, little-endian, wrapping; the first from 0) and
+then SHAPES (one byte each), 14 KB. `src/compact.rs` inflates it once, on the first lookup.
 """
 
 import glob
 import os
 import re
+import struct
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRATE = os.path.dirname(HERE)
@@ -162,14 +171,33 @@ pub(crate) static PALETTE: [Shape; {len(palette)}] = [
 {chr(10).join(f"    Shape {{ kind: {k}, second: {s} }}," for k, s in palette)}
 ];
 
-pub(crate) static MINUTES: [i32; {len(minutes)}] = [
-{rows(minutes, 10)}
-];
+/// How many transitions `TRANSITIONS_DEFLATE` holds (MINUTES and SHAPES each have this many).
+pub(crate) const TRANSITIONS: usize = {len(minutes)};
 
-pub(crate) static SHAPES: [u8; {len(shapes)}] = [
-{rows(shapes, 30)}
-];
+/// MINUTES' successive differences, then SHAPES (generate.py's docstring).
+pub(crate) static TRANSITIONS_DEFLATE: &[u8] = include_bytes!("transitions.deflate");
 """
+
+
+def deflate_transitions(minutes, shapes):
+    """The stream `src/compact.rs` inflates: wrapping i32 differences of MINUTES, then SHAPES."""
+    raw = bytearray()
+    previous = 0
+    for m in minutes:
+        raw += struct.pack("<i", (m - previous + 2**31) % 2**32 - 2**31)
+        previous = m
+    raw += bytes(shapes)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    stream = packer.compress(bytes(raw)) + packer.flush()
+    # Read back as the crate reads it.
+    back = zlib.decompress(stream, -15)
+    at, decoded = 0, []
+    for (d,) in struct.iter_unpack("<i", back[: 4 * len(minutes)]):
+        at = (at + d + 2**31) % 2**32 - 2**31
+        decoded.append(at)
+    if decoded != list(minutes) or list(back[4 * len(minutes) :]) != list(shapes):
+        sys.exit("generate.py: the transitions do not inflate back")
+    return stream
 
 
 TIMESPANS_IMPL = """impl TimeSpans for Tz {
@@ -227,6 +255,8 @@ def main():
         f.write(tables_rs(version, *built))
     with open(os.path.join(prebuilt, "directory.rs"), "w") as f:
         f.write(directory)
+    with open(os.path.join(prebuilt, "transitions.deflate"), "wb") as f:
+        f.write(deflate_transitions(built[4], built[5]))
     types, abbrs, tables, zone_of, minutes, shapes, palette = built
     print(
         f"tzdata {version}: {len(variants)} zones, {len(tables)} distinct tables, "

@@ -3,9 +3,15 @@
 //! Upstream stores each zone as a `&'static [(i64, FixedTimespan)]` whose spans each hold a
 //! `&'static str`: a pointer, and a load-time relocation, per span. Here every record is plain
 //! integers indexing shared tables (`prebuilt/tables.rs`), and a `FixedTimespan` is rebuilt on
-//! each lookup.
+//! each lookup. The transitions' instants and shapes, most of the bytes, are kept compressed in
+//! the library and inflated once, on the first lookup (`generate/generate.py`'s docstring).
 
-use crate::prebuilt::tables::{ABBRS, MINUTES, NO_ABBR, PALETTE, SHAPES, TYPES};
+use std::io::Read;
+use std::sync::OnceLock;
+
+use flate2::read::DeflateDecoder;
+
+use crate::prebuilt::tables::{ABBRS, NO_ABBR, PALETTE, TRANSITIONS, TRANSITIONS_DEFLATE, TYPES};
 use crate::timezone_impl::FixedTimespan;
 
 /// One distinct `(utc_offset, dst_offset, abbreviation)` triple; the abbreviation is
@@ -46,9 +52,45 @@ impl Zone {
     pub(crate) fn transition(&self, index: usize) -> (i64, FixedTimespan) {
         debug_assert!(index < self.transition_count());
         let at = self.start as usize + index;
-        let shape = &PALETTE[usize::from(self.palette) + usize::from(SHAPES[at])];
-        let instant = i64::from(MINUTES[at]) * 60 + i64::from(shape.second);
+        let all = transitions();
+        let shape = &PALETTE[usize::from(self.palette) + usize::from(all.shapes[at])];
+        let instant = i64::from(all.minutes[at]) * 60 + i64::from(shape.second);
         (instant, span_type(shape.kind))
+    }
+}
+
+/// Every zone's transitions, each zone's run in order: the instants in minutes (`MINUTES` in
+/// the layout) and the index of each one's shape in its zone's palette (`SHAPES`).
+struct Transitions {
+    minutes: Box<[i32]>,
+    shapes: Box<[u8]>,
+}
+
+fn transitions() -> &'static Transitions {
+    static INFLATED: OnceLock<Transitions> = OnceLock::new();
+    INFLATED.get_or_init(inflate)
+}
+
+fn inflate() -> Transitions {
+    let mut raw = Vec::with_capacity(TRANSITIONS * 5);
+    // The stream is the generator's, compiled in and read back by it before writing; a test
+    // inflates it, and every lookup's answer is compared with upstream's (../README.md).
+    DeflateDecoder::new(TRANSITIONS_DEFLATE)
+        .read_to_end(&mut raw)
+        .expect("the compiled-in transitions inflate");
+    assert_eq!(raw.len(), TRANSITIONS * 5, "the compiled-in transitions' length");
+    let (differences, shapes) = raw.split_at(TRANSITIONS * 4);
+    let mut at = 0i32;
+    let minutes = differences
+        .chunks_exact(4)
+        .map(|d| {
+            at = at.wrapping_add(i32::from_le_bytes([d[0], d[1], d[2], d[3]]));
+            at
+        })
+        .collect();
+    Transitions {
+        minutes,
+        shapes: shapes.into(),
     }
 }
 
@@ -79,6 +121,16 @@ mod tests {
         assert_eq!(ZONE_OF.len(), TZ_VARIANTS.len());
         for (i, tz) in TZ_VARIANTS.iter().enumerate() {
             assert_eq!(*tz as usize, i, "{tz}");
+        }
+    }
+
+    #[test]
+    fn the_transitions_inflate_and_every_zone_run_is_in_range() {
+        let all = transitions();
+        assert_eq!(all.minutes.len(), TRANSITIONS);
+        assert_eq!(all.shapes.len(), TRANSITIONS);
+        for zone in &ZONES {
+            assert!(zone.start as usize + zone.transition_count() <= TRANSITIONS);
         }
     }
 
