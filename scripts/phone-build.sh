@@ -19,13 +19,17 @@
 #   knows these calls never come back.
 # - The C (SQLCipher, ring's C) without unwind tables: no unwinding passes through it (every
 #   callback into Rust catches its panics or aborts).
+# - Curve25519 (our signatures, key agreement, Noise) on its portable 64-bit code only: on
+#   x86_64 curve25519-dalek otherwise adds an AVX2 copy of its arithmetic (86 KB) chosen at run
+#   time. The phones' ARM ABIs have no such copy; on x86_64 (emulators, Chromebooks) signing
+#   and verifying then cost what they cost on a phone.
 #
 # These flags are unstable: the workspace's stable compiler takes them under RUSTC_BOOTSTRAP=1,
 # for this build only (tests, CI and the host builds stay on plain stable). ADR 0027 says why
 # not a nightly compiler, and what to check when the toolchain is upgraded.
 
 phone_cargo_args=(-Zbuild-std=std,panic_unwind -Zbuild-std-features=panic-unwind,optimize_for_size)
-phone_rustflags="-C force-frame-pointers=yes -Zlocation-detail=none -Zpanic-in-drop=abort -Zfmt-debug=shallow -Ztrap-unreachable=no"
+phone_rustflags="-C force-frame-pointers=yes -Zlocation-detail=none -Zpanic-in-drop=abort -Zfmt-debug=shallow -Ztrap-unreachable=no --cfg curve25519_dalek_backend=\"serial\""
 phone_cflags="-fno-asynchronous-unwind-tables -fno-unwind-tables"
 
 # phone_build_env TRIPLE: exports what cargo and the cc crate read for TRIPLE, added to what is

@@ -1,8 +1,8 @@
 //! Emergency numbers and crisis lines by country, bundled with the core so the crisis screen
 //! has a number to call with no network and before the person has set anything up.
 //!
-//! The data is `core/data/crisis_lines.json`, embedded at build time and parsed once, on first
-//! use. Every entry names the public page it was confirmed against and the day it was checked;
+//! The data is `core/data/crisis_lines.json`, embedded (compressed, `bundled.rs`) at build time
+//! and parsed once, on first use. Every entry names the public page it was confirmed against and the day it was checked;
 //! `check` refuses an entry without them, a number that is not one, or a country listed twice,
 //! and a unit test runs it over the bundled file. A country the file does not list gets no
 //! default rather than a guess.
@@ -11,10 +11,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bundled;
 use crate::error::{Error, Result};
 use crate::model::time::Day;
-
-const BUNDLED: &str = include_str!("../../data/crisis_lines.json");
 
 /// Where a number was confirmed, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,7 +167,10 @@ pub fn parse(json: &str) -> Result<Vec<RegionLines>> {
 pub fn all() -> Result<&'static [RegionLines]> {
     static DIRECTORY: OnceLock<std::result::Result<Vec<RegionLines>, String>> = OnceLock::new();
     DIRECTORY
-        .get_or_init(|| parse(BUNDLED).map_err(|e| e.to_string()))
+        .get_or_init(|| {
+            let json = bundled::text(bundled::CRISIS_LINES).unwrap_or_default();
+            parse(&json).map_err(|e| e.to_string())
+        })
         .as_deref()
         // Only a broken build gets here: the unit test parses the same bytes.
         .map_err(|_| Error::Contained {

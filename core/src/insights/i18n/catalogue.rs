@@ -1,5 +1,5 @@
 //! The message catalogues: one Project Fluent file per language under `core/locales/`,
-//! embedded at build time and parsed once, on first use.
+//! embedded (compressed, `bundled.rs`) at build time and parsed once, on first use.
 //!
 //! A phrase code maps to a Fluent message id with its dots written as hyphens
 //! (`alert.no_check_in` → `alert-no_check_in`), because Fluent identifiers have no dots. Fluent
@@ -14,17 +14,21 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
 use super::{Lang, Phrase};
+use crate::bundled;
 
 type Bundle = FluentBundle<FluentResource>;
 
-fn source(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => include_str!("../../../locales/en.ftl"),
-        Lang::Es => include_str!("../../../locales/es.ftl"),
-        Lang::Fr => include_str!("../../../locales/fr.ftl"),
-        Lang::Pt => include_str!("../../../locales/pt.ftl"),
-        Lang::Ar => include_str!("../../../locales/ar.ftl"),
-    }
+/// The language's catalogue as text. Empty only for a broken build (the tests parse every
+/// catalogue through here); English then renders the phrase codes.
+fn source(lang: Lang) -> String {
+    let packed = match lang {
+        Lang::En => bundled::CATALOGUE_EN,
+        Lang::Es => bundled::CATALOGUE_ES,
+        Lang::Fr => bundled::CATALOGUE_FR,
+        Lang::Pt => bundled::CATALOGUE_PT,
+        Lang::Ar => bundled::CATALOGUE_AR,
+    };
+    bundled::text(packed).unwrap_or_default()
 }
 
 fn build(lang: Lang) -> Bundle {
@@ -33,17 +37,16 @@ fn build(lang: Lang) -> Bundle {
     // Unicode isolation marks keep a Latin name or a number from reordering the words around
     // it in right-to-left text; in left-to-right text they only add invisible characters.
     bundle.set_use_isolating(lang.is_rtl());
-    let resource =
-        FluentResource::try_new(source(lang).to_string()).unwrap_or_else(|(partial, errors)| {
-            // The catalogue tests refuse any syntax error; should one slip through, the messages
-            // that did parse still render and the rest fall back to English.
-            tracing::warn!(
-                lang = lang.tag(),
-                errors = errors.len(),
-                "message catalogue has syntax errors"
-            );
-            partial
-        });
+    let resource = FluentResource::try_new(source(lang)).unwrap_or_else(|(partial, errors)| {
+        // The catalogue tests refuse any syntax error; should one slip through, the messages
+        // that did parse still render and the rest fall back to English.
+        tracing::warn!(
+            lang = lang.tag(),
+            errors = errors.len(),
+            "message catalogue has syntax errors"
+        );
+        partial
+    });
     if let Err(errors) = bundle.add_resource(resource) {
         tracing::warn!(
             lang = lang.tag(),
@@ -167,7 +170,8 @@ mod tests {
                 }
             }
         }
-        let resource = fluent_syntax::parser::parse(source(lang))
+        let text = source(lang);
+        let resource = fluent_syntax::parser::parse(text.as_str())
             .unwrap_or_else(|(_, errors)| panic!("{}.ftl does not parse: {errors:?}", lang.tag()));
         let mut out = BTreeMap::new();
         for entry in &resource.body {
