@@ -6,32 +6,26 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::bundled;
 use crate::error::{Error, Result};
 
-/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_base.sql"),
-    include_str!("migrations/0002_settings.sql"),
-    include_str!("migrations/0003_sync.sql"),
-    include_str!("migrations/0004_access_checks.sql"),
-    include_str!("migrations/0005_finder_regions.sql"),
-    include_str!("migrations/0006_sos.sql"),
-    include_str!("migrations/0007_linked_devices.sql"),
-    include_str!("migrations/0008_introductions.sql"),
-    include_str!("migrations/0009_circles.sql"),
-    include_str!("migrations/0010_pairing_codes.sql"),
-    include_str!("migrations/0011_home_model.sql"),
-    include_str!("migrations/0012_append_rights.sql"),
-    include_str!("migrations/0013_envelope_v2_reread.sql"),
-    include_str!("migrations/0014_change_signatures.sql"),
-    include_str!("migrations/0015_mailbox_deletes.sql"),
-    include_str!("migrations/0016_stream_retention.sql"),
-    include_str!("migrations/0017_prekeys.sql"),
-    include_str!("migrations/0018_doc_chunks_rowid.sql"),
-    include_str!("migrations/0019_pending_check_ins.sql"),
-];
+/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`: the files in
+/// `migrations/`, in the order of their numbers, compressed by `core/build.rs` (their comments
+/// are most of their bytes, and a phone runs each at most once).
+const MIGRATIONS: &[&[u8]] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Migration `i`'s SQL (0-based, as [`MIGRATIONS`]).
+fn migration(i: usize) -> Result<String> {
+    MIGRATIONS
+        .get(i)
+        .and_then(|packed| bundled::text(packed))
+        // Only a broken build gets here: the tests run every migration.
+        .ok_or(Error::Contained {
+            context: "the schema's migrations",
+        })
+}
 
 pub fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
@@ -53,13 +47,8 @@ pub fn refuse_newer(conn: &Connection) -> Result<i64> {
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = refuse_newer(&tx)?;
-    for (i, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .take(target as usize)
-        .skip(found as usize)
-    {
-        tx.execute_batch(sql)?;
+    for i in (found as usize)..(target as usize).min(MIGRATIONS.len()) {
+        tx.execute_batch(&migration(i)?)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }
     tx.commit()?;
@@ -119,9 +108,12 @@ mod tests {
     #[test]
     fn the_envelope_version_2_update_reads_every_stream_again() {
         let mut conn = Connection::open_in_memory().expect("open");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| m.starts_with("-- Envelope version 2 (ADR 0023)"))
+        let before = (0..MIGRATIONS.len())
+            .position(|i| {
+                migration(i)
+                    .expect("inflates")
+                    .starts_with("-- Envelope version 2 (ADR 0023)")
+            })
             .expect("the update's migration") as i64;
         migrate_to(&mut conn, before).expect("the schema before");
         conn.execute_batch(
@@ -141,9 +133,12 @@ mod tests {
     #[test]
     fn streams_made_here_before_retention_are_due_a_claim() {
         let mut conn = Connection::open_in_memory().expect("open");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| m.starts_with("-- Version 16: retention"))
+        let before = (0..MIGRATIONS.len())
+            .position(|i| {
+                migration(i)
+                    .expect("inflates")
+                    .starts_with("-- Version 16: retention")
+            })
             .expect("the retention migration") as i64;
         migrate_to(&mut conn, before).expect("the schema before");
         let (t, h) = (
