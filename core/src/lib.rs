@@ -6,6 +6,7 @@
 //! `store::chunks` (its bytes in SQLite).
 
 pub mod backup;
+mod blocking_pool;
 mod bundled;
 pub mod crypto;
 pub mod direct;

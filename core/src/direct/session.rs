@@ -21,6 +21,7 @@ use super::channel::{self, Receiver, Sender, WireCount};
 use super::exchange::{Applied, DirectDoc};
 use super::message::{DocOffer, Message, VERSION};
 use super::problem::DirectProblem;
+use crate::blocking_pool;
 use crate::crypto::{KeyId, MAX_ENVELOPE_LEN};
 use crate::error::{Error, Result};
 use crate::Twofold;
@@ -413,12 +414,7 @@ impl DirectSync {
         &self,
         f: impl FnOnce(&Twofold) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|_| Error::Contained {
-                context: "direct sync store call",
-            })?
+        blocking_pool::call(self.store.clone(), "direct sync store call", f).await
     }
 }
 

@@ -20,8 +20,9 @@ use super::relay_api::RelayApi;
 use super::report::{Progress, SyncReport, SyncStatus};
 use super::transport::Page;
 use super::transport::RelayTransport;
+use crate::blocking_pool;
 use crate::crypto::StreamId;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::database::WriteStamp;
 use crate::sync::{Follow, Received, StreamClaim};
 use crate::Twofold;
@@ -245,12 +246,7 @@ impl SyncClient {
         &self,
         f: impl FnOnce(&Twofold) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|_| Error::Contained {
-                context: "sync engine call",
-            })?
+        blocking_pool::call(self.store.clone(), "sync engine call", f).await
     }
 
     /// Sends every pairing message and envelope waiting, oldest first; stops at the first
