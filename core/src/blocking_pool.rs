@@ -52,7 +52,9 @@ mod tests {
     async fn each_call_gets_its_own_answer_back() {
         let (_dir, store) = store();
         let text = call(store.clone(), "text", |_| Ok("a note".to_string()));
-        let number = call(store.clone(), "number", |s| Ok(s.pending_check_in_count()? + 41));
+        let number = call(store.clone(), "number", |s| {
+            Ok(s.pending_check_in_count()? + 41)
+        });
         let failure = call::<Vec<u8>>(store.clone(), "failure", |_| {
             Err(Error::invalid("field", "reason"))
         });
