@@ -20,9 +20,9 @@
 # - The C (SQLCipher, ring's C) without unwind tables: no unwinding passes through it (every
 #   callback into Rust catches its panics or aborts).
 # - Curve25519 (our signatures, key agreement, Noise) on its portable 64-bit code only: on
-#   x86_64 curve25519-dalek otherwise adds an AVX2 copy of its arithmetic (86 KB) chosen at run
-#   time. The phones' ARM ABIs have no such copy; on x86_64 (emulators, Chromebooks) signing
-#   and verifying then cost what they cost on a phone.
+#   x86_64 curve25519-dalek otherwise adds an AVX2 copy of its arithmetic, chosen at run time
+#   (about 35 KB; ADR 0018). The phones' ARM ABIs have no such copy; on x86_64 (emulators,
+#   Chromebooks) signing and verifying then cost what they cost on a phone.
 #
 # These flags are unstable: the workspace's stable compiler takes them under RUSTC_BOOTSTRAP=1,
 # for this build only (tests, CI and the host builds stay on plain stable). ADR 0027 says why

@@ -1,7 +1,8 @@
-//! The texts the core carries with it (the crisis-line directory, the message catalogues),
-//! compressed at build time by `core/build.rs` and inflated here when first used: they are
-//! read once per process and parsed into their own structures, so the plain text would only
-//! take room in the phones' library (ADR 0018).
+//! The texts the core carries with it (the crisis-line directory, the message catalogues, and
+//! the schema's migrations, which `store/migrations.rs` lists), compressed at build time by
+//! `core/build.rs` and inflated here when used: each is read once per process at most and
+//! parsed into its own structures, so the plain text would only take room in the phones'
+//! library (ADR 0018).
 
 use std::io::Read;
 

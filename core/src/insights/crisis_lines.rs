@@ -2,10 +2,10 @@
 //! has a number to call with no network and before the person has set anything up.
 //!
 //! The data is `core/data/crisis_lines.json`, embedded (compressed, `bundled.rs`) at build time
-//! and parsed once, on first use. Every entry names the public page it was confirmed against and the day it was checked;
-//! `check` refuses an entry without them, a number that is not one, or a country listed twice,
-//! and a unit test runs it over the bundled file. A country the file does not list gets no
-//! default rather than a guess.
+//! and parsed once, on first use. Every entry names the public page it was confirmed against
+//! and the day it was checked; `check` refuses an entry without them, a number that is not one,
+//! or a country listed twice, and a unit test runs it over the bundled file. A country the file
+//! does not list gets no default rather than a guess.
 
 use std::sync::OnceLock;
 
