@@ -505,9 +505,11 @@ fn reads_during_writes(path: &Path, key: &[u8; 32], writes: usize) {
         busy_section.push(section(&store));
     }
     writer.join().expect("writer");
+    let (busy_journal, idle_journal) = journal_reads_during_folds(&store, writes);
     for (name, busy, idle) in [
         ("home screen", busy_home, idle_home),
         ("a plan section (list)", busy_section, idle_section),
+        ("a week's check-ins", busy_journal, idle_journal),
     ] {
         println!(
             "{name}: {} reads during the burst, {} idle",
@@ -529,6 +531,54 @@ fn reads_during_writes(path: &Path, key: &[u8; 32], writes: usize) {
             "no fsync wait (~1x)",
         );
     }
+}
+
+/// Section 3b, the journal: a week's check-ins read over and over while another thread
+/// records check-ins and folds each one after it answers, as the bindings do (ADR 0025, "When
+/// a fold runs"); against the same read on the idle store. A read that finds check-ins pending
+/// folds them itself or waits at the writers' gate for the fold under way, fsync included:
+/// this figure is the gap ADR 0025 names, measured rather than assumed.
+fn journal_reads_during_folds(
+    store: &std::sync::Arc<Twofold>,
+    writes: usize,
+) -> (Vec<Duration>, Vec<Duration>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    // A week that ends three days before the burst's day, out of the day of margin each side
+    // that `check_ins_between` reads: the same seven check-ins are read throughout, so the
+    // figure is the wait and not a growing answer.
+    let to = Day(end_day().0 - chrono::Duration::days(3));
+    let from = Day(to.0 - chrono::Duration::days(6));
+    let week = |store: &Twofold| {
+        let t = Instant::now();
+        store.check_ins_between(from, to).expect("journal");
+        t.elapsed()
+    };
+    store.fold_check_ins().expect("fold");
+    println!(
+        "a week's check-ins: {} of them, read during the burst and idle",
+        store.check_ins_between(from, to).expect("journal").len()
+    );
+    let idle: Vec<Duration> = (0..writes.max(200)).map(|_| week(store)).collect();
+    let done = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (store, done) = (store.clone(), done.clone());
+        std::thread::spawn(move || {
+            for i in 0..writes {
+                store
+                    .record_check_in(a_check_in(i), 1_796_000_000_000 + i as i64)
+                    .expect("check-in");
+                store.fold_check_ins().expect("fold");
+            }
+            done.store(true, Ordering::Release);
+        })
+    };
+    let mut busy = Vec::new();
+    while !done.load(Ordering::Acquire) {
+        busy.push(week(store));
+    }
+    writer.join().expect("writer");
+    (busy, idle)
 }
 
 /// Section 2b: open + home screen on one, five and ten years of history (ADR 0021), each
