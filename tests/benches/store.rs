@@ -535,9 +535,9 @@ fn reads_during_writes(path: &Path, key: &[u8; 32], writes: usize) {
 
 /// Section 3b, the journal: a week's check-ins read over and over while another thread
 /// records check-ins and folds each one after it answers, as the bindings do (ADR 0025, "When
-/// a fold runs"); against the same read on the idle store. A read that finds check-ins pending
-/// folds them itself or waits at the writers' gate for the fold under way, fsync included:
-/// this figure is the gap ADR 0025 names, measured rather than assumed.
+/// a fold runs"); against the same read on the idle store. The read takes the pending
+/// check-ins from the log beside the journal (ADR 0025, "A read of check-ins"); before, it
+/// folded them itself or waited at the writers' gate for the fold under way, fsync included.
 fn journal_reads_during_folds(
     store: &std::sync::Arc<Twofold>,
     writes: usize,

@@ -28,18 +28,47 @@ pub struct Sources<'a> {
     pub contacts: Option<&'a AutoCommit>,
     pub schedule: Option<&'a AutoCommit>,
     pub journal: Option<&'a AutoCommit>,
+    /// Check-ins acknowledged and not yet folded into the journal (the intent log, ADR 0025),
+    /// oldest first: read beside it, so that insights need no fold.
+    pub pending: &'a [CheckIn],
 }
 
 /// Check-ins about `from..=to`. Check-in keys start with their day, so this is one key range.
 pub fn check_ins(src: &Sources<'_>, from: Day, to: Day) -> Result<Vec<CheckIn>> {
-    let Some(journal) = src.journal else {
-        return Ok(Vec::new());
+    let mut found = match src.journal {
+        Some(journal) => {
+            let lo = CheckIn::key_of_day(from);
+            let hi = CheckIn::key_of_day(daily::plus(to, 1));
+            items::range(journal, s::CHECK_INS, &lo, &hi)?
+        }
+        None => Vec::new(),
     };
-    let lo = CheckIn::key_of_day(from);
-    let hi = CheckIn::key_of_day(daily::plus(to, 1));
-    let mut found = items::range(journal, s::CHECK_INS, &lo, &hi)?;
     found.retain(|c| c.day >= from && c.day <= to);
+    if with_pending(&mut found, src.pending, |c| c.day >= from && c.day <= to) {
+        // In key order, as the document's range comes.
+        crate::sorting::sort_by(&mut found, |a, b| a.id.as_str().cmp(b.id.as_str()));
+    }
     Ok(found)
+}
+
+/// Puts the pending check-ins that `keep` accepts into `found`, as the fold would: one whose
+/// key `found` already holds replaces it (the fold reconciles it over the old one), the rest
+/// are added; in recording order, so the later of two with one key wins. Returns whether it
+/// put any.
+pub(crate) fn with_pending(
+    found: &mut Vec<CheckIn>,
+    pending: &[CheckIn],
+    keep: impl Fn(&CheckIn) -> bool,
+) -> bool {
+    let mut put = false;
+    for check_in in pending.iter().filter(|c| keep(c)) {
+        match found.iter_mut().find(|c| c.id == check_in.id) {
+            Some(old) => *old = check_in.clone(),
+            None => found.push(check_in.clone()),
+        }
+        put = true;
+    }
+    put
 }
 
 pub fn days(src: &Sources<'_>, from: Day, to: Day) -> Result<BTreeMap<Day, DayStats>> {
@@ -48,11 +77,17 @@ pub fn days(src: &Sources<'_>, from: Day, to: Day) -> Result<BTreeMap<Day, DaySt
 
 /// The last day up to `today` with a check-in, from the keys alone (nothing is hydrated).
 pub fn last_check_in(src: &Sources<'_>, today: Day) -> Result<Option<Day>> {
+    let pending = src
+        .pending
+        .iter()
+        .map(|c| c.day)
+        .filter(|d| *d <= today)
+        .max();
     let Some(journal) = src.journal else {
-        return Ok(None);
+        return Ok(pending);
     };
     let ids = items::ids(journal, SectionId::CheckIns)?;
-    Ok(ids
+    let folded = ids
         .iter()
         .rev()
         .filter_map(|id| {
@@ -61,7 +96,8 @@ pub fn last_check_in(src: &Sources<'_>, today: Day) -> Result<Option<Day>> {
                 .and_then(|k| chrono::NaiveDate::parse_from_str(k, "%Y%m%d").ok())
         })
         .map(Day)
-        .find(|d| *d <= today))
+        .find(|d| *d <= today);
+    Ok(folded.max(pending))
 }
 
 /// Attendance records of occurrences on or after `from`. Their ids end in the occurrence's

@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, Transaction};
 use crate::error::{Error, Result};
 use crate::json_bytes;
 use crate::model::journal::CheckIn;
+use crate::store::chunks;
 
 /// One pending check-in, in recording order.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +63,17 @@ pub fn all(conn: &Connection) -> Result<Vec<Pending>> {
         });
     }
     Ok(out)
+}
+
+/// Every pending check-in, with the seq of `doc_id`'s last chunk, from one read snapshot: what
+/// a reader that does not fold puts beside the document it holds in memory (the seq tells it
+/// whether that document is the one the snapshot's chunks make, `twofold::fold`).
+pub fn all_beside_chunks(conn: &Connection, doc_id: &str) -> Result<(Vec<Pending>, Option<i64>)> {
+    // Rolled back when dropped: it only reads.
+    let snapshot = conn.unchecked_transaction()?;
+    let rows = all(&snapshot)?;
+    let last_seq = chunks::last_seq(&snapshot, doc_id)?;
+    Ok((rows, last_seq))
 }
 
 /// Whether any check-in is pending.

@@ -2,12 +2,11 @@
 //! reminders (doses, refills, naloxone expiry) and medication adherence. The work is in
 //! `crate::insights::{doses, adherence}` and `crate::schedule::care_reminders`.
 
+use super::insights::sources;
 use super::Twofold;
-use crate::docs::kind::DocKind;
 use crate::docs::sections as s;
 use crate::error::Result;
 use crate::insights::adherence::{self, Adherence};
-use crate::insights::compute::Sources;
 use crate::insights::doses::{all_due, DueDose};
 use crate::model::time::Day;
 use crate::schedule::care_reminders::{self, CareReminder};
@@ -51,15 +50,6 @@ impl Twofold {
 
     /// Doses taken of doses due per medication over the 30 days ending on `today`.
     pub fn medication_adherence(&self, today: Day) -> Result<Vec<Adherence>> {
-        self.read(|docs| {
-            let get = |kind| docs.get(kind).ok();
-            let src = Sources {
-                plan: docs.get(DocKind::Plan)?,
-                contacts: get(DocKind::Contacts),
-                schedule: get(DocKind::Schedule),
-                journal: get(DocKind::Journal),
-            };
-            adherence::adherence(&src, today)
-        })
+        self.read_journal(|docs, pending| adherence::adherence(&sources(docs, pending)?, today))
     }
 }

@@ -22,6 +22,7 @@ use crate::insights::rules::{Acknowledged, Alert, CheckInOutcome, Rule};
 use crate::insights::summary::{self, Extras, Summary, SummaryOptions, SummaryPart};
 use crate::insights::thresholds::{ThresholdSettings, ThresholdSuggestion, Thresholds};
 use crate::model::ids::ItemId;
+use crate::model::journal::CheckIn;
 use crate::model::time::Day;
 use crate::model::validate::required;
 use crate::store::settings;
@@ -32,13 +33,16 @@ const CRISIS_LINE: &str = "insights.local_crisis_line";
 pub(crate) const HELP: &str = "insights.help";
 const REVIEW: &str = "insights.review";
 
-fn sources(docs: &Docs) -> Result<Sources<'_>> {
+/// The person's documents, with the check-ins the intent log holds beside the journal
+/// (`Twofold::read_journal`).
+pub(super) fn sources<'a>(docs: &'a Docs, pending: &'a [CheckIn]) -> Result<Sources<'a>> {
     let get = |kind| docs.get(kind).ok();
     Ok(Sources {
         plan: docs.get(DocKind::Plan)?,
         contacts: get(DocKind::Contacts),
         schedule: get(DocKind::Schedule),
         journal: get(DocKind::Journal),
+        pending,
     })
 }
 
@@ -64,7 +68,7 @@ impl Twofold {
 
     pub(crate) fn ladder(&self) -> Result<Vec<PersonToCall>> {
         self.read(|docs| {
-            let src = sources(docs)?;
+            let src = sources(docs, &[])?;
             Network::load(src.plan, src.contacts)?.ladder(src.plan)
         })
     }
@@ -72,12 +76,12 @@ impl Twofold {
     /// Day counts, milestones and lapse history of every recovery on `today` (the person's
     /// local day: see [`crate::insights::milestones::local_day`]).
     pub fn recovery_progress(&self, today: Day) -> Result<Vec<RecoveryProgress>> {
-        self.read(|docs| compute::progress(&sources(docs)?, today))
+        self.read_journal(|docs, pending| compute::progress(&sources(docs, pending)?, today))
     }
 
     /// Mood, craving, triggers, coping and attendance over 7, 30 and 90 days.
     pub fn patterns(&self, today: Day) -> Result<Patterns> {
-        self.read(|docs| compute::patterns(&sources(docs)?, today))
+        self.read_journal(|docs, pending| compute::patterns(&sources(docs, pending)?, today))
     }
 
     /// Every early-warning rule that fires on `today`, acknowledged or not.
@@ -89,7 +93,14 @@ impl Twofold {
             thresholds.active = Thresholds::default();
         }
         let acknowledged: Acknowledged = self.load_setting(ACKNOWLEDGED)?;
-        self.read(|docs| compute::alerts(&sources(docs)?, &thresholds.active, &acknowledged, today))
+        self.read_journal(|docs, pending| {
+            compute::alerts(
+                &sources(docs, pending)?,
+                &thresholds.active,
+                &acknowledged,
+                today,
+            )
+        })
     }
 
     /// The alerts to show: those not acknowledged in their current situation.
@@ -172,7 +183,7 @@ impl Twofold {
     pub fn crisis_screen_for_region(&self, region: Option<&str>) -> Result<CrisisScreen> {
         let local = self.local_crisis_line()?;
         self.read(|docs| {
-            let src = sources(docs)?;
+            let src = sources(docs, &[])?;
             crisis::screen(src.plan, src.contacts, local.as_ref(), region)
         })
     }
@@ -243,12 +254,12 @@ impl Twofold {
         } else {
             Vec::new()
         };
-        self.read(|docs| {
+        self.read_journal(|docs, pending| {
             let extras = Extras {
                 local_line: local.as_ref(),
                 alerts: &alerts,
             };
-            summary::summary(&sources(docs)?, &extras, options)
+            summary::summary(&sources(docs, pending)?, &extras, options)
         })
     }
 }

@@ -147,11 +147,17 @@ impl Twofold {
         section: SectionId,
         f: &mut dyn FnMut(&AutoCommit) -> Result<()>,
     ) -> Result<()> {
-        self.read(|docs| f(docs.get(section.doc())?))
+        if section == SectionId::CheckIns {
+            return self.read(|docs| f(docs.get(section.doc())?));
+        }
+        self.read_unfolded(|docs| f(docs.get(section.doc())?))
     }
 
     pub fn count(&self, section: SectionId) -> Result<usize> {
-        self.read(|docs| items::count(docs.get(section.doc())?, section))
+        if section == SectionId::CheckIns {
+            return self.read(|docs| items::count(docs.get(section.doc())?, section));
+        }
+        self.read_unfolded(|docs| items::count(docs.get(section.doc())?, section))
     }
 
     /// Removes an item. Refused while the crisis plan still points at it (remove it from the

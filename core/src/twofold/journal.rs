@@ -9,6 +9,7 @@ use crate::docs::kind::DocKind;
 use crate::docs::sections as s;
 use crate::docs::snapshot::prefix;
 use crate::error::Result;
+use crate::insights::compute::with_pending;
 use crate::model::ids::ItemId;
 use crate::model::journal::{CheckIn, DoseAnswer, Lapse};
 use crate::model::plan::PlanNote;
@@ -85,13 +86,18 @@ impl Twofold {
                 .unwrap_or(to.0)
                 .format("%Y%m%d")
                 .to_string();
-        self.read(|docs| {
+        // Beside the intent log rather than after a fold: no wait at the writers' gate.
+        self.read_journal(|docs, pending| {
             let all = items::range(docs.get(DocKind::Journal)?, s::CHECK_INS, &lo, &hi)?;
             let mut in_range: Vec<CheckIn> = all
                 .into_iter()
                 .filter(|c| c.day >= from && c.day <= to)
                 .collect();
-            crate::sorting::sort_by_key(&mut in_range, |c| (c.day, c.at_ms));
+            with_pending(&mut in_range, pending, |c| c.day >= from && c.day <= to);
+            // Ties in key order, as the document's range gives them.
+            crate::sorting::sort_by(&mut in_range, |a, b| {
+                (a.day, a.at_ms, a.id.as_str()).cmp(&(b.day, b.at_ms, b.id.as_str()))
+            });
             Ok(in_range)
         })
     }

@@ -567,6 +567,14 @@ impl Twofold {
         f(&docs)
     }
 
+    /// Runs the read `f` without folding the pending check-ins first: for a read of a section
+    /// they do not touch (any but the journal's check-ins; a fold changes nothing else), so
+    /// that it never waits at the writers' gate (ADR 0025, "A read of check-ins").
+    pub(crate) fn read_unfolded<R>(&self, f: impl FnOnce(&Docs) -> Result<R>) -> Result<R> {
+        self.ensure_docs()?;
+        f(&self.docs.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// Runs `f` on one document taken out of the map, with a panic inside contained and the
     /// document reloaded from disk if that happens.
     pub(crate) fn with_doc<R>(

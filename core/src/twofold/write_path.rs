@@ -255,20 +255,19 @@ impl Twofold {
     }
 
     /// [`Twofold::publish`] for a fold's several changes: the readers' document is replaced by
-    /// a copy of the writer's, made before the lock is taken, so the exclusive hold is a swap
-    /// however many changes there are (applied one by one, a fold of 32 check-ins held every
-    /// reader up for ~10 ms). Only while the readers' document is at `before`, the heads the
-    /// writer's copy had before these changes (the gate keeps it so, see [`DocsWrite`]);
+    /// `copy`, the writer's copy cloned before the lock is taken, so the exclusive hold is a
+    /// swap however many changes there are (applied one by one, a fold of 32 check-ins held
+    /// every reader up for ~10 ms). Only while the readers' document is at `before`, the heads
+    /// the writer's copy had before these changes (the gate keeps it so, see [`DocsWrite`]);
     /// otherwise the changes are applied as `publish` does.
     pub(super) fn publish_copy(
         &self,
         doc_id: &str,
-        draft: &AutoCommit,
+        copy: AutoCommit,
         before: &[automerge::ChangeHash],
         changes: &[Vec<u8>],
         last_seq: i64,
     ) -> bool {
-        let copy = draft.clone();
         {
             let mut docs = self.docs.write().unwrap_or_else(|p| p.into_inner());
             let Some(doc) = docs.by_id_mut(doc_id) else {

@@ -71,6 +71,10 @@ enum Step {
     Home {
         day: u32,
     },
+    /// Patterns, alerts and recovery progress, which read check-ins beside the log too.
+    Insights {
+        day: u32,
+    },
     Reopen,
     Fold,
 }
@@ -83,6 +87,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(|pick| Step::Delete { pick }),
         2 => (0u32..30, 0u32..10).prop_map(|(from, len)| Step::Range { from, len }),
         3 => (0u32..30).prop_map(|day| Step::Home { day }),
+        2 => (0u32..30).prop_map(|day| Step::Insights { day }),
         1 => Just(Step::Reopen),
         1 => Just(Step::Fold),
     ]
@@ -152,11 +157,38 @@ impl Pair<'_> {
             Step::Range { from, len } => {
                 let (from, to) = (day(*from), day(from + len));
                 let (from, to) = if from <= to { (from, to) } else { (to, from) };
+                let waiting = self.pending().pending_check_in_count().expect("count");
                 prop_assert_eq!(
                     self.pending().check_ins_between(from, to).expect("range"),
                     self.direct
                         .check_ins_between(from, to)
                         .expect("direct range")
+                );
+                // Read beside the log, not after a fold (ADR 0025, "A read of check-ins").
+                prop_assert_eq!(
+                    self.pending().pending_check_in_count().expect("count"),
+                    waiting
+                );
+            }
+            Step::Insights { day: d } => {
+                let waiting = self.pending().pending_check_in_count().expect("count");
+                prop_assert_eq!(
+                    self.pending().patterns(day(*d)).expect("patterns"),
+                    self.direct.patterns(day(*d)).expect("direct patterns")
+                );
+                prop_assert_eq!(
+                    self.pending().alerts(day(*d)).expect("alerts"),
+                    self.direct.alerts(day(*d)).expect("direct alerts")
+                );
+                prop_assert_eq!(
+                    self.pending().recovery_progress(day(*d)).expect("progress"),
+                    self.direct
+                        .recovery_progress(day(*d))
+                        .expect("direct progress")
+                );
+                prop_assert_eq!(
+                    self.pending().pending_check_in_count().expect("count"),
+                    waiting
                 );
             }
             Step::Home { day: d } => {
@@ -295,7 +327,8 @@ fn the_folded_change_carries_the_time_the_check_in_was_acknowledged() {
 }
 
 /// A read of another document does not wait for a fold (ADR 0025: reads do not wait for a
-/// write's fsync); the first read that goes to the journal folds, and sees the check-in.
+/// write's fsync), nor does a read of check-ins, which reads the log beside the journal; the
+/// first read that goes to the journal's documents otherwise folds, and sees the check-in.
 #[test]
 fn only_a_read_of_the_journal_folds() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -306,11 +339,16 @@ fn only_a_read_of_the_journal_folds() {
         .expect("check-in");
     assert_eq!(store.when_well().expect("plan"), "steady");
     assert!(store.list(s::COPING_STRATEGIES).expect("plan").is_empty());
+    // The journal's other sections: a fold does not touch them.
+    assert!(store.list(s::MEDICATION_SCHEDULE).expect("meds").is_empty());
+    assert_eq!(store.count(SectionId::Lapses).expect("lapses"), 0);
     assert_eq!(store.pending_check_in_count().expect("count"), 1);
     assert_eq!(
         store.check_ins_between(day(3), day(3)).expect("range"),
-        vec![c]
+        vec![c.clone()]
     );
+    assert_eq!(store.pending_check_in_count().expect("count"), 1);
+    assert_eq!(store.list(s::CHECK_INS).expect("list"), vec![c]);
     assert_eq!(store.pending_check_in_count().expect("count"), 0);
 }
 
