@@ -131,8 +131,10 @@ impl TwofoldStore {
     }
 
     /// Folds check-ins acknowledged from the intent log into the journal on the blocking
-    /// pool, after the check-in has answered (ADR 0025): a read of the journal on the caller's
-    /// thread then finds nothing to fold, so it waits for no fold's fsync.
+    /// pool, after the check-in has answered (ADR 0025): the log stays short, and a read
+    /// through the journal's documents on the caller's thread (an export, a check-in's
+    /// conflicts) finds nothing to fold. Reads of check-ins and insights read the log beside
+    /// the journal and never fold.
     pub(crate) fn fold_check_ins_in_background(&self) {
         if let Ok(core) = self.core() {
             crate::runtime::in_background(Box::new(move || {
