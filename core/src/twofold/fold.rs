@@ -82,8 +82,8 @@ impl Twofold {
         for _ in 0..BESIDE_TRIES {
             if !self.pending_check_ins.load(Ordering::Acquire) {
                 // Nothing pending when the read began: every acknowledged check-in is in the
-                // readers' document (a check-in says so before it answers).
-                return self.read(|docs| f(docs, &[]));
+                // readers' document (a check-in says so before it answers). Read below.
+                break;
             }
             let docs = self.docs.read().unwrap_or_else(|p| p.into_inner());
             let journal = docs
@@ -106,8 +106,9 @@ impl Twofold {
             drop(docs);
             std::thread::sleep(BESIDE_PAUSE);
         }
-        // A journal committed ahead of its readers' copy each time it was looked at: read
-        // as every other read of the journal does, folding first.
+        // Nothing pending, or a journal committed ahead of its readers' copy each time it
+        // was looked at: read as every other read of the journal does (it folds first if a
+        // check-in came in meanwhile). One call, so one copy of `read` per caller.
         self.read(|docs| f(docs, &[]))
     }
 
