@@ -294,8 +294,9 @@ mod tests {
     /// and one recorded before it; it does not wait at the writers' gate the fold holds.
     #[test]
     fn a_read_of_check_ins_does_not_wait_for_a_fold_waiting_to_commit() {
+        use crate::twofold::held_writer::{hold_the_writer, wait_for_the_gate};
         use std::sync::mpsc;
-        use std::time::{Duration, Instant};
+        use std::time::Duration;
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Twofold::open(dir.path().join("s"), &[7u8; KEY_LEN]).expect("open");
         let folded = check_in_at(&store, "folded", 1_778_000_000_000);
@@ -303,28 +304,12 @@ mod tests {
         let day = folded.day;
         let patterns_before = store.patterns(day).expect("patterns");
         let waiting = check_in_with_mood(&store, "waiting", 1_778_000_060_000, 9);
-        let (hold_tx, hold_rx) = mpsc::channel::<()>();
-        let (held_tx, held_rx) = mpsc::channel::<()>();
         std::thread::scope(|scope| {
             let store = &store;
-            scope.spawn(move || {
-                store
-                    .db
-                    .write(|_tx| {
-                        let _ = held_tx.send(());
-                        let _ = hold_rx.recv_timeout(Duration::from_secs(30));
-                        Ok(())
-                    })
-                    .expect("holding write");
-            });
-            held_rx.recv().expect("the writer is held");
+            let hold_tx = hold_the_writer(scope, store);
             let fold = scope.spawn(move || store.fold_check_ins());
             // The fold has the gate and waits for the database.
-            let waited = Instant::now();
-            while store.drafts.try_lock().is_ok() && waited.elapsed() < Duration::from_secs(10) {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            std::thread::sleep(Duration::from_millis(50));
+            wait_for_the_gate(store);
             let (answer_tx, answer_rx) = mpsc::channel();
             scope.spawn(move || {
                 let _ = answer_tx.send((store.check_ins_between(day, day), store.patterns(day)));

@@ -15,6 +15,8 @@ mod erase;
 mod finder;
 mod fold;
 mod formats;
+#[cfg(test)]
+mod held_writer;
 mod home;
 pub(crate) mod home_model;
 mod insights;

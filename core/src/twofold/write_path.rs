@@ -311,13 +311,14 @@ impl Twofold {
 #[cfg(test)]
 mod tests {
     use std::sync::mpsc;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use super::*;
     use crate::docs::sections as s;
     use crate::model::ids::ItemId;
     use crate::model::plan::{CopingStrategy, Domain};
     use crate::store::database::KEY_LEN;
+    use crate::twofold::held_writer::{hold_the_writer, wait_for_the_gate};
 
     fn strategy(id: &str) -> CopingStrategy {
         CopingStrategy {
@@ -337,29 +338,12 @@ mod tests {
             .put(s::COPING_STRATEGIES, strategy("walk"))
             .expect("write");
         let before = store.list(s::COPING_STRATEGIES).expect("list");
-        let (hold_tx, hold_rx) = mpsc::channel::<()>();
-        let (held_tx, held_rx) = mpsc::channel::<()>();
         std::thread::scope(|scope| {
             let store = &store;
-            // Holds the database's writer until told to let go.
-            scope.spawn(move || {
-                store
-                    .db
-                    .write(|_tx| {
-                        let _ = held_tx.send(());
-                        let _ = hold_rx.recv_timeout(Duration::from_secs(30));
-                        Ok(())
-                    })
-                    .expect("holding write");
-            });
-            held_rx.recv().expect("the writer is held");
+            let hold_tx = hold_the_writer(scope, store);
             let writer = scope.spawn(move || store.put(s::COPING_STRATEGIES, strategy("call")));
             // The write has made its change and waits for the database: it holds the gate.
-            let waited = Instant::now();
-            while store.drafts.try_lock().is_ok() && waited.elapsed() < Duration::from_secs(10) {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            std::thread::sleep(Duration::from_millis(50));
+            wait_for_the_gate(store);
             let (answer_tx, answer_rx) = mpsc::channel();
             scope.spawn(move || {
                 let _ = answer_tx.send(store.list(s::COPING_STRATEGIES));
