@@ -465,7 +465,6 @@ fn a_check_in(i: usize) -> NewCheckIn {
 /// read over and over while another thread records durable check-ins, against the same reads
 /// on the idle store; p50 and p99 of each.
 fn reads_during_writes(path: &Path, key: &[u8; 32], writes: usize) {
-    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     use twofold_core::sections as s;
     println!("\n-- reads during a burst of {writes} durable check-ins, against the idle store --");
@@ -487,24 +486,11 @@ fn reads_during_writes(path: &Path, key: &[u8; 32], writes: usize) {
         idle_home.push(home(&store));
         idle_section.push(section(&store));
     }
-    let done = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (store, done) = (store.clone(), done.clone());
-        std::thread::spawn(move || {
-            for i in 0..writes {
-                store
-                    .record_check_in(a_check_in(i), 1_795_000_000_000 + i as i64)
-                    .expect("check-in");
-            }
-            done.store(true, Ordering::Release);
-        })
-    };
     let (mut busy_home, mut busy_section) = (Vec::new(), Vec::new());
-    while !done.load(Ordering::Acquire) {
+    during_a_burst(&store, writes, 1_795_000_000_000, false, || {
         busy_home.push(home(&store));
         busy_section.push(section(&store));
-    }
-    writer.join().expect("writer");
+    });
     let (busy_journal, idle_journal) = journal_reads_during_folds(&store, writes);
     for (name, busy, idle) in [
         ("home screen", busy_home, idle_home),
@@ -542,8 +528,6 @@ fn journal_reads_during_folds(
     store: &std::sync::Arc<Twofold>,
     writes: usize,
 ) -> (Vec<Duration>, Vec<Duration>) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
     // A week that ends three days before the burst's day, out of the day of margin each side
     // that `check_ins_between` reads: the same seven check-ins are read throughout, so the
     // figure is the wait and not a growing answer.
@@ -560,25 +544,43 @@ fn journal_reads_during_folds(
         store.check_ins_between(from, to).expect("journal").len()
     );
     let idle: Vec<Duration> = (0..writes.max(200)).map(|_| week(store)).collect();
+    let mut busy = Vec::new();
+    during_a_burst(store, writes, 1_796_000_000_000, true, || {
+        busy.push(week(store))
+    });
+    (busy, idle)
+}
+
+/// Runs `read` over and over while another thread records `writes` durable check-ins from
+/// `from_ms` on, each folded right after it answers when `fold_each` (as the bindings do).
+fn during_a_burst(
+    store: &std::sync::Arc<Twofold>,
+    writes: usize,
+    from_ms: i64,
+    fold_each: bool,
+    mut read: impl FnMut(),
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     let done = Arc::new(AtomicBool::new(false));
     let writer = {
         let (store, done) = (store.clone(), done.clone());
         std::thread::spawn(move || {
             for i in 0..writes {
                 store
-                    .record_check_in(a_check_in(i), 1_796_000_000_000 + i as i64)
+                    .record_check_in(a_check_in(i), from_ms + i as i64)
                     .expect("check-in");
-                store.fold_check_ins().expect("fold");
+                if fold_each {
+                    store.fold_check_ins().expect("fold");
+                }
             }
             done.store(true, Ordering::Release);
         })
     };
-    let mut busy = Vec::new();
     while !done.load(Ordering::Acquire) {
-        busy.push(week(store));
+        read();
     }
     writer.join().expect("writer");
-    (busy, idle)
 }
 
 /// Section 2b: open + home screen on one, five and ten years of history (ADR 0021), each
